@@ -1,0 +1,40 @@
+/**
+ * One error class for the whole daemon. The code is a string union; the HTTP
+ * layer maps codes to statuses in exactly one place (src/http/errors.ts).
+ */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UNPROCESSABLE'
+  | 'RATE_LIMITED'
+  | 'CONFIG_INVALID'
+  | 'DB_UNAVAILABLE'
+  | 'DB_ERROR'
+  | 'MODEM_TIMEOUT'
+  | 'MODEM_ERROR'
+  | 'DEVICE_GONE'
+  | 'LINE_BUSY'
+  | 'LINE_OFFLINE'
+  | 'NOT_SUPPORTED'
+  | 'PBX_UNREACHABLE'
+  | 'MEDIA_ERROR'
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+export class KefuError extends Error {
+  override readonly name = 'KefuError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const isKefuError = (e: unknown, code?: ErrorCode): e is KefuError =>
+  e instanceof KefuError && (code === undefined || e.code === code);

@@ -1,0 +1,49 @@
+/**
+ * The typed event bus. Every event that leaves the daemon (WebSocket
+ * /api/v1/events, webhooks) goes through here. Type names are fixed by API.md.
+ */
+export interface EventMap {
+  'line.state': { lineId: string; state: string; previous: string | null; reason?: string };
+  'call.ringing': { callId: string; lineId: string; number: string | null; name: string | null; customer: unknown | null; blacklisted: boolean };
+  'call.answered': { callId: string; lineId: string; number: string | null };
+  'call.dtmf': { callId: string; lineId: string; digit: string };
+  'call.ended': { callId: string; lineId: string; number: string | null; disposition: string; durationMs: number };
+  screenpop: { agentId: string | null; callId: string; lineId: string; number: string | null; customer: unknown | null };
+  'agent.state': { agentId: string; state: string; reason?: string | null };
+  'queue.update': { queueId: string; [k: string]: unknown };
+  'recording.ready': { recordingId: string; callId: string; durationMs: number; sha256: string };
+  'sms.received': Record<string, unknown>;
+  'fax.received': Record<string, unknown>;
+  'campaign.update': Record<string, unknown>;
+}
+
+export type EventType = keyof EventMap;
+
+export interface KefuEvent<T extends EventType = EventType> {
+  type: T;
+  at: string;
+  data: EventMap[T];
+}
+
+export type EventListener = (event: KefuEvent) => void;
+
+export class EventBus {
+  private readonly listeners = new Set<EventListener>();
+
+  emit<T extends EventType>(type: T, data: EventMap[T]): KefuEvent<T> {
+    const event: KefuEvent<T> = { type, at: new Date().toISOString(), data };
+    for (const listener of this.listeners) {
+      try {
+        listener(event as KefuEvent);
+      } catch {
+        // A faulty subscriber must never break the emitter.
+      }
+    }
+    return event;
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
