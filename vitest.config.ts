@@ -1,7 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
-// Two tiers run by vitest: unit tests beside the code, integration tests
-// against real parts (PGlite and a PostgreSQL server, socat ptys, espeak-ng).
+// Tiers run by one vitest run (scripts/run-tests.mjs):
+// - unit: beside the code, no servers (ptys and espeak-ng allowed: they are local parts);
+// - integration on embedded PGlite and on a real PostgreSQL server (KEFU_TEST_DB picks).
+const integration = (db: 'pglite' | 'postgres') => ({
+  test: {
+    name: `integration-${db}`,
+    include: ['test/integration/**/*.test.ts'],
+    env: { KEFU_TEST_DB: db },
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,18 +21,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'drivers/**/*.test.ts', 'scripts/**/*.test.ts'],
-          testTimeout: 20_000,
+          testTimeout: 30_000,
         },
       },
-      {
-        test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-        },
-      },
+      integration('pglite'),
+      integration('postgres'),
     ],
   },
 });

@@ -1,0 +1,142 @@
+/**
+ * Layered configuration: config/default.yaml (documented defaults) <- the
+ * user's file (--config or KEFU_CONFIG) <- KEFU_* environment overrides <- CLI
+ * overrides. Validated once against the schema, then frozen. Nothing else in
+ * the daemon reads process.env.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { Value } from 'typebox/value';
+import { ConfigSchema, type Config } from './schema.ts';
+import { KefuError } from '../core/errors.ts';
+
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
+
+/** Environment variables that are not config overrides. */
+const RESERVED_ENV = new Set(['KEFU_CONFIG', 'KEFU_BOOTSTRAP_KEY']);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function merge(base: unknown, over: unknown): unknown {
+  if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
+function readYaml(path: string): Obj {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new KefuError('CONFIG_INVALID', `cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new KefuError('CONFIG_INVALID', `config file ${path} is not valid YAML: ${(e as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isObj(doc)) throw new KefuError('CONFIG_INVALID', `config file ${path}: expected a mapping of keys at the top level`);
+  return doc;
+}
+
+/** KEFU_HTTP_PORT=8081 -> { http: { port: 8081 } }; segments match schema keys case-insensitively. */
+export function envOverrides(env: Record<string, string | undefined>): Obj {
+  const out: Obj = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('KEFU_') || RESERVED_ENV.has(name) || raw === undefined) continue;
+    const segments = name.slice(5).toLowerCase().split('_');
+    let schema: unknown = ConfigSchema;
+    const path: string[] = [];
+    for (const seg of segments) {
+      const props = isObj(schema) && isObj(schema.properties) ? schema.properties : null;
+      const key = props && Object.keys(props).find((k) => k.toLowerCase() === seg);
+      if (!props || !key) { path.length = 0; break; }
+      path.push(key);
+      schema = props[key];
+    }
+    if (path.length === 0) continue;
+    let value: unknown = raw;
+    try { value = parseYaml(raw); } catch { value = raw; }
+    let cursor = out;
+    for (const [i, key] of path.entries()) {
+      if (i === path.length - 1) cursor[key] = value;
+      else cursor = (cursor[key] = isObj(cursor[key]) ? cursor[key] : {}) as Obj;
+    }
+  }
+  return out;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+const pointerToKey = (p: string): string => p.replace(/^\//, '').replaceAll('/', '.') || '(top level)';
+
+/** Validate a merged document; throws CONFIG_INVALID naming each key, value and expectation. */
+export function validateConfig(doc: unknown, source: string): Config {
+  const withDefaults = Value.Default(ConfigSchema, structuredClone(doc));
+  const errors = [...Value.Errors(ConfigSchema, withDefaults)];
+  if (errors.length > 0) {
+    const seen = new Set<string>();
+    const lines: string[] = [];
+    for (const e of errors) {
+      if (e.keyword === 'boolean') continue; // duplicate of additionalProperties
+      const key = pointerToKey(e.instancePath);
+      let value: unknown = withDefaults;
+      for (const part of e.instancePath.split('/').filter(Boolean)) value = isObj(value) || Array.isArray(value) ? (value as Obj)[part] : undefined;
+      let msg = e.message;
+      if (e.keyword === 'additionalProperties') {
+        const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
+        msg = `unknown key(s) ${extra.map((k) => `"${k}"`).join(', ')}`;
+      }
+      const line = `${key} = ${JSON.stringify(value)?.slice(0, 80) ?? 'undefined'}: ${msg}`;
+      if (!seen.has(line)) { seen.add(line); lines.push(line); }
+    }
+    throw new KefuError('CONFIG_INVALID', `invalid configuration (${source}):\n  ${lines.join('\n  ')}`, { errors: lines });
+  }
+  const config = withDefaults as Config;
+  const problems = semanticProblems(config);
+  if (problems.length > 0) throw new KefuError('CONFIG_INVALID', `invalid configuration (${source}):\n  ${problems.join('\n  ')}`, { errors: problems });
+  return config;
+}
+
+/** Rules the schema cannot say: unique ids, fields a driver needs. */
+function semanticProblems(config: Config): string[] {
+  const out: string[] = [];
+  const ids = new Set<string>();
+  config.lines.forEach((line, i) => {
+    if (ids.has(line.id)) out.push(`lines.${i}.id = "${line.id}": expected a unique line id`);
+    ids.add(line.id);
+    if ((line.driver === 'v253-modem') && !line.port) out.push(`lines.${i}.port: required for driver ${line.driver} (a serial device such as /dev/ttyACM0)`);
+    if (line.driver === 'asterisk' && !line.endpoint) out.push(`lines.${i}.endpoint: required for driver asterisk (e.g. PJSIP/fxo-gw or DAHDI/1)`);
+  });
+  return out;
+}
+
+export interface LoadOptions {
+  file?: string | undefined;
+  env?: Record<string, string | undefined>;
+  overrides?: Obj;
+}
+
+/** Load, merge, validate and freeze the configuration. */
+export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
+  const env = opts.env ?? {};
+  const file = opts.file ?? env.KEFU_CONFIG;
+  let doc: unknown = readYaml(DEFAULT_CONFIG_PATH);
+  const sources = ['config/default.yaml'];
+  if (file) { doc = merge(doc, readYaml(file)); sources.push(file); }
+  const fromEnv = envOverrides(env);
+  if (Object.keys(fromEnv).length > 0) { doc = merge(doc, fromEnv); sources.push('KEFU_* environment'); }
+  if (opts.overrides) { doc = merge(doc, opts.overrides); sources.push('command line'); }
+  return deepFreeze(validateConfig(doc, sources.join(' <- ')));
+}

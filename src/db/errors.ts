@@ -1,0 +1,18 @@
+import { KefuError } from '../core/errors.ts';
+
+/** Map a database error to a KefuError by SQLSTATE (never by message text). */
+export function classifyDbError(e: unknown): KefuError {
+  if (e instanceof KefuError) return e;
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  const constraint = typeof e === 'object' && e !== null && 'constraint' in e ? (e as { constraint?: string }).constraint : undefined;
+  switch (code) {
+    case '23505': return new KefuError('CONFLICT', 'already exists', { constraint }, { cause: e });
+    case '23503': return new KefuError('CONFLICT', 'refers to a record that does not exist or is still referenced', { constraint }, { cause: e });
+    case '23502': case '23514': case '22P02': case '22001': case '22003': case '22007': case '22008':
+      return new KefuError('UNPROCESSABLE', 'value rejected by the database', { constraint, sqlstate: code }, { cause: e });
+    case '57P01': case '57P03': case '08000': case '08001': case '08003': case '08004': case '08006':
+    case 'ECONNREFUSED': case 'ECONNRESET': case 'ENOTFOUND': case 'ETIMEDOUT':
+      return new KefuError('DB_UNAVAILABLE', 'database unavailable', undefined, { cause: e });
+    default: return new KefuError('DB_ERROR', 'database error', { sqlstate: code || undefined }, { cause: e });
+  }
+}

@@ -1,0 +1,56 @@
+import pg from 'pg';
+import type { Db, Queryable } from './types.ts';
+import { classifyDbError } from './errors.ts';
+
+const INT8 = 20;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  },
+};
+
+/** A PostgreSQL server through node-postgres. */
+export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: types as pg.CustomTypesConfig });
+  pool.on('error', () => { /* idle client errors surface on the next query */ });
+  const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<R>(sql: string, params: readonly unknown[] = []) {
+      try {
+        const r = await q.query(sql, params as unknown[]);
+        return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+      } catch (e) {
+        throw classifyDbError(e);
+      }
+    },
+  });
+  const root = wrap(pool);
+  try {
+    await root.query('SELECT 1');
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw e;
+  }
+  return {
+    kind: 'postgres',
+    query: root.query,
+    async transaction(fn) {
+      const client = await pool.connect().catch((e: unknown) => { throw classifyDbError(e); });
+      try {
+        await client.query('BEGIN');
+        const out = await fn(wrap(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw classifyDbError(e);
+      } finally {
+        client.release();
+      }
+    },
+    async exec(sql) {
+      try { await pool.query(sql); } catch (e) { throw classifyDbError(e); }
+    },
+    async close() { await pool.end(); },
+  };
+}

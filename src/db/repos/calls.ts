@@ -1,0 +1,122 @@
+import type { Queryable } from '../types.ts';
+import { decodeCursor, page } from '../cursor.ts';
+import { KefuError } from '../../core/errors.ts';
+import { afterCursor, whereClause } from '../sql.ts';
+
+export interface IvrStep { node: string; type: string; digits?: string; at: string }
+
+/** A call record (CDR) as the API returns it. */
+export interface CallRecord {
+  id: string;
+  lineId: string;
+  direction: 'inbound' | 'outbound';
+  number: string | null;
+  callerName: string | null;
+  withheld: string | null;
+  customerId: string | null;
+  state: string;
+  disposition: string | null;
+  flowId: string | null;
+  digits: string;
+  ivrPath: IvrStep[];
+  blacklistMatch: unknown;
+  agentId: string | null;
+  queueId: string | null;
+  notes: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  recordingId: string | null;
+}
+
+interface Row {
+  id: string; line_id: string; direction: 'inbound' | 'outbound'; number: string | null; caller_name: string | null; withheld: string | null;
+  customer_id: string | null; state: string; disposition: string | null; flow_id: string | null; digits: string; ivr_path: IvrStep[];
+  blacklist_match: unknown; agent_id: string | null; queue_id: string | null; notes: string | null; started_at: Date;
+  answered_at: Date | null; ended_at: Date | null; duration_ms: number | null; recording_id: string | null;
+}
+
+const COLS = `c.id, c.line_id, c.direction, c.number, c.caller_name, c.withheld, c.customer_id, c.state, c.disposition, c.flow_id, c.digits,
+  c.ivr_path, c.blacklist_match, c.agent_id, c.queue_id, c.notes, c.started_at, c.answered_at, c.ended_at, c.duration_ms,
+  (SELECT r.id FROM recordings r WHERE r.call_id = c.id ORDER BY r.created_at LIMIT 1) AS recording_id`;
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+const toApi = (r: Row): CallRecord => ({
+  id: r.id, lineId: r.line_id, direction: r.direction, number: r.number, callerName: r.caller_name, withheld: r.withheld,
+  customerId: r.customer_id, state: r.state, disposition: r.disposition, flowId: r.flow_id, digits: r.digits, ivrPath: r.ivr_path,
+  blacklistMatch: r.blacklist_match, agentId: r.agent_id, queueId: r.queue_id, notes: r.notes, startedAt: r.started_at.toISOString(),
+  answeredAt: iso(r.answered_at), endedAt: iso(r.ended_at), durationMs: r.duration_ms, recordingId: r.recording_id,
+});
+
+export interface CallFilter {
+  limit: number; cursor?: string | undefined; number?: string | undefined; from?: string | undefined; to?: string | undefined;
+  line?: string | undefined; agent?: string | undefined; queue?: string | undefined; direction?: string | undefined;
+  disposition?: string | undefined; customer?: string | undefined;
+}
+
+/** Fields the call service may change as the call goes on. */
+export interface CallPatch {
+  number?: string | null; callerName?: string | null; withheld?: string | null; customerId?: string | null; state?: string;
+  disposition?: string | null; flowId?: string | null; digits?: string; ivrPath?: IvrStep[]; blacklistMatch?: unknown;
+  answeredAt?: Date; endedAt?: Date; durationMs?: number; notes?: string | null; agentId?: string | null;
+}
+
+const PATCH_COLS: Record<keyof CallPatch, [string, string?]> = {
+  number: ['number'], callerName: ['caller_name'], withheld: ['withheld'], customerId: ['customer_id'], state: ['state'],
+  disposition: ['disposition'], flowId: ['flow_id'], digits: ['digits'], ivrPath: ['ivr_path', '::jsonb'],
+  blacklistMatch: ['blacklist_match', '::jsonb'], answeredAt: ['answered_at'], endedAt: ['ended_at'], durationMs: ['duration_ms'],
+  notes: ['notes'], agentId: ['agent_id'],
+};
+
+export class CallRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async create(c: { id: string; lineId: string; direction: 'inbound' | 'outbound'; state: string; number?: string | null; startedAt?: Date }): Promise<void> {
+    await this.db.query(
+      'INSERT INTO calls(id, line_id, direction, state, number, started_at) VALUES ($1,$2,$3,$4,$5,$6)',
+      [c.id, c.lineId, c.direction, c.state, c.number ?? null, c.startedAt ?? new Date()],
+    );
+  }
+
+  async update(id: string, patch: CallPatch): Promise<void> {
+    const params: unknown[] = [id];
+    const sets: string[] = [];
+    for (const [key, [col, cast]] of Object.entries(PATCH_COLS) as Array<[keyof CallPatch, [string, string?]]>) {
+      if (!(key in patch)) continue;
+      const v = patch[key];
+      params.push(cast === '::jsonb' ? (v === null ? null : JSON.stringify(v)) : v);
+      sets.push(`${col} = $${params.length}${cast ?? ''}`);
+    }
+    if (sets.length === 0) return;
+    sets.push('updated_at = now()');
+    await this.db.query(`UPDATE calls SET ${sets.join(', ')} WHERE id = $1`, params);
+  }
+
+  async get(id: string): Promise<CallRecord> {
+    const r = await this.db.query<Row>(`SELECT ${COLS} FROM calls c WHERE c.id = $1`, [id]);
+    if (!r.rows[0]) throw new KefuError('NOT_FOUND', `call ${id} not found`);
+    return toApi(r.rows[0]);
+  }
+
+  async list(f: CallFilter): Promise<{ items: CallRecord[]; next: string | null }> {
+    const where: Array<string | null> = [];
+    const params: unknown[] = [];
+    const eq = (col: string, v: string | undefined) => { if (v !== undefined) { params.push(v); where.push(`${col} = $${params.length}`); } };
+    eq('c.number', f.number); eq('c.line_id', f.line); eq('c.agent_id', f.agent); eq('c.queue_id', f.queue);
+    eq('c.direction', f.direction); eq('c.disposition', f.disposition); eq('c.customer_id', f.customer);
+    if (f.from) { params.push(f.from); where.push(`c.started_at >= $${params.length}::timestamptz`); }
+    if (f.to) { params.push(f.to); where.push(`c.started_at < $${params.length}::timestamptz`); }
+    where.push(afterCursor(decodeCursor(f.cursor), 'c.started_at', params, true)?.replace('(c.started_at, id)', '(c.started_at, c.id)') ?? null);
+    params.push(f.limit + 1);
+    const r = await this.db.query<Row>(`SELECT ${COLS} FROM calls c ${whereClause(where)} ORDER BY c.started_at DESC, c.id DESC LIMIT $${params.length}`, params);
+    const p = page(r.rows, f.limit, (x) => [x.started_at, x.id]);
+    return { items: p.items.map(toApi), next: p.next };
+  }
+
+  /** Calls without an end (on start-up these are the ones a crash left open). */
+  async open(): Promise<CallRecord[]> {
+    const r = await this.db.query<Row>(`SELECT ${COLS} FROM calls c WHERE c.ended_at IS NULL ORDER BY c.started_at`);
+    return r.rows.map(toApi);
+  }
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../types.ts';
+import { decodeCursor, page } from '../cursor.ts';
+import { KefuError } from '../../core/errors.ts';
+import { afterCursor, containsPattern, patchSets, whereClause } from '../sql.ts';
+import type { Phone } from './customers.ts';
+
+/** An address-book entry (people and companies the office calls). */
+export interface Contact {
+  id: string;
+  name: string;
+  company: string | null;
+  title: string | null;
+  email: string | null;
+  address: string | null;
+  phones: Phone[];
+  groups: string[];
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ContactInput = Partial<Omit<Contact, 'id' | 'createdAt' | 'updatedAt'>>;
+
+interface Row {
+  id: string; name: string; company: string | null; title: string | null; email: string | null; address: string | null;
+  phones: Phone[]; groups: string[]; notes: string | null; created_at: Date; updated_at: Date;
+}
+
+const COLS = 'id, name, company, title, email, address, phones, groups, notes, created_at, updated_at';
+const FIELDS = [
+  ['name', 'name'], ['company', 'company'], ['title', 'title'], ['email', 'email'], ['address', 'address'],
+  ['groups', 'groups'], ['notes', 'notes'], ['phones', 'phones', '::jsonb'],
+] as const;
+
+const toApi = (r: Row): Contact => ({
+  id: r.id, name: r.name, company: r.company, title: r.title, email: r.email, address: r.address, phones: r.phones,
+  groups: r.groups, notes: r.notes, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+});
+
+export class ContactRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async create(input: ContactInput & { name: string }): Promise<Contact> {
+    const phones = input.phones ?? [];
+    const r = await this.db.query<Row>(
+      `INSERT INTO contacts(id, name, company, title, email, address, phones, phone_keys, groups, notes)
+       VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::text[],$9::text[],$10) RETURNING ${COLS}`,
+      [randomUUID(), input.name, input.company ?? null, input.title ?? null, input.email ?? null, input.address ?? null,
+        JSON.stringify(phones), phones.map((p) => p.number), input.groups ?? [], input.notes ?? null],
+    );
+    return toApi(r.rows[0]!);
+  }
+
+  async get(id: string): Promise<Contact> {
+    const r = await this.db.query<Row>(`SELECT ${COLS} FROM contacts WHERE id = $1`, [id]);
+    if (!r.rows[0]) throw new KefuError('NOT_FOUND', `contact ${id} not found`);
+    return toApi(r.rows[0]);
+  }
+
+  async update(id: string, input: ContactInput): Promise<Contact> {
+    const params: unknown[] = [id];
+    const sets = patchSets(input, FIELDS, params);
+    if (input.phones !== undefined) {
+      params.push(input.phones.map((p) => p.number));
+      sets.push(`phone_keys = $${params.length}::text[]`);
+    }
+    sets.push('updated_at = now()');
+    const r = await this.db.query<Row>(`UPDATE contacts SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLS}`, params);
+    if (!r.rows[0]) throw new KefuError('NOT_FOUND', `contact ${id} not found`);
+    return toApi(r.rows[0]);
+  }
+
+  async delete(id: string): Promise<void> {
+    const r = await this.db.query('DELETE FROM contacts WHERE id = $1', [id]);
+    if (r.rowCount === 0) throw new KefuError('NOT_FOUND', `contact ${id} not found`);
+  }
+
+  async findByPhone(key: string): Promise<Contact | null> {
+    const r = await this.db.query<Row>(`SELECT ${COLS} FROM contacts WHERE phone_keys @> ARRAY[$1::text] ORDER BY updated_at DESC LIMIT 1`, [key]);
+    return r.rows[0] ? toApi(r.rows[0]) : null;
+  }
+
+  async list(opts: { limit: number; cursor?: string | undefined; phone?: string | undefined; q?: string | undefined; group?: string | undefined }): Promise<{ items: Contact[]; next: string | null }> {
+    const where: Array<string | null> = [];
+    const params: unknown[] = [];
+    if (opts.phone) { params.push(opts.phone); where.push(`phone_keys @> ARRAY[$${params.length}::text]`); }
+    if (opts.group) { params.push(opts.group); where.push(`groups @> ARRAY[$${params.length}::text]`); }
+    if (opts.q) {
+      params.push(containsPattern(opts.q));
+      const p = `$${params.length}`;
+      where.push(`(lower(name) LIKE ${p} OR lower(coalesce(company,'')) LIKE ${p} OR array_to_string(phone_keys, ' ') LIKE ${p})`);
+    }
+    where.push(afterCursor(decodeCursor(opts.cursor), 'created_at', params));
+    params.push(opts.limit + 1);
+    const r = await this.db.query<Row>(`SELECT ${COLS} FROM contacts ${whereClause(where)} ORDER BY created_at, id LIMIT $${params.length}`, params);
+    const p = page(r.rows, opts.limit, (x) => [x.created_at, x.id]);
+    return { items: p.items.map(toApi), next: p.next };
+  }
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../types.ts';
+import { decodeCursor, page } from '../cursor.ts';
+import { KefuError } from '../../core/errors.ts';
+import { afterCursor, containsPattern, patchSets, whereClause } from '../sql.ts';
+
+export interface Phone { number: string; label?: string | undefined }
+
+/** A customer as the API returns it (phones normalised to E.164). */
+export interface Customer {
+  id: string;
+  name: string;
+  company: string | null;
+  title: string | null;
+  email: string | null;
+  address: string | null;
+  phones: Phone[];
+  tier: string | null;
+  tags: string[];
+  status: string | null;
+  transactionStatus: string | null;
+  notes: string | null;
+  attributes: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CustomerInput = Partial<Omit<Customer, 'id' | 'createdAt' | 'updatedAt'>> & { name?: string };
+
+interface Row {
+  id: string; name: string; company: string | null; title: string | null; email: string | null; address: string | null;
+  phones: Phone[]; tier: string | null; tags: string[]; status: string | null; transaction_status: string | null;
+  notes: string | null; attributes: Record<string, unknown>; created_at: Date; updated_at: Date;
+}
+
+const COLS = 'id, name, company, title, email, address, phones, tier, tags, status, transaction_status, notes, attributes, created_at, updated_at';
+
+const toApi = (r: Row): Customer => ({
+  id: r.id, name: r.name, company: r.company, title: r.title, email: r.email, address: r.address,
+  phones: r.phones, tier: r.tier, tags: r.tags, status: r.status, transactionStatus: r.transaction_status,
+  notes: r.notes, attributes: r.attributes, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+});
+
+const FIELDS = [
+  ['name', 'name'], ['company', 'company'], ['title', 'title'], ['email', 'email'], ['address', 'address'],
+  ['tier', 'tier'], ['tags', 'tags'], ['status', 'status'], ['transactionStatus', 'transaction_status'], ['notes', 'notes'],
+  ['phones', 'phones', '::jsonb'], ['attributes', 'attributes', '::jsonb'],
+] as const;
+
+export class CustomerRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async create(input: CustomerInput & { name: string }): Promise<Customer> {
+    const phones = input.phones ?? [];
+    const r = await this.db.query<Row>(
+      `INSERT INTO customers(id, name, company, title, email, address, phones, phone_keys, tier, tags, status, transaction_status, notes, attributes)
+       VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::text[],$9,$10::text[],$11,$12,$13,$14::jsonb) RETURNING ${COLS}`,
+      [randomUUID(), input.name, input.company ?? null, input.title ?? null, input.email ?? null, input.address ?? null,
+        JSON.stringify(phones), phones.map((p) => p.number), input.tier ?? null, input.tags ?? [], input.status ?? null,
+        input.transactionStatus ?? null, input.notes ?? null, JSON.stringify(input.attributes ?? {})],
+    );
+    return toApi(r.rows[0]!);
+  }
+
+  async get(id: string): Promise<Customer> {
+    const r = await this.db.query<Row>(`SELECT ${COLS} FROM customers WHERE id = $1`, [id]);
+    if (!r.rows[0]) throw new KefuError('NOT_FOUND', `customer ${id} not found`);
+    return toApi(r.rows[0]);
+  }
+
+  /** Patch: only the given fields change. */
+  async update(id: string, input: CustomerInput): Promise<Customer> {
+    const params: unknown[] = [id];
+    const sets = patchSets(input, FIELDS, params);
+    if (input.phones !== undefined) {
+      params.push(input.phones.map((p) => p.number));
+      sets.push(`phone_keys = $${params.length}::text[]`);
+    }
+    sets.push('updated_at = now()');
+    const r = await this.db.query<Row>(`UPDATE customers SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLS}`, params);
+    if (!r.rows[0]) throw new KefuError('NOT_FOUND', `customer ${id} not found`);
+    return toApi(r.rows[0]);
+  }
+
+  async delete(id: string): Promise<void> {
+    const r = await this.db.query('DELETE FROM customers WHERE id = $1', [id]);
+    if (r.rowCount === 0) throw new KefuError('NOT_FOUND', `customer ${id} not found`);
+  }
+
+  /** The customer owning a normalised number (the most recently updated if several). */
+  async findByPhone(key: string): Promise<Customer | null> {
+    const r = await this.db.query<Row>(
+      `SELECT ${COLS} FROM customers WHERE phone_keys @> ARRAY[$1::text] ORDER BY updated_at DESC LIMIT 1`, [key]);
+    return r.rows[0] ? toApi(r.rows[0]) : null;
+  }
+
+  async list(opts: { limit: number; cursor?: string | undefined; phone?: string | undefined; q?: string | undefined; tier?: string | undefined }): Promise<{ items: Customer[]; next: string | null }> {
+    const where: Array<string | null> = [];
+    const params: unknown[] = [];
+    if (opts.phone) { params.push(opts.phone); where.push(`phone_keys @> ARRAY[$${params.length}::text]`); }
+    if (opts.tier) { params.push(opts.tier); where.push(`tier = $${params.length}`); }
+    if (opts.q) {
+      params.push(containsPattern(opts.q));
+      const p = `$${params.length}`;
+      where.push(`(lower(name) LIKE ${p} OR lower(coalesce(company,'')) LIKE ${p} OR lower(coalesce(email,'')) LIKE ${p} OR array_to_string(phone_keys, ' ') LIKE ${p})`);
+    }
+    where.push(afterCursor(decodeCursor(opts.cursor), 'created_at', params));
+    params.push(opts.limit + 1);
+    const r = await this.db.query<Row>(
+      `SELECT ${COLS} FROM customers ${whereClause(where)} ORDER BY created_at, id LIMIT $${params.length}`, params);
+    const p = page(r.rows, opts.limit, (x) => [x.created_at, x.id]);
+    return { items: p.items.map(toApi), next: p.next };
+  }
+}
