@@ -120,8 +120,9 @@ function shortResult(input: string, digits: string, extension: string | null): N
  */
 export function normalizeNumber(input: string, opts?: NormalizeOptions): NormalizedNumber {
   const region = regionOf(opts);
-  const { international, extension } = splitWritten(input);
-  let { digits } = splitWritten(input);
+  const written = splitWritten(input);
+  const { international, extension } = written;
+  let digits = written.digits;
   const invalid: NormalizedNumber = {
     input, e164: null, key: international && digits ? `+${digits}` : digits, kind: 'unknown',
     national: digits, display: digits, valid: false, extension, region: null,

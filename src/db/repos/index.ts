@@ -1,0 +1,31 @@
+import type { Db } from '../types.ts';
+import { KeyRepo } from './keys.ts';
+import { CustomerRepo } from './customers.ts';
+import { ContactRepo } from './contacts.ts';
+import { CallRepo } from './calls.ts';
+import { RecordingRepo } from './recordings.ts';
+import { BlacklistRepo } from './blacklist.ts';
+import { FlowRepo } from './flows.ts';
+import { InteractionRepo } from './interactions.ts';
+
+export interface Repos {
+  keys: KeyRepo;
+  customers: CustomerRepo;
+  contacts: ContactRepo;
+  calls: CallRepo;
+  recordings: RecordingRepo;
+  blacklist: BlacklistRepo;
+  flows: FlowRepo;
+  interactions: InteractionRepo;
+}
+
+export const makeRepos = (db: Db): Repos => ({
+  keys: new KeyRepo(db),
+  customers: new CustomerRepo(db),
+  contacts: new ContactRepo(db),
+  calls: new CallRepo(db),
+  recordings: new RecordingRepo(db),
+  blacklist: new BlacklistRepo(db),
+  flows: new FlowRepo(db),
+  interactions: new InteractionRepo(db),
+});

@@ -1,0 +1,61 @@
+/**
+ * build() -> the Fastify app, not listening. Each resource is a plugin folder
+ * with routes.ts and schemas.ts; TypeBox schemas are the validation, the
+ * types and the OpenAPI document.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from './context.ts';
+import { errorHandler } from './errors.ts';
+import { registerAuth } from './auth.ts';
+import { ErrorBody } from './common.ts';
+import { customerRoutes } from './customers/routes.ts';
+import { eventRoutes } from './events/routes.ts';
+import { resourcePlugins } from './resources.ts';
+
+export type App = FastifyInstance;
+
+export async function build(ctx: AppContext): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.logger.child({ component: 'http' }),
+    disableRequestLogging: true,
+    bodyLimit: 50 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+  app.addSchema(ErrorBody);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'kefu API', version: '1', description: 'Telephony and customer service: calls, customers, blacklist, IVR, lines. Errors: { error: { code, message, details } }. Lists: ?limit=&cursor= -> { items, next }.' },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key (kefu keys create --role ROLE)' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(websocket, {
+    options: {
+      maxPayload: 64 * 1024,
+      handleProtocols: (protocols: Set<string>) => (protocols.has('kefu') ? 'kefu' : false),
+    },
+  });
+  registerAuth(app, ctx.repos.keys);
+
+  app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/health', { config: { public: true }, schema: { tags: ['system'], security: [] } }, async () => ({ status: 'ok' }));
+
+  await app.register(async (api) => {
+    await api.register(customerRoutes, { ctx });
+    await api.register(eventRoutes, { ctx });
+    for (const plugin of resourcePlugins) await api.register(plugin, { ctx });
+  }, { prefix: '/api/v1' });
+
+  return app;
+}

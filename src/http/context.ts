@@ -1,0 +1,35 @@
+/**
+ * What the HTTP layer is given by main.ts. Plugins receive this bag; they
+ * never construct services or open connections themselves.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.ts';
+import type { Db } from '../db/types.ts';
+import type { EventBus } from '../core/events/bus.ts';
+import type { Repos } from '../db/repos/index.ts';
+import type { BlacklistService } from '../services/blacklist.ts';
+import type { Telephony } from '../services/telephony/telephony.ts';
+import type { NumberService } from '../services/numbers.ts';
+import type { FlowService } from '../services/flows.ts';
+
+export interface AppContext {
+  config: Readonly<Config>;
+  logger: Logger;
+  db: Db;
+  bus: EventBus;
+  repos: Repos;
+  numbers: NumberService;
+  blacklist: BlacklistService;
+  flows: FlowService;
+  telephony: Telephony;
+  /** Present under `kefu serve --demo`: drives the simulated line. */
+  demo: DemoControl | null;
+}
+
+/** The demo line's far side, as the API drives it. */
+export interface DemoControl {
+  lineId: string;
+  call(opts: { number: string | null; name?: string | null; digits?: string; hangupAfterMs?: number }): Promise<void>;
+  press(digits: string): Promise<void>;
+  hangup(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.ts';
+import { IdParams, ListQuery, Page } from '../common.ts';
+import { WRITERS } from '../auth.ts';
+import { Customer, CustomerCreate, CustomerList, CustomerPatch, CustomerQuery, Interaction, InteractionCreate } from './schemas.ts';
+import type { Phone } from '../../db/repos/customers.ts';
+
+/** /customers: CRUD, lookup by any written phone form, interaction history. */
+export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const { customers, interactions } = ctx.repos;
+  const tags = ['customers'];
+  const normPhones = (phones: Array<{ number: string; label?: string }> | undefined): Phone[] | undefined =>
+    phones?.map((p, i) => ({ number: ctx.numbers.require(p.number, `body.phones.${i}.number`), ...(p.label ? { label: p.label } : {}) }));
+
+  app.get('/customers', { schema: { tags, querystring: CustomerQuery, response: { 200: CustomerList } } }, async (req) => {
+    const { phone, ...rest } = req.query;
+    return customers.list({ ...rest, phone: phone === undefined ? undefined : ctx.numbers.require(phone, 'querystring.phone') });
+  });
+
+  app.post('/customers', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, body: CustomerCreate, response: { 201: Customer } } }, async (req, reply) => {
+    const c = await customers.create({ ...req.body, phones: normPhones(req.body.phones) });
+    return reply.status(201).send(c);
+  });
+
+  app.get('/customers/:id', { schema: { tags, params: IdParams, response: { 200: Customer } } }, async (req) => customers.get(req.params.id));
+
+  app.patch('/customers/:id', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, body: CustomerPatch, response: { 200: Customer } } }, async (req) =>
+    customers.update(req.params.id, { ...req.body, phones: normPhones(req.body.phones) }));
+
+  app.put('/customers/:id', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, body: CustomerCreate, response: { 200: Customer } } }, async (req) =>
+    customers.update(req.params.id, {
+      company: null, title: null, email: null, address: null, phones: [], tier: null, tags: [], status: null, transactionStatus: null, notes: null, attributes: {},
+      ...req.body, phones: normPhones(req.body.phones) ?? [],
+    }));
+
+  app.delete('/customers/:id', { config: { roles: WRITERS }, schema: { tags, params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
+    await customers.delete(req.params.id);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/customers/:id/interactions', { schema: { tags, params: IdParams, querystring: Type.Object(ListQuery), response: { 200: Page(Interaction) } } }, async (req) => {
+    await customers.get(req.params.id);
+    return interactions.list(req.params.id, req.query);
+  });
+
+  app.post('/customers/:id/interactions', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, body: InteractionCreate, response: { 201: Interaction } } }, async (req, reply) => {
+    await customers.get(req.params.id);
+    const i = await interactions.add({ customerId: req.params.id, kind: req.body.kind, summary: req.body.summary, data: req.body.data ?? {}, at: req.body.at ? new Date(req.body.at) : new Date() });
+    return reply.status(201).send(i);
+  });
+};
