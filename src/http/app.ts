@@ -7,7 +7,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.ts';
 import { errorHandler } from './errors.ts';
 import { registerAuth } from './auth.ts';
@@ -18,13 +17,14 @@ import { resourcePlugins } from './resources.ts';
 
 export type App = FastifyInstance;
 
+
 export async function build(ctx: AppContext): Promise<App> {
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger.child({ component: 'http' }),
     disableRequestLogging: true,
     bodyLimit: 50 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  }) as unknown as FastifyInstance;
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KefuError } from '../core/errors.ts';
-import { hashKey, type KeyRepo, type Role } from '../db/repos/keys.ts';
+import { hashKey, type ApiKeyRow, type KeyRepo, type Role } from '../db/repos/keys.ts';
 
 export interface Principal { keyId: string; role: Role; name: string }
 
@@ -42,8 +42,8 @@ export function registerAuth(app: FastifyInstance, keys: KeyRepo): void {
   const touched = new Map<string, number>();
   // Verified keys are cached briefly (by hash, never the key itself) so a
   // request costs no database round trip; a revoked key stops within CACHE_MS.
-  const cache = new Map<string, { row: Awaited<ReturnType<KeyRepo['verify']>>; until: number }>();
-  const verify = async (key: string) => {
+  const cache = new Map<string, { row: ApiKeyRow | null; until: number }>();
+  const verify = async (key: string): Promise<ApiKeyRow | null> => {
     const h = hashKey(key);
     const hit = cache.get(h);
     if (hit && hit.until > Date.now()) return hit.row;

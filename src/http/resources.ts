@@ -1,5 +1,9 @@
 /** The resource plugins mounted under /api/v1 (besides customers and events). */
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from './context.ts';
+import { callRoutes } from './calls/routes.ts';
+import { lineRoutes } from './lines/routes.ts';
+import { flowRoutes } from './flows/routes.ts';
+import { diagnosticsRoutes } from './diagnostics/routes.ts';
 
-export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [];
+export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes];

@@ -72,11 +72,11 @@ function flagsOf(direction: BlacklistDirection): number {
   throw new KefuError('BAD_REQUEST', `Unknown blacklist direction "${String(direction)}": expected inbound, outbound or both`);
 }
 
-function merge(map: Map<string, Entry> | Map<number, Entry>, k: string & number, value: string, flags: number, id?: string): void {
-  let e = (map as Map<string | number, Entry>).get(k);
+function merge<K>(map: Map<K, Entry>, k: K, value: string, flags: number, id?: string): void {
+  let e = map.get(k);
   if (!e) {
     e = { value, flags: 0, inboundId: undefined, outboundId: undefined };
-    (map as Map<string | number, Entry>).set(k, e);
+    map.set(k, e);
   }
   e.flags |= flags;
   if (flags & 1) e.inboundId ??= id;
@@ -108,7 +108,7 @@ export class BlacklistBuilder {
     if (key === '') return false;
     const v = e164Value(key);
     if (v > 0) this.exact.add(v, flags);
-    else merge(this.raw, key as string & number, key, flags, id);
+    else merge(this.raw, key, key, flags, id);
     return true;
   }
 
@@ -123,9 +123,9 @@ export class BlacklistBuilder {
     if (v > 0) {
       const len = prefix.length - 1;
       const map = (this.prefixByLen[len] ??= new Map<number, Entry>());
-      merge(map, v as string & number, prefix, flags, id);
+      merge(map, v, prefix, flags, id);
     } else {
-      merge(this.rawPrefixes, prefix as string & number, prefix, flags, id);
+      merge(this.rawPrefixes, prefix, prefix, flags, id);
     }
     return true;
   }

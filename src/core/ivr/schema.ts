@@ -69,10 +69,19 @@ const optTarget = (title: string, description: string) => Type.Optional(target(t
 const timeoutMs = (def: number) =>
   Type.Optional(Type.Integer({ minimum: 500, maximum: 60_000, default: def, title: 'Timeout (ms)', description: 'How long to wait for a key press.' }));
 const retries = Type.Optional(Type.Integer({ minimum: 0, maximum: 10, default: 2, title: 'Retries', description: 'Extra attempts after the first one.' }));
-const optPrompt = (title: string, description: string) => Type.Optional({ ...PromptSchema, title, description });
+const optPrompt = (title: string, description: string) =>
+  Type.Optional(Type.Union([TextPromptSchema, FilePromptSchema], { title, description }));
 
 export const PlayNodeSchema = Type.Object(
-  { type: Type.Literal('play'), ...common, prompt: PromptSchema, next: target('Next', 'Node run after the prompt.') },
+  {
+    type: Type.Literal('play'),
+    ...common,
+    prompt: PromptSchema,
+    interruptible: Type.Optional(
+      Type.Boolean({ default: true, title: 'Interruptible', description: 'A key press cuts the prompt short (the key goes to the next node).' }),
+    ),
+    next: target('Next', 'Node run after the prompt.'),
+  },
   { additionalProperties: false, title: 'Play', description: 'Play a prompt, then go on.' },
 );
 
@@ -206,18 +215,29 @@ export const NodeSchemas = {
   hangup: HangupNodeSchema,
 } as const;
 
-export const NodeSchema = Type.Union(Object.values(NodeSchemas) as [typeof PlayNodeSchema, ...Array<(typeof NodeSchemas)[keyof typeof NodeSchemas]>], {
-  title: 'Node',
-  description: 'A typed IVR node; `type` says which.',
-});
+export const NodeSchema = Type.Union(
+  [
+    PlayNodeSchema,
+    MenuNodeSchema,
+    CollectNodeSchema,
+    HoursNodeSchema,
+    CallerNodeSchema,
+    VoicemailNodeSchema,
+    HandsetNodeSchema,
+    QueueNodeSchema,
+    GotoNodeSchema,
+    HangupNodeSchema,
+  ],
+  { title: 'Node', description: 'A typed IVR node; `type` says which.' },
+);
 
 export const FlowSchema = Type.Object(
   {
     id: Type.String({ pattern: FLOW_ID_PATTERN, title: 'Flow id', description: 'Lowercase letters, digits and "-"; lines refer to it (inbound.flow).' }),
     name: Type.String({ minLength: 1, maxLength: 200, title: 'Name' }),
     description: Type.Optional(Type.String({ maxLength: 2000, title: 'Description' })),
-    entry: { ...NodeIdSchema, title: 'Entry node', description: 'Node the call starts at.' },
-    nodes: Type.Record(Type.String({ pattern: NODE_ID_PATTERN }), NodeSchema, { title: 'Nodes', description: 'Node id to node.' }),
+    entry: target('Entry node', 'Node the call starts at.'),
+    nodes: Type.Record(Type.String({ pattern: NODE_ID_PATTERN }), NodeSchema, { minProperties: 1, maxProperties: 1000, title: 'Nodes', description: 'Node id to node.' }),
   },
   { additionalProperties: false, title: 'IVR flow', description: 'An inbound call flow: typed nodes that reference each other by id.' },
 );

@@ -122,24 +122,28 @@ export function normalizeNumber(input: string, opts?: NormalizeOptions): Normali
   const region = regionOf(opts);
   const written = splitWritten(input);
   const { international, extension } = written;
-  let digits = written.digits;
+  const digits = written.digits;
   const invalid: NormalizedNumber = {
     input, e164: null, key: international && digits ? `+${digits}` : digits, kind: 'unknown',
     national: digits, display: digits, valid: false, extension, region: null,
   };
   if (digits.length === 0 || digits.length > 17) return invalid;
 
-  const home = region === 'CN';
-  if (home || (international && digits.startsWith('86'))) {
-    const national = international ? (digits.startsWith('86') ? digits.slice(2) : null) : digits;
-    if (national !== null && isShortCode(national)) return shortResult(input, national, extension);
+  const parse = (d: string) => {
+    const p = parsePhoneNumberFromString(international ? `+${d}` : d, region);
+    return p?.isValid() ? p : undefined;
+  };
+  let parsed = parse(digits);
+  if (!parsed) {
+    // Short codes are consulted only when libphonenumber finds no valid number.
+    const national = !international ? digits : digits.startsWith('86') ? digits.slice(2) : null;
+    if (national !== null && (region === 'CN' || international) && isShortCode(national)) {
+      return shortResult(input, national, extension);
+    }
+    const area = opts?.localAreaCode?.replace(/\D/g, '').replace(/^0/, '');
+    if (!international && area && /^[2-9]\d{6,7}$/.test(digits)) parsed = parse(`0${area}${digits}`);
   }
-  if (!international && opts?.localAreaCode && /^[2-9]\d{6,7}$/.test(digits)) {
-    digits = `0${opts.localAreaCode.replace(/\D/g, '').replace(/^0/, '')}${digits}`;
-  }
-
-  const parsed = parsePhoneNumberFromString(international ? `+${digits}` : digits, region);
-  if (!parsed || !parsed.isValid()) return invalid;
+  if (!parsed) return invalid;
   const type = parsed.getType();
   const sameCountry = parsed.country === region;
   return {

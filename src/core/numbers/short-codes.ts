@@ -14,8 +14,10 @@
  * - `96xxx`–`96xxxx` local service numbers (5–6 digits): 96777, 96169...
  * - `106xx…`         SMS service ports (5–20 digits): 1065502512345...
  *
- * Extend {@link SHORT_CODE_PATTERNS} when a real caller ID needs it; every
- * pattern must stay disjoint from valid national numbers (the tests check).
+ * The patterns are consulted only for numbers libphonenumber finds invalid,
+ * so where they overlap a valid range (some 8-digit 95 numbers are valid
+ * shared-cost numbers, e.g. 9529 6307) the E.164 form wins. Extend
+ * {@link SHORT_CODE_PATTERNS} when a real caller ID needs it.
  */
 export const SHORT_CODE_PATTERNS: readonly RegExp[] = Object.freeze([
   /^1\d{2}$/,

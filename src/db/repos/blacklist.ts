@@ -50,9 +50,11 @@ export class BlacklistRepo {
     return inserted;
   }
 
-  async delete(id: string): Promise<void> {
-    const r = await this.db.query('DELETE FROM blacklist WHERE id = $1', [id]);
-    if (r.rowCount === 0) throw new KefuError('NOT_FOUND', `blacklist entry ${id} not found`);
+  /** Deletes an entry and returns it (the matcher needs its key). */
+  async delete(id: string): Promise<BlacklistEntry> {
+    const r = await this.db.query<Row>('DELETE FROM blacklist WHERE id = $1 RETURNING id, kind, value, direction, reason, created_at', [id]);
+    if (!r.rows[0]) throw new KefuError('NOT_FOUND', `blacklist entry ${id} not found`);
+    return toApi(r.rows[0]);
   }
 
   async find(kind: 'number' | 'prefix', value: string): Promise<BlacklistEntry[]> {

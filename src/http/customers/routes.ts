@@ -30,7 +30,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.put('/customers/:id', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, body: CustomerCreate, response: { 200: Customer } } }, async (req) =>
     customers.update(req.params.id, {
-      company: null, title: null, email: null, address: null, phones: [], tier: null, tags: [], status: null, transactionStatus: null, notes: null, attributes: {},
+      company: null, title: null, email: null, address: null, tier: null, tags: [], status: null, transactionStatus: null, notes: null, attributes: {},
       ...req.body, phones: normPhones(req.body.phones) ?? [],
     }));
 

@@ -1,0 +1,107 @@
+/**
+ * The kefu command: serve, migrate, keys create, diagnose.
+ * Exit codes: 0 ok, 1 failure (diagnose: a check failed), 2 bad config or usage.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config/load.ts';
+import { isKefuError } from './core/errors.ts';
+import { createLogger } from './logger.ts';
+import { openDb } from './db/open.ts';
+import { migrate } from './db/migrate.ts';
+import { KeyRepo, ROLES, type Role } from './db/repos/keys.ts';
+import { runDiagnostics, printDiagnostics } from './diagnostics/run.ts';
+
+const USAGE = `usage:
+  kefu serve [--config FILE] [--demo] [--host HOST] [--port PORT]
+  kefu migrate [--config FILE]
+  kefu keys create --role admin|supervisor|agent|integrator [--name NAME] [--config FILE]
+  kefu diagnose [--json] [--config FILE]`;
+
+class UsageError extends Error {}
+
+function configFrom(values: { config?: string | undefined; demo?: boolean | undefined; host?: string | undefined; port?: string | undefined }) {
+  const overrides: Record<string, unknown> = {};
+  if (values.demo) overrides.demo = true;
+  if (values.host || values.port) {
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && !Number.isInteger(port)) throw new UsageError(`--port "${values.port}": expected a whole number`);
+    overrides.http = { ...(values.host ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}) };
+  }
+  return loadConfig({ file: values.config, env: process.env, overrides });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'serve') {
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, demo: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' } } });
+    const config = configFrom(values);
+    const { startDaemon } = await import('./main.ts');
+    const logger = createLogger(config.log.level);
+    const daemon = await startDaemon({
+      config, logger, bootstrapKey: process.env.KEFU_BOOTSTRAP_KEY,
+      announceKey: (key) => process.stdout.write(`\nkefu: first start. Admin API key (shown once, store it now):\n  ${key}\n\n`),
+    });
+    process.stdout.write(`kefu: console ${daemon.url}/  API ${daemon.url}/api/v1  docs ${daemon.url}/docs\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    logger.info('stopping');
+    await daemon.stop();
+    return 0;
+  }
+  if (command === 'migrate') {
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
+    const config = configFrom(values);
+    const db = await openDb(config.database.url);
+    try {
+      const applied = await migrate(db);
+      process.stdout.write(applied.length ? `applied: ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}\n` : 'database is up to date\n');
+    } finally {
+      await db.close();
+    }
+    return 0;
+  }
+  if (command === 'keys') {
+    const [sub, ...more] = rest;
+    if (sub !== 'create') throw new UsageError('keys: expected "keys create --role ROLE"');
+    const { values } = parseArgs({ args: more, options: { role: { type: 'string' }, name: { type: 'string' }, config: { type: 'string' } } });
+    if (!values.role || !ROLES.includes(values.role as Role)) throw new UsageError(`--role "${values.role ?? ''}": expected one of ${ROLES.join(', ')}`);
+    const config = configFrom(values);
+    const db = await openDb(config.database.url);
+    try {
+      await migrate(db);
+      const { key } = await new KeyRepo(db).create(values.role as Role, values.name ?? `${values.role} key`);
+      process.stdout.write(`${key}\n`);
+    } finally {
+      await db.close();
+    }
+    return 0;
+  }
+  if (command === 'diagnose') {
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, config: { type: 'string' } } });
+    const config = configFrom(values);
+    const report = await runDiagnostics(config);
+    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else printDiagnostics(report, (s) => process.stdout.write(s));
+    return report.ok ? 0 : 1;
+  }
+  throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`kefu: ${err.message}\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else if (isKefuError(err, 'CONFIG_INVALID')) {
+      process.stderr.write(`kefu: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`kefu: ${isKefuError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { transition, type CallEvent, type CallState } from './machine.ts';
+
+const run = (events: CallEvent[], from: CallState = 'ringing') =>
+  events.reduce<{ state: CallState; effects: string[] }>((acc, e) => {
+    const t = transition(acc.state, e);
+    return { state: t.state, effects: [...acc.effects, ...t.effects.map((x) => (x.type === 'end' ? `end:${x.disposition}` : x.type))] };
+  }, { state: from, effects: [] });
+
+describe('call machine', () => {
+  it('answers, records and runs the IVR, then ends completed with a hang-up', () => {
+    expect(run([{ type: 'ring' }, { type: 'callerId' }, { type: 'answer' }, { type: 'answered' }, { type: 'ivrDone', outcome: 'hangup' }])).toEqual({
+      state: 'ended', effects: ['answerLine', 'startRecording', 'startIvr', 'hangupLine', 'end:completed'],
+    });
+  });
+  it('a blacklisted caller is rejected without answering, disposition blocked', () => {
+    const r = run([{ type: 'ring' }, { type: 'block', action: 'reject' }, { type: 'blockDone' }]);
+    expect(r.effects).toEqual(['reject', 'hangupLine', 'end:blocked']);
+    expect(r.effects).not.toContain('answerLine');
+  });
+  it('blocked with a message plays it, never starts the IVR', () => {
+    const r = run([{ type: 'block', action: 'message' }, { type: 'answer' }, { type: 'blockDone' }]);
+    expect(r.effects).toEqual(['playBlockMessage', 'hangupLine', 'end:blocked']);
+  });
+  it('caller gives up while ringing: missed; during the IVR: abandoned', () => {
+    expect(run([{ type: 'ring' }, { type: 'hangup' }]).effects).toEqual(['end:missed']);
+    const inIvr = run([{ type: 'answer' }, { type: 'answered' }, { type: 'hangup' }]);
+    expect(inIvr.state).toBe('ivr'); // the flow sees the hang-up and ends with its own outcome
+    expect(run([{ type: 'ivrDone', outcome: 'caller-hangup' }], 'ivr').effects).toEqual(['end:abandoned']);
+  });
+  it('device lost in any live state ends the call as failed, once', () => {
+    for (const s of ['ringing', 'blocking', 'answering', 'ivr'] as const) {
+      expect(run([{ type: 'deviceLost' }, { type: 'deviceLost' }, { type: 'hangup' }], s).effects).toEqual(['end:failed']);
+    }
+  });
+  it('ended is final', () => {
+    expect(transition('ended', { type: 'answer' })).toEqual({ state: 'ended', effects: [] });
+  });
+  it('voicemail and handset outcomes', () => {
+    expect(run([{ type: 'answer' }, { type: 'answered' }, { type: 'ivrDone', outcome: 'voicemail' }]).effects.at(-1)).toBe('end:voicemail');
+    expect(run([{ type: 'answer' }, { type: 'answered' }, { type: 'ivrDone', outcome: 'handset' }]).effects).not.toContain('hangupLine');
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * CSV (RFC 4180) reading and writing, no I/O. Reads what spreadsheets export:
+ * UTF-8 with or without a BOM, CRLF / LF / CR line ends, quoted fields with
+ * `""` escapes and line breaks inside, and a comma, semicolon or tab
+ * delimiter (detected from the first line).
+ */
+
+/** One record and the physical line (1-based) it starts on. */
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+export interface CsvParseOptions {
+  /** Field delimiter; detected from the first line when absent. */
+  delimiter?: ',' | ';' | '\t';
+  /** Keep records whose fields are all empty (default false). */
+  keepBlank?: boolean;
+}
+
+/** Picks the delimiter that occurs most often (outside quotes) on the first line. */
+export function detectDelimiter(text: string): ',' | ';' | '\t' {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
+  }
+  if (counts[';'] > counts[','] && counts[';'] >= counts['\t']) return ';';
+  if (counts['\t'] > counts[',']) return '\t';
+  return ',';
+}
+
+/**
+ * Parses CSV text into records. Never throws: a quote left open at the end
+ * keeps the rest of the text in the last field (as spreadsheets do).
+ */
+export function parseCsv(input: string, opts: CsvParseOptions = {}): CsvRecord[] {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const delim = opts.delimiter ?? detectDelimiter(text);
+  const out: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  const endRecord = () => {
+    fields.push(field);
+    if (opts.keepBlank || fields.some((f) => f.trim() !== '')) out.push({ line: start, fields });
+    fields = [];
+    field = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+      } else {
+        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
+        field += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && field.trim() === '') { field = ''; quoted = true; }
+    else if (ch === delim) { fields.push(field); field = ''; }
+    else if (ch === '\r' || ch === '\n') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      start = line;
+    } else field += ch;
+  }
+  if (field !== '' || fields.length > 0) endRecord();
+  return out;
+}
+
+/**
+ * Quotes a value when it holds the delimiter, a quote or a line break. Cells
+ * starting with `=`, `@`, tab or CR get a leading `'` so spreadsheets do not
+ * run them as formulas (`+` and `-` are left alone: phone numbers start with them).
+ */
+export function csvField(value: string | null | undefined, delimiter = ','): string {
+  let v = value ?? '';
+  if (/^[=@\t\r]/.test(v)) v = `'${v}`;
+  return v.includes(delimiter) || /["\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/** Writes rows as CSV with CRLF line ends; `bom` prefixes U+FEFF so Excel reads UTF-8. */
+export function writeCsv(rows: ReadonlyArray<ReadonlyArray<string | null | undefined>>, opts: { bom?: boolean } = {}): string {
+  const body = rows.map((r) => r.map((v) => csvField(v)).join(',')).join('\r\n');
+  return `${opts.bom ? '\ufeff' : ''}${body}${rows.length ? '\r\n' : ''}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * kefu diagnose / GET /diagnostics: each check says plainly what is wrong and
+ * what to try. Checks: database reachable and migrated, serial ports present,
+ * each configured modem line probed, media tools present.
+ */
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import type { Config } from '../config/schema.ts';
+import { openDb, redactDbUrl } from '../db/open.ts';
+import type { Db } from '../db/types.ts';
+import { appliedVersions, listMigrations } from '../db/migrate.ts';
+import { listSerialPorts } from './serial-ports.ts';
+import { probeModem } from '../../drivers/v253-modem/probe.ts';
+
+export interface Check { id: string; title: string; ok: boolean; detail: string; fix: string | null; data?: unknown }
+export interface DiagnosticsReport { ok: boolean; at: string; checks: Check[] }
+
+export interface DiagnoseOptions {
+  /** Lines whose device the running daemon holds: probing them would fight the driver. */
+  busyPorts?: ReadonlySet<string>;
+  /** The daemon's open database (PGlite allows one opener per folder). */
+  db?: Db;
+}
+
+async function databaseCheck(config: Readonly<Config>, shared?: Db): Promise<Check> {
+  const title = `database ${redactDbUrl(config.database.url)}`;
+  try {
+    const db = shared ?? await openDb(config.database.url);
+    try {
+      const applied = new Set(await appliedVersions(db));
+      const pending = listMigrations().filter((m) => !applied.has(m.version));
+      return pending.length === 0
+        ? { id: 'database', title, ok: true, detail: `reachable (${db.kind}), schema up to date (${applied.size} migrations)`, fix: null }
+        : { id: 'database', title, ok: false, detail: `reachable, ${pending.length} migration(s) not applied`, fix: 'run: kefu migrate' };
+    } finally {
+      if (!shared) await db.close();
+    }
+  } catch (err) {
+    return { id: 'database', title, ok: false, detail: `cannot open: ${err instanceof Error ? err.message : String(err)}`,
+      fix: config.database.url.startsWith('pglite://') ? 'check that the data folder is writable and not used by another kefu process' : 'check that PostgreSQL runs, and the host, port, user and password in database.url' };
+  }
+}
+
+function toolCheck(cmd: string, pkg: string, why: string): Check {
+  const ok = spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+  return { id: `tool-${cmd}`, title: `${cmd} (${why})`, ok, detail: ok ? 'installed' : 'not found', fix: ok ? null : `install it: apt-get install ${pkg}` };
+}
+
+export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOptions = {}): Promise<DiagnosticsReport> {
+  const checks: Check[] = [await databaseCheck(config, opts.db)];
+  const ports = await listSerialPorts();
+  checks.push({
+    id: 'serial-ports', title: 'serial ports', ok: ports.ok, data: ports.ports,
+    detail: ports.ok ? (ports.ports.length ? ports.ports.map((p) => `${p.path}${p.manufacturer ? ` (${p.manufacturer})` : ''}`).join(', ') : 'none found') : ports.error ?? 'cannot list',
+    fix: ports.ok ? (ports.ports.length ? null : 'no USB modem seen: plug it in, then check `dmesg | tail` for ttyACM/ttyUSB') : 'install udev (apt-get install udev) so serial ports can be listed',
+  });
+  for (const line of config.lines) {
+    if (line.driver !== 'v253-modem' || !line.port) continue;
+    const title = `line ${line.id}: modem on ${line.port}`;
+    if (opts.busyPorts?.has(line.port)) {
+      checks.push({ id: `line-${line.id}`, title, ok: true, detail: 'held by the running daemon (see /api/v1/lines for its state)', fix: null });
+      continue;
+    }
+    if (!existsSync(line.port)) {
+      checks.push({ id: `line-${line.id}`, title, ok: false, detail: `${line.port} does not exist`, fix: 'plug the modem in, or set lines[].port to the device `kefu diagnose` lists under serial ports' });
+      continue;
+    }
+    const r = await probeModem(line.port, line.baudRate);
+    checks.push({ id: `line-${line.id}`, title, ok: r.ok, detail: r.summary, fix: r.ok ? null : r.fix, data: r });
+  }
+  checks.push(toolCheck('espeak-ng', 'espeak-ng', 'text-to-speech prompts'), toolCheck('sox', 'sox', 'prompt audio conversion'));
+  return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), checks };
+}
+
+export function printDiagnostics(report: DiagnosticsReport, write: (s: string) => void): void {
+  for (const c of report.checks) {
+    write(`${c.ok ? '✓' : '✗'} ${c.title}: ${c.detail}\n`);
+    if (!c.ok && c.fix) write(`    fix: ${c.fix}\n`);
+  }
+  write(report.ok ? '\nall checks passed\n' : `\n${report.checks.filter((c) => !c.ok).length} check(s) failed\n`);
+}

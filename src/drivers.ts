@@ -1,0 +1,16 @@
+/** Picks the driver for a configured line. One backend per folder under drivers/. */
+import type { Logger } from 'pino';
+import type { LineConfig } from './config/schema.ts';
+import type { LineDriver } from './core/ports.ts';
+import { KefuError } from './core/errors.ts';
+import { V253LineDriver } from '../drivers/v253-modem/driver.ts';
+
+export function createLineDriver(line: LineConfig, logger: Logger): LineDriver {
+  switch (line.driver) {
+    case 'v253-modem':
+      return new V253LineDriver({ id: line.id, path: line.port!, baudRate: line.baudRate, logger });
+    case 'hid-phone-box':
+    case 'asterisk':
+      throw new KefuError('CONFIG_INVALID', `lines.${line.id}: driver ${line.driver} is not available in this version yet (supported: v253-modem)`);
+  }
+}

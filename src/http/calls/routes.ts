@@ -1,0 +1,39 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.ts';
+import { IdParams } from '../common.ts';
+import { WRITERS } from '../auth.ts';
+import { KefuError } from '../../core/errors.ts';
+import { ActiveCall, CallList, CallQuery, CallRecord } from './schemas.ts';
+
+/** /calls: call records (CDR), active calls, the call's recording, hang-up. */
+export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const tags = ['calls'];
+
+  app.get('/calls', { schema: { tags, querystring: CallQuery, response: { 200: CallList } } }, async (req) => {
+    const { number, ...rest } = req.query;
+    return ctx.repos.calls.list({ ...rest, number: number === undefined ? undefined : ctx.numbers.require(number, 'querystring.number') });
+  });
+
+  app.get('/calls/active', { schema: { tags, response: { 200: Type.Object({ items: Type.Array(ActiveCall) }) } } }, async () => ({ items: ctx.telephony.activeCalls() }));
+
+  app.get('/calls/:id', { schema: { tags, params: IdParams, response: { 200: CallRecord } } }, async (req) => ctx.repos.calls.get(req.params.id));
+
+  app.get('/calls/:id/recording', {
+    schema: { tags, params: IdParams, description: 'The call recording as audio/wav (8 kHz mono 16-bit).' },
+  }, async (req, reply) => {
+    await ctx.repos.calls.get(req.params.id);
+    const rec = await ctx.repos.recordings.forCall(req.params.id);
+    if (!rec || !existsSync(rec.path)) throw new KefuError('NOT_FOUND', `call ${req.params.id} has no recording`);
+    if (rec.state === 'recording') throw new KefuError('CONFLICT', 'the recording is still in progress');
+    const size = statSync(rec.path).size;
+    return reply.header('content-type', 'audio/wav').header('content-length', size)
+      .header('x-checksum-sha256', rec.sha256 ?? '').send(createReadStream(rec.path));
+  });
+
+  app.post('/calls/:id/hangup', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, response: { 202: Type.Object({ ok: Type.Boolean() }) } } }, async (req, reply) => {
+    await ctx.telephony.hangup(req.params.id);
+    return reply.status(202).send({ ok: true });
+  });
+};

@@ -1,0 +1,51 @@
+import { Type } from 'typebox';
+import { ListQuery, Page, PhoneInput, Uuid } from '../common.ts';
+
+const Str = Type.Union([Type.String(), Type.Null()]);
+const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+
+export const Disposition = Type.String({ description: 'completed | voicemail | handset | queued | abandoned | missed | blocked | failed | interrupted' });
+
+export const CallRecord = Type.Object({
+  id: Uuid,
+  lineId: Type.String(),
+  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+  number: Type.Union([Type.String({ description: 'E.164, or digits of a short code' }), Type.Null()]),
+  callerName: Str,
+  withheld: Str,
+  customerId: Type.Union([Uuid, Type.Null()]),
+  state: Type.String(),
+  disposition: Type.Union([Disposition, Type.Null()]),
+  flowId: Str,
+  digits: Type.String({ description: 'every DTMF digit the caller pressed, in order' }),
+  ivrPath: Type.Array(Type.Object({ node: Type.String(), type: Type.String(), digits: Type.Optional(Type.String()), at: Type.String() }), { description: 'the IVR nodes the call went through' }),
+  blacklistMatch: Type.Unknown(),
+  agentId: Str,
+  queueId: Str,
+  notes: Str,
+  startedAt: Type.String({ format: 'date-time' }),
+  answeredAt: Time,
+  endedAt: Time,
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  recordingId: Type.Union([Uuid, Type.Null()]),
+}, { $id: 'CallRecord' });
+
+export const CallQuery = Type.Object({
+  ...ListQuery,
+  number: Type.Optional(PhoneInput),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'started at or after' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'started before' })),
+  line: Type.Optional(Type.String()),
+  agent: Type.Optional(Type.String()),
+  queue: Type.Optional(Type.String()),
+  customer: Type.Optional(Uuid),
+  direction: Type.Optional(Type.Union([Type.Literal('inbound'), Type.Literal('outbound')])),
+  disposition: Type.Optional(Type.String()),
+}, { additionalProperties: false });
+
+export const CallList = Page(CallRecord);
+
+export const ActiveCall = Type.Object({
+  id: Uuid, lineId: Type.String(), direction: Type.String(), state: Type.String(), number: Str, name: Str,
+  customerId: Type.Union([Uuid, Type.Null()]), startedAt: Type.String(), answeredAt: Time, digits: Type.String(),
+});

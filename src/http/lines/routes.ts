@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.ts';
+import { WRITERS } from '../auth.ts';
+import { KefuError } from '../../core/errors.ts';
+import { PhoneInput } from '../common.ts';
+
+const Line = Type.Object({
+  id: Type.String(), name: Type.Union([Type.String(), Type.Null()]), driver: Type.String(),
+  state: Type.Union([Type.Literal('offline'), Type.Literal('idle'), Type.Literal('ringing'), Type.Literal('in-call')]),
+  reason: Type.Union([Type.String(), Type.Null()]), device: Type.Unknown({ description: 'what the device reported when probed' }),
+  callId: Type.Union([Type.String(), Type.Null()]), since: Type.String({ format: 'date-time' }), demo: Type.Boolean(),
+});
+
+const SimulateBody = Type.Object({
+  number: Type.Union([PhoneInput, Type.Null()], { description: 'caller ID to present; null for a withheld number' }),
+  name: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+  digits: Type.Optional(Type.String({ pattern: '^[0-9*#A-D]{0,32}$', description: 'keys the caller presses once answered' })),
+  hangupAfterMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'caller hangs up this long after the keys' })),
+}, { additionalProperties: false });
+
+/** /lines: line state and config; the demo line's "simulate an incoming call". */
+export const lineRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const tags = ['lines'];
+  const withDemo = <T extends { id: string }>(l: T) => ({ ...l, demo: ctx.demo?.lineId === l.id });
+
+  app.get('/lines', { schema: { tags, response: { 200: Type.Object({ items: Type.Array(Line) }) } } }, async () => ({ items: ctx.telephony.listLines().map(withDemo) }));
+  app.get('/lines/:id', { schema: { tags, params: Type.Object({ id: Type.String() }), response: { 200: Line } } }, async (req) => withDemo(ctx.telephony.line(req.params.id)));
+
+  const demoOnly = (id: string) => {
+    if (!ctx.demo) throw new KefuError('NOT_FOUND', 'no demo line: start with kefu serve --demo');
+    if (id !== ctx.demo.lineId) throw new KefuError('UNPROCESSABLE', `line ${id} is a real line; only the demo line "${ctx.demo.lineId}" can be simulated`);
+    return ctx.demo;
+  };
+
+  app.post('/lines/:id/simulate/call', {
+    config: { roles: WRITERS },
+    schema: { tags, params: Type.Object({ id: Type.String() }), body: SimulateBody, description: 'Demo line only: a caller rings with this caller ID, and presses the digits once answered.', response: { 202: Type.Object({ ok: Type.Boolean() }) } },
+  }, async (req, reply) => {
+    const demo = demoOnly(req.params.id);
+    if (req.body.number !== null) ctx.numbers.require(req.body.number, 'body.number');
+    await demo.call({ number: req.body.number, name: req.body.name ?? null, digits: req.body.digits ?? '', ...(req.body.hangupAfterMs !== undefined ? { hangupAfterMs: req.body.hangupAfterMs } : {}) });
+    return reply.status(202).send({ ok: true });
+  });
+
+  app.post('/lines/:id/simulate/dtmf', {
+    config: { roles: WRITERS },
+    schema: { tags, params: Type.Object({ id: Type.String() }), body: Type.Object({ digits: Type.String({ pattern: '^[0-9*#A-D]{1,32}$' }) }, { additionalProperties: false }), response: { 202: Type.Object({ ok: Type.Boolean() }) } },
+  }, async (req, reply) => {
+    await demoOnly(req.params.id).press(req.body.digits);
+    return reply.status(202).send({ ok: true });
+  });
+
+  app.post('/lines/:id/simulate/hangup', {
+    config: { roles: WRITERS },
+    schema: { tags, params: Type.Object({ id: Type.String() }), response: { 202: Type.Object({ ok: Type.Boolean() }) } },
+  }, async (req, reply) => {
+    await demoOnly(req.params.id).hangup();
+    return reply.status(202).send({ ok: true });
+  });
+};

@@ -1,0 +1,86 @@
+/**
+ * Composition root: config -> logger -> db -> services -> backends -> http.
+ * Nothing else constructs services or opens connections.
+ */
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.ts';
+import { createLogger } from './logger.ts';
+import { openDb, redactDbUrl } from './db/open.ts';
+import { migrate } from './db/migrate.ts';
+import { makeRepos } from './db/repos/index.ts';
+import { EventBus } from './core/events/bus.ts';
+import { NumberService } from './services/numbers.ts';
+import { BlacklistService } from './services/blacklist.ts';
+import { FlowService } from './services/flows.ts';
+import { RecordingService } from './services/recording/recorder.ts';
+import { Telephony } from './services/telephony/telephony.ts';
+import { recoverInterruptedCalls } from './services/telephony/recovery.ts';
+import { createPromptResolver } from './media/prompts.ts';
+import { createLineDriver } from './drivers.ts';
+import { startDemoLine } from './services/demo.ts';
+import { build, type App } from './http/app.ts';
+import type { AppContext } from './http/context.ts';
+import { ensureAdminKey } from './services/bootstrap.ts';
+
+export interface DaemonOptions {
+  config: Readonly<Config>;
+  logger?: Logger;
+  /** KEFU_BOOTSTRAP_KEY: adopted as the admin key when set. */
+  bootstrapKey?: string | undefined;
+  /** Where the first-start admin key is shown (once). */
+  announceKey?: (key: string) => void;
+}
+
+export interface Daemon {
+  app: App;
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const { config } = opts;
+  const t0 = performance.now();
+  const logger = opts.logger ?? createLogger(config.log.level);
+  const db = await openDb(config.database.url);
+  const cleanups: Array<() => Promise<void>> = [() => db.close()];
+  const stopAll = async () => { for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed')); };
+  try {
+    const applied = await migrate(db);
+    logger.info({ db: db.kind, url: redactDbUrl(config.database.url), migrations: applied.map((m) => m.version) }, 'database ready');
+    const repos = makeRepos(db);
+    await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => logger.warn(`first start: admin API key created, shown once: ${key}`)));
+
+    const bus = new EventBus();
+    const numbers = new NumberService(config.numbers.defaultRegion);
+    const blacklist = new BlacklistService(repos.blacklist, numbers, logger.child({ component: 'blacklist' }));
+    await blacklist.start();
+    cleanups.push(async () => blacklist.stop?.());
+    const flows = new FlowService(repos.flows, logger.child({ component: 'ivr' }));
+    await flows.seedDefault();
+    const recordings = new RecordingService(config, repos.recordings, bus, logger.child({ component: 'recording' }));
+    await recoverInterruptedCalls(repos, recordings, logger);
+    const prompts = createPromptResolver({ cacheDir: config.tts.cacheDir ?? resolve(config.dataDir, 'tts-cache'), defaultVoice: config.tts.voice });
+
+    const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings });
+    for (const line of config.lines) telephony.addLine(line, createLineDriver(line, logger));
+    const demo = config.demo ? await startDemoLine(telephony, logger) : null;
+    if (demo) cleanups.push(() => demo.close());
+    await telephony.start();
+    cleanups.push(() => telephony.stop());
+
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, demo: demo?.control ?? null };
+    const app = await build(ctx);
+    await app.listen({ host: config.http.host, port: config.http.port });
+    cleanups.push(() => app.close());
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+    const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+    logger.info({ url, console: `${url}/`, docs: `${url}/docs`, startupMs: Math.round(performance.now() - t0) }, 'kefu ready');
+    return { app, ctx, url, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

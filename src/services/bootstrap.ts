@@ -1,0 +1,17 @@
+import type { KeyRepo } from '../db/repos/keys.ts';
+
+/**
+ * First start: with KEFU_BOOTSTRAP_KEY set, that value is (made) an admin
+ * key; otherwise, when no key exists yet, an admin key is created and shown
+ * once through `announce`. Only the key's hash is stored.
+ */
+export async function ensureAdminKey(keys: KeyRepo, bootstrapKey: string | undefined, announce: (key: string) => void): Promise<void> {
+  if (bootstrapKey) {
+    if (bootstrapKey.length < 16) throw new Error('KEFU_BOOTSTRAP_KEY: expected at least 16 characters');
+    await keys.create('admin', 'bootstrap', bootstrapKey);
+    return;
+  }
+  if ((await keys.count()) > 0) return;
+  const { key } = await keys.create('admin', 'first-start admin');
+  announce(key);
+}

@@ -1,0 +1,74 @@
+/**
+ * IVR flows: validated with the one shared schema, stored with versions; the
+ * published version is what inbound calls run (cached until it changes).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { KefuError } from '../core/errors.ts';
+import { validateFlow } from '../core/ivr/validate.ts';
+import type { Flow } from '../core/ivr/schema.ts';
+import type { FlowRepo, FlowSummary } from '../db/repos/flows.ts';
+
+export const DEFAULT_FLOW_PATH = fileURLToPath(new URL('../../config/flows/main.json', import.meta.url));
+
+export class FlowService {
+  private readonly cache = new Map<string, Flow>();
+
+  constructor(private readonly repo: FlowRepo, private readonly logger: Logger) {}
+
+  validate(input: unknown): ReturnType<typeof validateFlow> {
+    return validateFlow(input);
+  }
+
+  private valid(input: unknown): Flow {
+    const r = validateFlow(input);
+    if (!r.ok) throw new KefuError('BAD_REQUEST', `flow is invalid: ${r.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`, { errors: r.errors });
+    return r.flow;
+  }
+
+  async create(input: unknown): Promise<FlowSummary> {
+    const flow = this.valid(input);
+    const s = await this.repo.create(flow.id, flow.name, flow);
+    this.cache.delete(flow.id);
+    return s;
+  }
+
+  /** Save a new version of flow `id` (the body's id must match); publish it unless told not to. */
+  async save(id: string, input: unknown, publish: boolean): Promise<FlowSummary> {
+    const flow = this.valid(input);
+    if (flow.id !== id) throw new KefuError('BAD_REQUEST', `body.id "${flow.id}" does not match the flow id "${id}" in the path`, { field: 'body.id' });
+    const s = await this.repo.saveVersion(id, flow.name, flow, publish);
+    this.cache.delete(id);
+    return s;
+  }
+
+  async publish(id: string, version: number): Promise<FlowSummary> {
+    const s = await this.repo.publish(id, version);
+    this.cache.delete(id);
+    return s;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.repo.delete(id);
+    this.cache.delete(id);
+  }
+
+  /** The flow inbound calls run (published version), cached. */
+  async published(id: string): Promise<Flow> {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const v = await this.repo.version(id, 'published');
+    const flow = this.valid(v.definition);
+    this.cache.set(id, flow);
+    return flow;
+  }
+
+  /** First start: store the shipped default flow when the database has none. */
+  async seedDefault(path = DEFAULT_FLOW_PATH): Promise<void> {
+    if ((await this.repo.list()).length > 0) return;
+    const flow = this.valid(JSON.parse(readFileSync(path, 'utf8')) as unknown);
+    await this.repo.create(flow.id, flow.name, flow);
+    this.logger.info({ flowId: flow.id }, 'default IVR flow installed');
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Call recordings: a WAV file per call written as the audio arrives (what
+ * the caller said and what was played to them, in time order), its row in
+ * the database from the first byte, and on finish the real sizes, duration
+ * and SHA-256. A file a crash left open is repaired on the next start.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config, LineConfig } from '../../config/schema.ts';
+import type { EventBus } from '../../core/events/bus.ts';
+import type { RecordingRepo } from '../../db/repos/recordings.ts';
+import { pcmDurationMs } from '../../core/audio.ts';
+import { WAV_HEADER_BYTES, wavHeader, repairWavHeader } from '../../media/wav.ts';
+import { shouldRecord } from './policy.ts';
+
+export interface ActiveRecording {
+  readonly id: string;
+  write(pcm: Buffer): void;
+  /** Close the file, patch its header, store duration and checksum, emit recording.ready. */
+  finish(): Promise<void>;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export class RecordingService {
+  readonly dir: string;
+
+  constructor(
+    private readonly config: Readonly<Config>,
+    private readonly repo: RecordingRepo,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {
+    this.dir = config.recording.dir ?? join(config.dataDir, 'recordings');
+  }
+
+  private pathFor(id: string, kind: 'calls' | 'voicemail'): string {
+    const d = new Date();
+    const dir = join(this.dir, kind, `${d.getUTCFullYear()}`, `${d.getUTCMonth() + 1}`.padStart(2, '0'), `${d.getUTCDate()}`.padStart(2, '0'));
+    mkdirSync(dir, { recursive: true });
+    return join(dir, `${id}.wav`);
+  }
+
+  /** Start recording a call if policy says so; null when it is not recorded. */
+  start(callId: string, line: LineConfig, numberKey: string | null): ActiveRecording | null {
+    if (!shouldRecord(this.config, line, numberKey)) return null;
+    const id = randomUUID();
+    const path = this.pathFor(id, 'calls');
+    const log = this.logger.child({ callId, recordingId: id });
+    const stream = createWriteStream(path, { flags: 'w' });
+    stream.on('error', (err) => log.error({ err }, 'recording write failed'));
+    stream.write(wavHeader(0));
+    let bytes = 0;
+    const created = this.repo.create({ id, callId, path }).catch((err: unknown) => log.error({ err }, 'recording row insert failed'));
+    return {
+      id,
+      write: (pcm) => { bytes += pcm.length; stream.write(pcm); },
+      finish: async () => {
+        await new Promise<void>((r) => stream.end(r));
+        await created;
+        await this.seal(id, callId, path, 'ready', bytes);
+      },
+    };
+  }
+
+  /** Patch the header, checksum, store, announce. */
+  private async seal(id: string, callId: string, path: string, state: 'ready' | 'repaired', dataBytes: number): Promise<void> {
+    const fh = await open(path, 'r+');
+    try {
+      const h = wavHeader(dataBytes);
+      await fh.write(h, 0, h.length, 0);
+    } finally {
+      await fh.close();
+    }
+    const sha256 = await sha256File(path);
+    const durationMs = Math.round(pcmDurationMs(dataBytes));
+    await this.repo.complete(id, { state, durationMs, bytes: dataBytes + WAV_HEADER_BYTES, sha256 });
+    this.bus.emit('recording.ready', { recordingId: id, callId, durationMs, sha256 });
+  }
+
+  /** A voicemail message as its own recording of the call. */
+  async saveVoicemail(callId: string, pcm: Buffer): Promise<void> {
+    const id = randomUUID();
+    const path = this.pathFor(id, 'voicemail');
+    writeFileSync(path, Buffer.concat([wavHeader(pcm.length), pcm]));
+    await this.repo.create({ id, callId, path });
+    await this.seal(id, callId, path, 'ready', pcm.length);
+  }
+
+  /** On start: recordings a crash left open become playable files with real sizes. */
+  async repairUnfinished(): Promise<number> {
+    let n = 0;
+    for (const r of await this.repo.unfinished()) {
+      if (!existsSync(r.path) || statSync(r.path).size < WAV_HEADER_BYTES) {
+        await this.repo.complete(r.id, { state: 'failed', durationMs: 0, bytes: 0, sha256: '' });
+        continue;
+      }
+      const dataBytes = await repairWavHeader(r.path);
+      await this.seal(r.id, r.callId, r.path, 'repaired', dataBytes);
+      this.logger.info({ recordingId: r.id, callId: r.callId, dataBytes }, 'recording repaired after an unclean stop');
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../config/schema.ts';
+import type { EventBus } from '../../core/events/bus.ts';
+import type { PromptResolver } from '../../core/ivr/media.ts';
+import type { Repos } from '../../db/repos/index.ts';
+import type { NumberService } from '../numbers.ts';
+import type { BlacklistService } from '../blacklist.ts';
+import type { FlowService } from '../flows.ts';
+import type { RecordingService } from '../recording/recorder.ts';
+
+/** What the telephony service is given by main.ts. */
+export interface TelephonyDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  bus: EventBus;
+  repos: Repos;
+  numbers: NumberService;
+  blacklist: BlacklistService;
+  flows: FlowService;
+  prompts: PromptResolver;
+  recordings: RecordingService;
+}

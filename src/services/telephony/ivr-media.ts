@@ -1,0 +1,105 @@
+/**
+ * The IVR media port (src/core/ivr/media.ts) over a LineDriver. Owns the
+ * call's digit buffer: the session pushes every DTMF key here.
+ */
+import type { LineDriver } from '../../core/ports.ts';
+import type { IvrMedia, PlayResult, PromptResolver, RecordResult } from '../../core/ivr/media.ts';
+import type { Prompt } from '../../core/ivr/schema.ts';
+import { pcmDurationMs, SAMPLE_RATE } from '../../core/audio.ts';
+
+/** 400 ms of 1 kHz at half scale: the "speak after the tone" beep. */
+function beep(): Buffer {
+  const n = SAMPLE_RATE * 0.4;
+  const b = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 1000 * i) / SAMPLE_RATE)), i * 2);
+  return b;
+}
+
+export class LineIvrMedia implements IvrMedia {
+  private readonly digits: string[] = [];
+  private digitWaiter: (() => void) | null = null;
+  private recording: { chunks: Buffer[]; done: (endedBy: RecordResult['endedBy']) => void } | null = null;
+
+  constructor(
+    private readonly driver: LineDriver,
+    private readonly prompts: PromptResolver,
+    readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', () => {
+      this.digitWaiter?.();
+      this.recording?.done('hangup');
+    }, { once: true });
+  }
+
+  /** Called by the session for each DTMF key. */
+  pushDigit(digit: string): void {
+    this.digits.push(digit);
+    if (this.recording && digit === '#') this.recording.done('dtmf');
+    this.digitWaiter?.();
+  }
+
+  /** Called by the session for audio heard on the line. */
+  pushAudio(pcm: Buffer): void {
+    this.recording?.chunks.push(pcm);
+  }
+
+  /** Called by the session when the line reports a long silence. */
+  silence(): void {
+    this.recording?.done('silence');
+  }
+
+  async play(prompt: Prompt, opts: { interruptible: boolean }): Promise<PlayResult> {
+    if (this.signal.aborted) return { interruptedBy: null, hungUp: true };
+    if (opts.interruptible && this.digits.length > 0) return { interruptedBy: this.digits[0]!, hungUp: false };
+    const pcm = await this.prompts.resolve(prompt);
+    if (this.signal.aborted) return { interruptedBy: null, hungUp: true };
+    const r = await this.driver.play(pcm, { signal: this.signal, interruptOnDtmf: opts.interruptible });
+    if (this.signal.aborted) return { interruptedBy: null, hungUp: true };
+    const key = opts.interruptible ? (this.digits[0] ?? r.interruptedBy) : null;
+    if (key && this.digits.length === 0) this.digits.push(key);
+    return { interruptedBy: key, hungUp: false };
+  }
+
+  async getDigit(timeoutMs: number): Promise<string | null> {
+    if (this.digits.length > 0) return this.digits.shift()!;
+    if (this.signal.aborted) return null;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(done, timeoutMs);
+      function done() { clearTimeout(t); resolve(); }
+      this.digitWaiter = done;
+    });
+    this.digitWaiter = null;
+    return this.digits.shift() ?? null;
+  }
+
+  clearDigits(): void {
+    this.digits.length = 0;
+  }
+
+  async record(opts: { maxMs: number; beep: boolean }): Promise<RecordResult> {
+    if (opts.beep && !this.signal.aborted) await this.driver.play(beep(), { signal: this.signal });
+    const chunks: Buffer[] = [];
+    const endedBy = this.signal.aborted
+      ? 'hangup' as const
+      : await new Promise<RecordResult['endedBy']>((resolve) => {
+        const t = setTimeout(() => finish('max'), opts.maxMs);
+        const finish = (why: RecordResult['endedBy']) => { clearTimeout(t); this.recording = null; resolve(why); };
+        this.recording = { chunks, done: finish };
+      });
+    const pcm = Buffer.concat(chunks);
+    return { pcm, durationMs: pcmDurationMs(pcm.length), endedBy };
+  }
+
+  async handset(): Promise<boolean> {
+    // A voice modem cannot hand the line to the local phone in a way we can confirm.
+    return false;
+  }
+
+  async queue(): Promise<boolean> {
+    return false; // single-line mode has no ACD queues
+  }
+
+  async hangup(): Promise<void> {
+    await this.driver.hangup();
+  }
+}

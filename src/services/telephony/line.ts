@@ -1,0 +1,117 @@
+/**
+ * One configured line at run time: follows its driver's events, keeps the
+ * line state (src/core/call/line-machine.ts), owns the call on it.
+ */
+import type { Logger } from 'pino';
+import type { LineDriver, LineEvent, DeviceInfo } from '../../core/ports.ts';
+import { lineTransition, type LineInput, type LineState } from '../../core/call/line-machine.ts';
+import type { LineConfig } from '../../config/schema.ts';
+import type { TelephonyDeps } from './deps.ts';
+import { CallSession } from './session.ts';
+
+/** Rings come every ~6 s; this long without one means the caller gave up. */
+export const RING_GAP_MS = 8000;
+
+export interface LineStatus {
+  id: string; name: string | null; driver: string; state: LineState; reason: string | null;
+  device: DeviceInfo | null; callId: string | null; since: string;
+}
+
+export class LineRuntime {
+  private state: LineState = 'offline';
+  private reason: string | null = 'not started';
+  private since = new Date();
+  private call: CallSession | null = null;
+  private ringTimer: NodeJS.Timeout | null = null;
+  private readonly log: Logger;
+  private off: (() => void) | null = null;
+
+  constructor(private readonly deps: TelephonyDeps, readonly config: LineConfig, readonly driver: LineDriver) {
+    this.log = deps.logger.child({ lineId: config.id });
+  }
+
+  status(): LineStatus {
+    return {
+      id: this.config.id, name: this.config.name ?? null, driver: this.config.driver, state: this.state, reason: this.reason,
+      device: this.driver.info(), callId: this.call?.id ?? null, since: this.since.toISOString(),
+    };
+  }
+
+  activeCall(): CallSession | null { return this.call; }
+
+  async start(): Promise<void> {
+    this.off = this.driver.on((e) => this.onEvent(e));
+    try {
+      await this.driver.start();
+    } catch (err) {
+      // The driver keeps trying to reopen the device by itself.
+      this.log.warn({ err }, 'line device not available yet');
+      this.reason = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.ringTimer) clearTimeout(this.ringTimer);
+    await this.driver.stop().catch((err: unknown) => this.log.warn({ err }, 'driver stop failed'));
+    this.off?.();
+  }
+
+  private move(input: LineInput, reason: string | null = null): void {
+    const from = this.state;
+    const to = lineTransition(from, input);
+    if (to === from) return;
+    this.log.info({ lineId: this.config.id, from, event: input, to }, 'line transition');
+    this.state = to;
+    this.reason = reason;
+    this.since = new Date();
+    this.deps.bus.emit('line.state', { lineId: this.config.id, state: to, previous: from, ...(reason ? { reason } : {}) });
+  }
+
+  private onEvent(e: LineEvent): void {
+    switch (e.type) {
+      case 'online': this.move('online'); return;
+      case 'offline':
+        this.call?.onDeviceLost();
+        this.move('offline', e.reason);
+        return;
+      case 'ring': this.onRing(); return;
+      case 'callerId':
+        (this.call ?? this.newCall()).onCallerId(e.callerId);
+        return;
+      case 'answered':
+        if (this.ringTimer) clearTimeout(this.ringTimer);
+        this.move('answered');
+        return;
+      case 'dtmf': this.call?.onDtmf(e.digit); return;
+      case 'audio': this.call?.onAudio(e.direction, e.pcm); return;
+      case 'tone':
+        if (e.tone === 'silence') this.call?.onSilence();
+        return;
+      case 'hangup':
+        // Our own hang-up (IVR hang-up node, API) ends the call through the session itself.
+        if (e.cause === 'local') this.call?.onLocalHangup();
+        else this.call?.onHangup();
+        return;
+    }
+  }
+
+  private onRing(): void {
+    const call = this.call ?? this.newCall();
+    if (this.ringTimer) clearTimeout(this.ringTimer);
+    if (this.state !== 'in-call') {
+      this.ringTimer = setTimeout(() => { if (this.call === call && this.state === 'ringing') call.onHangup(); }, RING_GAP_MS);
+    }
+    this.move('ring');
+    call.onRing();
+  }
+
+  private newCall(): CallSession {
+    const call = new CallSession(this.deps, this.config, this.driver, (ended) => {
+      if (this.call === ended) this.call = null;
+      if (this.ringTimer) clearTimeout(this.ringTimer);
+      this.move('callEnded');
+    });
+    this.call = call;
+    return call;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * One call on one line: drives the call machine (src/core/call/machine.ts),
+ * runs its effects, keeps the call record current (created at first ring,
+ * updated through the call, closed at the end) and sends the events.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CallerId, LineDriver } from '../../core/ports.ts';
+import { transition, type CallEffect, type CallEvent, type CallState, type Disposition } from '../../core/call/machine.ts';
+import type { IvrStep } from '../../db/repos/calls.ts';
+import type { Customer } from '../../db/repos/customers.ts';
+import type { LineConfig } from '../../config/schema.ts';
+import { SerialQueue } from './serial.ts';
+import { LineIvrMedia } from './ivr-media.ts';
+import type { TelephonyDeps } from './deps.ts';
+import type { ActiveRecording } from '../recording/recorder.ts';
+import { runFlow } from '../../core/ivr/interpreter.ts';
+
+export interface CallSnapshot {
+  id: string; lineId: string; direction: 'inbound'; state: CallState; number: string | null; name: string | null;
+  customerId: string | null; startedAt: string; answeredAt: string | null; digits: string;
+}
+
+export class CallSession {
+  readonly id = randomUUID();
+  readonly startedAt = new Date();
+  private state: CallState = 'ringing';
+  private rings = 0;
+  private number: string | null = null;
+  private name: string | null = null;
+  private customer: Customer | null = null;
+  private announced = false;
+  /** Set synchronously when caller ID matches the blacklist: this call is never answered into the IVR. */
+  private blocked = false;
+  /** Settles once caller ID was looked up (customer, blacklist). */
+  private identified: Promise<void> | null = null;
+  private answeredAt: Date | null = null;
+  private digits = '';
+  private readonly path: IvrStep[] = [];
+  private readonly hangupSignal = new AbortController();
+  private media: LineIvrMedia | null = null;
+  private recording: ActiveRecording | null = null;
+  private readonly db: SerialQueue;
+  private readonly log: Logger;
+  /** Resolves when the call has ended and its record is closed. */
+  readonly finished: Promise<void>;
+  private finish!: () => void;
+
+  constructor(
+    private readonly deps: TelephonyDeps,
+    private readonly line: LineConfig,
+    private readonly driver: LineDriver,
+    private readonly onEnded: (s: CallSession) => void,
+  ) {
+    this.log = deps.logger.child({ callId: this.id, lineId: line.id });
+    this.db = new SerialQueue((err) => this.log.error({ err }, 'call record update failed'));
+    this.finished = new Promise((r) => { this.finish = r; });
+    void this.db.run(() => deps.repos.calls.create({ id: this.id, lineId: line.id, direction: 'inbound', state: 'ringing', startedAt: this.startedAt }));
+  }
+
+  snapshot(): CallSnapshot {
+    return {
+      id: this.id, lineId: this.line.id, direction: 'inbound', state: this.state, number: this.number, name: this.name,
+      customerId: this.customer?.id ?? null, startedAt: this.startedAt.toISOString(), answeredAt: this.answeredAt?.toISOString() ?? null, digits: this.digits,
+    };
+  }
+
+  get ended(): boolean { return this.state === 'ended'; }
+
+  // ---- inputs from the line ----
+
+  onRing(): void {
+    this.rings += 1;
+    if (this.state !== 'ringing') return;
+    if (this.blocked || !this.line.inbound || this.rings < this.line.inbound.answerAfterRings) return;
+    void (this.identified ?? Promise.resolve()).then(() => {
+      if (this.state !== 'ringing' || this.blocked) return;
+      this.announce();
+      this.fire({ type: 'answer' });
+    });
+  }
+
+  onCallerId(cid: CallerId): void {
+    if (this.announced || this.identified) return;
+    const key = cid.number ? this.deps.numbers.key(cid.number) : '';
+    this.number = key || null;
+    this.name = cid.name;
+    const check = this.number ? this.deps.blacklist.check(this.number, 'inbound') : { blocked: false, match: null };
+    this.blocked = check.blocked;
+    const lookup = this.number ? this.deps.repos.customers.findByPhone(this.number) : Promise.resolve(null);
+    this.identified = lookup.catch((err: unknown) => { this.log.warn({ err }, 'customer lookup failed'); return null; }).then((customer) => {
+      this.customer = customer;
+      this.announce(check.blocked);
+      void this.db.run(() => this.deps.repos.calls.update(this.id, {
+        number: this.number, callerName: this.name, withheld: cid.withheld, customerId: customer?.id ?? null,
+        blacklistMatch: check.blocked ? check.match : null,
+      }));
+      if (check.blocked) this.fire({ type: 'block', action: this.deps.config.blacklist.inboundAction });
+    });
+  }
+
+  onDtmf(digit: string): void {
+    if (this.state !== 'ivr') return;
+    this.digits += digit;
+    this.media?.pushDigit(digit);
+    this.deps.bus.emit('call.dtmf', { callId: this.id, lineId: this.line.id, digit });
+  }
+
+  onAudio(direction: 'rx' | 'tx', pcm: Buffer): void {
+    this.recording?.write(pcm);
+    if (direction === 'rx') this.media?.pushAudio(pcm);
+  }
+
+  onSilence(): void { this.media?.silence(); }
+
+  /** The far end hung up, or rings stopped before we answered. */
+  onHangup(): void {
+    this.hangupSignal.abort();
+    this.fire({ type: 'hangup' });
+  }
+
+  /** The line went on-hook because we hung up: the media stops, the flow decides the outcome. */
+  onLocalHangup(): void {
+    this.hangupSignal.abort();
+  }
+
+  onDeviceLost(): void {
+    this.hangupSignal.abort();
+    this.fire({ type: 'deviceLost' });
+  }
+
+  /** Hang up from our side (API). */
+  async hangup(): Promise<void> {
+    this.hangupSignal.abort();
+    await this.driver.hangup().catch(() => undefined);
+    this.fire({ type: 'hangup' });
+  }
+
+  // ---- the machine ----
+
+  private announce(blacklisted = false): void {
+    if (this.announced) return;
+    this.announced = true;
+    const customer = this.customer;
+    this.deps.bus.emit('call.ringing', { callId: this.id, lineId: this.line.id, number: this.number, name: this.name, customer, blacklisted });
+    if (!blacklisted) this.deps.bus.emit('screenpop', { agentId: null, callId: this.id, lineId: this.line.id, number: this.number, customer });
+  }
+
+  private fire(event: CallEvent): void {
+    const from = this.state;
+    const t = transition(from, event);
+    if (t.state !== from) this.log.info({ callId: this.id, from, event: event.type, to: t.state }, 'call transition');
+    this.state = t.state;
+    for (const effect of t.effects) this.run(effect);
+  }
+
+  private run(effect: CallEffect): void {
+    switch (effect.type) {
+      case 'answerLine':
+        this.driver.answer().then(() => this.answered(), (err: unknown) => { this.log.warn({ err }, 'answer failed'); this.fire({ type: 'answerFailed' }); });
+        return;
+      case 'reject':
+        this.driver.reject().catch((err: unknown) => this.log.warn({ err }, 'reject failed')).finally(() => this.fire({ type: 'blockDone' }));
+        return;
+      case 'playBlockMessage':
+        this.playBlockMessage().catch((err: unknown) => this.log.warn({ err }, 'block message failed')).finally(() => this.fire({ type: 'blockDone' }));
+        return;
+      case 'startRecording':
+        this.recording = this.deps.recordings.start(this.id, this.line, this.number);
+        return;
+      case 'startIvr':
+        this.runIvr().then((outcome) => this.fire({ type: 'ivrDone', outcome }), (err: unknown) => {
+          this.log.error({ err }, 'IVR failed');
+          this.fire({ type: 'ivrDone', outcome: 'error' });
+        });
+        return;
+      case 'hangupLine':
+        this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
+        return;
+      case 'end':
+        void this.end(effect.disposition);
+        return;
+    }
+  }
+
+  private answered(): void {
+    this.answeredAt = new Date();
+    void this.db.run(() => this.deps.repos.calls.update(this.id, { state: 'answered', answeredAt: this.answeredAt! }));
+    this.deps.bus.emit('call.answered', { callId: this.id, lineId: this.line.id, number: this.number });
+    this.fire({ type: 'answered' });
+  }
+
+  private async playBlockMessage(): Promise<void> {
+    await this.driver.answer();
+    const { message, voice } = this.deps.config.blacklist;
+    const pcm = await this.deps.prompts.resolve({ text: message, voice: voice === 'cmn' ? 'cmn' : 'en-us' });
+    await this.driver.play(pcm, { signal: this.hangupSignal.signal });
+  }
+
+  private async runIvr(): Promise<'hangup' | 'voicemail' | 'handset' | 'queue' | 'caller-hangup' | 'error'> {
+    const flowId = this.line.inbound?.flow ?? 'main';
+    const flow = await this.deps.flows.published(flowId);
+    void this.db.run(() => this.deps.repos.calls.update(this.id, { flowId }));
+    this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
+    const result = await runFlow(flow, {
+      caller: { number: this.number, name: this.name, blacklisted: false, customer: this.customer ? { id: this.customer.id, tier: this.customer.tier } : null },
+      now: () => new Date(),
+      hooks: {
+        onNode: (node, type) => { this.path.push({ node, type, at: new Date().toISOString() }); },
+        onDigits: (node, digits) => { const step = this.path.findLast((p) => p.node === node); if (step) step.digits = digits; },
+        onVoicemail: (vm) => this.deps.recordings.saveVoicemail(this.id, vm.pcm),
+      },
+    }, this.media);
+    return result.outcome;
+  }
+
+  private async end(disposition: Disposition): Promise<void> {
+    const endedAt = new Date();
+    const durationMs = endedAt.getTime() - this.startedAt.getTime();
+    this.hangupSignal.abort();
+    const rec = this.recording;
+    this.recording = null;
+    void this.db.run(() => this.deps.repos.calls.update(this.id, {
+      state: 'ended', disposition, endedAt, durationMs, digits: this.digits, ivrPath: this.path,
+    }));
+    if (rec) void this.db.run(() => rec.finish());
+    if (this.customer) {
+      const customerId = this.customer.id;
+      void this.db.run(() => this.deps.repos.interactions.add({ customerId, kind: 'call', refId: this.id, summary: `inbound call, ${disposition}`, data: { disposition, durationMs, digits: this.digits } }));
+    }
+    await this.db.idle();
+    this.deps.bus.emit('call.ended', { callId: this.id, lineId: this.line.id, number: this.number, disposition, durationMs });
+    this.onEnded(this);
+    this.finish();
+  }
+}
