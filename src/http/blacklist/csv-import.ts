@@ -1,0 +1,71 @@
+/**
+ * Blacklist CSV: one number or prefix per line, then optional direction and
+ * reason columns (`0755*,inbound,spam`; a prefix ends in `*`). A first row of
+ * column names (number, prefix, value, kind, direction, reason, or 号码, 前缀,
+ * 方向, 原因) is recognised and may put the columns in any order.
+ */
+import { parseCsv } from '../../core/crm/csv.ts';
+import type { BlacklistImportRow } from '../../services/blacklist.ts';
+import type { Direction } from '../../db/repos/blacklist.ts';
+
+type Col = 'number' | 'prefix' | 'value' | 'kind' | 'direction' | 'reason';
+const HEADERS: Record<string, Col> = {
+  number: 'number', phone: 'number', 号码: 'number', 电话: 'number', 手机: 'number', 电话号码: 'number',
+  prefix: 'prefix', 前缀: 'prefix', 号段: 'prefix',
+  value: 'value', entry: 'value',
+  kind: 'kind', type: 'kind', 类型: 'kind',
+  direction: 'direction', 方向: 'direction',
+  reason: 'reason', note: 'reason', notes: 'reason', 原因: 'reason', 备注: 'reason',
+};
+
+const DIRECTIONS: Record<string, Direction> = {
+  inbound: 'inbound', in: 'inbound', incoming: 'inbound', 呼入: 'inbound',
+  outbound: 'outbound', out: 'outbound', outgoing: 'outbound', 呼出: 'outbound',
+  both: 'both', all: 'both', any: 'both', 双向: 'both', 全部: 'both',
+};
+
+/** Rows for BlacklistService.import, and problems found while reading (bad direction, bad kind). */
+export function blacklistRowsFromCsv(text: string): { rows: BlacklistImportRow[]; errors: Array<{ line: number; message: string }> } {
+  const records = parseCsv(text);
+  const errors: Array<{ line: number; message: string }> = [];
+  const rows: BlacklistImportRow[] = [];
+  let cols: Array<Col | null> = ['value', 'direction', 'reason'];
+  const first = records[0];
+  if (first) {
+    const named = first.fields.map((f) => HEADERS[f.trim().toLowerCase()] ?? null);
+    if (named.some((c) => c !== null) && !/\d/.test(first.fields.join(''))) {
+      cols = named;
+      records.shift();
+    }
+  }
+  for (const r of records) {
+    const get = (c: Col) => {
+      const i = cols.indexOf(c);
+      return i < 0 ? '' : (r.fields[i] ?? '').trim();
+    };
+    const rawDir = get('direction').toLowerCase();
+    const direction = rawDir === '' ? 'both' : DIRECTIONS[rawDir];
+    if (!direction) {
+      errors.push({ line: r.line, message: `direction "${rawDir}" must be one of inbound, outbound, both` });
+      continue;
+    }
+    const row: BlacklistImportRow = { line: r.line, direction, reason: get('reason') || null };
+    const kind = get('kind').toLowerCase();
+    let value = get('value');
+    if (kind !== '' && kind !== 'number' && kind !== 'prefix') {
+      errors.push({ line: r.line, message: `kind "${kind}" must be number or prefix` });
+      continue;
+    }
+    if (value !== '') {
+      if (kind === 'prefix' || value.endsWith('*')) row.prefix = value.replace(/\*+$/, '');
+      else row.number = value;
+    } else {
+      value = get('number');
+      if (value.endsWith('*')) row.prefix = value.replace(/\*+$/, '');
+      else if (value !== '') row.number = value;
+      if (get('prefix') !== '') row.prefix = get('prefix').replace(/\*+$/, '');
+    }
+    rows.push(row);
+  }
+  return { rows, errors };
+}

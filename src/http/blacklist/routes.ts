@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.ts';
+import { IdParams } from '../common.ts';
+import { WRITERS } from '../auth.ts';
+import { KefuError } from '../../core/errors.ts';
+import { BlacklistCreate, BlacklistEntry, BlacklistList, BlacklistQuery, CheckQuery, CheckResult, ImportCsv, ImportJson, ImportResult } from './schemas.ts';
+import { blacklistRowsFromCsv } from './csv-import.ts';
+import type { BlacklistImportResult } from '../../services/blacklist.ts';
+
+/** /blacklist: blocked numbers and prefixes per direction; changes take effect at once. */
+export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const { blacklist: repo } = ctx.repos;
+  const tags = ['blacklist'];
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.get('/blacklist', { schema: { tags, summary: 'List entries, newest first', querystring: BlacklistQuery, response: { 200: BlacklistList } } }, async (req) => {
+    const { q, ...rest } = req.query;
+    // A number written with separators ("138 0013") is searched by its digits.
+    const text = q === undefined ? undefined : /^[\d\s\-()+]+$/.test(q) ? q.replace(/[\s\-()]/g, '') : q;
+    return repo.list({ ...rest, q: text });
+  });
+
+  app.post('/blacklist', {
+    config: { roles: WRITERS },
+    schema: { tags, summary: 'Block a number or a prefix', description: 'Exactly one of number or prefix. 409 when the same entry exists.', body: BlacklistCreate, response: { 201: BlacklistEntry } },
+  }, async (req, reply) => {
+    const e = await ctx.blacklist.add({ ...req.body, direction: req.body.direction ?? 'both' });
+    return reply.status(201).send(e);
+  });
+
+  app.delete('/blacklist/:id', { config: { roles: WRITERS }, schema: { tags, summary: 'Unblock (delete an entry)', params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
+    await ctx.blacklist.remove(req.params.id);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/blacklist/check', {
+    schema: { tags, summary: 'Would a call to or from this number be blocked?', description: 'An exact entry wins over prefixes; the longest prefix wins.', querystring: CheckQuery, response: { 200: CheckResult } },
+  }, async (req) => {
+    const number = ctx.numbers.key(req.query.number);
+    if (number === '') throw new KefuError('BAD_REQUEST', `querystring.number "${req.query.number}" has no digits`, { field: 'querystring.number' });
+    const v = ctx.blacklist.checkKey(number, req.query.direction);
+    if (!v.match) return { number, blocked: false, match: null };
+    const wanted = req.query.direction;
+    const rows = await repo.find(v.match.kind === 'exact' ? 'number' : 'prefix', v.match.value);
+    const entry = rows.find((r) => r.direction === wanted) ?? rows.find((r) => r.direction === 'both') ?? null;
+    return { number, blocked: true, match: { ...v.match, entry } };
+  });
+
+  app.post('/blacklist/import', {
+    config: { roles: WRITERS },
+    bodyLimit: 50 * 1024 * 1024,
+    schema: {
+      tags, summary: 'Bulk import numbers and prefixes',
+      description: 'JSON { entries: [...] }, or text/csv: one number or prefix (ending in *) per line with optional direction and reason columns. Existing entries count as duplicates; bad lines are reported and skipped.',
+      body: { content: { 'application/json': { schema: ImportJson }, 'text/csv': { schema: ImportCsv } } },
+      response: { 200: ImportResult },
+    },
+  }, async (req): Promise<BlacklistImportResult> => {
+    const body: unknown = req.body;
+    if (typeof body === 'string') {
+      const { rows, errors } = blacklistRowsFromCsv(body);
+      const r = await ctx.blacklist.import(rows);
+      return { ...r, errors: [...errors, ...r.errors].sort((a, b) => a.line - b.line) };
+    }
+    const { entries } = body as { entries: Array<{ number?: string; prefix?: string; direction?: 'inbound' | 'outbound' | 'both'; reason?: string | null }> };
+    return ctx.blacklist.import(entries.map((e, i) => ({ ...e, line: i + 1 })));
+  });
+};
