@@ -16,7 +16,9 @@ import { FlowService } from './services/flows.ts';
 import { RecordingService } from './services/recording/recorder.ts';
 import { Telephony } from './services/telephony/telephony.ts';
 import { recoverInterruptedCalls } from './services/telephony/recovery.ts';
-import { createPromptResolver } from './media/prompts.ts';
+import { TtsPromptResolver } from './media/prompts.ts';
+import { EspeakTts } from './media/tts.ts';
+import { loadStoredAudio } from './media/audio-store.ts';
 import { createLineDriver } from './drivers.ts';
 import { startDemoLine } from './services/demo.ts';
 import { build, type App } from './http/app.ts';
@@ -61,11 +63,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await flows.seedDefault();
     const recordings = new RecordingService(config, repos.recordings, bus, logger.child({ component: 'recording' }));
     await recoverInterruptedCalls(repos, recordings, logger);
-    const prompts = createPromptResolver({ cacheDir: config.tts.cacheDir ?? resolve(config.dataDir, 'tts-cache'), defaultVoice: config.tts.voice });
+    const tts = new EspeakTts({ cacheDir: config.tts.cacheDir ?? resolve(config.dataDir, 'tts-cache') });
+    const prompts = new TtsPromptResolver(tts, loadStoredAudio(repos.recordings));
 
     const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings });
     for (const line of config.lines) telephony.addLine(line, createLineDriver(line, logger));
-    const demo = config.demo ? await startDemoLine(telephony, logger) : null;
+    const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion) : null;
     if (demo) cleanups.push(() => demo.close());
     await telephony.start();
     cleanups.push(() => telephony.stop());

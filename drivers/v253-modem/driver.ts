@@ -304,7 +304,7 @@ export class V253LineDriver implements LineDriver {
   private onDle(code: string, ev: DleEvent): void {
     if (code === 'R' && !isOffHook(this.state)) return this.onRing();
     if (this.dleTap) this.dleTap(ev);
-    if (!this.call || !isOffHook(this.state)) return;
+    if (!this.call || this.call.ended || !isOffHook(this.state)) return;
     if (this.state === 'dialing') return;
     if (ev.type === 'dtmf') this.emit({ type: 'dtmf', digit: ev.digit });
     else if (ev.type === 'tone') {

@@ -66,7 +66,14 @@ export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOpt
       continue;
     }
     const r = await probeModem(line.port, line.baudRate);
-    checks.push({ id: `line-${line.id}`, title, ok: r.ok, detail: r.summary, fix: r.ok ? null : r.fix, data: r });
+    const ok = r.responding && r.problems.length === 0;
+    const caps = r.info?.capabilities;
+    const identity = [r.info?.manufacturer, r.info?.model, r.info?.revision].filter(Boolean).join(' ') || 'unknown modem';
+    const detail = r.responding
+      ? `${identity}; voice ${caps?.voice ? 'yes' : 'no'}, fax classes ${caps?.faxClasses.join('/') || 'none'}, caller ID ${r.info?.callerIdCommand ?? 'not enabled'}`
+        + (r.problems.length ? `; ${r.problems.map((p) => p.problem).join('; ')}` : '')
+      : r.problems.map((p) => p.problem).join('; ') || 'no answer';
+    checks.push({ id: `line-${line.id}`, title, ok, detail, fix: ok ? null : r.problems.map((p) => p.fix).join('; ') || null, data: r });
   }
   checks.push(toolCheck('espeak-ng', 'espeak-ng', 'text-to-speech prompts'), toolCheck('sox', 'sox', 'prompt audio conversion'));
   return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), checks };

@@ -5,5 +5,10 @@ import { callRoutes } from './calls/routes.ts';
 import { lineRoutes } from './lines/routes.ts';
 import { flowRoutes } from './flows/routes.ts';
 import { diagnosticsRoutes } from './diagnostics/routes.ts';
+import { contactRoutes } from './contacts/routes.ts';
+import { blacklistRoutes } from './blacklist/routes.ts';
+import { recordingRoutes } from './recordings/routes.ts';
 
-export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes];
+export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
+  callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
+];

@@ -27,10 +27,15 @@ export interface ImportIssue {
   message: string;
 }
 
-/** The result of reading an import file: drafts with the line they start on, and problems. */
+/**
+ * The result of reading an import file: drafts with the line they start on,
+ * problems with single records, and `fatal` when the file as a whole is not
+ * of the expected kind (unknown CSV header, no vCard in it).
+ */
 export interface ParsedImport {
   contacts: Array<{ line: number; contact: ContactDraft }>;
   errors: ImportIssue[];
+  fatal?: string;
 }
 
 /** An empty draft. */

@@ -42,18 +42,21 @@ function columnOf(header: string): Column | null {
 }
 
 /**
- * Reads contacts from CSV text. Returns `errors` with line 1 when the header
- * has neither a name, company nor phone column.
+ * Reads contacts from CSV text. Sets `fatal` when the header has neither a
+ * name, company nor phone column.
  */
 export function contactsFromCsv(input: string): ParsedImport {
   const records = parseCsv(input);
   const out: ParsedImport = { contacts: [], errors: [] };
   const header = records.shift();
-  if (!header) return out;
+  if (!header) {
+    out.fatal = 'the file is empty: expected a header row and one contact per line';
+    return out;
+  }
   const columns = header.fields.map(columnOf);
   const known = columns.some((c) => c !== null && ('phone' in c || c.field === 'name' || c.field === 'company'));
   if (!known) {
-    out.errors.push({ line: header.line, message: `header row: no known column in "${header.fields.join(',')}": expected name, company, title, phone, mobile, tel, email, address, groups, notes (or 姓名, 公司, 职务, 手机, 电话, 邮箱, 地址)` });
+    out.fatal = `header row: no known column in "${header.fields.join(',')}": expected name, company, title, phone, mobile, tel, email, address, groups, notes (or 姓名, 公司, 职务, 手机, 电话, 邮箱, 地址)`;
     return out;
   }
   for (const r of records) {

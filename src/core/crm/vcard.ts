@@ -160,7 +160,7 @@ export function contactsFromVcard(input: string): ParsedImport {
     } else if (card && p) applyProperty(card.c, p, card.seen);
   }
   if (card) out.errors.push({ line: card.line, message: 'vCard has no END:VCARD' });
-  if (!sawCard) out.errors.push({ line: 1, message: 'no vCard found: expected BEGIN:VCARD ... END:VCARD' });
+  if (!sawCard) out.fatal = 'no vCard found: expected BEGIN:VCARD ... END:VCARD';
   return out;
 }
 

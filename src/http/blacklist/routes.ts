@@ -12,7 +12,7 @@ import type { BlacklistImportResult } from '../../services/blacklist.ts';
 export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { blacklist: repo } = ctx.repos;
   const tags = ['blacklist'];
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.get('/blacklist', { schema: { tags, summary: 'List entries, newest first', querystring: BlacklistQuery, response: { 200: BlacklistList } } }, async (req) => {
     const { q, ...rest } = req.query;

@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import { ListQuery, Page, PhoneInput, Uuid } from '../common.ts';
 
-const directions = () => [Type.Literal('inbound'), Type.Literal('outbound'), Type.Literal('both')];
-const Direction = Type.Union(directions(), { description: 'which calls the entry blocks' });
+const Direction = Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Literal('both')], { description: 'which calls the entry blocks' });
 const PrefixInput = Type.String({ minLength: 1, maxLength: 20, description: 'a number prefix: area code (0755), mobile or service prefix (170, 400, 95), or international (+1, 00852)' });
 const Reason = Type.String({ maxLength: 500, description: 'why the number is blocked' });
 
@@ -18,7 +17,7 @@ export const BlacklistEntry = Type.Object({
 export const BlacklistCreate = Type.Object({
   number: Type.Optional(PhoneInput),
   prefix: Type.Optional(PrefixInput),
-  direction: Type.Optional(Type.Union(directions(), { default: 'both', description: 'which calls the entry blocks' })),
+  direction: Type.Optional(Type.Union([Type.Literal('inbound'), Type.Literal('outbound'), Type.Literal('both')], { default: 'both', description: 'which calls the entry blocks (default both)' })),
   reason: Type.Optional(Type.Union([Reason, Type.Null()])),
 }, { additionalProperties: false, description: 'exactly one of number or prefix' });
 

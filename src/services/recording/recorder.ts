@@ -5,15 +5,15 @@
  * and SHA-256. A file a crash left open is repaired on the next start.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config, LineConfig } from '../../config/schema.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import type { RecordingRepo } from '../../db/repos/recordings.ts';
 import { pcmDurationMs } from '../../core/audio.ts';
-import { WAV_HEADER_BYTES, wavHeader, repairWavHeader } from '../../media/wav.ts';
+import { WAV_HEADER_BYTES, repairWavHeader, writeWav } from '../../media/wav.ts';
+import { WavWriter } from '../../media/wav-writer.ts';
 import { shouldRecord } from './policy.ts';
 
 export interface ActiveRecording {
@@ -54,31 +54,27 @@ export class RecordingService {
     const id = randomUUID();
     const path = this.pathFor(id, 'calls');
     const log = this.logger.child({ callId, recordingId: id });
-    const stream = createWriteStream(path, { flags: 'w' });
-    stream.on('error', (err) => log.error({ err }, 'recording write failed'));
-    stream.write(wavHeader(0));
-    let bytes = 0;
-    const created = this.repo.create({ id, callId, path }).catch((err: unknown) => log.error({ err }, 'recording row insert failed'));
+    // The row exists before the first byte, so a crash leaves a file we know about and repair.
+    const ready = this.repo.create({ id, callId, path }).then(() => WavWriter.open(path));
+    ready.catch((err: unknown) => log.error({ err }, 'recording could not start'));
+    let writer: WavWriter | null = null;
+    const early: Buffer[] = [];
+    const put = (w: WavWriter, pcm: Buffer) => { w.write(pcm).catch((err: unknown) => log.error({ err }, 'recording write failed')); };
+    void ready.then((w) => { writer = w; for (const pcm of early.splice(0)) put(w, pcm); }, () => undefined);
     return {
       id,
-      write: (pcm) => { bytes += pcm.length; stream.write(pcm); },
+      write: (pcm) => { if (writer) put(writer, pcm); else early.push(pcm); },
       finish: async () => {
-        await new Promise<void>((r) => stream.end(r));
-        await created;
-        await this.seal(id, callId, path, 'ready', bytes);
+        const w = await ready;
+        for (const pcm of early.splice(0)) put(w, pcm);
+        const { dataBytes } = await w.close(); // waits for queued writes, patches the sizes
+        await this.seal(id, callId, path, 'ready', dataBytes);
       },
     };
   }
 
-  /** Patch the header, checksum, store, announce. */
+  /** Checksum, store duration and size, announce. The file's header is already right. */
   private async seal(id: string, callId: string, path: string, state: 'ready' | 'repaired', dataBytes: number): Promise<void> {
-    const fh = await open(path, 'r+');
-    try {
-      const h = wavHeader(dataBytes);
-      await fh.write(h, 0, h.length, 0);
-    } finally {
-      await fh.close();
-    }
     const sha256 = await sha256File(path);
     const durationMs = Math.round(pcmDurationMs(dataBytes));
     await this.repo.complete(id, { state, durationMs, bytes: dataBytes + WAV_HEADER_BYTES, sha256 });
@@ -89,8 +85,8 @@ export class RecordingService {
   async saveVoicemail(callId: string, pcm: Buffer): Promise<void> {
     const id = randomUUID();
     const path = this.pathFor(id, 'voicemail');
-    writeFileSync(path, Buffer.concat([wavHeader(pcm.length), pcm]));
     await this.repo.create({ id, callId, path });
+    await writeWav(path, pcm);
     await this.seal(id, callId, path, 'ready', pcm.length);
   }
 
@@ -102,7 +98,7 @@ export class RecordingService {
         await this.repo.complete(r.id, { state: 'failed', durationMs: 0, bytes: 0, sha256: '' });
         continue;
       }
-      const dataBytes = await repairWavHeader(r.path);
+      const { dataBytes } = await repairWavHeader(r.path);
       await this.seal(r.id, r.callId, r.path, 'repaired', dataBytes);
       this.logger.info({ recordingId: r.id, callId: r.callId, dataBytes }, 'recording repaired after an unclean stop');
       n++;

@@ -1,0 +1,56 @@
+/** Turns parsed import files into address-book entries: numbers normalised, duplicates skipped. */
+import type { ContactDraft, ParsedImport } from '../../core/crm/contact.ts';
+import { KefuError } from '../../core/errors.ts';
+import type { Contact, ContactRepo } from '../../db/repos/contacts.ts';
+import type { NumberService } from '../../services/numbers.ts';
+
+export interface ImportOutcome { imported: number; skipped: number; errors: Array<{ line: number; message: string }> }
+
+const LIMITS: Array<[keyof ContactDraft, number]> = [['name', 200], ['company', 200], ['title', 200], ['email', 320], ['address', 500], ['notes', 10_000]];
+
+function tooLong(c: ContactDraft): string | null {
+  for (const [field, max] of LIMITS) {
+    const v = c[field];
+    if (typeof v === 'string' && v.length > max) return `${field} is longer than ${max} characters`;
+  }
+  if (c.phones.length > 20) return 'more than 20 phone numbers';
+  if (c.groups.length > 50 || c.groups.some((g) => g.length > 60)) return 'more than 50 groups, or a group name longer than 60 characters';
+  return null;
+}
+
+/**
+ * Creates the parsed contacts one by one. A record with a bad number is
+ * reported and skipped; one whose number is already in the address book (or
+ * earlier in the file) is skipped without an error, so a file can be imported twice.
+ */
+export async function importContacts(parsed: ParsedImport, repo: ContactRepo, numbers: NumberService): Promise<ImportOutcome> {
+  if (parsed.fatal) throw new KefuError('BAD_REQUEST', `body: ${parsed.fatal}`, { field: 'body' });
+  const errors = [...parsed.errors];
+  let imported = 0;
+  let skipped = parsed.errors.length;
+  const seen = new Set<string>();
+  for (const { line, contact } of parsed.contacts) {
+    let phones: Contact['phones'];
+    try {
+      phones = contact.phones.map((p, i) => ({ number: numbers.require(p.number, `phone ${i + 1}`), ...(p.label ? { label: p.label } : {}) }));
+      const problem = tooLong(contact);
+      if (problem) throw new KefuError('BAD_REQUEST', problem);
+    } catch (e) {
+      errors.push({ line, message: e instanceof Error ? e.message : String(e) });
+      skipped++;
+      continue;
+    }
+    const unique = phones.filter((p, i) => phones.findIndex((q) => q.number === p.number) === i);
+    let duplicate = unique.some((p) => seen.has(p.number));
+    for (const p of unique) {
+      if (duplicate) break;
+      duplicate = (await repo.findByPhone(p.number)) !== null;
+    }
+    for (const p of unique) seen.add(p.number);
+    if (duplicate) { skipped++; continue; }
+    await repo.create({ ...contact, phones: unique });
+    imported++;
+  }
+  errors.sort((a, b) => a.line - b.line);
+  return { imported, skipped, errors };
+}

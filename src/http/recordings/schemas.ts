@@ -1,0 +1,29 @@
+import { Type } from 'typebox';
+import { ListQuery, Page, Uuid } from '../common.ts';
+
+export const Recording = Type.Object({
+  id: Uuid,
+  callId: Uuid,
+  format: Type.String({ description: 'file format, e.g. wav' }),
+  state: Type.Union([Type.Literal('recording'), Type.Literal('ready'), Type.Literal('repaired'), Type.Literal('failed')], { description: 'repaired: the file was fixed up after a crash' }),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  bytes: Type.Union([Type.Integer(), Type.Null()]),
+  sha256: Type.Union([Type.String(), Type.Null()], { description: 'checksum of the finished file' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  audioUrl: Type.String({ description: 'where to fetch the audio (supports Range requests)' }),
+}, { $id: 'Recording' });
+
+export const RecordingList = Page(Recording);
+export const RecordingQuery = Type.Object({
+  ...ListQuery,
+  callId: Type.Optional(Type.String({ format: 'uuid', description: 'only the recordings of this call' })),
+}, { additionalProperties: false });
+
+export const AudioHeaders = Type.Object({
+  range: Type.Optional(Type.String({ description: 'bytes=START-END, bytes=START- or bytes=-SUFFIX (one range)' })),
+});
+
+export const RangeNotSatisfiable = Type.Object({
+  error: Type.Object({ code: Type.Literal('RANGE_NOT_SATISFIABLE'), message: Type.String() }),
+}, { description: 'the range starts past the end of the file; Content-Range gives the size' });

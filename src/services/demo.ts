@@ -1,0 +1,56 @@
+/**
+ * `kefu serve --demo`: one simulated voice modem on a real pty pair (socat),
+ * driven by the same V.253 driver as real hardware. The API's "simulate an
+ * incoming call" drives the simulator, i.e. the far side of the wire.
+ */
+import type { Logger } from 'pino';
+import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
+import type { LineConfig } from '../config/schema.ts';
+import type { DemoControl } from '../http/context.ts';
+import { createLineDriver } from '../drivers.ts';
+import { normalizeNumber } from '../core/numbers/normalize.ts';
+import type { Telephony } from './telephony/telephony.ts';
+
+export const DEMO_LINE_ID = 'demo';
+/** The caller stays on the line at most this long unless told otherwise. */
+const MAX_DEMO_CALL_MS = 120_000;
+
+export async function startDemoLine(telephony: Telephony, logger: Logger, defaultRegion = 'CN'): Promise<{ control: DemoControl; close(): Promise<void> }> {
+  const sim = await startSimulatedModem({ dialect: 'conexant' });
+  const line: LineConfig = {
+    id: DEMO_LINE_ID, name: 'Demo line (simulated modem)', driver: 'v253-modem', port: sim.driverPath, baudRate: 115200,
+    channels: 1, record: true, inbound: { flow: 'main', answerAfterRings: 2 },
+  };
+  telephony.addLine(line, createLineDriver(line, logger));
+  const log = logger.child({ lineId: DEMO_LINE_ID, component: 'demo' });
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => Promise<void>) => {
+    const t = setTimeout(() => { timers.delete(t); fn().catch((err: unknown) => log.warn({ err }, 'demo step failed')); }, ms);
+    timers.add(t);
+  };
+
+  const control: DemoControl = {
+    lineId: DEMO_LINE_ID,
+    async call(opts) {
+      const since = Date.now();
+      const national = opts.number ? normalizeNumber(opts.number, { defaultRegion }).national : null;
+      void sim.simulator.ring({
+        ...(national ? { number: national, format: 'formatted' as const } : { format: 'private' as const }),
+        ...(opts.name ? { name: opts.name } : {}), rings: 6, intervalMs: 1500,
+      }).catch((err: unknown) => log.warn({ err }, 'demo ring failed'));
+      void sim.simulator.waitFor('vrx-start', { since, timeoutMs: 30_000 }).then(async () => {
+        if (opts.digits) await sim.simulator.pressDigits(opts.digits, { gapMs: 300 });
+        later(opts.hangupAfterMs ?? MAX_DEMO_CALL_MS, () => sim.simulator.hangUp());
+      }, () => undefined);
+    },
+    press: (digits) => sim.simulator.pressDigits(digits, { gapMs: 300 }),
+    hangup: () => sim.simulator.hangUp(),
+  };
+  return {
+    control,
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      await sim.close();
+    },
+  };
+}
