@@ -60,7 +60,7 @@ describe('AtFramer', () => {
 
   it('hands back unframed bytes after a CONNECT', () => {
     const f = new AtFramer();
-    f.push(Buffer.from('\r\nCONNECT\r\n\x80\x81\x10\x10'));
+    f.push(Buffer.from('\r\nCONNECT\r\n\x80\x81\x10\x10', 'latin1'));
     expect(f.next()).toMatchObject({ kind: 'final', result: { code: 'CONNECT' } });
     expect([...f.takeRest()]).toEqual([0x80, 0x81, 0x10, 0x10]);
     expect(f.next()).toBeNull();

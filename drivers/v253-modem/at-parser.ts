@@ -104,7 +104,8 @@ export class AtFramer {
       }
       if (b === 0x0d || b === 0x0a) {
         const line = this.cut(i);
-        this.buf = this.buf.subarray(1);
+        // CR LF counts as one line end, so nothing of it is left for a voice stream that follows.
+        this.buf = this.buf.subarray(b === 0x0d && this.buf[1] === 0x0a ? 2 : 1);
         this.scanned = 0;
         if (line) return line;
         continue;

@@ -3,7 +3,7 @@
  * with routes.ts and schemas.ts; TypeBox schemas are the validation, the
  * types and the OpenAPI document.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
@@ -21,7 +21,7 @@ export type App = FastifyInstance;
 export async function build(ctx: AppContext): Promise<App> {
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger.child({ component: 'http' }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 50 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }) as unknown as FastifyInstance;

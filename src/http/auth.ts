@@ -47,7 +47,7 @@ export function registerAuth(app: FastifyInstance, keys: KeyRepo): void {
     const h = hashKey(key);
     const hit = cache.get(h);
     if (hit && hit.until > Date.now()) return hit.row;
-    const row = await verify(key);
+    const row = await keys.verify(key);
     if (cache.size > 1000) cache.clear();
     cache.set(h, { row, until: Date.now() + CACHE_MS });
     return row;

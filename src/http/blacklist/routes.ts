@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
 import { WRITERS } from '../auth.ts';
 import { KefuError } from '../../core/errors.ts';
+import { normalizePrefix } from '../../core/numbers/prefix.ts';
 import { BlacklistCreate, BlacklistEntry, BlacklistList, BlacklistQuery, CheckQuery, CheckResult, ImportCsv, ImportJson, ImportResult } from './schemas.ts';
 import { blacklistRowsFromCsv } from './csv-import.ts';
 import type { BlacklistImportResult } from '../../services/blacklist.ts';
@@ -16,8 +17,13 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
 
   app.get('/blacklist', { schema: { tags, summary: 'List entries, newest first', querystring: BlacklistQuery, response: { 200: BlacklistList } } }, async (req) => {
     const { q, ...rest } = req.query;
-    // A number written with separators ("138 0013") is searched by its digits.
-    const text = q === undefined ? undefined : /^[\d\s\-()+]+$/.test(q) ? q.replace(/[\s\-()]/g, '') : q;
+    // Digits are searched as written ("138 0013" -> 1380013); a leading 0, 00 or +
+    // is normalised the way entries are stored (0755 -> +86755).
+    let text = q;
+    if (q !== undefined && /^[\d\s\-()+]+$/.test(q)) {
+      const digits = q.replace(/[\s\-()]/g, '');
+      text = /^[0+]/.test(digits) ? (normalizePrefix(digits, { defaultRegion: ctx.numbers.defaultRegion }) ?? digits) : digits;
+    }
     return repo.list({ ...rest, q: text });
   });
 

@@ -60,7 +60,7 @@ export class LineRuntime {
     const from = this.state;
     const to = lineTransition(from, input);
     if (to === from) return;
-    this.log.info({ lineId: this.config.id, from, event: input, to }, 'line transition');
+    this.log.info({ from, event: input, to }, 'line transition');
     this.state = to;
     this.reason = reason;
     this.since = new Date();

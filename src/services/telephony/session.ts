@@ -100,7 +100,8 @@ export class CallSession {
   }
 
   onDtmf(digit: string): void {
-    if (this.state !== 'ivr') return;
+    // Keys can arrive as soon as the line is off-hook, before the flow starts: the media buffer keeps them.
+    if (this.state !== 'ivr' && this.state !== 'answering') return;
     this.digits += digit;
     this.media?.pushDigit(digit);
     this.deps.bus.emit('call.dtmf', { callId: this.id, lineId: this.line.id, digit });
@@ -149,7 +150,7 @@ export class CallSession {
   private fire(event: CallEvent): void {
     const from = this.state;
     const t = transition(from, event);
-    if (t.state !== from) this.log.info({ callId: this.id, from, event: event.type, to: t.state }, 'call transition');
+    if (t.state !== from) this.log.info({ from, event: event.type, to: t.state }, 'call transition');
     this.state = t.state;
     for (const effect of t.effects) this.run(effect);
   }
@@ -157,6 +158,7 @@ export class CallSession {
   private run(effect: CallEffect): void {
     switch (effect.type) {
       case 'answerLine':
+        this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
         this.driver.answer().then(() => this.answered(), (err: unknown) => { this.log.warn({ err }, 'answer failed'); this.fire({ type: 'answerFailed' }); });
         return;
       case 'reject':
@@ -201,7 +203,7 @@ export class CallSession {
     const flowId = this.line.inbound?.flow ?? 'main';
     const flow = await this.deps.flows.published(flowId);
     void this.db.run(() => this.deps.repos.calls.update(this.id, { flowId }));
-    this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
+    this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
     const result = await runFlow(flow, {
       caller: { number: this.number, name: this.name, blacklisted: false, customer: this.customer ? { id: this.customer.id, tier: this.customer.tier } : null },
       now: () => new Date(),

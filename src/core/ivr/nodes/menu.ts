@@ -15,7 +15,7 @@ export const exec: NodeExec<MenuNode> = async (node, env) => {
     const key = await env.readDigit(timeoutMs);
     if (env.media.signal.aborted) return HUNG_UP;
     if (key !== null) {
-      const target = node.options[key];
+      const target = Object.hasOwn(node.options, key) ? node.options[key] : undefined;
       if (target !== undefined) return { next: target, branch: `option ${key}` };
     }
     const timedOut = key === null;
