@@ -44,15 +44,15 @@ export class CallOps {
   answer(): Promise<void> {
     return this.serial(async () => {
       const line = this.line;
-      const state = line.currentState();
+      const state = line.lineState();
       if (isOffHook(state)) throw new KefuError('LINE_BUSY', `line ${line.id} is already off-hook`);
       const conn = line.connection();
       const probe = line.probe();
       if (!probe.info.capabilities.voice || !probe.voiceFormat) {
         throw new KefuError('NOT_SUPPORTED', `modem on line ${line.id} has no voice mode`);
       }
-      line.clearRinging();
-      line.flushCallerId();
+      line.rings.clearRinging();
+      line.rings.flushCallerId();
       try {
         await conn.run('AT+FCLASS=8');
         await conn.run(probe.voiceFormat.command);
@@ -73,10 +73,10 @@ export class CallOps {
   reject(): Promise<void> {
     return this.serial(async () => {
       const line = this.line;
-      if (isOffHook(line.currentState())) throw new KefuError('LINE_BUSY', `line ${line.id} has a call up; use hangup()`);
+      if (isOffHook(line.lineState())) throw new KefuError('LINE_BUSY', `line ${line.id} has a call up; use hangup()`);
       const conn = line.connection();
-      line.clearRinging();
-      line.flushCallerId();
+      line.rings.clearRinging();
+      line.rings.flushCallerId();
       // ATH1 takes the line off-hook (answering the ring in data class), ATH0 drops it again.
       await conn.run('ATH1');
       await new Promise((r) => setTimeout(r, 300));
@@ -88,7 +88,7 @@ export class CallOps {
   hangup(): Promise<void> {
     return this.serial(async () => {
       const call = this.line.call;
-      if (!call || !isOffHook(this.line.currentState())) return;
+      if (!call || !isOffHook(this.line.lineState())) return;
       call.end();
       await this.leaveCall();
       this.line.emit({ type: 'hangup', cause: 'local' });
@@ -117,7 +117,7 @@ export class CallOps {
     } catch (err) {
       if (!isKefuError(err, 'LINE_OFFLINE') && !isKefuError(err, 'DEVICE_GONE')) throw err;
     } finally {
-      if (isOffHook(line.currentState())) line.input('hangup');
+      if (isOffHook(line.lineState())) line.input('hangup');
     }
   }
 
@@ -135,7 +135,7 @@ export class CallOps {
     return this.serial(async () => {
       const line = this.line;
       const call = line.call;
-      if (!call || call.ended || line.currentState() !== 'voice-rx' || opts.signal?.aborted) return { completed: false, interruptedBy: null };
+      if (!call || call.ended || line.lineState() !== 'voice-rx' || opts.signal?.aborted) return { completed: false, interruptedBy: null };
       const conn = line.connection();
       const probe = line.probe();
       const fmt = probe.voiceFormat;
@@ -165,7 +165,7 @@ export class CallOps {
         if (!call.ended && !isKefuError(err, 'DEVICE_GONE')) throw err;
       } finally {
         line.dleTap = null;
-        if (line.currentState() === 'voice-tx') line.input('play-end');
+        if (line.lineState() === 'voice-tx') line.input('play-end');
       }
       if (!call.ended && line.call === call) await startRx(conn);
       const completed = sent === data.length && !call.ended;
@@ -177,7 +177,7 @@ export class CallOps {
     return this.serial(async () => {
       const line = this.line;
       if (!/^[0-9*#,+A-Da-dPTWptw!@]+$/.test(number)) throw new KefuError('BAD_REQUEST', `not a dialable number: ${number}`);
-      if (line.currentState() !== 'idle') throw new KefuError('LINE_BUSY', `line ${line.id} is ${line.currentState()}`);
+      if (line.lineState() !== 'idle') throw new KefuError('LINE_BUSY', `line ${line.id} is ${line.lineState()}`);
       const conn = line.connection();
       const probe = line.probe();
       if (!probe.voiceFormat) throw new KefuError('NOT_SUPPORTED', `modem on line ${line.id} has no voice mode`);
@@ -206,7 +206,7 @@ export class CallOps {
       }
       line.call = null;
       await this.bestEffortOnHook();
-      if (line.currentState() === 'dialing') line.input('dial-failed');
+      if (line.lineState() === 'dialing') line.input('dial-failed');
       return outcome === 'answered' ? 'failed' : outcome;
     });
   }

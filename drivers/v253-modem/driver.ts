@@ -4,7 +4,7 @@
  */
 import { KefuError, isKefuError } from '../../src/core/errors.ts';
 import type { CallerId, DeviceInfo, DialOutcome, LineDriver, LineEvent, LineListener } from '../../src/core/ports.ts';
-import { CallerIdCollector } from './caller-id.ts';
+import { RingTracker } from './ring-tracker.ts';
 import { decodeToPcm } from './codec.ts';
 import { ModemConnection, type ConnectionHandlers } from './connection.ts';
 import type { DleEvent } from './dle.ts';
@@ -12,40 +12,14 @@ import { silentLogger, type Logger } from './logger.ts';
 import { isOffHook, transition, type LineInput, type LineState } from './machine.ts';
 import { probeDevice, type ProbeResult } from './probe-sequence.ts';
 import { CallOps, type CallContext } from './call-ops.ts';
+import { resolveOptions, type ResolvedOptions, type V253DriverOptions } from './options.ts';
 
-export interface V253DriverOptions {
-  /** Line id used in events and logs. */
-  id: string;
-  /** Serial device path, e.g. /dev/ttyACM0. */
-  path: string;
-  /** Baud rate; 115200 suits most voice modems (USR 5637 works best at 115200). Default 115200. */
-  baudRate?: number;
-  /** pino-like logger; a child with `{ lineId }` is made from it. */
-  logger?: Logger;
-  /** Longest wait for the port to open. Default 5000 ms. */
-  openTimeoutMs?: number;
-  /** Default time a command may take before MODEM_TIMEOUT. Default 3000 ms. */
-  commandTimeoutMs?: number;
-  /** Backoff between reopen attempts after the device vanished (doubles from minMs up to maxMs). Default 500..30000 ms. */
-  reconnect?: { minMs: number; maxMs: number };
-  /** A call is over when no RING came for this long. Default 8000 ms. */
-  ringTimeoutMs?: number;
-  /** Caller ID is reported after this long without further caller-ID lines, if no RING came first. Default 400 ms. */
-  callerIdQuietMs?: number;
-  /** Audio sent ahead of real time during play(). Default 200 ms. */
-  txLeadMs?: number;
-  /** Treat DLE s (silence) during a call as the far end gone. Default false. */
-  hangupOnSilence?: boolean;
-  /** When dialling reports progress tones: answered once ringback stopped for this long. Default 6000 ms. */
-  dialRingbackGapMs?: number;
-}
-
-type Required2<T> = { [K in keyof T]-?: T[K] };
+export type { V253DriverOptions } from './options.ts';
 
 export class V253LineDriver implements LineDriver {
   readonly id: string;
   readonly driver = 'v253-modem';
-  private readonly opts: Required2<Omit<V253DriverOptions, 'logger'>>;
+  private readonly opts: ResolvedOptions;
   private readonly log: Logger;
   private readonly listeners = new Set<LineListener>();
   private readonly ops: CallOps;
@@ -55,10 +29,8 @@ export class V253LineDriver implements LineDriver {
   private stopped = true;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private ringTimer: NodeJS.Timeout | null = null;
-  private cidTimer: NodeJS.Timeout | null = null;
-  private readonly cid = new CallerIdCollector();
-  private cidSent = false;
+  /** Incoming-call tracking (RING bursts, caller ID). */
+  readonly rings: RingTracker;
   /** The call in progress (off-hook), or null. */
   call: CallContext | null = null;
   private rxEndWaiters: Array<() => void> = [];
@@ -68,20 +40,9 @@ export class V253LineDriver implements LineDriver {
   constructor(options: V253DriverOptions) {
     this.id = options.id;
     this.log = (options.logger ?? silentLogger).child({ lineId: options.id, driver: 'v253-modem' });
-    this.opts = {
-      id: options.id,
-      path: options.path,
-      baudRate: options.baudRate ?? 115200,
-      openTimeoutMs: options.openTimeoutMs ?? 5000,
-      commandTimeoutMs: options.commandTimeoutMs ?? 3000,
-      reconnect: options.reconnect ?? { minMs: 500, maxMs: 30_000 },
-      ringTimeoutMs: options.ringTimeoutMs ?? 8000,
-      callerIdQuietMs: options.callerIdQuietMs ?? 400,
-      txLeadMs: options.txLeadMs ?? 200,
-      hangupOnSilence: options.hangupOnSilence ?? false,
-      dialRingbackGapMs: options.dialRingbackGapMs ?? 6000,
-    };
+    this.opts = resolveOptions(options);
     this.ops = new CallOps(this, this.log);
+    this.rings = new RingTracker(this, this.log, this.opts);
   }
 
   info(): DeviceInfo | null {
@@ -98,7 +59,7 @@ export class V253LineDriver implements LineDriver {
     return this.state;
   }
 
-  get options(): Readonly<Required2<Omit<V253DriverOptions, 'logger'>>> {
+  get options(): Readonly<ResolvedOptions> {
     return this.opts;
   }
 
@@ -120,8 +81,9 @@ export class V253LineDriver implements LineDriver {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of [this.reconnectTimer, this.ringTimer, this.cidTimer]) if (t) clearTimeout(t);
-    this.reconnectTimer = this.ringTimer = this.cidTimer = null;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.rings.reset();
     if (this.call) await this.hangup().catch(() => undefined);
     const conn = this.conn;
     this.conn = null;
@@ -163,10 +125,6 @@ export class V253LineDriver implements LineDriver {
     return this.probed;
   }
 
-  currentState(): LineState {
-    return this.state;
-  }
-
   /** Applies a state-machine input; logs the transition once. Returns false when not allowed. */
   input(event: LineInput): boolean {
     const from = this.state;
@@ -206,12 +164,6 @@ export class V253LineDriver implements LineDriver {
     });
   };
 
-  /** Ends the current call bookkeeping when a ring burst or caller ID starts a new one. */
-  clearRinging(): void {
-    if (this.ringTimer) clearTimeout(this.ringTimer);
-    this.ringTimer = null;
-  }
-
   private async connect(): Promise<void> {
     const conn = await ModemConnection.open({
       path: this.opts.path,
@@ -230,8 +182,7 @@ export class V253LineDriver implements LineDriver {
       throw err;
     }
     this.attempt = 0;
-    this.cid.take();
-    this.cidSent = false;
+    this.rings.reset();
     this.input('online');
     this.log.info({ info: this.probed.info, format: this.probed.voiceFormat?.command }, 'modem online');
     this.emit({ type: 'online', info: this.probed.info });
@@ -261,48 +212,11 @@ export class V253LineDriver implements LineDriver {
   }
 
   private onUnsolicited(text: string): void {
-    if (text === 'RING' || text.startsWith('+CRING')) return this.onRing();
-    if (this.cid.add(text)) {
-      if (this.cidTimer) clearTimeout(this.cidTimer);
-      this.cidTimer = setTimeout(() => {
-        this.cidTimer = null;
-        if (this.state === 'ringing') this.flushCallerId();
-      }, this.opts.callerIdQuietMs);
-      return;
-    }
-    this.log.debug({ text }, 'unsolicited line ignored');
-  }
-
-  private onRing(): void {
-    if (isOffHook(this.state)) {
-      // Call waiting can produce a second RING burst mid-call.
-      this.log.info({ state: this.state }, 'RING during a call ignored');
-      return;
-    }
-    if (this.state === 'idle') this.cidSent = false;
-    if (!this.input('ring')) return;
-    this.flushCallerId();
-    this.emit({ type: 'ring' });
-    this.clearRinging();
-    this.ringTimer = setTimeout(() => {
-      this.ringTimer = null;
-      if (this.state === 'ringing' && this.input('rings-stopped')) this.cidSent = false;
-    }, this.opts.ringTimeoutMs);
-  }
-
-  /** Emits caller ID once per call when some was collected. */
-  flushCallerId(): void {
-    if (this.cidTimer) clearTimeout(this.cidTimer);
-    this.cidTimer = null;
-    const cid: CallerId | null = this.cid.take();
-    if (cid && !this.cidSent) {
-      this.cidSent = true;
-      this.emit({ type: 'callerId', callerId: cid });
-    }
+    if (!this.rings.line(text)) this.log.debug({ text }, 'unsolicited line ignored');
   }
 
   private onDle(code: string, ev: DleEvent): void {
-    if (code === 'R' && !isOffHook(this.state)) return this.onRing();
+    if (code === 'R' && !isOffHook(this.state)) return this.rings.ring();
     if (this.dleTap) this.dleTap(ev);
     if (!this.call || this.call.ended || !isOffHook(this.state)) return;
     if (this.state === 'dialing') return;
@@ -319,7 +233,7 @@ export class V253LineDriver implements LineDriver {
   private onGone(reason: string): void {
     this.conn = null;
     for (const w of this.rxEndWaiters.splice(0)) w();
-    this.clearRinging();
+    this.rings.reset();
     if (this.call) {
       this.call.end();
       this.call = null;

@@ -41,6 +41,7 @@ export interface DialScript {
   ringbacks?: number;
 }
 
+/** The wire side of one simulated modem (see ModemSimulator for the API). */
 export class SimEngine {
   readonly dialect: Dialect;
   /** Every AT command received, in order. */

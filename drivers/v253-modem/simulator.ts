@@ -6,7 +6,7 @@ import { encodePcm } from './codec.ts';
 import { dleCode } from './dle.ts';
 import { createPtyPair, type PtyPair } from './pty.ts';
 import { callerIdLines, type RingOptions } from './sim-callerid.ts';
-import type { SimModemState } from './sim-commands.ts';
+import { initialState, type SimModemState } from './sim-commands.ts';
 import { SimEngine, type DialScript, type SimEventName, type SimRecord, type SimulatorOptions } from './sim-engine.ts';
 import type { PlayedAudio } from './sim-voice.ts';
 

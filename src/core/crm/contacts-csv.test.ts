@@ -35,11 +35,11 @@ describe('contactsFromCsv', () => {
 });
 
 describe('contactsToCsv', () => {
-  it('round-trips through contactsFromCsv', () => {
+  it('round-trips through contactsFromCsv (phones come back in column order)', () => {
     const c: ContactDraft = { ...emptyDraft(), name: 'Zhang "Z", San', company: 'A,B', notes: 'two\nlines', groups: ['x', 'y'],
-      phones: [{ number: '+8613800138000', label: 'mobile' }, { number: '+861088888888', label: 'tel' }, { number: '+862162345678' }] };
+      phones: [{ number: '+8613800138000', label: 'mobile' }, { number: '+861088888888', label: 'tel' }, { number: '+862162345678' }, { number: '+862162345670', label: 'fax' }, { number: '+862162345679', label: 'work' }] };
     const text = contactsToCsv([c, { ...emptyDraft(), name: 'Li' }]);
-    expect(text.startsWith('\ufeffname,company,title,mobile,tel,phone,')).toBe(true);
+    expect(text.startsWith('\ufeffname,company,title,mobile,tel,phone,fax phone,work phone,email,')).toBe(true);
     expect(contactsFromCsv(text).contacts.map((x) => x.contact)).toEqual([c, { ...emptyDraft(), name: 'Li' }]);
   });
 });

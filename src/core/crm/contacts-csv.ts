@@ -38,6 +38,8 @@ function columnOf(header: string): Column | null {
   const k = headerKey(header);
   if (k in FIELDS) return { field: FIELDS[k]! };
   if (k in PHONES) return { phone: PHONES[k] };
+  const labelled = /^([a-z]+)phone$/.exec(k); // "Other Phone", "Assistant Phone"
+  if (labelled) return { phone: labelled[1] };
   return null;
 }
 
@@ -78,20 +80,27 @@ export function contactsFromCsv(input: string): ParsedImport {
   return out;
 }
 
-/** The columns {@link contactsToCsv} writes. */
+/** The columns {@link contactsToCsv} always writes. */
 export const CSV_COLUMNS = ['name', 'company', 'title', 'mobile', 'tel', 'phone', 'email', 'address', 'groups', 'notes'] as const;
 
 /**
  * Writes contacts as CSV with a header row and a BOM (Excel then reads UTF-8).
- * Phones labelled mobile/tel go to those columns, others to `phone`; several
- * numbers in one cell are joined with `; `.
+ * Phones labelled mobile/tel go to those columns, unlabelled ones to `phone`,
+ * other labels to a `<label> phone` column each; several numbers in one cell
+ * are joined with `; `.
  */
 export function contactsToCsv(contacts: Iterable<ContactDraft>): string {
-  const rows: string[][] = [[...CSV_COLUMNS]];
-  for (const c of contacts) {
-    const phones = (label: string | null) =>
-      c.phones.filter((p) => (label === null ? p.label !== 'mobile' && p.label !== 'tel' : p.label === label)).map((p) => p.number).join('; ');
-    rows.push([c.name, c.company ?? '', c.title ?? '', phones('mobile'), phones('tel'), phones(null), c.email ?? '', c.address ?? '', c.groups.join('; '), c.notes ?? '']);
+  const list = [...contacts];
+  const extra = [...new Set(list.flatMap((c) => c.phones.map((p) => p.label ?? '')))]
+    .filter((l) => l !== '' && l !== 'mobile' && l !== 'tel' && /^[a-z]+$/.test(l)).sort();
+  const columns = [...CSV_COLUMNS.slice(0, 6), ...extra.map((l) => `${l} phone`), ...CSV_COLUMNS.slice(6)];
+  const rows: string[][] = [columns];
+  for (const c of list) {
+    const phones = (label: string | undefined) => c.phones
+      .filter((p) => (label === undefined ? p.label === undefined || !(p.label === 'mobile' || p.label === 'tel' || extra.includes(p.label)) : p.label === label))
+      .map((p) => p.number).join('; ');
+    rows.push([c.name, c.company ?? '', c.title ?? '', phones('mobile'), phones('tel'), phones(undefined), ...extra.map(phones),
+      c.email ?? '', c.address ?? '', c.groups.join('; '), c.notes ?? '']);
   }
   return writeCsv(rows, { bom: true });
 }
