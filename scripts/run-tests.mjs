@@ -12,7 +12,7 @@ const args = process.argv.slice(2);
 
 if (!process.env.KEFU_TEST_PG_READY) {
   // Re-run this script inside a throwaway PostgreSQL cluster.
-  const r = spawnSync('pg_virtualenv', ['-v', '15', process.execPath, ...process.argv.slice(1)], {
+  const r = spawnSync('pg_virtualenv', ['-t', '-v', '15', process.execPath, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, KEFU_TEST_PG_READY: '1' },
   });

@@ -3,7 +3,7 @@
  * line events and carries out answer/play/dial/hangup; decides no business rules.
  */
 import { KefuError, isKefuError } from '../../src/core/errors.ts';
-import type { CallerId, DeviceInfo, DialOutcome, LineDriver, LineEvent, LineListener } from '../../src/core/ports.ts';
+import type { DeviceInfo, DialOutcome, LineDriver, LineEvent, LineListener } from '../../src/core/ports.ts';
 import { RingTracker } from './ring-tracker.ts';
 import { decodeToPcm } from './codec.ts';
 import { ModemConnection, type ConnectionHandlers } from './connection.ts';

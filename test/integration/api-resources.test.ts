@@ -161,6 +161,10 @@ describe(`API resources on ${testDbKind()}`, () => {
       expect(r.body).toEqual({ imported: 2, skipped: 1, errors: [{ line: 15, message: expect.stringMatching(/"12"/) }] });
       expect((await call('GET', '/contacts?phone=13900139001')).body.items[0]).toMatchObject({ name: 'Li Lei', company: 'Globex', notes: 'a long note' });
       expect((await call('GET', '/contacts?phone=02162345678')).body.items[0]).toMatchObject({ name: '韩梅', phones: [{ number: '+862162345678', label: 'work' }] });
+      const plain = await call('POST', '/contacts/import', { body: 'BEGIN:VCARD\nFN:Plain Text\nTEL:13900139002\nEND:VCARD\n', type: 'text/plain' });
+      expect(plain.body).toEqual({ imported: 1, skipped: 0, errors: [] });
+      await call('DELETE', `/contacts/${(await call('GET', '/contacts?phone=13900139002')).body.items[0].id}`);
+      expect((await call('POST', '/contacts/import', { body: { name: 'x' } })).status).toBe(400);
     });
 
     it('exports CSV and vCard that import back into a fresh address book unchanged', async () => {
@@ -321,6 +325,8 @@ describe(`API resources on ${testDbKind()}`, () => {
       expect(tail.rawPayload.equals(audio.subarray(audio.length - 10))).toBe(true);
       const open = await app.inject({ method: 'GET', url: `/api/v1/recordings/${recId}/audio`, headers: { authorization: `Bearer ${admin}`, range: `bytes=${audio.length - 4}-` } });
       expect(open.headers['content-range']).toBe(`bytes ${audio.length - 4}-${audio.length - 1}/${audio.length}`);
+      const head = await app.inject({ method: 'HEAD', url: `/api/v1/recordings/${recId}/audio`, headers: { authorization: `Bearer ${admin}` } });
+      expect([head.statusCode, head.headers['content-length'], head.body]).toEqual([200, String(audio.length), '']);
       const past = await call('GET', `/recordings/${recId}/audio`, { headers: { range: `bytes=${audio.length}-` } });
       expect(past.status).toBe(416);
       expect(past.headers['content-range']).toBe(`bytes */${audio.length}`);
