@@ -8,7 +8,7 @@ import { V253LineDriver } from '../drivers/v253-modem/driver.ts';
 export function createLineDriver(line: LineConfig, logger: Logger): LineDriver {
   switch (line.driver) {
     case 'v253-modem':
-      return new V253LineDriver({ id: line.id, path: line.port!, baudRate: line.baudRate, logger });
+      return new V253LineDriver({ id: line.id, path: line.port!, baudRate: line.baudRate, logger, ...(line.inbound ? { ringTimeoutMs: line.inbound.ringGapMs } : {}) });
     case 'hid-phone-box':
     case 'asterisk':
       throw new KefuError('CONFIG_INVALID', `lines.${line.id}: driver ${line.driver} is not available in this version yet (supported: v253-modem)`);

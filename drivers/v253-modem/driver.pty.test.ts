@@ -10,7 +10,7 @@ import { DIALECT_NAMES, type DialectName } from './dialects.ts';
 import { V253LineDriver } from './driver.ts';
 import { probeModem } from './probe.ts';
 import { createPtyPair, type PtyPair } from './pty.ts';
-import { ModemSimulator } from './simulator.ts';
+import { ModemSimulator, startSimulatedModem } from './simulator.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -161,6 +161,13 @@ describe.each(DIALECT_NAMES.map((d) => [d]))('V.253 driver over a pty pair: %s',
     expect(sim.played()[0]?.aborted).toBe(true);
     expect(sim.played()[0]?.durationMs).toBeLessThan(1500);
 
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const res3 = await driver.play(sine(3000), { signal: ac.signal });
+    expect(res3).toEqual({ completed: false, interruptedBy: null });
+    expect(sim.played()[1]?.durationMs).toBeLessThan(1500);
+    expect(driver.lineState()).toBe('voice-rx');
+
     const gone = sleep(400).then(() => sim.hangUp());
     const t0 = Date.now();
     const res2 = await driver.play(sine(3000));
@@ -214,5 +221,39 @@ describe.each(DIALECT_NAMES.map((d) => [d]))('V.253 driver over a pty pair: %s',
     expect(driver.lineState()).toBe('voice-rx');
     await driver.hangup();
     expect(driver.lineState()).toBe('idle');
+  });
+});
+
+describe('startSimulatedModem (demo mode helper)', () => {
+  it('gives a driver path with a ringing simulator behind it', async () => {
+    const modem = await startSimulatedModem({ dialect: 'usr' });
+    const driver = new V253LineDriver({ id: 'demo', path: modem.driverPath, commandTimeoutMs: 600 });
+    const events = new Events();
+    driver.on(events.push);
+    try {
+      await driver.start();
+      await modem.simulator.ring({ number: '4008123123', rings: 1, format: 'mesg', name: 'ACME' });
+      const [cid] = await events.wait('callerId');
+      expect(cid?.callerId).toMatchObject({ number: '4008123123', name: 'ACME' });
+    } finally {
+      await driver.stop();
+      await modem.close();
+    }
+  });
+
+  it('start() rejects with DEVICE_GONE when nothing answers', async () => {
+    const pty = await createPtyPair();
+    const driver = new V253LineDriver({ id: 'mute', path: pty.driverPath, commandTimeoutMs: 200 });
+    try {
+      const err = await driver.start().then(() => null, (e: unknown) => e);
+      expect(isKefuError(err, 'DEVICE_GONE')).toBe(true);
+      expect((err as Error).message).toContain('AT');
+      const report = await probeModem(pty.driverPath, 115200, { commandTimeoutMs: 200 });
+      expect(report.responding).toBe(false);
+      expect(report.problems[0]?.fix).toMatch(/cable|another program/);
+    } finally {
+      await driver.stop();
+      await pty.close();
+    }
   });
 });

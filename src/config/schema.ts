@@ -10,6 +10,7 @@ const Inbound = Type.Object(
   {
     flow: Type.String({ minLength: 1, description: 'IVR flow id run on inbound calls' }),
     answerAfterRings: Type.Integer({ minimum: 1, maximum: 20, default: 2, description: 'rings before answering (caller ID arrives after the first)' }),
+    ringGapMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 8000, description: 'no ring for this long: the caller gave up' }),
   },
   { additionalProperties: false },
 );

@@ -19,7 +19,7 @@ export async function startDemoLine(telephony: Telephony, logger: Logger, defaul
   const sim = await startSimulatedModem({ dialect: 'conexant' });
   const line: LineConfig = {
     id: DEMO_LINE_ID, name: 'Demo line (simulated modem)', driver: 'v253-modem', port: sim.driverPath, baudRate: 115200,
-    channels: 1, record: true, inbound: { flow: 'main', answerAfterRings: 2 },
+    channels: 1, record: true, inbound: { flow: 'main', answerAfterRings: 2, ringGapMs: 8000 },
   };
   telephony.addLine(line, createLineDriver(line, logger));
   const log = logger.child({ lineId: DEMO_LINE_ID, component: 'demo' });

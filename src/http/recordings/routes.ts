@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -80,8 +81,9 @@ export const recordingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     const { start, end } = range ?? { start: 0, end: size - 1 };
     if (range) reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
     reply.header('content-length', String(size === 0 ? 0 : end - start + 1));
-    if (req.method === 'HEAD' || size === 0) return reply.send('');
-    // The typed reply only knows JSON-ish bodies; a file stream is sent as is.
-    return (reply as FastifyReply).send(createReadStream(file, { start, end }));
+    // The typed reply only knows JSON-ish bodies; a stream is sent as is. HEAD (and an
+    // empty file) gets an empty stream so Fastify keeps the Content-Length set above.
+    const body = req.method === 'HEAD' || size === 0 ? Readable.from([]) : createReadStream(file, { start, end });
+    return (reply as FastifyReply).send(body);
   });
 };

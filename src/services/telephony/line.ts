@@ -9,8 +9,6 @@ import type { LineConfig } from '../../config/schema.ts';
 import type { TelephonyDeps } from './deps.ts';
 import { CallSession } from './session.ts';
 
-/** Rings come every ~6 s; this long without one means the caller gave up. */
-export const RING_GAP_MS = 8000;
 
 export interface LineStatus {
   id: string; name: string | null; driver: string; state: LineState; reason: string | null;
@@ -99,7 +97,7 @@ export class LineRuntime {
     const call = this.call ?? this.newCall();
     if (this.ringTimer) clearTimeout(this.ringTimer);
     if (this.state !== 'in-call') {
-      this.ringTimer = setTimeout(() => { if (this.call === call && this.state === 'ringing') call.onHangup(); }, RING_GAP_MS);
+      this.ringTimer = setTimeout(() => { if (this.call === call && this.state === 'ringing') call.onHangup(); }, this.config.inbound?.ringGapMs ?? 8000);
     }
     this.move('ring');
     call.onRing();

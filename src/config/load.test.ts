@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { envOverrides, loadConfig } from './load.ts';
+import { isKefuError } from '../core/errors.ts';
+
+const file = (yaml: string) => {
+  const p = join(mkdtempSync(join(tmpdir(), 'kefu-cfg-')), 'kefu.yaml');
+  writeFileSync(p, yaml);
+  return p;
+};
+const failure = (fn: () => unknown): string => {
+  try { fn(); } catch (e) { if (isKefuError(e, 'CONFIG_INVALID')) return e.message; throw e; }
+  throw new Error('expected CONFIG_INVALID');
+};
+
+describe('config', () => {
+  it('defaults from config/default.yaml: loopback, port 8080, embedded database', () => {
+    const c = loadConfig();
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.database.url).toBe('pglite://./data/db');
+    expect(c.lines).toEqual([]);
+    expect(Object.isFrozen(c.http)).toBe(true);
+  });
+
+  it('layers: file over defaults, environment over file, command line over environment', () => {
+    const f = file('http: { port: 9000 }\nlog: { level: debug }\n');
+    expect(loadConfig({ file: f }).http.port).toBe(9000);
+    expect(loadConfig({ file: f, env: { KEFU_HTTP_PORT: '9100' } }).http.port).toBe(9100);
+    expect(loadConfig({ file: f, env: { KEFU_HTTP_PORT: '9100' }, overrides: { http: { port: 9200 } } }).http.port).toBe(9200);
+    expect(loadConfig({ env: { KEFU_CONFIG: f } }).log.level).toBe('debug');
+    expect(envOverrides({ KEFU_NUMBERS_DEFAULTREGION: 'HK', KEFU_BOOTSTRAP_KEY: 'x', KEFU_NOPE: '1' })).toEqual({ numbers: { defaultRegion: 'HK' } });
+  });
+
+  it('fills line defaults', () => {
+    const c = loadConfig({ file: file('lines:\n  - { id: office, driver: v253-modem, port: /dev/ttyACM0, inbound: { flow: main } }\n') });
+    expect(c.lines[0]).toMatchObject({ baudRate: 115200, record: true, channels: 1, inbound: { flow: 'main', answerAfterRings: 2, ringGapMs: 8000 } });
+  });
+
+  it('names the key, the value and what was expected', () => {
+    const m = failure(() => loadConfig({ file: file('http: { port: "eighty" }\n') }));
+    expect(m).toContain('http.port = "eighty"');
+    expect(m).toMatch(/integer/);
+    expect(failure(() => loadConfig({ file: file('htp: { port: 1 }\n') }))).toContain('unknown key(s) "htp"');
+    expect(failure(() => loadConfig({ file: file('lines:\n  - { id: Office!, driver: v253-modem, port: /dev/x }\n') }))).toContain('lines.0.id = "Office!"');
+    expect(failure(() => loadConfig({ file: file('lines:\n  - { id: a, driver: v253-modem }\n') }))).toContain('lines.0.port: required for driver v253-modem');
+    expect(failure(() => loadConfig({ file: file('lines:\n  - { id: a, driver: v253-modem, port: /x }\n  - { id: a, driver: v253-modem, port: /y }\n') }))).toContain('expected a unique line id');
+    expect(failure(() => loadConfig({ file: file('database: { url: "mysql://x" }\n') }))).toContain('database.url');
+    expect(failure(() => loadConfig({ file: file('http: [1, 2\n') }))).toContain('not valid YAML');
+    expect(failure(() => loadConfig({ file: '/nonexistent/kefu.yaml' }))).toContain('cannot read config file');
+  });
+});
