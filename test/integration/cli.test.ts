@@ -13,6 +13,16 @@ import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 const kefu = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [join(ROOT, 'bin/kefu.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
 
+/** Like kefu() but without blocking this process (an in-process simulator must keep answering). */
+const kefuAsync = (args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/kefu.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.once('exit', (status) => resolve({ status, stdout, stderr }));
+});
+
 describe(`kefu command on ${testDbKind()}`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let dir: string;
@@ -89,13 +99,15 @@ describe(`kefu command on ${testDbKind()}`, () => {
   it('diagnose: a modem on a pty passes with its identity; a missing device fails with a fix and exit 1', async () => {
     const sim = await startSimulatedModem({ dialect: 'usr' });
     try {
-      const good = kefu(['diagnose', '--json', '--config', config({ lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: 'main' } }] })]);
+      const cfg = config({ lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: 'main' } }] });
+      expect((await kefuAsync(['migrate', '--config', cfg])).status).toBe(0);
+      const good = await kefuAsync(['diagnose', '--json', '--config', cfg]);
       const report = JSON.parse(good.stdout) as { ok: boolean; checks: Array<{ id: string; ok: boolean; detail: string }> };
       const line = report.checks.find((c) => c.id === 'line-office')!;
       expect(line.ok, line.detail).toBe(true);
       expect(line.detail).toMatch(/voice yes/);
-      expect(report.checks.find((c) => c.id === 'database')!.ok).toBe(true);
-      const bad = kefu(['diagnose', '--config', config({ lines: [{ id: 'office', driver: 'v253-modem', port: '/dev/ttyNOPE0', inbound: { flow: 'main' } }] })]);
+      expect(report.checks.find((c) => c.id === 'database')!.ok, JSON.stringify(report.checks)).toBe(true);
+      const bad = await kefuAsync(['diagnose', '--config', config({ lines: [{ id: 'office', driver: 'v253-modem', port: '/dev/ttyNOPE0', inbound: { flow: 'main' } }] })]);
       expect(bad.status).toBe(1);
       expect(bad.stdout).toContain('✗ line office');
       expect(bad.stdout).toContain('fix:');
