@@ -19,6 +19,14 @@ if (!process.env.KEFU_TEST_PG_READY) {
   process.exit(r.status ?? 1);
 }
 
+// Static checks first: the type checker and ESLint (no-floating-promises, the src/core import boundary).
+let staticPassed = 0;
+let staticFailed = 0;
+for (const [name, cmd] of [['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit']], ['lint', ['node_modules/eslint/bin/eslint.js', '.']]]) {
+  const r = spawnSync(process.execPath, cmd, { stdio: 'inherit' });
+  if (r.status === 0) { staticPassed++; console.log(`${name}: ok`); } else { staticFailed++; console.error(`${name}: FAILED`); }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'kefu-test-'));
 const report = join(dir, 'report.json');
 const r = spawnSync(
@@ -43,5 +51,7 @@ try {
 }
 rmSync(dir, { recursive: true, force: true });
 if (r.status !== 0 && failed === 0) failed = 1;
+passed += staticPassed;
+failed += staticFailed;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

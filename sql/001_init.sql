@@ -26,7 +26,6 @@ CREATE TABLE customers (
   email text,
   address text,
   phones jsonb NOT NULL DEFAULT '[]',
-  phone_keys text[] NOT NULL DEFAULT '{}',
   tier text,
   tags text[] NOT NULL DEFAULT '{}',
   status text,
@@ -36,7 +35,13 @@ CREATE TABLE customers (
   created_at timestamptz(3) NOT NULL DEFAULT now(),
   updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
-CREATE INDEX customers_phone_keys ON customers USING gin (phone_keys);
+-- Normalised numbers (E.164 or short-code digits) -> owner, for caller-ID lookups.
+CREATE TABLE customer_phones (
+  number text NOT NULL,
+  customer_id uuid NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  PRIMARY KEY (number, customer_id)
+);
+CREATE INDEX customer_phones_owner ON customer_phones (customer_id);
 CREATE INDEX customers_name ON customers (lower(name));
 CREATE INDEX customers_created ON customers (created_at, id);
 
@@ -48,13 +53,17 @@ CREATE TABLE contacts (
   email text,
   address text,
   phones jsonb NOT NULL DEFAULT '[]',
-  phone_keys text[] NOT NULL DEFAULT '{}',
   groups text[] NOT NULL DEFAULT '{}',
   notes text,
   created_at timestamptz(3) NOT NULL DEFAULT now(),
   updated_at timestamptz(3) NOT NULL DEFAULT now()
 );
-CREATE INDEX contacts_phone_keys ON contacts USING gin (phone_keys);
+CREATE TABLE contact_phones (
+  number text NOT NULL,
+  contact_id uuid NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  PRIMARY KEY (number, contact_id)
+);
+CREATE INDEX contact_phones_owner ON contact_phones (contact_id);
 CREATE INDEX contacts_created ON contacts (created_at, id);
 
 CREATE TABLE calls (

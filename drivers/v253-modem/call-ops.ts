@@ -86,10 +86,11 @@ export class CallOps {
   }
 
   hangup(): Promise<void> {
+    // Ending the call first stops a prompt that is playing, so the hang-up does not wait for it.
+    const call = this.line.call;
+    call?.end();
     return this.serial(async () => {
-      const call = this.line.call;
-      if (!call || !isOffHook(this.line.lineState())) return;
-      call.end();
+      if (!call || this.line.call !== call || !isOffHook(this.line.lineState())) return;
       await this.leaveCall();
       this.line.emit({ type: 'hangup', cause: 'local' });
     });

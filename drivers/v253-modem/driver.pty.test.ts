@@ -114,7 +114,7 @@ describe.each(DIALECT_NAMES.map((d) => [d]))('V.253 driver over a pty pair: %s',
     await driver.answer();
     await ringing;
     await events.wait('answered');
-    expect(sim.history.some((h) => h.event === 'offhook')).toBe(true);
+    expect(sim.history.find((h) => h.event === 'offhook')?.detail).toBe('voice');
 
     await sim.pressDigits('12#', { gapMs: 30 });
     await events.wait('dtmf', 3);
@@ -176,6 +176,20 @@ describe.each(DIALECT_NAMES.map((d) => [d]))('V.253 driver over a pty pair: %s',
     expect(Date.now() - t0).toBeLessThan(2500);
     await events.wait('hangup');
     await sim.waitFor('onhook');
+  });
+
+  it('hangup() during a prompt ends it at once', async () => {
+    await driver.answer();
+    const playing = driver.play(sine(5000));
+    await sleep(300);
+    const t0 = Date.now();
+    await driver.hangup();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect((await playing).completed).toBe(false);
+    expect(events.of('hangup').map((e) => e.cause)).toEqual(['local']);
+    expect(driver.lineState()).toBe('idle');
+    expect(sim.status().offHook).toBe(false);
+    await driver.hangup();
   });
 
   it('dials out: answered, then busy', async () => {

@@ -29,12 +29,12 @@ export class V253LineDriver implements LineDriver {
   private stopped = true;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  /** Incoming-call tracking (RING bursts, caller ID). */
+  /** @internal Incoming-call tracking (RING bursts, caller ID). */
   readonly rings: RingTracker;
-  /** The call in progress (off-hook), or null. */
+  /** @internal The call in progress (off-hook), or null. */
   call: CallContext | null = null;
   private rxEndWaiters: Array<() => void> = [];
-  /** Receives DLE events while dialling or playing. */
+  /** @internal Receives DLE events while dialling or playing. */
   dleTap: ((e: DleEvent) => void) | null = null;
 
   constructor(options: V253DriverOptions) {
@@ -114,18 +114,19 @@ export class V253LineDriver implements LineDriver {
     return this.ops.dial(number, opts ?? {});
   }
 
-  /** The open connection; throws LINE_OFFLINE when the device is away. */
+  /** @internal The open connection; throws LINE_OFFLINE when the device is away. */
   connection(): ModemConnection {
     if (!this.conn || !this.conn.isOpen) throw new KefuError('LINE_OFFLINE', `line ${this.id} is offline`);
     return this.conn;
   }
 
+  /** @internal The last probe; throws LINE_OFFLINE before the first. */
   probe(): ProbeResult {
     if (!this.probed) throw new KefuError('LINE_OFFLINE', `line ${this.id} was never probed`);
     return this.probed;
   }
 
-  /** Applies a state-machine input; logs the transition once. Returns false when not allowed. */
+  /** @internal Applies a state-machine input; logs the transition once. Returns false when not allowed. */
   input(event: LineInput): boolean {
     const from = this.state;
     const to = transition(from, event);
@@ -138,6 +139,7 @@ export class V253LineDriver implements LineDriver {
     return true;
   }
 
+  /** @internal Delivers an event to every listener; a throwing listener is logged, never rethrown. */
   emit(event: LineEvent): void {
     for (const l of this.listeners) {
       try {
@@ -148,7 +150,7 @@ export class V253LineDriver implements LineDriver {
     }
   }
 
-  /** Resolves true when +VRX ended (DLE ETX) within `ms`. */
+  /** @internal Resolves true when +VRX ended (DLE ETX) within `ms`. */
   waitRxEnd = (ms: number): Promise<boolean> => {
     if (!this.conn?.receiving) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
@@ -180,6 +182,11 @@ export class V253LineDriver implements LineDriver {
       this.conn = null;
       await conn.close().catch(() => undefined);
       throw err;
+    }
+    if (this.stopped) {
+      this.conn = null;
+      await conn.close();
+      return;
     }
     this.attempt = 0;
     this.rings.reset();

@@ -3,7 +3,7 @@ export { V253LineDriver, type V253DriverOptions } from './driver.ts';
 export { probeModem, type ModemProbeReport, type ProbeProblem, type ProbeOptions } from './probe.ts';
 export type { ProbeResult, ModemQuirks } from './probe-sequence.ts';
 export type { LineState, LineInput } from './machine.ts';
-export type { Logger } from './logger.ts';
+export { silentLogger, type Logger } from './logger.ts';
 export {
   ModemSimulator,
   startSimulatedModem,

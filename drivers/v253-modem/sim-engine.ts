@@ -119,7 +119,8 @@ export class SimEngine {
   protected setHook(off: boolean): void {
     if (off === this.st.offHook) return;
     this.st.offHook = off;
-    this.record(off ? 'offhook' : 'onhook');
+    // Detail says whether the line went off-hook in voice class (8) or data class.
+    this.record(off ? 'offhook' : 'onhook', this.st.fclass === '8' ? 'voice' : 'data');
     if (off && this.ringing) this.ringing.cancelled = true;
     if (!off) this.farEndGone = false;
   }

@@ -15,10 +15,13 @@ import { seedCustomers, seededNumber } from './seed.ts';
 
 const KEY = 'bench-admin-key-0123456789abcdef';
 
-export async function run(opts: { customers?: number; durationMs?: number; concurrency?: number; out?: string | null } = {}) {
+/** `databaseUrl`: a fresh, empty database; default an embedded PGlite folder. */
+export async function run(opts: { customers?: number; durationMs?: number; concurrency?: number; out?: string | null; databaseUrl?: string } = {}) {
   const n = opts.customers ?? 100_000;
   const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-'));
-  const config = loadConfig({ overrides: { http: { port: 0 }, database: { url: `pglite://${join(dir, 'db')}` }, dataDir: dir, log: { level: 'warn' } } });
+  const url = opts.databaseUrl ?? `pglite://${join(dir, 'db')}`;
+  const backend = url.startsWith('pglite:') ? 'PGlite' : 'PostgreSQL';
+  const config = loadConfig({ overrides: { http: { port: 0 }, database: { url }, dataDir: dir, log: { level: 'warn' } } });
   const daemon = await startDaemon({ config, logger: createLogger('warn'), bootstrapKey: KEY });
   const bare = Fastify();
   bare.get('/bare', async () => ({ items: [], next: null }));
@@ -34,12 +37,12 @@ export async function run(opts: { customers?: number; durationMs?: number; concu
     await load({ url: daemon.url, headers: { authorization: `Bearer ${KEY}` }, paths: phonePath, ...common, durationMs: 1000 });
     const bareR = await load({ url: `http://127.0.0.1:${bareAddr.port}/bare`, ...common });
     const phoneR = await load({ url: daemon.url, headers: { authorization: `Bearer ${KEY}` }, paths: phonePath, ...common });
-    const rows = ([['bare Fastify route', bareR], [`GET /customers?phone= (${n} customers, PGlite)`, phoneR]] as Array<[string, LoadResult]>)
+    const rows = ([['bare Fastify route', bareR], [`GET /customers?phone= (${n} customers, ${backend})`, phoneR]] as Array<[string, LoadResult]>)
       .map(([name, r]) => ({ route: name, 'req/s': r.rps, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: r.errors }));
     const ratio = +(phoneR.rps / bareR.rps).toFixed(3);
     console.log(table(rows));
     console.log(`customers?phone= reaches ${(ratio * 100).toFixed(1)} % of the bare route (goal >= 50 %)`);
-    const result = { bench: 'customers-phone', customers: n, concurrency: common.concurrency, durationMs: common.durationMs, bare: bareR, phone: phoneR, ratio };
+    const result = { bench: 'customers-phone', backend, customers: n, concurrency: common.concurrency, durationMs: common.durationMs, bare: bareR, phone: phoneR, ratio };
     if (opts.out !== null) {
       mkdirSync('bench/results', { recursive: true });
       writeFileSync(opts.out ?? 'bench/results/customers.json', JSON.stringify(result, null, 2));
@@ -52,4 +55,4 @@ export async function run(opts: { customers?: number; durationMs?: number; concu
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+if (import.meta.url === `file://${process.argv[1]}`) await run(process.argv[2] ? { databaseUrl: process.argv[2], out: 'bench/results/customers-postgres.json' } : {});

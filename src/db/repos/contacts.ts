@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../types.ts';
+import type { Db } from '../types.ts';
+import { CONTACT_PHONES, numberLike, ownsNumber, setPhones } from '../phones.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, containsPattern, patchSets, whereClause } from '../sql.ts';
@@ -39,17 +40,20 @@ const toApi = (r: Row): Contact => ({
 });
 
 export class ContactRepo {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Db) {}
 
   async create(input: ContactInput & { name: string }): Promise<Contact> {
     const phones = input.phones ?? [];
-    const r = await this.db.query<Row>(
-      `INSERT INTO contacts(id, name, company, title, email, address, phones, phone_keys, groups, notes)
-       VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::text[],$9::text[],$10) RETURNING ${COLS}`,
-      [randomUUID(), input.name, input.company ?? null, input.title ?? null, input.email ?? null, input.address ?? null,
-        JSON.stringify(phones), phones.map((p) => p.number), input.groups ?? [], input.notes ?? null],
-    );
-    return toApi(r.rows[0]!);
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<Row>(
+        `INSERT INTO contacts(id, name, company, title, email, address, phones, groups, notes)
+         VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::text[],$9) RETURNING ${COLS}`,
+        [randomUUID(), input.name, input.company ?? null, input.title ?? null, input.email ?? null, input.address ?? null,
+          JSON.stringify(phones), input.groups ?? [], input.notes ?? null],
+      );
+      await setPhones(tx, CONTACT_PHONES, r.rows[0]!.id, phones.map((p) => p.number));
+      return toApi(r.rows[0]!);
+    });
   }
 
   async get(id: string): Promise<Contact> {
@@ -61,14 +65,14 @@ export class ContactRepo {
   async update(id: string, input: ContactInput): Promise<Contact> {
     const params: unknown[] = [id];
     const sets = patchSets(input, FIELDS, params);
-    if (input.phones !== undefined) {
-      params.push(input.phones.map((p) => p.number));
-      sets.push(`phone_keys = $${params.length}::text[]`);
-    }
     sets.push('updated_at = now()');
-    const r = await this.db.query<Row>(`UPDATE contacts SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLS}`, params);
-    if (!r.rows[0]) throw new KefuError('NOT_FOUND', `contact ${id} not found`);
-    return toApi(r.rows[0]);
+    const phones = input.phones;
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<Row>(`UPDATE contacts SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLS}`, params);
+      if (!r.rows[0]) throw new KefuError('NOT_FOUND', `contact ${id} not found`);
+      if (phones !== undefined) await setPhones(tx, CONTACT_PHONES, id, phones.map((p) => p.number));
+      return toApi(r.rows[0]);
+    });
   }
 
   async delete(id: string): Promise<void> {
@@ -77,19 +81,19 @@ export class ContactRepo {
   }
 
   async findByPhone(key: string): Promise<Contact | null> {
-    const r = await this.db.query<Row>(`SELECT ${COLS} FROM contacts WHERE phone_keys @> ARRAY[$1::text] ORDER BY updated_at DESC LIMIT 1`, [key]);
+    const r = await this.db.query<Row>(`SELECT ${COLS} FROM contacts WHERE ${ownsNumber(CONTACT_PHONES, 'id', '$1')} ORDER BY updated_at DESC LIMIT 1`, [key]);
     return r.rows[0] ? toApi(r.rows[0]) : null;
   }
 
   async list(opts: { limit: number; cursor?: string | undefined; phone?: string | undefined; q?: string | undefined; group?: string | undefined }): Promise<{ items: Contact[]; next: string | null }> {
     const where: Array<string | null> = [];
     const params: unknown[] = [];
-    if (opts.phone) { params.push(opts.phone); where.push(`phone_keys @> ARRAY[$${params.length}::text]`); }
+    if (opts.phone) { params.push(opts.phone); where.push(ownsNumber(CONTACT_PHONES, 'id', `$${params.length}`)); }
     if (opts.group) { params.push(opts.group); where.push(`groups @> ARRAY[$${params.length}::text]`); }
     if (opts.q) {
       params.push(containsPattern(opts.q));
       const p = `$${params.length}`;
-      where.push(`(lower(name) LIKE ${p} OR lower(coalesce(company,'')) LIKE ${p} OR array_to_string(phone_keys, ' ') LIKE ${p})`);
+      where.push(`(lower(name) LIKE ${p} OR lower(coalesce(company,'')) LIKE ${p} OR ${numberLike(CONTACT_PHONES, 'id', p)})`);
     }
     where.push(afterCursor(decodeCursor(opts.cursor), 'created_at', params));
     params.push(opts.limit + 1);

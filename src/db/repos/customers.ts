@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../types.ts';
+import type { Db } from '../types.ts';
+import { CUSTOMER_PHONES, numberLike, ownsNumber, setPhones } from '../phones.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, containsPattern, patchSets, whereClause } from '../sql.ts';
@@ -48,18 +49,21 @@ const FIELDS = [
 ] as const;
 
 export class CustomerRepo {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Db) {}
 
   async create(input: CustomerInput & { name: string }): Promise<Customer> {
     const phones = input.phones ?? [];
-    const r = await this.db.query<Row>(
-      `INSERT INTO customers(id, name, company, title, email, address, phones, phone_keys, tier, tags, status, transaction_status, notes, attributes)
-       VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::text[],$9,$10::text[],$11,$12,$13,$14::jsonb) RETURNING ${COLS}`,
-      [randomUUID(), input.name, input.company ?? null, input.title ?? null, input.email ?? null, input.address ?? null,
-        JSON.stringify(phones), phones.map((p) => p.number), input.tier ?? null, input.tags ?? [], input.status ?? null,
-        input.transactionStatus ?? null, input.notes ?? null, JSON.stringify(input.attributes ?? {})],
-    );
-    return toApi(r.rows[0]!);
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<Row>(
+        `INSERT INTO customers(id, name, company, title, email, address, phones, tier, tags, status, transaction_status, notes, attributes)
+         VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8,$9::text[],$10,$11,$12,$13::jsonb) RETURNING ${COLS}`,
+        [randomUUID(), input.name, input.company ?? null, input.title ?? null, input.email ?? null, input.address ?? null,
+          JSON.stringify(phones), input.tier ?? null, input.tags ?? [], input.status ?? null,
+          input.transactionStatus ?? null, input.notes ?? null, JSON.stringify(input.attributes ?? {})],
+      );
+      await setPhones(tx, CUSTOMER_PHONES, r.rows[0]!.id, phones.map((p) => p.number));
+      return toApi(r.rows[0]!);
+    });
   }
 
   async get(id: string): Promise<Customer> {
@@ -72,14 +76,14 @@ export class CustomerRepo {
   async update(id: string, input: CustomerInput): Promise<Customer> {
     const params: unknown[] = [id];
     const sets = patchSets(input, FIELDS, params);
-    if (input.phones !== undefined) {
-      params.push(input.phones.map((p) => p.number));
-      sets.push(`phone_keys = $${params.length}::text[]`);
-    }
     sets.push('updated_at = now()');
-    const r = await this.db.query<Row>(`UPDATE customers SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLS}`, params);
-    if (!r.rows[0]) throw new KefuError('NOT_FOUND', `customer ${id} not found`);
-    return toApi(r.rows[0]);
+    const phones = input.phones;
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<Row>(`UPDATE customers SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLS}`, params);
+      if (!r.rows[0]) throw new KefuError('NOT_FOUND', `customer ${id} not found`);
+      if (phones !== undefined) await setPhones(tx, CUSTOMER_PHONES, id, phones.map((p) => p.number));
+      return toApi(r.rows[0]);
+    });
   }
 
   async delete(id: string): Promise<void> {
@@ -90,25 +94,36 @@ export class CustomerRepo {
   /** The customer owning a normalised number (the most recently updated if several). */
   async findByPhone(key: string): Promise<Customer | null> {
     const r = await this.db.query<Row>(
-      `SELECT ${COLS} FROM customers WHERE phone_keys @> ARRAY[$1::text] ORDER BY updated_at DESC LIMIT 1`, [key]);
+      `SELECT ${COLS} FROM customers WHERE ${ownsNumber(CUSTOMER_PHONES, 'id', '$1')} ORDER BY updated_at DESC LIMIT 1`, [key]);
     return r.rows[0] ? toApi(r.rows[0]) : null;
   }
 
   async list(opts: { limit: number; cursor?: string | undefined; phone?: string | undefined; q?: string | undefined; tier?: string | undefined }): Promise<{ items: Customer[]; next: string | null }> {
+    if (opts.phone && !opts.q && !opts.tier && !opts.cursor) return this.byPhonePage(opts.phone, opts.limit);
     const where: Array<string | null> = [];
     const params: unknown[] = [];
-    if (opts.phone) { params.push(opts.phone); where.push(`phone_keys @> ARRAY[$${params.length}::text]`); }
+    if (opts.phone) { params.push(opts.phone); where.push(ownsNumber(CUSTOMER_PHONES, 'id', `$${params.length}`)); }
     if (opts.tier) { params.push(opts.tier); where.push(`tier = $${params.length}`); }
     if (opts.q) {
       params.push(containsPattern(opts.q));
       const p = `$${params.length}`;
-      where.push(`(lower(name) LIKE ${p} OR lower(coalesce(company,'')) LIKE ${p} OR lower(coalesce(email,'')) LIKE ${p} OR array_to_string(phone_keys, ' ') LIKE ${p})`);
+      where.push(`(lower(name) LIKE ${p} OR lower(coalesce(company,'')) LIKE ${p} OR lower(coalesce(email,'')) LIKE ${p} OR ${numberLike(CUSTOMER_PHONES, 'id', p)})`);
     }
     where.push(afterCursor(decodeCursor(opts.cursor), 'created_at', params));
     params.push(opts.limit + 1);
     const r = await this.db.query<Row>(
       `SELECT ${COLS} FROM customers ${whereClause(where)} ORDER BY created_at, id LIMIT $${params.length}`, params);
     const p = page(r.rows, opts.limit, (x) => [x.created_at, x.id]);
+    return { items: p.items.map(toApi), next: p.next };
+  }
+
+  /** The common screen-pop/CRM lookup `?phone=` alone: one index probe and a join. */
+  private async byPhonePage(key: string, limit: number): Promise<{ items: Customer[]; next: string | null }> {
+    const cols = COLS.split(', ').map((c) => `c.${c}`).join(', ');
+    const r = await this.db.query<Row>(
+      `SELECT ${cols} FROM customer_phones p JOIN customers c ON c.id = p.customer_id WHERE p.number = $1 ORDER BY c.created_at, c.id LIMIT $2`,
+      [key, limit + 1]);
+    const p = page(r.rows, limit, (x) => [x.created_at, x.id]);
     return { items: p.items.map(toApi), next: p.next };
   }
 }

@@ -1,0 +1,19 @@
+/**
+ * npm run bench: every benchmark in turn. Each prints a table and writes its
+ * JSON under bench/results/; this writes bench/results/summary.json too.
+ * Figures only: nothing here passes or fails on timing.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+
+const only = new Set(process.argv.slice(2));
+const want = (name: string) => only.size === 0 || only.has(name);
+const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+
+if (want('startup')) { console.log('\n## start-up'); results.startup = await (await import('./startup.ts')).run(); }
+if (want('screenpop')) { console.log('\n## screen pop'); results.screenpop = await (await import('./screenpop.ts')).run(); }
+if (want('customers')) { console.log('\n## GET /customers?phone='); results.customers = await (await import('./customers.ts')).run(); }
+if (want('blacklist')) { console.log('\n## blacklist'); results.blacklist = await (await import('./blacklist.ts')).run(); }
+
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/summary.json', JSON.stringify(results, null, 2));
+console.log('\nwrote bench/results/*.json');
