@@ -64,3 +64,23 @@ describe('caller-ID parsing', () => {
     expect(c.pending).toBe(false);
   });
 });
+
+describe('caller-ID block completeness (screen pop does not wait when nothing more can come)', () => {
+  it('number + name, or a one-line format, is complete; a number alone is not', () => {
+    const a = new CallerIdCollector();
+    for (const l of ['DATE=1123', 'TIME=0930', 'NMBR=13800138000']) a.add(l);
+    expect(a.complete).toBe(false);
+    a.add('NAME=WANG FANG');
+    expect(a.complete).toBe(true);
+    expect(a.take()?.name).toBe('WANG FANG');
+    expect(a.complete).toBe(false);
+    const b = new CallerIdCollector();
+    b.add('DDN_NMBR=13800138000');
+    expect(b.complete).toBe(true);
+    const c = new CallerIdCollector();
+    c.add('NMBR=P');
+    expect(c.complete).toBe(false);
+    c.add('NAME=O');
+    expect(c.complete).toBe(true);
+  });
+});

@@ -181,9 +181,16 @@ export class CallerIdCollector {
   private cid = emptyCallerId();
   private fields = 0;
 
+  private oneShot = false;
+  private nameSeen = false;
+
   add(line: string): boolean {
     const ok = applyCidLine(this.cid, line);
-    if (ok) this.fields++;
+    if (ok) {
+      this.fields++;
+      if (/^\s*(MESG|DDN_NMBR)\s*=/i.test(line)) this.oneShot = true;
+      if (/^\s*NAME\s*=/i.test(line)) this.nameSeen = true;
+    }
     return ok;
   }
 
@@ -191,11 +198,23 @@ export class CallerIdCollector {
     return this.fields > 0;
   }
 
+  /**
+   * Nothing more will come for this call: a number (or a reason it is
+   * withheld) and a name, or a one-line format (MESG, DDN_NMBR). A block
+   * without a name is only known complete after a quiet time.
+   */
+  get complete(): boolean {
+    const who = this.cid.number !== null || this.cid.withheld !== null;
+    return (who && this.nameSeen) || this.oneShot;
+  }
+
   take(): CallerId | null {
     const had = this.fields > 0 && (this.cid.number !== null || this.cid.withheld !== null || this.cid.name !== null);
     const out = had ? this.cid : null;
     this.cid = emptyCallerId();
     this.fields = 0;
+    this.oneShot = false;
+    this.nameSeen = false;
     return out;
   }
 }

@@ -18,7 +18,7 @@ export interface V253DriverOptions {
   reconnect?: { minMs: number; maxMs: number };
   /** A call is over when no RING came for this long. Default 8000 ms. */
   ringTimeoutMs?: number;
-  /** Caller ID is reported after this long without further caller-ID lines, if no RING came first. Default 400 ms. */
+  /** A caller-ID block without a name is reported after this long without further lines (modems print the block in one burst). Default from the baud rate: 15 ms at 115200, 125 ms at 9600. */
   callerIdQuietMs?: number;
   /** Audio sent ahead of real time during play(). Default 200 ms. */
   txLeadMs?: number;
@@ -31,6 +31,13 @@ export interface V253DriverOptions {
 /** Options with every default filled in. */
 export type ResolvedOptions = { [K in keyof Omit<V253DriverOptions, 'logger'>]-?: NonNullable<V253DriverOptions[K]> };
 
+/**
+ * Modems print a caller-ID block in one burst; between its lines there is at
+ * most one line's transmit time (~40 bytes of 10 bits each). Three of those,
+ * and never under 15 ms, is long enough to know the block has ended.
+ */
+export const callerIdQuietFor = (baudRate: number): number => Math.max(15, Math.ceil((3 * 40 * 10 * 1000) / baudRate));
+
 export function resolveOptions(options: V253DriverOptions): ResolvedOptions {
   return {
     id: options.id,
@@ -40,7 +47,7 @@ export function resolveOptions(options: V253DriverOptions): ResolvedOptions {
     commandTimeoutMs: options.commandTimeoutMs ?? 3000,
     reconnect: options.reconnect ?? { minMs: 500, maxMs: 30_000 },
     ringTimeoutMs: options.ringTimeoutMs ?? 8000,
-    callerIdQuietMs: options.callerIdQuietMs ?? 400,
+    callerIdQuietMs: options.callerIdQuietMs ?? callerIdQuietFor(options.baudRate ?? 115200),
     txLeadMs: options.txLeadMs ?? 200,
     hangupOnSilence: options.hangupOnSilence ?? false,
     dialRingbackGapMs: options.dialRingbackGapMs ?? 6000,

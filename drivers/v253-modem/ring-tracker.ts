@@ -35,6 +35,11 @@ export class RingTracker {
     }
     if (!this.cid.add(text)) return false;
     if (this.cidTimer) clearTimeout(this.cidTimer);
+    if (this.cid.complete && this.host.lineState() === 'ringing') {
+      // The screen pop should not wait: the block is whole.
+      this.flushCallerId();
+      return true;
+    }
     this.cidTimer = setTimeout(() => {
       this.cidTimer = null;
       if (this.host.lineState() === 'ringing') this.flushCallerId();
