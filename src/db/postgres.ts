@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable } from './types.ts';
 import { classifyDbError } from './errors.ts';
@@ -10,6 +11,21 @@ const types = {
   },
 };
 
+/**
+ * Every statement runs as a named prepared statement (name = hash of its
+ * text): each pooled connection parses and plans it once. Our SQL text is
+ * constant per query shape; values always travel as parameters.
+ */
+const names = new Map<string, string>();
+function statementName(sql: string): string {
+  let n = names.get(sql);
+  if (!n) {
+    n = `k${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    if (names.size < 5000) names.set(sql, n);
+  }
+  return n;
+}
+
 /** A PostgreSQL server through node-postgres. */
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: types as pg.CustomTypesConfig });
@@ -17,7 +33,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R>(sql: string, params: readonly unknown[] = []) {
       try {
-        const r = await q.query(sql, params as unknown[]);
+        const r = await q.query({ name: statementName(sql), text: sql, values: params as unknown[] });
         return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
       } catch (e) {
         throw classifyDbError(e);
