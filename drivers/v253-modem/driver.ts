@@ -131,11 +131,11 @@ export class V253LineDriver implements LineDriver {
     const from = this.state;
     const to = transition(from, event);
     if (!to) {
-      this.log.debug({ lineId: this.id, from, event }, 'line input ignored');
+      this.log.debug({ from, event }, 'line input ignored');
       return false;
     }
     this.state = to;
-    this.log.info({ lineId: this.id, from, event, to }, 'line transition');
+    this.log.debug({ from, event, to }, 'modem transition');
     return true;
   }
 
