@@ -131,6 +131,25 @@ describe(`single-line office on ${testDbKind()}`, () => {
     expect((await daemon.api<{ state: string }>('GET', '/lines/office')).body.state).toBe('idle');
   });
 
+  it('a device pulled mid-call closes the call as failed, keeps its recording, and the line recovers', async () => {
+    const since = Date.now();
+    void sim.simulator.ring({ number: '13600136000', rings: 4, intervalMs: 1000 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613600136000');
+    const callId = ringing.data.callId as string;
+    await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 15_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    await sim.simulator.disappear();
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 20_000);
+    expect(ended.data.disposition).toBe('failed');
+    const ready = await events.waitFor((e) => e.type === 'recording.ready' && e.data.callId === callId, 20_000);
+    expect(ready.data.durationMs).toBeGreaterThan(0);
+    await sim.simulator.reappear();
+    await events.waitFor((e) => e.type === 'line.state' && Date.parse(e.at) >= since && e.data.state === 'idle', 40_000);
+    const call = await daemon.api<{ disposition: string; endedAt: string | null }>('GET', `/calls/${callId}`);
+    expect(call.body).toMatchObject({ disposition: 'failed' });
+    expect(call.body.endedAt).not.toBeNull();
+  });
+
   it('SIGKILL mid-call: on restart the record is closed as interrupted and the recording is playable', async () => {
     const since = Date.now();
     void sim.simulator.ring({ number: '13700137000', rings: 4, intervalMs: 1000 });

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { WRITERS } from '../auth.ts';
 import { FlowSchema } from '../../core/ivr/schema.ts';
+import { KefuError } from '../../core/errors.ts';
 
 const FlowId = Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }) });
 const Summary = Type.Object({
@@ -42,7 +43,12 @@ export const flowRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.put('/ivr/flows/:id', {
     config: { roles: WRITERS }, validatorCompiler: passThrough,
     schema: { tags, params: FlowId, querystring: Type.Object({ publish: Type.Boolean({ default: true }) }), body: FlowSchema, response: { 200: Summary }, description: 'Saves a new version; publishes it unless ?publish=false.' },
-  }, async (req) => flows.save(req.params.id, req.body, (req.query as { publish?: boolean }).publish !== false));
+  }, async (req) => {
+    // This route's validator passes input through (the flow validator checks the body), so the flag arrives as text.
+    const publish = String((req.query as { publish?: unknown }).publish ?? 'true');
+    if (publish !== 'true' && publish !== 'false') throw new KefuError('BAD_REQUEST', 'querystring.publish: expected true or false', { field: 'querystring.publish' });
+    return flows.save(req.params.id, req.body, publish === 'true');
+  });
 
   app.delete('/ivr/flows/:id', { config: { roles: WRITERS }, schema: { tags, params: FlowId, response: { 204: Type.Null() } } }, async (req, reply) => {
     await flows.remove(req.params.id);
