@@ -19,3 +19,31 @@ export const Page = <T extends TSchema>(item: T) =>
 
 /** A phone number in any common written form (normalised to E.164 on the way in). */
 export const PhoneInput = Type.String({ minLength: 1, maxLength: 40, description: 'any written form: 138 0013 8000, +86 10 8888 8888, 400-800-8888' });
+
+/** A phone as written by the client: number in any form, optional label. */
+export const PhoneIn = Type.Object({ number: PhoneInput, label: Type.Optional(Type.String({ maxLength: 40, description: 'mobile, tel, work, home, fax...' })) }, { additionalProperties: false });
+/** A phone as returned: the number normalised. */
+export const PhoneOut = Type.Object({ number: Type.String({ description: 'E.164, or the digits of a service short code' }), label: Type.Optional(Type.String()) });
+
+export const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
+
+/** Fields customers and contacts share, as inputs. */
+export const personFields = {
+  company: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  title: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'job title' }))),
+  email: Type.Optional(Nullable(Type.String({ maxLength: 320, format: 'email' }))),
+  address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  phones: Type.Optional(Type.Array(PhoneIn, { maxItems: 20 })),
+  notes: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
+};
+
+/** The same fields, as returned. */
+export const personOut = {
+  name: Type.String(),
+  company: Nullable(Type.String()),
+  title: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  phones: Type.Array(PhoneOut),
+  notes: Nullable(Type.String()),
+};

@@ -1,19 +1,11 @@
 import { Type } from 'typebox';
-import { ListQuery, Page, PhoneInput, Uuid } from '../common.ts';
+import { ListQuery, Page, PhoneInput, Uuid, personFields, personOut } from '../common.ts';
 
-const PhoneIn = Type.Object({ number: PhoneInput, label: Type.Optional(Type.String({ maxLength: 40, description: 'mobile, tel, work, home, fax...' })) }, { additionalProperties: false });
-const PhoneOut = Type.Object({ number: Type.String({ description: 'E.164' }), label: Type.Optional(Type.String()) });
-const Nullable = (s: ReturnType<typeof Type.String>) => Type.Union([s, Type.Null()]);
 const Group = Type.String({ minLength: 1, maxLength: 60 });
 
 const editable = {
-  company: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-  title: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'job title' }))),
-  email: Type.Optional(Nullable(Type.String({ maxLength: 320, format: 'email' }))),
-  address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  phones: Type.Optional(Type.Array(PhoneIn, { maxItems: 20 })),
+  ...personFields,
   groups: Type.Optional(Type.Array(Group, { maxItems: 50, description: 'address-book groups, e.g. suppliers, vip' })),
-  notes: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
 };
 
 export const ContactCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...editable }, { additionalProperties: false });
@@ -21,14 +13,8 @@ export const ContactPatch = Type.Object({ name: Type.Optional(Type.String({ minL
 
 export const Contact = Type.Object({
   id: Uuid,
-  name: Type.String(),
-  company: Type.Union([Type.String(), Type.Null()]),
-  title: Type.Union([Type.String(), Type.Null()]),
-  email: Type.Union([Type.String(), Type.Null()]),
-  address: Type.Union([Type.String(), Type.Null()]),
-  phones: Type.Array(PhoneOut),
+  ...personOut,
   groups: Type.Array(Type.String()),
-  notes: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 }, { $id: 'Contact' });

@@ -1,21 +1,12 @@
 import { Type } from 'typebox';
-import { ListQuery, Page, PhoneInput, Uuid } from '../common.ts';
-
-const PhoneIn = Type.Object({ number: PhoneInput, label: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false });
-const PhoneOut = Type.Object({ number: Type.String({ description: 'E.164' }), label: Type.Optional(Type.String()) });
-const Nullable = (s: ReturnType<typeof Type.String>) => Type.Union([s, Type.Null()]);
+import { ListQuery, Nullable, Page, PhoneInput, Uuid, personFields, personOut } from '../common.ts';
 
 const editable = {
-  company: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-  title: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-  email: Type.Optional(Nullable(Type.String({ maxLength: 320, format: 'email' }))),
-  address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-  phones: Type.Optional(Type.Array(PhoneIn, { maxItems: 20 })),
+  ...personFields,
   tier: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'classification, e.g. vip, regular' }))),
   tags: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 50 })),
   status: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'business status, e.g. prospect, active, churned' }))),
   transactionStatus: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'e.g. quoted, ordered, paid' }))),
-  notes: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
   attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'free-form characteristics' })),
 };
 
@@ -24,17 +15,11 @@ export const CustomerPatch = Type.Object({ name: Type.Optional(Type.String({ min
 
 export const Customer = Type.Object({
   id: Uuid,
-  name: Type.String(),
-  company: Type.Union([Type.String(), Type.Null()]),
-  title: Type.Union([Type.String(), Type.Null()]),
-  email: Type.Union([Type.String(), Type.Null()]),
-  address: Type.Union([Type.String(), Type.Null()]),
-  phones: Type.Array(PhoneOut),
+  ...personOut,
   tier: Type.Union([Type.String(), Type.Null()]),
   tags: Type.Array(Type.String()),
   status: Type.Union([Type.String(), Type.Null()]),
   transactionStatus: Type.Union([Type.String(), Type.Null()]),
-  notes: Type.Union([Type.String(), Type.Null()]),
   attributes: Type.Record(Type.String(), Type.Unknown()),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
