@@ -49,6 +49,14 @@ export async function build(ctx: AppContext): Promise<App> {
   registerAuth(app, ctx.repos.keys);
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  // Until the web console is served here, / tells a newcomer where things are.
+  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>kefu 客服</title>'
+    + '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">'
+    + '<h1>kefu 客服</h1><p>The daemon is running.</p><ul>'
+    + '<li><a href="/docs">API documentation</a> (OpenAPI 3: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>)</li>'
+    + '<li>Event stream: WebSocket <code>/api/v1/events</code></li>'
+    + '<li>Diagnostics: <code>npx kefu diagnose</code></li></ul></body></html>'));
   app.get('/api/v1/health', { config: { public: true }, schema: { tags: ['system'], security: [] } }, async () => ({ status: 'ok' }));
 
   await app.register(async (api) => {
