@@ -26,6 +26,17 @@ export default defineConfig({
       },
       integration('pglite'),
       integration('postgres'),
+      {
+        // The multi-seat backend against a real Asterisk 22 (scripts/asterisk-lab), once, on the server database.
+        test: {
+          name: 'asterisk',
+          include: ['test/asterisk/**/*.test.ts'],
+          env: { KEFU_TEST_DB: 'postgres' },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

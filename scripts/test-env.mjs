@@ -19,13 +19,32 @@ const NEEDS = [
 const have = (cmd) =>
   cmd.startsWith('/') ? existsSync(cmd) : spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const LAB_STAMP = `${process.env.KEFU_ASTERISK_ROOT ?? '/var/cache/kefu/asterisk-root'}/.kefu-lab-ready`;
+
+/** The Asterisk lab's root (Debian's Asterisk 22 in a cached chroot); built once, then reused. */
+function ensureLab() {
+  if (existsSync(LAB_STAMP)) return;
+  if (!isRoot) {
+    console.error('test environment: the Asterisk lab is not built. Run as root:\n  sudo bash scripts/asterisk-lab build\nthen npm test again.');
+    process.exit(1);
+  }
+  console.log('test environment: building the Asterisk lab (scripts/asterisk-lab build, about a minute the first time)');
+  const r = spawnSync('bash', ['scripts/asterisk-lab', 'build'], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('test environment: scripts/asterisk-lab build failed');
+    process.exit(1);
+  }
+}
+
 const missing = [...new Set(NEEDS.filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg))];
 if (missing.length === 0) {
   console.log('test environment: all system packages present');
+  ensureLab();
   process.exit(0);
 }
 const install = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing.join(' ')}`;
-if (typeof process.getuid === 'function' && process.getuid() === 0) {
+if (isRoot) {
   console.log(`test environment: installing ${missing.join(', ')}`);
   const r = spawnSync('sh', ['-c', install], { stdio: 'inherit' });
   if (r.status !== 0) {
@@ -37,6 +56,7 @@ if (typeof process.getuid === 'function' && process.getuid() === 0) {
     console.error(`test environment: still missing after install: ${still.join(', ')}`);
     process.exit(1);
   }
+  ensureLab();
   process.exit(0);
 }
 console.error(`test environment: missing system packages: ${missing.join(', ')}\nRun as root:\n  sudo sh -c '${install}'\nthen npm test again.`);

@@ -10,7 +10,8 @@ export function createLineDriver(line: LineConfig, logger: Logger): LineDriver {
     case 'v253-modem':
       return new V253LineDriver({ id: line.id, path: line.port!, baudRate: line.baudRate, logger, ...(line.inbound ? { ringTimeoutMs: line.inbound.ringGapMs } : {}) });
     case 'hid-phone-box':
+      throw new KefuError('CONFIG_INVALID', `lines.${line.id}: driver ${line.driver} is not available in this version yet (supported: v253-modem, asterisk)`);
     case 'asterisk':
-      throw new KefuError('CONFIG_INVALID', `lines.${line.id}: driver ${line.driver} is not available in this version yet (supported: v253-modem)`);
+      throw new KefuError('INTERNAL', `lines.${line.id}: asterisk lines are run by the PBX service, not a line driver`);
   }
 }

@@ -21,6 +21,8 @@ import { EspeakTts } from './media/tts.ts';
 import { loadStoredAudio } from './media/audio-store.ts';
 import { createLineDriver } from './drivers.ts';
 import { startDemoLine } from './services/demo.ts';
+import { PbxService } from './services/pbx/pbx-service.ts';
+import { KefuError } from './core/errors.ts';
 import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { ensureAdminKey } from './services/bootstrap.ts';
@@ -67,7 +69,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const prompts = new TtsPromptResolver(tts, loadStoredAudio(repos.recordings));
 
     const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings });
-    for (const line of config.lines) telephony.addLine(line, createLineDriver(line, logger));
+    for (const line of config.lines.filter((l) => l.driver !== 'asterisk')) telephony.addLine(line, createLineDriver(line, logger));
+    const pbxLines = config.lines.filter((l) => l.driver === 'asterisk');
+    if (pbxLines.length > 0) {
+      if (!config.asterisk) throw new KefuError('CONFIG_INVALID', 'asterisk: required when a line uses driver asterisk (asterisk.ari url, username, password)');
+      telephony.addGroup(pbxLines.map((l) => l.id), new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings }, pbxLines, config.asterisk));
+    }
     const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion) : null;
     if (demo) cleanups.push(() => demo.close());
     await telephony.start();

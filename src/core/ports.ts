@@ -103,6 +103,20 @@ export interface LineDriver {
   dial(number: string, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<DialOutcome>;
 }
 
+/**
+ * The call-level operations a call session needs. A LineDriver (one call per
+ * line) has them; so does one channel of a PBX trunk.
+ */
+export type CallControl = Pick<LineDriver, 'answer' | 'reject' | 'play' | 'hangup'> & {
+  /**
+   * Present when the backend records the whole call itself (both directions,
+   * e.g. Asterisk MixMonitor): start writing it as WAV to `path`, a file the
+   * backend finishes when the call ends. Without it, the session records the
+   * `audio` events it is given.
+   */
+  recordTo?(path: string): Promise<void>;
+};
+
 /** Offline text-to-speech. Returns telephone PCM. */
 export interface TextToSpeech {
   synthesize(text: string, voice: string): Promise<Buffer>;

@@ -10,6 +10,7 @@ const Line = Type.Object({
   state: Type.Union([Type.Literal('offline'), Type.Literal('idle'), Type.Literal('ringing'), Type.Literal('in-call')]),
   reason: Type.Union([Type.String(), Type.Null()]), device: Type.Unknown({ description: 'what the device reported when probed' }),
   callId: Type.Union([Type.String(), Type.Null()]), since: Type.String({ format: 'date-time' }), demo: Type.Boolean(),
+  activeCalls: Type.Integer({ description: 'calls up on the line now' }), channels: Type.Integer({ description: 'calls the line carries at once' }),
 });
 
 const SimulateBody = Type.Object({

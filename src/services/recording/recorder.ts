@@ -29,6 +29,17 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** The backend closes its file shortly after the call ends: wait until its size stops changing (at most ~3 s). */
+async function waitForStableFile(path: string): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 30; i++) {
+    const size = existsSync(path) ? statSync(path).size : -1;
+    if (size >= WAV_HEADER_BYTES && size === last) return;
+    last = size;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export class RecordingService {
   readonly dir: string;
 
@@ -49,13 +60,14 @@ export class RecordingService {
   }
 
   /** Start recording a call if policy says so; null when it is not recorded. */
-  start(callId: string, line: LineConfig, numberKey: string | null): ActiveRecording | null {
+  /** `after`: settles once the call record exists (the recording row refers to it). */
+  start(callId: string, line: LineConfig, numberKey: string | null, after: Promise<unknown> = Promise.resolve()): ActiveRecording | null {
     if (!shouldRecord(this.config, line, numberKey)) return null;
     const id = randomUUID();
     const path = this.pathFor(id, 'calls');
     const log = this.logger.child({ callId, recordingId: id });
     // The row exists before the first byte, so a crash leaves a file we know about and repair.
-    const ready = this.repo.create({ id, callId, path }).then(() => WavWriter.open(path));
+    const ready = after.then(() => this.repo.create({ id, callId, path })).then(() => WavWriter.open(path));
     ready.catch((err: unknown) => log.error({ err }, 'recording could not start'));
     let writer: WavWriter | null = null;
     const early: Buffer[] = [];
@@ -68,6 +80,33 @@ export class RecordingService {
         const w = await ready;
         for (const pcm of early.splice(0)) put(w, pcm);
         const { dataBytes } = await w.close(); // waits for queued writes, patches the sizes
+        await this.seal(id, callId, path, 'ready', dataBytes);
+      },
+    };
+  }
+
+  /**
+   * Recording done by the backend (Asterisk MixMonitor writes both directions
+   * to `path`): the row exists first; on finish, wait for the backend to
+   * close the file, fix its header if needed, then seal it like ours.
+   */
+  startExternal(callId: string, line: LineConfig, numberKey: string | null, after: Promise<unknown>, begin: (path: string) => Promise<void>): ActiveRecording | null {
+    if (!shouldRecord(this.config, line, numberKey)) return null;
+    const id = randomUUID();
+    const path = this.pathFor(id, 'calls');
+    const log = this.logger.child({ callId, recordingId: id });
+    const started = after.then(() => this.repo.create({ id, callId, path })).then(() => begin(path)).then(() => true, (err: unknown) => {
+      log.error({ err }, 'recording could not start');
+      return false;
+    });
+    return {
+      id,
+      write: () => undefined,
+      finish: async () => {
+        if (!(await started)) { await this.repo.complete(id, { state: 'failed', durationMs: 0, bytes: 0, sha256: '' }); return; }
+        await waitForStableFile(path);
+        if (!existsSync(path)) { await this.repo.complete(id, { state: 'failed', durationMs: 0, bytes: 0, sha256: '' }); return; }
+        const { dataBytes } = await repairWavHeader(path);
         await this.seal(id, callId, path, 'ready', dataBytes);
       },
     };

@@ -1,8 +1,8 @@
 /**
- * The IVR media port (src/core/ivr/media.ts) over a LineDriver. Owns the
+ * The IVR media port (src/core/ivr/media.ts) over a call's controls. Owns the
  * call's digit buffer: the session pushes every DTMF key here.
  */
-import type { LineDriver } from '../../core/ports.ts';
+import type { CallControl } from '../../core/ports.ts';
 import type { IvrMedia, PlayResult, PromptResolver, RecordResult } from '../../core/ivr/media.ts';
 import type { Prompt } from '../../core/ivr/schema.ts';
 import { pcmDurationMs, SAMPLE_RATE } from '../../core/audio.ts';
@@ -21,7 +21,7 @@ export class LineIvrMedia implements IvrMedia {
   private recording: { chunks: Buffer[]; done: (endedBy: RecordResult['endedBy']) => void } | null = null;
 
   constructor(
-    private readonly driver: LineDriver,
+    private readonly driver: CallControl,
     private readonly prompts: PromptResolver,
     readonly signal: AbortSignal,
   ) {
@@ -91,7 +91,7 @@ export class LineIvrMedia implements IvrMedia {
   }
 
   async handset(): Promise<boolean> {
-    // A voice modem cannot hand the line to the local phone in a way we can confirm.
+    // Neither a voice modem nor a trunk channel can hand the call to an office handset we can confirm.
     return false;
   }
 

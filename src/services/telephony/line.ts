@@ -8,14 +8,17 @@ import { lineTransition, type LineInput, type LineState } from '../../core/call/
 import type { LineConfig } from '../../config/schema.ts';
 import type { TelephonyDeps } from './deps.ts';
 import { CallSession } from './session.ts';
+import type { LineGroup } from './telephony.ts';
 
 
 export interface LineStatus {
   id: string; name: string | null; driver: string; state: LineState; reason: string | null;
-  device: DeviceInfo | null; callId: string | null; since: string;
+  device: DeviceInfo | Record<string, unknown> | null; callId: string | null; since: string;
+  /** Calls up now, and how many the line carries at once. */
+  activeCalls: number; channels: number;
 }
 
-export class LineRuntime {
+export class LineRuntime implements LineGroup {
   private state: LineState = 'offline';
   private reason: string | null = 'not started';
   private since = new Date();
@@ -32,10 +35,13 @@ export class LineRuntime {
     return {
       id: this.config.id, name: this.config.name ?? null, driver: this.config.driver, state: this.state, reason: this.reason,
       device: this.driver.info(), callId: this.call?.id ?? null, since: this.since.toISOString(),
+      activeCalls: this.call ? 1 : 0, channels: 1,
     };
   }
 
-  activeCall(): CallSession | null { return this.call; }
+  statuses(): LineStatus[] { return [this.status()]; }
+
+  calls(): CallSession[] { return this.call ? [this.call] : []; }
 
   async start(): Promise<void> {
     this.off = this.driver.on((e) => this.onEvent(e));
@@ -49,6 +55,8 @@ export class LineRuntime {
   }
 
   async stop(): Promise<void> {
+    const call = this.call;
+    if (call) { await call.hangup(); await call.finished; }
     if (this.ringTimer) clearTimeout(this.ringTimer);
     await this.driver.stop().catch((err: unknown) => this.log.warn({ err }, 'driver stop failed'));
     this.off?.();

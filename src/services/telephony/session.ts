@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CallerId, LineDriver } from '../../core/ports.ts';
+import type { CallControl, CallerId } from '../../core/ports.ts';
 import { transition, type CallEffect, type CallEvent, type CallState, type Disposition } from '../../core/call/machine.ts';
 import type { IvrStep } from '../../db/repos/calls.ts';
 import type { Customer } from '../../db/repos/customers.ts';
@@ -42,6 +42,8 @@ export class CallSession {
   private recording: ActiveRecording | null = null;
   private readonly db: SerialQueue;
   private readonly log: Logger;
+  /** Settles once the call record exists (rows that refer to it wait for this). */
+  private readonly created: Promise<void>;
   /** Resolves when the call has ended and its record is closed. */
   readonly finished: Promise<void>;
   private finish!: () => void;
@@ -49,13 +51,13 @@ export class CallSession {
   constructor(
     private readonly deps: TelephonyDeps,
     private readonly line: LineConfig,
-    private readonly driver: LineDriver,
+    private readonly driver: CallControl,
     private readonly onEnded: (s: CallSession) => void,
   ) {
     this.log = deps.logger.child({ callId: this.id, lineId: line.id });
     this.db = new SerialQueue((err) => this.log.error({ err }, 'call record update failed'));
     this.finished = new Promise((r) => { this.finish = r; });
-    void this.db.run(() => deps.repos.calls.create({ id: this.id, lineId: line.id, direction: 'inbound', state: 'ringing', startedAt: this.startedAt }));
+    this.created = this.db.run(() => deps.repos.calls.create({ id: this.id, lineId: line.id, direction: 'inbound', state: 'ringing', startedAt: this.startedAt }));
   }
 
   snapshot(): CallSnapshot {
@@ -72,7 +74,12 @@ export class CallSession {
   onRing(): void {
     this.rings += 1;
     if (this.state !== 'ringing') return;
-    if (this.blocked || !this.line.inbound || this.rings < this.line.inbound.answerAfterRings) return;
+    if (this.line.inbound && this.rings >= this.line.inbound.answerAfterRings) this.answerWhenIdentified();
+  }
+
+  /** Backends without rings (a PBX channel): answer as soon as the caller is identified, unless blocked. */
+  answerWhenIdentified(): void {
+    if (!this.line.inbound || this.blocked) return;
     void (this.identified ?? Promise.resolve()).then(() => {
       if (this.state !== 'ringing' || this.blocked) return;
       this.announce();
@@ -168,7 +175,9 @@ export class CallSession {
         this.playBlockMessage().catch((err: unknown) => this.log.warn({ err }, 'block message failed')).finally(() => this.fire({ type: 'blockDone' }));
         return;
       case 'startRecording':
-        this.recording = this.deps.recordings.start(this.id, this.line, this.number);
+        this.recording = this.driver.recordTo
+          ? this.deps.recordings.startExternal(this.id, this.line, this.number, this.created, (path) => this.driver.recordTo!(path))
+          : this.deps.recordings.start(this.id, this.line, this.number, this.created);
         return;
       case 'startIvr':
         this.runIvr().then((outcome) => this.fire({ type: 'ivrDone', outcome }), (err: unknown) => {

@@ -1,0 +1,89 @@
+/**
+ * CallControl over one Asterisk channel in our Stasis app: answer, reject
+ * (hang up unanswered), play telephone PCM (written once as a WAV file that
+ * Asterisk reads, then ARI play), hang up, and whole-call recording through
+ * AMI MixMonitor.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CallControl } from '../../core/ports.ts';
+import type { AriClient } from '../../../drivers/asterisk/ari-client.ts';
+import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
+import { writeWav } from '../../media/wav.ts';
+
+export class AsteriskChannelControl implements CallControl {
+  private readonly playbacks = new Map<string, () => void>();
+  private dtmfWaiter: ((digit: string) => void) | null = null;
+  private gone = false;
+
+  constructor(
+    private readonly channel: { id: string; name: string },
+    private readonly ari: AriClient,
+    private readonly ami: AmiClient | null,
+    private readonly mediaDir: string,
+  ) {
+    mkdirSync(mediaDir, { recursive: true });
+  }
+
+  // ---- fed by the PBX service from ARI events ----
+  playbackFinished(playbackId: string): void { this.playbacks.get(playbackId)?.(); }
+  dtmf(digit: string): void { this.dtmfWaiter?.(digit); }
+  ended(): void {
+    this.gone = true;
+    for (const done of this.playbacks.values()) done();
+  }
+
+  async answer(): Promise<void> { await this.ari.answer(this.channel.id); }
+
+  async reject(): Promise<void> {
+    if (!this.gone) await this.ari.hangup(this.channel.id, 'rejected').catch(() => undefined);
+  }
+
+  async hangup(): Promise<void> {
+    if (this.gone) return;
+    await this.ari.hangup(this.channel.id).catch(() => undefined);
+  }
+
+  async recordTo(path: string): Promise<void> {
+    if (!this.ami) throw new Error('recording needs the AMI connection (asterisk.ami)');
+    await this.ami.action('MixMonitor', { Channel: this.channel.name, File: path });
+  }
+
+  /** The prompt as a WAV Asterisk can read; one file per distinct audio. */
+  private async file(pcm: Buffer): Promise<string> {
+    const name = createHash('sha1').update(pcm).digest('hex');
+    const path = join(this.mediaDir, `${name}.wav`);
+    if (!existsSync(path)) {
+      const tmp = `${path}.${randomUUID()}.tmp`;
+      await writeWav(tmp, pcm);
+      renameSync(tmp, path);
+    }
+    return path.slice(0, -'.wav'.length);
+  }
+
+  async play(pcm: Buffer, opts: { signal?: AbortSignal; interruptOnDtmf?: boolean } = {}): Promise<{ completed: boolean; interruptedBy: string | null }> {
+    if (this.gone || opts.signal?.aborted) return { completed: false, interruptedBy: null };
+    const media = `sound:${await this.file(pcm)}`;
+    const id = randomUUID();
+    let interruptedBy: string | null = null;
+    let finished = false;
+    const done = new Promise<void>((resolve) => {
+      const finish = () => { finished = true; this.playbacks.delete(id); resolve(); };
+      this.playbacks.set(id, finish);
+      opts.signal?.addEventListener('abort', finish, { once: true });
+      if (opts.interruptOnDtmf) this.dtmfWaiter = (digit) => { interruptedBy ??= digit; finish(); };
+    });
+    try {
+      await this.ari.play(this.channel.id, media, id);
+    } catch {
+      this.playbacks.delete(id);
+      return { completed: false, interruptedBy: null };
+    }
+    await done;
+    this.dtmfWaiter = null;
+    const cut = interruptedBy !== null || opts.signal?.aborted === true || this.gone;
+    if (cut) await this.ari.stopPlayback(id).catch(() => undefined);
+    return { completed: finished && !cut, interruptedBy };
+  }
+}

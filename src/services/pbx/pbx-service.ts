@@ -1,0 +1,168 @@
+/**
+ * The multi-seat backend: Asterisk lines (trunks, FXO channels) driven over
+ * ARI, one call session per channel that enters Stasis. The same call
+ * sessions, IVR, blacklist, recording policy and call records as a modem
+ * line; never more calls up on a line than its `channels`.
+ */
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { LineConfig, Config } from '../../config/schema.ts';
+import type { LineState } from '../../core/call/line-machine.ts';
+import { AriClient, type AriChannel } from '../../../drivers/asterisk/ari-client.ts';
+import { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
+import type { AriEvent } from '../../../drivers/asterisk/ari-events.ts';
+import type { TelephonyDeps } from '../telephony/deps.ts';
+import type { LineGroup } from '../telephony/telephony.ts';
+import type { LineStatus } from '../telephony/line.ts';
+import { CallSession } from '../telephony/session.ts';
+import { AsteriskChannelControl } from './channel-control.ts';
+
+interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
+
+export class PbxService implements LineGroup {
+  private readonly ari: AriClient;
+  private ami: AmiClient | null = null;
+  private readonly live = new Map<string, Live>();
+  private connected = false;
+  private since = new Date();
+  private readonly log: Logger;
+  private readonly mediaDir: string;
+
+  constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], asterisk: NonNullable<Config['asterisk']>) {
+    this.log = deps.logger.child({ component: 'pbx' });
+    this.ari = new AriClient({ url: asterisk.ari.url, username: asterisk.ari.username, password: asterisk.ari.password, app: asterisk.ari.app });
+    if (asterisk.ami.username) this.ami = new AmiClient({ host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret });
+    this.mediaDir = join(deps.config.dataDir, 'pbx-media');
+  }
+
+  async start(): Promise<void> {
+    this.ari.on((e) => this.onEvent(e));
+    this.ari.onStatus((s, reason) => {
+      const was = this.connected;
+      this.connected = s === 'connected';
+      if (was === this.connected) return;
+      this.since = new Date();
+      for (const line of this.lines) {
+        this.deps.bus.emit('line.state', { lineId: line.id, state: this.stateOf(line), previous: was ? 'idle' : 'offline', ...(reason ? { reason } : {}) });
+      }
+      if (this.connected) void this.resync();
+    });
+    await this.ami?.connect().catch((err: unknown) => { this.log.warn({ err }, 'AMI not available: calls are not recorded'); this.ami = null; });
+    await this.ari.connect().catch((err: unknown) => this.log.warn({ err }, 'ARI not reachable yet; retrying'));
+  }
+
+  async stop(): Promise<void> {
+    const sessions = [...this.live.values()].map((l) => l.session);
+    await Promise.all(sessions.map((s) => s.hangup()));
+    await Promise.all(sessions.map((s) => s.finished));
+    await this.ari.close();
+    await this.ami?.close();
+  }
+
+  private stateOf(line: LineConfig): LineState {
+    if (!this.connected) return 'offline';
+    return [...this.live.values()].some((l) => l.line.id === line.id) ? 'in-call' : 'idle';
+  }
+
+  statuses(): LineStatus[] {
+    return this.lines.map((line) => {
+      const calls = [...this.live.values()].filter((l) => l.line.id === line.id);
+      return {
+        id: line.id, name: line.name ?? null, driver: 'asterisk', state: this.stateOf(line), reason: this.connected ? null : 'Asterisk (ARI) not connected',
+        device: { endpoint: line.endpoint, channels: line.channels }, callId: calls[0]?.session.id ?? null, since: this.since.toISOString(),
+        activeCalls: calls.length, channels: line.channels,
+      };
+    });
+  }
+
+  calls(): CallSession[] { return [...this.live.values()].map((l) => l.session); }
+
+  private lineFor(channel: AriChannel): LineConfig | undefined {
+    return this.lines.find((l) => l.endpoint && channel.name.startsWith(`${l.endpoint}-`));
+  }
+
+  private onEvent(e: AriEvent): void {
+    switch (e.type) {
+      case 'StasisStart': {
+        const ev = e as Extract<AriEvent, { type: 'StasisStart' }>;
+        if (ev.args[0] === 'inbound') this.inbound(ev.channel);
+        return;
+      }
+      case 'ChannelDtmfReceived': {
+        const ev = e as Extract<AriEvent, { type: 'ChannelDtmfReceived' }>;
+        const l = this.live.get(ev.channel.id);
+        l?.control.dtmf(ev.digit);
+        l?.session.onDtmf(ev.digit);
+        return;
+      }
+      case 'PlaybackFinished': {
+        const ev = e as Extract<AriEvent, { playback: unknown }>;
+        const chan = ev.playback.target_uri.replace(/^channel:/, '');
+        this.live.get(chan)?.control.playbackFinished(ev.playback.id);
+        return;
+      }
+      case 'StasisEnd':
+      case 'ChannelDestroyed': {
+        const ev = e as Extract<AriEvent, { type: 'StasisEnd' }>;
+        const l = this.live.get(ev.channel.id);
+        if (!l) return;
+        l.control.ended();
+        l.session.onHangup();
+        return;
+      }
+      default:
+    }
+  }
+
+  private inbound(channel: AriChannel): void {
+    const line = this.lineFor(channel);
+    if (!line) {
+      this.log.warn({ channel: channel.name }, 'call from an endpoint no line is configured for: hung up');
+      void this.ari.hangup(channel.id, 'congestion').catch(() => undefined);
+      return;
+    }
+    const busy = [...this.live.values()].filter((l) => l.line.id === line.id).length;
+    if (busy >= line.channels) {
+      void this.overCapacity(line, channel);
+      return;
+    }
+    const control = new AsteriskChannelControl(channel, this.ari, this.ami, this.mediaDir);
+    const session = new CallSession(this.deps, line, control, (ended) => {
+      this.live.delete(channel.id);
+      if (!this.lines.some((l) => l.id === line.id && this.stateOf(l) === 'in-call')) {
+        this.deps.bus.emit('line.state', { lineId: line.id, state: this.stateOf(line), previous: 'in-call' });
+      }
+      void ended;
+    });
+    const wasIdle = this.stateOf(line) === 'idle';
+    this.live.set(channel.id, { session, control, line });
+    if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
+    const number = channel.caller.number || null;
+    session.onCallerId({ number, name: channel.caller.name || null, withheld: number ? null : 'unavailable', date: null, time: null });
+    session.answerWhenIdentified();
+  }
+
+  /** More callers than the line carries: busy, and a call record that says so. */
+  private async overCapacity(line: LineConfig, channel: AriChannel): Promise<void> {
+    await this.ari.hangup(channel.id, 'busy').catch(() => undefined);
+    const id = randomUUID();
+    const at = new Date();
+    const number = channel.caller.number ? this.deps.numbers.key(channel.caller.number) || null : null;
+    await this.deps.repos.calls.create({ id, lineId: line.id, direction: 'inbound', state: 'ended', number, startedAt: at });
+    await this.deps.repos.calls.update(id, { disposition: 'busy', endedAt: at, durationMs: 0, callerName: channel.caller.name || null });
+    this.deps.bus.emit('call.ended', { callId: id, lineId: line.id, number, disposition: 'busy', durationMs: 0 });
+    this.log.info({ lineId: line.id, channels: line.channels }, 'line full: caller got busy');
+  }
+
+  /** After a reconnect: calls whose channel is gone (Asterisk restarted) are closed. */
+  private async resync(): Promise<void> {
+    if (this.live.size === 0) return;
+    const present = new Set((await this.ari.channels().catch(() => [])).map((c) => c.id));
+    for (const [id, l] of this.live) {
+      if (present.has(id)) continue;
+      l.control.ended();
+      l.session.onDeviceLost();
+    }
+  }
+}

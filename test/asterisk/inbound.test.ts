@@ -1,0 +1,97 @@
+/**
+ * The multi-seat backend on a real Asterisk 22 (the lab): the carrier calls
+ * the pbx with caller ID, the call enters Stasis(kefu), the daemon runs the
+ * same IVR as on a modem line, records it with MixMonitor and logs it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, testDbKind } from '../helpers/db.ts';
+import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { parseWavLayout } from '../../src/media/wav.ts';
+
+const FLOW = {
+  id: 'test-menu', name: 'Test menu', entry: 'menu',
+  nodes: {
+    menu: { type: 'menu', prompt: { text: 'Press one for sales, two for support.', voice: 'en-us' }, options: { 1: 'sales', 2: 'support' }, timeoutMs: 5000, retries: 1 },
+    sales: { type: 'play', prompt: { text: 'Sales.', voice: 'en-us' }, next: 'bye' },
+    support: { type: 'play', prompt: { text: 'Support will call you back.', voice: 'en-us' }, next: 'bye' },
+    bye: { type: 'hangup' },
+  },
+};
+
+describe(`Asterisk inbound on ${testDbKind()}`, () => {
+  let lab: Lab;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let daemon: DaemonProcess;
+  let events: Awaited<ReturnType<typeof eventClient>>;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    db = await freshDatabase();
+    const e = lab.env;
+    daemon = await startDaemonProcess({
+      databaseUrl: db.url,
+      config: {
+        lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: `PJSIP/${e.KEFU_LAB_PBX_TRUNK}`, channels: 1, inbound: { flow: FLOW.id } }],
+        asterisk: {
+          ami: { host: '127.0.0.1', port: Number(e.KEFU_LAB_PBX_AMI_PORT), username: e.KEFU_LAB_PBX_AMI_USER, secret: e.KEFU_LAB_PBX_AMI_SECRET },
+          ari: { url: e.KEFU_LAB_PBX_ARI_URL, username: e.KEFU_LAB_PBX_ARI_USER, password: e.KEFU_LAB_PBX_ARI_PASSWORD, app: e.KEFU_LAB_PBX_ARI_APP },
+        },
+      },
+    });
+    events = await eventClient(daemon.url);
+    expect((await daemon.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
+    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/trunk1')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+  });
+
+  afterAll(async () => {
+    events?.close();
+    await daemon?.stop();
+    await lab?.stop();
+    await db?.drop();
+  });
+
+  it('caller ID pops the customer, DTMF 2 follows branch 2, MixMonitor records both ways, the record is complete', async () => {
+    const c = await daemon.api<{ id: string }>('POST', '/customers', { name: '王芳', phones: [{ number: '13800138000' }] });
+    await lab.call({ number: '13800138000', name: 'WANG FANG', dtmf: '2', preWaitS: 2, holdS: 8 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613800138000');
+    const callId = ringing.data.callId as string;
+    expect((ringing.data.customer as { id: string }).id).toBe(c.body.id);
+    await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === callId);
+    await events.waitFor((e) => e.type === 'call.dtmf' && e.data.callId === callId && e.data.digit === '2', 20_000);
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 30_000);
+    expect(ended.data.disposition).toBe('completed');
+    const ready = await events.waitFor((e) => e.type === 'recording.ready' && e.data.callId === callId, 20_000)
+      .catch((err: unknown) => { throw new Error(`${String(err)}\n${daemon.output().split('\n').filter((l) => /recording|MixMonitor|AMI|error/i.test(l)).slice(-8).join('\n')}`); });
+    const call = await daemon.api<{ digits: string; ivrPath: Array<{ node: string }>; lineId: string; recordingId: string }>('GET', `/calls/${callId}`);
+    expect(call.body).toMatchObject({ digits: '2', lineId: 'trunk1', recordingId: ready.data.recordingId });
+    expect(call.body.ivrPath.map((s) => s.node)).toEqual(['menu', 'support', 'bye']);
+    const rec = await daemon.api('GET', `/calls/${callId}/recording`);
+    expect(rec.status).toBe(200);
+    const layout = parseWavLayout(rec.raw);
+    expect(layout.format.sampleRate).toBe(8000);
+    expect(layout.declaredDataBytes / 16).toBeGreaterThan(2000); // more than two seconds of audio
+  });
+
+  it('a second caller on a one-channel line gets busy, and it is recorded', async () => {
+    const since = new Date().toISOString();
+    await lab.call({ number: '13900139001', holdS: 6, preWaitS: 4 });
+    await events.waitFor((e) => e.type === 'call.answered' && e.at >= since && e.data.number === '+8613900139001');
+    await lab.call({ number: '13900139002', holdS: 1 });
+    const busy = await events.waitFor((e) => e.type === 'call.ended' && e.at >= since && e.data.number === '+8613900139002', 20_000);
+    expect(busy.data.disposition).toBe('busy');
+    const list = await daemon.api<{ items: Array<{ disposition: string }> }>('GET', '/calls?number=13900139002');
+    expect(list.body.items.map((x) => x.disposition)).toEqual(['busy']);
+    await events.waitFor((e) => e.type === 'call.ended' && e.at >= since && e.data.number === '+8613900139001', 30_000);
+  });
+
+  it('a blacklisted caller is rejected without being answered', async () => {
+    expect((await daemon.api('POST', '/blacklist', { number: '13700137000', direction: 'inbound' })).status).toBe(201);
+    await lab.call({ number: '13700137000', holdS: 2 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613700137000');
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === ringing.data.callId, 20_000);
+    expect(ended.data.disposition).toBe('blocked');
+    const call = await daemon.api<{ answeredAt: string | null }>('GET', `/calls/${ringing.data.callId as string}`);
+    expect(call.body.answeredAt).toBeNull();
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * The real Asterisk lab (scripts/asterisk-lab): a pbx and a carrier instance
+ * on 127.0.0.1. The carrier is the far side: callers with caller ID and DTMF.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AmiClient } from '../../drivers/asterisk/ami-client.ts';
+import { ROOT } from './daemon.ts';
+
+export interface Lab {
+  dir: string;
+  env: Record<string, string>;
+  carrier: AmiClient;
+  /** The carrier places a call into the pbx: caller ID, then after answer it waits, presses keys, holds. */
+  call(opts: { number: string; name?: string; did?: string; dtmf?: string; preWaitS?: number; holdS?: number }): Promise<void>;
+  cli(which: 'pbx' | 'carrier', command: string): string;
+  stop(): Promise<void>;
+}
+
+const SCRIPT = join(ROOT, 'scripts/asterisk-lab');
+
+export async function startLab(): Promise<Lab> {
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-lab-'));
+  execFileSync('bash', [SCRIPT, 'start', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const env = Object.fromEntries(readFileSync(join(dir, 'lab.env'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const carrier = new AmiClient({ host: '127.0.0.1', port: Number(env.KEFU_LAB_CARRIER_AMI_PORT), username: env.KEFU_LAB_CARRIER_AMI_USER!, secret: env.KEFU_LAB_CARRIER_AMI_SECRET! });
+  await carrier.connect();
+  return {
+    dir, env, carrier,
+    async call(o) {
+      const vars = [`DTMF=${o.dtmf ?? ''}`, `PRE_WAIT=${o.preWaitS ?? 1}`, `HOLD=${o.holdS ?? 5}`];
+      await carrier.action('Originate', {
+        Channel: `PJSIP/${o.did ?? '8000'}@pbx`, Context: 'caller', Exten: 's', Priority: 1,
+        CallerID: `"${o.name ?? ''}" <${o.number}>`, Variable: vars, Async: 'true', Timeout: 30000,
+      });
+    },
+    cli: (which, command) => execFileSync('bash', [SCRIPT, 'cli', which, dir, command], { encoding: 'utf8' }),
+    async stop() {
+      await carrier.close();
+      execFileSync('bash', [SCRIPT, 'stop', dir], { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
