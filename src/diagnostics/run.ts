@@ -1,7 +1,8 @@
 /**
  * kefu diagnose / GET /diagnostics: each check says plainly what is wrong and
  * what to try. Checks: database reachable and migrated, serial ports present,
- * each configured modem line probed, media tools present.
+ * each configured modem line probed, Asterisk (AMI, ARI, modules, Stasis
+ * app, endpoints) when configured, media tools present.
  */
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import type { Db } from '../db/types.ts';
 import { appliedVersions, listMigrations } from '../db/migrate.ts';
 import { listSerialPorts } from './serial-ports.ts';
 import { probeModem } from '../../drivers/v253-modem/probe.ts';
+import { asteriskChecks } from './asterisk.ts';
 
 export interface Check { id: string; title: string; ok: boolean; detail: string; fix: string | null; data?: unknown }
 export interface DiagnosticsReport { ok: boolean; at: string; checks: Check[] }
@@ -18,6 +20,8 @@ export interface DiagnosticsReport { ok: boolean; at: string; checks: Check[] }
 export interface DiagnoseOptions {
   /** Lines whose device the running daemon holds: probing them would fight the driver. */
   busyPorts?: ReadonlySet<string>;
+  /** True when run by the daemon (its Stasis app should be registered). */
+  appConnected?: boolean;
   /** The daemon's open database (PGlite allows one opener per folder). */
   db?: Db;
 }
@@ -75,6 +79,7 @@ export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOpt
       : r.problems.map((p) => p.problem).join('; ') || 'no answer';
     checks.push({ id: `line-${line.id}`, title, ok, detail, fix: ok ? null : r.problems.map((p) => p.fix).join('; ') || null, data: r });
   }
+  checks.push(...await asteriskChecks(config, { appConnected: opts.appConnected ?? false }));
   checks.push(toolCheck('espeak-ng', 'espeak-ng', 'text-to-speech prompts'), toolCheck('sox', 'sox', 'prompt audio conversion'));
   return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), checks };
 }

@@ -1,0 +1,65 @@
+/**
+ * Asterisk checks for `kefu diagnose`: AMI and ARI reachable and
+ * authenticated, version, the modules kefu needs, the Stasis application,
+ * and the endpoints of the configured lines and seats.
+ */
+import type { Config } from '../config/schema.ts';
+import { AriClient } from '../../drivers/asterisk/ari-client.ts';
+import { AmiClient } from '../../drivers/asterisk/ami-client.ts';
+import type { Check } from './run.ts';
+
+export const REQUIRED_MODULES = ['res_ari.so', 'res_stasis.so', 'res_stasis_playback.so', 'res_stasis_recording.so', 'res_stasis_snoop.so', 'chan_pjsip.so', 'app_mixmonitor.so', 'res_http_websocket.so'];
+
+const msg = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export async function asteriskChecks(config: Readonly<Config>, opts: { appConnected?: boolean } = {}): Promise<Check[]> {
+  const a = config.asterisk;
+  if (!a) return [];
+  const checks: Check[] = [];
+  const ami = new AmiClient({ host: a.ami.host, port: a.ami.port, username: a.ami.username, secret: a.ami.secret, timeoutMs: 3000 });
+  try {
+    await ami.connect();
+    checks.push({ id: 'asterisk-ami', title: `Asterisk AMI ${a.ami.host}:${a.ami.port}`, ok: true, detail: `logged in as ${a.ami.username} (${ami.banner ?? 'no banner'})`, fix: null });
+    const missing: string[] = [];
+    for (const mod of REQUIRED_MODULES) {
+      const r = await ami.action('Command', { Command: `module show like ${mod.replace(/\.so$/, '')}` }).catch(() => null);
+      const text = r ? Object.values(r).join('\n') : '';
+      if (!/Running/.test(text)) missing.push(mod);
+    }
+    checks.push({
+      id: 'asterisk-modules', title: 'Asterisk modules kefu needs', ok: missing.length === 0,
+      detail: missing.length ? `not running: ${missing.join(', ')}` : `all ${REQUIRED_MODULES.length} running`,
+      fix: missing.length ? `load them: asterisk -rx 'module load ${missing[0]}' (and remove any noload lines for them in modules.conf)` : null,
+    });
+  } catch (err) {
+    checks.push({ id: 'asterisk-ami', title: `Asterisk AMI ${a.ami.host}:${a.ami.port}`, ok: false, detail: msg(err),
+      fix: /auth|Authentication/i.test(msg(err)) ? 'check asterisk.ami.username/secret against manager.conf' : 'is Asterisk running? manager.conf: enabled = yes, bindaddr and port as in asterisk.ami' });
+  } finally {
+    await ami.close().catch(() => undefined);
+  }
+  const ari = new AriClient({ url: a.ari.url, username: a.ari.username, password: a.ari.password, app: a.ari.app, timeoutMs: 3000 });
+  try {
+    const info = await ari.asteriskInfo();
+    checks.push({ id: 'asterisk-ari', title: `Asterisk ARI ${a.ari.url}`, ok: true, detail: `Asterisk ${info.system.version}`, fix: null });
+    const apps = await ari.applications();
+    const registered = apps.some((x) => x.name === a.ari.app);
+    checks.push({
+      id: 'asterisk-stasis-app', title: `Stasis application "${a.ari.app}"`, ok: registered || opts.appConnected === false,
+      detail: registered ? 'registered (kefu is connected)' : opts.appConnected === false ? 'not registered: kefu is not running (expected when diagnosing without the daemon)' : 'not registered',
+      fix: registered || opts.appConnected === false ? null : 'start kefu (kefu serve); check asterisk.ari.app matches Stasis(...) in extensions.conf',
+    });
+    const endpoints = await ari.request<Array<{ technology: string; resource: string; state: string }>>('GET', '/endpoints');
+    const names = new Set(endpoints.map((e) => `${e.technology}/${e.resource}`));
+    const wanted = [...config.lines.filter((l) => l.driver === 'asterisk' && l.endpoint).map((l) => l.endpoint!), ...config.seats.map((s) => s.endpoint)];
+    const absent = wanted.filter((w) => !names.has(w) && !/^DAHDI\/g/.test(w));
+    checks.push({
+      id: 'asterisk-endpoints', title: 'endpoints of the configured lines and seats', ok: absent.length === 0,
+      detail: absent.length ? `not defined in Asterisk: ${absent.join(', ')}` : `${wanted.length} found`,
+      fix: absent.length ? 'define them in pjsip.conf (see dialplans/README.md) and run: asterisk -rx "module reload res_pjsip.so"' : null,
+    });
+  } catch (err) {
+    checks.push({ id: 'asterisk-ari', title: `Asterisk ARI ${a.ari.url}`, ok: false, detail: msg(err),
+      fix: /401|403/.test(msg(err)) ? 'check asterisk.ari.username/password against ari.conf' : 'http.conf: enabled = yes and the address/port in asterisk.ari.url; ari.conf: enabled = yes' });
+  }
+  return checks;
+}
