@@ -24,21 +24,21 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let daemon: DaemonProcess;
   let events: Awaited<ReturnType<typeof eventClient>>;
+  const daemonConfig = () => {
+    const e = lab.env;
+    return {
+      lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: `PJSIP/${e.KEFU_LAB_PBX_TRUNK}`, channels: 1, inbound: { flow: FLOW.id } }],
+      asterisk: {
+        ami: { host: '127.0.0.1', port: Number(e.KEFU_LAB_PBX_AMI_PORT), username: e.KEFU_LAB_PBX_AMI_USER, secret: e.KEFU_LAB_PBX_AMI_SECRET },
+        ari: { url: e.KEFU_LAB_PBX_ARI_URL, username: e.KEFU_LAB_PBX_ARI_USER, password: e.KEFU_LAB_PBX_ARI_PASSWORD, app: e.KEFU_LAB_PBX_ARI_APP },
+      },
+    };
+  };
 
   beforeAll(async () => {
     lab = await startLab();
     db = await freshDatabase();
-    const e = lab.env;
-    daemon = await startDaemonProcess({
-      databaseUrl: db.url,
-      config: {
-        lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: `PJSIP/${e.KEFU_LAB_PBX_TRUNK}`, channels: 1, inbound: { flow: FLOW.id } }],
-        asterisk: {
-          ami: { host: '127.0.0.1', port: Number(e.KEFU_LAB_PBX_AMI_PORT), username: e.KEFU_LAB_PBX_AMI_USER, secret: e.KEFU_LAB_PBX_AMI_SECRET },
-          ari: { url: e.KEFU_LAB_PBX_ARI_URL, username: e.KEFU_LAB_PBX_ARI_USER, password: e.KEFU_LAB_PBX_ARI_PASSWORD, app: e.KEFU_LAB_PBX_ARI_APP },
-        },
-      },
-    });
+    daemon = await startDaemonProcess({ databaseUrl: db.url, config: daemonConfig() });
     events = await eventClient(daemon.url);
     expect((await daemon.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
     for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/trunk1')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
@@ -100,5 +100,42 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     const byId = Object.fromEntries(r.body.checks.map((c) => [c.id, c]));
     for (const id of ['asterisk-ami', 'asterisk-modules', 'asterisk-ari', 'asterisk-stasis-app', 'asterisk-endpoints']) expect(byId[id]?.ok, `${id}: ${byId[id]?.detail}`).toBe(true);
     expect(byId['asterisk-ari']!.detail).toMatch(/Asterisk 22\./);
+  });
+
+  it('Asterisk crashes and restarts mid-call: the call is closed as failed, once; new calls work after the reconnect', async () => {
+    const since = new Date().toISOString();
+    await lab.call({ number: '13500135000', preWaitS: 10, holdS: 20 });
+    const answered = await events.waitFor((e) => e.type === 'call.answered' && e.at >= since && e.data.number === '+8613500135000');
+    const callId = answered.data.callId as string;
+    lab.restart('pbx', { crash: true });
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 30_000);
+    expect(ended.data.disposition).toBe('failed');
+    await events.waitFor((e) => e.type === 'line.state' && e.at >= since && e.data.lineId === 'trunk1' && e.data.state === 'idle', 30_000);
+    const list = await daemon.api<{ items: Array<{ id: string; disposition: string; endedAt: string | null }> }>('GET', '/calls?number=13500135000');
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({ id: callId, disposition: 'failed' });
+    // the line takes calls again
+    const again = new Date().toISOString();
+    await lab.call({ number: '13500135001', dtmf: '1', preWaitS: 1, holdS: 6 });
+    const done = await events.waitFor((e) => e.type === 'call.ended' && e.at >= again && e.data.number === '+8613500135001', 30_000);
+    expect(done.data.disposition).toBe('completed');
+  });
+
+  it('daemon SIGKILLed mid-call: after restart the record is interrupted, the orphan channel hung up, nothing duplicated', async () => {
+    const since = new Date().toISOString();
+    await lab.call({ number: '13400134000', preWaitS: 15, holdS: 30 });
+    const answered = await events.waitFor((e) => e.type === 'call.answered' && e.at >= since && e.data.number === '+8613400134000');
+    const callId = answered.data.callId as string;
+    events.close();
+    await daemon.stop('SIGKILL');
+    daemon = await startDaemonProcess({ databaseUrl: db.url, dataDir: daemon.dataDir, config: daemonConfig() });
+    events = await eventClient(daemon.url);
+    const call = await daemon.api<{ disposition: string; endedAt: string | null }>('GET', `/calls/${callId}`);
+    expect(call.body.disposition).toBe('interrupted');
+    expect(call.body.endedAt).not.toBeNull();
+    for (let i = 0; i < 50 && /13400134000/.test(lab.cli('pbx', 'core show channels concise')); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(lab.cli('pbx', 'core show channels concise')).not.toMatch(/13400134000/);
+    const list = await daemon.api<{ items: unknown[] }>('GET', '/calls?number=13400134000');
+    expect(list.body.items).toHaveLength(1);
   });
 });

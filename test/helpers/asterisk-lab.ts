@@ -16,6 +16,7 @@ export interface Lab {
   /** The carrier places a call into the pbx: caller ID, then after answer it waits, presses keys, holds. */
   call(opts: { number: string; name?: string; did?: string; dtmf?: string; preWaitS?: number; holdS?: number }): Promise<void>;
   cli(which: 'pbx' | 'carrier', command: string): string;
+  restart(which: 'pbx' | 'carrier', opts?: { crash?: boolean }): void;
   stop(): Promise<void>;
 }
 
@@ -37,6 +38,7 @@ export async function startLab(): Promise<Lab> {
       });
     },
     cli: (which, command) => execFileSync('bash', [SCRIPT, 'cli', which, dir, command], { encoding: 'utf8' }),
+    restart: (which, opts = {}) => { execFileSync('bash', [SCRIPT, 'restart', which, dir, ...(opts.crash ? ['--crash'] : [])], { stdio: 'ignore' }); },
     async stop() {
       await carrier.close();
       execFileSync('bash', [SCRIPT, 'stop', dir], { stdio: 'ignore' });

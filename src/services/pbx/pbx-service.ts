@@ -28,12 +28,14 @@ export class PbxService implements LineGroup {
   private since = new Date();
   private readonly log: Logger;
   private readonly mediaDir: string;
+  private readonly appName: string;
 
   constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], asterisk: NonNullable<Config['asterisk']>) {
     this.log = deps.logger.child({ component: 'pbx' });
     this.ari = new AriClient({ url: asterisk.ari.url, username: asterisk.ari.username, password: asterisk.ari.password, app: asterisk.ari.app });
     if (asterisk.ami.username) this.ami = new AmiClient({ host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret });
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
+    this.appName = asterisk.ari.app;
   }
 
   async start(): Promise<void> {
@@ -155,14 +157,24 @@ export class PbxService implements LineGroup {
     this.log.info({ lineId: line.id, channels: line.channels }, 'line full: caller got busy');
   }
 
-  /** After a reconnect: calls whose channel is gone (Asterisk restarted) are closed. */
+  /**
+   * After every (re)connect: calls whose channel is gone (Asterisk restarted)
+   * are closed as failed; channels still in our application that no session
+   * owns (the daemon restarted under them) are hung up.
+   */
   private async resync(): Promise<void> {
-    if (this.live.size === 0) return;
-    const present = new Set((await this.ari.channels().catch(() => [])).map((c) => c.id));
+    const app = await this.ari.request<{ channel_ids: string[] }>('GET', `/applications/${encodeURIComponent(this.appName)}`).catch(() => null);
+    if (!app) return;
+    const present = new Set(app.channel_ids);
     for (const [id, l] of this.live) {
       if (present.has(id)) continue;
       l.control.ended();
       l.session.onDeviceLost();
+    }
+    for (const id of present) {
+      if (this.live.has(id)) continue;
+      this.log.warn({ channelId: id }, 'channel left in Stasis by an earlier run: hung up');
+      await this.ari.hangup(id).catch(() => undefined);
     }
   }
 }
