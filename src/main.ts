@@ -71,16 +71,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings });
     for (const line of config.lines.filter((l) => l.driver !== 'asterisk')) telephony.addLine(line, createLineDriver(line, logger));
     const pbxLines = config.lines.filter((l) => l.driver === 'asterisk');
+    let pbx: PbxService | null = null;
     if (pbxLines.length > 0) {
       if (!config.asterisk) throw new KefuError('CONFIG_INVALID', 'asterisk: required when a line uses driver asterisk (asterisk.ari url, username, password)');
-      telephony.addGroup(pbxLines.map((l) => l.id), new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings }, pbxLines, config.asterisk));
+      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings }, pbxLines, config.asterisk);
+      telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
     const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion) : null;
     if (demo) cleanups.push(() => demo.close());
     await telephony.start();
     cleanups.push(() => telephony.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, demo: demo?.control ?? null };
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, acd: pbx?.acd ?? null, demo: demo?.control ?? null };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

@@ -11,6 +11,7 @@ import type { BlacklistService } from '../services/blacklist.ts';
 import type { Telephony } from '../services/telephony/telephony.ts';
 import type { NumberService } from '../services/numbers.ts';
 import type { FlowService } from '../services/flows.ts';
+import type { AcdService } from '../services/acd/acd-service.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -22,6 +23,8 @@ export interface AppContext {
   blacklist: BlacklistService;
   flows: FlowService;
   telephony: Telephony;
+  /** Queues and agents, when a PBX (Asterisk) is configured. */
+  acd: AcdService | null;
   /** Present under `kefu serve --demo`: drives the simulated line. */
   demo: DemoControl | null;
 }

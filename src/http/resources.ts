@@ -5,10 +5,11 @@ import { callRoutes } from './calls/routes.ts';
 import { lineRoutes } from './lines/routes.ts';
 import { flowRoutes } from './flows/routes.ts';
 import { diagnosticsRoutes } from './diagnostics/routes.ts';
+import { acdRoutes } from './acd/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { blacklistRoutes } from './blacklist/routes.ts';
 import { recordingRoutes } from './recordings/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
-  callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
+  callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
 ];

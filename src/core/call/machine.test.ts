@@ -40,4 +40,11 @@ describe('call machine', () => {
     expect(run([{ type: 'answer' }, { type: 'answered' }, { type: 'ivrDone', outcome: 'voicemail' }]).effects.at(-1)).toBe('end:voicemail');
     expect(run([{ type: 'answer' }, { type: 'answered' }, { type: 'ivrDone', outcome: 'handset' }]).effects).not.toContain('hangupLine');
   });
+  it('queued: an agent connects, then the hang-up completes it; hanging up while waiting abandons; the wait limit overflows', () => {
+    const toQueue = [{ type: 'answer' }, { type: 'answered' }, { type: 'ivrDone', outcome: 'queue' }] as CallEvent[];
+    expect(run(toQueue).state).toBe('queued');
+    expect(run([...toQueue, { type: 'agentConnected' }, { type: 'hangup' }]).effects.slice(-2)).toEqual(['hangupLine', 'end:completed']);
+    expect(run([...toQueue, { type: 'hangup' }]).effects.at(-1)).toBe('end:abandoned');
+    expect(run([...toQueue, { type: 'queueTimeout' }]).effects.slice(-2)).toEqual(['hangupLine', 'end:overflow']);
+  });
 });

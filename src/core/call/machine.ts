@@ -7,16 +7,19 @@
  *    |                    |                    |
  *    +--block--> blocking-+--(rejected|message done)--> ended (blocked)
  *    +--hangup (caller gave up) --> ended (missed)
+ * ivr --ivrDone(queue)--> queued --agentConnected--> connected --hangup--> ended (completed)
+ *                          queued --hangup--> ended (abandoned); --queueTimeout--> ended (overflow)
  * Any state --deviceLost--> ended (failed); --interrupted (restart) --> ended.
  */
 
-export type CallState = 'ringing' | 'blocking' | 'answering' | 'ivr' | 'ended';
+export type CallState = 'ringing' | 'blocking' | 'answering' | 'ivr' | 'queued' | 'connected' | 'ended';
 
 export type Disposition =
   | 'completed'   // the IVR ran to its end (hang-up node)
   | 'voicemail'   // caller left a message
   | 'handset'     // handed to the office phone
-  | 'queued'      // handed to a queue (call-centre mode)
+  | 'queued'      // handed to a queue that took it over (kept for flows that end there)
+  | 'overflow'    // waited in a queue until its limit with no agent
   | 'abandoned'   // caller hung up during the IVR
   | 'missed'      // rang, caller gave up before we answered
   | 'blocked'     // blacklisted, never connected to the IVR
@@ -33,7 +36,9 @@ export type CallEvent =
   | { type: 'blockDone' }
   | { type: 'hangup' }
   | { type: 'deviceLost' }
-  | { type: 'answerFailed' };
+  | { type: 'answerFailed' }
+  | { type: 'agentConnected' }
+  | { type: 'queueTimeout' };
 
 export type CallEffect =
   | { type: 'reject' }
@@ -81,7 +86,16 @@ export function transition(state: CallState, event: CallEvent): Transition {
     case 'ivr':
       // A caller hang-up during the IVR aborts the flow's media; the flow then
       // ends with its own outcome (a voicemail left before hanging up counts).
+      if (event.type === 'ivrDone' && event.outcome === 'queue') return { state: 'queued', effects: [] };
       if (event.type === 'ivrDone') return end(IVR_DISPOSITION[event.outcome], event.outcome !== 'caller-hangup' && event.outcome !== 'handset');
+      return stay;
+    case 'queued':
+      if (event.type === 'agentConnected') return { state: 'connected', effects: [] };
+      if (event.type === 'hangup') return end('abandoned');
+      if (event.type === 'queueTimeout') return end('overflow', true);
+      return stay;
+    case 'connected':
+      if (event.type === 'hangup') return end('completed', true);
       return stay;
   }
 }

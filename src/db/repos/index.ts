@@ -7,6 +7,7 @@ import { RecordingRepo } from './recordings.ts';
 import { BlacklistRepo } from './blacklist.ts';
 import { FlowRepo } from './flows.ts';
 import { InteractionRepo } from './interactions.ts';
+import { AcdRepo } from './acd.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -17,6 +18,7 @@ export interface Repos {
   blacklist: BlacklistRepo;
   flows: FlowRepo;
   interactions: InteractionRepo;
+  acd: AcdRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -28,4 +30,5 @@ export const makeRepos = (db: Db): Repos => ({
   blacklist: new BlacklistRepo(db),
   flows: new FlowRepo(db),
   interactions: new InteractionRepo(db),
+  acd: new AcdRepo(db),
 });

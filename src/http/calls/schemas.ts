@@ -27,6 +27,7 @@ export const CallRecord = Type.Object({
   answeredAt: Time,
   endedAt: Time,
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  queueWaitMs: Type.Union([Type.Integer(), Type.Null()], { description: 'time waited in a queue' }),
   recordingId: Type.Union([Uuid, Type.Null()]),
 }, { $id: 'CallRecord' });
 

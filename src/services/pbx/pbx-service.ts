@@ -17,6 +17,7 @@ import type { LineGroup } from '../telephony/telephony.ts';
 import type { LineStatus } from '../telephony/line.ts';
 import { CallSession } from '../telephony/session.ts';
 import { AsteriskChannelControl } from './channel-control.ts';
+import { AcdService } from '../acd/acd-service.ts';
 
 interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
 
@@ -29,6 +30,8 @@ export class PbxService implements LineGroup {
   private readonly log: Logger;
   private readonly mediaDir: string;
   private readonly appName: string;
+  /** Queues and agents on this PBX. */
+  readonly acd: AcdService;
 
   constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], asterisk: NonNullable<Config['asterisk']>) {
     this.log = deps.logger.child({ component: 'pbx' });
@@ -36,9 +39,11 @@ export class PbxService implements LineGroup {
     if (asterisk.ami.username) this.ami = new AmiClient({ host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret });
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
     this.appName = asterisk.ari.app;
+    this.acd = new AcdService(deps.repos.acd, this.ari, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), asterisk.ari.app);
   }
 
   async start(): Promise<void> {
+    await this.acd.load();
     this.ari.on((e) => this.onEvent(e));
     this.ari.onStatus((s, reason) => {
       const was = this.connected;
@@ -58,6 +63,7 @@ export class PbxService implements LineGroup {
     const sessions = [...this.live.values()].map((l) => l.session);
     await Promise.all(sessions.map((s) => s.hangup()));
     await Promise.all(sessions.map((s) => s.finished));
+    this.acd.stop();
     await this.ari.close();
     await this.ami?.close();
   }
@@ -89,6 +95,7 @@ export class PbxService implements LineGroup {
       case 'StasisStart': {
         const ev = e as Extract<AriEvent, { type: 'StasisStart' }>;
         if (ev.args[0] === 'inbound') this.inbound(ev.channel);
+        else if (ev.args[0] === 'agent') void this.acd.agentAnswered(ev.channel).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed'));
         return;
       }
       case 'ChannelDtmfReceived': {
@@ -107,8 +114,10 @@ export class PbxService implements LineGroup {
       case 'StasisEnd':
       case 'ChannelDestroyed': {
         const ev = e as Extract<AriEvent, { type: 'StasisEnd' }>;
+        if (this.acd.legGone(ev.channel.id)) return;
         const l = this.live.get(ev.channel.id);
         if (!l) return;
+        this.acd.callerGone(ev.channel.id);
         l.control.ended();
         l.session.onHangup();
         return;
@@ -136,7 +145,7 @@ export class PbxService implements LineGroup {
         this.deps.bus.emit('line.state', { lineId: line.id, state: this.stateOf(line), previous: 'in-call' });
       }
       void ended;
-    });
+    }, (queueId, call) => this.acd.enqueue(call, channel.id, queueId));
     const wasIdle = this.stateOf(line) === 'idle';
     this.live.set(channel.id, { session, control, line });
     if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });

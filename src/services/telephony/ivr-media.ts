@@ -95,8 +95,12 @@ export class LineIvrMedia implements IvrMedia {
     return false;
   }
 
-  async queue(): Promise<boolean> {
-    return false; // single-line mode has no ACD queues
+  /** Set by the session when its backend has ACD queues. */
+  router: ((queueId: string) => Promise<boolean>) | null = null;
+
+  async queue(queueId: string): Promise<boolean> {
+    if (this.signal.aborted || !this.router) return false; // single-line mode has no ACD queues
+    return this.router(queueId);
   }
 
   async hangup(): Promise<void> {

@@ -16,6 +16,9 @@ import type { TelephonyDeps } from './deps.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import { runFlow } from '../../core/ivr/interpreter.ts';
 
+/** Puts a call into an ACD queue; resolves true once the queue took it. Given by backends that have queues. */
+export type QueueRouter = (queueId: string, call: CallSession) => Promise<boolean>;
+
 export interface CallSnapshot {
   id: string; lineId: string; direction: 'inbound'; state: CallState; number: string | null; name: string | null;
   customerId: string | null; startedAt: string; answeredAt: string | null; digits: string;
@@ -37,6 +40,8 @@ export class CallSession {
   private answeredAt: Date | null = null;
   private digits = '';
   private readonly path: IvrStep[] = [];
+  private queuedAt: number | null = null;
+  private queueId: string | null = null;
   private readonly hangupSignal = new AbortController();
   private media: LineIvrMedia | null = null;
   private recording: ActiveRecording | null = null;
@@ -53,6 +58,7 @@ export class CallSession {
     private readonly line: LineConfig,
     private readonly driver: CallControl,
     private readonly onEnded: (s: CallSession) => void,
+    private readonly router: QueueRouter | null = null,
   ) {
     this.log = deps.logger.child({ callId: this.id, lineId: line.id });
     this.db = new SerialQueue((err) => this.log.error({ err }, 'call record update failed'));
@@ -137,6 +143,18 @@ export class CallSession {
     this.fire({ type: 'deviceLost' });
   }
 
+  // ---- inputs from the ACD ----
+
+  /** An agent took the call: it now talks to them. */
+  agentConnected(agentId: string): void {
+    const waited = this.queuedAt === null ? null : Date.now() - this.queuedAt;
+    void this.db.run(() => this.deps.repos.calls.update(this.id, { agentId, queueWaitMs: waited, state: 'connected' }));
+    this.fire({ type: 'agentConnected' });
+  }
+
+  /** The queue's wait limit passed with no agent. */
+  queueTimeout(): void { this.fire({ type: 'queueTimeout' }); }
+
   /** Hang up from our side (API). */
   async hangup(): Promise<void> {
     this.hangupSignal.abort();
@@ -213,6 +231,7 @@ export class CallSession {
     const flow = await this.deps.flows.published(flowId);
     void this.db.run(() => this.deps.repos.calls.update(this.id, { flowId }));
     this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
+    this.media.router = (queueId) => this.enqueue(queueId);
     const result = await runFlow(flow, {
       caller: { number: this.number, name: this.name, blacklisted: false, customer: this.customer ? { id: this.customer.id, tier: this.customer.tier } : null },
       now: () => new Date(),
@@ -225,8 +244,22 @@ export class CallSession {
     return result.outcome;
   }
 
+  private async enqueue(queueId: string): Promise<boolean> {
+    if (!this.router) return false;
+    this.queuedAt = Date.now();
+    this.queueId = queueId;
+    void this.db.run(() => this.deps.repos.calls.update(this.id, { queueId, state: 'queued' }));
+    const ok = await this.router(queueId, this);
+    if (!ok) { this.queuedAt = null; this.queueId = null; }
+    return ok;
+  }
+
   private async end(disposition: Disposition): Promise<void> {
     const endedAt = new Date();
+    if (disposition === 'abandoned' && this.queuedAt !== null) {
+      const waited = endedAt.getTime() - this.queuedAt;
+      void this.db.run(() => this.deps.repos.calls.update(this.id, { queueWaitMs: waited }));
+    }
     const durationMs = endedAt.getTime() - this.startedAt.getTime();
     this.hangupSignal.abort();
     const rec = this.recording;

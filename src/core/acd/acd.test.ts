@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { agentTransition, newAgent, type Agent, type AgentEvent } from './agent.ts';
+import { pickAgents, type Member } from './strategies.ts';
+
+const run = (events: AgentEvent[], a: Agent = newAgent('a1', 0)) =>
+  events.reduce<Agent>((acc, e, i) => { const r = agentTransition(acc, e, 1000 * (i + 1)); if (!r.ok) throw new Error(r.error); return r.agent; }, a);
+
+describe('agent machine', () => {
+  it('login, ready, offered, answers, wraps up, ready again', () => {
+    const a = run([{ type: 'login', seatId: 'seat-101' }, { type: 'ready' }, { type: 'offer', callId: 'c1' }, { type: 'answer' }, { type: 'hangup' }]);
+    expect(a).toMatchObject({ state: 'wrap-up', callsTaken: 1, lastCallEndedAt: 5000, callId: null, seatId: 'seat-101' });
+    expect(run([{ type: 'wrapUpDone' }], a).state).toBe('ready');
+  });
+  it('missing N offers in a row pauses the agent with reason missed-calls; an answer resets the count', () => {
+    const ready = run([{ type: 'login', seatId: 's' }, { type: 'ready' }]);
+    const once = run([{ type: 'offer', callId: 'c' }, { type: 'noAnswer', maxMissed: 2 }], ready);
+    expect(once).toMatchObject({ state: 'ready', missedInARow: 1 });
+    expect(run([{ type: 'offer', callId: 'c' }, { type: 'noAnswer', maxMissed: 2 }], once)).toMatchObject({ state: 'paused', reason: 'missed-calls' });
+    expect(run([{ type: 'offer', callId: 'c' }, { type: 'answer' }], once).missedInARow).toBe(0);
+  });
+  it('refuses what makes no sense, as a value', () => {
+    expect(agentTransition(newAgent('a', 0), { type: 'offer', callId: 'c' }, 1)).toEqual({ ok: false, error: 'agent a cannot offer while logged-out' });
+    const onCall = run([{ type: 'login', seatId: 's' }, { type: 'ready' }, { type: 'offer', callId: 'c' }, { type: 'answer' }]);
+    expect(agentTransition(onCall, { type: 'logout' }, 9).ok).toBe(false);
+    expect(agentTransition(onCall, { type: 'offer', callId: 'd' }, 9).ok).toBe(false);
+  });
+});
+
+describe('routing strategies', () => {
+  const agents = new Map<string, Agent>();
+  const add = (id: string, over: Partial<Agent>) => agents.set(id, { ...newAgent(id, 0), state: 'ready', seatId: `seat-${id}`, ...over });
+  add('a', { lastCallEndedAt: 300, callsTaken: 5 });
+  add('b', { lastCallEndedAt: 100, callsTaken: 9 });
+  add('c', { lastCallEndedAt: 200, callsTaken: 1 });
+  add('d', { state: 'on-call' });
+  add('e', { seatId: null });
+  const members: Member[] = ['a', 'b', 'c', 'd', 'e'].map((id, i) => ({ agentId: id, skills: { mandarin: [3, 7, 7, 10, 10][i]! } }));
+
+  it('only ready agents at a seat are candidates', () => {
+    expect(pickAgents('ring-all', members, agents)).toEqual(['a', 'b', 'c']);
+  });
+  it('longest idle first', () => expect(pickAgents('longest-idle', members, agents)).toEqual(['b', 'c', 'a']));
+  it('fewest calls first', () => expect(pickAgents('fewest-calls', members, agents)).toEqual(['c', 'a', 'b']));
+  it('round robin continues after the last one offered', () => {
+    expect(pickAgents('round-robin', members, agents, { cursor: 0 })).toEqual(['b', 'c', 'a']);
+    expect(pickAgents('round-robin', members, agents, { cursor: 2 })).toEqual(['a', 'b', 'c']);
+  });
+  it('skills: level at least the minimum, higher level first, then longest idle', () => {
+    expect(pickAgents('skills', members, agents, { skill: { name: 'mandarin', min: 5 } })).toEqual(['b', 'c']);
+    expect(pickAgents('skills', members, agents, { skill: { name: 'cantonese', min: 1 } })).toEqual([]);
+  });
+  it('agents already tried for the call are skipped', () => {
+    expect(pickAgents('longest-idle', members, agents, { exclude: new Set(['b']) })).toEqual(['c', 'a']);
+  });
+});

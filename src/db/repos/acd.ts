@@ -1,0 +1,55 @@
+import type { Db } from '../types.ts';
+import { KefuError } from '../../core/errors.ts';
+import type { Strategy } from '../../core/acd/strategies.ts';
+
+export interface AgentRow { id: string; name: string; skills: Record<string, number>; createdAt: string }
+export interface QueueSettings {
+  /** Seconds an agent's phone rings before the next agent is tried. */
+  ringTimeoutS: number;
+  /** Seconds a caller may wait before the call overflows. */
+  maxWaitS: number;
+  /** Seconds of wrap-up after each call before the agent is ready again. */
+  wrapUpS: number;
+  /** Missed offers in a row that pause an agent. */
+  maxMissed: number;
+  /** Service level threshold in seconds (answered within it count as in service). */
+  serviceLevelS: number;
+  /** For the skills strategy: the skill calls of this queue need, and its minimum level. */
+  skill?: { name: string; min: number } | undefined;
+}
+export interface QueueRow { id: string; name: string; strategy: Strategy; settings: QueueSettings; members: string[]; createdAt: string }
+
+export const DEFAULT_QUEUE_SETTINGS: QueueSettings = { ringTimeoutS: 15, maxWaitS: 300, wrapUpS: 10, maxMissed: 3, serviceLevelS: 20 };
+
+/** Agents, queues and membership. Live state (ready, on call) is kept by the ACD service. */
+export class AcdRepo {
+  constructor(private readonly db: Db) {}
+
+  async agents(): Promise<AgentRow[]> {
+    const r = await this.db.query<{ id: string; name: string; skills: Record<string, number>; created_at: Date }>('SELECT * FROM agents ORDER BY id');
+    return r.rows.map((x) => ({ id: x.id, name: x.name, skills: x.skills, createdAt: x.created_at.toISOString() }));
+  }
+
+  async createAgent(a: { id: string; name: string; skills?: Record<string, number> }): Promise<AgentRow> {
+    const r = await this.db.query<{ id: string; name: string; skills: Record<string, number>; created_at: Date }>(
+      'INSERT INTO agents(id, name, skills) VALUES ($1,$2,$3::jsonb) RETURNING *', [a.id, a.name, JSON.stringify(a.skills ?? {})]);
+    const x = r.rows[0]!;
+    return { id: x.id, name: x.name, skills: x.skills, createdAt: x.created_at.toISOString() };
+  }
+
+  async queues(): Promise<QueueRow[]> {
+    const r = await this.db.query<{ id: string; name: string; strategy: Strategy; settings: Partial<QueueSettings>; created_at: Date; members: string[] | null }>(
+      `SELECT q.*, (SELECT array_agg(m.agent_id ORDER BY m.agent_id) FROM queue_members m WHERE m.queue_id = q.id) AS members FROM queues q ORDER BY q.id`);
+    return r.rows.map((x) => ({ id: x.id, name: x.name, strategy: x.strategy, settings: { ...DEFAULT_QUEUE_SETTINGS, ...x.settings }, members: x.members ?? [], createdAt: x.created_at.toISOString() }));
+  }
+
+  async createQueue(q: { id: string; name: string; strategy: Strategy; settings?: Partial<QueueSettings>; members?: string[] }): Promise<QueueRow> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO queues(id, name, strategy, settings) VALUES ($1,$2,$3,$4::jsonb)', [q.id, q.name, q.strategy, JSON.stringify(q.settings ?? {})]);
+      if (q.members?.length) await tx.query('INSERT INTO queue_members(queue_id, agent_id) SELECT $1, unnest($2::text[])', [q.id, q.members]);
+    });
+    const row = (await this.queues()).find((x) => x.id === q.id);
+    if (!row) throw new KefuError('INTERNAL', `queue ${q.id} vanished`);
+    return row;
+  }
+}

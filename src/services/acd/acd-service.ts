@@ -1,0 +1,200 @@
+/**
+ * Automatic call distribution on the PBX: queues of waiting callers (music
+ * on hold), agents at seats, offers to agents' phones by the queue's
+ * strategy, bridging on answer, no-answer to the next agent, wrap-up, and the
+ * `agent.state` / `queue.update` events. Agent states are kept in memory
+ * (agents log in again after a restart); agents and queues live in the DB.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../../config/schema.ts';
+import { KefuError } from '../../core/errors.ts';
+import type { EventBus } from '../../core/events/bus.ts';
+import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
+import { pickAgents } from '../../core/acd/strategies.ts';
+import type { AcdRepo, QueueRow } from '../../db/repos/acd.ts';
+import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
+import type { CallSession } from '../telephony/session.ts';
+
+interface Waiting { call: CallSession; channelId: string; queue: QueueRow; since: number; tried: Set<string>; legs: Map<string, string>; connected: boolean; timer: NodeJS.Timeout }
+interface Leg { waiting: Waiting; agentId: string; answered: boolean; bridgeId: string | null }
+
+export class AcdService {
+  private agents = new Map<string, Agent>();
+  private queues = new Map<string, QueueRow>();
+  private members = new Map<string, Record<string, number>>();
+  private readonly waiting: Waiting[] = [];
+  private readonly legs = new Map<string, Leg>();
+  private readonly cursors = new Map<string, number>();
+  private readonly wrapTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly repo: AcdRepo,
+    private readonly ari: AriClient,
+    private readonly seats: Config['seats'],
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    /** The Stasis application agent legs are originated into. */
+    private readonly app: string,
+  ) {}
+
+  async load(): Promise<void> {
+    const now = Date.now();
+    for (const a of await this.repo.agents()) {
+      this.members.set(a.id, a.skills);
+      if (!this.agents.has(a.id)) this.agents.set(a.id, newAgent(a.id, now));
+    }
+    this.queues = new Map((await this.repo.queues()).map((q) => [q.id, q]));
+  }
+
+  agentList(): Agent[] { return [...this.agents.values()]; }
+
+  queueStats(): Array<{ queueId: string; name: string; strategy: string; waiting: number; longestWaitMs: number; agents: Record<string, number> }> {
+    const now = Date.now();
+    return [...this.queues.values()].map((q) => {
+      const w = this.waiting.filter((x) => x.queue.id === q.id && !x.connected);
+      const agents: Record<string, number> = {};
+      for (const id of q.members) { const s = this.agents.get(id)?.state ?? 'logged-out'; agents[s] = (agents[s] ?? 0) + 1; }
+      return { queueId: q.id, name: q.name, strategy: q.strategy, waiting: w.length, longestWaitMs: w.length ? now - Math.min(...w.map((x) => x.since)) : 0, agents };
+    });
+  }
+
+  /** API: log in at a seat, ready, pause with a reason, log out. */
+  setAgentState(agentId: string, want: { state: 'logged-in' | 'ready' | 'paused' | 'logged-out'; seatId?: string | undefined; reason?: string | undefined }): Agent {
+    const a = this.agents.get(agentId);
+    if (!a) throw new KefuError('NOT_FOUND', `agent ${agentId} not found`);
+    if (want.state === 'logged-in' || (want.state === 'ready' && a.state === 'logged-out')) {
+      if (!want.seatId || !this.seats.some((s) => s.id === want.seatId)) throw new KefuError('BAD_REQUEST', `body.seatId: expected one of the configured seats (${this.seats.map((s) => s.id).join(', ') || 'none'})`, { field: 'body.seatId' });
+      this.apply(agentId, { type: 'login', seatId: want.seatId });
+    }
+    if (want.state === 'ready') this.apply(agentId, { type: 'ready' });
+    if (want.state === 'paused') this.apply(agentId, { type: 'pause', reason: want.reason ?? 'break' });
+    if (want.state === 'logged-out') this.apply(agentId, { type: 'logout' });
+    this.routeAll();
+    return this.agents.get(agentId)!;
+  }
+
+  private apply(agentId: string, e: AgentEvent): boolean {
+    const a = this.agents.get(agentId)!;
+    const r = agentTransition(a, e, Date.now());
+    if (!r.ok) { if (e.type === 'login' || e.type === 'ready' || e.type === 'pause' || e.type === 'logout') throw new KefuError('CONFLICT', r.error); return false; }
+    this.agents.set(agentId, r.agent);
+    if (r.agent.state !== a.state || r.agent.reason !== a.reason) {
+      this.log.info({ agentId, from: a.state, event: e.type, to: r.agent.state }, 'agent transition');
+      this.bus.emit('agent.state', { agentId, state: r.agent.state, reason: r.agent.reason });
+    }
+    return true;
+  }
+
+  /** The IVR put a call into a queue: music on hold, then offers. */
+  async enqueue(call: CallSession, channelId: string, queueId: string): Promise<boolean> {
+    const queue = this.queues.get(queueId);
+    if (!queue) { this.log.warn({ queueId }, 'IVR sent a call to an unknown queue'); return false; }
+    await this.ari.request('POST', `/channels/${encodeURIComponent(channelId)}/moh`).catch((err: unknown) => this.log.warn({ err }, 'music on hold failed'));
+    const w: Waiting = { call, channelId, queue, since: Date.now(), tried: new Set(), legs: new Map(), connected: false,
+      timer: setTimeout(() => { if (!w.connected) { this.drop(w); call.queueTimeout(); } }, queue.settings.maxWaitS * 1000) };
+    this.waiting.push(w);
+    void call.finished.then(() => this.drop(w));
+    this.update(queue.id);
+    this.route(queue.id);
+    return true;
+  }
+
+  private drop(w: Waiting): void {
+    clearTimeout(w.timer);
+    const i = this.waiting.indexOf(w);
+    if (i >= 0) this.waiting.splice(i, 1);
+    for (const [leg] of w.legs) void this.ari.hangup(leg).catch(() => undefined);
+    this.update(w.queue.id);
+  }
+
+  private update(queueId: string): void {
+    const s = this.queueStats().find((x) => x.queueId === queueId);
+    if (s) this.bus.emit('queue.update', { ...s });
+  }
+
+  private routeAll(): void { for (const q of this.queues.keys()) this.route(q); }
+
+  private route(queueId: string): void {
+    const queue = this.queues.get(queueId)!;
+    for (const w of this.waiting.filter((x) => x.queue.id === queueId && !x.connected && x.legs.size === 0)) {
+      const members = queue.members.map((id) => ({ agentId: id, skills: this.members.get(id) ?? {} }));
+      const picked = pickAgents(queue.strategy, members, this.agents, { cursor: this.cursors.get(queueId), exclude: w.tried, skill: queue.settings.skill });
+      if (picked.length === 0) { if (w.tried.size > 0) w.tried.clear(); continue; }
+      for (const agentId of queue.strategy === 'ring-all' ? picked : picked.slice(0, 1)) this.offer(w, agentId);
+      if (queue.strategy === 'round-robin') this.cursors.set(queueId, queue.members.indexOf(picked[0]!));
+    }
+  }
+
+  private offer(w: Waiting, agentId: string): void {
+    const a = this.agents.get(agentId)!;
+    const seat = this.seats.find((s) => s.id === a.seatId);
+    if (!seat || !this.apply(agentId, { type: 'offer', callId: w.call.id })) return;
+    w.tried.add(agentId);
+    const snap = w.call.snapshot();
+    void this.ari.request<AriChannel>('POST', '/channels', {
+      endpoint: seat.endpoint, app: this.app, appArgs: `agent,${w.call.id},${agentId}`,
+      timeout: w.queue.settings.ringTimeoutS, callerId: snap.number ?? 'kefu',
+    }).then((ch) => {
+      w.legs.set(ch.id, agentId);
+      this.legs.set(ch.id, { waiting: w, agentId, answered: false, bridgeId: null });
+    }, (err: unknown) => {
+      this.log.warn({ err, agentId }, 'could not ring the agent');
+      this.apply(agentId, { type: 'noAnswer', maxMissed: w.queue.settings.maxMissed });
+      this.route(w.queue.id);
+    });
+  }
+
+  /** PBX: an agent's phone answered (its channel entered Stasis). */
+  async agentAnswered(channel: AriChannel): Promise<void> {
+    const leg = this.legs.get(channel.id);
+    if (!leg) { await this.ari.hangup(channel.id).catch(() => undefined); return; }
+    const w = leg.waiting;
+    if (w.connected || !this.waiting.includes(w)) { await this.ari.hangup(channel.id).catch(() => undefined); return; }
+    w.connected = true;
+    clearTimeout(w.timer);
+    leg.answered = true;
+    this.apply(leg.agentId, { type: 'answer' });
+    for (const [other] of w.legs) if (other !== channel.id) void this.ari.hangup(other).catch(() => undefined);
+    await this.ari.request('DELETE', `/channels/${encodeURIComponent(w.channelId)}/moh`).catch(() => undefined);
+    const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
+    leg.bridgeId = bridge.id;
+    await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${w.channelId},${channel.id}` });
+    w.call.agentConnected(leg.agentId);
+    this.update(w.queue.id);
+  }
+
+  /** PBX: a channel went away; true when it was an agent leg. */
+  legGone(channelId: string): boolean {
+    const leg = this.legs.get(channelId);
+    if (!leg) return false;
+    this.legs.delete(channelId);
+    const w = leg.waiting;
+    w.legs.delete(channelId);
+    if (!leg.answered) {
+      this.apply(leg.agentId, { type: 'noAnswer', maxMissed: w.queue.settings.maxMissed });
+      this.route(w.queue.id);
+      return true;
+    }
+    // The conversation is over: the agent wraps up, the caller is hung up if still there.
+    this.apply(leg.agentId, { type: 'hangup' });
+    if (leg.bridgeId) void this.ari.request('DELETE', `/bridges/${leg.bridgeId}`).catch(() => undefined);
+    void this.ari.hangup(w.channelId).catch(() => undefined);
+    this.wrapUp(leg.agentId, w.queue.settings.wrapUpS);
+    return true;
+  }
+
+  /** PBX: the caller's channel went away while bridged: the agent leg ends too. */
+  callerGone(channelId: string): void {
+    for (const [legId, leg] of this.legs) if (leg.waiting.channelId === channelId && leg.answered) void this.ari.hangup(legId).catch(() => undefined);
+  }
+
+  private wrapUp(agentId: string, seconds: number): void {
+    const t = setTimeout(() => { this.wrapTimers.delete(agentId); this.apply(agentId, { type: 'wrapUpDone' }); this.routeAll(); }, seconds * 1000);
+    this.wrapTimers.set(agentId, t);
+  }
+
+  stop(): void {
+    for (const t of this.wrapTimers.values()) clearTimeout(t);
+    for (const w of [...this.waiting]) clearTimeout(w.timer);
+  }
+}

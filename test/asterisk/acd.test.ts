@@ -1,0 +1,104 @@
+/**
+ * ACD on a real Asterisk: the IVR puts the caller in a queue, agents' phones
+ * (endpoints on the carrier instance) ring by strategy, one answers, they are
+ * bridged, the call record names the agent and the wait.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, testDbKind } from '../helpers/db.ts';
+import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { startLab, type Lab } from '../helpers/asterisk-lab.ts';
+
+const FLOW = {
+  id: 'sales', name: 'Straight to sales', entry: 'q',
+  nodes: {
+    q: { type: 'queue', queue: 'sales', prompt: { text: 'Please hold for sales.', voice: 'en-us' }, fallback: 'bye' },
+    bye: { type: 'hangup' },
+  },
+};
+
+describe(`ACD on Asterisk, ${testDbKind()}`, () => {
+  let lab: Lab;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let daemon: DaemonProcess;
+  let events: Awaited<ReturnType<typeof eventClient>>;
+  const setAgentPhone = (ext: string, how: 'answer' | 'noanswer' | 'busy') => lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: how });
+
+  beforeAll(async () => {
+    lab = await startLab();
+    db = await freshDatabase();
+    const e = lab.env;
+    daemon = await startDaemonProcess({
+      databaseUrl: db.url,
+      config: {
+        lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: `PJSIP/${e.KEFU_LAB_PBX_TRUNK}`, channels: 4, inbound: { flow: FLOW.id } }],
+        seats: [101, 102, 103].map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })),
+        asterisk: {
+          ami: { host: '127.0.0.1', port: Number(e.KEFU_LAB_PBX_AMI_PORT), username: e.KEFU_LAB_PBX_AMI_USER, secret: e.KEFU_LAB_PBX_AMI_SECRET },
+          ari: { url: e.KEFU_LAB_PBX_ARI_URL, username: e.KEFU_LAB_PBX_ARI_USER, password: e.KEFU_LAB_PBX_ARI_PASSWORD, app: e.KEFU_LAB_PBX_ARI_APP },
+        },
+      },
+    });
+    events = await eventClient(daemon.url);
+    for (const [id, name] of [['alice', 'Alice'], ['bob', 'Bob'], ['carol', 'Carol']]) expect((await daemon.api('POST', '/agents', { id, name })).status).toBe(201);
+    expect((await daemon.api('POST', '/queues', { id: 'sales', name: 'Sales', strategy: 'longest-idle', members: ['alice', 'bob', 'carol'], settings: { ringTimeoutS: 5, maxWaitS: 60, wrapUpS: 1, maxMissed: 1 } })).status).toBe(201);
+    expect((await daemon.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
+    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/trunk1')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+  });
+
+  afterAll(async () => {
+    events?.close();
+    await daemon?.stop();
+    await lab?.stop();
+    await db?.drop();
+  });
+
+  it('agents log in at seats; a bad seat is refused with the field named', async () => {
+    const bad = await daemon.api<{ error: { message: string } }>('POST', '/agents/alice/state', { state: 'ready', seatId: 'seat-999' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('body.seatId');
+    for (const [id, seat] of [['alice', 'seat-101'], ['bob', 'seat-102']]) {
+      const r = await daemon.api<{ state: string; seatId: string }>('POST', `/agents/${id}/state`, { state: 'ready', seatId: seat });
+      expect(r.body).toMatchObject({ state: 'ready', seatId: seat });
+    }
+    const seats = await daemon.api<{ items: Array<{ id: string; agentId: string | null }> }>('GET', '/seats');
+    expect(seats.body.items.find((s) => s.id === 'seat-101')?.agentId).toBe('alice');
+  });
+
+  it('the first agent does not answer, the next one does: bridged, recorded with agent, queue and wait; the missed agent is paused', async () => {
+    await setAgentPhone('101', 'noanswer');
+    await setAgentPhone('102', 'answer');
+    const since = new Date().toISOString();
+    await lab.call({ number: '13800138000', preWaitS: 30, holdS: 30 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.at >= since);
+    const callId = ringing.data.callId as string;
+    await events.waitFor((e) => e.type === 'agent.state' && e.at >= since && e.data.agentId === 'alice' && e.data.state === 'ringing');
+    const paused = await events.waitFor((e) => e.type === 'agent.state' && e.at >= since && e.data.agentId === 'alice' && e.data.state === 'paused', 20_000);
+    expect(paused.data.reason).toBe('missed-calls');
+    await events.waitFor((e) => e.type === 'agent.state' && e.at >= since && e.data.agentId === 'bob' && e.data.state === 'on-call', 20_000);
+    const agents = await daemon.api<{ items: Array<{ id: string; state: string; callId: string | null }> }>('GET', '/agents');
+    expect(agents.body.items.find((a) => a.id === 'bob')).toMatchObject({ state: 'on-call' });
+    // the caller hangs up: the call completes, bob wraps up and is ready again
+    lab.cli('pbx', `channel request hangup all`);
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 20_000);
+    expect(ended.data.disposition).toBe('completed');
+    await events.waitFor((e) => e.type === 'agent.state' && e.at >= since && e.data.agentId === 'bob' && e.data.state === 'wrap-up', 10_000);
+    await events.waitFor((e) => e.type === 'agent.state' && e.at >= since && e.data.agentId === 'bob' && e.data.state === 'ready', 10_000);
+    const call = await daemon.api<{ agentId: string; queueId: string; queueWaitMs: number; disposition: string }>('GET', `/calls/${callId}`);
+    expect(call.body).toMatchObject({ agentId: 'bob', queueId: 'sales', disposition: 'completed' });
+    expect(call.body.queueWaitMs).toBeGreaterThan(4000); // alice rang for ringTimeoutS first
+  });
+
+  it('with every agent busy or away the caller waits with music, then gives up: abandoned with its wait time', async () => {
+    await daemon.api('POST', '/agents/bob/state', { state: 'paused', reason: 'lunch' });
+    const since = new Date().toISOString();
+    await lab.call({ number: '13900139000', preWaitS: 1, holdS: 5 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.at >= since);
+    const q = await events.waitFor((e) => e.type === 'queue.update' && e.at >= since && e.data.queueId === 'sales' && e.data.waiting === 1, 15_000);
+    expect(q.data.waiting).toBe(1);
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === ringing.data.callId, 20_000);
+    expect(ended.data.disposition).toBe('abandoned');
+    const call = await daemon.api<{ queueWaitMs: number; agentId: string | null }>('GET', `/calls/${ringing.data.callId as string}`);
+    expect(call.body.agentId).toBeNull();
+    expect(call.body.queueWaitMs).toBeGreaterThan(1000);
+  });
+});
