@@ -59,7 +59,11 @@ export async function run(opts: { calls?: number; concurrent?: number; out?: str
     try {
       await daemon.api('POST', '/ivr/flows', {
         id: 'bench', name: 'Bench', entry: 'menu',
-        nodes: { menu: { type: 'menu', prompt: { text: 'Press one for sales, two for support, or stay on the line.', voice: 'en-us' }, options: { 1: 'bye' }, timeoutMs: 30000, retries: 0 }, bye: { type: 'hangup' } },
+        nodes: {
+          // a long prompt, so audio flows both ways while CPU is measured (the caller plays a sound too)
+          menu: { type: 'menu', prompt: { text: 'Thank you for calling. Our opening hours are nine to six, Monday to Friday, and nine to twelve on Saturday. Press one for sales, two for support, or stay on the line and an agent will be with you shortly. Thank you for your patience.', voice: 'en-us' }, options: { 1: 'bye' }, timeoutMs: 30000, retries: 2 },
+          bye: { type: 'hangup' },
+        },
       });
       const answered = new Map<string, number>();
       let ended = 0;
@@ -82,9 +86,10 @@ export async function run(opts: { calls?: number; concurrent?: number; out?: str
       // concurrent calls: CPU of the daemon against the pbx Asterisk over the same window
       const concurrent = opts.concurrent ?? 100;
       const before = answered.size;
-      for (let i = 0; i < concurrent; i++) await lab.call({ number: `1370000${String(i).padStart(4, '0')}`, preWaitS: 25, holdS: 1 });
-      for (let t = 0; t < 300 && answered.size - before < concurrent; t++) await sleep(100);
+      for (let i = 0; i < concurrent; i++) await lab.call({ number: `1370000${String(i).padStart(4, '0')}`, preWaitS: 1, say: 'demo-congrats', holdS: 40 });
+      for (let t = 0; t < 150 && answered.size - before < concurrent; t++) await sleep(100);
       const up = answered.size - before;
+      const channelsUp = (lab.cli('pbx', 'core show channels count').match(/(\d+) active call/) ?? [])[1];
       const d0 = cpuTicks(daemon.child.pid!);
       const a0 = cpuTicks(Number(e.KEFU_LAB_PBX_PID));
       await sleep(10_000);
@@ -115,14 +120,14 @@ export async function run(opts: { calls?: number; concurrent?: number; out?: str
       const sustained = ramp.filter((r) => r.answered === r.offered && r.p50Ms <= 2 * base).map((r) => r.rate).pop() ?? 0;
       const result = {
         bench: 'pbx', floor: stats(floorMs), originateToAnswered: stats(setup),
-        concurrent: { offered: concurrent, up, daemonCpuPct: +(daemonTicks / 10).toFixed(1), asteriskCpuPct: +(asteriskTicks / 10).toFixed(1), ratio: +(daemonTicks / Math.max(1, asteriskTicks)).toFixed(3) },
+        concurrent: { offered: concurrent, up, asteriskActiveCalls: Number(channelsUp ?? 0), daemonCpuPct: +(daemonTicks / 10).toFixed(1), asteriskCpuPct: +(asteriskTicks / 10).toFixed(1), ratio: +(daemonTicks / Math.max(1, asteriskTicks)).toFixed(3) },
         ramp, sustainedCallsPerSecond: sustained, ended,
       };
       console.log(table([
         { what: 'floor: Originate -> StasisStart (bare ARI client)', n: result.floor.n, 'p50 ms': result.floor.p50Ms, 'p99 ms': result.floor.p99Ms },
         { what: 'Originate -> call.answered by the IVR (daemon)', n: result.originateToAnswered.n, 'p50 ms': result.originateToAnswered.p50Ms, 'p99 ms': result.originateToAnswered.p99Ms },
       ]));
-      console.log(table([{ 'concurrent IVR calls up': up, 'daemon CPU % (of one core)': result.concurrent.daemonCpuPct, 'pbx Asterisk CPU %': result.concurrent.asteriskCpuPct, 'daemon / Asterisk': result.concurrent.ratio }]));
+      console.log(table([{ 'calls offered': concurrent, 'answered by the IVR': up, 'Asterisk active calls': Number(channelsUp ?? 0), 'daemon CPU % (of one core)': result.concurrent.daemonCpuPct, 'pbx Asterisk CPU %': result.concurrent.asteriskCpuPct, 'daemon / Asterisk': result.concurrent.ratio }]));
       console.log(table(ramp));
       console.log(`sustained call rate: ${sustained} calls/s (the highest step with every call answered and set-up p50 within twice the single-call p50)`);
       if (opts.out !== null) {
