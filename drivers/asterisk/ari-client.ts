@@ -18,6 +18,8 @@ export interface AriOptions {
   reconnect?: { minMs: number; maxMs: number };
   /** Per-request timeout. Default 5000 ms. */
   timeoutMs?: number;
+  /** REST requests in flight at once; Asterisk's HTTP server refuses sessions past its limit (http.conf sessionlimit, 100). Default 16. */
+  maxInFlight?: number;
 }
 
 export interface AriChannel {
@@ -41,6 +43,8 @@ export class AriClient {
   private closed = false;
   private attempt = 0;
   private timer: NodeJS.Timeout | null = null;
+  private inFlight = 0;
+  private readonly queue: Array<() => void> = [];
 
   constructor(private readonly opts: AriOptions) {
     this.auth = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
@@ -58,6 +62,17 @@ export class AriClient {
 
   /** REST call. 4xx from Asterisk become NOT_FOUND/CONFLICT/BAD_REQUEST; no answer is PBX_UNREACHABLE. */
   async request<T = unknown>(method: string, path: string, query: Record<string, string | number | boolean | undefined> = {}, body?: unknown): Promise<T> {
+    if (this.inFlight >= (this.opts.maxInFlight ?? 16)) await new Promise<void>((r) => this.queue.push(r));
+    this.inFlight++;
+    try {
+      return await this.send<T>(method, path, query, body);
+    } finally {
+      this.inFlight--;
+      this.queue.shift()?.();
+    }
+  }
+
+  private async send<T>(method: string, path: string, query: Record<string, string | number | boolean | undefined>, body?: unknown): Promise<T> {
     const u = new URL(`/ari${path}`, this.opts.url);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, String(v));
     let res: Response;

@@ -115,6 +115,8 @@ export type CallControl = Pick<LineDriver, 'answer' | 'reject' | 'play' | 'hangu
    * `audio` events it is given.
    */
   recordTo?(path: string): Promise<void>;
+  /** Stop what `recordTo` started (the backend closes the file). */
+  stopRecording?(): Promise<void>;
 };
 
 /** Offline text-to-speech. Returns telephone PCM. */

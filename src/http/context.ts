@@ -12,6 +12,7 @@ import type { Telephony } from '../services/telephony/telephony.ts';
 import type { NumberService } from '../services/numbers.ts';
 import type { FlowService } from '../services/flows.ts';
 import type { AcdService } from '../services/acd/acd-service.ts';
+import type { PromptResolver } from '../core/ivr/media.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -23,6 +24,8 @@ export interface AppContext {
   blacklist: BlacklistService;
   flows: FlowService;
   telephony: Telephony;
+  /** Turns prompts (text or a stored recording) into audio. */
+  prompts: PromptResolver;
   /** Queues and agents, when a PBX (Asterisk) is configured. */
   acd: AcdService | null;
   /** Present under `kefu serve --demo`: drives the simulated line. */

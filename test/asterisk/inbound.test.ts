@@ -102,6 +102,28 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     expect(byId['asterisk-ari']!.detail).toMatch(/Asterisk 22\./);
   });
 
+  it('on demand: play into the live call; stop the recording (sealed at once) and start a new one', async () => {
+    const since = new Date().toISOString();
+    await lab.call({ number: '13300133000', preWaitS: 12, holdS: 1 });
+    const answered = await events.waitFor((e) => e.type === 'call.answered' && e.at >= since && e.data.number === '+8613300133000');
+    const callId = answered.data.callId as string;
+    expect((await daemon.api('POST', `/calls/${callId}/play`, { text: 'Your order has shipped.' })).status).toBe(202);
+    expect((await daemon.api<{ error: { code: string } }>('POST', `/calls/${callId}/recording/start`)).status).toBe(409); // the policy records it already
+    await new Promise((r) => setTimeout(r, 1500));
+    const stopped = await daemon.api<{ recordingId: string }>('POST', `/calls/${callId}/recording/stop`);
+    expect(stopped.status).toBe(202);
+    const first = await events.waitFor((e) => e.type === 'recording.ready' && e.data.recordingId === stopped.body.recordingId, 10_000);
+    expect(first.data.durationMs).toBeGreaterThan(500);
+    const started = await daemon.api<{ recordingId: string }>('POST', `/calls/${callId}/recording/start`);
+    expect(started.status).toBe(202);
+    await new Promise((r) => setTimeout(r, 1000));
+    lab.cli('pbx', 'channel request hangup all');
+    await events.waitFor((e) => e.type === 'recording.ready' && e.data.recordingId === started.body.recordingId, 15_000);
+    const recs = await daemon.api<{ items: Array<{ id: string; state: string }> }>('GET', `/recordings?callId=${callId}`);
+    expect(recs.body.items.map((r) => r.id).sort()).toEqual([stopped.body.recordingId, started.body.recordingId].sort());
+    expect((await daemon.api('POST', `/calls/${callId}/play`, { text: 'too late' })).status).toBe(404);
+  });
+
   it('Asterisk crashes and restarts mid-call: the call is closed as failed, once; new calls work after the reconnect', async () => {
     const since = new Date().toISOString();
     await lab.call({ number: '13500135000', preWaitS: 10, holdS: 20 });

@@ -32,6 +32,34 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       .header('x-checksum-sha256', rec.sha256 ?? '').send(createReadStream(rec.path));
   });
 
+  app.post('/calls/:id/play', {
+    config: { roles: [...WRITERS, 'agent'] },
+    schema: {
+      tags, params: IdParams, description: 'Play a text prompt (TTS) or a stored recording into the live call.',
+      body: Type.Union([
+        Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }), voice: Type.Optional(Type.Union([Type.Literal('en-us'), Type.Literal('cmn')])) }, { additionalProperties: false }),
+        Type.Object({ recordingId: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+      ]),
+      response: { 202: Type.Object({ ok: Type.Boolean() }) },
+    },
+  }, async (req, reply) => {
+    const session = ctx.telephony.session(req.params.id);
+    const b = req.body as { text?: string; voice?: 'en-us' | 'cmn'; recordingId?: string };
+    const pcm = await ctx.prompts.resolve(b.text !== undefined ? { text: b.text, voice: b.voice ?? 'en-us' } : { file: b.recordingId! });
+    session.playInto(pcm);
+    return reply.status(202).send({ ok: true });
+  });
+
+  app.post('/calls/:id/recording/start', {
+    config: { roles: [...WRITERS, 'agent'] },
+    schema: { tags, params: IdParams, description: 'Start recording the live call now (selective recording on demand).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
+  }, async (req, reply) => reply.status(202).send({ recordingId: ctx.telephony.session(req.params.id).startRecording() }));
+
+  app.post('/calls/:id/recording/stop', {
+    config: { roles: [...WRITERS, 'agent'] },
+    schema: { tags, params: IdParams, description: 'Stop the recording in progress; it is sealed at once (recording.ready).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
+  }, async (req, reply) => reply.status(202).send({ recordingId: await ctx.telephony.session(req.params.id).stopRecording() }));
+
   app.post('/calls/:id/hangup', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, response: { 202: Type.Object({ ok: Type.Boolean() }) } } }, async (req, reply) => {
     await ctx.telephony.hangup(req.params.id);
     return reply.status(202).send({ ok: true });

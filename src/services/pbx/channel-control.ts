@@ -50,6 +50,10 @@ export class AsteriskChannelControl implements CallControl {
     await this.ami.action('MixMonitor', { Channel: this.channel.name, File: path });
   }
 
+  async stopRecording(): Promise<void> {
+    await this.ami?.action('StopMixMonitor', { Channel: this.channel.name });
+  }
+
   /** The prompt as a WAV Asterisk can read; one file per distinct audio. */
   private async file(pcm: Buffer): Promise<string> {
     const name = createHash('sha1').update(pcm).digest('hex');

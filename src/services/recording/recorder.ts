@@ -61,8 +61,8 @@ export class RecordingService {
 
   /** Start recording a call if policy says so; null when it is not recorded. */
   /** `after`: settles once the call record exists (the recording row refers to it). */
-  start(callId: string, line: LineConfig, numberKey: string | null, after: Promise<unknown> = Promise.resolve()): ActiveRecording | null {
-    if (!shouldRecord(this.config, line, numberKey)) return null;
+  start(callId: string, line: LineConfig, numberKey: string | null, after: Promise<unknown> = Promise.resolve(), onDemand = false): ActiveRecording | null {
+    if (!onDemand && !shouldRecord(this.config, line, numberKey)) return null;
     const id = randomUUID();
     const path = this.pathFor(id, 'calls');
     const log = this.logger.child({ callId, recordingId: id });
@@ -90,8 +90,8 @@ export class RecordingService {
    * to `path`): the row exists first; on finish, wait for the backend to
    * close the file, fix its header if needed, then seal it like ours.
    */
-  startExternal(callId: string, line: LineConfig, numberKey: string | null, after: Promise<unknown>, begin: (path: string) => Promise<void>): ActiveRecording | null {
-    if (!shouldRecord(this.config, line, numberKey)) return null;
+  startExternal(callId: string, line: LineConfig, numberKey: string | null, after: Promise<unknown>, begin: (path: string) => Promise<void>, onDemand = false): ActiveRecording | null {
+    if (!onDemand && !shouldRecord(this.config, line, numberKey)) return null;
     const id = randomUUID();
     const path = this.pathFor(id, 'calls');
     const log = this.logger.child({ callId, recordingId: id });

@@ -15,6 +15,7 @@ import { LineIvrMedia } from './ivr-media.ts';
 import type { TelephonyDeps } from './deps.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import { runFlow } from '../../core/ivr/interpreter.ts';
+import { KefuError } from '../../core/errors.ts';
 
 /** Puts a call into an ACD queue; resolves true once the queue took it. Given by backends that have queues. */
 export type QueueRouter = (queueId: string, call: CallSession) => Promise<boolean>;
@@ -155,6 +156,38 @@ export class CallSession {
   /** The queue's wait limit passed with no agent. */
   queueTimeout(): void { this.fire({ type: 'queueTimeout' }); }
 
+  private newRecording(onDemand: boolean) {
+    return this.driver.recordTo
+      ? this.deps.recordings.startExternal(this.id, this.line, this.number, this.created, (path) => this.driver.recordTo!(path), onDemand)
+      : this.deps.recordings.start(this.id, this.line, this.number, this.created, onDemand);
+  }
+
+  private get talking(): boolean { return this.state === 'ivr' || this.state === 'queued' || this.state === 'connected'; }
+
+  /** API: start recording now, whatever the recording policy says. */
+  startRecording(): string {
+    if (!this.talking) throw new KefuError('CONFLICT', `call ${this.id} is not answered`);
+    if (this.recording) throw new KefuError('CONFLICT', `call ${this.id} is being recorded already (recording ${this.recording.id})`);
+    this.recording = this.newRecording(true)!;
+    return this.recording.id;
+  }
+
+  /** API: stop the recording in progress; it is sealed (checksum, recording.ready) at once. */
+  async stopRecording(): Promise<string> {
+    const rec = this.recording;
+    if (!rec) throw new KefuError('CONFLICT', `call ${this.id} is not being recorded`);
+    this.recording = null;
+    await this.driver.stopRecording?.().catch((err: unknown) => this.log.warn({ err }, 'stopping the recording failed'));
+    await this.db.run(() => rec.finish());
+    return rec.id;
+  }
+
+  /** API: play audio into the live call (the caller hears it). */
+  playInto(pcm: Buffer): void {
+    if (!this.talking) throw new KefuError('CONFLICT', `call ${this.id} is not answered`);
+    void this.driver.play(pcm, { signal: this.hangupSignal.signal }).catch((err: unknown) => this.log.warn({ err }, 'playing into the call failed'));
+  }
+
   /** Hang up from our side (API). */
   async hangup(): Promise<void> {
     this.hangupSignal.abort();
@@ -193,9 +226,7 @@ export class CallSession {
         this.playBlockMessage().catch((err: unknown) => this.log.warn({ err }, 'block message failed')).finally(() => this.fire({ type: 'blockDone' }));
         return;
       case 'startRecording':
-        this.recording = this.driver.recordTo
-          ? this.deps.recordings.startExternal(this.id, this.line, this.number, this.created, (path) => this.driver.recordTo!(path))
-          : this.deps.recordings.start(this.id, this.line, this.number, this.created);
+        this.recording = this.newRecording(false);
         return;
       case 'startIvr':
         this.runIvr().then((outcome) => this.fire({ type: 'ivrDone', outcome }), (err: unknown) => {

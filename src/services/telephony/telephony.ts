@@ -62,6 +62,13 @@ export class Telephony {
     return this.sessions().map((c) => c.snapshot());
   }
 
+  /** The live session of a call; NOT_FOUND when it is not up. */
+  session(callId: string): CallSession {
+    const call = this.sessions().find((c) => c.id === callId);
+    if (!call) throw new KefuError('NOT_FOUND', `call ${callId} is not active`);
+    return call;
+  }
+
   async hangup(callId: string): Promise<void> {
     const call = this.sessions().find((c) => c.id === callId);
     if (!call) throw new KefuError('NOT_FOUND', `call ${callId} is not active`);
