@@ -82,7 +82,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await telephony.start();
     cleanups.push(() => telephony.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, prompts, acd: pbx?.acd ?? null, demo: demo?.control ?? null };
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, prompts, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

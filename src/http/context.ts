@@ -12,6 +12,7 @@ import type { Telephony } from '../services/telephony/telephony.ts';
 import type { NumberService } from '../services/numbers.ts';
 import type { FlowService } from '../services/flows.ts';
 import type { AcdService } from '../services/acd/acd-service.ts';
+import type { PbxService } from '../services/pbx/pbx-service.ts';
 import type { PromptResolver } from '../core/ivr/media.ts';
 
 export interface AppContext {
@@ -28,6 +29,8 @@ export interface AppContext {
   prompts: PromptResolver;
   /** Queues and agents, when a PBX (Asterisk) is configured. */
   acd: AcdService | null;
+  /** The Asterisk backend, when configured (click-to-dial). */
+  pbx: PbxService | null;
   /** Present under `kefu serve --demo`: drives the simulated line. */
   demo: DemoControl | null;
 }

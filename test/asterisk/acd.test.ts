@@ -101,4 +101,22 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     expect(call.body.agentId).toBeNull();
     expect(call.body.queueWaitMs).toBeGreaterThan(1000);
   });
+
+  it('click-to-dial: the seat rings, then the customer through the line; bridged and logged as outbound; do-not-call refused', async () => {
+    expect((await daemon.api('POST', '/blacklist', { number: '13800138999', direction: 'outbound', reason: 'asked not to be called' })).status).toBe(201);
+    const dnc = await daemon.api<{ error: { code: string; message: string } }>('POST', '/calls', { seatId: 'seat-103', number: '138 0013 8999' });
+    expect(dnc.status).toBe(409);
+    expect(dnc.body.error.message).toContain('do-not-call');
+    await setAgentPhone('103', 'answer');
+    const r = await daemon.api<{ callId: string }>('POST', '/calls', { seatId: 'seat-103', number: '138-0013-8888', agentId: 'carol' });
+    expect(r.status).toBe(202);
+    await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === r.body.callId, 20_000);
+    await new Promise((res) => setTimeout(res, 1500));
+    lab.cli('pbx', 'channel request hangup all');
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === r.body.callId, 20_000);
+    expect(ended.data.disposition).toBe('completed');
+    const call = await daemon.api<{ direction: string; number: string; agentId: string; answeredAt: string | null }>('GET', `/calls/${r.body.callId}`);
+    expect(call.body).toMatchObject({ direction: 'outbound', number: '+8613800138888', agentId: 'carol' });
+    expect(call.body.answeredAt).not.toBeNull();
+  });
 });

@@ -70,7 +70,7 @@ describe(`API resources on ${testDbKind()}`, () => {
     await blacklist.start();
     app = await build({
       config: loadConfig({ overrides: { dataDir: dir } }), logger, db, bus: new EventBus(), repos, numbers, blacklist,
-      flows: null as never, telephony: null as never, prompts: null as never, acd: null, demo: null,
+      flows: null as never, telephony: null as never, prompts: null as never, acd: null, pbx: null, demo: null,
     });
     admin = (await repos.keys.create('admin', 'test')).key;
     agent = (await repos.keys.create('agent', 'test agent')).key;

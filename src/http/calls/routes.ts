@@ -32,6 +32,22 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       .header('x-checksum-sha256', rec.sha256 ?? '').send(createReadStream(rec.path));
   });
 
+  app.post('/calls', {
+    config: { roles: [...WRITERS, 'agent'] },
+    schema: {
+      tags, description: 'Click-to-dial: ring the seat, then the customer through a line; bridged when the customer answers. Do-not-call entries are refused (409).',
+      body: Type.Object({
+        seatId: Type.String({ description: 'the seat whose phone rings first' }),
+        number: Type.String({ minLength: 1, maxLength: 40, description: 'the customer, in any written form' }),
+        lineId: Type.Optional(Type.String()), agentId: Type.Optional(Type.String()),
+      }, { additionalProperties: false }),
+      response: { 202: Type.Object({ callId: Type.String() }) },
+    },
+  }, async (req, reply) => {
+    if (!ctx.pbx) throw new KefuError('NOT_SUPPORTED', 'click-to-dial needs the multi-seat mode (an Asterisk line and seats)');
+    return reply.status(202).send({ callId: await ctx.pbx.clickToDial(req.body) });
+  });
+
   app.post('/calls/:id/play', {
     config: { roles: [...WRITERS, 'agent'] },
     schema: {

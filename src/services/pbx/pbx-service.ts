@@ -18,6 +18,9 @@ import type { LineStatus } from '../telephony/line.ts';
 import { CallSession } from '../telephony/session.ts';
 import { AsteriskChannelControl } from './channel-control.ts';
 import { AcdService } from '../acd/acd-service.ts';
+import { OutboundCall } from './click-to-dial.ts';
+import { KefuError } from '../../core/errors.ts';
+import { normalizeNumber } from '../../core/numbers/normalize.ts';
 
 interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
 
@@ -25,6 +28,7 @@ export class PbxService implements LineGroup {
   private readonly ari: AriClient;
   private ami: AmiClient | null = null;
   private readonly live = new Map<string, Live>();
+  private readonly outbound = new Set<OutboundCall>();
   private connected = false;
   private since = new Date();
   private readonly log: Logger;
@@ -96,6 +100,11 @@ export class PbxService implements LineGroup {
         const ev = e as Extract<AriEvent, { type: 'StasisStart' }>;
         if (ev.args[0] === 'inbound') this.inbound(ev.channel);
         else if (ev.args[0] === 'agent') void this.acd.agentAnswered(ev.channel).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed'));
+        else if (ev.args[0]?.startsWith('c2d-')) {
+          const call = [...this.outbound].find((c) => c.id === ev.args[1]);
+          if (call) void call.answered(ev.channel, ev.args[0]).catch((err: unknown) => { this.log.error({ err }, 'click-to-dial failed'); void call.legGone(); });
+          else void this.ari.hangup(ev.channel.id).catch(() => undefined);
+        }
         return;
       }
       case 'ChannelDtmfReceived': {
@@ -115,6 +124,8 @@ export class PbxService implements LineGroup {
       case 'ChannelDestroyed': {
         const ev = e as Extract<AriEvent, { type: 'StasisEnd' }>;
         if (this.acd.legGone(ev.channel.id)) return;
+        const out = [...this.outbound].find((c) => c.owns(ev.channel.id));
+        if (out) { void out.legGone(); return; }
         const l = this.live.get(ev.channel.id);
         if (!l) return;
         this.acd.callerGone(ev.channel.id);
@@ -152,6 +163,35 @@ export class PbxService implements LineGroup {
     const number = channel.caller.number || null;
     session.onCallerId({ number, name: channel.caller.name || null, withheld: number ? null : 'unavailable', date: null, time: null });
     session.answerWhenIdentified();
+  }
+
+  /**
+   * Click-to-dial: ring the seat, then the customer through `lineId` (or the
+   * first Asterisk line with a free channel). Do-not-call entries and the
+   * line's capacity are honoured before anything rings.
+   */
+  async clickToDial(o: { seatId: string; number: string; lineId?: string | undefined; agentId?: string | null }): Promise<string> {
+    const seat = this.deps.config.seats.find((s) => s.id === o.seatId);
+    if (!seat) throw new KefuError('BAD_REQUEST', `body.seatId: expected one of the configured seats (${this.deps.config.seats.map((s) => s.id).join(', ') || 'none'})`, { field: 'body.seatId' });
+    const key = this.deps.numbers.require(o.number, 'body.number');
+    const dnc = this.deps.blacklist.check(key, 'outbound');
+    if (dnc.blocked) throw new KefuError('CONFLICT', `${key} is on the do-not-call list (${dnc.match?.kind} ${dnc.match?.value})`, { field: 'body.number' });
+    const busy = (line: LineConfig) => [...this.live.values()].filter((l) => l.line.id === line.id).length + [...this.outbound].filter((c) => c.line.id === line.id).length;
+    const candidates = o.lineId ? this.lines.filter((l) => l.id === o.lineId) : this.lines;
+    if (o.lineId && candidates.length === 0) throw new KefuError('BAD_REQUEST', `body.lineId: no Asterisk line ${o.lineId}`, { field: 'body.lineId' });
+    const line = candidates.find((l) => busy(l) < l.channels);
+    if (!line) throw new KefuError('LINE_BUSY', 'every line is in use: try again when a line is free');
+    if (!this.connected) throw new KefuError('PBX_UNREACHABLE', 'Asterisk (ARI) is not connected');
+    const digits = normalizeNumber(key, { defaultRegion: this.deps.numbers.defaultRegion }).national || key.replace(/^\+/, '');
+    const call = new OutboundCall(this.deps, this.ari, this.ami, this.appName, line, seat.endpoint, key, digits, o.agentId ?? null, this.log, (c) => this.outbound.delete(c));
+    this.outbound.add(call);
+    try {
+      await call.start();
+    } catch (err) {
+      await call.legGone();
+      throw err;
+    }
+    return call.id;
   }
 
   /** More callers than the line carries: busy, and a call record that says so. */

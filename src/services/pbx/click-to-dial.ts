@@ -1,0 +1,94 @@
+/**
+ * Click-to-dial on the PBX: ring the agent's seat first; when the agent
+ * answers, dial the customer through a line; bridge them when the customer
+ * answers. One call record (outbound), recorded like an inbound call.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { LineConfig } from '../../config/schema.ts';
+import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
+import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
+import type { TelephonyDeps } from '../telephony/deps.ts';
+import type { ActiveRecording } from '../recording/recorder.ts';
+
+/** The dial string for `digits` on a line: PJSIP/trunk -> PJSIP/digits@trunk, DAHDI/g0 -> DAHDI/g0/digits. */
+export function dialString(endpoint: string, digits: string): string {
+  const [tech, name] = endpoint.split('/', 2);
+  return tech === 'PJSIP' ? `PJSIP/${digits}@${name}` : `${endpoint}/${digits}`;
+}
+
+export class OutboundCall {
+  readonly id = randomUUID();
+  private agentLeg: string | null = null;
+  private customerLeg: string | null = null;
+  private customerChannelName: string | null = null;
+  private bridge: string | null = null;
+  private answeredAt: Date | null = null;
+  private readonly startedAt = new Date();
+  private recording: ActiveRecording | null = null;
+  private done = false;
+  private readonly created: Promise<void>;
+
+  constructor(
+    private readonly deps: TelephonyDeps,
+    private readonly ari: AriClient,
+    private readonly ami: AmiClient | null,
+    private readonly app: string,
+    readonly line: LineConfig,
+    private readonly seatEndpoint: string,
+    private readonly numberKey: string,
+    private readonly dialDigits: string,
+    private readonly agentId: string | null,
+    private readonly log: Logger,
+    private readonly onEnded: (c: OutboundCall) => void,
+  ) {
+    this.created = deps.repos.calls.create({ id: this.id, lineId: line.id, direction: 'outbound', state: 'dialing', number: numberKey, startedAt: this.startedAt })
+      .then(() => deps.repos.calls.update(this.id, { agentId }));
+  }
+
+  owns(channelId: string): boolean { return channelId === this.agentLeg || channelId === this.customerLeg; }
+
+  async start(): Promise<void> {
+    await this.created;
+    const ch = await this.ari.request<AriChannel>('POST', '/channels', { endpoint: this.seatEndpoint, app: this.app, appArgs: `c2d-agent,${this.id}`, timeout: 30, callerId: this.numberKey });
+    this.agentLeg = ch.id;
+  }
+
+  /** A leg of ours entered Stasis (it answered). */
+  async answered(channel: AriChannel, role: string): Promise<void> {
+    if (role === 'c2d-agent') {
+      const ch = await this.ari.request<AriChannel>('POST', '/channels', {
+        endpoint: dialString(this.line.endpoint!, this.dialDigits), app: this.app, appArgs: `c2d-customer,${this.id}`, timeout: 45, callerId: 'kefu',
+      });
+      this.customerLeg = ch.id;
+      this.customerChannelName = ch.name;
+      await this.ari.request('POST', `/channels/${encodeURIComponent(channel.id)}/ring`).catch(() => undefined);
+      return;
+    }
+    this.answeredAt = new Date();
+    const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
+    this.bridge = bridge.id;
+    await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${this.agentLeg},${channel.id}` });
+    void this.deps.repos.calls.update(this.id, { state: 'connected', answeredAt: this.answeredAt });
+    this.deps.bus.emit('call.answered', { callId: this.id, lineId: this.line.id, number: this.numberKey });
+    if (this.ami && this.customerChannelName) {
+      const name = this.customerChannelName;
+      this.recording = this.deps.recordings.startExternal(this.id, this.line, this.numberKey, Promise.resolve(), (path) => this.ami!.action('MixMonitor', { Channel: name, File: path }).then(() => undefined));
+    }
+  }
+
+  /** One leg went away: the other is hung up and the record closed. */
+  async legGone(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    for (const leg of [this.agentLeg, this.customerLeg]) if (leg) await this.ari.hangup(leg).catch(() => undefined);
+    if (this.bridge) await this.ari.request('DELETE', `/bridges/${this.bridge}`).catch(() => undefined);
+    const endedAt = new Date();
+    const disposition = this.answeredAt ? 'completed' : this.customerLeg ? 'no-answer' : 'agent-no-answer';
+    const durationMs = endedAt.getTime() - this.startedAt.getTime();
+    await this.deps.repos.calls.update(this.id, { state: 'ended', disposition, endedAt, durationMs });
+    await this.recording?.finish().catch((err: unknown) => this.log.warn({ err }, 'recording failed'));
+    this.deps.bus.emit('call.ended', { callId: this.id, lineId: this.line.id, number: this.numberKey, disposition, durationMs });
+    this.onEnded(this);
+  }
+}
