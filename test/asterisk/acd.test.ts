@@ -7,6 +7,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeWav } from '../../src/media/wav.ts';
+
+/** 100 ms frames of a WAV in which a 1400 Hz tone carries most of the energy (Goertzel). */
+function toneFrames(path: string, hz = 1400): number {
+  const { pcm } = decodeWav(readFileSync(path));
+  const n = 800;
+  const k = (2 * Math.cos((2 * Math.PI * hz) / 8000));
+  let frames = 0;
+  for (let off = 0; off + n * 2 <= pcm.length; off += n * 2) {
+    let s1 = 0; let s2 = 0; let energy = 0;
+    for (let i = 0; i < n; i++) {
+      const x = pcm.readInt16LE(off + i * 2);
+      energy += x * x;
+      const s0 = x + k * s1 - s2; s2 = s1; s1 = s0;
+    }
+    const power = s1 * s1 + s2 * s2 - k * s1 * s2;
+    if (energy > n * 100 * 100 && (2 * power) / (n * energy) > 0.5) frames++;
+  }
+  return frames;
+}
 
 const FLOW = {
   id: 'sales', name: 'Straight to sales', entry: 'q',
@@ -21,7 +43,7 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let daemon: DaemonProcess;
   let events: Awaited<ReturnType<typeof eventClient>>;
-  const setAgentPhone = (ext: string, how: 'answer' | 'noanswer' | 'busy') => lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: how });
+  const setAgentPhone = (ext: string, how: 'answer' | 'noanswer' | 'busy' | 'quiet' | 'tone') => lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: how });
 
   beforeAll(async () => {
     lab = await startLab();
@@ -118,5 +140,33 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     const call = await daemon.api<{ direction: string; number: string; agentId: string; answeredAt: string | null }>('GET', `/calls/${r.body.callId}`);
     expect(call.body).toMatchObject({ direction: 'outbound', number: '+8613800138888', agentId: 'carol' });
     expect(call.body.answeredAt).not.toBeNull();
+  });
+
+  it('supervisor whisper: the agent hears the supervisor, the caller does not', async () => {
+    await setAgentPhone('102', 'quiet');
+    await setAgentPhone('103', 'tone'); // the supervisor's phone "talks": a steady 1400 Hz tone
+    await lab.carrier.action('Setvar', { Variable: 'REC_102', Value: join(lab.dir, 'agent') });
+    await daemon.api('POST', '/agents/alice/state', { state: 'logged-out' });
+    await daemon.api('POST', '/agents/carol/state', { state: 'logged-out' });
+    expect((await daemon.api<{ state: string }>('POST', '/agents/bob/state', { state: 'ready', seatId: 'seat-102' })).body.state).toBe('ready');
+    const since = new Date().toISOString();
+    // the caller's phone sends (silent) audio all along, as a real phone does
+    await lab.call({ number: '13700137777', preWaitS: 1, say: 'silence/10&silence/10&silence/10', holdS: 10, recordTo: join(lab.dir, 'caller') });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.at >= since && e.data.number === '+8613700137777');
+    const callId = ringing.data.callId as string;
+    await events.waitFor((e) => e.type === 'agent.state' && e.at >= since && e.data.agentId === 'bob' && e.data.state === 'on-call', 20_000);
+    const refused = await daemon.api('POST', `/calls/${callId}/monitor`, { mode: 'whisper', seatId: 'seat-999' });
+    expect(refused.status).toBe(400);
+    const m = await daemon.api<{ monitorId: string }>('POST', `/calls/${callId}/monitor`, { mode: 'whisper', seatId: 'seat-103' });
+    expect(m.status).toBe(202);
+    await new Promise((r) => setTimeout(r, 5000));
+    lab.cli('pbx', 'channel request hangup all');
+    await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const agentHeard = join(lab.dir, 'agent-heard.wav');
+    const callerHeard = join(lab.dir, 'caller-heard.wav');
+    expect(existsSync(agentHeard) && existsSync(callerHeard)).toBe(true);
+    expect(toneFrames(agentHeard)).toBeGreaterThan(20); // more than 2 s of the supervisor
+    expect(toneFrames(callerHeard)).toBe(0);
   });
 });

@@ -14,7 +14,7 @@ export interface Lab {
   env: Record<string, string>;
   carrier: AmiClient;
   /** The carrier places a call into the pbx: caller ID, then after answer it waits, presses keys, holds. */
-  call(opts: { number: string; name?: string; did?: string; dtmf?: string; preWaitS?: number; holdS?: number; say?: string }): Promise<void>;
+  call(opts: { number: string; name?: string; did?: string; dtmf?: string; preWaitS?: number; holdS?: number; say?: string; recordTo?: string }): Promise<void>;
   cli(which: 'pbx' | 'carrier', command: string): string;
   restart(which: 'pbx' | 'carrier', opts?: { crash?: boolean }): void;
   stop(): Promise<void>;
@@ -31,7 +31,7 @@ export async function startLab(): Promise<Lab> {
   return {
     dir, env, carrier,
     async call(o) {
-      const vars = [`DTMF=${o.dtmf ?? ''}`, `PRE_WAIT=${o.preWaitS ?? 1}`, `HOLD=${o.holdS ?? 5}`, `SAY=${o.say ?? ''}`];
+      const vars = [`DTMF=${o.dtmf ?? ''}`, `PRE_WAIT=${o.preWaitS ?? 1}`, `HOLD=${o.holdS ?? 5}`, `SAY=${o.say ?? ''}`, `RECORD_TO=${o.recordTo ?? ''}`];
       await carrier.action('Originate', {
         Channel: `PJSIP/${o.did ?? '8000'}@pbx`, Context: 'caller', Exten: 's', Priority: 1,
         CallerID: `"${o.name ?? ''}" <${o.number}>`, Variable: vars, Async: 'true', Timeout: 30000,

@@ -48,6 +48,18 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     return reply.status(202).send({ callId: await ctx.pbx.clickToDial(req.body) });
   });
 
+  app.post('/calls/:id/monitor', {
+    config: { roles: ['admin', 'supervisor'] },
+    schema: {
+      tags, params: IdParams, description: "Supervisor: the seat's phone rings, then listens to the call, whispers to the agent (the caller does not hear), or barges in.",
+      body: Type.Object({ mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]), seatId: Type.String() }, { additionalProperties: false }),
+      response: { 202: Type.Object({ monitorId: Type.String() }) },
+    },
+  }, async (req, reply) => {
+    if (!ctx.pbx) throw new KefuError('NOT_SUPPORTED', 'monitoring needs the multi-seat mode (Asterisk)');
+    return reply.status(202).send({ monitorId: await ctx.pbx.monitor(req.params.id, req.body.mode, req.body.seatId) });
+  });
+
   app.post('/calls/:id/play', {
     config: { roles: [...WRITERS, 'agent'] },
     schema: {

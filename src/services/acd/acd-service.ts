@@ -183,6 +183,14 @@ export class AcdService {
     return true;
   }
 
+  /** The answered agent leg and bridge of a call, for supervisor monitoring. */
+  connectedLegOf(callId: string): { legId: string; bridgeId: string; agentId: string } | null {
+    for (const [legId, leg] of this.legs) {
+      if (leg.answered && leg.bridgeId && leg.waiting.call.id === callId) return { legId, bridgeId: leg.bridgeId, agentId: leg.agentId };
+    }
+    return null;
+  }
+
   /** PBX: the caller's channel went away while bridged: the agent leg ends too. */
   callerGone(channelId: string): void {
     for (const [legId, leg] of this.legs) if (leg.waiting.channelId === channelId && leg.answered) void this.ari.hangup(legId).catch(() => undefined);

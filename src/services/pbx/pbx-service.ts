@@ -19,6 +19,7 @@ import { CallSession } from '../telephony/session.ts';
 import { AsteriskChannelControl } from './channel-control.ts';
 import { AcdService } from '../acd/acd-service.ts';
 import { OutboundCall } from './click-to-dial.ts';
+import { Monitor, type MonitorMode } from './monitor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { normalizeNumber } from '../../core/numbers/normalize.ts';
 
@@ -29,6 +30,7 @@ export class PbxService implements LineGroup {
   private ami: AmiClient | null = null;
   private readonly live = new Map<string, Live>();
   private readonly outbound = new Set<OutboundCall>();
+  private readonly monitors = new Set<Monitor>();
   private connected = false;
   private since = new Date();
   private readonly log: Logger;
@@ -100,7 +102,11 @@ export class PbxService implements LineGroup {
         const ev = e as Extract<AriEvent, { type: 'StasisStart' }>;
         if (ev.args[0] === 'inbound') this.inbound(ev.channel);
         else if (ev.args[0] === 'agent') void this.acd.agentAnswered(ev.channel).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed'));
-        else if (ev.args[0]?.startsWith('c2d-')) {
+        else if (ev.args[0] === 'monitor') {
+          const m = [...this.monitors].find((x) => x.id === ev.args[1]);
+          if (m) void m.answered().catch((err: unknown) => { this.log.error({ err }, 'monitor failed'); void m.end(); });
+          else void this.ari.hangup(ev.channel.id).catch(() => undefined);
+        } else if (ev.args[0]?.startsWith('c2d-')) {
           const call = [...this.outbound].find((c) => c.id === ev.args[1]);
           if (call) void call.answered(ev.channel, ev.args[0]).catch((err: unknown) => { this.log.error({ err }, 'click-to-dial failed'); void call.legGone(); });
           else void this.ari.hangup(ev.channel.id).catch(() => undefined);
@@ -126,9 +132,12 @@ export class PbxService implements LineGroup {
         if (this.acd.legGone(ev.channel.id)) return;
         const out = [...this.outbound].find((c) => c.owns(ev.channel.id));
         if (out) { void out.legGone(); return; }
+        const mon = [...this.monitors].find((m) => m.owns(ev.channel.id));
+        if (mon) { void mon.end(); return; }
         const l = this.live.get(ev.channel.id);
         if (!l) return;
         this.acd.callerGone(ev.channel.id);
+        for (const m of this.monitors) if (m.callId === l.session.id) void m.end();
         l.control.ended();
         l.session.onHangup();
         return;
@@ -192,6 +201,24 @@ export class PbxService implements LineGroup {
       throw err;
     }
     return call.id;
+  }
+
+  /** Supervisor listen / whisper / barge on an agent's call, from the supervisor's seat. */
+  async monitor(callId: string, mode: MonitorMode, seatId: string): Promise<string> {
+    const seat = this.deps.config.seats.find((s) => s.id === seatId);
+    if (!seat) throw new KefuError('BAD_REQUEST', `body.seatId: expected one of the configured seats (${this.deps.config.seats.map((s) => s.id).join(', ') || 'none'})`, { field: 'body.seatId' });
+    if (![...this.live.values()].some((l) => l.session.id === callId)) throw new KefuError('NOT_FOUND', `call ${callId} is not active`);
+    const target = this.acd.connectedLegOf(callId);
+    if (!target) throw new KefuError('CONFLICT', `call ${callId} has no agent on it yet: monitoring starts once an agent answered`);
+    const m = new Monitor(this.ari, this.appName, callId, mode, target, seat.endpoint, (x) => this.monitors.delete(x));
+    this.monitors.add(m);
+    try {
+      await m.start();
+    } catch (err) {
+      await m.end();
+      throw err;
+    }
+    return m.id;
   }
 
   /** More callers than the line carries: busy, and a call record that says so. */
