@@ -108,6 +108,11 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     const call = await daemon.api<{ agentId: string; queueId: string; queueWaitMs: number; disposition: string }>('GET', `/calls/${callId}`);
     expect(call.body).toMatchObject({ agentId: 'bob', queueId: 'sales', disposition: 'completed' });
     expect(call.body.queueWaitMs).toBeGreaterThan(4000); // alice rang for ringTimeoutS first
+    const q = await daemon.api<{ items: Array<{ queueId: string; answered: number; serviceLevel: number | null; averageSpeedOfAnswerMs: number | null }> }>('GET', '/queues');
+    const sales = q.body.items.find((x) => x.queueId === 'sales')!;
+    expect(sales.answered).toBe(1);
+    expect(sales.serviceLevel).toBe(1); // answered within 20 s
+    expect(sales.averageSpeedOfAnswerMs).toBeGreaterThan(4000);
   });
 
   it('with every agent busy or away the caller waits with music, then gives up: abandoned with its wait time', async () => {
@@ -122,6 +127,11 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     const call = await daemon.api<{ queueWaitMs: number; agentId: string | null }>('GET', `/calls/${ringing.data.callId as string}`);
     expect(call.body.agentId).toBeNull();
     expect(call.body.queueWaitMs).toBeGreaterThan(1000);
+    const stats = await daemon.api<{ items: Array<{ queueId: string; abandoned: number; waiting: number; serviceLevelS: number }> }>('GET', '/queues');
+    const sales = stats.body.items.find((q) => q.queueId === 'sales')!;
+    expect(sales.abandoned).toBeGreaterThanOrEqual(1);
+    expect(sales.waiting).toBe(0);
+    expect(sales.serviceLevelS).toBe(20);
   });
 
   it('click-to-dial: the seat rings, then the customer through the line; bridged and logged as outbound; do-not-call refused', async () => {

@@ -53,3 +53,21 @@ describe('routing strategies', () => {
     expect(pickAgents('longest-idle', members, agents, { exclude: new Set(['b']) })).toEqual(['c', 'a']);
   });
 });
+
+describe('queue figures', () => {
+  it('service level counts answered within the threshold against answered plus late abandons; short abandons are left out', async () => {
+    const { emptyCounters, countAnswered, countAbandoned, serviceLevel, averageSpeedOfAnswerMs } = await import('./stats.ts');
+    let c = emptyCounters();
+    expect(serviceLevel(c)).toBeNull();
+    expect(averageSpeedOfAnswerMs(c)).toBeNull();
+    c = countAnswered(c, 10_000, 20_000); // in
+    c = countAnswered(c, 30_000, 20_000); // late
+    c = countAnswered(c, 5_000, 20_000);  // in
+    c = countAbandoned(c, 3_000, 20_000); // short: not counted
+    c = countAbandoned(c, 12_000, 20_000); // abandoned before the threshold: not in the denominator
+    c = countAbandoned(c, 25_000, 20_000); // abandoned after: counts against
+    expect(c).toMatchObject({ answered: 3, answeredWithinSl: 2, abandoned: 2, abandonedAfterSl: 1, shortAbandoned: 1 });
+    expect(serviceLevel(c)).toBeCloseTo(2 / 4);
+    expect(averageSpeedOfAnswerMs(c)).toBe(15_000);
+  });
+});

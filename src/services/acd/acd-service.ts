@@ -11,6 +11,7 @@ import { KefuError } from '../../core/errors.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
 import { pickAgents } from '../../core/acd/strategies.ts';
+import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countOverflow, emptyCounters, serviceLevel, type QueueCounters } from '../../core/acd/stats.ts';
 import type { AcdRepo, QueueRow } from '../../db/repos/acd.ts';
 import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
 import type { CallSession } from '../telephony/session.ts';
@@ -26,6 +27,8 @@ export class AcdService {
   private readonly legs = new Map<string, Leg>();
   private readonly cursors = new Map<string, number>();
   private readonly wrapTimers = new Map<string, NodeJS.Timeout>();
+  /** Per queue, since the daemon started (history comes from the call records). */
+  private readonly counters = new Map<string, QueueCounters>();
 
   constructor(
     private readonly repo: AcdRepo,
@@ -48,13 +51,21 @@ export class AcdService {
 
   agentList(): Agent[] { return [...this.agents.values()]; }
 
-  queueStats(): Array<{ queueId: string; name: string; strategy: string; waiting: number; longestWaitMs: number; agents: Record<string, number> }> {
+  queueStats(): Array<{
+    queueId: string; name: string; strategy: string; waiting: number; longestWaitMs: number; agents: Record<string, number>;
+    answered: number; abandoned: number; overflowed: number; serviceLevel: number | null; serviceLevelS: number; averageSpeedOfAnswerMs: number | null;
+  }> {
     const now = Date.now();
     return [...this.queues.values()].map((q) => {
       const w = this.waiting.filter((x) => x.queue.id === q.id && !x.connected);
       const agents: Record<string, number> = {};
       for (const id of q.members) { const s = this.agents.get(id)?.state ?? 'logged-out'; agents[s] = (agents[s] ?? 0) + 1; }
-      return { queueId: q.id, name: q.name, strategy: q.strategy, waiting: w.length, longestWaitMs: w.length ? now - Math.min(...w.map((x) => x.since)) : 0, agents };
+      const c = this.counters.get(q.id) ?? emptyCounters();
+      return {
+        queueId: q.id, name: q.name, strategy: q.strategy, waiting: w.length, longestWaitMs: w.length ? now - Math.min(...w.map((x) => x.since)) : 0, agents,
+        answered: c.answered, abandoned: c.abandoned + c.shortAbandoned, overflowed: c.overflowed,
+        serviceLevel: serviceLevel(c), serviceLevelS: q.settings.serviceLevelS, averageSpeedOfAnswerMs: averageSpeedOfAnswerMs(c),
+      };
     });
   }
 
@@ -91,9 +102,17 @@ export class AcdService {
     if (!queue) { this.log.warn({ queueId }, 'IVR sent a call to an unknown queue'); return false; }
     await this.ari.request('POST', `/channels/${encodeURIComponent(channelId)}/moh`).catch((err: unknown) => this.log.warn({ err }, 'music on hold failed'));
     const w: Waiting = { call, channelId, queue, since: Date.now(), tried: new Set(), legs: new Map(), connected: false,
-      timer: setTimeout(() => { if (!w.connected) { this.drop(w); call.queueTimeout(); } }, queue.settings.maxWaitS * 1000) };
+      timer: setTimeout(() => {
+        if (w.connected) return;
+        this.count(queue.id, countOverflow);
+        this.drop(w);
+        call.queueTimeout();
+      }, queue.settings.maxWaitS * 1000) };
     this.waiting.push(w);
-    void call.finished.then(() => this.drop(w));
+    void call.finished.then(() => {
+      if (!w.connected && this.waiting.includes(w)) this.count(queue.id, (c) => countAbandoned(c, Date.now() - w.since, queue.settings.serviceLevelS * 1000));
+      this.drop(w);
+    });
     this.update(queue.id);
     this.route(queue.id);
     return true;
@@ -105,6 +124,10 @@ export class AcdService {
     if (i >= 0) this.waiting.splice(i, 1);
     for (const [leg] of w.legs) void this.ari.hangup(leg).catch(() => undefined);
     this.update(w.queue.id);
+  }
+
+  private count(queueId: string, f: (c: QueueCounters) => QueueCounters): void {
+    this.counters.set(queueId, f(this.counters.get(queueId) ?? emptyCounters()));
   }
 
   private update(queueId: string): void {
@@ -159,6 +182,7 @@ export class AcdService {
     const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
     leg.bridgeId = bridge.id;
     await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${w.channelId},${channel.id}` });
+    this.count(w.queue.id, (c) => countAnswered(c, Date.now() - w.since, w.queue.settings.serviceLevelS * 1000));
     w.call.agentConnected(leg.agentId);
     this.update(w.queue.id);
   }
