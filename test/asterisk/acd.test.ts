@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
-import { startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeWav } from '../../src/media/wav.ts';
@@ -48,17 +48,9 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
   beforeAll(async () => {
     lab = await startLab();
     db = await freshDatabase();
-    const e = lab.env;
     daemon = await startDaemonProcess({
       databaseUrl: db.url,
-      config: {
-        lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: `PJSIP/${e.KEFU_LAB_PBX_TRUNK}`, channels: 4, inbound: { flow: FLOW.id } }],
-        seats: [101, 102, 103].map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })),
-        asterisk: {
-          ami: { host: '127.0.0.1', port: Number(e.KEFU_LAB_PBX_AMI_PORT), username: e.KEFU_LAB_PBX_AMI_USER, secret: e.KEFU_LAB_PBX_AMI_SECRET },
-          ari: { url: e.KEFU_LAB_PBX_ARI_URL, username: e.KEFU_LAB_PBX_ARI_USER, password: e.KEFU_LAB_PBX_ARI_PASSWORD, app: e.KEFU_LAB_PBX_ARI_APP },
-        },
-      },
+      config: labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, { seats: [101, 102, 103].map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })) }),
     });
     events = await eventClient(daemon.url);
     for (const [id, name] of [['alice', 'Alice'], ['bob', 'Bob'], ['carol', 'Carol']]) expect((await daemon.api('POST', '/agents', { id, name })).status).toBe(201);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
-import { startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
 import { parseWavLayout } from '../../src/media/wav.ts';
 
 const FLOW = {
@@ -24,16 +24,7 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let daemon: DaemonProcess;
   let events: Awaited<ReturnType<typeof eventClient>>;
-  const daemonConfig = () => {
-    const e = lab.env;
-    return {
-      lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: `PJSIP/${e.KEFU_LAB_PBX_TRUNK}`, channels: 1, inbound: { flow: FLOW.id } }],
-      asterisk: {
-        ami: { host: '127.0.0.1', port: Number(e.KEFU_LAB_PBX_AMI_PORT), username: e.KEFU_LAB_PBX_AMI_USER, secret: e.KEFU_LAB_PBX_AMI_SECRET },
-        ari: { url: e.KEFU_LAB_PBX_ARI_URL, username: e.KEFU_LAB_PBX_ARI_USER, password: e.KEFU_LAB_PBX_ARI_PASSWORD, app: e.KEFU_LAB_PBX_ARI_APP },
-      },
-    };
-  };
+  const daemonConfig = () => labDaemonConfig(lab, { channels: 1, flow: FLOW.id });
 
   beforeAll(async () => {
     lab = await startLab();

@@ -46,3 +46,16 @@ export async function startLab(): Promise<Lab> {
     },
   };
 }
+
+/** Daemon config for the lab's pbx: one trunk line plus `extra` (seats, flows...). */
+export function labDaemonConfig(lab: Lab, line: { channels: number; flow: string }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const e = lab.env;
+  return {
+    lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: `PJSIP/${e.KEFU_LAB_PBX_TRUNK}`, channels: line.channels, inbound: { flow: line.flow } }],
+    asterisk: {
+      ami: { host: '127.0.0.1', port: Number(e.KEFU_LAB_PBX_AMI_PORT), username: e.KEFU_LAB_PBX_AMI_USER, secret: e.KEFU_LAB_PBX_AMI_SECRET },
+      ari: { url: e.KEFU_LAB_PBX_ARI_URL, username: e.KEFU_LAB_PBX_ARI_USER, password: e.KEFU_LAB_PBX_ARI_PASSWORD, app: e.KEFU_LAB_PBX_ARI_APP },
+    },
+    ...extra,
+  };
+}

@@ -63,7 +63,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
     const created = await daemon.api<{ id: string }>('POST', '/customers', { name: '王芳', phones: [{ number: '138 0013 8000' }], tier: 'regular' });
     expect(created.status).toBe(201);
     const since = Date.now();
-    void sim.simulator.ring({ number: '13800138000', name: 'WANG FANG', rings: 4, intervalMs: 1000 });
+    const ringDone = sim.simulator.ring({ number: '13800138000', name: 'WANG FANG', rings: 4, intervalMs: 1000 });
 
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.at >= new Date(since).toISOString());
     const callId = ringing.data.callId as string;
@@ -103,12 +103,13 @@ describe(`single-line office on ${testDbKind()}`, () => {
     // the customer's history has the call
     const hist = await daemon.api<{ items: Array<{ kind: string; refId: string }> }>('GET', `/customers/${created.body.id}/interactions`);
     expect(hist.body.items).toContainEqual(expect.objectContaining({ kind: 'call', refId: callId }));
+    await ringDone;
   });
 
   it('a blacklisted caller is never answered in voice mode and is logged as blocked', async () => {
     expect((await daemon.api('POST', '/blacklist', { number: '139-0013-9000', direction: 'inbound', reason: 'spam' })).status).toBe(201);
     const since = Date.now();
-    void sim.simulator.ring({ number: '13900139000', rings: 3, intervalMs: 1000 });
+    const ringing_ = sim.simulator.ring({ number: '13900139000', rings: 3, intervalMs: 1000 });
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613900139000');
     expect(ringing.data.blacklisted).toBe(true);
     const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === ringing.data.callId, 20_000);
@@ -119,9 +120,11 @@ describe(`single-line office on ${testDbKind()}`, () => {
     const call = await daemon.api<{ disposition: string; blacklistMatch: unknown }>('GET', `/calls/${ringing.data.callId as string}`);
     expect(call.body.disposition).toBe('blocked');
     expect(call.body.blacklistMatch).toMatchObject({ kind: 'exact' });
+    await ringing_; // the caller stops ringing before the next test touches the line
   });
 
   it('a pulled device takes the line offline and it comes back by itself', async () => {
+    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/office')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
     const since = new Date().toISOString();
     await sim.simulator.disappear();
     await events.waitFor((e) => e.type === 'line.state' && e.at >= since && e.data.state === 'offline');
@@ -133,10 +136,11 @@ describe(`single-line office on ${testDbKind()}`, () => {
 
   it('a device pulled mid-call closes the call as failed, keeps its recording, and the line recovers', async () => {
     const since = Date.now();
-    void sim.simulator.ring({ number: '13600136000', rings: 4, intervalMs: 1000 });
+    const ringDone = sim.simulator.ring({ number: '13600136000', rings: 4, intervalMs: 1000 });
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613600136000');
     const callId = ringing.data.callId as string;
     await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 15_000 });
+    await ringDone;
     await new Promise((r) => setTimeout(r, 500));
     await sim.simulator.disappear();
     const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 20_000);

@@ -11,6 +11,7 @@ import { KefuError } from '../../core/errors.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
 import { pickAgents } from '../../core/acd/strategies.ts';
+import { requireSeat } from '../seats.ts';
 import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countOverflow, emptyCounters, serviceLevel, type QueueCounters } from '../../core/acd/stats.ts';
 import type { AcdRepo, QueueRow } from '../../db/repos/acd.ts';
 import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
@@ -74,8 +75,7 @@ export class AcdService {
     const a = this.agents.get(agentId);
     if (!a) throw new KefuError('NOT_FOUND', `agent ${agentId} not found`);
     if (want.state === 'logged-in' || (want.state === 'ready' && a.state === 'logged-out')) {
-      if (!want.seatId || !this.seats.some((s) => s.id === want.seatId)) throw new KefuError('BAD_REQUEST', `body.seatId: expected one of the configured seats (${this.seats.map((s) => s.id).join(', ') || 'none'})`, { field: 'body.seatId' });
-      this.apply(agentId, { type: 'login', seatId: want.seatId });
+      this.apply(agentId, { type: 'login', seatId: requireSeat(this.seats, want.seatId).id });
     }
     if (want.state === 'ready') this.apply(agentId, { type: 'ready' });
     if (want.state === 'paused') this.apply(agentId, { type: 'pause', reason: want.reason ?? 'break' });

@@ -20,6 +20,7 @@ import { AsteriskChannelControl } from './channel-control.ts';
 import { AcdService } from '../acd/acd-service.ts';
 import { OutboundCall } from './click-to-dial.ts';
 import { Monitor, type MonitorMode } from './monitor.ts';
+import { requireSeat } from '../seats.ts';
 import { KefuError } from '../../core/errors.ts';
 import { normalizeNumber } from '../../core/numbers/normalize.ts';
 
@@ -180,8 +181,7 @@ export class PbxService implements LineGroup {
    * line's capacity are honoured before anything rings.
    */
   async clickToDial(o: { seatId: string; number: string; lineId?: string | undefined; agentId?: string | null }): Promise<string> {
-    const seat = this.deps.config.seats.find((s) => s.id === o.seatId);
-    if (!seat) throw new KefuError('BAD_REQUEST', `body.seatId: expected one of the configured seats (${this.deps.config.seats.map((s) => s.id).join(', ') || 'none'})`, { field: 'body.seatId' });
+    const seat = requireSeat(this.deps.config.seats, o.seatId);
     const key = this.deps.numbers.require(o.number, 'body.number');
     const dnc = this.deps.blacklist.check(key, 'outbound');
     if (dnc.blocked) throw new KefuError('CONFLICT', `${key} is on the do-not-call list (${dnc.match?.kind} ${dnc.match?.value})`, { field: 'body.number' });
@@ -205,8 +205,7 @@ export class PbxService implements LineGroup {
 
   /** Supervisor listen / whisper / barge on an agent's call, from the supervisor's seat. */
   async monitor(callId: string, mode: MonitorMode, seatId: string): Promise<string> {
-    const seat = this.deps.config.seats.find((s) => s.id === seatId);
-    if (!seat) throw new KefuError('BAD_REQUEST', `body.seatId: expected one of the configured seats (${this.deps.config.seats.map((s) => s.id).join(', ') || 'none'})`, { field: 'body.seatId' });
+    const seat = requireSeat(this.deps.config.seats, seatId);
     if (![...this.live.values()].some((l) => l.session.id === callId)) throw new KefuError('NOT_FOUND', `call ${callId} is not active`);
     const target = this.acd.connectedLegOf(callId);
     if (!target) throw new KefuError('CONFLICT', `call ${callId} has no agent on it yet: monitoring starts once an agent answered`);
