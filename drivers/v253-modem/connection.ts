@@ -144,7 +144,13 @@ export class ModemConnection {
     this.port.on('close', (err?: Error | null) => this.markGone(err ? err.message : 'port closed'));
     this.port.on('error', (err: Error) => {
       this.log.warn({ err: err.message }, 'serial port error');
-      if (!this.port.isOpen) this.markGone(err.message);
+      // A device that is unplugged (or a pty whose far end died) answers reads and
+      // writes with EIO/ENXIO/ENODEV: it is gone even if no 'close' follows.
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (!this.port.isOpen || /^(EIO|ENXIO|ENODEV|EBADF)$/.test(code) || /\b(EIO|ENXIO|ENODEV)\b|input\/output error/i.test(err.message)) {
+        this.markGone(err.message);
+        if (this.port.isOpen) this.port.close(() => undefined);
+      }
     });
   }
 
