@@ -14,6 +14,7 @@ const NEEDS = [
   ['pg_virtualenv', 'postgresql-common'],
   ['/usr/lib/postgresql/15/bin/postgres', 'postgresql-15'],
   ['udevadm', 'udev'],
+  ['/usr/bin/chromium', 'chromium'],
 ];
 
 const have = (cmd) =>
