@@ -40,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
     const daemon = await startDaemon({
       config, logger, bootstrapKey: process.env.KEFU_BOOTSTRAP_KEY,
       announceKey: (key) => process.stdout.write(`\nkefu: first start. Admin API key (shown once, store it now):\n  ${key}\n\n`),
+      adminPassword: process.env.KEFU_ADMIN_PASSWORD,
+      announcePassword: (pw) => process.stdout.write(`\nkefu: first start. Console sign-in (shown once): user admin, password ${pw}\n\n`),
     });
     process.stdout.write(`kefu: console ${daemon.url}/  API ${daemon.url}/api/v1  docs ${daemon.url}/docs\n`);
     await new Promise<void>((resolve) => {

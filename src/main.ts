@@ -22,10 +22,11 @@ import { loadStoredAudio } from './media/audio-store.ts';
 import { createLineDriver } from './drivers.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
+import { AgentBoard } from './services/agents/board.ts';
 import { KefuError } from './core/errors.ts';
 import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
-import { ensureAdminKey } from './services/bootstrap.ts';
+import { ensureAdminKey, ensureAdminUser } from './services/bootstrap.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -34,6 +35,10 @@ export interface DaemonOptions {
   bootstrapKey?: string | undefined;
   /** Where the first-start admin key is shown (once). */
   announceKey?: (key: string) => void;
+  /** KEFU_ADMIN_PASSWORD: the first console user's password when set. */
+  adminPassword?: string | undefined;
+  /** Where the first-start console password is shown (once). */
+  announcePassword?: (password: string) => void;
 }
 
 export interface Daemon {
@@ -56,6 +61,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const repos = makeRepos(db);
     await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => logger.warn(`first start: admin API key created, shown once: ${key}`)));
 
+    await ensureAdminUser(repos.users, opts.adminPassword, opts.announcePassword ?? ((pw) => logger.warn(`first start: console user "admin" created, password shown once: ${pw}`)));
+
     const bus = new EventBus();
     const numbers = new NumberService(config.numbers.defaultRegion);
     const blacklist = new BlacklistService(repos.blacklist, numbers, logger.child({ component: 'blacklist' }));
@@ -68,13 +75,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const tts = new EspeakTts({ cacheDir: config.tts.cacheDir ?? resolve(config.dataDir, 'tts-cache') });
     const prompts = new TtsPromptResolver(tts, loadStoredAudio(repos.recordings));
 
-    const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings });
+    const agents = new AgentBoard(repos.acd, bus, logger.child({ component: 'agents' }), config.seats, config.console.wrapUpS);
+    await agents.load();
+    agents.start();
+    cleanups.push(() => agents.stop());
+    const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents });
     for (const line of config.lines.filter((l) => l.driver !== 'asterisk')) telephony.addLine(line, createLineDriver(line, logger));
     const pbxLines = config.lines.filter((l) => l.driver === 'asterisk');
     let pbx: PbxService | null = null;
     if (pbxLines.length > 0) {
       if (!config.asterisk) throw new KefuError('CONFIG_INVALID', 'asterisk: required when a line uses driver asterisk (asterisk.ari url, username, password)');
-      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings }, pbxLines, config.asterisk);
+      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents }, pbxLines, config.asterisk);
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
     const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion) : null;
@@ -82,7 +93,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await telephony.start();
     cleanups.push(() => telephony.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, prompts, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null };
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

@@ -112,6 +112,14 @@ export const ConfigSchema = Type.Object(
       { retentionDays: Type.Integer({ default: 365, minimum: 1 }) },
       { additionalProperties: false, default: {} },
     ),
+    console: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'serve the web console at /' }),
+        sessionHours: Type.Integer({ default: 12, minimum: 1, maximum: 24 * 30, description: 'a sign-in lasts this long' }),
+        wrapUpS: Type.Integer({ default: 60, minimum: 0, maximum: 3600, description: 'wrap-up after a call taken on a single line, before the agent is ready again' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     demo: Type.Boolean({ default: false, description: 'attach one simulated modem line (kefu serve --demo)' }),
   },
   { additionalProperties: false },

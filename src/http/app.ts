@@ -46,7 +46,7 @@ export async function build(ctx: AppContext): Promise<App> {
       handleProtocols: (protocols: Set<string>) => (protocols.has('kefu') ? 'kefu' : false),
     },
   });
-  registerAuth(app, ctx.repos.keys);
+  registerAuth(app, ctx.repos.keys, ctx.repos.users);
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   // Until the web console is served here, / tells a newcomer where things are.

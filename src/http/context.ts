@@ -11,6 +11,7 @@ import type { BlacklistService } from '../services/blacklist.ts';
 import type { Telephony } from '../services/telephony/telephony.ts';
 import type { NumberService } from '../services/numbers.ts';
 import type { FlowService } from '../services/flows.ts';
+import type { AgentBoard } from '../services/agents/board.ts';
 import type { AcdService } from '../services/acd/acd-service.ts';
 import type { PbxService } from '../services/pbx/pbx-service.ts';
 import type { PromptResolver } from '../core/ivr/media.ts';
@@ -27,7 +28,9 @@ export interface AppContext {
   telephony: Telephony;
   /** Turns prompts (text or a stored recording) into audio. */
   prompts: PromptResolver;
-  /** Queues and agents, when a PBX (Asterisk) is configured. */
+  /** Every agent's live state (both modes). */
+  agents: AgentBoard;
+  /** Queues, when a PBX (Asterisk) is configured. */
   acd: AcdService | null;
   /** The Asterisk backend, when configured (click-to-dial). */
   pbx: PbxService | null;

@@ -9,7 +9,13 @@ import { acdRoutes } from './acd/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { blacklistRoutes } from './blacklist/routes.ts';
 import { recordingRoutes } from './recordings/routes.ts';
+import { authRoutes } from './auth/routes.ts';
+import { userRoutes } from './users/routes.ts';
+import { screenpopRoutes } from './screenpop/routes.ts';
+import { deskRoutes } from './desk/routes.ts';
+import { statsRoutes } from './stats/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
+  authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes,
 ];

@@ -1,3 +1,5 @@
+import type { UserRepo } from '../db/repos/users.ts';
+import { hashPassword, newPassword, passwordProblem } from './auth/passwords.ts';
 import type { KeyRepo } from '../db/repos/keys.ts';
 
 /**
@@ -14,4 +16,19 @@ export async function ensureAdminKey(keys: KeyRepo, bootstrapKey: string | undef
   if ((await keys.count()) > 0) return;
   const { key } = await keys.create('admin', 'first-start admin');
   announce(key);
+}
+
+/**
+ * First start: when no console user exists, the user "admin" is created with
+ * KEFU_ADMIN_PASSWORD or a random password shown once through `announce`.
+ */
+export async function ensureAdminUser(users: UserRepo, password: string | undefined, announce: (password: string) => void): Promise<void> {
+  if ((await users.count()) > 0) return;
+  if (password !== undefined) {
+    const problem = passwordProblem(password);
+    if (problem) throw new Error(`KEFU_ADMIN_PASSWORD: ${problem}`);
+  }
+  const pw = password ?? newPassword();
+  await users.create({ username: 'admin', displayName: 'Administrator', role: 'admin', passwordHash: await hashPassword(pw) });
+  if (password === undefined) announce(pw);
 }

@@ -14,6 +14,7 @@ import { openDb } from '../../src/db/open.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
 import type { Db } from '../../src/db/types.ts';
+import { AgentBoard } from '../../src/services/agents/board.ts';
 import { EventBus } from '../../src/core/events/bus.ts';
 import { NumberService } from '../../src/services/numbers.ts';
 import { BlacklistService } from '../../src/services/blacklist.ts';
@@ -68,9 +69,11 @@ describe(`API resources on ${testDbKind()}`, () => {
     dir = mkdtempSync(join(tmpdir(), 'kefu-api-'));
     blacklist = new BlacklistService(repos.blacklist, numbers, logger, { debounceMs: 50 });
     await blacklist.start();
+    const bus = new EventBus();
     app = await build({
-      config: loadConfig({ overrides: { dataDir: dir } }), logger, db, bus: new EventBus(), repos, numbers, blacklist,
+      config: loadConfig({ overrides: { dataDir: dir } }), logger, db, bus, repos, numbers, blacklist,
       flows: null as never, telephony: null as never, prompts: null as never, acd: null, pbx: null, demo: null,
+      agents: new AgentBoard(repos.acd, bus, logger, [], 0),
     });
     admin = (await repos.keys.create('admin', 'test')).key;
     agent = (await repos.keys.create('agent', 'test agent')).key;

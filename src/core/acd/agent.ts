@@ -22,7 +22,7 @@ export interface Agent {
 }
 
 export type AgentEvent =
-  | { type: 'login'; seatId: string }
+  | { type: 'login'; seatId: string | null }
   | { type: 'logout' }
   | { type: 'ready' }
   | { type: 'pause'; reason: string }

@@ -9,7 +9,7 @@ export interface EventMap {
   'call.dtmf': { callId: string; lineId: string; digit: string };
   'call.ended': { callId: string; lineId: string; number: string | null; disposition: string; durationMs: number };
   screenpop: { agentId: string | null; callId: string; lineId: string; number: string | null; customer: unknown | null };
-  'agent.state': { agentId: string; state: string; reason?: string | null };
+  'agent.state': { agentId: string; state: string; reason?: string | null; seatId?: string | null; callId?: string | null };
   'queue.update': { queueId: string; [k: string]: unknown };
   'recording.ready': { recordingId: string; callId: string; durationMs: number; sha256: string };
   'sms.received': Record<string, unknown>;

@@ -1,6 +1,7 @@
 import type { Db } from '../types.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { Strategy } from '../../core/acd/strategies.ts';
+import type { Agent, AgentStateName } from '../../core/acd/agent.ts';
 
 export interface AgentRow { id: string; name: string; skills: Record<string, number>; createdAt: string }
 export interface QueueSettings {
@@ -51,5 +52,24 @@ export class AcdRepo {
     const row = (await this.queues()).find((x) => x.id === q.id);
     if (!row) throw new KefuError('INTERNAL', `queue ${q.id} vanished`);
     return row;
+  }
+
+  /** The last saved live state of each agent (agent_states). */
+  async agentStates(): Promise<Agent[]> {
+    const r = await this.db.query<{ agent_id: string; state: AgentStateName; seat_id: string | null; reason: string | null; call_id: string | null;
+      calls_taken: number; missed_in_a_row: number; last_call_ended_at: Date | null; since: Date }>('SELECT * FROM agent_states');
+    return r.rows.map((x) => ({
+      id: x.agent_id, state: x.state, seatId: x.seat_id, reason: x.reason, callId: x.call_id, callsTaken: x.calls_taken,
+      missedInARow: x.missed_in_a_row, lastCallEndedAt: x.last_call_ended_at?.getTime() ?? 0, since: x.since.getTime(),
+    }));
+  }
+
+  async saveAgentState(a: Agent): Promise<void> {
+    await this.db.query(
+      `INSERT INTO agent_states(agent_id, state, seat_id, reason, call_id, calls_taken, missed_in_a_row, last_call_ended_at, since)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+       ON CONFLICT (agent_id) DO UPDATE SET state = EXCLUDED.state, seat_id = EXCLUDED.seat_id, reason = EXCLUDED.reason, call_id = EXCLUDED.call_id,
+         calls_taken = EXCLUDED.calls_taken, missed_in_a_row = EXCLUDED.missed_in_a_row, last_call_ended_at = EXCLUDED.last_call_ended_at, since = EXCLUDED.since`,
+      [a.id, a.state, a.seatId, a.reason, a.callId, a.callsTaken, a.missedInARow, a.lastCallEndedAt ? new Date(a.lastCallEndedAt) : null, new Date(a.since)]);
   }
 }

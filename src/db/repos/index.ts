@@ -8,6 +8,9 @@ import { BlacklistRepo } from './blacklist.ts';
 import { FlowRepo } from './flows.ts';
 import { InteractionRepo } from './interactions.ts';
 import { AcdRepo } from './acd.ts';
+import { UserRepo } from './users.ts';
+import { ScreenpopRepo } from './screenpops.ts';
+import { StatsRepo } from './stats.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -19,6 +22,9 @@ export interface Repos {
   flows: FlowRepo;
   interactions: InteractionRepo;
   acd: AcdRepo;
+  users: UserRepo;
+  screenpops: ScreenpopRepo;
+  stats: StatsRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -31,4 +37,7 @@ export const makeRepos = (db: Db): Repos => ({
   flows: new FlowRepo(db),
   interactions: new InteractionRepo(db),
   acd: new AcdRepo(db),
+  users: new UserRepo(db),
+  screenpops: new ScreenpopRepo(db),
+  stats: new StatsRepo(db),
 });

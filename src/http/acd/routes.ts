@@ -20,7 +20,7 @@ const QueueSettings = Type.Object({
   skill: Type.Optional(Type.Object({ name: Type.String({ minLength: 1 }), min: Type.Integer({ minimum: 1, maximum: 10 }) }, { additionalProperties: false })),
 }, { additionalProperties: false });
 
-/** /agents, /queues, /seats: the call-centre ACD (needs the Asterisk backend). */
+/** /agents (both modes), /queues (the ACD, needs the Asterisk backend), /seats. */
 export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const acd = () => {
     if (!ctx.acd) throw new KefuError('NOT_SUPPORTED', 'queues and agents need the multi-seat mode: configure asterisk and a line with driver asterisk');
@@ -28,7 +28,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   };
   const agentsOut = async () => {
     const rows = new Map((await ctx.repos.acd.agents()).map((a) => [a.id, a]));
-    return acd().agentList().filter((a) => rows.has(a.id)).map((a) => ({
+    return ctx.agents.list().filter((a) => rows.has(a.id)).map((a) => ({
       id: a.id, name: rows.get(a.id)!.name, skills: rows.get(a.id)!.skills, state: a.state, seatId: a.seatId, reason: a.reason, callId: a.callId,
       callsTaken: a.callsTaken, missedInARow: a.missedInARow, since: new Date(a.since).toISOString(),
     }));
@@ -40,9 +40,9 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     config: { roles: ['admin', 'supervisor'] },
     schema: { tags: ['acd'], body: Type.Object({ id: Id, name: Type.String({ minLength: 1, maxLength: 100 }), skills: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 10 }))) }, { additionalProperties: false }) },
   }, async (req, reply) => {
-    acd();
     await ctx.repos.acd.createAgent(req.body);
-    await ctx.acd!.load();
+    await ctx.agents.load();
+    await ctx.acd?.load();
     return reply.status(201).send((await agentsOut()).find((a) => a.id === req.body.id));
   });
 
@@ -57,7 +57,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
       response: { 200: AgentOut },
     },
   }, async (req) => {
-    acd().setAgentState(req.params.id, req.body);
+    ctx.agents.setState(req.params.id, req.body);
     return (await agentsOut()).find((a) => a.id === req.params.id)!;
   });
 
@@ -81,6 +81,6 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   app.get('/seats', { schema: { tags: ['acd'] } }, async () => ({
-    items: ctx.config.seats.map((s) => ({ ...s, agentId: ctx.acd?.agentList().find((a) => a.seatId === s.id)?.id ?? null })),
+    items: ctx.config.seats.map((s) => ({ ...s, agentId: ctx.agents.list().find((a) => a.seatId === s.id)?.id ?? null })),
   }));
 };

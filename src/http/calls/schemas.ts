@@ -23,6 +23,8 @@ export const CallRecord = Type.Object({
   agentId: Str,
   queueId: Str,
   notes: Str,
+  outcome: Type.Union([Type.String(), Type.Null()], { description: "the agent's wrap-up outcome (sale, resolved, callback...)" }),
+  wrappedAt: Time,
   startedAt: Type.String({ format: 'date-time' }),
   answeredAt: Time,
   endedAt: Time,

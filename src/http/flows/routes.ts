@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { WRITERS } from '../auth.ts';
 import { FlowSchema } from '../../core/ivr/schema.ts';
 import { KefuError } from '../../core/errors.ts';
+import { encodeWav } from '../../media/wav.ts';
 
 const FlowId = Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }) });
 const Summary = Type.Object({
@@ -64,4 +65,14 @@ export const flowRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     config: { roles: WRITERS },
     schema: { tags, params: FlowId, body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), response: { 200: Summary }, description: 'Publish a version (roll back by publishing an older one).' },
   }, async (req) => flows.publish(req.params.id, req.body.version));
+
+  app.post('/ivr/prompts/preview', {
+    schema: {
+      tags, description: 'Listen to a prompt: the text spoken by the server-side TTS, as audio/wav (8 kHz mono), as callers hear it.',
+      body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }), voice: Type.Optional(Type.Union([Type.Literal('en-us'), Type.Literal('cmn')])) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const pcm = await ctx.prompts.resolve({ text: req.body.text, voice: req.body.voice ?? (ctx.config.tts.voice === 'cmn' ? 'cmn' : 'en-us') });
+    return reply.type('audio/wav').header('cache-control', 'private, max-age=3600').send(encodeWav(pcm));
+  });
 };

@@ -2,16 +2,15 @@
  * Automatic call distribution on the PBX: queues of waiting callers (music
  * on hold), agents at seats, offers to agents' phones by the queue's
  * strategy, bridging on answer, no-answer to the next agent, wrap-up, and the
- * `agent.state` / `queue.update` events. Agent states are kept in memory
- * (agents log in again after a restart); agents and queues live in the DB.
+ * `queue.update` event. Agent states live in the AgentBoard (shared with the
+ * single-line desktop, persisted); agents and queues live in the DB.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.ts';
-import { KefuError } from '../../core/errors.ts';
 import type { EventBus } from '../../core/events/bus.ts';
-import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
+import type { Agent, AgentEvent } from '../../core/acd/agent.ts';
 import { pickAgents } from '../../core/acd/strategies.ts';
-import { requireSeat } from '../seats.ts';
+import type { AgentBoard } from '../agents/board.ts';
 import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countOverflow, emptyCounters, serviceLevel, type QueueCounters } from '../../core/acd/stats.ts';
 import type { AcdRepo, QueueRow } from '../../db/repos/acd.ts';
 import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
@@ -21,36 +20,33 @@ interface Waiting { call: CallSession; channelId: string; queue: QueueRow; since
 interface Leg { waiting: Waiting; agentId: string; answered: boolean; bridgeId: string | null }
 
 export class AcdService {
-  private agents = new Map<string, Agent>();
   private queues = new Map<string, QueueRow>();
   private members = new Map<string, Record<string, number>>();
   private readonly waiting: Waiting[] = [];
   private readonly legs = new Map<string, Leg>();
   private readonly cursors = new Map<string, number>();
-  private readonly wrapTimers = new Map<string, NodeJS.Timeout>();
   /** Per queue, since the daemon started (history comes from the call records). */
   private readonly counters = new Map<string, QueueCounters>();
 
   constructor(
     private readonly repo: AcdRepo,
+    private readonly board: AgentBoard,
     private readonly ari: AriClient,
     private readonly seats: Config['seats'],
     private readonly bus: EventBus,
     private readonly log: Logger,
     /** The Stasis application agent legs are originated into. */
     private readonly app: string,
-  ) {}
+  ) {
+    board.onChange(() => this.routeAll());
+  }
 
   async load(): Promise<void> {
-    const now = Date.now();
-    for (const a of await this.repo.agents()) {
-      this.members.set(a.id, a.skills);
-      if (!this.agents.has(a.id)) this.agents.set(a.id, newAgent(a.id, now));
-    }
+    for (const a of await this.repo.agents()) this.members.set(a.id, a.skills);
     this.queues = new Map((await this.repo.queues()).map((q) => [q.id, q]));
   }
 
-  agentList(): Agent[] { return [...this.agents.values()]; }
+  agentList(): Agent[] { return this.board.list(); }
 
   queueStats(): Array<{
     queueId: string; name: string; strategy: string; waiting: number; longestWaitMs: number; agents: Record<string, number>;
@@ -60,7 +56,7 @@ export class AcdService {
     return [...this.queues.values()].map((q) => {
       const w = this.waiting.filter((x) => x.queue.id === q.id && !x.connected);
       const agents: Record<string, number> = {};
-      for (const id of q.members) { const s = this.agents.get(id)?.state ?? 'logged-out'; agents[s] = (agents[s] ?? 0) + 1; }
+      for (const id of q.members) { const s = this.board.get(id)?.state ?? 'logged-out'; agents[s] = (agents[s] ?? 0) + 1; }
       const c = this.counters.get(q.id) ?? emptyCounters();
       return {
         queueId: q.id, name: q.name, strategy: q.strategy, waiting: w.length, longestWaitMs: w.length ? now - Math.min(...w.map((x) => x.since)) : 0, agents,
@@ -70,31 +66,7 @@ export class AcdService {
     });
   }
 
-  /** API: log in at a seat, ready, pause with a reason, log out. */
-  setAgentState(agentId: string, want: { state: 'logged-in' | 'ready' | 'paused' | 'logged-out'; seatId?: string | undefined; reason?: string | undefined }): Agent {
-    const a = this.agents.get(agentId);
-    if (!a) throw new KefuError('NOT_FOUND', `agent ${agentId} not found`);
-    if (want.state === 'logged-in' || (want.state === 'ready' && a.state === 'logged-out')) {
-      this.apply(agentId, { type: 'login', seatId: requireSeat(this.seats, want.seatId).id });
-    }
-    if (want.state === 'ready') this.apply(agentId, { type: 'ready' });
-    if (want.state === 'paused') this.apply(agentId, { type: 'pause', reason: want.reason ?? 'break' });
-    if (want.state === 'logged-out') this.apply(agentId, { type: 'logout' });
-    this.routeAll();
-    return this.agents.get(agentId)!;
-  }
-
-  private apply(agentId: string, e: AgentEvent): boolean {
-    const a = this.agents.get(agentId)!;
-    const r = agentTransition(a, e, Date.now());
-    if (!r.ok) { if (e.type === 'login' || e.type === 'ready' || e.type === 'pause' || e.type === 'logout') throw new KefuError('CONFLICT', r.error); return false; }
-    this.agents.set(agentId, r.agent);
-    if (r.agent.state !== a.state || r.agent.reason !== a.reason) {
-      this.log.info({ agentId, from: a.state, event: e.type, to: r.agent.state }, 'agent transition');
-      this.bus.emit('agent.state', { agentId, state: r.agent.state, reason: r.agent.reason });
-    }
-    return true;
-  }
+  private apply(agentId: string, e: AgentEvent): boolean { return this.board.apply(agentId, e); }
 
   /** The IVR put a call into a queue: music on hold, then offers. */
   async enqueue(call: CallSession, channelId: string, queueId: string): Promise<boolean> {
@@ -141,7 +113,7 @@ export class AcdService {
     const queue = this.queues.get(queueId)!;
     for (const w of this.waiting.filter((x) => x.queue.id === queueId && !x.connected && x.legs.size === 0)) {
       const members = queue.members.map((id) => ({ agentId: id, skills: this.members.get(id) ?? {} }));
-      const picked = pickAgents(queue.strategy, members, this.agents, { cursor: this.cursors.get(queueId), exclude: w.tried, skill: queue.settings.skill });
+      const picked = pickAgents(queue.strategy, members, this.board.map(), { cursor: this.cursors.get(queueId), exclude: w.tried, skill: queue.settings.skill });
       if (picked.length === 0) { if (w.tried.size > 0) w.tried.clear(); continue; }
       for (const agentId of queue.strategy === 'ring-all' ? picked : picked.slice(0, 1)) this.offer(w, agentId);
       if (queue.strategy === 'round-robin') this.cursors.set(queueId, queue.members.indexOf(picked[0]!));
@@ -149,11 +121,12 @@ export class AcdService {
   }
 
   private offer(w: Waiting, agentId: string): void {
-    const a = this.agents.get(agentId)!;
+    const a = this.board.get(agentId)!;
     const seat = this.seats.find((s) => s.id === a.seatId);
     if (!seat || !this.apply(agentId, { type: 'offer', callId: w.call.id })) return;
     w.tried.add(agentId);
     const snap = w.call.snapshot();
+    this.bus.emit('screenpop', { agentId, callId: w.call.id, lineId: snap.lineId, number: snap.number, customer: w.call.customerRecord() });
     void this.ari.request<AriChannel>('POST', '/channels', {
       endpoint: seat.endpoint, app: this.app, appArgs: `agent,${w.call.id},${agentId}`,
       timeout: w.queue.settings.ringTimeoutS, callerId: snap.number ?? 'kefu',
@@ -200,10 +173,9 @@ export class AcdService {
       return true;
     }
     // The conversation is over: the agent wraps up, the caller is hung up if still there.
-    this.apply(leg.agentId, { type: 'hangup' });
+    this.board.callEnded(leg.agentId, w.queue.settings.wrapUpS);
     if (leg.bridgeId) void this.ari.request('DELETE', `/bridges/${leg.bridgeId}`).catch(() => undefined);
     void this.ari.hangup(w.channelId).catch(() => undefined);
-    this.wrapUp(leg.agentId, w.queue.settings.wrapUpS);
     return true;
   }
 
@@ -220,13 +192,7 @@ export class AcdService {
     for (const [legId, leg] of this.legs) if (leg.waiting.channelId === channelId && leg.answered) void this.ari.hangup(legId).catch(() => undefined);
   }
 
-  private wrapUp(agentId: string, seconds: number): void {
-    const t = setTimeout(() => { this.wrapTimers.delete(agentId); this.apply(agentId, { type: 'wrapUpDone' }); this.routeAll(); }, seconds * 1000);
-    this.wrapTimers.set(agentId, t);
-  }
-
   stop(): void {
-    for (const t of this.wrapTimers.values()) clearTimeout(t);
     for (const w of [...this.waiting]) clearTimeout(w.timer);
   }
 }

@@ -46,7 +46,7 @@ export class PbxService implements LineGroup {
     if (asterisk.ami.username) this.ami = new AmiClient({ host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret });
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
     this.appName = asterisk.ari.app;
-    this.acd = new AcdService(deps.repos.acd, this.ari, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), asterisk.ari.app);
+    this.acd = new AcdService(deps.repos.acd, deps.agents, this.ari, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), asterisk.ari.app);
   }
 
   async start(): Promise<void> {

@@ -7,6 +7,7 @@ import type { NumberService } from '../numbers.ts';
 import type { BlacklistService } from '../blacklist.ts';
 import type { FlowService } from '../flows.ts';
 import type { RecordingService } from '../recording/recorder.ts';
+import type { AgentBoard } from '../agents/board.ts';
 
 /** What the telephony service is given by main.ts. */
 export interface TelephonyDeps {
@@ -19,4 +20,5 @@ export interface TelephonyDeps {
   flows: FlowService;
   prompts: PromptResolver;
   recordings: RecordingService;
+  agents: AgentBoard;
 }

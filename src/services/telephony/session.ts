@@ -74,6 +74,9 @@ export class CallSession {
     };
   }
 
+  /** The caller's customer record, once caller ID was looked up. */
+  customerRecord(): Customer | null { return this.customer; }
+
   get ended(): boolean { return this.state === 'ended'; }
 
   // ---- inputs from the line ----

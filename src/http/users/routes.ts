@@ -1,0 +1,76 @@
+/**
+ * /users: console accounts (admin only), and /users/me for the signed-in
+ * user's own language and password. An agent user gets an agent record
+ * (id from the username) unless one is named.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../context.ts';
+import { ADMINS } from '../auth.ts';
+import { KefuError } from '../../core/errors.ts';
+import { IdParams } from '../common.ts';
+import { hashPassword, verifyPassword } from '../../services/auth/passwords.ts';
+import { Password, UserCreate, UserOut, UserPatch } from './schemas.ts';
+
+export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const tags = ['users'];
+  const { users } = ctx.repos;
+
+  const ensureAgent = async (agentId: string, name: string) => {
+    if ((await ctx.repos.acd.agents()).some((a) => a.id === agentId)) return;
+    await ctx.repos.acd.createAgent({ id: agentId, name });
+    await ctx.agents.load();
+    await ctx.acd?.load();
+  };
+
+  app.get('/users', { config: { roles: ADMINS }, schema: { tags, response: { 200: Type.Object({ items: Type.Array(UserOut) }) } } }, async () => ({ items: await users.list() }));
+
+  app.post('/users', { config: { roles: ADMINS }, schema: { tags, body: UserCreate, response: { 201: UserOut } } }, async (req, reply) => {
+    const { password, agentId, ...rest } = req.body;
+    const agent = agentId === undefined ? (rest.role === 'agent' ? rest.username.replace(/[._]/g, '-') : null) : agentId;
+    if (agent) await ensureAgent(agent, rest.displayName);
+    const user = await users.create({ ...rest, agentId: agent, passwordHash: await hashPassword(password) });
+    return reply.status(201).send(user);
+  });
+
+  app.patch('/users/:id', { config: { roles: ADMINS }, schema: { tags, params: IdParams, body: UserPatch, response: { 200: UserOut } } }, async (req) => {
+    const { password, ...rest } = req.body;
+    if (rest.agentId) await ensureAgent(rest.agentId, rest.displayName ?? (await users.get(req.params.id)).displayName);
+    const user = await users.update(req.params.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
+    if (password || rest.disabled || rest.role) app.forgetAllSessions();
+    return user;
+  });
+
+  app.delete('/users/:id', { config: { roles: ADMINS }, schema: { tags, params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
+    if (req.principal?.user?.id === req.params.id) throw new KefuError('CONFLICT', 'you cannot delete yourself');
+    await users.remove(req.params.id);
+    app.forgetAllSessions();
+    return reply.status(204).send(null);
+  });
+
+  app.patch('/users/me', {
+    schema: {
+      tags, description: 'The signed-in user: language, or a new password (with the current one).',
+      body: Type.Object({
+        locale: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en'), Type.Null()])),
+        password: Type.Optional(Password), currentPassword: Type.Optional(Type.String({ maxLength: 200 })),
+      }, { additionalProperties: false }),
+      response: { 200: UserOut },
+    },
+  }, async (req) => {
+    const me = req.principal?.user;
+    if (!me) throw new KefuError('BAD_REQUEST', '/users/me is for a signed-in console user, not an API key');
+    if (req.body.password) {
+      const login = await users.forLogin(me.username);
+      if (!login || !(await verifyPassword(req.body.currentPassword ?? '', login.passwordHash))) {
+        throw new KefuError('BAD_REQUEST', 'body.currentPassword: does not match', { field: 'body.currentPassword' });
+      }
+    }
+    const user = await users.update(me.id, {
+      ...(req.body.locale !== undefined ? { locale: req.body.locale } : {}),
+      ...(req.body.password ? { passwordHash: await hashPassword(req.body.password) } : {}),
+    });
+    app.forgetAllSessions();
+    return user;
+  });
+};

@@ -1,0 +1,167 @@
+/**
+ * Every agent's live state, in both modes: the ACD (Asterisk) offers calls
+ * and moves agents through ringing and on-call; on a single line the agent
+ * takes the ringing call from the desktop ("claim"). Each change is an
+ * `agent.state` event and is written to agent_states, so a daemon restart
+ * finds its agents where they were (a call that was up is over: on-call and
+ * ringing agents come back in wrap-up and ready).
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../../config/schema.ts';
+import { KefuError } from '../../core/errors.ts';
+import type { EventBus } from '../../core/events/bus.ts';
+import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
+import type { AcdRepo } from '../../db/repos/acd.ts';
+import { requireSeat } from '../seats.ts';
+
+export type WantedState = { state: 'logged-in' | 'ready' | 'paused' | 'logged-out'; seatId?: string | undefined; reason?: string | undefined };
+
+export class AgentBoard {
+  private readonly agents = new Map<string, Agent>();
+  private readonly wrapTimers = new Map<string, NodeJS.Timeout>();
+  private readonly listeners = new Set<() => void>();
+  /** Calls agents took from the desktop (single line): their end starts the agent's wrap-up. */
+  private readonly claimed = new Map<string, string>();
+  private unsubscribe: (() => void) | null = null;
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly repo: AcdRepo,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly seats: Config['seats'],
+    /** Seconds of wrap-up after a call taken on a single line. */
+    private readonly wrapUpS: number,
+  ) {}
+
+  /** Agents from the database, with the states they had (new agents start logged out). */
+  async load(): Promise<void> {
+    const now = Date.now();
+    const saved = new Map((await this.repo.agentStates()).map((s) => [s.id, s]));
+    for (const row of await this.repo.agents()) {
+      if (this.agents.has(row.id)) continue;
+      const s = saved.get(row.id);
+      const a = s ? { ...s } : newAgent(row.id, now);
+      if (a.state === 'ringing') Object.assign(a, { state: 'ready', callId: null, since: now });
+      if (a.state === 'on-call') Object.assign(a, { state: 'wrap-up', since: now, lastCallEndedAt: now });
+      this.agents.set(row.id, a);
+      if (a.state === 'wrap-up') this.wrapUp(row.id, this.wrapUpS);
+      if (s && (s.state !== a.state)) this.persist(a);
+    }
+  }
+
+  /** Follow call ends for calls taken from the desktop. */
+  start(): void {
+    this.unsubscribe = this.bus.subscribe((e) => {
+      if (e.type !== 'call.ended') return;
+      const callId = (e.data as { callId: string }).callId;
+      const agentId = this.claimed.get(callId);
+      if (!agentId) return;
+      this.claimed.delete(callId);
+      this.callEnded(agentId, this.wrapUpS);
+    });
+  }
+
+  list(): Agent[] { return [...this.agents.values()]; }
+  map(): ReadonlyMap<string, Agent> { return this.agents; }
+  get(agentId: string): Agent | undefined { return this.agents.get(agentId); }
+
+  require(agentId: string): Agent {
+    const a = this.agents.get(agentId);
+    if (!a) throw new KefuError('NOT_FOUND', `agent ${agentId} not found`);
+    return a;
+  }
+
+  /** Called after any change that may let a waiting call be routed. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** API: log in (at a seat when seats are configured), ready, pause with a reason, log out. */
+  setState(agentId: string, want: WantedState): Agent {
+    const a = this.require(agentId);
+    if (want.state === 'logged-in' || (want.state !== 'logged-out' && a.state === 'logged-out')) {
+      const seatId = this.seats.length > 0 || want.seatId !== undefined ? requireSeat(this.seats, want.seatId).id : null;
+      const taken = seatId ? this.list().find((x) => x.seatId === seatId && x.id !== agentId) : undefined;
+      if (taken) throw new KefuError('CONFLICT', `seat ${seatId} is taken by agent ${taken.id}`);
+      this.strict(agentId, { type: 'login', seatId });
+    }
+    if (want.state === 'ready' || want.state === 'paused') this.clearWrap(agentId);
+    if (want.state === 'ready') this.strict(agentId, { type: 'ready' });
+    if (want.state === 'paused') this.strict(agentId, { type: 'pause', reason: want.reason ?? 'break' });
+    if (want.state === 'logged-out') { this.clearWrap(agentId); this.strict(agentId, { type: 'logout' }); }
+    this.changed();
+    return this.agents.get(agentId)!;
+  }
+
+  /** Single line: the agent takes a ringing or answered call shown on the desktop. */
+  claim(agentId: string, callId: string): Agent {
+    this.strict(agentId, { type: 'offer', callId });
+    this.strict(agentId, { type: 'answer' });
+    this.claimed.set(callId, agentId);
+    return this.agents.get(agentId)!;
+  }
+
+  /** Apply a transition; false (and nothing changes) when the machine refuses it. */
+  apply(agentId: string, e: AgentEvent): boolean {
+    const a = this.agents.get(agentId);
+    if (!a) return false;
+    const r = agentTransition(a, e, Date.now());
+    if (!r.ok) return false;
+    this.agents.set(agentId, r.agent);
+    if (r.agent.state !== a.state || r.agent.reason !== a.reason || r.agent.callId !== a.callId) {
+      this.log.info({ agentId, from: a.state, event: e.type, to: r.agent.state }, 'agent transition');
+      this.bus.emit('agent.state', { agentId, state: r.agent.state, reason: r.agent.reason, seatId: r.agent.seatId, callId: r.agent.callId });
+    }
+    this.persist(r.agent);
+    return true;
+  }
+
+  private strict(agentId: string, e: AgentEvent): void {
+    const a = this.require(agentId);
+    const r = agentTransition(a, e, Date.now());
+    if (!r.ok) throw new KefuError('CONFLICT', r.error);
+    this.apply(agentId, e);
+  }
+
+  /** The agent's call is over: wrap-up for `seconds`, then ready (0 = straight back). */
+  callEnded(agentId: string, seconds: number): void {
+    if (!this.apply(agentId, { type: 'hangup' })) return;
+    this.wrapUp(agentId, seconds);
+  }
+
+  /** Wrap-up submitted from the desktop: ready again now (unless paused meanwhile). */
+  wrapUpDone(agentId: string): void {
+    this.clearWrap(agentId);
+    if (this.apply(agentId, { type: 'wrapUpDone' })) this.changed();
+  }
+
+  private wrapUp(agentId: string, seconds: number): void {
+    this.clearWrap(agentId);
+    const t = setTimeout(() => { this.wrapTimers.delete(agentId); this.wrapUpDone(agentId); }, seconds * 1000);
+    t.unref();
+    this.wrapTimers.set(agentId, t);
+  }
+
+  private clearWrap(agentId: string): void {
+    const t = this.wrapTimers.get(agentId);
+    if (t) { clearTimeout(t); this.wrapTimers.delete(agentId); }
+  }
+
+  private changed(): void { for (const fn of this.listeners) fn(); }
+
+  private persist(a: Agent): void {
+    this.writes = this.writes.then(() => this.repo.saveAgentState(a)).catch((err: unknown) => this.log.warn({ err, agentId: a.id }, 'could not save agent state'));
+  }
+
+  /** Resolves when every state change so far is written. */
+  async flush(): Promise<void> { await this.writes; }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    for (const t of this.wrapTimers.values()) clearTimeout(t);
+    this.wrapTimers.clear();
+    await this.flush();
+  }
+}
