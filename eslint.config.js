@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'bench/results/**', 'src/console/dist/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/**', 'data/**', 'bench/results/**', 'web/dist/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

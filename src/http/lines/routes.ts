@@ -28,6 +28,8 @@ export const lineRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.get('/lines', { schema: { tags, response: { 200: Type.Object({ items: Type.Array(Line) }) } } }, async () => ({ items: ctx.telephony.listLines().map(withDemo) }));
   app.get('/lines/:id', { schema: { tags, params: Type.Object({ id: Type.String() }), response: { 200: Line } } }, async (req) => withDemo(ctx.telephony.line(req.params.id)));
 
+  // On the demo line anyone signed in may play the caller: that is what it is for.
+  const DEMO_ROLES = [...WRITERS, 'agent' as const];
   const demoOnly = (id: string) => {
     if (!ctx.demo) throw new KefuError('NOT_FOUND', 'no demo line: start with kefu serve --demo');
     if (id !== ctx.demo.lineId) throw new KefuError('UNPROCESSABLE', `line ${id} is a real line; only the demo line "${ctx.demo.lineId}" can be simulated`);
@@ -35,7 +37,7 @@ export const lineRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   };
 
   app.post('/lines/:id/simulate/call', {
-    config: { roles: WRITERS },
+    config: { roles: DEMO_ROLES },
     schema: { tags, params: Type.Object({ id: Type.String() }), body: SimulateBody, description: 'Demo line only: a caller rings with this caller ID, and presses the digits once answered.', response: { 202: Type.Object({ ok: Type.Boolean() }) } },
   }, async (req, reply) => {
     const demo = demoOnly(req.params.id);
@@ -45,7 +47,7 @@ export const lineRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/lines/:id/simulate/dtmf', {
-    config: { roles: WRITERS },
+    config: { roles: DEMO_ROLES },
     schema: { tags, params: Type.Object({ id: Type.String() }), body: Type.Object({ digits: Type.String({ pattern: '^[0-9*#A-D]{1,32}$' }) }, { additionalProperties: false }), response: { 202: Type.Object({ ok: Type.Boolean() }) } },
   }, async (req, reply) => {
     await demoOnly(req.params.id).press(req.body.digits);
@@ -53,7 +55,7 @@ export const lineRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/lines/:id/simulate/hangup', {
-    config: { roles: WRITERS },
+    config: { roles: DEMO_ROLES },
     schema: { tags, params: Type.Object({ id: Type.String() }), response: { 202: Type.Object({ ok: Type.Boolean() }) } },
   }, async (req, reply) => {
     await demoOnly(req.params.id).hangup();

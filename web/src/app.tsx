@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ComponentType } from 'preact';
+import { events } from './api.ts';
+import { locale, setLocale, t, type Locale, type MessageKey } from './i18n.ts';
+import { me, refreshMe, signOut } from './session.ts';
+import { route, go } from './router.ts';
+import { useSignal } from './signal.ts';
+import { Login } from './pages/login.tsx';
+import { Desk } from './pages/desk.tsx';
+import { Wallboard } from './pages/wallboard.tsx';
+import { IvrEditor } from './pages/ivr.tsx';
+import { ScreenpopEditor } from './pages/screenpop-editor.tsx';
+import { Customers } from './pages/customers.tsx';
+import { Contacts } from './pages/contacts.tsx';
+import { Blacklist } from './pages/blacklist.tsx';
+import { Recordings } from './pages/recordings.tsx';
+import { Reports } from './pages/reports.tsx';
+import { Users } from './pages/users.tsx';
+import { DemoPanel } from './components/demo-panel.tsx';
+
+type Role = 'admin' | 'supervisor' | 'agent';
+interface Page { id: string; label: MessageKey; roles: Role[]; component: ComponentType<{ params: string[] }> }
+
+const ALL: Role[] = ['admin', 'supervisor', 'agent'];
+const LEADS: Role[] = ['admin', 'supervisor'];
+export const PAGES: Page[] = [
+  { id: 'desk', label: 'nav.desk', roles: ALL, component: Desk },
+  { id: 'wallboard', label: 'nav.wallboard', roles: LEADS, component: Wallboard },
+  { id: 'ivr', label: 'nav.ivr', roles: LEADS, component: IvrEditor },
+  { id: 'screenpop', label: 'nav.screenpop', roles: LEADS, component: ScreenpopEditor },
+  { id: 'customers', label: 'nav.customers', roles: ALL, component: Customers },
+  { id: 'contacts', label: 'nav.contacts', roles: ALL, component: Contacts },
+  { id: 'blacklist', label: 'nav.blacklist', roles: ALL, component: Blacklist },
+  { id: 'recordings', label: 'nav.recordings', roles: ALL, component: Recordings },
+  { id: 'reports', label: 'nav.reports', roles: LEADS, component: Reports },
+  { id: 'users', label: 'nav.users', roles: ['admin'], component: Users },
+];
+
+export function App() {
+  const who = useSignal(me);
+  const lang = useSignal(locale);
+  const path = useSignal(route);
+  const [live, setLive] = useState(events.up);
+
+  useEffect(() => { void refreshMe(); }, []);
+  useEffect(() => {
+    const off = () => me.set(null);
+    window.addEventListener('kefu:signed-out', off);
+    return () => window.removeEventListener('kefu:signed-out', off);
+  }, []);
+  useEffect(() => {
+    if (!who) { events.stop(); return; }
+    if (who.user?.locale && !localStorage.getItem('kefu.locale')) setLocale(who.user.locale);
+    events.start();
+    return events.onStatus(setLive);
+  }, [who]);
+
+  if (who === undefined) return <div class="center muted">{t('common.loading')}</div>;
+  if (who === null) return <Login />;
+
+  const role = (who.user?.role ?? (who.role === 'integrator' ? 'supervisor' : who.role)) as Role;
+  const pages = PAGES.filter((p) => p.roles.includes(role));
+  const current = pages.find((p) => p.id === path[0]) ?? pages[0]!;
+  const Current = current.component;
+  return (
+    <div class="shell" key={lang}>
+      <header class="top">
+        <a class="brand" href="#/desk">kefu <span>客服</span></a>
+        <nav aria-label="main">
+          {pages.map((p) => <a href={`#/${p.id}`} class={p === current ? 'active' : ''} aria-current={p === current ? 'page' : undefined}>{t(p.label)}</a>)}
+        </nav>
+        <div class="who">
+          <span class={`dot ${live ? 'up' : 'down'}`} title={live ? t('nav.live') : t('nav.offline')} />
+          <label class="sr-only" for="lang">{t('nav.language')}</label>
+          <select id="lang" value={lang} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as Locale)} data-testid="language">
+            <option value="zh-CN">中文</option>
+            <option value="en">English</option>
+          </select>
+          <span class="muted">{who.name}</span>
+          <button type="button" class="link" onClick={() => { void signOut().then(() => go('desk')); }}>{t('nav.signOut')}</button>
+        </div>
+      </header>
+      {who.demo && <DemoPanel />}
+      <main id="main"><Current params={path.slice(1)} /></main>
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+export function Desk(_props: { params: string[] }) { return <div />; }
