@@ -19,10 +19,16 @@ if (!process.env.KEFU_TEST_PG_READY) {
   process.exit(r.status ?? 1);
 }
 
-// Static checks first: the type checker and ESLint (no-floating-promises, the src/core import boundary).
+// Static checks first: the type checker (daemon and console), ESLint (no-floating-promises, the
+// src/core import boundary), and the console's build, which the browser tests and daemons serve.
 let staticPassed = 0;
 let staticFailed = 0;
-for (const [name, cmd] of [['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit']], ['lint', ['node_modules/eslint/bin/eslint.js', '.']]]) {
+for (const [name, cmd] of [
+  ['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit']],
+  ['typecheck console', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web']],
+  ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
+  ['build console', ['bin/kefu.js', 'build-console']],
+]) {
   const r = spawnSync(process.execPath, cmd, { stdio: 'inherit' });
   if (r.status === 0) { staticPassed++; console.log(`${name}: ok`); } else { staticFailed++; console.error(`${name}: FAILED`); }
 }

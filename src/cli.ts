@@ -15,6 +15,8 @@ const USAGE = `usage:
   kefu serve [--config FILE] [--demo] [--host HOST] [--port PORT]
   kefu migrate [--config FILE]
   kefu keys create --role admin|supervisor|agent|integrator [--name NAME] [--config FILE]
+  kefu users passwd USERNAME [--config FILE]   (KEFU_NEW_PASSWORD=... or a random one is printed)
+  kefu build-console
   kefu diagnose [--json] [--config FILE]`;
 
 class UsageError extends Error {}
@@ -37,6 +39,11 @@ async function main(argv: string[]): Promise<number> {
     const config = configFrom(values);
     const { startDaemon } = await import('./main.ts');
     const logger = createLogger(config.log.level);
+    if (config.console.enabled) {
+      const { ensureConsoleBuilt } = await import('./console/build.ts');
+      const b = await ensureConsoleBuilt();
+      if (b.built) logger.info({ reason: b.reason, ms: b.ms }, 'web console built');
+    }
     const daemon = await startDaemon({
       config, logger, bootstrapKey: process.env.KEFU_BOOTSTRAP_KEY,
       announceKey: (key) => process.stdout.write(`\nkefu: first start. Admin API key (shown once, store it now):\n  ${key}\n\n`),
@@ -76,6 +83,36 @@ async function main(argv: string[]): Promise<number> {
       await migrate(db);
       const { key } = await new KeyRepo(db).create(values.role as Role, values.name ?? `${values.role} key`);
       process.stdout.write(`${key}\n`);
+    } finally {
+      await db.close();
+    }
+    return 0;
+  }
+  if (command === 'build-console') {
+    const { buildConsole } = await import('./console/build.ts');
+    const { ms } = await buildConsole();
+    process.stdout.write(`web console built in ${ms} ms (web/dist)\n`);
+    return 0;
+  }
+  if (command === 'users') {
+    const [sub, username, ...more] = rest;
+    if (sub !== 'passwd' || !username) throw new UsageError('users: expected "users passwd USERNAME" (reads the new password from KEFU_NEW_PASSWORD or prints a random one)');
+    const { values } = parseArgs({ args: more, options: { config: { type: 'string' } } });
+    const config = configFrom(values);
+    const { UserRepo } = await import('./db/repos/users.ts');
+    const { hashPassword, newPassword, passwordProblem } = await import('./services/auth/passwords.ts');
+    const given = process.env.KEFU_NEW_PASSWORD;
+    const problem = given === undefined ? null : passwordProblem(given);
+    if (problem) throw new UsageError(`KEFU_NEW_PASSWORD: ${problem}`);
+    const db = await openDb(config.database.url);
+    try {
+      await migrate(db);
+      const users = new UserRepo(db);
+      const found = await users.forLogin(username);
+      if (!found) throw new UsageError(`no enabled user "${username}"`);
+      const pw = given ?? newPassword();
+      await users.update(found.user.id, { passwordHash: await hashPassword(pw) });
+      process.stdout.write(given ? `password of ${username} changed; their sessions ended\n` : `new password of ${username}: ${pw}\n`);
     } finally {
       await db.close();
     }

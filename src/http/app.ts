@@ -7,6 +7,10 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST_DIR } from '../console/build.ts';
 import type { AppContext } from './context.ts';
 import { errorHandler } from './errors.ts';
 import { registerAuth } from './auth.ts';
@@ -49,14 +53,22 @@ export async function build(ctx: AppContext): Promise<App> {
   registerAuth(app, ctx.repos.keys, ctx.repos.users);
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-  // Until the web console is served here, / tells a newcomer where things are.
-  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(
-    '<!doctype html><html lang="en"><meta charset="utf-8"><title>kefu 客服</title>'
-    + '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">'
-    + '<h1>kefu 客服</h1><p>The daemon is running.</p><ul>'
-    + '<li><a href="/docs">API documentation</a> (OpenAPI 3: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>)</li>'
-    + '<li>Event stream: WebSocket <code>/api/v1/events</code></li>'
-    + '<li>Diagnostics: <code>npx kefu diagnose</code></li></ul></body></html>'));
+  if (ctx.config.console.enabled && existsSync(join(DIST_DIR, 'index.html'))) {
+    // The console (web/dist): hashed assets are immutable, index.html is always revalidated.
+    await app.register(fastifyStatic, {
+      root: DIST_DIR, prefix: '/', wildcard: false, index: ['index.html'], cacheControl: false,
+      setHeaders: (res, path) => { res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'); },
+    });
+  } else {
+    app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(
+      '<!doctype html><html lang="en"><meta charset="utf-8"><title>kefu 客服</title>'
+      + '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">'
+      + '<h1>kefu 客服</h1><p>The daemon is running. The web console is '
+      + (ctx.config.console.enabled ? 'not built: <code>npm run build:web</code> (npm start builds it)' : 'turned off (console.enabled)') + '.</p><ul>'
+      + '<li><a href="/docs">API documentation</a> (OpenAPI 3: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>)</li>'
+      + '<li>Event stream: WebSocket <code>/api/v1/events</code></li>'
+      + '<li>Diagnostics: <code>npx kefu diagnose</code></li></ul></body></html>'));
+  }
   app.get('/api/v1/health', { config: { public: true }, schema: { tags: ['system'], security: [] } }, async () => ({ status: 'ok' }));
 
   await app.register(async (api) => {

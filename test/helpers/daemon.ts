@@ -12,6 +12,8 @@ import WebSocket from 'ws';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TEST_KEY = 'kefu_test_admin_key_0123456789abcdef';
+/** The console user "admin" of test daemons. */
+export const TEST_ADMIN_PASSWORD = 'kefu-test-admin-pw';
 
 export interface DaemonProcess {
   url: string;
@@ -35,7 +37,7 @@ export async function startDaemonProcess(opts: { databaseUrl: string; config?: R
   }));
   const child = spawn(process.execPath, [join(ROOT, 'bin/kefu.js'), 'serve', '--config', configPath, ...(opts.args ?? [])], {
     cwd: ROOT,
-    env: { ...process.env, KEFU_BOOTSTRAP_KEY: TEST_KEY },
+    env: { ...process.env, KEFU_BOOTSTRAP_KEY: TEST_KEY, KEFU_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -17,6 +17,7 @@ import { Recordings } from './pages/recordings.tsx';
 import { Reports } from './pages/reports.tsx';
 import { Users } from './pages/users.tsx';
 import { DemoPanel } from './components/demo-panel.tsx';
+import { Toasts } from './components/ui.tsx';
 
 type Role = 'admin' | 'supervisor' | 'agent';
 interface Page { id: string; label: MessageKey; roles: Role[]; component: ComponentType<{ params: string[] }> }
@@ -82,6 +83,7 @@ export function App() {
       </header>
       {who.demo && <DemoPanel />}
       <main id="main"><Current params={path.slice(1)} /></main>
+      <Toasts />
     </div>
   );
 }

@@ -12,7 +12,9 @@ import { verifyPassword } from '../../services/auth/passwords.ts';
 import { UserOut } from '../users/schemas.ts';
 
 const WINDOW_MS = 5 * 60_000;
-const MAX_FAILURES = 10;
+/** Failed sign-ins allowed per username, and per address (several people may share one), in WINDOW_MS. */
+const MAX_PER_USER = 10;
+const MAX_PER_ADDRESS = 50;
 /** A fixed hash to verify against for unknown users, so both paths cost the same. */
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
@@ -33,7 +35,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     },
   }, async (req, reply) => {
     const keys = [`u:${req.body.username.toLowerCase()}`, `ip:${req.ip}`];
-    if (keys.some((k) => recent(k).length >= MAX_FAILURES)) throw new KefuError('RATE_LIMITED', 'too many failed sign-ins: wait a few minutes');
+    if (recent(keys[0]!).length >= MAX_PER_USER || recent(keys[1]!).length >= MAX_PER_ADDRESS) throw new KefuError('RATE_LIMITED', 'too many failed sign-ins: wait a few minutes');
     const found = await ctx.repos.users.forLogin(req.body.username);
     const ok = await verifyPassword(req.body.password, found?.passwordHash ?? DUMMY_HASH);
     if (!found || !ok) {

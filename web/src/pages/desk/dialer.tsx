@@ -1,0 +1,46 @@
+/** Click-to-dial (PBX): find a customer or contact, ring my seat, then them. */
+import { useState } from 'preact/hooks';
+import { api, qs } from '../../api.ts';
+import { fmtPhone, t } from '../../i18n.ts';
+import { errorText, toast } from '../../components/ui.tsx';
+
+interface Person { id: string; name: string; phones: Array<{ number: string }> }
+
+export function Dialer() {
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState<Person[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const search = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const [c, k] = await Promise.all([api.get<{ items: Person[] }>(`/customers${qs({ q, limit: 10 })}`), api.get<{ items: Person[] }>(`/contacts${qs({ q, limit: 10 })}`)]);
+      setFound([...c.items, ...k.items]);
+    } catch (err) { setError(errorText(err)); }
+  };
+  const dial = async (number: string) => {
+    setError(null);
+    try {
+      const me = await api.get<{ user: { agentId: string | null } | null }>('/auth/me');
+      const seats = await api.get<{ items: Array<{ id: string; agentId: string | null }> }>('/seats');
+      const seat = seats.items.find((s) => s.agentId && s.agentId === me.user?.agentId);
+      if (!seat) throw new Error(t('desk.notReady'));
+      await api.post('/calls', { seatId: seat.id, number });
+      toast(t('desk.dialStarted'));
+    } catch (err) { setError(errorText(err)); }
+  };
+  return (
+    <section class="card">
+      <h2>{t('desk.dial')}</h2>
+      <form class="row" onSubmit={search}>
+        <label class="sr-only" for="dial-q">{t('desk.findCustomer')}</label>
+        <input id="dial-q" placeholder={t('desk.findCustomer')} value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        <button type="submit">{t('common.search')}</button>
+      </form>
+      <ul>{found.flatMap((p) => p.phones.map((ph) => (
+        <li class="row">{p.name} <span class="muted">{fmtPhone(ph.number)}</span><button type="button" onClick={() => void dial(ph.number)}>{t('desk.dial')}</button></li>
+      )))}</ul>
+      {error && <p class="error" role="alert">{error}</p>}
+    </section>
+  );
+}
