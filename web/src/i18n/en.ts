@@ -212,6 +212,7 @@ export const en = {
   'sp.err.titleLong': 'the title is longer than 60 characters',
   'sp.err.noFields': 'add at least one field',
   'sp.err.tooManyFields': 'at most 40 fields',
+  'ivr.flowName': 'Name',
   'sp.err.interactions': 'Recent interactions: a whole number from 0 to 50',
 };
 export type MessageKey = keyof typeof en;

@@ -214,5 +214,6 @@ export const zhCN: Record<MessageKey, string> = {
   'sp.err.titleLong': '标题超过 60 个字符',
   'sp.err.noFields': '至少添加一个字段',
   'sp.err.tooManyFields': '最多 40 个字段',
+  'ivr.flowName': '名称',
   'sp.err.interactions': '最近互动数：0 到 50 的整数',
 };

@@ -151,7 +151,7 @@ function FlowEditor({ id }: { id: string }) {
     <div class="ivr-editor">
       <div class="toolbar ivr-head">
         <a href="#/ivr" class="back">← {t('ivr.title')}</a>
-        <label>{t('common.name')}
+        <label>{t('ivr.flowName')}
           <input value={draft.name} maxLength={200} data-testid="flow-name" onInput={(e) => edit({ ...draft, name: (e.target as HTMLInputElement).value })} />
         </label>
         <code class="flow-id">{id}</code>
