@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, qs } from '../api.ts';
 import { t } from '../i18n.ts';
 import { go } from '../router.ts';
+import { me } from '../session.ts';
 import { ErrorNote, errorText, toast, useLoad } from '../components/ui.tsx';
 import { CARD_FIELDS, CustomerCard, fieldLabel, type CardCustomer, type ScreenpopLayout } from './screenpop/card.tsx';
 
@@ -168,7 +169,7 @@ export function ScreenpopEditor({ params }: { params: string[] }) {
         <p class="muted small" data-testid="sp-status">
           {own ? `${t('sp.ownLayout')} (${scopeName})`
             : inherited ? `${t('sp.inherits')}: ${inherited.scope === 'default' && inherited.updatedAt.startsWith('1970') ? t('sp.builtin') : inherited.scope === 'default' ? t('sp.default') : `${inherited.scope} ${inherited.scopeId}`}` : ''}
-          {queues.data === null && <> · {t('sp.singleLine')}</>}
+          {(queues.data === null || (queues.data?.length === 0 && me.get()?.pbx === false)) && <> · {t('sp.singleLine')}</>}
         </p>
         <ErrorNote error={lines.error ?? queues.error ?? stored.error ?? loadErr ?? err} />
       </section>
