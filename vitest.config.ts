@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Tiers run by one vitest run (scripts/run-tests.mjs):
 // - unit: beside the code, no servers (ptys and espeak-ng allowed: they are local parts);
-// - integration on embedded PGlite and on a real PostgreSQL server (KEFU_TEST_DB picks).
+// - integration on embedded PGlite and on a real PostgreSQL server (KEFU_TEST_DB picks);
+// - e2e: the console in a real browser; asterisk: the multi-seat backend on a real Asterisk.
 const integration = (db: 'pglite' | 'postgres') => ({
   test: {
     name: `integration-${db}`,
@@ -26,6 +27,17 @@ export default defineConfig({
       },
       integration('pglite'),
       integration('postgres'),
+      {
+        // The web console in Debian's Chromium (playwright-core) against the daemon with the demo line.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          env: { KEFU_TEST_DB: 'pglite' },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
       {
         // The multi-seat backend against a real Asterisk 22 (scripts/asterisk-lab), once, on the server database.
         test: {

@@ -15,6 +15,8 @@ const NEEDS = [
   ['/usr/lib/postgresql/15/bin/postgres', 'postgresql-15'],
   ['udevadm', 'udev'],
   ['/usr/bin/chromium', 'chromium'],
+  // Chinese text in the console's screenshots
+  ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', 'fonts-wqy-microhei'],
 ];
 
 const have = (cmd) =>

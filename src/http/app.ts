@@ -56,7 +56,7 @@ export async function build(ctx: AppContext): Promise<App> {
   if (ctx.config.console.enabled && existsSync(join(DIST_DIR, 'index.html'))) {
     // The console (web/dist): hashed assets are immutable, index.html is always revalidated.
     await app.register(fastifyStatic, {
-      root: DIST_DIR, prefix: '/', wildcard: false, index: ['index.html'], cacheControl: false,
+      root: DIST_DIR, prefix: '/', index: ['index.html'], cacheControl: false,
       setHeaders: (res, path) => { res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'); },
     });
   } else {

@@ -1,4 +1,4 @@
-/** Who is signed in, as /auth/me says; null before sign-in. */
+/** Who is signed in, as /auth/session says; null before sign-in. */
 import { api } from './api.ts';
 import { signal } from './signal.ts';
 
@@ -8,7 +8,10 @@ export interface Me { kind: 'user' | 'key'; role: string; name: string; user: Us
 export const me = signal<Me | null | undefined>(undefined);
 
 export async function refreshMe(): Promise<void> {
-  try { me.set(await api.get<Me>('/auth/me')); } catch { me.set(null); }
+  try {
+    const s = await api.get<{ user: User | null; demo: boolean; pbx: boolean }>('/auth/session');
+    me.set(s.user ? { kind: 'user', role: s.user.role, name: s.user.displayName, user: s.user, demo: s.demo, pbx: s.pbx } : null);
+  } catch { me.set(null); }
 }
 
 export async function signOut(): Promise<void> {

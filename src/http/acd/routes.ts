@@ -61,7 +61,8 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     return (await agentsOut()).find((a) => a.id === req.params.id)!;
   });
 
-  app.get('/queues', { schema: { tags: ['acd'] } }, async () => ({ items: acd().queueStats() }));
+  // Single-line mode has no queues: an empty list, not an error, so dashboards need no special case.
+  app.get('/queues', { schema: { tags: ['acd'] } }, async () => ({ items: ctx.acd?.queueStats() ?? [] }));
 
   app.post('/queues', {
     config: { roles: WRITERS },

@@ -60,6 +60,18 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     return reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).status(204).send(null);
   });
 
+  app.get('/auth/session', {
+    config: { public: true },
+    schema: {
+      tags, security: [], description: 'The console\'s first question: is this browser signed in? 200 either way (user null when not).',
+      response: { 200: Type.Object({ user: Type.Union([UserOut, Type.Null()]), demo: Type.Boolean(), pbx: Type.Boolean() }) },
+    },
+  }, async (req) => {
+    const token = sessionToken(req);
+    const s = token ? await ctx.repos.users.session(token) : null;
+    return { user: s?.user ?? null, demo: ctx.demo !== null, pbx: ctx.pbx !== null };
+  });
+
   app.get('/auth/me', {
     schema: {
       tags, description: 'Who is signed in: a console user, or the API key used.',

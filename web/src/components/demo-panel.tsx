@@ -18,7 +18,7 @@ export function DemoPanel() {
   };
   return (
     <div class="demo" data-testid="demo-panel">
-      <form onSubmit={simulate} aria-label={t('demo.title')}>
+      <form onSubmit={(e) => void simulate(e)} aria-label={t('demo.title')}>
         <strong>{t('demo.title')}</strong>
         <label>{t('demo.number')}<input name="demo-number" value={number} onInput={(e) => setNumber((e.target as HTMLInputElement).value)} /></label>
         <label>{t('demo.digits')}<input name="demo-digits" value={digits} size={6} onInput={(e) => setDigits((e.target as HTMLInputElement).value)} /></label>

@@ -54,10 +54,11 @@ export function Desk(_props: { params: string[] }) {
         return a;
       });
     }
+    if (e.type === 'recording.ready') recent.reload();
     if (e.type === 'call.ended') {
       setCall((c) => (c && c.callId === d.callId ? { ...c, ended: true } : c));
     }
-  }), [agentId, call, loadPop]);
+  }), [agentId, call, loadPop, recent.reload]);
 
   if (!who?.user) return <div class="card">{t('desk.noAgent')}</div>;
   if (!agentId) return <div class="card" data-testid="no-agent">{t('desk.noAgent')}</div>;

@@ -19,7 +19,7 @@ export function Login() {
     } finally { setBusy(false); }
   };
   return (
-    <form class="login card" onSubmit={submit}>
+    <form class="login card" onSubmit={(e) => void submit(e)}>
       <h1>kefu <span class="muted">客服</span></h1>
       <h2>{t('login.title')}</h2>
       <label>{t('login.username')}<input name="username" autocomplete="username" required value={username} onInput={(e) => setUsername((e.target as HTMLInputElement).value)} /></label>

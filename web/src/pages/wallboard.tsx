@@ -16,16 +16,17 @@ interface Seat { id: string; endpoint?: string; agentId: string | null }
 interface Queue { queueId: string; name: string; waiting: number; longestWaitMs: number; answered: number; abandoned: number; serviceLevel: number | null; agents: Record<string, number> }
 interface Agent { id: string; name: string; state: string; reason: string | null; seatId: string | null; since: string; callsTaken: number }
 interface ActiveCall { id: string; lineId: string; state: string; number: string | null; name: string | null; startedAt: string; answeredAt: string | null }
-interface Board { lines: Line[]; seats: Seat[]; queues: Queue[] | null; agents: Agent[]; calls: ActiveCall[] }
+interface Board { lines: Line[]; seats: Seat[]; queues: Queue[]; agents: Agent[]; calls: ActiveCall[] }
 
-const WAITING = new Set(['ringing', 'answering', 'ivr', 'queued']);
+// Waiting for someone: ringing, being answered, or queued for an agent (a caller in the IVR is answered).
+const WAITING = new Set(['ringing', 'answering', 'queued']);
 
 async function loadBoard(): Promise<Board> {
   const [lines, seats, agents, calls, queues] = await Promise.all([
     api.get<{ items: Line[] }>('/lines'), api.get<{ items: Seat[] }>('/seats'), api.get<{ items: Agent[] }>('/agents'),
-    api.get<{ items: ActiveCall[] }>('/calls/active'), api.get<{ items: Queue[] }>('/queues').catch(() => null),
+    api.get<{ items: ActiveCall[] }>('/calls/active'), api.get<{ items: Queue[] }>('/queues'),
   ]);
-  return { lines: lines.items, seats: seats.items, agents: agents.items, calls: calls.items, queues: queues?.items ?? null };
+  return { lines: lines.items, seats: seats.items, agents: agents.items, calls: calls.items, queues: queues.items };
 }
 
 export function Wallboard(_props: { params: string[] }) {
@@ -41,7 +42,7 @@ export function Wallboard(_props: { params: string[] }) {
     refresh();
     const off = events.on((e) => {
       if (e.type === 'queue.update') {
-        setBoard((b) => (b && b.queues ? { ...b, queues: b.queues.map((q) => (q.queueId === e.data.queueId ? { ...q, ...(e.data as unknown as Queue) } : q)) } : b));
+        setBoard((b) => (b ? { ...b, queues: b.queues.map((q) => (q.queueId === e.data.queueId ? { ...q, ...(e.data as unknown as Queue) } : q)) } : b));
         return;
       }
       if (!['line.state', 'call.ringing', 'call.answered', 'call.ended', 'agent.state', 'screenpop'].includes(e.type)) return;
@@ -96,7 +97,7 @@ export function Wallboard(_props: { params: string[] }) {
         </section>
         <section class="card">
           <h2>{t('wall.queues')}</h2>
-          {board.queues === null ? <p class="muted">{t('wall.noQueues')}</p> : (
+          {board.queues.length === 0 ? <p class="muted">{t('wall.noQueues')}</p> : (
             <div class="table-wrap"><table><thead><tr><th>{t('common.queue')}</th><th>{t('wall.waiting')}</th><th>{t('wall.longest')}</th><th>{t('wall.serviceLevel')}</th><th>{t('wall.answered')}</th><th>{t('wall.abandoned')}</th></tr></thead>
               <tbody>{board.queues.map((q) => (
                 <tr data-testid={`wall-queue-${q.queueId}`}><td>{q.name}</td><td>{q.waiting}</td><td>{fmtDuration(q.longestWaitMs)}</td><td>{fmtPercent(q.serviceLevel)}</td><td>{q.answered}</td><td>{q.abandoned}</td></tr>

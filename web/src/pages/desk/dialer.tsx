@@ -32,7 +32,7 @@ export function Dialer() {
   return (
     <section class="card">
       <h2>{t('desk.dial')}</h2>
-      <form class="row" onSubmit={search}>
+      <form class="row" onSubmit={(e) => void search(e)}>
         <label class="sr-only" for="dial-q">{t('desk.findCustomer')}</label>
         <input id="dial-q" placeholder={t('desk.findCustomer')} value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
         <button type="submit">{t('common.search')}</button>

@@ -1,0 +1,93 @@
+/// <reference lib="dom" />
+/**
+ * The supervisor's side of the console in Debian's Chromium: every page
+ * renders without console errors (screenshots saved), the wallboard follows
+ * a call from waiting to answered, and the language switches to English
+ * and back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { freshDatabase } from '../helpers/db.ts';
+import { eventClient, startDaemonProcess, TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
+import { launchBrowser, openPage, signIn, type ConsolePage } from '../helpers/browser.ts';
+
+const PAGES = ['desk', 'wallboard', 'ivr', 'screenpop', 'customers', 'contacts', 'blacklist', 'recordings', 'reports', 'users'];
+
+describe('console pages in a real browser', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let daemon: DaemonProcess;
+  let events: Awaited<ReturnType<typeof eventClient>>;
+  let browser: Browser;
+  let tab: ConsolePage;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    daemon = await startDaemonProcess({ databaseUrl: db.url, args: ['--demo'] });
+    events = await eventClient(daemon.url);
+    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/demo')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    await daemon.api('POST', '/customers', { name: '李娜', company: '星辰贸易', phones: [{ number: '13900139000' }] });
+    await daemon.api('POST', '/blacklist', { number: '4008001234', direction: 'inbound', reason: 'spam' });
+    browser = await launchBrowser();
+    tab = await openPage(browser, { locale: 'zh-CN' });
+    await signIn(tab.page, daemon.url, 'admin', TEST_ADMIN_PASSWORD);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    events?.close();
+    await daemon?.stop();
+    await db?.drop();
+  });
+
+  it('renders every page without console errors (screenshots in test-results/screenshots)', async () => {
+    for (const p of PAGES) {
+      await tab.page.goto(`${daemon.url}/#/${p}`);
+      await tab.page.waitForSelector(`nav a[href="#/${p}"][aria-current=page]`);
+      await tab.page.waitForLoadState('networkidle');
+      await tab.shot(`page-${p}`);
+    }
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('wallboard: a waiting call, then answered; tablet width too', async () => {
+    const { page } = tab;
+    await page.goto(`${daemon.url}/#/wallboard`);
+    await page.waitForSelector('[data-testid=kpi-waiting]');
+    expect(await page.textContent('[data-testid=kpi-waiting]')).toBe('0');
+    expect((await daemon.api('POST', '/lines/demo/simulate/call', { number: '13900139000', hangupAfterMs: 20_000 })).status).toBe(202);
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing', 30_000);
+    const callId = String(ringing.data.callId);
+    await page.waitForSelector(`[data-testid=wall-call-${callId}][data-state=ringing]`, { timeout: 10_000 });
+    expect(await page.textContent('[data-testid=kpi-waiting]')).toBe('1');
+    await tab.shot('wallboard-waiting');
+    await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === callId, 30_000);
+    await page.waitForFunction((id) => {
+      const row = document.querySelector(`[data-testid=wall-call-${id}]`);
+      return row !== null && row.getAttribute('data-state') !== 'ringing' && row.getAttribute('data-state') !== 'answering';
+    }, callId, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=kpi-active]')?.textContent === '1', undefined, { timeout: 10_000 });
+    await tab.shot('wallboard-answered');
+    await page.setViewportSize({ width: 800, height: 1100 });
+    await tab.shot('wallboard-tablet');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await daemon.api('POST', '/lines/demo/simulate/hangup');
+    await page.waitForSelector(`[data-testid=wall-call-${callId}]`, { state: 'detached', timeout: 30_000 });
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('switches to English and back to Chinese', async () => {
+    const { page } = tab;
+    await page.goto(`${daemon.url}/#/wallboard`);
+    expect(await page.textContent('nav a[href="#/wallboard"]')).toBe('监控墙');
+    await page.selectOption('[data-testid=language]', 'en');
+    await page.waitForFunction(() => document.querySelector('nav a[href="#/wallboard"]')?.textContent === 'Wallboard');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await tab.shot('wallboard-en');
+    await page.reload();
+    await page.waitForSelector('nav a[href="#/wallboard"]');
+    expect(await page.textContent('nav a[href="#/wallboard"]')).toBe('Wallboard');
+    await page.selectOption('[data-testid=language]', 'zh-CN');
+    await page.waitForFunction(() => document.querySelector('nav a[href="#/wallboard"]')?.textContent === '监控墙');
+    expect(tab.errors).toEqual([]);
+  });
+});
