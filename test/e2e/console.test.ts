@@ -75,6 +75,23 @@ describe('console pages in a real browser', () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it('reports chart the day\'s call by line, with totals and a CSV export', async () => {
+    const { page } = tab;
+    await page.goto(`${daemon.url}/#/reports`);
+    await page.click('[data-testid=report-preset-today]');
+    await page.selectOption('[data-testid=report-group]', 'line');
+    await page.waitForSelector('[data-testid=report-row-demo]');
+    expect(await page.$eval('[data-testid=report-row-demo] td', (td) => td.textContent)).toBe('1');
+    expect(await page.$eval('[data-testid=chart-volume]', (c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(0);
+    const href = await page.getAttribute('[data-testid=report-csv]', 'href');
+    expect(href).toContain('format=csv');
+    const csv = await page.evaluate(async (u) => (await fetch(u!)).text(), href);
+    expect(csv.split('\r\n')[0]).toMatch(/^key,total,answered/);
+    expect(csv).toMatch(/\r\ndemo,1,/);
+    await tab.shot('reports-by-line');
+    expect(tab.errors).toEqual([]);
+  });
+
   it('switches to English and back to Chinese', async () => {
     const { page } = tab;
     await page.goto(`${daemon.url}/#/wallboard`);
