@@ -25,7 +25,8 @@ export const PhoneIn = Type.Object({ number: PhoneInput, label: Type.Optional(Ty
 /** A phone as returned: the number normalised. */
 export const PhoneOut = Type.Object({ number: Type.String({ description: 'E.164, or the digits of a service short code' }), label: Type.Optional(Type.String()) });
 
-export const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
+/** null or the schema. Null comes first: with type coercion on, a null tried against a string first would become "". */
+export const Nullable = <T extends TSchema>(s: T) => Type.Union([Type.Null(), s]);
 
 /** Fields customers and contacts share, as inputs. */
 export const personFields = {

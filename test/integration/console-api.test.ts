@@ -91,8 +91,9 @@ describe(`console API on ${testDbKind()}`, () => {
   });
 
   it('desk: a ready agent takes a ringing call, wraps it up with an outcome and notes, and is ready again', async () => {
-    const c = await daemon.api<{ id: string }>('POST', '/customers', { name: 'Wang Fang', phones: [{ number: '13800138000' }] });
+    const c = await daemon.api<{ id: string; company: string | null; tier: string | null }>('POST', '/customers', { name: 'Wang Fang', company: null, tier: null, phones: [{ number: '13800138000' }] });
     customerId = c.body.id;
+    expect(c.body).toMatchObject({ company: null, tier: null }); // null stays null (not coerced to "")
     const ready = await as(agent)('POST', '/agents/li-na/state', { state: 'ready' });
     expect(ready.status).toBe(200);
     expect(ready.body.state).toBe('ready');
@@ -153,7 +154,7 @@ describe(`console API on ${testDbKind()}`, () => {
     expect(byHour.body.items[0].key).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00$/);
     const csv = await as(admin)('GET', `/stats/calls?from=${from}&to=${to}&groupBy=outcome&format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('key,total,answered,abandoned,missed,blocked,voicemail,serviceLevel,averageHandleMs,averageWaitMs');
+    expect(csv.text.split('\r\n')[0]).toBe('key,total,answered,abandoned,missed,blocked,voicemail,serviceLevel,averageHandleMs,averageWaitMs,serviceLevelCalls,serviceLevelMet,queued');
     expect(csv.text).toMatch(/\r\nresolved,1,0,1,/);
     const bad = await as(admin)('GET', `/stats/calls?from=${from}&to=${to}&timeZone=Mars/Olympus`);
     expect(bad.status).toBe(400);

@@ -17,6 +17,11 @@ export interface StatsRow {
   averageHandleMs: number | null;
   /** Mean queue wait of calls that went through a queue. */
   averageWaitMs: number | null;
+  /** What the service level is over: queued calls answered or abandoned, and those answered within the threshold. */
+  serviceLevelCalls: number;
+  serviceLevelMet: number;
+  /** Calls with a measured queue wait (what averageWaitMs is over). */
+  queued: number;
 }
 
 const KEY: Record<StatsGroup, string> = {
@@ -41,7 +46,7 @@ export class StatsRepo {
     if (q.direction) { params.push(q.direction); where += ` AND direction = $${params.length}`; }
     const r = await this.db.query<{
       key: string; total: number; answered: number; abandoned: number; missed: number; blocked: number; voicemail: number;
-      in_sl: number; sl_base: number; avg_handle_ms: number | null; avg_wait_ms: number | null; tz: string;
+      in_sl: number; sl_base: number; avg_handle_ms: number | null; avg_wait_ms: number | null; queued: number; tz: string;
     }>(
       `SELECT ${KEY[q.groupBy]} AS key, count(*)::int AS total,
          count(*) FILTER (WHERE answered_at IS NOT NULL AND coalesce(disposition, '') NOT IN ${NOT_ANSWERED})::int AS answered,
@@ -53,11 +58,13 @@ export class StatsRepo {
          count(*) FILTER (WHERE queue_id IS NOT NULL AND (agent_id IS NOT NULL OR disposition = 'abandoned'))::int AS sl_base,
          round(avg(duration_ms) FILTER (WHERE answered_at IS NOT NULL AND coalesce(disposition, '') NOT IN ${NOT_ANSWERED}))::int AS avg_handle_ms,
          round(avg(queue_wait_ms) FILTER (WHERE queue_wait_ms IS NOT NULL))::int AS avg_wait_ms,
+         count(queue_wait_ms)::int AS queued,
          $3::text AS tz
        FROM calls WHERE ${where} GROUP BY 1 ORDER BY 1`, params);
     return r.rows.map((x) => ({
       key: x.key, total: x.total, answered: x.answered, abandoned: x.abandoned, missed: x.missed, blocked: x.blocked, voicemail: x.voicemail,
       serviceLevel: x.sl_base > 0 ? x.in_sl / x.sl_base : null, averageHandleMs: x.avg_handle_ms, averageWaitMs: x.avg_wait_ms,
+      serviceLevelCalls: x.sl_base, serviceLevelMet: x.in_sl, queued: x.queued,
     }));
   }
 }

@@ -14,8 +14,8 @@ const Line = Type.Object({
 });
 
 const SimulateBody = Type.Object({
-  number: Type.Union([PhoneInput, Type.Null()], { description: 'caller ID to present; null for a withheld number' }),
-  name: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+  number: Type.Union([Type.Null(), PhoneInput], { description: 'caller ID to present; null for a withheld number' }),
+  name: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 40 })])),
   digits: Type.Optional(Type.String({ pattern: '^[0-9*#A-D]{0,32}$', description: 'keys the caller presses once answered' })),
   hangupAfterMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000, description: 'caller hangs up this long after the keys' })),
 }, { additionalProperties: false });

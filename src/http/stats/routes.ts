@@ -13,8 +13,11 @@ const Row = Type.Object({
   key: Type.String(), total: Type.Integer(), answered: Type.Integer(), abandoned: Type.Integer(), missed: Type.Integer(), blocked: Type.Integer(),
   voicemail: Type.Integer(), serviceLevel: Type.Union([Type.Number(), Type.Null()]), averageHandleMs: Type.Union([Type.Integer(), Type.Null()]),
   averageWaitMs: Type.Union([Type.Integer(), Type.Null()]),
+  serviceLevelCalls: Type.Integer({ description: 'queued calls answered or abandoned: what serviceLevel is over' }),
+  serviceLevelMet: Type.Integer({ description: 'of those, answered within serviceLevelS' }),
+  queued: Type.Integer({ description: 'calls with a measured queue wait: what averageWaitMs is over' }),
 });
-const COLUMNS: Array<keyof StatsRow> = ['key', 'total', 'answered', 'abandoned', 'missed', 'blocked', 'voicemail', 'serviceLevel', 'averageHandleMs', 'averageWaitMs'];
+const COLUMNS: Array<keyof StatsRow> = ['key', 'total', 'answered', 'abandoned', 'missed', 'blocked', 'voicemail', 'serviceLevel', 'averageHandleMs', 'averageWaitMs', 'serviceLevelCalls', 'serviceLevelMet', 'queued'];
 
 const csvCell = (v: unknown): string => {
   const s = v === null || v === undefined ? '' : String(v);

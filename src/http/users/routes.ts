@@ -52,7 +52,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     schema: {
       tags, description: 'The signed-in user: language, or a new password (with the current one).',
       body: Type.Object({
-        locale: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en'), Type.Null()])),
+        locale: Type.Optional(Type.Union([Type.Null(), Type.Literal('zh-CN'), Type.Literal('en')])),
         password: Type.Optional(Password), currentPassword: Type.Optional(Type.String({ maxLength: 200 })),
       }, { additionalProperties: false }),
       response: { 200: UserOut },

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 
 export const UserRole = Type.Union([Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('agent')]);
-const Locale = Type.Union([Type.Literal('zh-CN'), Type.Literal('en'), Type.Null()], { description: 'console language; null follows the browser' });
+const Locale = Type.Union([Type.Null(), Type.Literal('zh-CN'), Type.Literal('en')], { description: 'console language; null follows the browser' });
 
 export const UserOut = Type.Object({
   id: Type.String({ format: 'uuid' }), username: Type.String(), displayName: Type.String(), role: UserRole,
@@ -16,7 +16,7 @@ export const UserCreate = Type.Object({
   displayName: Type.String({ minLength: 1, maxLength: 100 }),
   role: UserRole,
   password: Password,
-  agentId: Type.Optional(Type.Union([Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 64 }), Type.Null()], { description: 'agents: the agent record; made from the username when left out' })),
+  agentId: Type.Optional(Type.Union([Type.Null(), Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 64 })], { description: 'agents: the agent record; made from the username when left out' })),
   locale: Type.Optional(Locale),
 }, { additionalProperties: false });
 
@@ -24,7 +24,7 @@ export const UserPatch = Type.Object({
   displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   role: Type.Optional(UserRole),
   password: Type.Optional(Password),
-  agentId: Type.Optional(Type.Union([Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 64 }), Type.Null()])),
+  agentId: Type.Optional(Type.Union([Type.Null(), Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 64 })])),
   locale: Type.Optional(Locale),
   disabled: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });

@@ -49,6 +49,7 @@ export const en = {
   'rep.serviceLevel': 'Service level', 'rep.aht': 'Avg handle time', 'rep.asa': 'Avg wait', 'rep.csv': 'Export CSV', 'rep.period': 'Period',
   'rep.last7': 'Last 7 days', 'rep.last30': 'Last 30 days', 'rep.today': 'Today', 'rep.noData': 'No calls in this period.',
   'users.title': 'Users', 'users.new': 'New user', 'users.role': 'Role', 'users.agentId': 'Agent', 'users.disabled': 'Disabled',
+  'sp.builtin.customer': 'Customer', 'sp.builtin.account': 'Account',
   'role.admin': 'Admin', 'role.supervisor': 'Supervisor', 'role.agent': 'Agent', 'role.integrator': 'Integrator',
   // Data pages (customers, contacts, blacklist, recordings, reports, users)
   'data.deleted': 'Deleted', 'data.created': 'Created', 'data.updated': 'Updated', 'data.any': 'Any', 'data.clear': 'Clear search',

@@ -51,6 +51,7 @@ export const zhCN: Record<MessageKey, string> = {
   'rep.serviceLevel': '服务水平', 'rep.aht': '平均处理时长', 'rep.asa': '平均等待', 'rep.csv': '导出 CSV', 'rep.period': '时间段',
   'rep.last7': '最近 7 天', 'rep.last30': '最近 30 天', 'rep.today': '今天', 'rep.noData': '此时间段没有通话。',
   'users.title': '用户', 'users.new': '新建用户', 'users.role': '角色', 'users.agentId': '坐席', 'users.disabled': '已停用',
+  'sp.builtin.customer': '客户', 'sp.builtin.account': '账户',
   'role.admin': '管理员', 'role.supervisor': '班长', 'role.agent': '坐席', 'role.integrator': '集成',
   // 数据页面（客户、通讯录、黑名单、录音、报表、用户）
   'data.deleted': '已删除', 'data.created': '创建时间', 'data.updated': '更新时间', 'data.any': '全部', 'data.clear': '清除搜索',

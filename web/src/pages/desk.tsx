@@ -47,7 +47,7 @@ export function Desk(_props: { params: string[] }) {
       setAgent((a) => {
         if (a && (a.state === 'ready' || d.agentId === agentId)) {
           const callId = String(d.callId);
-          setCall({ callId, number: (d.number as string | null) ?? null, name: null, customer: (d.customer as Customer | null) ?? null, at: e.at, ended: false, pop: null });
+          setCall({ offered: d.agentId === agentId, callId, number: (d.number as string | null) ?? null, name: null, customer: (d.customer as Customer | null) ?? null, at: e.at, ended: false, pop: null });
           setWrapCallId(null);
           loadPop(callId);
         }
@@ -83,7 +83,7 @@ export function Desk(_props: { params: string[] }) {
         {agent && <StateBar agent={agent} onChange={setAgent} />}
         <ErrorNote error={error} />
         {call ? (
-          <Pop call={call} canTake={!who.pbx && !mine && agent?.state === 'ready'} onTake={() => void take()} onHangup={() => void hangup()}
+          <Pop call={call} canTake={!call.offered && !mine && agent?.state === 'ready'} onTake={() => void take()} onHangup={() => void hangup()}
             onCreated={(c) => { setCall({ ...call, customer: c }); toast(c.name); loadPop(call.callId); }} />
         ) : (
           <div class="card muted" data-testid="desk-idle">{agent?.state === 'ready' ? t('desk.waiting') : t('desk.notReady')}</div>

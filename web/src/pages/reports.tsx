@@ -11,6 +11,7 @@ import { fmtNumber, inputValue } from './data/format.ts';
 interface Row {
   key: string; total: number; answered: number; abandoned: number; missed: number; blocked: number; voicemail: number;
   serviceLevel: number | null; averageHandleMs: number | null; averageWaitMs: number | null;
+  serviceLevelCalls: number; serviceLevelMet: number; queued: number;
 }
 interface Stats { groupBy: string; from: string; to: string; items: Row[] }
 interface Agent { id: string; name: string }
@@ -45,14 +46,16 @@ function totalsOf(rows: Row[]): Row {
   const answered = sum((r) => r.answered);
   // The average handle time is over answered calls, so the rows' answered counts weigh it exactly.
   const handle = sum((r) => (r.averageHandleMs ?? 0) * r.answered);
-  const only = rows.length === 1 ? rows[0]! : null;
+  const slCalls = sum((r) => r.serviceLevelCalls);
+  const queued = sum((r) => r.queued);
   return {
     key: '', total: sum((r) => r.total), answered, abandoned: sum((r) => r.abandoned), missed: sum((r) => r.missed),
     blocked: sum((r) => r.blocked), voicemail: sum((r) => r.voicemail),
-    // The rows don't say how many queued calls each service level is over: an overall figure only for a single row.
-    serviceLevel: only ? only.serviceLevel : null,
+    // Each row says what its service level and average wait are over, so the totals are exact.
+    serviceLevel: slCalls > 0 ? sum((r) => r.serviceLevelMet) / slCalls : null,
     averageHandleMs: answered > 0 ? Math.round(handle / answered) : null,
-    averageWaitMs: only ? only.averageWaitMs : null,
+    averageWaitMs: queued > 0 ? Math.round(sum((r) => (r.averageWaitMs ?? 0) * r.queued) / queued) : null,
+    serviceLevelCalls: slCalls, serviceLevelMet: sum((r) => r.serviceLevelMet), queued,
   };
 }
 
@@ -91,7 +94,7 @@ export function Reports(_props: { params: string[] }) {
     if (!keys) return rows;
     const byKey = new Map(rows.map((r) => [r.key, r]));
     const extra = rows.filter((r) => !keys.includes(r.key));
-    return [...keys.map((k) => byKey.get(k) ?? { key: k, total: 0, answered: 0, abandoned: 0, missed: 0, blocked: 0, voicemail: 0, serviceLevel: null, averageHandleMs: null, averageWaitMs: null }), ...extra];
+    return [...keys.map((k) => byKey.get(k) ?? { key: k, total: 0, answered: 0, abandoned: 0, missed: 0, blocked: 0, voicemail: 0, serviceLevel: null, averageHandleMs: null, averageWaitMs: null, serviceLevelCalls: 0, serviceLevelMet: 0, queued: 0 }), ...extra];
   }, [rows, group, isTime, fromIso, toIso]);
   const chartLabels = useMemo(() => chartRows.map((r) => keyLabel(group, r.key, oneDay, agents)), [chartRows, group, oneDay, agents]);
 

@@ -9,4 +9,7 @@ export interface Layout { groups: Array<{ title: string; fields: string[] }>; in
 export interface Interaction { id: string; kind: string; summary: string | null; at: string }
 export interface Screenpop { call: CallRecord; customer: Customer | null; layout: Layout; interactions: Interaction[]; history: CallRecord[] }
 /** A call on the desk: from the event at once, then the full screen pop. */
-export interface DeskCall { callId: string; number: string | null; name: string | null; customer: Customer | null; at: string; ended: boolean; pop: Screenpop | null }
+export interface DeskCall {
+  /** Offered to this agent by the ACD (the phone rings), rather than shown to every ready agent (single line: take it). */
+  offered: boolean;
+  callId: string; number: string | null; name: string | null; customer: Customer | null; at: string; ended: boolean; pop: Screenpop | null }

@@ -34,6 +34,10 @@ export interface CardCustomer {
 }
 
 /** The built-in customer fields a layout may name, in the order the editor offers them. */
+/** The built-in layout's group titles (stored in English) shown in the console's language. */
+const BUILTIN_TITLES: Record<string, MessageKey> = { Customer: 'sp.builtin.customer', Account: 'sp.builtin.account' };
+const groupTitle = (title: string): string => (BUILTIN_TITLES[title] ? t(BUILTIN_TITLES[title]) : title);
+
 export const CARD_FIELDS = ['name', 'company', 'title', 'phones', 'email', 'address', 'tier', 'tags', 'status', 'transactionStatus', 'notes'] as const;
 
 /** The label of a layout field: `t('field.<name>')`, or the key of `attributes.<key>`. */
@@ -110,7 +114,7 @@ export function CustomerCard({ customer, layout }: { customer: CardCustomer; lay
     <div class="customer-card" data-testid="customer-card">
       {layout.groups.map((g) => (
         <div class="card-group">
-          <h3>{g.title}</h3>
+          <h3>{groupTitle(g.title)}</h3>
           <dl class="fields">
             {g.fields.map((f) => <><dt>{fieldLabel(f)}</dt><dd data-field={f}>{value(customer, f)}</dd></>)}
           </dl>
