@@ -8,16 +8,18 @@ import { useSignal } from './signal.ts';
 import { Login } from './pages/login.tsx';
 import { Desk } from './pages/desk.tsx';
 import { Wallboard } from './pages/wallboard.tsx';
-import { IvrEditor } from './pages/ivr.tsx';
 import { ScreenpopEditor } from './pages/screenpop-editor.tsx';
 import { Customers } from './pages/customers.tsx';
 import { Contacts } from './pages/contacts.tsx';
 import { Blacklist } from './pages/blacklist.tsx';
 import { Recordings } from './pages/recordings.tsx';
-import { Reports } from './pages/reports.tsx';
 import { Users } from './pages/users.tsx';
 import { DemoPanel } from './components/demo-panel.tsx';
 import { Toasts } from './components/ui.tsx';
+import { lazyPage } from './components/lazy.tsx';
+
+const IvrEditor = lazyPage(() => import('./pages/ivr.tsx').then((m) => m.IvrEditor));
+const Reports = lazyPage(() => import('./pages/reports.tsx').then((m) => m.Reports));
 
 type Role = 'admin' | 'supervisor' | 'agent';
 interface Page { id: string; label: MessageKey; roles: Role[]; component: ComponentType<{ params: string[] }> }
