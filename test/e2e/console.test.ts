@@ -6,38 +6,27 @@
  * and back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { freshDatabase } from '../helpers/db.ts';
-import { eventClient, startDaemonProcess, TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
-import { launchBrowser, openPage, signIn, type ConsolePage } from '../helpers/browser.ts';
+import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
+import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
 
 const PAGES = ['desk', 'wallboard', 'ivr', 'screenpop', 'customers', 'contacts', 'blacklist', 'recordings', 'reports', 'users'];
 
 describe('console pages in a real browser', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let lab: ConsoleLab;
   let daemon: DaemonProcess;
-  let events: Awaited<ReturnType<typeof eventClient>>;
-  let browser: Browser;
+  let events: ConsoleLab['events'];
   let tab: ConsolePage;
 
   beforeAll(async () => {
-    db = await freshDatabase();
-    daemon = await startDaemonProcess({ databaseUrl: db.url, args: ['--demo'] });
-    events = await eventClient(daemon.url);
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/demo')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    lab = await startConsoleLab({ lineId: 'demo', args: ['--demo'] });
+    ({ daemon, events } = lab);
     await daemon.api('POST', '/customers', { name: '李娜', company: '星辰贸易', phones: [{ number: '13900139000' }] });
     await daemon.api('POST', '/blacklist', { number: '4008001234', direction: 'inbound', reason: 'spam' });
-    browser = await launchBrowser();
-    tab = await openPage(browser, { locale: 'zh-CN' });
+    tab = await openPage(lab.browser, { locale: 'zh-CN' });
     await signIn(tab.page, daemon.url, 'admin', TEST_ADMIN_PASSWORD);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    events?.close();
-    await daemon?.stop();
-    await db?.drop();
-  });
+  afterAll(async () => { await lab?.close(); });
 
   it('renders every page without console errors (screenshots in test-results/screenshots)', async () => {
     for (const p of PAGES) {

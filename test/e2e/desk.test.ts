@@ -9,35 +9,24 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { freshDatabase } from '../helpers/db.ts';
-import { eventClient, ROOT, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
-import { launchBrowser, openPage, signIn, type ConsolePage } from '../helpers/browser.ts';
+import { ROOT, type DaemonProcess } from '../helpers/daemon.ts';
+import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
 
 describe('agent desk in a real browser', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let lab: ConsoleLab;
   let daemon: DaemonProcess;
-  let events: Awaited<ReturnType<typeof eventClient>>;
-  let browser: Browser;
+  let events: ConsoleLab['events'];
   let tab: ConsolePage;
 
   beforeAll(async () => {
-    db = await freshDatabase();
-    daemon = await startDaemonProcess({ databaseUrl: db.url, args: ['--demo'] });
-    events = await eventClient(daemon.url);
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/demo')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    lab = await startConsoleLab({ lineId: 'demo', args: ['--demo'] });
+    ({ daemon, events } = lab);
     expect((await daemon.api('POST', '/customers', { name: 'Wang Fang', company: 'Acme Trading', tier: 'gold', phones: [{ number: '13800138000', label: 'mobile' }] })).status).toBe(201);
     expect((await daemon.api('POST', '/users', { username: 'zhang.wei', displayName: 'Zhang Wei', role: 'agent', password: 'agent-pass-1' })).status).toBe(201);
-    browser = await launchBrowser();
-    tab = await openPage(browser, { locale: 'zh-CN' });
+    tab = await openPage(lab.browser, { locale: 'zh-CN' });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    events?.close();
-    await daemon?.stop();
-    await db?.drop();
-  });
+  afterAll(async () => { await lab?.close(); });
 
   it('pops the customer card, takes the call, saves the wrap-up, and plays the recording from the history', async () => {
     const { page } = tab;

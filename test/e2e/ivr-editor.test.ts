@@ -6,38 +6,29 @@
  * simulator on the far side of a pty) pressing 2 follows branch 2.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
-import { freshDatabase } from '../helpers/db.ts';
-import { eventClient, startDaemonProcess, TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
-import { launchBrowser, openPage, signIn, type ConsolePage } from '../helpers/browser.ts';
+import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
+import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
 
 describe('IVR editor in a real browser', () => {
   let sim: Awaited<ReturnType<typeof startSimulatedModem>>;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let lab: ConsoleLab;
   let daemon: DaemonProcess;
-  let events: Awaited<ReturnType<typeof eventClient>>;
-  let browser: Browser;
+  let events: ConsoleLab['events'];
   let tab: ConsolePage;
 
   beforeAll(async () => {
     sim = await startSimulatedModem({ dialect: 'conexant' });
-    db = await freshDatabase();
     // The line runs flow "e2e", which the test builds in the browser.
-    daemon = await startDaemonProcess({ databaseUrl: db.url, config: { lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: 'e2e', answerAfterRings: 1 } }] } });
-    events = await eventClient(daemon.url);
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/office')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
-    browser = await launchBrowser();
-    tab = await openPage(browser, { locale: 'en-US' });
+    lab = await startConsoleLab({ lineId: 'office', config: { lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: 'e2e', answerAfterRings: 1 } }] } });
+    ({ daemon, events } = lab);
+    tab = await openPage(lab.browser, { locale: 'en-US' });
     await signIn(tab.page, daemon.url, 'admin', TEST_ADMIN_PASSWORD);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    events?.close();
-    await daemon?.stop();
+    await lab?.close();
     await sim?.close();
-    await db?.drop();
   });
 
   it('builds a two-branch menu, shows and clears a missing-prompt error, publishes, and a call pressing 2 takes branch 2', async () => {

@@ -7,7 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from './daemon.ts';
+import { eventClient, ROOT, startDaemonProcess, type DaemonProcess } from './daemon.ts';
+import { freshDatabase } from './db.ts';
 
 export const CHROMIUM = process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -39,4 +40,38 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.waitForSelector('header.top');
+}
+
+/** A fresh database, the daemon (with the given line), its event stream and a browser: what every console test starts from. */
+export interface ConsoleLab {
+  daemon: DaemonProcess;
+  events: Awaited<ReturnType<typeof eventClient>>;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startConsoleLab(opts: { lineId: string; args?: string[]; config?: Record<string, unknown> }): Promise<ConsoleLab> {
+  const db = await freshDatabase();
+  const daemon = await startDaemonProcess({ databaseUrl: db.url, ...(opts.args ? { args: opts.args } : {}), ...(opts.config ? { config: opts.config } : {}) });
+  const events = await eventClient(daemon.url);
+  await waitForLineIdle(daemon, opts.lineId);
+  const browser = await launchBrowser();
+  return {
+    daemon, events, browser,
+    async close() {
+      await browser.close();
+      events.close();
+      await daemon.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** A modem line comes up once its device was probed. */
+export async function waitForLineIdle(daemon: DaemonProcess, lineId: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await daemon.api<{ state: string }>('GET', `/lines/${lineId}`)).body.state === 'idle') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`line ${lineId} did not come up:\n${daemon.output()}`);
 }
