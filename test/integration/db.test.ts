@@ -7,6 +7,9 @@ import { CustomerRepo } from '../../src/db/repos/customers.ts';
 import { BlacklistRepo } from '../../src/db/repos/blacklist.ts';
 import { FlowRepo } from '../../src/db/repos/flows.ts';
 import { isKefuError } from '../../src/core/errors.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe(`database on ${testDbKind()}`, () => {
   let db: Db;
@@ -23,6 +26,31 @@ describe(`database on ${testDbKind()}`, () => {
     expect(first.map((m) => m.version)).toEqual(listMigrations().map((m) => m.version));
     expect(await migrate(db)).toEqual([]);
     expect(await appliedVersions(db)).toEqual(listMigrations().map((m) => m.version));
+  });
+
+  it('numbers with a gap apply in order; a lower number that arrives later is applied then; duplicates are refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-mig-'));
+    try {
+      writeFileSync(join(dir, '001_a.sql'), 'CREATE TABLE mig_a (x int);');
+      writeFileSync(join(dir, '004_d.sql'), 'INSERT INTO mig_a VALUES (4);');
+      writeFileSync(join(dir, '010_j.sql'), 'INSERT INTO mig_a VALUES (10);');
+      writeFileSync(join(dir, 'README'), 'not a migration');
+      const fresh = await freshDatabase();
+      const extra = await openDb(fresh.url);
+      try {
+        expect((await migrate(extra, dir)).map((m) => m.version)).toEqual([1, 4, 10]);
+        writeFileSync(join(dir, '003_c.sql'), 'INSERT INTO mig_a VALUES (3);');
+        expect((await migrate(extra, dir)).map((m) => m.version)).toEqual([3]);
+        expect((await extra.query<{ x: number }>('SELECT x FROM mig_a ORDER BY x')).rows.map((r) => r.x)).toEqual([3, 4, 10]);
+        writeFileSync(join(dir, '003_other.sql'), 'SELECT 1;');
+        expect(() => listMigrations(dir)).toThrow(/two migrations numbered 3/);
+      } finally {
+        await extra.close();
+        await fresh.drop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('customers: create, find by phone key, patch, page through, delete', async () => {

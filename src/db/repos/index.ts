@@ -8,6 +8,7 @@ import { BlacklistRepo } from './blacklist.ts';
 import { FlowRepo } from './flows.ts';
 import { InteractionRepo } from './interactions.ts';
 import { AcdRepo } from './acd.ts';
+import { CallLegRepo } from './legs.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -19,6 +20,7 @@ export interface Repos {
   flows: FlowRepo;
   interactions: InteractionRepo;
   acd: AcdRepo;
+  legs: CallLegRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -31,4 +33,5 @@ export const makeRepos = (db: Db): Repos => ({
   flows: new FlowRepo(db),
   interactions: new InteractionRepo(db),
   acd: new AcdRepo(db),
+  legs: new CallLegRepo(db),
 });
