@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { decodeWav } from '../../src/media/wav.ts';
 
 interface Leg { kind: string; seatId: string | null; agentId: string | null; answeredAt: string | null; endedAt: string | null; endCause: string | null }
 interface Call { disposition: string | null; queueId: string | null; agentId: string | null; ivrPath: Array<{ node: string; type: string; digits?: string }>; legs: Leg[] }
@@ -34,7 +35,14 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
   let daemon: DaemonProcess;
   let events: Awaited<ReturnType<typeof eventClient>>;
   const phone = (ext: string, how: 'answer' | 'noanswer') => lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: how });
-  const call = async (id: string) => (await daemon.api<Call>('GET', `/calls/${id}`)).body;
+  /** The call record once every leg is closed (a leg closes when Asterisk reports its channel destroyed, just after the call ended). */
+  const call = async (id: string) => {
+    for (let i = 0; ; i++) {
+      const c = (await daemon.api<Call>('GET', `/calls/${id}`)).body;
+      if (i >= 50 || c.legs?.every((l) => l.endedAt !== null)) return c;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   const queue = async (id: string) => (await daemon.api<{ items: Array<{ queueId: string; overflowed: number; exited: number; answered: number }> }>('GET', '/queues')).body.items.find((q) => q.queueId === id)!;
   /** The carrier calls in and presses `dtmf` (W = a one second pause). */
   const dial = async (number: string, dtmf: string, o: { holdS?: number; say?: string } = {}) => {
@@ -55,7 +63,7 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
     for (const [id, name] of [['ann', 'Ann'], ['ben', 'Ben']]) expect((await daemon.api('POST', '/agents', { id, name })).status).toBe(201);
     expect((await daemon.api('POST', '/ivr/flows', CLOSED)).status).toBe(201);
     const q = (id: string, members: string[], settings: Record<string, unknown>) => daemon.api('POST', '/queues', { id, name: id, strategy: 'longest-idle', members, settings });
-    expect((await q('help', ['ann'], { ringTimeoutS: 5, maxWaitS: 90, wrapUpS: 2, maxMissed: 50, announceEveryS: 5, exitKey: '*', overflow: { type: 'voicemail', maxS: 8 } })).status).toBe(201);
+    expect((await q('help', ['ann'], { ringTimeoutS: 5, maxWaitS: 90, wrapUpS: 2, maxMissed: 50, announceEveryS: 5, exitKey: '*', overflow: { type: 'voicemail', maxS: 8, prompt: { text: 'Leave a message.' } } })).status).toBe(201);
     expect((await q('backup', ['ben'], { ringTimeoutS: 5, maxWaitS: 30, wrapUpS: 1 })).status).toBe(201);
     expect((await q('sales', [], { maxWaitS: 3, overflow: { type: 'queue', queueId: 'backup' } })).status).toBe(201);
     expect((await q('late', [], { maxWaitS: 3, overflow: { type: 'flow', flowId: 'closed-msg' } })).status).toBe(201);
@@ -95,28 +103,33 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
     expect(c.legs.map((l) => l.kind)).toEqual(['caller', 'agent']);
     const agent = c.legs[1]!;
     expect(agent).toMatchObject({ seatId: 'seat-101', agentId: 'ann', endCause: 'normal' });
-    expect(c.legs.every((l) => l.answeredAt && l.endedAt)).toBe(true);
+    expect(c.legs.every((l) => l.answeredAt && l.endedAt), JSON.stringify(c.legs)).toBe(true);
     handledMs = Date.parse(agent.endedAt!) - Date.parse(agent.answeredAt!);
     expect(handledMs).toBeGreaterThan(1000);
   });
 
   it('waiting: position and estimated wait announced, then the exit key leads to voicemail; the message is recorded', async () => {
     await phone('101', 'noanswer');
-    const id = await dial('13800000002', `1${'W'.repeat(16)}*`, { say: 'silence/10&demo-congrats', holdS: 4 });
+    const id = await dial('13800000002', `1${'W'.repeat(16)}*`, { say: 'demo-congrats', holdS: 8 });
     const ann = await events.waitFor((e) => e.type === 'queue.announcement' && e.data.callId === id, 30_000);
     expect(ann.data).toMatchObject({ queueId: 'help', position: 1 });
     // one handled call, one agent staffed (ringing), wrap-up 2 s: EWT = 1 × (handle time + 2 s) / 1
-    expect(Math.abs((ann.data.estimatedWaitS as number) - Math.ceil((handledMs + 2000) / 1000))).toBeLessThanOrEqual(1);
+    expect(Math.abs((ann.data.estimatedWaitS as number) - Math.ceil((handledMs + 2000) / 1000)), JSON.stringify({ ann: ann.data, handledMs })).toBeLessThanOrEqual(1);
     expect(ann.data.text).toContain('You are number 1 in the queue.');
     expect(ann.data.text).toContain('To leave a message, press star.');
-    const rec = await events.waitFor((e) => e.type === 'recording.ready' && e.data.callId === id && (e.data.durationMs as number) < 20_000 && (e.data.durationMs as number) > 1000, 60_000);
-    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === id, 30_000);
-    expect(ended.data.disposition).toBe('voicemail');
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === id, 60_000);
+    expect(ended.data.disposition, `${JSON.stringify(await call(id))}\n${daemon.output().split('\n').filter((l) => l.includes(id) || /"level":[45]0/.test(l)).slice(-15).join('\n')}`).toBe('voicemail');
+    const rec = await events.waitFor((e) => e.type === 'recording.ready' && e.data.callId === id && (e.data.durationMs as number) < 20_000 && (e.data.durationMs as number) > 1000, 10_000);
     const c = await call(id);
     expect(c.ivrPath.find((s) => s.type === 'queue-exit')).toMatchObject({ node: 'help', digits: '*' });
     expect(c.ivrPath.at(-1)).toMatchObject({ node: 'voicemail', type: 'voicemail' });
     const recs = await daemon.api<{ items: Array<{ id: string; durationMs: number }> }>('GET', `/recordings?callId=${id}`);
     expect(recs.body.items.map((r) => r.id)).toContain(rec.data.recordingId);
+    // the message holds what the caller played (demo-congrats), not silence
+    const { pcm } = decodeWav((await daemon.api('GET', `/recordings/${rec.data.recordingId as string}/audio`)).raw);
+    let loud = 0;
+    for (let i = 0; i + 1 < pcm.length; i += 2) if (Math.abs(pcm.readInt16LE(i)) > 1000) loud++;
+    expect(loud / (pcm.length / 2)).toBeGreaterThan(0.05);
     const offered = c.legs.filter((l) => l.kind === 'agent');
     expect(offered.length).toBeGreaterThanOrEqual(1);
     expect(offered.every((l) => l.answeredAt === null && l.endedAt !== null && l.agentId === 'ann')).toBe(true);
@@ -152,7 +165,8 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
   it('handset node: the seat rings and the caller is connected to it; nobody there: the fallback', async () => {
     await phone('104', 'answer');
     const id = await dial('13800000005', '4', { holdS: 15 });
-    for (let i = 0; i < 100 && !(await call(id)).legs.some((l) => l.kind === 'agent' && l.answeredAt); i++) await new Promise((r) => setTimeout(r, 200));
+    const answered = async () => (await daemon.api<Call>('GET', `/calls/${id}`)).body.legs?.some((l) => l.kind === 'agent' && l.answeredAt);
+    for (let i = 0; i < 100 && !(await answered()); i++) await new Promise((r) => setTimeout(r, 200));
     expect((await daemon.api<{ state: string }>('GET', '/calls/active')).status).toBe(200);
     lab.cli('pbx', 'channel request hangup all');
     expect((await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === id, 30_000)).data.disposition).toBe('completed');

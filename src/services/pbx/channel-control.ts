@@ -12,6 +12,7 @@ import type { CallControl } from '../../core/ports.ts';
 import type { AriClient } from '../../../drivers/asterisk/ari-client.ts';
 import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
 import { decodeWav, writeWav } from '../../media/wav.ts';
+import { isKefuError } from '../../core/errors.ts';
 
 export class AsteriskChannelControl implements CallControl {
   private readonly playbacks = new Map<string, () => void>();
@@ -40,7 +41,13 @@ export class AsteriskChannelControl implements CallControl {
     if (pending.length) setTimeout(() => { for (const done of pending) done(true); }, 2000).unref();
   }
 
-  async answer(): Promise<void> { await this.ari.answer(this.channel.id); }
+  /** Called once the channel is answered (the PBX marks the caller's leg). */
+  onAnswered: (() => void) | null = null;
+
+  async answer(): Promise<void> {
+    await this.ari.answer(this.channel.id);
+    this.onAnswered?.();
+  }
 
   async reject(): Promise<void> {
     if (!this.gone) await this.ari.hangup(this.channel.id, 'rejected').catch(() => undefined);
@@ -70,7 +77,8 @@ export class AsteriskChannelControl implements CallControl {
       });
     } catch (err) {
       this.recordings.delete(name);
-      if (this.gone) return { pcm: Buffer.alloc(0), endedBy: 'hangup' };
+      // 404/409: the channel hung up (or is leaving) under us: nothing recorded, not a fault.
+      if (this.gone || isKefuError(err, 'NOT_FOUND') || isKefuError(err, 'CONFLICT')) return { pcm: Buffer.alloc(0), endedBy: 'hangup' };
       throw err;
     }
     const ok = await done;

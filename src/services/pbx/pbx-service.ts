@@ -35,6 +35,8 @@ export class PbxService implements LineGroup {
   private ami: AmiClient | null = null;
   private readonly live = new Map<string, Live>();
   private readonly monitors = new Set<Monitor>();
+  /** Hang-up causes Asterisk announced before a channel left Stasis. */
+  private readonly hangupCauses = new Map<string, number>();
   private connected = false;
   private since = new Date();
   private readonly log: Logger;
@@ -159,13 +161,20 @@ export class PbxService implements LineGroup {
         this.live.get(chan)?.control.recordingDone(ev.recording.name, e.type === 'RecordingFinished');
         return;
       }
+      case 'ChannelHangupRequest': {
+        const cause = (e as Extract<AriEvent, { type: 'ChannelHangupRequest' }>).cause;
+        if (cause !== undefined && this.legLog.has(e.channel.id)) this.hangupCauses.set(e.channel.id, cause);
+        return;
+      }
+      // A channel that entered Stasis by itself (a caller) is no longer ours after StasisEnd: no ChannelDestroyed follows.
       case 'ChannelDestroyed':
-        this.legLog.ended(e.channel.id, (e as Extract<AriEvent, { type: 'ChannelDestroyed' }>).cause);
+      case 'StasisEnd': {
+        const cause = e.type === 'ChannelDestroyed' ? (e as Extract<AriEvent, { type: 'ChannelDestroyed' }>).cause : this.hangupCauses.get(e.channel.id);
+        this.hangupCauses.delete(e.channel.id);
+        this.legLog.ended(e.channel.id, cause);
         this.channelGone(e.channel.id, false);
         return;
-      case 'StasisEnd':
-        this.channelGone(e.channel.id, false);
-        return;
+      }
       default:
     }
   }
@@ -200,6 +209,7 @@ export class PbxService implements LineGroup {
       return;
     }
     const control = new AsteriskChannelControl(channel, this.ari, this.ami, this.mediaDir);
+    control.onAnswered = () => this.legLog.answered(channel.id);
     const session: CallSession = new CallSession(this.deps, line, control, () => {
       this.live.delete(channel.id);
       if (!this.lines.some((l) => l.id === line.id && this.stateOf(l) === 'in-call')) {

@@ -306,6 +306,7 @@ export class CallSession {
         onVoicemail: (vm) => this.deps.recordings.saveVoicemail(this.id, vm.pcm),
       },
     }, this.media);
+    if (result.outcome === 'error') this.log.warn({ flowId: flow.id, error: result.error }, 'IVR flow ended with an error');
     return result.outcome;
   }
 
