@@ -8,11 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
-import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
 import { decodeWav } from '../../src/media/wav.ts';
 
-interface Leg { kind: string; seatId: string | null; agentId: string | null; answeredAt: string | null; endedAt: string | null; endCause: string | null }
-interface Call { disposition: string | null; queueId: string | null; agentId: string | null; ivrPath: Array<{ node: string; type: string; digits?: string }>; legs: Leg[] }
+interface Call { disposition: string | null; queueId: string | null; agentId: string | null; ivrPath: Array<{ node: string; type: string; digits?: string }>; legs: LegOut[] }
 
 const FLOW = {
   id: 'front', name: 'Front desk', entry: 'menu',
@@ -35,14 +34,7 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
   let daemon: DaemonProcess;
   let events: Awaited<ReturnType<typeof eventClient>>;
   const phone = (ext: string, how: 'answer' | 'noanswer') => lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: how });
-  /** The call record once every leg is closed (a leg closes when Asterisk reports its channel destroyed, just after the call ended). */
-  const call = async (id: string) => {
-    for (let i = 0; ; i++) {
-      const c = (await daemon.api<Call>('GET', `/calls/${id}`)).body;
-      if (i >= 50 || c.legs?.every((l) => l.endedAt !== null)) return c;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const call = (id: string) => settledCall<Call>(daemon, id);
   const queue = async (id: string) => (await daemon.api<{ items: Array<{ queueId: string; overflowed: number; exited: number; answered: number }> }>('GET', '/queues')).body.items.find((q) => q.queueId === id)!;
   /** The carrier calls in and presses `dtmf` (W = a one second pause). */
   const dial = async (number: string, dtmf: string, o: { holdS?: number; say?: string } = {}) => {

@@ -94,8 +94,11 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     schema: { tags, params: IdParams, description: 'Stop the recording in progress; it is sealed at once (recording.ready).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
   }, async (req, reply) => reply.status(202).send({ recordingId: await ctx.telephony.session(req.params.id).stopRecording() }));
 
-  app.post('/calls/:id/hangup', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, response: { 202: Type.Object({ ok: Type.Boolean() }) } } }, async (req, reply) => {
-    await ctx.telephony.hangup(req.params.id);
+  app.post('/calls/:id/hangup', {
+    config: { roles: [...WRITERS, 'agent'] },
+    schema: { tags, params: IdParams, description: 'Hang up a live call; a click-to-dial call (also one still waiting for a line) ends as well.', response: { 202: Type.Object({ ok: Type.Boolean() }) } },
+  }, async (req, reply) => {
+    if (!(await ctx.pbx?.hangupOutbound(req.params.id))) await ctx.telephony.hangup(req.params.id);
     return reply.status(202).send({ ok: true });
   });
 };
