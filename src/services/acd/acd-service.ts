@@ -275,6 +275,12 @@ export class AcdService {
     return null;
   }
 
+  /** An agent answered the call and the bridge is being made (a moment after agent.state on-call). */
+  bridging(callId: string): boolean {
+    for (const leg of this.legs.values()) if (leg.answered && !leg.bridgeId && leg.waiting.call.id === callId) return true;
+    return false;
+  }
+
   /** PBX: the caller's channel went away while bridged: the agent leg ends too. */
   callerGone(channelId: string): void {
     for (const [legId, leg] of this.legs) if (leg.waiting.channelId === channelId && leg.answered) void this.ari.hangup(legId).catch(() => undefined);

@@ -250,7 +250,12 @@ export class PbxService implements LineGroup {
   async monitor(callId: string, mode: MonitorMode, seatId: string): Promise<string> {
     const seat = requireSeat(this.deps.config.seats, seatId);
     if (![...this.live.values()].some((l) => l.session.id === callId)) throw new KefuError('NOT_FOUND', `call ${callId} is not active`);
-    const target = this.acd.connectedLegOf(callId);
+    let target = this.acd.connectedLegOf(callId);
+    // agent.state on-call comes as the agent answers; the bridge follows within moments
+    for (let i = 0; !target && i < 40 && this.acd.bridging(callId); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      target = this.acd.connectedLegOf(callId);
+    }
     if (!target) throw new KefuError('CONFLICT', `call ${callId} has no agent on it yet: monitoring starts once an agent answered`);
     const m = new Monitor(this.ari, this.appName, callId, mode, target, seat, this.legLog, (x) => this.monitors.delete(x));
     this.monitors.add(m);
