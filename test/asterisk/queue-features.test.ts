@@ -3,13 +3,15 @@
  * their place and estimated wait (from the queue's handle times), an exit
  * key, overflow to voicemail (the caller's message recorded), to another
  * queue and to a flow; and the IVR `handset` node ringing seats. Every leg
- * is in the call record.
+ * is in the call record; Asterisk's own AMI shows the music stopping for an
+ * announcement and resuming after it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
 import { decodeWav } from '../../src/media/wav.ts';
+import { AmiClient } from '../../drivers/asterisk/ami-client.ts';
 
 interface Call { disposition: string | null; queueId: string | null; agentId: string | null; ivrPath: Array<{ node: string; type: string; digits?: string }>; legs: LegOut[] }
 
@@ -33,6 +35,9 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let daemon: DaemonProcess;
   let events: Awaited<ReturnType<typeof eventClient>>;
+  /** The pbx's own AMI: music-on-hold starts and stops per channel, as Asterisk reports them. */
+  let pbxAmi: AmiClient;
+  const moh: Array<{ event: string; uniqueid: string }> = [];
   const phone = (ext: string, how: 'answer' | 'noanswer') => lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: how });
   const call = (id: string) => settledCall<Call>(daemon, id);
   const queue = async (id: string) => (await daemon.api<{ items: Array<{ queueId: string; overflowed: number; exited: number; answered: number }> }>('GET', '/queues')).body.items.find((q) => q.queueId === id)!;
@@ -52,6 +57,11 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
       config: labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, { seats: [101, 102, 103, 104].map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })) }),
     });
     events = await eventClient(daemon.url);
+    const e = lab.env;
+    pbxAmi = new AmiClient({ host: '127.0.0.1', port: Number(e.KEFU_LAB_PBX_AMI_PORT), username: e.KEFU_LAB_PBX_AMI_USER!, secret: e.KEFU_LAB_PBX_AMI_SECRET! });
+    await pbxAmi.connect();
+    await pbxAmi.action('Events', { EventMask: 'call' }); // our client logs in with events off
+    pbxAmi.on((m) => { if (m.Event === 'MusicOnHoldStart' || m.Event === 'MusicOnHoldStop') moh.push({ event: m.Event, uniqueid: m.Uniqueid ?? '' }); });
     for (const [id, name] of [['ann', 'Ann'], ['ben', 'Ben']]) expect((await daemon.api('POST', '/agents', { id, name })).status).toBe(201);
     expect((await daemon.api('POST', '/ivr/flows', CLOSED)).status).toBe(201);
     const q = (id: string, members: string[], settings: Record<string, unknown>) => daemon.api('POST', '/queues', { id, name: id, strategy: 'longest-idle', members, settings });
@@ -65,6 +75,7 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
 
   afterAll(async () => {
     events?.close();
+    await pbxAmi?.close();
     await daemon?.stop();
     await lab?.stop();
     await db?.drop();
@@ -114,6 +125,10 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
     const rec = await events.waitFor((e) => e.type === 'recording.ready' && e.data.callId === id && (e.data.durationMs as number) < 20_000 && (e.data.durationMs as number) > 1000, 10_000);
     const c = await call(id);
     expect(c.ivrPath.find((s) => s.type === 'queue-exit')).toMatchObject({ node: 'help', digits: '*' });
+    // music on hold while waiting, stopped for the announcement, resumed after it, stopped for the voicemail
+    const callerChannel = c.legs.find((l) => l.kind === 'caller')!.channelId;
+    expect(moh.filter((m) => m.uniqueid === callerChannel).map((m) => m.event).slice(0, 4))
+      .toEqual(['MusicOnHoldStart', 'MusicOnHoldStop', 'MusicOnHoldStart', 'MusicOnHoldStop']);
     expect(c.ivrPath.at(-1)).toMatchObject({ node: 'voicemail', type: 'voicemail' });
     const recs = await daemon.api<{ items: Array<{ id: string; durationMs: number }> }>('GET', `/recordings?callId=${id}`);
     expect(recs.body.items.map((r) => r.id)).toContain(rec.data.recordingId);
