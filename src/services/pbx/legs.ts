@@ -26,6 +26,8 @@ export function legCause(cause: number | undefined, answered: boolean): string {
 
 export class LegLog {
   private readonly open = new Map<string, Open>();
+  /** Writes of legs already closed, until they are done (stop() waits for them). */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly repo: CallLegRepo, private readonly log: Logger) {}
 
@@ -61,8 +63,6 @@ export class LegLog {
     this.pending.add(leg.chain);
     void leg.chain.then(() => this.pending.delete(leg.chain));
   }
-
-  private readonly pending = new Set<Promise<void>>();
 
   /** Resolves when every write queued so far is done. */
   async idle(): Promise<void> {
