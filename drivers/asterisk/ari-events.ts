@@ -11,5 +11,5 @@ export type AriEvent =
   | (Base & { type: 'ChannelHangupRequest'; channel: AriChannel; cause?: number })
   | (Base & { type: 'ChannelDestroyed'; channel: AriChannel; cause: number; cause_txt: string })
   | (Base & { type: 'PlaybackStarted' | 'PlaybackFinished'; playback: { id: string; state: string; target_uri: string } })
-  | (Base & { type: 'RecordingFinished' | 'RecordingFailed'; recording: { name: string; state: string; duration?: number } });
+  | (Base & { type: 'RecordingFinished' | 'RecordingFailed'; recording: { name: string; state: string; target_uri: string; duration?: number; cause?: string } });
 // Other event types arrive too; consumers switch on `type` and ignore the rest.

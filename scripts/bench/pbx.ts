@@ -4,8 +4,9 @@
  * 2. carrier Originate -> `call.answered` from the daemon (IVR answered), same run;
  * 3. `concurrent` simultaneous IVR calls: CPU of the daemon process against
  *    the pbx Asterisk's CPU over the same window;
- * 4. call rate ramp: calls/s the daemon sustains before calls fail or the
- *    set-up time doubles.
+ * 4. call rate ramp: 4 s steps of rising call rates (5 ... 250 calls/s) until
+ *    calls fail or the set-up p50 doubles against the single-call p50, in a
+ *    time budget (150 s); reports the highest sustained rate and why it stopped.
  * Needs root-built lab (sudo bash scripts/asterisk-lab build).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,7 +39,7 @@ async function floor(lab: Lab, n: number): Promise<number[]> {
   return out;
 }
 
-export async function run(opts: { calls?: number; concurrent?: number; out?: string | null } = {}) {
+export async function run(opts: { calls?: number; concurrent?: number; out?: string | null; rates?: number[]; rampBudgetS?: number } = {}) {
   const lab = await startLab();
   const db = await freshDatabase('pglite');
   const e = lab.env;
@@ -67,12 +68,17 @@ export async function run(opts: { calls?: number; concurrent?: number; out?: str
       });
       const answered = new Map<string, number>();
       let ended = 0;
+      const failedNumbers = new Set<string>();
       const ws = new WebSocket(`${daemon.url.replace('http', 'ws')}/api/v1/events`, ['kefu', `kefu.bearer.${TEST_KEY}`]);
       await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
       ws.on('message', (d: Buffer) => {
         const ev = JSON.parse(d.toString()) as { type: string; data: { number: string | null } };
         if (ev.type === 'call.answered' && ev.data.number) answered.set(ev.data.number, performance.now());
-        if (ev.type === 'call.ended') ended++;
+        if (ev.type === 'call.ended') {
+          ended++;
+          const d = ev.data as { number: string | null; disposition?: string };
+          if (d.number && (d.disposition === 'failed' || d.disposition === 'busy')) failedNumbers.add(d.number);
+        }
       });
       const setup: number[] = [];
       for (let i = 0; i < (opts.calls ?? 50); i++) {
@@ -97,31 +103,46 @@ export async function run(opts: { calls?: number; concurrent?: number; out?: str
       const asteriskTicks = cpuTicks(Number(e.KEFU_LAB_PBX_PID)) - a0;
       lab.cli('pbx', 'channel request hangup all');
       await sleep(3000);
-      // call rate ramp
-      const ramp: Array<{ rate: number; offered: number; answered: number; p50Ms: number }> = [];
+      // call rate ramp: each step offers `rate` calls/s for STEP_S seconds (paced by the clock, not by AMI round trips),
+      // until calls fail (not answered, or ended as failed/busy) or the set-up p50 doubles, within a time budget
+      const ramp: Array<{ rate: number; offered: number; achievedPerS: number; answered: number; failed: number; p50Ms: number; p99Ms: number }> = [];
       const base = stats(setup).p50Ms;
-      for (const rate of [5, 10, 20, 40]) {
+      const STEP_S = 4;
+      const budgetEnd = performance.now() + (opts.rampBudgetS ?? 150) * 1000;
+      let stopReason = 'every step passed (raise the rates to find the limit)';
+      for (const rate of opts.rates ?? [5, 10, 20, 40, 60, 80, 100, 130, 160, 200, 250]) {
+        if (performance.now() + (STEP_S + 8) * 1000 > budgetEnd) { stopReason = `time budget (${opts.rampBudgetS ?? 150} s) spent`; break; }
         const start = new Map<string, number>();
-        for (let i = 0; i < rate * 3; i++) {
-          const number = `136${String(rate).padStart(2, '0')}${String(i).padStart(6, '0')}`;
+        const endedBefore = new Set(failedNumbers);
+        const t0 = performance.now();
+        const pending: Array<Promise<void>> = [];
+        for (let i = 0; i < rate * STEP_S; i++) {
+          const due = t0 + (i * 1000) / rate;
+          if (due > performance.now()) await sleep(due - performance.now());
+          const number = `136${String(rate).padStart(3, '0')}${String(i).padStart(5, '0')}`;
           start.set(`+86${number}`, performance.now());
-          await lab.call({ number, holdS: 1, preWaitS: 2 });
-          await sleep(1000 / rate);
+          pending.push(lab.call({ number, holdS: 1, preWaitS: 2 }).catch(() => undefined));
         }
+        const achieved = start.size / ((performance.now() - t0) / 1000);
+        await Promise.all(pending);
         await sleep(4000);
         const lat = [...start].filter(([n]) => answered.has(n)).map(([n, t]) => answered.get(n)! - t);
+        const failed = [...start.keys()].filter((n) => failedNumbers.has(n) && !endedBefore.has(n)).length;
         const s = stats(lat);
-        ramp.push({ rate, offered: start.size, answered: lat.length, p50Ms: s.p50Ms });
+        ramp.push({ rate, offered: start.size, achievedPerS: +achieved.toFixed(1), answered: lat.length, failed, p50Ms: s.p50Ms, p99Ms: s.p99Ms });
         lab.cli('pbx', 'channel request hangup all');
         await sleep(2000);
-        if (lat.length < start.size || s.p50Ms > 2 * base) break;
+        if (lat.length < start.size || failed > 0) { stopReason = `calls failed at ${rate} calls/s`; break; }
+        if (s.p50Ms > 2 * base) { stopReason = `set-up p50 ${s.p50Ms} ms is more than twice the single-call ${base} ms at ${rate} calls/s`; break; }
       }
       ws.close();
-      const sustained = ramp.filter((r) => r.answered === r.offered && r.p50Ms <= 2 * base).map((r) => r.rate).pop() ?? 0;
+      const ok = (r: (typeof ramp)[number]) => r.answered === r.offered && r.failed === 0 && r.p50Ms <= 2 * base;
+      // the highest rate of the unbroken run of passing steps from the bottom
+      const sustained = ramp.slice(0, ramp.findIndex((r) => !ok(r)) === -1 ? ramp.length : ramp.findIndex((r) => !ok(r))).map((r) => r.rate).pop() ?? 0;
       const result = {
         bench: 'pbx', floor: stats(floorMs), originateToAnswered: stats(setup),
         concurrent: { offered: concurrent, up, asteriskActiveCalls: Number(channelsUp ?? 0), daemonCpuPct: +(daemonTicks / 10).toFixed(1), asteriskCpuPct: +(asteriskTicks / 10).toFixed(1), ratio: +(daemonTicks / Math.max(1, asteriskTicks)).toFixed(3) },
-        ramp, sustainedCallsPerSecond: sustained, ended,
+        ramp, sustainedCallsPerSecond: sustained, rampStoppedBy: stopReason, singleCallP50Ms: base, ended,
       };
       console.log(table([
         { what: 'floor: Originate -> StasisStart (bare ARI client)', n: result.floor.n, 'p50 ms': result.floor.p50Ms, 'p99 ms': result.floor.p99Ms },
@@ -129,7 +150,7 @@ export async function run(opts: { calls?: number; concurrent?: number; out?: str
       ]));
       console.log(table([{ 'calls offered': concurrent, 'answered by the IVR': up, 'Asterisk active calls': Number(channelsUp ?? 0), 'daemon CPU % (of one core)': result.concurrent.daemonCpuPct, 'pbx Asterisk CPU %': result.concurrent.asteriskCpuPct, 'daemon / Asterisk': result.concurrent.ratio }]));
       console.log(table(ramp));
-      console.log(`sustained call rate: ${sustained} calls/s (the highest step with every call answered and set-up p50 within twice the single-call p50)`);
+      console.log(`sustained call rate: ${sustained} calls/s (the highest step with every call answered, none failed, and set-up p50 within twice the single-call ${base} ms); ramp stopped: ${stopReason}`);
       if (opts.out !== null) {
         mkdirSync('bench/results', { recursive: true });
         writeFileSync(opts.out ?? 'bench/results/pbx.json', JSON.stringify(result, null, 2));

@@ -87,6 +87,14 @@ export const ConfigSchema = Type.Object(
     lines: Type.Array(LineConfigSchema, { default: [] }),
     seats: Type.Array(SeatConfigSchema, { default: [] }),
     asterisk: Type.Optional(AsteriskSchema),
+    clickToDial: Type.Object(
+      {
+        whenLinesBusy: Type.Union([Type.Literal('refuse'), Type.Literal('wait')], { default: 'refuse', description: 'every line busy: refuse (409 LINE_BUSY) or let the seat wait for a line' }),
+        maxWaitS: Type.Integer({ default: 120, minimum: 1, maximum: 3600, description: 'how long a seat waits for a line before the request ends as no-line' }),
+        maxWaiting: Type.Integer({ default: 50, minimum: 1, maximum: 1000, description: 'requests waiting at once; more are refused (429 RATE_LIMITED)' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     sms: Type.Array(SmsSchema, { default: [] }),
     blacklist: Type.Object(
       {

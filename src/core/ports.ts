@@ -117,6 +117,13 @@ export type CallControl = Pick<LineDriver, 'answer' | 'reject' | 'play' | 'hangu
   recordTo?(path: string): Promise<void>;
   /** Stop what `recordTo` started (the backend closes the file). */
   stopRecording?(): Promise<void>;
+  /**
+   * Present when the backend records what the caller says itself (a voicemail
+   * on Asterisk): beep, record until `maxMs`, `#` or hang-up, and resolve with
+   * the telephone PCM (empty when nothing was recorded). Rejects only for
+   * faults; a hang-up resolves with what was recorded.
+   */
+  recordMessage?(opts: { maxMs: number; beep: boolean }): Promise<{ pcm: Buffer; endedBy: 'max' | 'hangup' | 'dtmf' | 'silence' }>;
 };
 
 /** Offline text-to-speech. Returns telephone PCM. */

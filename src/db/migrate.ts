@@ -1,7 +1,10 @@
 /**
- * Numbered migrations from sql/NNN_name.sql, applied in order, each in its own
- * transaction, recorded in schema_migrations. On a server, an advisory lock
- * keeps two daemons from migrating at once.
+ * Numbered migrations from sql/NNN_name.sql, applied in order of their number,
+ * each in its own transaction, recorded in schema_migrations. Numbers need not
+ * be contiguous (a number may be reserved for a branch not merged yet): every
+ * file not applied yet is applied, in order, including one whose number is
+ * below the highest applied. Two files with the same number are refused. On a
+ * server, an advisory lock keeps two daemons from migrating at once.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +17,15 @@ const LOCK_KEY = 4_847_201; // arbitrary, constant for kefu
 export interface Migration { version: number; name: string; sql: string }
 
 export function listMigrations(dir = SQL_DIR): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ version: Number(f.slice(0, 3)), name: f.slice(4, -4), sql: readFileSync(join(dir, f), 'utf8') }));
+  const all = readdirSync(dir)
+    .map((f) => /^(\d{3,})_([a-z0-9_]+)\.sql$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ version: Number(m[1]), name: m[2]!, sql: readFileSync(join(dir, m[0]), 'utf8') }))
+    .sort((a, b) => a.version - b.version);
+  for (let i = 1; i < all.length; i++) {
+    if (all[i]!.version === all[i - 1]!.version) throw new Error(`two migrations numbered ${all[i]!.version}: ${all[i - 1]!.name} and ${all[i]!.name}`);
+  }
+  return all;
 }
 
 /** Versions applied so far (empty when the table does not exist yet). */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
-import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeWav } from '../../src/media/wav.ts';
@@ -100,6 +100,13 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     const call = await daemon.api<{ agentId: string; queueId: string; queueWaitMs: number; disposition: string }>('GET', `/calls/${callId}`);
     expect(call.body).toMatchObject({ agentId: 'bob', queueId: 'sales', disposition: 'completed' });
     expect(call.body.queueWaitMs).toBeGreaterThan(4000); // alice rang for ringTimeoutS first
+    // every leg: the caller, alice's unanswered offer, bob's answered one
+    const { legs } = await settledCall<{ legs: LegOut[] }>(daemon, callId);
+    expect(legs.map((l) => [l.kind, l.agentId, l.seatId])).toEqual([['caller', null, null], ['agent', 'alice', 'seat-101'], ['agent', 'bob', 'seat-102']]);
+    expect(legs[1]).toMatchObject({ answeredAt: null, endCause: 'no-answer' });
+    expect(legs[2]!.answeredAt).not.toBeNull();
+    expect(legs[2]!.endCause).toBe('normal');
+    expect(new Set(legs.map((l) => l.channelId)).size).toBe(3);
     const q = await daemon.api<{ items: Array<{ queueId: string; answered: number; serviceLevel: number | null; averageSpeedOfAnswerMs: number | null }> }>('GET', '/queues');
     const sales = q.body.items.find((x) => x.queueId === 'sales')!;
     expect(sales.answered).toBe(1);
@@ -142,6 +149,9 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     const call = await daemon.api<{ direction: string; number: string; agentId: string; answeredAt: string | null }>('GET', `/calls/${r.body.callId}`);
     expect(call.body).toMatchObject({ direction: 'outbound', number: '+8613800138888', agentId: 'carol' });
     expect(call.body.answeredAt).not.toBeNull();
+    const { legs } = await settledCall<{ legs: LegOut[] }>(daemon, r.body.callId);
+    expect(legs.map((l) => [l.kind, l.seatId, l.agentId])).toEqual([['agent', 'seat-103', 'carol'], ['outbound', null, null]]);
+    expect(legs.every((l) => l.answeredAt !== null && l.endedAt !== null)).toBe(true);
   });
 
   it('supervisor whisper: the agent hears the supervisor, the caller does not', async () => {
@@ -170,5 +180,8 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     expect(existsSync(agentHeard) && existsSync(callerHeard)).toBe(true);
     expect(toneFrames(agentHeard)).toBeGreaterThan(20); // more than 2 s of the supervisor
     expect(toneFrames(callerHeard)).toBe(0);
+    const { legs } = await settledCall<{ legs: LegOut[] }>(daemon, callId);
+    expect(legs.map((l) => [l.kind, l.seatId, l.mode])).toEqual([['caller', null, null], ['agent', 'seat-102', null], ['supervisor', 'seat-103', 'whisper']]);
+    expect(legs[2]!.answeredAt).not.toBeNull();
   });
 });

@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
-import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
 import { parseWavLayout } from '../../src/media/wav.ts';
 
 const FLOW = {
   id: 'test-menu', name: 'Test menu', entry: 'menu',
   nodes: {
-    menu: { type: 'menu', prompt: { text: 'Press one for sales, two for support.', voice: 'en-us' }, options: { 1: 'sales', 2: 'support' }, timeoutMs: 5000, retries: 1 },
+    menu: { type: 'menu', prompt: { text: 'Press one for sales, two for support.', voice: 'en-us' }, options: { 1: 'sales', 2: 'support', 3: 'desk' }, timeoutMs: 5000, retries: 1 },
+    desk: { type: 'queue', queue: 'desk', fallback: 'bye' },
     sales: { type: 'play', prompt: { text: 'Sales.', voice: 'en-us' }, next: 'bye' },
     support: { type: 'play', prompt: { text: 'Support will call you back.', voice: 'en-us' }, next: 'bye' },
     bye: { type: 'hangup' },
@@ -24,7 +25,12 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let daemon: DaemonProcess;
   let events: Awaited<ReturnType<typeof eventClient>>;
-  const daemonConfig = () => labDaemonConfig(lab, { channels: 1, flow: FLOW.id });
+  const daemonConfig = () => labDaemonConfig(lab, { channels: 1, flow: FLOW.id }, { seats: [{ id: 'seat-110', endpoint: 'PJSIP/110' }] });
+  /** Dora at seat-110 takes the desk queue's calls; her phone answers. */
+  const doraReady = async () => {
+    await lab.carrier.action('Setvar', { Variable: 'AGENT_110', Value: 'answer' });
+    expect((await daemon.api<{ state: string }>('POST', '/agents/dora/state', { state: 'ready', seatId: 'seat-110' })).body.state).toBe('ready');
+  };
 
   beforeAll(async () => {
     lab = await startLab();
@@ -32,6 +38,8 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     daemon = await startDaemonProcess({ databaseUrl: db.url, config: daemonConfig() });
     events = await eventClient(daemon.url);
     expect((await daemon.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
+    expect((await daemon.api('POST', '/agents', { id: 'dora', name: 'Dora' })).status).toBe(201);
+    expect((await daemon.api('POST', '/queues', { id: 'desk', name: 'Desk', strategy: 'ring-all', members: ['dora'], settings: { ringTimeoutS: 10, wrapUpS: 1 } })).status).toBe(201);
     for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/trunk1')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
   });
 
@@ -115,14 +123,20 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     expect((await daemon.api('POST', `/calls/${callId}/play`, { text: 'too late' })).status).toBe(404);
   });
 
-  it('Asterisk crashes and restarts mid-call: the call is closed as failed, once; new calls work after the reconnect', async () => {
+  it('Asterisk crashes and restarts mid-call with an agent on it: the call and both legs are closed, once; the agent is free again; new calls work after the reconnect', async () => {
+    await doraReady();
     const since = new Date().toISOString();
-    await lab.call({ number: '13500135000', preWaitS: 10, holdS: 20 });
+    await lab.call({ number: '13500135000', dtmf: '3', preWaitS: 2, holdS: 30 });
     const answered = await events.waitFor((e) => e.type === 'call.answered' && e.at >= since && e.data.number === '+8613500135000');
     const callId = answered.data.callId as string;
+    await events.waitFor((e) => e.type === 'agent.state' && e.at >= since && e.data.agentId === 'dora' && e.data.state === 'on-call', 20_000);
     lab.restart('pbx', { crash: true });
     const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 30_000);
     expect(ended.data.disposition).toBe('failed');
+    await events.waitFor((e) => e.type === 'agent.state' && e.at >= since && e.data.agentId === 'dora' && e.data.state === 'ready', 10_000);
+    const { legs } = await settledCall<{ legs: LegOut[] }>(daemon, callId);
+    expect(legs.map((l) => [l.kind, l.endCause])).toEqual([['caller', 'asterisk-restart'], ['agent', 'asterisk-restart']]);
+    expect(legs.every((l) => l.answeredAt !== null && l.endedAt !== null)).toBe(true);
     await events.waitFor((e) => e.type === 'line.state' && e.at >= since && e.data.lineId === 'trunk1' && e.data.state === 'idle', 30_000);
     const list = await daemon.api<{ items: Array<{ id: string; disposition: string; endedAt: string | null }> }>('GET', '/calls?number=13500135000');
     expect(list.body.items).toHaveLength(1);
@@ -134,11 +148,13 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     expect(done.data.disposition).toBe('completed');
   });
 
-  it('daemon SIGKILLed mid-call: after restart the record is interrupted, the orphan channel hung up, nothing duplicated', async () => {
+  it('daemon SIGKILLed mid-call with an agent on it: after restart the record and its legs are interrupted, the orphan channels hung up, nothing duplicated', async () => {
+    await doraReady();
     const since = new Date().toISOString();
-    await lab.call({ number: '13400134000', preWaitS: 15, holdS: 30 });
+    await lab.call({ number: '13400134000', dtmf: '3', preWaitS: 2, holdS: 30 });
     const answered = await events.waitFor((e) => e.type === 'call.answered' && e.at >= since && e.data.number === '+8613400134000');
     const callId = answered.data.callId as string;
+    await events.waitFor((e) => e.type === 'agent.state' && e.at >= since && e.data.agentId === 'dora' && e.data.state === 'on-call', 20_000);
     events.close();
     await daemon.stop('SIGKILL');
     daemon = await startDaemonProcess({ databaseUrl: db.url, dataDir: daemon.dataDir, config: daemonConfig() });
@@ -150,5 +166,9 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     expect(lab.cli('pbx', 'core show channels concise')).not.toMatch(/13400134000/);
     const list = await daemon.api<{ items: unknown[] }>('GET', '/calls?number=13400134000');
     expect(list.body.items).toHaveLength(1);
+    const { legs } = await settledCall<{ legs: LegOut[] }>(daemon, callId);
+    expect(legs.map((l) => [l.kind, l.endCause])).toEqual([['caller', 'interrupted'], ['agent', 'interrupted']]);
+    expect(legs.every((l) => l.endedAt === call.body.endedAt)).toBe(true);
+    expect(new Set(legs.map((l) => l.channelId)).size).toBe(2);
   });
 });

@@ -59,3 +59,17 @@ export function labDaemonConfig(lab: Lab, line: { channels: number; flow: string
     ...extra,
   };
 }
+
+export interface LegOut { kind: string; channelId: string | null; seatId: string | null; agentId: string | null; mode: string | null; answeredAt: string | null; endedAt: string | null; endCause: string | null }
+
+/**
+ * GET /calls/{id} once every leg is closed: a leg closes when Asterisk reports
+ * its channel gone, a moment after the call ended (at most ~5 s of polling).
+ */
+export async function settledCall<T extends { legs: LegOut[] }>(daemon: { api<R>(m: string, p: string): Promise<{ body: R }> }, id: string): Promise<T> {
+  for (let i = 0; ; i++) {
+    const c = (await daemon.api<T>('GET', `/calls/${id}`)).body;
+    if (i >= 50 || c.legs?.every((l) => l.endedAt !== null)) return c;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

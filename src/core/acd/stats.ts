@@ -12,10 +12,12 @@ export interface QueueCounters {
   abandonedAfterSl: number;
   shortAbandoned: number;
   overflowed: number;
+  /** Callers who left with the queue's exit key (they go to the overflow target too). */
+  exited: number;
   answerWaitTotalMs: number;
 }
 
-export const emptyCounters = (): QueueCounters => ({ answered: 0, answeredWithinSl: 0, abandoned: 0, abandonedAfterSl: 0, shortAbandoned: 0, overflowed: 0, answerWaitTotalMs: 0 });
+export const emptyCounters = (): QueueCounters => ({ answered: 0, answeredWithinSl: 0, abandoned: 0, abandonedAfterSl: 0, shortAbandoned: 0, overflowed: 0, exited: 0, answerWaitTotalMs: 0 });
 
 export function countAnswered(c: QueueCounters, waitMs: number, slMs: number): QueueCounters {
   return { ...c, answered: c.answered + 1, answeredWithinSl: c.answeredWithinSl + (waitMs <= slMs ? 1 : 0), answerWaitTotalMs: c.answerWaitTotalMs + waitMs };
@@ -27,6 +29,7 @@ export function countAbandoned(c: QueueCounters, waitMs: number, slMs: number, s
 }
 
 export const countOverflow = (c: QueueCounters): QueueCounters => ({ ...c, overflowed: c.overflowed + 1 });
+export const countExited = (c: QueueCounters): QueueCounters => ({ ...c, exited: c.exited + 1 });
 
 /** Share of calls answered within the threshold (0..1), or null before any call counted. */
 export function serviceLevel(c: QueueCounters): number | null {

@@ -47,4 +47,18 @@ describe('call machine', () => {
     expect(run([...toQueue, { type: 'hangup' }]).effects.at(-1)).toBe('end:abandoned');
     expect(run([...toQueue, { type: 'queueTimeout' }]).effects.slice(-2)).toEqual(['hangupLine', 'end:overflow']);
   });
+  it('overflow to voicemail or a flow runs the IVR again; its outcome is the disposition', () => {
+    const toQueue = [{ type: 'answer' }, { type: 'answered' }, { type: 'ivrDone', outcome: 'queue' }] as CallEvent[];
+    const resumed = run([...toQueue, { type: 'resumeIvr' }]);
+    expect(resumed.state).toBe('ivr');
+    expect(resumed.effects.at(-1)).toBe('startIvr');
+    expect(resumed.effects.filter((e) => e === 'startRecording')).toHaveLength(1);
+    expect(run([...toQueue, { type: 'resumeIvr' }, { type: 'ivrDone', outcome: 'voicemail' }]).effects.at(-1)).toBe('end:voicemail');
+  });
+  it('a seat that takes the call from the IVR (handset on a PBX) connects it; the handset outcome then leaves it up', () => {
+    const ivr = [{ type: 'answer' }, { type: 'answered' }] as CallEvent[];
+    const taken = run([...ivr, { type: 'agentConnected' }, { type: 'ivrDone', outcome: 'handset' }]);
+    expect(taken.state).toBe('connected');
+    expect(run([...ivr, { type: 'agentConnected' }, { type: 'hangup' }]).effects.slice(-2)).toEqual(['hangupLine', 'end:completed']);
+  });
 });

@@ -9,6 +9,8 @@
  *    +--hangup (caller gave up) --> ended (missed)
  * ivr --ivrDone(queue)--> queued --agentConnected--> connected --hangup--> ended (completed)
  *                          queued --hangup--> ended (abandoned); --queueTimeout--> ended (overflow)
+ *                          queued --resumeIvr (overflow to voicemail or a flow)--> ivr
+ * ivr --agentConnected (a seat took the call: handset node on a PBX)--> connected
  * Any state --deviceLost--> ended (failed); --interrupted (restart) --> ended.
  */
 
@@ -38,7 +40,8 @@ export type CallEvent =
   | { type: 'deviceLost' }
   | { type: 'answerFailed' }
   | { type: 'agentConnected' }
-  | { type: 'queueTimeout' };
+  | { type: 'queueTimeout' }
+  | { type: 'resumeIvr' };
 
 export type CallEffect =
   | { type: 'reject' }
@@ -87,12 +90,14 @@ export function transition(state: CallState, event: CallEvent): Transition {
       // A caller hang-up during the IVR aborts the flow's media; the flow then
       // ends with its own outcome (a voicemail left before hanging up counts).
       if (event.type === 'ivrDone' && event.outcome === 'queue') return { state: 'queued', effects: [] };
+      if (event.type === 'agentConnected') return { state: 'connected', effects: [] };
       if (event.type === 'ivrDone') return end(IVR_DISPOSITION[event.outcome], event.outcome !== 'caller-hangup' && event.outcome !== 'handset');
       return stay;
     case 'queued':
       if (event.type === 'agentConnected') return { state: 'connected', effects: [] };
       if (event.type === 'hangup') return end('abandoned');
       if (event.type === 'queueTimeout') return end('overflow', true);
+      if (event.type === 'resumeIvr') return { state: 'ivr', effects: [{ type: 'startIvr' }] };
       return stay;
     case 'connected':
       if (event.type === 'hangup') return end('completed', true);

@@ -11,6 +11,8 @@ export interface EventMap {
   screenpop: { agentId: string | null; callId: string; lineId: string; number: string | null; customer: unknown | null };
   'agent.state': { agentId: string; state: string; reason?: string | null; seatId?: string | null; callId?: string | null };
   'queue.update': { queueId: string; [k: string]: unknown };
+  /** A waiting caller heard their position / estimated wait (text as spoken). */
+  'queue.announcement': { callId: string; queueId: string; position: number; estimatedWaitS: number | null; text: string };
   'recording.ready': { recordingId: string; callId: string; durationMs: number; sha256: string };
   'sms.received': Record<string, unknown>;
   'fax.received': Record<string, unknown>;

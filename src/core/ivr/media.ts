@@ -63,7 +63,7 @@ export interface IvrMedia {
    * Hand the call to the office handset. Resolves true once handed over (the
    * IVR is done with the call), false when the device cannot or nobody took it.
    */
-  handset(): Promise<boolean>;
+  handset(opts?: HandsetOptions): Promise<boolean>;
   /**
    * Put the call into an ACD queue. Resolves true once the queue accepted
    * the call (the IVR is done with it), false in single-line mode or when the
@@ -72,6 +72,14 @@ export interface IvrMedia {
   queue(queueId: string): Promise<boolean>;
   /** Hang up from our side. A no-op when the call is already over. */
   hangup(): Promise<void>;
+}
+
+/** What a `handset` node asks for on a backend with seats (a PBX); a single line ignores it. */
+export interface HandsetOptions {
+  /** Seat ids to ring; default every seat free to take a call. */
+  seats?: string[] | undefined;
+  /** Seconds they ring before giving up. */
+  ringS?: number | undefined;
 }
 
 /**

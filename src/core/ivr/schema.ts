@@ -175,9 +175,17 @@ export const HandsetNodeSchema = Type.Object(
     type: Type.Literal('handset'),
     ...common,
     prompt: optPrompt('Prompt', 'Played before handing over ("connecting you").'),
+    seats: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9-]{1,64}$' }), {
+      minItems: 1, maxItems: 100, uniqueItems: true, title: 'Seats',
+      description: 'Multi-seat mode: the seats whose phones ring (all at once; the first to answer takes the call). Default: every configured seat whose agent is not on a call.',
+    })),
+    ringS: Type.Optional(Type.Integer({ minimum: 5, maximum: 120, default: 20, title: 'Ring time (s)', description: 'Multi-seat mode: how long the seats ring before the fallback.' })),
     fallback: target('Fallback', 'Node run when the device cannot hand over or nobody picks up.'),
   },
-  { additionalProperties: false, title: 'Office phone', description: 'Hand the call to the office phone where the device allows it.' },
+  {
+    additionalProperties: false, title: 'Office phone',
+    description: 'Hand the call to the office phone where the device allows it; on Asterisk, ring the seats and connect the first to answer.',
+  },
 );
 
 export const QueueNodeSchema = Type.Object(

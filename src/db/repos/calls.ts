@@ -65,14 +65,14 @@ export interface CallPatch {
   number?: string | null; callerName?: string | null; withheld?: string | null; customerId?: string | null; state?: string;
   disposition?: string | null; flowId?: string | null; digits?: string; ivrPath?: IvrStep[]; blacklistMatch?: unknown;
   answeredAt?: Date; endedAt?: Date; durationMs?: number; notes?: string | null; agentId?: string | null;
-  queueId?: string | null; queueWaitMs?: number | null; outcome?: string | null; wrappedAt?: Date;
+  queueId?: string | null; queueWaitMs?: number | null; outcome?: string | null; wrappedAt?: Date; lineId?: string;
 }
 
 const PATCH_COLS: Record<keyof CallPatch, [string, string?]> = {
   number: ['number'], callerName: ['caller_name'], withheld: ['withheld'], customerId: ['customer_id'], state: ['state'],
   disposition: ['disposition'], flowId: ['flow_id'], digits: ['digits'], ivrPath: ['ivr_path', '::jsonb'],
   blacklistMatch: ['blacklist_match', '::jsonb'], answeredAt: ['answered_at'], endedAt: ['ended_at'], durationMs: ['duration_ms'],
-  notes: ['notes'], agentId: ['agent_id'], queueId: ['queue_id'], queueWaitMs: ['queue_wait_ms'],
+  notes: ['notes'], agentId: ['agent_id'], queueId: ['queue_id'], queueWaitMs: ['queue_wait_ms'], lineId: ['line_id'],
   outcome: ['outcome'], wrappedAt: ['wrapped_at'],
 };
 

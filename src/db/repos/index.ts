@@ -11,6 +11,7 @@ import { AcdRepo } from './acd.ts';
 import { UserRepo } from './users.ts';
 import { ScreenpopRepo } from './screenpops.ts';
 import { StatsRepo } from './stats.ts';
+import { CallLegRepo } from './legs.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -25,6 +26,7 @@ export interface Repos {
   users: UserRepo;
   screenpops: ScreenpopRepo;
   stats: StatsRepo;
+  legs: CallLegRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -40,4 +42,5 @@ export const makeRepos = (db: Db): Repos => ({
   users: new UserRepo(db),
   screenpops: new ScreenpopRepo(db),
   stats: new StatsRepo(db),
+  legs: new CallLegRepo(db),
 });

@@ -18,6 +18,20 @@ const QueueSettings = Type.Object({
   maxMissed: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'missed offers in a row that pause the agent' })),
   serviceLevelS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
   skill: Type.Optional(Type.Object({ name: Type.String({ minLength: 1 }), min: Type.Integer({ minimum: 1, maximum: 10 }) }, { additionalProperties: false })),
+  announceEveryS: Type.Optional(Type.Integer({ minimum: 5, maximum: 600, description: 'seconds between announcements to each waiting caller (music on hold stops, then resumes); absent: no announcements' })),
+  announcePosition: Type.Optional(Type.Boolean({ description: 'say the caller\'s place in the queue (default true)' })),
+  announceWait: Type.Optional(Type.Boolean({ description: 'say the estimated wait: place × (recent mean handle time + wrap-up) / agents staffed; left out while there is no history (default true)' })),
+  announceVoice: Type.Optional(Type.Union([Type.Literal('en-us'), Type.Literal('cmn')], { description: 'TTS voice of the announcements (default en-us)' })),
+  exitKey: Type.Optional(Type.String({ pattern: '^[0-9*#]$', description: 'a key that takes the caller out of the queue to the overflow target' })),
+  overflow: Type.Optional(Type.Union([
+    Type.Object({ type: Type.Literal('hangup') }, { additionalProperties: false }),
+    Type.Object({ type: Type.Literal('queue'), queueId: Id }, { additionalProperties: false }),
+    Type.Object({
+      type: Type.Literal('voicemail'), maxS: Type.Optional(Type.Integer({ minimum: 5, maximum: 600, description: 'longest message in seconds (default 120)' })),
+      prompt: Type.Optional(Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }), voice: Type.Optional(Type.Union([Type.Literal('en-us'), Type.Literal('cmn')])) }, { additionalProperties: false })),
+    }, { additionalProperties: false }),
+    Type.Object({ type: Type.Literal('flow'), flowId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  ], { description: 'where the caller goes on timeout (maxWaitS) or exit key: hangup (default; disposition overflow), another queue, voicemail, or an IVR flow' })),
 }, { additionalProperties: false });
 
 /** /agents (both modes), /queues (the ACD, needs the Asterisk backend), /seats. */
@@ -76,12 +90,48 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     },
   }, async (req, reply) => {
     acd();
+    const overflow = req.body.settings?.overflow;
+    if (overflow?.type === 'queue') {
+      if (overflow.queueId === req.body.id) throw new KefuError('BAD_REQUEST', 'body.settings.overflow.queueId: a queue cannot overflow into itself', { field: 'body.settings.overflow.queueId' });
+      if (!acd().queueStats().some((q) => q.queueId === overflow.queueId)) {
+        throw new KefuError('BAD_REQUEST', `body.settings.overflow.queueId: no queue ${overflow.queueId} (create it first)`, { field: 'body.settings.overflow.queueId' });
+      }
+    }
+    if (overflow?.type === 'flow') {
+      await ctx.flows.published(overflow.flowId).catch(() => {
+        throw new KefuError('BAD_REQUEST', `body.settings.overflow.flowId: no published flow ${overflow.flowId}`, { field: 'body.settings.overflow.flowId' });
+      });
+    }
     const q = await ctx.repos.acd.createQueue(req.body);
     await ctx.acd!.load();
     return reply.status(201).send(q);
   });
 
-  app.get('/seats', { schema: { tags: ['acd'] } }, async () => ({
-    items: ctx.config.seats.map((s) => ({ ...s, agentId: ctx.agents.list().find((a) => a.seatId === s.id)?.id ?? null })),
-  }));
+  app.get('/seats', {
+    schema: {
+      tags: ['acd'],
+      description: 'Configured seats, the agent logged in at each, and the click-to-dial request waiting for a line, if any (with its place in the wait).',
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            id: Type.String(), endpoint: Type.String(), agentId: Type.Union([Type.String(), Type.Null()]),
+            waitingForLine: Type.Union([Type.Object({ callId: Type.String(), number: Type.String(), lineIds: Type.Array(Type.String()), since: Type.String({ format: 'date-time' }), position: Type.Integer() }), Type.Null()]),
+          })),
+          waitingForLine: Type.Integer({ description: 'seats waiting for a line' }),
+        }),
+      },
+    },
+  }, async () => {
+    const waits = ctx.pbx?.seatWaits() ?? [];
+    return {
+      items: ctx.config.seats.map((s) => {
+        const w = waits.find((x) => x.seatId === s.id);
+        return {
+          ...s, agentId: ctx.agents.list().find((a) => a.seatId === s.id)?.id ?? null,
+          waitingForLine: w ? { callId: w.callId, number: w.number, lineIds: w.lineIds, since: w.since, position: w.position } : null,
+        };
+      }),
+      waitingForLine: waits.length,
+    };
+  });
 };

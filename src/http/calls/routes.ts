@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
 import { WRITERS } from '../auth.ts';
 import { KefuError } from '../../core/errors.ts';
-import { ActiveCall, CallList, CallQuery, CallRecord } from './schemas.ts';
+import { ActiveCall, CallDetail, CallList, CallQuery } from './schemas.ts';
 
 /** /calls: call records (CDR), active calls, the call's recording, hang-up. */
 export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -18,7 +18,9 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
 
   app.get('/calls/active', { schema: { tags, response: { 200: Type.Object({ items: Type.Array(ActiveCall) }) } } }, async () => ({ items: ctx.telephony.activeCalls() }));
 
-  app.get('/calls/:id', { schema: { tags, params: IdParams, response: { 200: CallRecord } } }, async (req) => ctx.repos.calls.get(req.params.id));
+  app.get('/calls/:id', { schema: { tags, params: IdParams, response: { 200: CallDetail } } }, async (req) => ({
+    ...await ctx.repos.calls.get(req.params.id), legs: await ctx.repos.legs.forCall(req.params.id),
+  }));
 
   app.get('/calls/:id/recording', {
     schema: { tags, params: IdParams, description: 'The call recording as audio/wav (8 kHz mono 16-bit).' },
@@ -35,17 +37,21 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post('/calls', {
     config: { roles: [...WRITERS, 'agent'] },
     schema: {
-      tags, description: 'Click-to-dial: ring the seat, then the customer through a line; bridged when the customer answers. Do-not-call entries are refused (409).',
+      tags,
+      description: 'Click-to-dial: ring the seat, then the customer through a line; bridged when the customer answers. Do-not-call entries are refused (409). '
+        + 'Every line busy: 409 LINE_BUSY (details.reason all-lines-busy), or with ifLinesBusy wait (default: config clickToDial.whenLinesBusy) 202 with waiting true '
+        + 'and the place in the wait; the seat rings when a line is free (GET /seats shows waitingForLine); 429 when clickToDial.maxWaiting requests wait already.',
       body: Type.Object({
         seatId: Type.String({ description: 'the seat whose phone rings first' }),
         number: Type.String({ minLength: 1, maxLength: 40, description: 'the customer, in any written form' }),
         lineId: Type.Optional(Type.String()), agentId: Type.Optional(Type.String()),
+        ifLinesBusy: Type.Optional(Type.Union([Type.Literal('refuse'), Type.Literal('wait')], { description: 'every line busy: refuse, or wait for a line' })),
       }, { additionalProperties: false }),
-      response: { 202: Type.Object({ callId: Type.String() }) },
+      response: { 202: Type.Object({ callId: Type.String(), waiting: Type.Boolean({ description: 'true: every line is busy, the seat waits for one' }), position: Type.Union([Type.Integer(), Type.Null()]) }) },
     },
   }, async (req, reply) => {
     if (!ctx.pbx) throw new KefuError('NOT_SUPPORTED', 'click-to-dial needs the multi-seat mode (an Asterisk line and seats)');
-    return reply.status(202).send({ callId: await ctx.pbx.clickToDial(req.body) });
+    return reply.status(202).send(await ctx.pbx.clickToDial(req.body));
   });
 
   app.post('/calls/:id/monitor', {
@@ -88,8 +94,11 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     schema: { tags, params: IdParams, description: 'Stop the recording in progress; it is sealed at once (recording.ready).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
   }, async (req, reply) => reply.status(202).send({ recordingId: await ctx.telephony.session(req.params.id).stopRecording() }));
 
-  app.post('/calls/:id/hangup', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, response: { 202: Type.Object({ ok: Type.Boolean() }) } } }, async (req, reply) => {
-    await ctx.telephony.hangup(req.params.id);
+  app.post('/calls/:id/hangup', {
+    config: { roles: [...WRITERS, 'agent'] },
+    schema: { tags, params: IdParams, description: 'Hang up a live call; a click-to-dial call (also one still waiting for a line) ends as well.', response: { 202: Type.Object({ ok: Type.Boolean() }) } },
+  }, async (req, reply) => {
+    if (!(await ctx.pbx?.hangupOutbound(req.params.id))) await ctx.telephony.hangup(req.params.id);
     return reply.status(202).send({ ok: true });
   });
 };

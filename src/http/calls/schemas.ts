@@ -33,6 +33,18 @@ export const CallRecord = Type.Object({
   recordingId: Type.Union([Uuid, Type.Null()]),
 }, { $id: 'CallRecord' });
 
+export const CallLeg = Type.Object({
+  id: Uuid,
+  kind: Type.Union([Type.Literal('caller'), Type.Literal('agent'), Type.Literal('supervisor'), Type.Literal('outbound')]),
+  channelId: Str, endpoint: Str, seatId: Str, agentId: Str,
+  mode: Type.Union([Type.String({ description: 'supervisor legs: listen | whisper | barge' }), Type.Null()]),
+  startedAt: Type.String({ format: 'date-time' }), answeredAt: Time, endedAt: Time,
+  endCause: Type.Union([Type.String({ description: 'normal | busy | no-answer | cancelled (hung up by kefu before answer) | rejected | failed | asterisk-restart | interrupted | daemon-stopped' }), Type.Null()]),
+}, { $id: 'CallLeg' });
+
+/** One call record with every leg of the call (multi-seat mode: caller, agent phones offered, supervisors, click-to-dial legs). */
+export const CallDetail = Type.Object({ ...CallRecord.properties, legs: Type.Array(CallLeg) }, { $id: 'CallDetail' });
+
 export const CallQuery = Type.Object({
   ...ListQuery,
   number: Type.Optional(PhoneInput),

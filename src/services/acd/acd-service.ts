@@ -1,23 +1,34 @@
 /**
  * Automatic call distribution on the PBX: queues of waiting callers (music
- * on hold), agents at seats, offers to agents' phones by the queue's
- * strategy, bridging on answer, no-answer to the next agent, wrap-up, and the
- * `queue.update` event. Agent states live in the AgentBoard (shared with the
- * single-line desktop, persisted); agents and queues live in the DB.
+ * on hold, periodic position and wait announcements, an exit key), agents at
+ * seats, offers to agents' phones by the queue's strategy, bridging on
+ * answer, no-answer to the next agent, wrap-up, overflow (another queue,
+ * voicemail, a flow or hang-up), and the `queue.update` event. Agent states
+ * live in the AgentBoard (shared with the single-line desktop, persisted);
+ * agents and queues live in the DB. Every agent leg is logged in call_legs
+ * through the PBX's leg log.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import type { Agent, AgentEvent } from '../../core/acd/agent.ts';
 import { pickAgents } from '../../core/acd/strategies.ts';
 import type { AgentBoard } from '../agents/board.ts';
-import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countOverflow, emptyCounters, serviceLevel, type QueueCounters } from '../../core/acd/stats.ts';
+import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countExited, countOverflow, emptyCounters, serviceLevel, type QueueCounters } from '../../core/acd/stats.ts';
 import type { AcdRepo, QueueRow } from '../../db/repos/acd.ts';
-import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
+import type { CallLegRepo } from '../../db/repos/legs.ts';
+import type { AriClient } from '../../../drivers/asterisk/ari-client.ts';
 import type { CallSession } from '../telephony/session.ts';
+import type { LegLog } from '../pbx/legs.ts';
+import { Announcer, type WaitingCaller } from './announcer.ts';
+import { voicemailFlow } from './overflow.ts';
 
-interface Waiting { call: CallSession; channelId: string; queue: QueueRow; since: number; tried: Set<string>; legs: Map<string, string>; connected: boolean; timer: NodeJS.Timeout }
-interface Leg { waiting: Waiting; agentId: string; answered: boolean; bridgeId: string | null }
+interface Waiting extends WaitingCaller { tried: Set<string>; legs: Map<string, string>; timer: NodeJS.Timeout; visited: string[] }
+interface Leg { waiting: Waiting; agentId: string; answered: boolean; answeredAt: number; bridgeId: string | null }
+
+/** How many recent handle times per queue feed the estimated wait. */
+const HISTORY = 20;
 
 export class AcdService {
   private queues = new Map<string, QueueRow>();
@@ -27,6 +38,9 @@ export class AcdService {
   private readonly cursors = new Map<string, number>();
   /** Per queue, since the daemon started (history comes from the call records). */
   private readonly counters = new Map<string, QueueCounters>();
+  /** Per queue, recent handle times (ms), newest first: loaded from call_legs, then kept current. */
+  private readonly handleTimes = new Map<string, number[]>();
+  private readonly announcer: Announcer;
 
   constructor(
     private readonly repo: AcdRepo,
@@ -37,20 +51,33 @@ export class AcdService {
     private readonly log: Logger,
     /** The Stasis application agent legs are originated into. */
     private readonly app: string,
+    private readonly legLog: LegLog,
+    private readonly history: Pick<CallLegRepo, 'recentHandleTimes'>,
   ) {
     board.onChange(() => this.routeAll());
+    this.announcer = new Announcer({
+      bus, log,
+      moh: (w, on) => this.moh(w.channelId, on),
+      isWaiting: (w) => this.isWaiting(w as Waiting),
+      position: (w) => this.waiting.filter((x) => x.queue.id === w.queue.id && !x.connected).indexOf(w as Waiting) + 1,
+      staffed: (q) => q.members.filter((id) => ['ready', 'ringing', 'on-call', 'wrap-up'].includes(this.board.get(id)?.state ?? 'logged-out')).length,
+      handleTimesMs: (q) => this.handleTimes.get(q.id) ?? [],
+    });
   }
 
   async load(): Promise<void> {
     for (const a of await this.repo.agents()) this.members.set(a.id, a.skills);
     this.queues = new Map((await this.repo.queues()).map((q) => [q.id, q]));
+    for (const q of this.queues.keys()) {
+      if (!this.handleTimes.has(q)) this.handleTimes.set(q, await this.history.recentHandleTimes(q, HISTORY));
+    }
   }
 
   agentList(): Agent[] { return this.board.list(); }
 
   queueStats(): Array<{
     queueId: string; name: string; strategy: string; waiting: number; longestWaitMs: number; agents: Record<string, number>;
-    answered: number; abandoned: number; overflowed: number; serviceLevel: number | null; serviceLevelS: number; averageSpeedOfAnswerMs: number | null;
+    answered: number; abandoned: number; overflowed: number; exited: number; serviceLevel: number | null; serviceLevelS: number; averageSpeedOfAnswerMs: number | null;
   }> {
     const now = Date.now();
     return [...this.queues.values()].map((q) => {
@@ -60,7 +87,7 @@ export class AcdService {
       const c = this.counters.get(q.id) ?? emptyCounters();
       return {
         queueId: q.id, name: q.name, strategy: q.strategy, waiting: w.length, longestWaitMs: w.length ? now - Math.min(...w.map((x) => x.since)) : 0, agents,
-        answered: c.answered, abandoned: c.abandoned + c.shortAbandoned, overflowed: c.overflowed,
+        answered: c.answered, abandoned: c.abandoned + c.shortAbandoned, overflowed: c.overflowed, exited: c.exited,
         serviceLevel: serviceLevel(c), serviceLevelS: q.settings.serviceLevelS, averageSpeedOfAnswerMs: averageSpeedOfAnswerMs(c),
       };
     });
@@ -68,30 +95,57 @@ export class AcdService {
 
   private apply(agentId: string, e: AgentEvent): boolean { return this.board.apply(agentId, e); }
 
-  /** The IVR put a call into a queue: music on hold, then offers. */
-  async enqueue(call: CallSession, channelId: string, queueId: string): Promise<boolean> {
+  private async moh(channelId: string, on: boolean): Promise<void> {
+    await this.ari.request(on ? 'POST' : 'DELETE', `/channels/${encodeURIComponent(channelId)}/moh`).catch((err: unknown) => { if (on) this.log.warn({ err }, 'music on hold failed'); });
+  }
+
+  private isWaiting(w: Waiting): boolean { return !w.connected && this.waiting.includes(w); }
+
+  /** The IVR put a call into a queue: music on hold, then offers. `visited`: queues it overflowed from. */
+  async enqueue(call: CallSession, channelId: string, queueId: string, visited: string[] = []): Promise<boolean> {
     const queue = this.queues.get(queueId);
     if (!queue) { this.log.warn({ queueId }, 'IVR sent a call to an unknown queue'); return false; }
-    await this.ari.request('POST', `/channels/${encodeURIComponent(channelId)}/moh`).catch((err: unknown) => this.log.warn({ err }, 'music on hold failed'));
-    const w: Waiting = { call, channelId, queue, since: Date.now(), tried: new Set(), legs: new Map(), connected: false,
-      timer: setTimeout(() => {
-        if (w.connected) return;
-        this.count(queue.id, countOverflow);
-        this.drop(w);
-        call.queueTimeout();
-      }, queue.settings.maxWaitS * 1000) };
+    await this.moh(channelId, true);
+    const w: Waiting = { call, channelId, queue, since: Date.now(), tried: new Set(), legs: new Map(), connected: false, visited: [...visited, queueId],
+      announcing: null, announceTimer: null, timer: setTimeout(() => this.leave(w, 'timeout'), queue.settings.maxWaitS * 1000) };
     this.waiting.push(w);
     void call.finished.then(() => {
-      if (!w.connected && this.waiting.includes(w)) this.count(queue.id, (c) => countAbandoned(c, Date.now() - w.since, queue.settings.serviceLevelS * 1000));
+      if (this.isWaiting(w)) this.count(queue.id, (c) => countAbandoned(c, Date.now() - w.since, queue.settings.serviceLevelS * 1000));
       this.drop(w);
     });
+    this.announcer.schedule(w);
     this.update(queue.id);
     this.route(queue.id);
     return true;
   }
 
+  /** PBX: a key from a caller's channel; the queue's exit key takes them out. */
+  dtmf(channelId: string, digit: string): void {
+    const w = this.waiting.find((x) => x.channelId === channelId && !x.connected);
+    if (w && w.queue.settings.exitKey === digit) this.leave(w, 'exit-key', digit);
+  }
+
+  /** The caller leaves the queue unanswered (wait limit or exit key) for the queue's overflow target. */
+  private leave(w: Waiting, why: 'timeout' | 'exit-key', key?: string): void {
+    if (!this.isWaiting(w)) return;
+    this.count(w.queue.id, why === 'timeout' ? countOverflow : countExited);
+    this.drop(w);
+    const target = w.queue.settings.overflow ?? { type: 'hangup' as const };
+    this.log.info({ callId: w.call.id, queueId: w.queue.id, why, to: target }, 'caller left the queue');
+    w.call.leftQueue(w.queue.id, why, key);
+    if (target.type === 'queue' && this.queues.has(target.queueId) && !w.visited.includes(target.queueId)) {
+      w.call.requeued(target.queueId);
+      void this.enqueue(w.call, w.channelId, target.queueId, w.visited).catch((err: unknown) => { this.log.error({ err }, 'overflow to queue failed'); w.call.queueTimeout(); });
+    } else if (target.type === 'voicemail' || target.type === 'flow') {
+      void this.moh(w.channelId, false).then(() => w.call.continueInFlow(target.type === 'flow' ? target.flowId : voicemailFlow(w.queue.id, target)));
+    } else {
+      w.call.queueTimeout();
+    }
+  }
+
   private drop(w: Waiting): void {
     clearTimeout(w.timer);
+    this.announcer.cancel(w);
     const i = this.waiting.indexOf(w);
     if (i >= 0) this.waiting.splice(i, 1);
     for (const [leg] of w.legs) void this.ari.hangup(leg).catch(() => undefined);
@@ -126,32 +180,36 @@ export class AcdService {
     if (!seat || !this.apply(agentId, { type: 'offer', callId: w.call.id })) return;
     w.tried.add(agentId);
     const snap = w.call.snapshot();
+    // The channel id is ours, so the leg is known before Asterisk reports anything about it (a busy phone ends at once).
+    const channelId = randomUUID();
     this.bus.emit('screenpop', { agentId, callId: w.call.id, lineId: snap.lineId, number: snap.number, customer: w.call.customerRecord() });
-    void this.ari.request<AriChannel>('POST', '/channels', {
-      endpoint: seat.endpoint, app: this.app, appArgs: `agent,${w.call.id},${agentId}`,
+    w.legs.set(channelId, agentId);
+    this.legs.set(channelId, { waiting: w, agentId, answered: false, answeredAt: 0, bridgeId: null });
+    this.legLog.start({ callId: w.call.id, kind: 'agent', channelId, endpoint: seat.endpoint, seatId: seat.id, agentId }, w.call.created);
+    this.ari.request('POST', '/channels', {
+      endpoint: seat.endpoint, app: this.app, appArgs: `agent,${w.call.id},${agentId}`, channelId,
       timeout: w.queue.settings.ringTimeoutS, callerId: snap.number ?? 'kefu',
-    }).then((ch) => {
-      w.legs.set(ch.id, agentId);
-      this.legs.set(ch.id, { waiting: w, agentId, answered: false, bridgeId: null });
-    }, (err: unknown) => {
+    }).catch((err: unknown) => {
       this.log.warn({ err, agentId }, 'could not ring the agent');
-      this.apply(agentId, { type: 'noAnswer', maxMissed: w.queue.settings.maxMissed });
-      this.route(w.queue.id);
+      this.legLog.ended(channelId, 'failed');
+      this.legGone(channelId);
     });
   }
 
   /** PBX: an agent's phone answered (its channel entered Stasis). */
-  async agentAnswered(channel: AriChannel): Promise<void> {
+  async agentAnswered(channel: { id: string }): Promise<void> {
     const leg = this.legs.get(channel.id);
     if (!leg) { await this.ari.hangup(channel.id).catch(() => undefined); return; }
     const w = leg.waiting;
-    if (w.connected || !this.waiting.includes(w)) { await this.ari.hangup(channel.id).catch(() => undefined); return; }
+    if (!this.isWaiting(w)) { await this.ari.hangup(channel.id).catch(() => undefined); return; }
     w.connected = true;
     clearTimeout(w.timer);
+    this.announcer.cancel(w);
     leg.answered = true;
+    leg.answeredAt = Date.now();
     this.apply(leg.agentId, { type: 'answer' });
     for (const [other] of w.legs) if (other !== channel.id) void this.ari.hangup(other).catch(() => undefined);
-    await this.ari.request('DELETE', `/channels/${encodeURIComponent(w.channelId)}/moh`).catch(() => undefined);
+    await this.moh(w.channelId, false);
     const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
     leg.bridgeId = bridge.id;
     await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${w.channelId},${channel.id}` });
@@ -173,6 +231,7 @@ export class AcdService {
       return true;
     }
     // The conversation is over: the agent wraps up, the caller is hung up if still there.
+    this.handleTimes.set(w.queue.id, [Date.now() - leg.answeredAt, ...(this.handleTimes.get(w.queue.id) ?? [])].slice(0, HISTORY));
     this.board.callEnded(leg.agentId, w.queue.settings.wrapUpS);
     if (leg.bridgeId) void this.ari.request('DELETE', `/bridges/${leg.bridgeId}`).catch(() => undefined);
     void this.ari.hangup(w.channelId).catch(() => undefined);
@@ -187,12 +246,18 @@ export class AcdService {
     return null;
   }
 
+  /** An agent answered the call and the bridge is being made (a moment after agent.state on-call). */
+  bridging(callId: string): boolean {
+    for (const leg of this.legs.values()) if (leg.answered && !leg.bridgeId && leg.waiting.call.id === callId) return true;
+    return false;
+  }
+
   /** PBX: the caller's channel went away while bridged: the agent leg ends too. */
   callerGone(channelId: string): void {
     for (const [legId, leg] of this.legs) if (leg.waiting.channelId === channelId && leg.answered) void this.ari.hangup(legId).catch(() => undefined);
   }
 
   stop(): void {
-    for (const w of [...this.waiting]) clearTimeout(w.timer);
+    for (const w of [...this.waiting]) { clearTimeout(w.timer); this.announcer.cancel(w); }
   }
 }

@@ -1,8 +1,9 @@
 /**
  * CallControl over one Asterisk channel in our Stasis app: answer, reject
  * (hang up unanswered), play telephone PCM (written once as a WAV file that
- * Asterisk reads, then ARI play), hang up, and whole-call recording through
- * AMI MixMonitor.
+ * Asterisk reads, then ARI play), hang up, whole-call recording through
+ * AMI MixMonitor, and voicemail messages recorded by Asterisk (ARI record,
+ * fetched as a stored recording and deleted from Asterisk).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
@@ -10,11 +11,13 @@ import { join } from 'node:path';
 import type { CallControl } from '../../core/ports.ts';
 import type { AriClient } from '../../../drivers/asterisk/ari-client.ts';
 import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
-import { writeWav } from '../../media/wav.ts';
+import { decodeWav, writeWav } from '../../media/wav.ts';
+import { isKefuError } from '../../core/errors.ts';
 
 export class AsteriskChannelControl implements CallControl {
   private readonly playbacks = new Map<string, () => void>();
   private dtmfWaiter: ((digit: string) => void) | null = null;
+  private readonly recordings = new Map<string, (ok: boolean) => void>();
   private gone = false;
 
   constructor(
@@ -29,12 +32,22 @@ export class AsteriskChannelControl implements CallControl {
   // ---- fed by the PBX service from ARI events ----
   playbackFinished(playbackId: string): void { this.playbacks.get(playbackId)?.(); }
   dtmf(digit: string): void { this.dtmfWaiter?.(digit); }
+  recordingDone(name: string, ok: boolean): void { this.recordings.get(name)?.(ok); }
   ended(): void {
     this.gone = true;
     for (const done of this.playbacks.values()) done();
+    // Asterisk finishes a recording when its channel hangs up; its event normally comes first, this is the backstop.
+    const pending = [...this.recordings.values()];
+    if (pending.length) setTimeout(() => { for (const done of pending) done(true); }, 2000).unref();
   }
 
-  async answer(): Promise<void> { await this.ari.answer(this.channel.id); }
+  /** Called once the channel is answered (the PBX marks the caller's leg). */
+  onAnswered: (() => void) | null = null;
+
+  async answer(): Promise<void> {
+    await this.ari.answer(this.channel.id);
+    this.onAnswered?.();
+  }
 
   async reject(): Promise<void> {
     if (!this.gone) await this.ari.hangup(this.channel.id, 'rejected').catch(() => undefined);
@@ -52,6 +65,30 @@ export class AsteriskChannelControl implements CallControl {
 
   async stopRecording(): Promise<void> {
     await this.ami?.action('StopMixMonitor', { Channel: this.channel.name });
+  }
+
+  async recordMessage(opts: { maxMs: number; beep: boolean }): Promise<{ pcm: Buffer; endedBy: 'max' | 'hangup' | 'dtmf' | 'silence' }> {
+    const name = `kefu-vm-${randomUUID()}`;
+    const started = Date.now();
+    const done = new Promise<boolean>((resolve) => this.recordings.set(name, resolve));
+    try {
+      await this.ari.request('POST', `/channels/${encodeURIComponent(this.channel.id)}/record`, {
+        name, format: 'wav', maxDurationSeconds: Math.ceil(opts.maxMs / 1000), beep: opts.beep, terminateOn: '#', ifExists: 'overwrite',
+      });
+    } catch (err) {
+      this.recordings.delete(name);
+      // 404/409: the channel hung up (or is leaving) under us: nothing recorded, not a fault.
+      if (this.gone || isKefuError(err, 'NOT_FOUND') || isKefuError(err, 'CONFLICT')) return { pcm: Buffer.alloc(0), endedBy: 'hangup' };
+      throw err;
+    }
+    const ok = await done;
+    this.recordings.delete(name);
+    const endedBy = this.gone ? 'hangup' as const : Date.now() - started >= opts.maxMs ? 'max' as const : 'dtmf' as const;
+    if (!ok) return { pcm: Buffer.alloc(0), endedBy };
+    const stored = `/recordings/stored/${encodeURIComponent(name)}`;
+    const wav = await this.ari.fetchFile(`${stored}/file`).catch(() => null);
+    await this.ari.request('DELETE', stored).catch(() => undefined);
+    return { pcm: wav ? decodeWav(wav).pcm : Buffer.alloc(0), endedBy };
   }
 
   /** The prompt as a WAV Asterisk can read; one file per distinct audio. */

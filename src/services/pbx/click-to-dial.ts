@@ -1,7 +1,9 @@
 /**
  * Click-to-dial on the PBX: ring the agent's seat first; when the agent
  * answers, dial the customer through a line; bridge them when the customer
- * answers. One call record (outbound), recorded like an inbound call.
+ * answers. One call record (outbound), recorded like an inbound call; both
+ * legs in call_legs. A request that waits for a line has its record from the
+ * start (state waiting-for-line) and gets its line when one is free.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -10,12 +12,15 @@ import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client
 import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
+import type { LegLog } from './legs.ts';
 
 /** The dial string for `digits` on a line: PJSIP/trunk -> PJSIP/digits@trunk, DAHDI/g0 -> DAHDI/g0/digits. */
 export function dialString(endpoint: string, digits: string): string {
   const [tech, name] = endpoint.split('/', 2);
   return tech === 'PJSIP' ? `PJSIP/${digits}@${name}` : `${endpoint}/${digits}`;
 }
+
+export interface OutboundRequest { seat: { id: string; endpoint: string }; numberKey: string; dialDigits: string; agentId: string | null }
 
 export class OutboundCall {
   readonly id = randomUUID();
@@ -24,7 +29,7 @@ export class OutboundCall {
   private customerChannelName: string | null = null;
   private bridge: string | null = null;
   private answeredAt: Date | null = null;
-  private readonly startedAt = new Date();
+  readonly startedAt = new Date();
   private recording: ActiveRecording | null = null;
   private done = false;
   private readonly created: Promise<void>;
@@ -32,35 +37,46 @@ export class OutboundCall {
   constructor(
     private readonly deps: TelephonyDeps,
     private readonly ari: AriClient,
-    private readonly ami: AmiClient | null,
+    private readonly ami: () => AmiClient | null,
     private readonly app: string,
-    readonly line: LineConfig,
-    private readonly seatEndpoint: string,
-    private readonly numberKey: string,
-    private readonly dialDigits: string,
-    private readonly agentId: string | null,
+    /** The line it dials through (for a waiting request: the one it will most likely get, set for real by assignLine). */
+    public line: LineConfig,
+    readonly req: OutboundRequest,
+    private readonly legLog: LegLog,
     private readonly log: Logger,
     private readonly onEnded: (c: OutboundCall) => void,
+    waiting: boolean,
   ) {
-    this.created = deps.repos.calls.create({ id: this.id, lineId: line.id, direction: 'outbound', state: 'dialing', number: numberKey, startedAt: this.startedAt })
-      .then(() => deps.repos.calls.update(this.id, { agentId }));
+    this.created = deps.repos.calls.create({ id: this.id, lineId: line.id, direction: 'outbound', state: waiting ? 'waiting-for-line' : 'dialing', number: req.numberKey, startedAt: this.startedAt })
+      .then(() => deps.repos.calls.update(this.id, { agentId: req.agentId }));
   }
 
   owns(channelId: string): boolean { return channelId === this.agentLeg || channelId === this.customerLeg; }
+  get ended(): boolean { return this.done; }
+
+  /** A waiting request got its line. */
+  async assignLine(line: LineConfig): Promise<void> {
+    this.line = line;
+    await this.created;
+    await this.deps.repos.calls.update(this.id, { state: 'dialing', lineId: line.id });
+  }
 
   async start(): Promise<void> {
     await this.created;
-    const ch = await this.ari.request<AriChannel>('POST', '/channels', { endpoint: this.seatEndpoint, app: this.app, appArgs: `c2d-agent,${this.id}`, timeout: 30, callerId: this.numberKey });
-    this.agentLeg = ch.id;
+    const channelId = randomUUID();
+    this.agentLeg = channelId;
+    this.legLog.start({ callId: this.id, kind: 'agent', channelId, endpoint: this.req.seat.endpoint, seatId: this.req.seat.id, agentId: this.req.agentId }, this.created);
+    await this.ari.request<AriChannel>('POST', '/channels', { endpoint: this.req.seat.endpoint, app: this.app, appArgs: `c2d-agent,${this.id}`, channelId, timeout: 30, callerId: this.req.numberKey });
   }
 
   /** A leg of ours entered Stasis (it answered). */
   async answered(channel: AriChannel, role: string): Promise<void> {
     if (role === 'c2d-agent') {
-      const ch = await this.ari.request<AriChannel>('POST', '/channels', {
-        endpoint: dialString(this.line.endpoint!, this.dialDigits), app: this.app, appArgs: `c2d-customer,${this.id}`, timeout: 45, callerId: 'kefu',
-      });
-      this.customerLeg = ch.id;
+      const channelId = randomUUID();
+      const endpoint = dialString(this.line.endpoint!, this.req.dialDigits);
+      this.customerLeg = channelId;
+      this.legLog.start({ callId: this.id, kind: 'outbound', channelId, endpoint }, this.created);
+      const ch = await this.ari.request<AriChannel>('POST', '/channels', { endpoint, app: this.app, appArgs: `c2d-customer,${this.id}`, channelId, timeout: 45, callerId: 'kefu' });
       this.customerChannelName = ch.name;
       await this.ari.request('POST', `/channels/${encodeURIComponent(channel.id)}/ring`).catch(() => undefined);
       return;
@@ -70,25 +86,30 @@ export class OutboundCall {
     this.bridge = bridge.id;
     await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${this.agentLeg},${channel.id}` });
     void this.deps.repos.calls.update(this.id, { state: 'connected', answeredAt: this.answeredAt });
-    this.deps.bus.emit('call.answered', { callId: this.id, lineId: this.line.id, number: this.numberKey });
-    if (this.ami && this.customerChannelName) {
+    this.deps.bus.emit('call.answered', { callId: this.id, lineId: this.line.id, number: this.req.numberKey });
+    const ami = this.ami();
+    if (ami && this.customerChannelName) {
       const name = this.customerChannelName;
-      this.recording = this.deps.recordings.startExternal(this.id, this.line, this.numberKey, Promise.resolve(), (path) => this.ami!.action('MixMonitor', { Channel: name, File: path }).then(() => undefined));
+      this.recording = this.deps.recordings.startExternal(this.id, this.line, this.req.numberKey, Promise.resolve(), (path) => ami.action('MixMonitor', { Channel: name, File: path }).then(() => undefined));
     }
   }
 
-  /** One leg went away: the other is hung up and the record closed. */
-  async legGone(): Promise<void> {
+  /**
+   * One leg went away (or the request ended before dialling: `why`): the
+   * other is hung up and the record closed.
+   */
+  async legGone(why?: 'no-line' | 'cancelled'): Promise<void> {
     if (this.done) return;
     this.done = true;
     for (const leg of [this.agentLeg, this.customerLeg]) if (leg) await this.ari.hangup(leg).catch(() => undefined);
     if (this.bridge) await this.ari.request('DELETE', `/bridges/${this.bridge}`).catch(() => undefined);
+    await this.created.catch(() => undefined);
     const endedAt = new Date();
-    const disposition = this.answeredAt ? 'completed' : this.customerLeg ? 'no-answer' : 'agent-no-answer';
+    const disposition = why ?? (this.answeredAt ? 'completed' : this.customerLeg ? 'no-answer' : 'agent-no-answer');
     const durationMs = endedAt.getTime() - this.startedAt.getTime();
     await this.deps.repos.calls.update(this.id, { state: 'ended', disposition, endedAt, durationMs });
     await this.recording?.finish().catch((err: unknown) => this.log.warn({ err }, 'recording failed'));
-    this.deps.bus.emit('call.ended', { callId: this.id, lineId: this.line.id, number: this.numberKey, disposition, durationMs });
+    this.deps.bus.emit('call.ended', { callId: this.id, lineId: this.line.id, number: this.req.numberKey, disposition, durationMs });
     this.onEnded(this);
   }
 }

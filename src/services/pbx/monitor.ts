@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
+import type { LegLog } from './legs.ts';
 
 export type MonitorMode = 'listen' | 'whisper' | 'barge';
 
@@ -23,15 +24,19 @@ export class Monitor {
     readonly callId: string,
     private readonly mode: MonitorMode,
     private readonly target: { legId: string; bridgeId: string },
-    private readonly seatEndpoint: string,
+    private readonly seat: { id: string; endpoint: string },
+    /** The supervisor's leg is a row of call_legs (kind supervisor, with the mode). */
+    private readonly legLog: LegLog,
     private readonly onEnded: (m: Monitor) => void,
   ) {}
 
   owns(channelId: string): boolean { return channelId === this.supervisorLeg || channelId === this.snoop; }
 
   async start(): Promise<void> {
-    const ch = await this.ari.request<AriChannel>('POST', '/channels', { endpoint: this.seatEndpoint, app: this.app, appArgs: `monitor,${this.id}`, timeout: 30, callerId: 'kefu monitor' });
-    this.supervisorLeg = ch.id;
+    const channelId = randomUUID();
+    this.supervisorLeg = channelId;
+    this.legLog.start({ callId: this.callId, kind: 'supervisor', channelId, endpoint: this.seat.endpoint, seatId: this.seat.id, mode: this.mode });
+    await this.ari.request<AriChannel>('POST', '/channels', { endpoint: this.seat.endpoint, app: this.app, appArgs: `monitor,${this.id}`, channelId, timeout: 30, callerId: 'kefu monitor' });
   }
 
   /** The supervisor answered. */

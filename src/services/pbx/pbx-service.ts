@@ -2,7 +2,9 @@
  * The multi-seat backend: Asterisk lines (trunks, FXO channels) driven over
  * ARI, one call session per channel that enters Stasis. The same call
  * sessions, IVR, blacklist, recording policy and call records as a modem
- * line; never more calls up on a line than its `channels`.
+ * line; never more calls up on a line than its `channels`. Every channel of a
+ * call (caller, agent phones, supervisors, click-to-dial legs) is a row of
+ * call_legs, closed exactly once, also across an Asterisk restart.
  */
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -18,11 +20,13 @@ import type { LineStatus } from '../telephony/line.ts';
 import { CallSession } from '../telephony/session.ts';
 import { AsteriskChannelControl } from './channel-control.ts';
 import { AcdService } from '../acd/acd-service.ts';
-import { OutboundCall } from './click-to-dial.ts';
+import { ClickToDialer, type DialRequest, type DialResult, type SeatWait } from './dialer.ts';
 import { Monitor, type MonitorMode } from './monitor.ts';
+import { SeatRinger } from './handset.ts';
+import { LegLog } from './legs.ts';
 import { requireSeat } from '../seats.ts';
 import { KefuError } from '../../core/errors.ts';
-import { normalizeNumber } from '../../core/numbers/normalize.ts';
+import type { HandsetOptions } from '../../core/ivr/media.ts';
 
 interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
 
@@ -30,13 +34,17 @@ export class PbxService implements LineGroup {
   private readonly ari: AriClient;
   private ami: AmiClient | null = null;
   private readonly live = new Map<string, Live>();
-  private readonly outbound = new Set<OutboundCall>();
   private readonly monitors = new Set<Monitor>();
+  /** Hang-up causes Asterisk announced before a channel left Stasis. */
+  private readonly hangupCauses = new Map<string, number>();
   private connected = false;
   private since = new Date();
   private readonly log: Logger;
   private readonly mediaDir: string;
   private readonly appName: string;
+  private readonly legLog: LegLog;
+  private readonly ringer: SeatRinger;
+  private readonly dialer: ClickToDialer;
   /** Queues and agents on this PBX. */
   readonly acd: AcdService;
 
@@ -46,7 +54,11 @@ export class PbxService implements LineGroup {
     if (asterisk.ami.username) this.ami = new AmiClient({ host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret });
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
     this.appName = asterisk.ari.app;
-    this.acd = new AcdService(deps.repos.acd, deps.agents, this.ari, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), asterisk.ari.app);
+    this.legLog = new LegLog(deps.repos.legs, this.log);
+    this.acd = new AcdService(deps.repos.acd, deps.agents, this.ari, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), asterisk.ari.app, this.legLog, deps.repos.legs);
+    this.ringer = new SeatRinger(this.ari, this.appName, this.legLog, this.log);
+    this.dialer = new ClickToDialer(deps, this.ari, () => this.ami, this.appName, lines, this.legLog, this.log,
+      (line) => [...this.live.values()].filter((l) => l.line.id === line.id).length, () => this.connected);
   }
 
   async start(): Promise<void> {
@@ -67,10 +79,17 @@ export class PbxService implements LineGroup {
   }
 
   async stop(): Promise<void> {
+    this.dialer.stop();
     const sessions = [...this.live.values()].map((l) => l.session);
     await Promise.all(sessions.map((s) => s.hangup()));
     await Promise.all(sessions.map((s) => s.finished));
     this.acd.stop();
+    // Legs still up (agent phones ringing, supervisors): hung up and closed now, not left for the next start.
+    for (const id of this.legLog.channels()) {
+      await this.ari.hangup(id).catch(() => undefined);
+      this.legLog.ended(id, 'daemon-stopped');
+    }
+    await this.legLog.idle();
     await this.ari.close();
     await this.ami?.close();
   }
@@ -86,12 +105,15 @@ export class PbxService implements LineGroup {
       return {
         id: line.id, name: line.name ?? null, driver: 'asterisk', state: this.stateOf(line), reason: this.connected ? null : 'Asterisk (ARI) not connected',
         device: { endpoint: line.endpoint, channels: line.channels }, callId: calls[0]?.session.id ?? null, since: this.since.toISOString(),
-        activeCalls: calls.length, channels: line.channels,
+        activeCalls: this.dialer.busy(line), channels: line.channels,
       };
     });
   }
 
   calls(): CallSession[] { return [...this.live.values()].map((l) => l.session); }
+
+  /** Seats whose click-to-dial request waits for a line, first come first. */
+  seatWaits(): SeatWait[] { return this.dialer.seatWaits(); }
 
   private lineFor(channel: AriChannel): LineConfig | undefined {
     return this.lines.find((l) => l.endpoint && channel.name.startsWith(`${l.endpoint}-`));
@@ -101,17 +123,21 @@ export class PbxService implements LineGroup {
     switch (e.type) {
       case 'StasisStart': {
         const ev = e as Extract<AriEvent, { type: 'StasisStart' }>;
-        if (ev.args[0] === 'inbound') this.inbound(ev.channel);
-        else if (ev.args[0] === 'agent') void this.acd.agentAnswered(ev.channel).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed'));
-        else if (ev.args[0] === 'monitor') {
-          const m = [...this.monitors].find((x) => x.id === ev.args[1]);
+        const [role, ref] = ev.args;
+        if (role === 'inbound') { this.inbound(ev.channel); return; }
+        this.legLog.answered(ev.channel.id);
+        if (role === 'agent') void this.acd.agentAnswered(ev.channel).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed'));
+        else if (role === 'handset') void this.ringer.answered(ev.channel.id).catch((err: unknown) => this.log.error({ err }, 'connecting the seat failed'));
+        else if (role === 'monitor') {
+          const m = [...this.monitors].find((x) => x.id === ref);
           if (m) void m.answered().catch((err: unknown) => { this.log.error({ err }, 'monitor failed'); void m.end(); });
           else void this.ari.hangup(ev.channel.id).catch(() => undefined);
-        } else if (ev.args[0]?.startsWith('c2d-')) {
-          const call = [...this.outbound].find((c) => c.id === ev.args[1]);
-          if (call) void call.answered(ev.channel, ev.args[0]).catch((err: unknown) => { this.log.error({ err }, 'click-to-dial failed'); void call.legGone(); });
-          else void this.ari.hangup(ev.channel.id).catch(() => undefined);
-        }
+        } else if (role?.startsWith('c2d-')) this.dialer.answered(ev.channel, role, ref);
+        return;
+      }
+      case 'ChannelStateChange': {
+        const ev = e as Extract<AriEvent, { type: 'ChannelStateChange' }>;
+        if (ev.channel.state === 'Up') this.legLog.answered(ev.channel.id);
         return;
       }
       case 'ChannelDtmfReceived': {
@@ -119,6 +145,7 @@ export class PbxService implements LineGroup {
         const l = this.live.get(ev.channel.id);
         l?.control.dtmf(ev.digit);
         l?.session.onDtmf(ev.digit);
+        if (l) this.acd.dtmf(ev.channel.id, ev.digit);
         return;
       }
       case 'PlaybackFinished': {
@@ -127,24 +154,47 @@ export class PbxService implements LineGroup {
         this.live.get(chan)?.control.playbackFinished(ev.playback.id);
         return;
       }
-      case 'StasisEnd':
-      case 'ChannelDestroyed': {
-        const ev = e as Extract<AriEvent, { type: 'StasisEnd' }>;
-        if (this.acd.legGone(ev.channel.id)) return;
-        const out = [...this.outbound].find((c) => c.owns(ev.channel.id));
-        if (out) { void out.legGone(); return; }
-        const mon = [...this.monitors].find((m) => m.owns(ev.channel.id));
-        if (mon) { void mon.end(); return; }
-        const l = this.live.get(ev.channel.id);
-        if (!l) return;
-        this.acd.callerGone(ev.channel.id);
-        for (const m of this.monitors) if (m.callId === l.session.id) void m.end();
-        l.control.ended();
-        l.session.onHangup();
+      case 'RecordingFinished':
+      case 'RecordingFailed': {
+        const ev = e as Extract<AriEvent, { recording: unknown }>;
+        const chan = ev.recording.target_uri.replace(/^channel:/, '');
+        this.live.get(chan)?.control.recordingDone(ev.recording.name, e.type === 'RecordingFinished');
+        return;
+      }
+      case 'ChannelHangupRequest': {
+        const cause = (e as Extract<AriEvent, { type: 'ChannelHangupRequest' }>).cause;
+        if (cause !== undefined && this.legLog.has(e.channel.id)) this.hangupCauses.set(e.channel.id, cause);
+        return;
+      }
+      // A channel that entered Stasis by itself (a caller) is no longer ours after StasisEnd: no ChannelDestroyed follows.
+      case 'ChannelDestroyed':
+      case 'StasisEnd': {
+        const cause = e.type === 'ChannelDestroyed' ? (e as Extract<AriEvent, { type: 'ChannelDestroyed' }>).cause : this.hangupCauses.get(e.channel.id);
+        this.hangupCauses.delete(e.channel.id);
+        this.legLog.ended(e.channel.id, cause);
+        this.channelGone(e.channel.id, false);
         return;
       }
       default:
     }
+  }
+
+  /** A channel left (hung up, or gone with an Asterisk restart: `lost`); whoever owns it reacts. */
+  private channelGone(channelId: string, lost: boolean): void {
+    if (this.acd.legGone(channelId)) return;
+    if (this.ringer.legGone(channelId)) return;
+    const out = this.dialer.owner(channelId);
+    if (out) { void out.legGone(); return; }
+    const mon = [...this.monitors].find((m) => m.owns(channelId));
+    if (mon) { void mon.end(); return; }
+    const l = this.live.get(channelId);
+    if (!l) return;
+    this.acd.callerGone(channelId);
+    this.ringer.callerGone(channelId);
+    for (const m of this.monitors) if (m.callId === l.session.id) void m.end();
+    l.control.ended();
+    if (lost) l.session.onDeviceLost();
+    else l.session.onHangup();
   }
 
   private inbound(channel: AriChannel): void {
@@ -154,62 +204,60 @@ export class PbxService implements LineGroup {
       void this.ari.hangup(channel.id, 'congestion').catch(() => undefined);
       return;
     }
-    const busy = [...this.live.values()].filter((l) => l.line.id === line.id).length;
-    if (busy >= line.channels) {
+    if (this.dialer.busy(line) >= line.channels) {
       void this.overCapacity(line, channel);
       return;
     }
     const control = new AsteriskChannelControl(channel, this.ari, this.ami, this.mediaDir);
-    const session = new CallSession(this.deps, line, control, (ended) => {
+    control.onAnswered = () => this.legLog.answered(channel.id);
+    const session: CallSession = new CallSession(this.deps, line, control, () => {
       this.live.delete(channel.id);
       if (!this.lines.some((l) => l.id === line.id && this.stateOf(l) === 'in-call')) {
         this.deps.bus.emit('line.state', { lineId: line.id, state: this.stateOf(line), previous: 'in-call' });
       }
-      void ended;
-    }, (queueId, call) => this.acd.enqueue(call, channel.id, queueId));
+      this.dialer.pump();
+    }, (queueId, call) => this.acd.enqueue(call, channel.id, queueId), (opts, call) => this.handset(call, channel.id, opts));
     const wasIdle = this.stateOf(line) === 'idle';
     this.live.set(channel.id, { session, control, line });
+    this.legLog.start({ callId: session.id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null }, session.created);
     if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
     const number = channel.caller.number || null;
     session.onCallerId({ number, name: channel.caller.name || null, withheld: number ? null : 'unavailable', date: null, time: null });
     session.answerWhenIdentified();
   }
 
+  /** The IVR's handset node: ring the node's seats (default: every seat whose agent is not on a call). */
+  private handset(call: CallSession, channelId: string, opts: HandsetOptions): Promise<boolean> {
+    const agents = this.acd.agentList();
+    const seats = this.deps.config.seats
+      .filter((s) => (opts.seats ? opts.seats.includes(s.id) : !agents.some((a) => a.seatId === s.id && (a.state === 'ringing' || a.state === 'on-call'))))
+      .map((s) => ({ ...s, agentId: agents.find((a) => a.seatId === s.id)?.id ?? null }));
+    if (opts.seats && seats.length < opts.seats.length) this.log.warn({ asked: opts.seats, found: seats.map((s) => s.id) }, 'handset node names seats that are not configured');
+    return this.ringer.ring(call, channelId, seats, opts.ringS ?? 20);
+  }
+
   /**
    * Click-to-dial: ring the seat, then the customer through `lineId` (or the
-   * first Asterisk line with a free channel). Do-not-call entries and the
-   * line's capacity are honoured before anything rings.
+   * first Asterisk line with a free channel); every line busy: refused or
+   * waiting, as configured (see dialer.ts).
    */
-  async clickToDial(o: { seatId: string; number: string; lineId?: string | undefined; agentId?: string | null }): Promise<string> {
-    const seat = requireSeat(this.deps.config.seats, o.seatId);
-    const key = this.deps.numbers.require(o.number, 'body.number');
-    const dnc = this.deps.blacklist.check(key, 'outbound');
-    if (dnc.blocked) throw new KefuError('CONFLICT', `${key} is on the do-not-call list (${dnc.match?.kind} ${dnc.match?.value})`, { field: 'body.number' });
-    const busy = (line: LineConfig) => [...this.live.values()].filter((l) => l.line.id === line.id).length + [...this.outbound].filter((c) => c.line.id === line.id).length;
-    const candidates = o.lineId ? this.lines.filter((l) => l.id === o.lineId) : this.lines;
-    if (o.lineId && candidates.length === 0) throw new KefuError('BAD_REQUEST', `body.lineId: no Asterisk line ${o.lineId}`, { field: 'body.lineId' });
-    const line = candidates.find((l) => busy(l) < l.channels);
-    if (!line) throw new KefuError('LINE_BUSY', 'every line is in use: try again when a line is free');
-    if (!this.connected) throw new KefuError('PBX_UNREACHABLE', 'Asterisk (ARI) is not connected');
-    const digits = normalizeNumber(key, { defaultRegion: this.deps.numbers.defaultRegion }).national || key.replace(/^\+/, '');
-    const call = new OutboundCall(this.deps, this.ari, this.ami, this.appName, line, seat.endpoint, key, digits, o.agentId ?? null, this.log, (c) => this.outbound.delete(c));
-    this.outbound.add(call);
-    try {
-      await call.start();
-    } catch (err) {
-      await call.legGone();
-      throw err;
-    }
-    return call.id;
-  }
+  clickToDial(o: DialRequest): Promise<DialResult> { return this.dialer.request(o); }
+
+  /** API hang-up of a click-to-dial call; false when the id is not one. */
+  hangupOutbound(callId: string): Promise<boolean> { return this.dialer.hangup(callId); }
 
   /** Supervisor listen / whisper / barge on an agent's call, from the supervisor's seat. */
   async monitor(callId: string, mode: MonitorMode, seatId: string): Promise<string> {
     const seat = requireSeat(this.deps.config.seats, seatId);
     if (![...this.live.values()].some((l) => l.session.id === callId)) throw new KefuError('NOT_FOUND', `call ${callId} is not active`);
-    const target = this.acd.connectedLegOf(callId);
+    let target = this.acd.connectedLegOf(callId);
+    // agent.state on-call comes as the agent answers; the bridge follows within moments
+    for (let i = 0; !target && i < 40 && this.acd.bridging(callId); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      target = this.acd.connectedLegOf(callId);
+    }
     if (!target) throw new KefuError('CONFLICT', `call ${callId} has no agent on it yet: monitoring starts once an agent answered`);
-    const m = new Monitor(this.ari, this.appName, callId, mode, target, seat.endpoint, (x) => this.monitors.delete(x));
+    const m = new Monitor(this.ari, this.appName, callId, mode, target, seat, this.legLog, (x) => this.monitors.delete(x));
     this.monitors.add(m);
     try {
       await m.start();
@@ -220,7 +268,7 @@ export class PbxService implements LineGroup {
     return m.id;
   }
 
-  /** More callers than the line carries: busy, and a call record that says so. */
+  /** More callers than the line carries: busy, and a call record (with its one leg) that says so. */
   private async overCapacity(line: LineConfig, channel: AriChannel): Promise<void> {
     await this.ari.hangup(channel.id, 'busy').catch(() => undefined);
     const id = randomUUID();
@@ -228,26 +276,31 @@ export class PbxService implements LineGroup {
     const number = channel.caller.number ? this.deps.numbers.key(channel.caller.number) || null : null;
     await this.deps.repos.calls.create({ id, lineId: line.id, direction: 'inbound', state: 'ended', number, startedAt: at });
     await this.deps.repos.calls.update(id, { disposition: 'busy', endedAt: at, durationMs: 0, callerName: channel.caller.name || null });
+    const legId = randomUUID();
+    await this.deps.repos.legs.open({ id: legId, callId: id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null, startedAt: at });
+    await this.deps.repos.legs.ended(legId, at, 'busy');
     this.deps.bus.emit('call.ended', { callId: id, lineId: line.id, number, disposition: 'busy', durationMs: 0 });
     this.log.info({ lineId: line.id, channels: line.channels }, 'line full: caller got busy');
   }
 
   /**
-   * After every (re)connect: calls whose channel is gone (Asterisk restarted)
-   * are closed as failed; channels still in our application that no session
-   * owns (the daemon restarted under them) are hung up.
+   * After every (re)connect: channels of ours that are gone (Asterisk
+   * restarted) end their legs as asterisk-restart and their calls as failed;
+   * channels still in our application that nothing owns (the daemon
+   * restarted under them) are hung up.
    */
   private async resync(): Promise<void> {
     const app = await this.ari.request<{ channel_ids: string[] }>('GET', `/applications/${encodeURIComponent(this.appName)}`).catch(() => null);
     if (!app) return;
     const present = new Set(app.channel_ids);
-    for (const [id, l] of this.live) {
+    for (const id of this.legLog.channels()) {
       if (present.has(id)) continue;
-      l.control.ended();
-      l.session.onDeviceLost();
+      this.legLog.ended(id, 'asterisk-restart');
+      this.channelGone(id, true);
     }
+    for (const id of [...this.live.keys()]) if (!present.has(id)) this.channelGone(id, true);
     for (const id of present) {
-      if (this.live.has(id)) continue;
+      if (this.live.has(id) || this.legLog.has(id)) continue;
       this.log.warn({ channelId: id }, 'channel left in Stasis by an earlier run: hung up');
       await this.ari.hangup(id).catch(() => undefined);
     }

@@ -3,7 +3,7 @@
  * call's digit buffer: the session pushes every DTMF key here.
  */
 import type { CallControl } from '../../core/ports.ts';
-import type { IvrMedia, PlayResult, PromptResolver, RecordResult } from '../../core/ivr/media.ts';
+import type { HandsetOptions, IvrMedia, PlayResult, PromptResolver, RecordResult } from '../../core/ivr/media.ts';
 import type { Prompt } from '../../core/ivr/schema.ts';
 import { pcmDurationMs, SAMPLE_RATE } from '../../core/audio.ts';
 
@@ -77,6 +77,12 @@ export class LineIvrMedia implements IvrMedia {
   }
 
   async record(opts: { maxMs: number; beep: boolean }): Promise<RecordResult> {
+    // A backend that records the caller itself (Asterisk) does; a modem line hands us its audio.
+    if (this.driver.recordMessage) {
+      if (this.signal.aborted) return { pcm: Buffer.alloc(0), durationMs: 0, endedBy: 'hangup' };
+      const r = await this.driver.recordMessage({ maxMs: opts.maxMs, beep: opts.beep });
+      return { ...r, durationMs: pcmDurationMs(r.pcm.length) };
+    }
     if (opts.beep && !this.signal.aborted) await this.driver.play(beep(), { signal: this.signal });
     const chunks: Buffer[] = [];
     const endedBy = this.signal.aborted
@@ -90,9 +96,13 @@ export class LineIvrMedia implements IvrMedia {
     return { pcm, durationMs: pcmDurationMs(pcm.length), endedBy };
   }
 
-  async handset(): Promise<boolean> {
-    // Neither a voice modem nor a trunk channel can hand the call to an office handset we can confirm.
-    return false;
+  /** Set by the session when its backend has seats to ring (a PBX). */
+  handsetRouter: ((opts: HandsetOptions) => Promise<boolean>) | null = null;
+
+  async handset(opts: HandsetOptions = {}): Promise<boolean> {
+    // A voice modem cannot hand the call to an office handset we can confirm; a PBX rings its seats.
+    if (this.signal.aborted || !this.handsetRouter) return false;
+    return this.handsetRouter(opts);
   }
 
   /** Set by the session when its backend has ACD queues. */

@@ -15,10 +15,13 @@ import { LineIvrMedia } from './ivr-media.ts';
 import type { TelephonyDeps } from './deps.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import { runFlow } from '../../core/ivr/interpreter.ts';
+import type { Flow, Prompt } from '../../core/ivr/schema.ts';
 import { KefuError } from '../../core/errors.ts';
 
 /** Puts a call into an ACD queue; resolves true once the queue took it. Given by backends that have queues. */
 export type QueueRouter = (queueId: string, call: CallSession) => Promise<boolean>;
+/** Rings seats for a `handset` node; resolves true once one answered and is talking to the caller. Given by PBX backends. */
+export type HandsetRouter = (opts: { seats?: string[] | undefined; ringS?: number | undefined }, call: CallSession) => Promise<boolean>;
 
 export interface CallSnapshot {
   id: string; lineId: string; direction: 'inbound'; state: CallState; number: string | null; name: string | null;
@@ -49,7 +52,9 @@ export class CallSession {
   private readonly db: SerialQueue;
   private readonly log: Logger;
   /** Settles once the call record exists (rows that refer to it wait for this). */
-  private readonly created: Promise<void>;
+  readonly created: Promise<void>;
+  /** The flow the IVR runs next when the call leaves a queue for a flow or voicemail. */
+  private nextFlow: Flow | string | null = null;
   /** Resolves when the call has ended and its record is closed. */
   readonly finished: Promise<void>;
   private finish!: () => void;
@@ -60,6 +65,7 @@ export class CallSession {
     private readonly driver: CallControl,
     private readonly onEnded: (s: CallSession) => void,
     private readonly router: QueueRouter | null = null,
+    private readonly handsetRouter: HandsetRouter | null = null,
   ) {
     this.log = deps.logger.child({ callId: this.id, lineId: line.id });
     this.db = new SerialQueue((err) => this.log.error({ err }, 'call record update failed'));
@@ -118,9 +124,10 @@ export class CallSession {
 
   onDtmf(digit: string): void {
     // Keys can arrive as soon as the line is off-hook, before the flow starts: the media buffer keeps them.
-    if (this.state !== 'ivr' && this.state !== 'answering') return;
+    // In a queue they are logged (the exit key) but no flow reads them.
+    if (this.state !== 'ivr' && this.state !== 'answering' && this.state !== 'queued') return;
     this.digits += digit;
-    this.media?.pushDigit(digit);
+    if (this.state !== 'queued') this.media?.pushDigit(digit);
     this.deps.bus.emit('call.dtmf', { callId: this.id, lineId: this.line.id, digit });
   }
 
@@ -149,15 +156,40 @@ export class CallSession {
 
   // ---- inputs from the ACD ----
 
-  /** An agent took the call: it now talks to them. */
-  agentConnected(agentId: string): void {
+  /** An agent (or a seat with nobody logged in: null) took the call: it now talks to them. */
+  agentConnected(agentId: string | null): void {
     const waited = this.queuedAt === null ? null : Date.now() - this.queuedAt;
     void this.db.run(() => this.deps.repos.calls.update(this.id, { agentId, queueWaitMs: waited, state: 'connected' }));
     this.fire({ type: 'agentConnected' });
   }
 
-  /** The queue's wait limit passed with no agent. */
+  /** The queue's wait limit passed with no agent (or the caller pressed the exit key) and the overflow target is hang-up. */
   queueTimeout(): void { this.fire({ type: 'queueTimeout' }); }
+
+  /** The caller left queue `queueId` (wait limit or exit key): noted in the call's path. */
+  leftQueue(queueId: string, why: 'timeout' | 'exit-key', key?: string): void {
+    this.path.push({ node: queueId, type: why === 'timeout' ? 'queue-timeout' : 'queue-exit', ...(key ? { digits: key } : {}), at: new Date().toISOString() });
+  }
+
+  /** The call overflowed into another queue: the record names the queue it is in now; the wait counts from the first. */
+  requeued(queueId: string): void {
+    this.queueId = queueId;
+    void this.db.run(() => this.deps.repos.calls.update(this.id, { queueId }));
+  }
+
+  /** The call leaves its queue for a flow (by id, or a flow of its own such as voicemail): the IVR runs again. */
+  continueInFlow(flow: Flow | string): void {
+    if (this.state !== 'queued') return;
+    this.nextFlow = flow;
+    this.fire({ type: 'resumeIvr' });
+  }
+
+  /** Play a prompt to the caller and wait until it ends (or `signal` aborts, or the caller hangs up). */
+  async say(prompt: Prompt, signal: AbortSignal): Promise<void> {
+    if (this.ended || signal.aborted) return;
+    const pcm = await this.deps.prompts.resolve(prompt);
+    await this.driver.play(pcm, { signal: AbortSignal.any([signal, this.hangupSignal.signal]) });
+  }
 
   private newRecording(onDemand: boolean) {
     return this.driver.recordTo
@@ -261,11 +293,13 @@ export class CallSession {
   }
 
   private async runIvr(): Promise<'hangup' | 'voicemail' | 'handset' | 'queue' | 'caller-hangup' | 'error'> {
-    const flowId = this.line.inbound?.flow ?? 'main';
-    const flow = await this.deps.flows.published(flowId);
-    void this.db.run(() => this.deps.repos.calls.update(this.id, { flowId }));
+    const next = this.nextFlow;
+    this.nextFlow = null;
+    const flow = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');
+    if (next === null) void this.db.run(() => this.deps.repos.calls.update(this.id, { flowId: flow.id }));
     this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
     this.media.router = (queueId) => this.enqueue(queueId);
+    if (this.handsetRouter) this.media.handsetRouter = (opts) => this.handsetRouter!(opts, this);
     const result = await runFlow(flow, {
       caller: { number: this.number, name: this.name, blacklisted: false, customer: this.customer ? { id: this.customer.id, tier: this.customer.tier } : null },
       now: () => new Date(),
@@ -275,6 +309,7 @@ export class CallSession {
         onVoicemail: (vm) => this.deps.recordings.saveVoicemail(this.id, vm.pcm),
       },
     }, this.media);
+    if (result.outcome === 'error') this.log.warn({ flowId: flow.id, error: result.error }, 'IVR flow ended with an error');
     return result.outcome;
   }
 

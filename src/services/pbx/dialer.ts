@@ -1,0 +1,146 @@
+/**
+ * Click-to-dial requests: do-not-call and seat checks, a free line, and
+ * when every line is busy either a refusal (409 LINE_BUSY, reason
+ * all-lines-busy) or a place in the wait for a line (config
+ * clickToDial.whenLinesBusy, or the request's ifLinesBusy). Waiting requests
+ * get lines first come, first served as calls end; one that waits longer
+ * than clickToDial.maxWaitS ends as no-line.
+ */
+import type { Logger } from 'pino';
+import type { LineConfig } from '../../config/schema.ts';
+import { KefuError } from '../../core/errors.ts';
+import { normalizeNumber } from '../../core/numbers/normalize.ts';
+import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
+import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
+import type { TelephonyDeps } from '../telephony/deps.ts';
+import { requireSeat } from '../seats.ts';
+import { OutboundCall } from './click-to-dial.ts';
+import type { LegLog } from './legs.ts';
+
+export interface DialRequest { seatId: string; number: string; lineId?: string | undefined; agentId?: string | null | undefined; ifLinesBusy?: 'refuse' | 'wait' | undefined }
+export interface DialResult { callId: string; waiting: boolean; position: number | null }
+export interface SeatWait { seatId: string; callId: string; number: string; lineIds: string[]; since: string; position: number }
+
+interface Wait { call: OutboundCall; lines: LineConfig[]; timer: NodeJS.Timeout }
+
+export class ClickToDialer {
+  private readonly active = new Set<OutboundCall>();
+  private readonly waits: Wait[] = [];
+
+  constructor(
+    private readonly deps: TelephonyDeps,
+    private readonly ari: AriClient,
+    private readonly ami: () => AmiClient | null,
+    private readonly app: string,
+    private readonly lines: LineConfig[],
+    private readonly legLog: LegLog,
+    private readonly log: Logger,
+    /** Inbound calls up on a line now. */
+    private readonly inboundOn: (line: LineConfig) => number,
+    private readonly connected: () => boolean,
+  ) {}
+
+  /** Calls on a line: inbound ones and our dialled ones. */
+  busy(line: LineConfig): number {
+    return this.inboundOn(line) + [...this.active].filter((c) => c.line.id === line.id).length;
+  }
+
+  async request(o: DialRequest): Promise<DialResult> {
+    const seat = requireSeat(this.deps.config.seats, o.seatId);
+    const key = this.deps.numbers.require(o.number, 'body.number');
+    const dnc = this.deps.blacklist.check(key, 'outbound');
+    if (dnc.blocked) throw new KefuError('CONFLICT', `${key} is on the do-not-call list (${dnc.match?.kind} ${dnc.match?.value})`, { field: 'body.number' });
+    const candidates = o.lineId ? this.lines.filter((l) => l.id === o.lineId) : this.lines;
+    if (o.lineId && candidates.length === 0) throw new KefuError('BAD_REQUEST', `body.lineId: no Asterisk line ${o.lineId}`, { field: 'body.lineId' });
+    const mine = [...this.active, ...this.waits.map((w) => w.call)].find((c) => c.req.seat.id === seat.id);
+    if (mine) throw new KefuError('CONFLICT', `${seat.id} has a click-to-dial call already (${mine.id})`, { field: 'body.seatId', reason: 'seat-busy', callId: mine.id });
+    if (!this.connected()) throw new KefuError('PBX_UNREACHABLE', 'Asterisk (ARI) is not connected');
+    const digits = normalizeNumber(key, { defaultRegion: this.deps.numbers.defaultRegion }).national || key.replace(/^\+/, '');
+    const req = { seat, numberKey: key, dialDigits: digits, agentId: o.agentId ?? null };
+    // A waiting request comes before a new one: a line is free for a newcomer only when nobody waits for it.
+    this.pump();
+    const line = candidates.find((l) => this.busy(l) < l.channels && !this.waits.some((w) => w.lines.includes(l)));
+    if (line) {
+      const call = this.newCall(line, req, false);
+      await this.begin(call);
+      return { callId: call.id, waiting: false, position: null };
+    }
+    const { whenLinesBusy, maxWaiting, maxWaitS } = this.deps.config.clickToDial;
+    if ((o.ifLinesBusy ?? whenLinesBusy) === 'refuse') {
+      throw new KefuError('LINE_BUSY', `every line is in use (${candidates.map((l) => `${l.id} ${this.busy(l)}/${l.channels}`).join(', ')}): try again when a line is free, or ask to wait (ifLinesBusy: wait)`,
+        { reason: 'all-lines-busy', lines: candidates.map((l) => l.id) });
+    }
+    if (this.waits.length >= maxWaiting) throw new KefuError('RATE_LIMITED', `${this.waits.length} seats are waiting for a line already (clickToDial.maxWaiting)`, { reason: 'too-many-waiting' });
+    const call = this.newCall(candidates[0]!, req, true);
+    const w: Wait = { call, lines: candidates, timer: setTimeout(() => this.giveUp(w, 'no-line'), maxWaitS * 1000) };
+    this.waits.push(w);
+    this.log.info({ callId: call.id, seatId: seat.id, position: this.waits.length }, 'every line busy: the seat waits for a line');
+    return { callId: call.id, waiting: true, position: this.waits.length };
+  }
+
+  private newCall(line: LineConfig, req: OutboundCall['req'], waiting: boolean): OutboundCall {
+    return new OutboundCall(this.deps, this.ari, this.ami, this.app, line, req, this.legLog, this.log, (c) => { this.active.delete(c); this.pump(); }, waiting);
+  }
+
+  private async begin(call: OutboundCall): Promise<void> {
+    this.active.add(call);
+    try {
+      await call.start();
+    } catch (err) {
+      await call.legGone();
+      throw err;
+    }
+  }
+
+  private giveUp(w: Wait, why: 'no-line' | 'cancelled'): void {
+    clearTimeout(w.timer);
+    const i = this.waits.indexOf(w);
+    if (i < 0) return;
+    this.waits.splice(i, 1);
+    void w.call.legGone(why);
+  }
+
+  /** A line may be free: the longest-waiting requests that fit get their lines. */
+  pump(): void {
+    for (const w of [...this.waits]) {
+      const line = w.lines.find((l) => this.busy(l) < l.channels);
+      if (!line) continue;
+      clearTimeout(w.timer);
+      this.waits.splice(this.waits.indexOf(w), 1);
+      this.active.add(w.call);
+      this.log.info({ callId: w.call.id, lineId: line.id }, 'a line is free: dialling for the waiting seat');
+      void w.call.assignLine(line).then(() => w.call.start()).catch((err: unknown) => {
+        this.log.warn({ err, callId: w.call.id }, 'click-to-dial for a waiting seat failed');
+        void w.call.legGone();
+      });
+    }
+  }
+
+  seatWaits(): SeatWait[] {
+    return this.waits.map((w, i) => ({
+      seatId: w.call.req.seat.id, callId: w.call.id, number: w.call.req.numberKey, lineIds: w.lines.map((l) => l.id), since: w.call.startedAt.toISOString(), position: i + 1,
+    }));
+  }
+
+  /** API hang-up of a click-to-dial call (waiting or up); false when it is not one of ours. */
+  async hangup(callId: string): Promise<boolean> {
+    const w = this.waits.find((x) => x.call.id === callId);
+    if (w) { this.giveUp(w, 'cancelled'); return true; }
+    const c = [...this.active].find((x) => x.id === callId);
+    if (!c) return false;
+    await c.legGone();
+    return true;
+  }
+
+  owner(channelId: string): OutboundCall | undefined { return [...this.active].find((c) => c.owns(channelId)); }
+  byId(callId: string): OutboundCall | undefined { return [...this.active].find((c) => c.id === callId); }
+
+  /** PBX: one of our legs answered. */
+  answered(channel: AriChannel, role: string, callId: string | undefined): void {
+    const call = callId ? this.byId(callId) : undefined;
+    if (call) void call.answered(channel, role).catch((err: unknown) => { this.log.error({ err }, 'click-to-dial failed'); void call.legGone(); });
+    else void this.ari.hangup(channel.id).catch(() => undefined);
+  }
+
+  stop(): void { for (const w of [...this.waits]) clearTimeout(w.timer); }
+}

@@ -1,0 +1,94 @@
+/**
+ * The IVR `handset` node on the PBX: the office phones are the seats. Their
+ * phones ring all at once for `ringS` while the caller hears ringing; the
+ * first to answer is bridged to the caller (the call is then `connected`,
+ * with the agent logged in at that seat, if any, on the record); nobody
+ * answering sends the flow to the node's fallback. Agent states are not
+ * touched: this is the office phone, not an ACD offer.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AriClient } from '../../../drivers/asterisk/ari-client.ts';
+import type { CallSession } from '../telephony/session.ts';
+import type { LegLog } from './legs.ts';
+
+export interface RingSeat { id: string; endpoint: string; agentId: string | null }
+
+interface Ring {
+  call: CallSession; callerChannelId: string; legs: Map<string, RingSeat>; answered: string | null; bridgeId: string | null;
+  settle(ok: boolean): void;
+}
+
+export class SeatRinger {
+  private readonly rings = new Set<Ring>();
+
+  constructor(private readonly ari: AriClient, private readonly app: string, private readonly legLog: LegLog, private readonly log: Logger) {}
+
+  /** Ring `seats`; true once one answered and is bridged to the caller, false when none did within `ringS`. */
+  async ring(call: CallSession, callerChannelId: string, seats: RingSeat[], ringS: number): Promise<boolean> {
+    if (seats.length === 0) return false;
+    let settle!: (ok: boolean) => void;
+    const settled = new Promise<boolean>((r) => { settle = r; });
+    const ring: Ring = { call, callerChannelId, legs: new Map(), answered: null, bridgeId: null, settle: (ok) => settle(ok) };
+    this.rings.add(ring);
+    await this.ari.request('POST', `/channels/${encodeURIComponent(callerChannelId)}/ring`).catch(() => undefined);
+    const snap = call.snapshot();
+    for (const seat of seats) {
+      const channelId = randomUUID();
+      ring.legs.set(channelId, seat);
+      this.legLog.start({ callId: call.id, kind: 'agent', channelId, endpoint: seat.endpoint, seatId: seat.id, agentId: seat.agentId }, call.created);
+      this.ari.request('POST', '/channels', { endpoint: seat.endpoint, app: this.app, appArgs: `handset,${call.id}`, channelId, timeout: ringS, callerId: snap.number ?? 'kefu' })
+        .catch((err: unknown) => { this.log.warn({ err, seatId: seat.id }, 'could not ring the seat'); this.legLog.ended(channelId, 'failed'); this.legGone(channelId); });
+    }
+    const ok = await settled;
+    await this.ari.request('DELETE', `/channels/${encodeURIComponent(callerChannelId)}/ring`).catch(() => undefined);
+    return ok;
+  }
+
+  private find(channelId: string): Ring | undefined {
+    for (const r of this.rings) if (r.legs.has(channelId)) return r;
+    return undefined;
+  }
+
+  owns(channelId: string): boolean { return this.find(channelId) !== undefined; }
+
+  /** A seat answered (its channel entered Stasis). */
+  async answered(channelId: string): Promise<void> {
+    const r = this.find(channelId);
+    if (!r || r.answered) { await this.ari.hangup(channelId).catch(() => undefined); return; }
+    r.answered = channelId;
+    for (const other of r.legs.keys()) if (other !== channelId) void this.ari.hangup(other).catch(() => undefined);
+    await this.ari.request('DELETE', `/channels/${encodeURIComponent(r.callerChannelId)}/ring`).catch(() => undefined);
+    const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
+    r.bridgeId = bridge.id;
+    await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${r.callerChannelId},${channelId}` });
+    r.call.agentConnected(r.legs.get(channelId)!.agentId);
+    r.settle(true);
+  }
+
+  /** A channel went away; true when it was a seat leg of a handset call. */
+  legGone(channelId: string): boolean {
+    const r = this.find(channelId);
+    if (!r) return false;
+    r.legs.delete(channelId);
+    if (r.answered === channelId) {
+      // The conversation is over: the caller is hung up too.
+      this.rings.delete(r);
+      if (r.bridgeId) void this.ari.request('DELETE', `/bridges/${r.bridgeId}`).catch(() => undefined);
+      void this.ari.hangup(r.callerChannelId).catch(() => undefined);
+    } else if (r.answered === null && r.legs.size === 0) {
+      this.rings.delete(r);
+      r.settle(false);
+    }
+    return true;
+  }
+
+  /** The caller hung up: every seat leg of theirs is hung up. */
+  callerGone(callerChannelId: string): void {
+    for (const r of this.rings) {
+      if (r.callerChannelId !== callerChannelId) continue;
+      for (const leg of r.legs.keys()) void this.ari.hangup(leg).catch(() => undefined);
+      if (r.answered === null) r.settle(false);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The call legs of the PBX as rows of call_legs: opened when we ring a phone
+ * (or a caller enters Stasis), answered, ended with a cause. Writes for one
+ * leg run in order; a leg's row waits for its call record to exist.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CallLegRepo, LegKind } from '../../db/repos/legs.ts';
+
+export interface LegStart {
+  callId: string; kind: LegKind; channelId: string; endpoint?: string | null; seatId?: string | null; agentId?: string | null; mode?: string | null;
+}
+
+interface Open { id: string; chain: Promise<void>; answered: boolean }
+
+/** Asterisk hang-up causes (Q.850) in the words of the call record. */
+export function legCause(cause: number | undefined, answered: boolean): string {
+  switch (cause) {
+    case 17: return 'busy';
+    case 18: case 19: return 'no-answer';
+    case 21: return 'rejected';
+    case 1: case 3: case 27: case 28: case 34: case 38: case 41: case 42: return 'failed';
+    default: return answered ? 'normal' : 'cancelled';
+  }
+}
+
+export class LegLog {
+  private readonly open = new Map<string, Open>();
+  /** Writes of legs already closed, until they are done (stop() waits for them). */
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly repo: CallLegRepo, private readonly log: Logger) {}
+
+  /** A leg starts (before the phone rings). `after` settles once the call record exists. */
+  start(l: LegStart, after: Promise<unknown> = Promise.resolve()): void {
+    if (this.open.has(l.channelId)) return;
+    const id = randomUUID();
+    const startedAt = new Date();
+    const chain = after.catch(() => undefined).then(() => this.repo.open({ id, startedAt, ...l }));
+    this.open.set(l.channelId, { id, answered: false, chain: this.guard(chain, l.channelId) });
+  }
+
+  has(channelId: string): boolean { return this.open.has(channelId); }
+  channels(): string[] { return [...this.open.keys()]; }
+  wasAnswered(channelId: string): boolean { return this.open.get(channelId)?.answered ?? false; }
+
+  answered(channelId: string): void {
+    const leg = this.open.get(channelId);
+    if (!leg || leg.answered) return;
+    leg.answered = true;
+    const at = new Date();
+    leg.chain = this.guard(leg.chain.then(() => this.repo.answered(leg.id, at)), channelId);
+  }
+
+  /** The leg is over; `cause` is a word (legCause) or an Asterisk cause code. */
+  ended(channelId: string, cause: string | number | undefined): void {
+    const leg = this.open.get(channelId);
+    if (!leg) return;
+    this.open.delete(channelId);
+    const at = new Date();
+    const why = typeof cause === 'string' ? cause : legCause(cause, leg.answered);
+    leg.chain = this.guard(leg.chain.then(() => this.repo.ended(leg.id, at, why)), channelId);
+    this.pending.add(leg.chain);
+    void leg.chain.then(() => this.pending.delete(leg.chain));
+  }
+
+  /** Resolves when every write queued so far is done. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.pending, ...[...this.open.values()].map((l) => l.chain)]);
+  }
+
+  private guard(p: Promise<void>, channelId: string): Promise<void> {
+    return p.catch((err: unknown) => this.log.error({ err, channelId }, 'call leg write failed'));
+  }
+}
