@@ -156,6 +156,17 @@ describe(`API resources on ${testDbKind()}`, () => {
       expect(bad.body.error.message).toMatch(/header row/);
     });
 
+    it('imports customers from the same CSV; groups become tags; known numbers are skipped', async () => {
+      const csv = 'name,company,mobile,groups\r\n赵六,华为,13700137001,VIP;华南\r\n钱七,,13700137002,\r\n孙八,,99,\r\n';
+      const r = await call('POST', '/customers/import', { body: csv, type: 'text/csv' });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ imported: 2, skipped: 1, errors: [{ line: 4 }] });
+      const zl = (await call('GET', '/customers?phone=137 0013 7001')).body.items[0];
+      expect(zl).toMatchObject({ name: '赵六', company: '华为', tags: ['VIP', '华南'], phones: [{ number: '+8613700137001' }] });
+      expect((await call('POST', '/customers/import', { body: csv, type: 'text/csv' })).body).toMatchObject({ imported: 0, skipped: 3 });
+      expect((await call('POST', '/customers/import', { key: agent, body: csv, type: 'text/csv' })).status).toBe(403);
+    });
+
     it('imports vCard 3.0 and 4.0 with folded lines and quoted-printable', async () => {
       const vcf = ['BEGIN:VCARD', 'VERSION:3.0', 'FN:Li Lei', 'ORG:Globex', 'TEL;TYPE=CELL:+86 139 0013 9001', 'EMAIL:li@example.com', 'NOTE:a long no', ' te', 'END:VCARD',
         'BEGIN:VCARD', 'VERSION:2.1', 'N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E9=9F=A9;=E6=A2=85;;;', 'TEL;WORK:021-6234-5678', 'END:VCARD',

@@ -6,10 +6,10 @@ export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) { super(message); }
 }
 
-async function request<T>(method: string, path: string, body?: unknown, opts: { raw?: boolean } = {}): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, opts: { raw?: boolean; contentType?: string } = {}): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
   if (body !== undefined) {
-    if (typeof body === 'string') { (init.headers as Record<string, string>)['content-type'] = 'text/csv'; init.body = body; }
+    if (typeof body === 'string') { (init.headers as Record<string, string>)['content-type'] = `${opts.contentType ?? 'text/csv'}; charset=utf-8`; init.body = body; }
     else { (init.headers as Record<string, string>)['content-type'] = 'application/json'; init.body = JSON.stringify(body); }
   }
   const res = await fetch(`/api/v1${path}`, init);
@@ -31,6 +31,8 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   del: (path: string) => request<void>('DELETE', path),
+  /** A file's text as the body with its own type (CSV, vCard). */
+  postText: <T>(path: string, body: string, contentType: string) => request<T>('POST', path, body, { contentType }),
   /** A binary answer (audio) as an object URL. */
   async blobUrl(method: 'GET' | 'POST', path: string, body?: unknown): Promise<string> {
     const res = await request<Response>(method, path, body, { raw: true });

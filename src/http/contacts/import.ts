@@ -1,8 +1,14 @@
-/** Turns parsed import files into address-book entries: numbers normalised, duplicates skipped. */
+/** Turns parsed import files into address-book entries or customers: numbers normalised, duplicates skipped. */
 import type { ContactDraft, ParsedImport } from '../../core/crm/contact.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { Contact, ContactRepo } from '../../db/repos/contacts.ts';
+import type { Phone } from '../../db/repos/customers.ts';
 import type { NumberService } from '../../services/numbers.ts';
+
+/** Where imported people go: the address book, or the customers (groups become tags). */
+export interface ImportTarget {
+  findByPhone(number: string): Promise<unknown>;
+  create(person: ContactDraft & { phones: Phone[] }): Promise<unknown>;
+}
 
 export interface ImportOutcome { imported: number; skipped: number; errors: Array<{ line: number; message: string }> }
 
@@ -19,18 +25,18 @@ function tooLong(c: ContactDraft): string | null {
 }
 
 /**
- * Creates the parsed contacts one by one. A record with a bad number is
- * reported and skipped; one whose number is already in the address book (or
- * earlier in the file) is skipped without an error, so a file can be imported twice.
+ * Creates the parsed records one by one. A record with a bad number is
+ * reported and skipped; one whose number is already there (or earlier in the
+ * file) is skipped without an error, so a file can be imported twice.
  */
-export async function importContacts(parsed: ParsedImport, repo: ContactRepo, numbers: NumberService): Promise<ImportOutcome> {
+export async function importPeople(parsed: ParsedImport, repo: ImportTarget, numbers: NumberService): Promise<ImportOutcome> {
   if (parsed.fatal) throw new KefuError('BAD_REQUEST', `body: ${parsed.fatal}`, { field: 'body' });
   const errors = [...parsed.errors];
   let imported = 0;
   let skipped = parsed.errors.length;
   const seen = new Set<string>();
   for (const { line, contact } of parsed.contacts) {
-    let phones: Contact['phones'];
+    let phones: Phone[];
     try {
       phones = contact.phones.map((p, i) => ({ number: numbers.require(p.number, `phone ${i + 1}`), ...(p.label ? { label: p.label } : {}) }));
       const problem = tooLong(contact);

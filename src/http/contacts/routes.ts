@@ -9,10 +9,9 @@ import { contactsFromVcard, contactsToVcard } from '../../core/crm/vcard.ts';
 import type { ContactDraft } from '../../core/crm/contact.ts';
 import type { Contact as ContactRow } from '../../db/repos/contacts.ts';
 import type { Phone } from '../../db/repos/customers.ts';
-import { Contact, ContactCreate, ContactList, ContactPatch, ContactQuery, ExportQuery, ImportBody, ImportResult } from './schemas.ts';
-import { importContacts } from './import.ts';
+import { Contact, ContactCreate, ContactList, ContactPatch, ContactQuery, ExportQuery, ImportBody, ImportResult, VCARD_TYPES } from './schemas.ts';
+import { importPeople } from './import.ts';
 
-const VCARD_TYPES = ['text/vcard', 'text/x-vcard', 'text/directory'];
 
 /** /contacts: the address book; CRUD, lookup by any written phone form, CSV and vCard import/export. */
 export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -45,7 +44,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     if (typeof body !== 'string') throw new KefuError('BAD_REQUEST', 'body: expected a file with Content-Type text/csv or text/vcard', { field: 'body' });
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const vcard = VCARD_TYPES.includes(type) || (type === 'text/plain' && /^\ufeff?\s*BEGIN:VCARD/i.test(body));
-    return importContacts(vcard ? contactsFromVcard(body) : contactsFromCsv(body), contacts, ctx.numbers);
+    return importPeople(vcard ? contactsFromVcard(body) : contactsFromCsv(body), contacts, ctx.numbers);
   });
 
   app.get('/contacts/export', {

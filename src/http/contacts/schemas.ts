@@ -42,3 +42,6 @@ export const ExportQuery = Type.Object({
   format: Type.Union([Type.Literal('csv'), Type.Literal('vcard')], { default: 'csv' }),
   group: Type.Optional(Group),
 }, { additionalProperties: false });
+
+/** Content types a vCard file may be sent with. */
+export const VCARD_TYPES = ['text/vcard', 'text/x-vcard', 'text/directory'];

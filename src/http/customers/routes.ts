@@ -5,11 +5,17 @@ import { IdParams, ListQuery, Page } from '../common.ts';
 import { WRITERS } from '../auth.ts';
 import { Customer, CustomerCreate, CustomerList, CustomerPatch, CustomerQuery, Interaction, InteractionCreate } from './schemas.ts';
 import type { Phone } from '../../db/repos/customers.ts';
+import { KefuError } from '../../core/errors.ts';
+import { contactsFromCsv } from '../../core/crm/contacts-csv.ts';
+import { contactsFromVcard } from '../../core/crm/vcard.ts';
+import { importPeople } from '../contacts/import.ts';
+import { ImportBody, ImportResult, VCARD_TYPES } from '../contacts/schemas.ts';
 
 /** /customers: CRUD, lookup by any written phone form, interaction history. */
 export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { customers, interactions } = ctx.repos;
   const tags = ['customers'];
+  app.addContentTypeParser(['text/csv', 'application/csv', ...VCARD_TYPES], { parseAs: 'string' }, (_req, body, done) => done(null, body));
   const normPhones = (phones: Array<{ number: string; label?: string }> | undefined): Phone[] | undefined =>
     phones?.map((p, i) => ({ number: ctx.numbers.require(p.number, `body.phones.${i}.number`), ...(p.label ? { label: p.label } : {}) }));
 
@@ -48,5 +54,24 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     await customers.get(req.params.id);
     const i = await interactions.add({ customerId: req.params.id, kind: req.body.kind, summary: req.body.summary, data: req.body.data ?? {}, at: req.body.at ? new Date(req.body.at) : new Date() });
     return reply.status(201).send(i);
+  });
+
+  app.post('/customers/import', {
+    config: { roles: WRITERS },
+    schema: {
+      tags, summary: 'Import customers from CSV or vCard',
+      description: 'The address-book file formats (Content-Type text/csv or text/vcard; groups become tags). Records with problems are reported by line and skipped; a customer whose number is already known is skipped.',
+      body: { content: Object.fromEntries(['text/csv', ...VCARD_TYPES].map((t) => [t, { schema: ImportBody }])) },
+      response: { 200: ImportResult },
+    },
+  }, async (req) => {
+    const body: unknown = req.body;
+    if (typeof body !== 'string') throw new KefuError('BAD_REQUEST', 'body: expected a file with Content-Type text/csv or text/vcard', { field: 'body' });
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const parsed = VCARD_TYPES.includes(type) ? contactsFromVcard(body) : contactsFromCsv(body);
+    return importPeople(parsed, {
+      findByPhone: (n) => customers.findByPhone(n),
+      create: ({ groups, ...person }) => customers.create({ ...person, tags: groups }),
+    }, ctx.numbers);
   });
 };

@@ -50,6 +50,7 @@ export const en = {
   'rep.last7': 'Last 7 days', 'rep.last30': 'Last 30 days', 'rep.today': 'Today', 'rep.noData': 'No calls in this period.',
   'users.title': 'Users', 'users.new': 'New user', 'users.role': 'Role', 'users.agentId': 'Agent', 'users.disabled': 'Disabled',
   'sp.builtin.customer': 'Customer', 'sp.builtin.account': 'Account',
+  'cust.importHint': 'CSV with a header row (name, company, title, phone/mobile, email, address, groups, notes; Chinese column names work too) or vCard; groups become tags. Customers whose number is already known are skipped.',
   'role.admin': 'Admin', 'role.supervisor': 'Supervisor', 'role.agent': 'Agent', 'role.integrator': 'Integrator',
   // Data pages (customers, contacts, blacklist, recordings, reports, users)
   'data.deleted': 'Deleted', 'data.created': 'Created', 'data.updated': 'Updated', 'data.any': 'Any', 'data.clear': 'Clear search',

@@ -52,6 +52,7 @@ export const zhCN: Record<MessageKey, string> = {
   'rep.last7': '最近 7 天', 'rep.last30': '最近 30 天', 'rep.today': '今天', 'rep.noData': '此时间段没有通话。',
   'users.title': '用户', 'users.new': '新建用户', 'users.role': '角色', 'users.agentId': '坐席', 'users.disabled': '已停用',
   'sp.builtin.customer': '客户', 'sp.builtin.account': '账户',
+  'cust.importHint': '带表头的 CSV（姓名、公司、职务、手机/电话、邮箱、地址、分组、备注，也可用英文列名）或 vCard；分组会成为标签。号码已存在的客户会被跳过。',
   'role.admin': '管理员', 'role.supervisor': '班长', 'role.agent': '坐席', 'role.integrator': '集成',
   // 数据页面（客户、通讯录、黑名单、录音、报表、用户）
   'data.deleted': '已删除', 'data.created': '创建时间', 'data.updated': '更新时间', 'data.any': '全部', 'data.clear': '清除搜索',

@@ -10,14 +10,11 @@ import { ListFooter } from './data/list-footer.tsx';
 import { PersonForm, PhoneList, type Contact } from './data/person-form.tsx';
 import { CallButton, useMySeat } from './data/dial.tsx';
 import { ImportBox } from './data/import-box.tsx';
-import { postFile } from './data/http.ts';
+import { isVcard, postFile } from './data/http.ts';
 import { inputValue, isWriterRole } from './data/format.ts';
 
 interface ImportResult { imported: number; skipped: number; errors: Array<{ line: number; message: string }> }
 
-/** vCard when the file says so (name or first line), else CSV. */
-const isVcard = (text: string, file: File): boolean =>
-  /\.(vcf|vcard)$/i.test(file.name) || /vcard|directory/i.test(file.type) || /^\ufeff?\s*BEGIN:VCARD/i.test(text);
 
 export function Contacts(_props: { params: string[] }) {
   const who = useSignal(me);
