@@ -68,7 +68,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const blacklist = new BlacklistService(repos.blacklist, numbers, logger.child({ component: 'blacklist' }));
     await blacklist.start();
     cleanups.push(async () => blacklist.stop?.());
-    const flows = new FlowService(repos.flows, logger.child({ component: 'ivr' }));
+    const flows = new FlowService(repos.flows, logger.child({ component: 'ivr' }), config.seats.map((s) => s.id));
     await flows.seedDefault();
     const recordings = new RecordingService(config, repos.recordings, bus, logger.child({ component: 'recording' }));
     await recoverInterruptedCalls(repos, recordings, logger);

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { KefuError } from '../core/errors.ts';
-import { validateFlow } from '../core/ivr/validate.ts';
+import { validateFlow, type FlowIssue } from '../core/ivr/validate.ts';
+import { pointerSegment } from '../core/ivr/graph.ts';
 import type { Flow } from '../core/ivr/schema.ts';
 import type { FlowRepo, FlowSummary } from '../db/repos/flows.ts';
 
@@ -15,14 +16,36 @@ export const DEFAULT_FLOW_PATH = fileURLToPath(new URL('../../config/flows/main.
 export class FlowService {
   private readonly cache = new Map<string, Flow>();
 
-  constructor(private readonly repo: FlowRepo, private readonly logger: Logger) {}
+  constructor(
+    private readonly repo: FlowRepo,
+    private readonly logger: Logger,
+    /** The configured seats: a handset node may name only these. */
+    private readonly seatIds: readonly string[] = [],
+  ) {}
 
+  /** The shared validator, plus what only the daemon knows: the seats a handset node names must exist. */
   validate(input: unknown): ReturnType<typeof validateFlow> {
-    return validateFlow(input);
+    const r = validateFlow(input);
+    if (!r.ok) return r;
+    const errors = this.seatIssues(r.flow);
+    return errors.length ? { ok: false, errors, warnings: r.warnings } : r;
+  }
+
+  private seatIssues(flow: Flow): FlowIssue[] {
+    const issues: FlowIssue[] = [];
+    for (const [id, node] of Object.entries(flow.nodes)) {
+      if (node.type !== 'handset' || !node.seats) continue;
+      node.seats.forEach((seat, i) => {
+        if (!this.seatIds.includes(seat)) {
+          issues.push({ path: `/nodes/${pointerSegment(id)}/seats/${i}`, message: `no seat "${seat}" is configured (seats: ${this.seatIds.join(', ') || 'none'})` });
+        }
+      });
+    }
+    return issues;
   }
 
   private valid(input: unknown): Flow {
-    const r = validateFlow(input);
+    const r = this.validate(input);
     if (!r.ok) throw new KefuError('BAD_REQUEST', `flow is invalid: ${r.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`, { errors: r.errors });
     return r.flow;
   }

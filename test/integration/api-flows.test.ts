@@ -38,6 +38,14 @@ describe(`flows and customers API on ${testDbKind()}`, () => {
     expect((await d.api<{ valid: boolean }>('POST', '/ivr/flows/validate', flow())).body.valid).toBe(true);
   });
 
+  it('a handset node may name only configured seats (this daemon has none)', async () => {
+    const withSeats = flow({ nodes: { ...flow().nodes, b: { type: 'handset', seats: ['desk-9'], fallback: 'bye' } } });
+    const r = await d.api<{ valid: boolean; errors: Array<{ path: string; message: string }> }>('POST', '/ivr/flows/validate', withSeats);
+    expect(r.body.valid).toBe(false);
+    expect(r.body.errors).toEqual([{ path: '/nodes/b/seats/0', message: 'no seat "desk-9" is configured (seats: none)' }]);
+    expect((await d.api('POST', '/ivr/flows', { ...withSeats, id: 'with-seats' })).status).toBe(400);
+  });
+
   it('create refuses an invalid flow with 400 and the errors; versions publish and roll back', async () => {
     const refused = await d.api<{ error: { code: string; details: { errors: unknown[] } } }>('POST', '/ivr/flows', flow({ entry: 'nope' }));
     expect(refused.status).toBe(400);
