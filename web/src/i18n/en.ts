@@ -38,7 +38,7 @@ export const en = {
   'sp.sample': 'Sample customer', 'sp.remove': 'Remove',
   'field.name': 'Name', 'field.company': 'Company', 'field.title': 'Title', 'field.phones': 'Phones', 'field.email': 'Email', 'field.address': 'Address',
   'field.tier': 'Tier', 'field.tags': 'Tags', 'field.status': 'Status', 'field.transactionStatus': 'Transaction', 'field.notes': 'Notes',
-  'cust.title': 'Customers', 'cust.new': 'New customer', 'cust.importCsv': 'Import CSV', 'cust.tier': 'Tier', 'cust.tags': 'Tags',
+  'cust.title': 'Customers', 'cust.new': 'New customer', 'cust.importCsv': 'Import CSV or vCard', 'cust.tier': 'Tier', 'cust.tags': 'Tags',
   'contacts.title': 'Address book', 'contacts.new': 'New contact', 'contacts.import': 'Import CSV or vCard',
   'bl.title': 'Blacklist', 'bl.number': 'Number or prefix', 'bl.kind': 'Kind', 'bl.kind.number': 'Number', 'bl.kind.prefix': 'Prefix',
   'bl.direction': 'Direction', 'bl.dir.inbound': 'Inbound', 'bl.dir.outbound': 'Outbound', 'bl.dir.both': 'Both', 'bl.check': 'Check a number',

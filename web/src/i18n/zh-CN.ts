@@ -40,7 +40,7 @@ export const zhCN: Record<MessageKey, string> = {
   'sp.sample': '示例客户', 'sp.remove': '移除',
   'field.name': '姓名', 'field.company': '公司', 'field.title': '职位', 'field.phones': '电话', 'field.email': '邮箱', 'field.address': '地址',
   'field.tier': '等级', 'field.tags': '标签', 'field.status': '状态', 'field.transactionStatus': '交易状态', 'field.notes': '备注',
-  'cust.title': '客户', 'cust.new': '新建客户', 'cust.importCsv': '导入 CSV', 'cust.tier': '等级', 'cust.tags': '标签',
+  'cust.title': '客户', 'cust.new': '新建客户', 'cust.importCsv': '导入 CSV 或 vCard', 'cust.tier': '等级', 'cust.tags': '标签',
   'contacts.title': '通讯录', 'contacts.new': '新建联系人', 'contacts.import': '导入 CSV 或 vCard',
   'bl.title': '黑名单', 'bl.number': '号码或前缀', 'bl.kind': '类型', 'bl.kind.number': '号码', 'bl.kind.prefix': '前缀',
   'bl.direction': '方向', 'bl.dir.inbound': '呼入', 'bl.dir.outbound': '呼出', 'bl.dir.both': '双向', 'bl.check': '检查号码',
