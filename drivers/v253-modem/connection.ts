@@ -4,6 +4,7 @@
  * command layer, which keeps exactly one AT command in flight and matches it
  * to its final result. Unsolicited lines and DLE codes never reach a waiter.
  */
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { KefuError } from '../../src/core/errors.ts';
 import { AtFramer, type FinalResult } from './at-parser.ts';
@@ -49,6 +50,8 @@ interface Pending {
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 3000;
+/** How often an open port checks that its device node still exists. */
+const WATCHDOG_MS = 1000;
 
 export class ModemConnection {
   private readonly framer = new AtFramer();
@@ -59,11 +62,13 @@ export class ModemConnection {
   private closing = false;
   private gone = false;
   private handlers: ConnectionHandlers | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly port: SerialPort,
     private readonly log: Logger,
     private readonly commandTimeoutMs: number,
+    private readonly path: string,
   ) {}
 
   /** Opens the port; rejects with DEVICE_GONE when it cannot be opened within `timeoutMs`. */
@@ -82,7 +87,7 @@ export class ModemConnection {
         else resolve();
       });
     });
-    const conn = new ModemConnection(port, opts.logger, opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+    const conn = new ModemConnection(port, opts.logger, opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, opts.path);
     conn.wire();
     return conn;
   }
@@ -140,6 +145,15 @@ export class ModemConnection {
   }
 
   private wire(): void {
+    // An unplugged USB device loses its /dev node (a pty pair its link): seen even when the
+    // idle port reports nothing, which some kernels and loaded machines do late or never.
+    this.watchdog = setInterval(() => {
+      if (!existsSync(this.path)) {
+        this.markGone(`${this.path} disappeared`);
+        if (this.port.isOpen) this.port.close(() => undefined);
+      }
+    }, WATCHDOG_MS);
+    this.watchdog.unref();
     this.port.on('data', (chunk: Buffer) => this.receive(chunk));
     this.port.on('close', (err?: Error | null) => this.markGone(err ? err.message : 'port closed'));
     this.port.on('error', (err: Error) => {
@@ -155,6 +169,7 @@ export class ModemConnection {
   }
 
   private markGone(reason: string): void {
+    if (this.watchdog) { clearInterval(this.watchdog); this.watchdog = null; }
     if (this.gone) return;
     this.gone = true;
     const err = new KefuError('DEVICE_GONE', `device gone: ${reason}`);
