@@ -3,6 +3,17 @@ import type { ContactDraft, ParsedImport } from '../../core/crm/contact.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { Phone } from '../../db/repos/customers.ts';
 import type { NumberService } from '../../services/numbers.ts';
+import { contactsFromCsv } from '../../core/crm/contacts-csv.ts';
+import { contactsFromVcard } from '../../core/crm/vcard.ts';
+import { VCARD_TYPES } from './schemas.ts';
+
+/** An import request's body as parsed records: vCard by its content type (or a text/plain file that starts like one), else CSV. */
+export function parseImportBody(body: unknown, contentType: string | undefined): ParsedImport {
+  if (typeof body !== 'string') throw new KefuError('BAD_REQUEST', 'body: expected a file with Content-Type text/csv or text/vcard', { field: 'body' });
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const vcard = VCARD_TYPES.includes(type) || (type === 'text/plain' && /^\ufeff?\s*BEGIN:VCARD/i.test(body));
+  return vcard ? contactsFromVcard(body) : contactsFromCsv(body);
+}
 
 /** Where imported people go: the address book, or the customers (groups become tags). */
 export interface ImportTarget {

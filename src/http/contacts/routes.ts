@@ -3,14 +3,13 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
 import { WRITERS } from '../auth.ts';
-import { KefuError } from '../../core/errors.ts';
-import { contactsFromCsv, contactsToCsv } from '../../core/crm/contacts-csv.ts';
-import { contactsFromVcard, contactsToVcard } from '../../core/crm/vcard.ts';
+import { contactsToCsv } from '../../core/crm/contacts-csv.ts';
+import { contactsToVcard } from '../../core/crm/vcard.ts';
 import type { ContactDraft } from '../../core/crm/contact.ts';
 import type { Contact as ContactRow } from '../../db/repos/contacts.ts';
 import type { Phone } from '../../db/repos/customers.ts';
 import { Contact, ContactCreate, ContactList, ContactPatch, ContactQuery, ExportQuery, ImportBody, ImportResult, VCARD_TYPES } from './schemas.ts';
-import { importPeople } from './import.ts';
+import { importPeople, parseImportBody } from './import.ts';
 
 
 /** /contacts: the address book; CRUD, lookup by any written phone form, CSV and vCard import/export. */
@@ -40,11 +39,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       response: { 200: ImportResult },
     },
   }, async (req) => {
-    const body: unknown = req.body;
-    if (typeof body !== 'string') throw new KefuError('BAD_REQUEST', 'body: expected a file with Content-Type text/csv or text/vcard', { field: 'body' });
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const vcard = VCARD_TYPES.includes(type) || (type === 'text/plain' && /^\ufeff?\s*BEGIN:VCARD/i.test(body));
-    return importPeople(vcard ? contactsFromVcard(body) : contactsFromCsv(body), contacts, ctx.numbers);
+    return importPeople(parseImportBody(req.body, req.headers['content-type']), contacts, ctx.numbers);
   });
 
   app.get('/contacts/export', {

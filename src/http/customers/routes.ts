@@ -5,10 +5,7 @@ import { IdParams, ListQuery, Page } from '../common.ts';
 import { WRITERS } from '../auth.ts';
 import { Customer, CustomerCreate, CustomerList, CustomerPatch, CustomerQuery, Interaction, InteractionCreate } from './schemas.ts';
 import type { Phone } from '../../db/repos/customers.ts';
-import { KefuError } from '../../core/errors.ts';
-import { contactsFromCsv } from '../../core/crm/contacts-csv.ts';
-import { contactsFromVcard } from '../../core/crm/vcard.ts';
-import { importPeople } from '../contacts/import.ts';
+import { importPeople, parseImportBody } from '../contacts/import.ts';
 import { ImportBody, ImportResult, VCARD_TYPES } from '../contacts/schemas.ts';
 
 /** /customers: CRUD, lookup by any written phone form, interaction history. */
@@ -65,11 +62,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       response: { 200: ImportResult },
     },
   }, async (req) => {
-    const body: unknown = req.body;
-    if (typeof body !== 'string') throw new KefuError('BAD_REQUEST', 'body: expected a file with Content-Type text/csv or text/vcard', { field: 'body' });
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const parsed = VCARD_TYPES.includes(type) ? contactsFromVcard(body) : contactsFromCsv(body);
-    return importPeople(parsed, {
+    return importPeople(parseImportBody(req.body, req.headers['content-type']), {
       findByPhone: (n) => customers.findByPhone(n),
       create: ({ groups, ...person }) => customers.create({ ...person, tags: groups }),
     }, ctx.numbers);

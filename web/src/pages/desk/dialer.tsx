@@ -1,12 +1,14 @@
-/** Click-to-dial (PBX): find a customer or contact, ring my seat, then them. */
+/** Click-to-dial (PBX): find a customer or contact, then call them from my seat (CallButton). */
 import { useState } from 'preact/hooks';
 import { api, qs } from '../../api.ts';
 import { fmtPhone, t } from '../../i18n.ts';
-import { errorText, toast } from '../../components/ui.tsx';
+import { errorText } from '../../components/ui.tsx';
+import { CallButton, useMySeat } from '../data/dial.tsx';
 
 interface Person { id: string; name: string; phones: Array<{ number: string }> }
 
 export function Dialer() {
+  const seat = useMySeat();
   const [q, setQ] = useState('');
   const [found, setFound] = useState<Person[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -18,17 +20,6 @@ export function Dialer() {
       setFound([...c.items, ...k.items]);
     } catch (err) { setError(errorText(err)); }
   };
-  const dial = async (number: string) => {
-    setError(null);
-    try {
-      const me = await api.get<{ user: { agentId: string | null } | null }>('/auth/me');
-      const seats = await api.get<{ items: Array<{ id: string; agentId: string | null }> }>('/seats');
-      const seat = seats.items.find((s) => s.agentId && s.agentId === me.user?.agentId);
-      if (!seat) throw new Error(t('desk.notReady'));
-      await api.post('/calls', { seatId: seat.id, number });
-      toast(t('desk.dialStarted'));
-    } catch (err) { setError(errorText(err)); }
-  };
   return (
     <section class="card">
       <h2>{t('desk.dial')}</h2>
@@ -38,7 +29,7 @@ export function Dialer() {
         <button type="submit">{t('common.search')}</button>
       </form>
       <ul>{found.flatMap((p) => p.phones.map((ph) => (
-        <li class="row">{p.name} <span class="muted">{fmtPhone(ph.number)}</span><button type="button" onClick={() => void dial(ph.number)}>{t('desk.dial')}</button></li>
+        <li class="row">{p.name} <span class="muted">{fmtPhone(ph.number)}</span><CallButton number={ph.number} seat={seat} /></li>
       )))}</ul>
       {error && <p class="error" role="alert">{error}</p>}
     </section>
