@@ -159,7 +159,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
     void sim.simulator.ring({ number: '13700137000', rings: 4, intervalMs: 1000 });
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613700137000');
     const callId = ringing.data.callId as string;
-    await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 15_000 });
+    await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 30_000 });
     await new Promise((r) => setTimeout(r, 1500)); // some audio reaches the recording
     events.close();
     await daemon.stop('SIGKILL');
