@@ -45,6 +45,14 @@ describe(`single-line office on ${testDbKind()}`, () => {
     throw new Error(`line did not come up:\n${daemon.output()}`);
   };
 
+  /** Waits for a simulator event; on a time-out the error carries what the modem saw and the daemon's log. */
+  const simWait = (event: 'vtx-start' | 'vrx-start', since: number, timeoutMs: number) =>
+    sim.simulator.waitFor(event, { since, timeoutMs }).catch((e: Error) => {
+      const seen = sim.simulator.history.filter((h) => h.at >= since).map((h) => h.event).join(' ');
+      const commands = sim.simulator.commands.filter((c) => c.at >= since).map((c) => c.command).join(' | ');
+      throw new Error(`${e.message}\nsimulator events: ${seen}\ncommands: ${commands}\ndaemon log:\n${daemon.output().slice(-6000)}`);
+    });
+
   beforeAll(async () => {
     sim = await startSimulatedModem({ dialect: 'conexant' });
     db = await freshDatabase();
@@ -72,7 +80,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
     const pop = await events.waitFor((e) => e.type === 'screenpop' && e.data.callId === callId);
     expect((pop.data.customer as { name: string }).name).toBe('王芳');
 
-    await sim.simulator.waitFor('vrx-start', { since, timeoutMs: 15_000 });
+    await simWait('vrx-start', since, 15_000);
     await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === callId);
     await sim.simulator.pressDigits('2', { gapMs: 200 });
     await events.waitFor((e) => e.type === 'call.dtmf' && e.data.callId === callId && e.data.digit === '2');
@@ -139,7 +147,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
     const ringDone = sim.simulator.ring({ number: '13600136000', rings: 4, intervalMs: 1000 });
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613600136000');
     const callId = ringing.data.callId as string;
-    await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 15_000 });
+    await simWait('vtx-start', since, 15_000);
     await ringDone;
     await new Promise((r) => setTimeout(r, 500));
     await sim.simulator.disappear();
@@ -159,7 +167,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
     void sim.simulator.ring({ number: '13700137000', rings: 4, intervalMs: 1000 });
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613700137000');
     const callId = ringing.data.callId as string;
-    await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 30_000 });
+    await simWait('vtx-start', since, 30_000);
     await new Promise((r) => setTimeout(r, 1500)); // some audio reaches the recording
     events.close();
     await daemon.stop('SIGKILL');
