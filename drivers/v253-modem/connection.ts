@@ -63,6 +63,8 @@ export class ModemConnection {
   private gone = false;
   private handlers: ConnectionHandlers | null = null;
   private watchdog: NodeJS.Timeout | null = null;
+  /** Rejecters of writes the OS has not confirmed yet: a closed serial stream would hold them until a reopen that never comes. */
+  private readonly pendingWrites = new Set<(err: Error) => void>();
 
   private constructor(
     private readonly port: SerialPort,
@@ -123,18 +125,18 @@ export class ModemConnection {
     return r;
   }
 
-  /** Writes bytes as they are (voice data, DLE codes); resolves once the OS took them. */
+  /** Writes bytes as they are (voice data, DLE codes); resolves once the OS took them, rejects with DEVICE_GONE when the device goes first. */
   write(data: Buffer): Promise<void> {
-    if (this.gone) return Promise.reject(new KefuError('DEVICE_GONE', 'device closed'));
+    if (this.gone || !this.port.isOpen) return Promise.reject(new KefuError('DEVICE_GONE', 'device closed'));
     return new Promise<void>((resolve, reject) => {
-      this.port.write(data, (err) => (err ? reject(new KefuError('DEVICE_GONE', `write failed: ${err.message}`, undefined, { cause: err })) : resolve()));
+      const fail = (err: Error): void => { this.pendingWrites.delete(fail); reject(err); };
+      this.pendingWrites.add(fail);
+      this.port.write(data, (err) => {
+        if (!this.pendingWrites.delete(fail)) return; // already rejected: the device went away
+        if (err) reject(new KefuError('DEVICE_GONE', `write failed: ${err.message}`, undefined, { cause: err }));
+        else resolve();
+      });
     });
-  }
-
-  /** Waits until everything written has been transmitted. */
-  drain(): Promise<void> {
-    if (this.gone) return Promise.resolve();
-    return new Promise<void>((resolve) => this.port.drain(() => resolve()));
   }
 
   async close(): Promise<void> {
@@ -179,6 +181,7 @@ export class ModemConnection {
       this.current = null;
     }
     for (const p of this.queue.splice(0)) p.reject(err);
+    for (const fail of [...this.pendingWrites]) fail(err);
     this.safe(() => this.handlers?.closed(reason, this.closing));
   }
 

@@ -222,6 +222,27 @@ describe.each(DIALECT_NAMES.map((d) => [d]))('V.253 driver over a pty pair: %s',
     expect(cid?.callerId.number).toBe('13700000000');
   });
 
+  it('a device pulled while a prompt plays: the prompt settles and the next call is answered once it is back', async () => {
+    const settles = <T>(p: Promise<T>, what: string): Promise<T> =>
+      Promise.race([p, sleep(8000).then(() => { throw new Error(`${what} still pending after 8 s`); })]);
+    for (const offsetMs of [20, 150, 400, 700]) {
+      await driver.answer();
+      const playing = driver.play(sine(3000)).catch((err: unknown) => err);
+      await sleep(offsetMs);
+      await sim.disappear();
+      await settles(playing, `play pulled after ${offsetMs} ms`);
+      for (let i = 0; i < 100 && driver.lineState() !== 'offline'; i++) await sleep(50);
+      expect(driver.lineState()).toBe('offline');
+      await sim.reappear();
+      for (let i = 0; i < 160 && driver.lineState() !== 'idle'; i++) await sleep(50);
+      expect(driver.lineState()).toBe('idle');
+      // Nothing from the lost call holds the line: the next answer goes through.
+      await settles(driver.answer(), `answer after a pull at ${offsetMs} ms`);
+      expect(driver.lineState()).toBe('voice-rx');
+      await driver.hangup();
+    }
+  });
+
   it('shrugs off garbage and names the command that timed out', async () => {
     sim.garbage(Buffer.from([0xff, 0xfe, 0x00, 0x0d, 0x0a, 0x7f, 0x10, 0x10, 0x80]));
     sim.garbage(300);
