@@ -26,6 +26,7 @@ export const LineConfigSchema = Type.Object(
     channels: Type.Integer({ default: 1, minimum: 1, maximum: 1000 }),
     inbound: Type.Optional(Inbound),
     record: Type.Boolean({ default: true, description: 'record calls on this line' }),
+    dialPrefix: Type.Optional(Type.String({ pattern: '^[0-9*#,]{1,10}$', description: 'dialled before every outbound number on a modem line, e.g. "0," for an outside line behind a PBX' })),
   },
   { additionalProperties: false },
 );

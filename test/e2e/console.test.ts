@@ -2,8 +2,8 @@
 /**
  * The supervisor's side of the console in Debian's Chromium: every page
  * renders without console errors (screenshots saved), the wallboard follows
- * a call from waiting to answered, and the language switches to English
- * and back.
+ * a call from waiting to answered, the language switches to English
+ * and back, and a customer is called from their card on the demo line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
@@ -94,6 +94,27 @@ describe('console pages in a real browser', () => {
     expect(await page.textContent('nav a[href="#/wallboard"]')).toBe('Wallboard');
     await page.selectOption('[data-testid=language]', 'zh-CN');
     await page.waitForFunction(() => document.querySelector('nav a[href="#/wallboard"]')?.textContent === '监控墙');
+    expect(tab.errors).toEqual([]);
+  });
+  it('click-to-dial on the single line: Call on the customer card, Hang up, and the call in their history', async () => {
+    const { page } = tab;
+    const found = await daemon.api<{ items: Array<{ id: string }> }>('GET', '/customers?phone=13900139000');
+    const customerId = found.body.items[0]!.id;
+    await page.goto(`${daemon.url}/#/customers/${customerId}`);
+    const since = Date.now();
+    await page.click('[data-testid=customer-call-0]');
+    const answered = await events.waitFor((e) => e.type === 'call.answered' && Date.parse(e.at) >= since && e.data.number === '+8613900139000', 30_000);
+    const callId = String(answered.data.callId);
+    await page.waitForSelector('[data-testid=customer-call-0-hangup]');
+    await tab.shot('customer-dialling');
+    await page.click('[data-testid=customer-call-0-hangup]');
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 30_000);
+    expect(ended.data.disposition).toBe('completed');
+    await page.waitForSelector('[data-testid=customer-call-0]');
+    await page.click('[data-testid=customer-calls-refresh]');
+    await page.waitForSelector(`[data-testid=call-row-${callId}]`);
+    const call = await daemon.api<{ direction: string; customerId: string; agentId: string | null }>('GET', `/calls/${callId}`);
+    expect(call.body).toMatchObject({ direction: 'outbound', customerId });
     expect(tab.errors).toEqual([]);
   });
 });

@@ -64,21 +64,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     config: { public: true },
     schema: {
       tags, security: [], description: 'The console\'s first question: is this browser signed in? 200 either way (user null when not).',
-      response: { 200: Type.Object({ user: Type.Union([UserOut, Type.Null()]), demo: Type.Boolean(), pbx: Type.Boolean() }) },
+      response: { 200: Type.Object({ user: Type.Union([UserOut, Type.Null()]), demo: Type.Boolean(), pbx: Type.Boolean(), lineDial: Type.Boolean({ description: 'a modem line can place click-to-dial calls' }) }) },
     },
   }, async (req) => {
     const token = sessionToken(req);
     const s = token ? await ctx.repos.users.session(token) : null;
-    return { user: s?.user ?? null, demo: ctx.demo !== null, pbx: ctx.pbx !== null };
+    return { user: s?.user ?? null, demo: ctx.demo !== null, pbx: ctx.pbx !== null, lineDial: ctx.telephony.canDial };
   });
 
   app.get('/auth/me', {
     schema: {
       tags, description: 'Who is signed in: a console user, or the API key used.',
-      response: { 200: Type.Object({ kind: Type.Union([Type.Literal('user'), Type.Literal('key')]), role: Type.String(), name: Type.String(), user: Type.Union([UserOut, Type.Null()]), demo: Type.Boolean(), pbx: Type.Boolean() }) },
+      response: { 200: Type.Object({ kind: Type.Union([Type.Literal('user'), Type.Literal('key')]), role: Type.String(), name: Type.String(), user: Type.Union([UserOut, Type.Null()]), demo: Type.Boolean(), pbx: Type.Boolean(), lineDial: Type.Boolean({ description: 'a modem line can place click-to-dial calls' }) }) },
     },
   }, async (req) => {
     const p = req.principal!;
-    return { kind: p.user ? 'user' as const : 'key' as const, role: p.role, name: p.name, user: p.user ?? null, demo: ctx.demo !== null, pbx: ctx.pbx !== null };
+    return { kind: p.user ? 'user' as const : 'key' as const, role: p.role, name: p.name, user: p.user ?? null, demo: ctx.demo !== null, pbx: ctx.pbx !== null, lineDial: ctx.telephony.canDial };
   });
 };

@@ -38,11 +38,14 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     config: { roles: [...WRITERS, 'agent'] },
     schema: {
       tags,
-      description: 'Click-to-dial: ring the seat, then the customer through a line; bridged when the customer answers. Do-not-call entries are refused (409). '
+      description: 'Click-to-dial. Multi-seat mode (seatId): ring the seat, then the customer through a line; bridged when the customer answers. '
+        + 'A modem line (no seatId): the modem dials the customer; lift the phone that shares the line and talk while the modem records; '
+        + 'the call ends when the customer hangs up or on POST /calls/{id}/hangup (dispositions completed, busy, no-answer, no-dialtone, cancelled, failed). '
+        + 'The call is the signed-in user\'s agent\'s (or body.agentId). Do-not-call entries are refused (409). '
         + 'Every line busy: 409 LINE_BUSY (details.reason all-lines-busy), or with ifLinesBusy wait (default: config clickToDial.whenLinesBusy) 202 with waiting true '
         + 'and the place in the wait; the seat rings when a line is free (GET /seats shows waitingForLine); 429 when clickToDial.maxWaiting requests wait already.',
       body: Type.Object({
-        seatId: Type.String({ description: 'the seat whose phone rings first' }),
+        seatId: Type.Optional(Type.String({ description: 'multi-seat mode: the seat whose phone rings first (required there)' })),
         number: Type.String({ minLength: 1, maxLength: 40, description: 'the customer, in any written form' }),
         lineId: Type.Optional(Type.String()), agentId: Type.Optional(Type.String()),
         ifLinesBusy: Type.Optional(Type.Union([Type.Literal('refuse'), Type.Literal('wait')], { description: 'every line busy: refuse, or wait for a line' })),
@@ -50,8 +53,15 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       response: { 202: Type.Object({ callId: Type.String(), waiting: Type.Boolean({ description: 'true: every line is busy, the seat waits for one' }), position: Type.Union([Type.Integer(), Type.Null()]) }) },
     },
   }, async (req, reply) => {
-    if (!ctx.pbx) throw new KefuError('NOT_SUPPORTED', 'click-to-dial needs the multi-seat mode (an Asterisk line and seats)');
-    return reply.status(202).send(await ctx.pbx.clickToDial(req.body));
+    const agentId = req.principal?.user?.agentId ?? req.body.agentId;
+    const { seatId, ...rest } = req.body;
+    if (seatId && ctx.pbx) return reply.status(202).send(await ctx.pbx.clickToDial({ ...rest, seatId, ...(agentId ? { agentId } : {}) }));
+    if (!seatId && ctx.telephony.canDial) {
+      const call = ctx.telephony.dial({ number: req.body.number, lineId: req.body.lineId, agentId });
+      return reply.status(202).send({ callId: call.id, waiting: false, position: null });
+    }
+    if (ctx.pbx) throw new KefuError('BAD_REQUEST', 'body.seatId: required in the multi-seat mode (the seat whose phone rings first)', { field: 'body.seatId' });
+    throw new KefuError('NOT_SUPPORTED', 'click-to-dial needs a modem line, or the multi-seat mode (an Asterisk line and seats)');
   });
 
   app.post('/calls/:id/monitor', {

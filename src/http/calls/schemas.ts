@@ -4,7 +4,7 @@ import { ListQuery, Page, PhoneInput, Uuid } from '../common.ts';
 const Str = Type.Union([Type.String(), Type.Null()]);
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
-export const Disposition = Type.String({ description: 'completed | voicemail | handset | queued | abandoned | missed | blocked | busy | overflow | failed | interrupted' });
+export const Disposition = Type.String({ description: 'completed | voicemail | handset | queued | abandoned | missed | blocked | busy | overflow | failed | interrupted; click-to-dial also no-answer | no-dialtone | cancelled | agent-no-answer | no-line' });
 
 export const CallRecord = Type.Object({
   id: Uuid,

@@ -9,10 +9,10 @@
 import type { Logger } from 'pino';
 import type { LineConfig } from '../../config/schema.ts';
 import { KefuError } from '../../core/errors.ts';
-import { normalizeNumber } from '../../core/numbers/normalize.ts';
 import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
 import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
+import { dialTarget } from '../telephony/dial-out.ts';
 import { requireSeat } from '../seats.ts';
 import { OutboundCall } from './click-to-dial.ts';
 import type { LegLog } from './legs.ts';
@@ -47,15 +47,12 @@ export class ClickToDialer {
 
   async request(o: DialRequest): Promise<DialResult> {
     const seat = requireSeat(this.deps.config.seats, o.seatId);
-    const key = this.deps.numbers.require(o.number, 'body.number');
-    const dnc = this.deps.blacklist.check(key, 'outbound');
-    if (dnc.blocked) throw new KefuError('CONFLICT', `${key} is on the do-not-call list (${dnc.match?.kind} ${dnc.match?.value})`, { field: 'body.number' });
+    const { numberKey: key, digits } = dialTarget(this.deps, o.number);
     const candidates = o.lineId ? this.lines.filter((l) => l.id === o.lineId) : this.lines;
     if (o.lineId && candidates.length === 0) throw new KefuError('BAD_REQUEST', `body.lineId: no Asterisk line ${o.lineId}`, { field: 'body.lineId' });
     const mine = [...this.active, ...this.waits.map((w) => w.call)].find((c) => c.req.seat.id === seat.id);
     if (mine) throw new KefuError('CONFLICT', `${seat.id} has a click-to-dial call already (${mine.id})`, { field: 'body.seatId', reason: 'seat-busy', callId: mine.id });
     if (!this.connected()) throw new KefuError('PBX_UNREACHABLE', 'Asterisk (ARI) is not connected');
-    const digits = normalizeNumber(key, { defaultRegion: this.deps.numbers.defaultRegion }).national || key.replace(/^\+/, '');
     const req = { seat, numberKey: key, dialDigits: digits, agentId: o.agentId ?? null };
     // A waiting request comes before a new one: a line is free for a newcomer only when nobody waits for it.
     this.pump();

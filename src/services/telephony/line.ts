@@ -8,6 +8,8 @@ import { lineTransition, type LineInput, type LineState } from '../../core/call/
 import type { LineConfig } from '../../config/schema.ts';
 import type { TelephonyDeps } from './deps.ts';
 import { CallSession } from './session.ts';
+import { DialOut, type DialOutRequest } from './dial-out.ts';
+import { KefuError } from '../../core/errors.ts';
 import type { LineGroup } from './telephony.ts';
 
 
@@ -23,6 +25,8 @@ export class LineRuntime implements LineGroup {
   private reason: string | null = 'not started';
   private since = new Date();
   private call: CallSession | null = null;
+  /** Our click-to-dial call on this line, or null. */
+  private outbound: DialOut | null = null;
   private ringTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private off: (() => void) | null = null;
@@ -34,14 +38,31 @@ export class LineRuntime implements LineGroup {
   status(): LineStatus {
     return {
       id: this.config.id, name: this.config.name ?? null, driver: this.config.driver, state: this.state, reason: this.reason,
-      device: this.driver.info(), callId: this.call?.id ?? null, since: this.since.toISOString(),
-      activeCalls: this.call ? 1 : 0, channels: 1,
+      device: this.driver.info(), callId: this.call?.id ?? this.outbound?.id ?? null, since: this.since.toISOString(),
+      activeCalls: this.call || this.outbound ? 1 : 0, channels: 1,
     };
   }
 
   statuses(): LineStatus[] { return [this.status()]; }
 
   calls(): CallSession[] { return this.call ? [this.call] : []; }
+
+  dialOuts(): DialOut[] { return this.outbound ? [this.outbound] : []; }
+
+  /** Click-to-dial: the modem dials `req` when the line is idle; the call goes on in the background. */
+  dial(req: DialOutRequest): DialOut {
+    if (this.state !== 'idle' || this.call || this.outbound) {
+      throw new KefuError('LINE_BUSY', `line ${this.config.id} is ${this.state === 'idle' ? 'busy' : this.state}`, { reason: 'all-lines-busy', lines: [this.config.id] });
+    }
+    const call = new DialOut(this.deps, this.config, this.driver, req, (ended) => {
+      if (this.outbound === ended) this.outbound = null;
+      this.move('callEnded');
+    });
+    this.outbound = call;
+    this.move('answered'); // the line is in use from the first digit
+    void call.start().catch((err: unknown) => this.log.error({ err }, 'click-to-dial failed'));
+    return call;
+  }
 
   async start(): Promise<void> {
     this.off = this.driver.on((e) => this.onEvent(e));
@@ -57,6 +78,7 @@ export class LineRuntime implements LineGroup {
   async stop(): Promise<void> {
     const call = this.call;
     if (call) { await call.hangup(); await call.finished; }
+    await this.outbound?.hangup();
     if (this.ringTimer) clearTimeout(this.ringTimer);
     await this.driver.stop().catch((err: unknown) => this.log.warn({ err }, 'driver stop failed'));
     this.off?.();
@@ -78,9 +100,10 @@ export class LineRuntime implements LineGroup {
       case 'online': this.move('online'); return;
       case 'offline':
         this.call?.onDeviceLost();
+        this.outbound?.onDeviceLost();
         this.move('offline', e.reason);
         return;
-      case 'ring': this.onRing(); return;
+      case 'ring': if (!this.outbound) this.onRing(); return;
       case 'callerId':
         (this.call ?? this.newCall()).onCallerId(e.callerId);
         return;
@@ -89,7 +112,10 @@ export class LineRuntime implements LineGroup {
         this.move('answered');
         return;
       case 'dtmf': this.call?.onDtmf(e.digit); return;
-      case 'audio': this.call?.onAudio(e.direction, e.pcm); return;
+      case 'audio':
+        this.call?.onAudio(e.direction, e.pcm);
+        this.outbound?.onAudio(e.pcm);
+        return;
       case 'tone':
         if (e.tone === 'silence') this.call?.onSilence();
         return;
@@ -97,6 +123,7 @@ export class LineRuntime implements LineGroup {
         // Our own hang-up (IVR hang-up node, API) ends the call through the session itself.
         if (e.cause === 'local') this.call?.onLocalHangup();
         else this.call?.onHangup();
+        this.outbound?.onHangup();
         return;
     }
   }

@@ -8,6 +8,7 @@ import { KefuError } from '../../core/errors.ts';
 import type { TelephonyDeps } from './deps.ts';
 import { LineRuntime, type LineStatus } from './line.ts';
 import type { CallSession, CallSnapshot } from './session.ts';
+import { dialTarget, type DialOut } from './dial-out.ts';
 
 /** A set of lines run by one backend. */
 export interface LineGroup {
@@ -58,8 +59,35 @@ export class Telephony {
     return this.groups.flatMap((g) => g.calls());
   }
 
+  private modemLines(): LineRuntime[] {
+    return this.groups.filter((g): g is LineRuntime => g instanceof LineRuntime);
+  }
+
+  private dialOuts(): DialOut[] {
+    return this.modemLines().flatMap((l) => l.dialOuts());
+  }
+
   activeCalls(): CallSnapshot[] {
-    return this.sessions().map((c) => c.snapshot());
+    return [...this.sessions().map((c) => c.snapshot()), ...this.dialOuts().map((c) => c.snapshot())];
+  }
+
+  /** True when some line can dial out by itself (a modem line). */
+  get canDial(): boolean { return this.modemLines().length > 0; }
+
+  /**
+   * Click-to-dial on a device line: `lineId`, or the first idle one. LINE_BUSY
+   * (reason all-lines-busy) when none is free; the call goes on in the background.
+   */
+  dial(o: { number: string; lineId?: string | undefined; agentId?: string | undefined }): DialOut {
+    const req = { ...dialTarget(this.deps, o.number), agentId: o.agentId ?? null, lineId: o.lineId };
+    const lines = this.modemLines().filter((l) => !req.lineId || l.config.id === req.lineId);
+    if (req.lineId && lines.length === 0) throw new KefuError('BAD_REQUEST', `body.lineId: no line ${req.lineId} that can dial`, { field: 'body.lineId' });
+    const free = lines.find((l) => l.status().state === 'idle' && l.status().activeCalls === 0);
+    if (!free) {
+      throw new KefuError('LINE_BUSY', `every line is in use (${lines.map((l) => `${l.config.id} ${l.status().state}`).join(', ')}): try again when a line is free`,
+        { reason: 'all-lines-busy', lines: lines.map((l) => l.config.id) });
+    }
+    return free.dial(req);
   }
 
   /** The live session of a call; NOT_FOUND when it is not up. */
@@ -70,6 +98,8 @@ export class Telephony {
   }
 
   async hangup(callId: string): Promise<void> {
+    const out = this.dialOuts().find((c) => c.id === callId);
+    if (out) { await out.hangup(); return; }
     const call = this.sessions().find((c) => c.id === callId);
     if (!call) throw new KefuError('NOT_FOUND', `call ${callId} is not active`);
     await call.hangup();

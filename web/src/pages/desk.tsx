@@ -91,7 +91,7 @@ export function Desk(_props: { params: string[] }) {
         {wrapping && agent?.state === 'wrap-up' && <WrapUp callId={wrapping} onDone={() => { setWrapCallId(null); setCall(null); recent.reload(); }} />}
       </div>
       <div>
-        {who.pbx && <Dialer />}
+        {(who.pbx || who.lineDial) && <Dialer />}
         <section class="card">
           <h2>{t('desk.history')}</h2>
           <ErrorNote error={recent.error} />

@@ -1,4 +1,4 @@
-/** Click-to-dial (PBX): find a customer or contact, then call them from my seat (CallButton). */
+/** Click-to-dial: find a customer or contact, then call them from my seat or the modem line (CallButton). */
 import { useState } from 'preact/hooks';
 import { api, qs } from '../../api.ts';
 import { fmtPhone, t } from '../../i18n.ts';
