@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isKefuError } from '../errors.ts';
-import { normalizeNumber, numberProblem, requireNumber, toE164OrRaw } from './normalize.ts';
+import { dialDigits, normalizeNumber, numberProblem, requireNumber, toE164OrRaw } from './normalize.ts';
 
 describe('normalizeNumber: written forms reach one key', () => {
   const cases: [string, string, string][] = [
@@ -143,5 +143,16 @@ describe('validation messages', () => {
       expect(isKefuError(e, 'BAD_REQUEST')).toBe(true);
       expect((e as { details: unknown }).details).toEqual({ field: 'to', input: '12' });
     }
+  });
+});
+
+describe('dialDigits: what a line dials', () => {
+  it('dials home numbers in national form and others through the international access prefix', () => {
+    expect(dialDigits('+8613800138000')).toBe('13800138000');
+    expect(dialDigits('+861088889999')).toBe('01088889999');
+    expect(dialDigits('95588')).toBe('95588');
+    expect(dialDigits('+14155550100')).toBe('0014155550100');
+    expect(dialDigits('+8613800138000', { defaultRegion: 'US' })).toBe('0118613800138000');
+    expect(dialDigits('+14155550100', { defaultRegion: 'US' })).toBe('4155550100');
   });
 });

@@ -170,6 +170,20 @@ export function toE164OrRaw(input: string, opts?: NormalizeOptions): string {
   return normalizeNumber(input, opts).key;
 }
 
+/**
+ * The digits a line in `opts.defaultRegion` dials to reach a number: the
+ * national form at home (`01088889999`, `13800138000`), the international
+ * access prefix abroad (`0014155550100` from China); short codes and numbers
+ * that are not valid, as written.
+ */
+export function dialDigits(input: string, opts?: NormalizeOptions): string {
+  const n = normalizeNumber(input, opts);
+  const home = regionOf(opts);
+  if (!n.e164 || n.region === home) return n.national;
+  const idd = parsePhoneNumberFromString(n.e164)?.format('IDD', { fromCountry: home });
+  return idd ? idd.replace(/\D/g, '') : n.national;
+}
+
 /** What a phone number field accepts, for error messages. */
 export const EXPECTED_NUMBER =
   'a phone number: a Chinese mobile (11 digits, 13x–19x), a fixed line with its area code (010-88888888), ' +

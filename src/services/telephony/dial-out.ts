@@ -16,7 +16,7 @@ import type { TelephonyDeps } from './deps.ts';
 import type { CallSnapshot } from './session.ts';
 import { SerialQueue } from './serial.ts';
 import { KefuError } from '../../core/errors.ts';
-import { normalizeNumber } from '../../core/numbers/normalize.ts';
+import { dialDigits } from '../../core/numbers/normalize.ts';
 
 export interface DialOutRequest { numberKey: string; digits: string; agentId: string | null }
 
@@ -25,7 +25,7 @@ export function dialTarget(deps: Pick<TelephonyDeps, 'numbers' | 'blacklist'>, i
   const key = deps.numbers.require(input, 'body.number');
   const dnc = deps.blacklist.check(key, 'outbound');
   if (dnc.blocked) throw new KefuError('CONFLICT', `${key} is on the do-not-call list (${dnc.match?.kind} ${dnc.match?.value})`, { field: 'body.number' });
-  return { numberKey: key, digits: normalizeNumber(key, { defaultRegion: deps.numbers.defaultRegion }).national || key.replace(/^\+/, '') };
+  return { numberKey: key, digits: dialDigits(key, { defaultRegion: deps.numbers.defaultRegion }) || key.replace(/^\+/, '') };
 }
 
 const DISPOSITION: Record<DialOutcome, string> = { answered: 'completed', busy: 'busy', 'no-answer': 'no-answer', 'no-dialtone': 'no-dialtone', failed: 'failed' };
