@@ -125,6 +125,24 @@ describe(`click-to-dial on a modem line (${testDbKind()})`, () => {
     const noLine = await daemon.api<{ error: { message: string } }>('POST', '/calls', { number: '13600001111', lineId: 'nowhere' });
     expect(noLine.status).toBe(400);
     expect(noLine.body.error.message).toContain('body.lineId');
+    const noAgent = await daemon.api<{ error: { message: string } }>('POST', '/calls', { number: '13600001111', agentId: 'nobody' });
+    expect(noAgent.status).toBe(400);
+    expect(noAgent.body.error.message).toContain('body.agentId');
     expect(dialled(since)).toEqual([]);
+  });
+
+  it('a device pulled during the call closes it as failed with its recording; the line comes back', async () => {
+    const since = Date.now();
+    sim.simulator.answerOutbound({ delayMs: 200 });
+    const res = await daemon.api<{ callId: string }>('POST', '/calls', { number: '13600004444' });
+    await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === res.body.callId);
+    await sim.simulator.sendAudio(Buffer.alloc(4000 * 2, 0x10));
+    await sim.simulator.disappear();
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === res.body.callId);
+    expect(ended.data.disposition).toBe('failed');
+    await events.waitFor((e) => e.type === 'recording.ready' && e.data.callId === res.body.callId);
+    await sim.simulator.reappear();
+    await events.waitFor((e) => e.type === 'line.state' && Date.parse(e.at) >= since && e.data.state === 'idle', 40_000);
+    await lineIdle();
   });
 });

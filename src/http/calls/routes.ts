@@ -54,6 +54,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     },
   }, async (req, reply) => {
     const agentId = req.principal?.user?.agentId ?? req.body.agentId;
+    if (agentId && ctx.agents.list().every((a) => a.id !== agentId)) throw new KefuError('BAD_REQUEST', `body.agentId: no agent ${agentId}`, { field: 'body.agentId' });
     const { seatId, ...rest } = req.body;
     if (seatId && ctx.pbx) return reply.status(202).send(await ctx.pbx.clickToDial({ ...rest, seatId, ...(agentId ? { agentId } : {}) }));
     if (!seatId && ctx.telephony.canDial) {

@@ -123,7 +123,8 @@ export class LineRuntime implements LineGroup {
         // Our own hang-up (IVR hang-up node, API) ends the call through the session itself.
         if (e.cause === 'local') this.call?.onLocalHangup();
         else this.call?.onHangup();
-        this.outbound?.onHangup();
+        if (e.cause === 'device') this.outbound?.onDeviceLost();
+        else this.outbound?.onHangup();
         return;
     }
   }
