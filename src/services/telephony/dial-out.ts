@@ -66,7 +66,7 @@ export class DialOut {
 
   snapshot(): CallSnapshot {
     return {
-      id: this.id, lineId: this.line.id, direction: 'outbound' as const, state: this.done ? 'ended' as const : this.answeredAt ? 'connected' as const : 'dialing' as const,
+      id: this.id, lineId: this.line.id, direction: 'outbound', state: this.done ? 'ended' : this.answeredAt ? 'connected' : 'dialing',
       number: this.req.numberKey, name: this.customer?.name ?? null, customerId: this.customer?.id ?? null,
       startedAt: this.startedAt.toISOString(), answeredAt: this.answeredAt?.toISOString() ?? null, digits: '',
     };
