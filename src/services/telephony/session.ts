@@ -185,10 +185,7 @@ export class CallSession {
     this.takenBy = agentId;
   }
 
-  /** Only on a device line (a phone shares it); on a PBX the ACD or a handset node connects agents. */
-  get canTakeOver(): boolean {
-    return this.line.driver !== 'asterisk' && this.takenBy === null && (this.state === 'ringing' || this.state === 'answering' || this.state === 'ivr');
-  }
+  get canTakeOver(): boolean { return this.takenBy === null && (this.state === 'ringing' || this.state === 'answering' || this.state === 'ivr'); }
 
   /** The caller left queue `queueId` (wait limit or exit key): noted in the call's path. */
   leftQueue(queueId: string, why: 'timeout' | 'exit-key', key?: string): void {
