@@ -61,9 +61,4 @@ describe('call machine', () => {
     expect(taken.state).toBe('connected');
     expect(run([...ivr, { type: 'agentConnected' }, { type: 'hangup' }]).effects.slice(-2)).toEqual(['hangupLine', 'end:completed']);
   });
-  it('an agent who took the call before the answer: recorded, no IVR, the hang-up completes it', () => {
-    const r = run([{ type: 'ring' }, { type: 'answer' }, { type: 'answered', ivr: false }]);
-    expect(r).toEqual({ state: 'connected', effects: ['answerLine', 'startRecording'] });
-    expect(run([{ type: 'hangup' }], 'connected').effects).toEqual(['hangupLine', 'end:completed']);
-  });
 });

@@ -33,8 +33,7 @@ export type CallEvent =
   | { type: 'callerId' }
   | { type: 'block'; action: 'reject' | 'message' }
   | { type: 'answer' }
-  /** `ivr: false`: an agent took the call before it was answered (single line): no IVR, straight to the agent. */
-  | { type: 'answered'; ivr?: boolean }
+  | { type: 'answered' }
   | { type: 'ivrDone'; outcome: 'hangup' | 'voicemail' | 'handset' | 'queue' | 'caller-hangup' | 'error' }
   | { type: 'blockDone' }
   | { type: 'hangup' }
@@ -83,11 +82,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
       if (event.type === 'blockDone' || event.type === 'hangup') return end('blocked', event.type === 'blockDone');
       return stay;
     case 'answering':
-      if (event.type === 'answered') {
-        return event.ivr === false
-          ? { state: 'connected', effects: [{ type: 'startRecording' }] }
-          : { state: 'ivr', effects: [{ type: 'startRecording' }, { type: 'startIvr' }] };
-      }
+      if (event.type === 'answered') return { state: 'ivr', effects: [{ type: 'startRecording' }, { type: 'startIvr' }] };
       if (event.type === 'answerFailed') return end('failed', true);
       if (event.type === 'hangup') return end('missed');
       return stay;

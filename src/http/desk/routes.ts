@@ -32,16 +32,14 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post('/calls/:id/claim', {
     config: { roles },
     schema: {
-      tags, params: IdParams, description: 'An agent takes a call from the desktop (single line) and talks on the phone that shares the line: a ringing call is answered without the IVR, a call in the IVR leaves it; the modem keeps recording. The call ends when the caller hangs up or on POST /calls/{id}/hangup; its end starts wrap-up.',
+      tags, params: IdParams, description: 'An agent takes a call from the desktop (single line): the agent is on the call; its end starts wrap-up.',
       body: Type.Optional(Type.Object({ agentId: AgentField }, { additionalProperties: false })),
     },
   }, async (req) => {
     const agentId = agentOf(req, req.body?.agentId);
     const session = ctx.telephony.session(req.params.id);
     if (session.ended) throw new KefuError('CONFLICT', 'the call has ended');
-    if (!session.canTakeOver) throw new KefuError('CONFLICT', `call ${req.params.id} cannot be taken now (it is with an agent or in a queue)`);
     const agent = ctx.agents.claim(agentId, req.params.id);
-    session.takeOver(agentId);
     await ctx.repos.calls.update(req.params.id, { agentId });
     return { agentId, state: agent.state, callId: agent.callId };
   });

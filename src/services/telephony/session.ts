@@ -47,10 +47,6 @@ export class CallSession {
   private queuedAt: number | null = null;
   private queueId: string | null = null;
   private readonly hangupSignal = new AbortController();
-  /** Stops the IVR when an agent takes the call (single line); the call itself goes on. */
-  private readonly ivrStop = new AbortController();
-  /** An agent took the call before it was answered: it is answered without the IVR. */
-  private takenBy: string | null = null;
   private media: LineIvrMedia | null = null;
   private recording: ActiveRecording | null = null;
   private readonly db: SerialQueue;
@@ -170,23 +166,6 @@ export class CallSession {
   /** The queue's wait limit passed with no agent (or the caller pressed the exit key) and the overflow target is hang-up. */
   queueTimeout(): void { this.fire({ type: 'queueTimeout' }); }
 
-  /**
-   * An agent takes the call from the desktop (single line): the agent talks on
-   * the phone that shares the line while the modem keeps recording. Ringing:
-   * it is answered without the IVR; in the IVR: the IVR stops. CONFLICT otherwise.
-   */
-  takeOver(agentId: string): void {
-    if (!this.canTakeOver) throw new KefuError('CONFLICT', `call ${this.id} is ${this.state}: only a ringing call or one in the IVR can be taken`);
-    if (this.state === 'ivr') {
-      this.ivrStop.abort();
-      this.agentConnected(agentId);
-      return;
-    }
-    this.takenBy = agentId;
-  }
-
-  get canTakeOver(): boolean { return this.takenBy === null && (this.state === 'ringing' || this.state === 'answering' || this.state === 'ivr'); }
-
   /** The caller left queue `queueId` (wait limit or exit key): noted in the call's path. */
   leftQueue(queueId: string, why: 'timeout' | 'exit-key', key?: string): void {
     this.path.push({ node: queueId, type: why === 'timeout' ? 'queue-timeout' : 'queue-exit', ...(key ? { digits: key } : {}), at: new Date().toISOString() });
@@ -217,8 +196,6 @@ export class CallSession {
       ? this.deps.recordings.startExternal(this.id, this.line, this.number, this.created, (path) => this.driver.recordTo!(path), onDemand)
       : this.deps.recordings.start(this.id, this.line, this.number, this.created, onDemand);
   }
-
-  private ivrSignal(): AbortSignal { return AbortSignal.any([this.hangupSignal.signal, this.ivrStop.signal]); }
 
   private get talking(): boolean { return this.state === 'ivr' || this.state === 'queued' || this.state === 'connected'; }
 
@@ -274,7 +251,7 @@ export class CallSession {
   private run(effect: CallEffect): void {
     switch (effect.type) {
       case 'answerLine':
-        this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal());
+        this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
         this.driver.answer().then(() => this.answered(), (err: unknown) => { this.log.warn({ err }, 'answer failed'); this.fire({ type: 'answerFailed' }); });
         return;
       case 'reject':
@@ -303,10 +280,9 @@ export class CallSession {
 
   private answered(): void {
     this.answeredAt = new Date();
-    const taken = this.takenBy;
-    void this.db.run(() => this.deps.repos.calls.update(this.id, taken ? { state: 'connected', answeredAt: this.answeredAt!, agentId: taken } : { state: 'answered', answeredAt: this.answeredAt! }));
+    void this.db.run(() => this.deps.repos.calls.update(this.id, { state: 'answered', answeredAt: this.answeredAt! }));
     this.deps.bus.emit('call.answered', { callId: this.id, lineId: this.line.id, number: this.number });
-    this.fire({ type: 'answered', ivr: taken === null });
+    this.fire({ type: 'answered' });
   }
 
   private async playBlockMessage(): Promise<void> {
@@ -321,7 +297,7 @@ export class CallSession {
     this.nextFlow = null;
     const flow = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');
     if (next === null) void this.db.run(() => this.deps.repos.calls.update(this.id, { flowId: flow.id }));
-    this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal());
+    this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
     this.media.router = (queueId) => this.enqueue(queueId);
     if (this.handsetRouter) this.media.handsetRouter = (opts) => this.handsetRouter!(opts, this);
     const result = await runFlow(flow, {
