@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isKefuError } from '../../src/core/errors.ts';
 import { ModemConnection } from './connection.ts';
 import { createPtyPair, type PtyPair } from './pty.ts';
+import { silentLogger } from './logger.ts';
 
 describe('ModemConnection when the device vanishes mid-write', () => {
   let pty: PtyPair | null = null;
@@ -13,7 +14,7 @@ describe('ModemConnection when the device vanishes mid-write', () => {
 
   it('rejects writes the OS has not taken yet with DEVICE_GONE, so nothing queued behind them waits forever', async () => {
     pty = await createPtyPair();
-    const conn = await ModemConnection.open({ path: pty.driverPath, baudRate: 115200, timeoutMs: 5000, logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } } as never });
+    const conn = await ModemConnection.open({ path: pty.driverPath, baudRate: 115200, timeoutMs: 5000, logger: silentLogger });
     let closed: string | null = null;
     conn.attach({ unsolicited() {}, strayFinal() {}, dle() {}, audio() {}, rxEnd() {}, closed: (reason) => { closed = reason; } });
     // Nobody reads the modem's end: the pty buffers fill and later writes wait in the OS.

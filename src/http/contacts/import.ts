@@ -5,7 +5,16 @@ import type { Phone } from '../../db/repos/customers.ts';
 import type { NumberService } from '../../services/numbers.ts';
 import { contactsFromCsv } from '../../core/crm/contacts-csv.ts';
 import { contactsFromVcard } from '../../core/crm/vcard.ts';
-import { VCARD_TYPES } from './schemas.ts';
+import type { FastifyInstance } from 'fastify';
+import { ImportBody, VCARD_TYPES } from './schemas.ts';
+
+/** Lets a route plugin take CSV and vCard files as request bodies (kept as text). */
+export function acceptImportFiles(app: Pick<FastifyInstance, 'addContentTypeParser'>): void {
+  app.addContentTypeParser(['text/csv', 'application/csv', ...VCARD_TYPES], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+}
+
+/** The OpenAPI body of an import route: the file under each content type it takes. */
+export const importBodySchema = { content: Object.fromEntries(['text/csv', ...VCARD_TYPES].map((t) => [t, { schema: ImportBody }])) };
 
 /** An import request's body as parsed records: vCard by its content type (or a text/plain file that starts like one), else CSV. */
 export function parseImportBody(body: unknown, contentType: string | undefined): ParsedImport {

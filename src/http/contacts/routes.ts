@@ -8,15 +8,15 @@ import { contactsToVcard } from '../../core/crm/vcard.ts';
 import type { ContactDraft } from '../../core/crm/contact.ts';
 import type { Contact as ContactRow } from '../../db/repos/contacts.ts';
 import type { Phone } from '../../db/repos/customers.ts';
-import { Contact, ContactCreate, ContactList, ContactPatch, ContactQuery, ExportQuery, ImportBody, ImportResult, VCARD_TYPES } from './schemas.ts';
-import { importPeople, parseImportBody } from './import.ts';
+import { Contact, ContactCreate, ContactList, ContactPatch, ContactQuery, ExportQuery, ImportResult } from './schemas.ts';
+import { acceptImportFiles, importBodySchema, importPeople, parseImportBody } from './import.ts';
 
 
 /** /contacts: the address book; CRUD, lookup by any written phone form, CSV and vCard import/export. */
 export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { contacts } = ctx.repos;
   const tags = ['contacts'];
-  app.addContentTypeParser(['text/csv', 'application/csv', ...VCARD_TYPES], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  acceptImportFiles(app);
   const normPhones = (phones: Array<{ number: string; label?: string }> | undefined): Phone[] | undefined =>
     phones?.map((p, i) => ({ number: ctx.numbers.require(p.number, `body.phones.${i}.number`), ...(p.label ? { label: p.label } : {}) }));
 
@@ -35,7 +35,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     schema: {
       tags, summary: 'Import contacts from CSV or vCard',
       description: 'Send the file as the body with Content-Type text/csv or text/vcard (UTF-8, BOM optional). Records with problems are reported by line and skipped; contacts whose number is already in the address book are skipped.',
-      body: { content: Object.fromEntries(['text/csv', ...VCARD_TYPES].map((t) => [t, { schema: ImportBody }])) },
+      body: importBodySchema,
       response: { 200: ImportResult },
     },
   }, async (req) => {

@@ -5,14 +5,14 @@ import { IdParams, ListQuery, Page } from '../common.ts';
 import { WRITERS } from '../auth.ts';
 import { Customer, CustomerCreate, CustomerList, CustomerPatch, CustomerQuery, Interaction, InteractionCreate } from './schemas.ts';
 import type { Phone } from '../../db/repos/customers.ts';
-import { importPeople, parseImportBody } from '../contacts/import.ts';
-import { ImportBody, ImportResult, VCARD_TYPES } from '../contacts/schemas.ts';
+import { acceptImportFiles, importBodySchema, importPeople, parseImportBody } from '../contacts/import.ts';
+import { ImportResult } from '../contacts/schemas.ts';
 
 /** /customers: CRUD, lookup by any written phone form, interaction history. */
 export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { customers, interactions } = ctx.repos;
   const tags = ['customers'];
-  app.addContentTypeParser(['text/csv', 'application/csv', ...VCARD_TYPES], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  acceptImportFiles(app);
   const normPhones = (phones: Array<{ number: string; label?: string }> | undefined): Phone[] | undefined =>
     phones?.map((p, i) => ({ number: ctx.numbers.require(p.number, `body.phones.${i}.number`), ...(p.label ? { label: p.label } : {}) }));
 
@@ -58,7 +58,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     schema: {
       tags, summary: 'Import customers from CSV or vCard',
       description: 'The address-book file formats (Content-Type text/csv or text/vcard; groups become tags). Records with problems are reported by line and skipped; a customer whose number is already known is skipped.',
-      body: { content: Object.fromEntries(['text/csv', ...VCARD_TYPES].map((t) => [t, { schema: ImportBody }])) },
+      body: importBodySchema,
       response: { 200: ImportResult },
     },
   }, async (req) => {

@@ -25,7 +25,7 @@ export function dialTarget(deps: Pick<TelephonyDeps, 'numbers' | 'blacklist'>, i
   const key = deps.numbers.require(input, 'body.number');
   const dnc = deps.blacklist.check(key, 'outbound');
   if (dnc.blocked) throw new KefuError('CONFLICT', `${key} is on the do-not-call list (${dnc.match?.kind} ${dnc.match?.value})`, { field: 'body.number' });
-  return { numberKey: key, digits: dialDigits(key, { defaultRegion: deps.numbers.defaultRegion }) || key.replace(/^\+/, '') };
+  return { numberKey: key, digits: dialDigits(key, { defaultRegion: deps.numbers.defaultRegion }) };
 }
 
 const DISPOSITION: Record<DialOutcome, string> = { answered: 'completed', busy: 'busy', 'no-answer': 'no-answer', 'no-dialtone': 'no-dialtone', failed: 'failed' };

@@ -49,9 +49,12 @@ export class LineRuntime implements LineGroup {
 
   dialOuts(): DialOut[] { return this.outbound ? [this.outbound] : []; }
 
-  /** Click-to-dial: the modem dials `req` when the line is idle; the call goes on in the background. */
+  /** Idle, with no call of ours on it: a click-to-dial call may start. */
+  get free(): boolean { return this.state === 'idle' && !this.call && !this.outbound; }
+
+  /** Click-to-dial: the modem dials `req` when the line is free; the call goes on in the background. */
   dial(req: DialOutRequest): DialOut {
-    if (this.state !== 'idle' || this.call || this.outbound) {
+    if (!this.free) {
       throw new KefuError('LINE_BUSY', `line ${this.config.id} is ${this.state === 'idle' ? 'busy' : this.state}`, { reason: 'all-lines-busy', lines: [this.config.id] });
     }
     const call = new DialOut(this.deps, this.config, this.driver, req, (ended) => {

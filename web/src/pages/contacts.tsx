@@ -10,7 +10,7 @@ import { ListFooter } from './data/list-footer.tsx';
 import { PersonForm, PhoneList, type Contact } from './data/person-form.tsx';
 import { CallButton, useMySeat } from './data/dial.tsx';
 import { ImportBox } from './data/import-box.tsx';
-import { isVcard, postFile } from './data/http.ts';
+import { isVcard } from './data/http.ts';
 import { inputValue, isWriterRole } from './data/format.ts';
 
 interface ImportResult { imported: number; skipped: number; errors: Array<{ line: number; message: string }> }
@@ -53,7 +53,7 @@ export function Contacts(_props: { params: string[] }) {
         <section class="card">
           <ImportBox title={t('contacts.import')} accept=".csv,.vcf,.vcard,text/csv,text/vcard" testid="contacts-import" onDone={list.reload}
             send={async (body, file) => {
-              const r = await postFile<ImportResult>('/contacts/import', body, isVcard(body, file) ? 'text/vcard' : 'text/csv');
+              const r = await api.postText<ImportResult>('/contacts/import', body, isVcard(body, file) ? 'text/vcard' : 'text/csv');
               return { added: r.imported, skipped: r.skipped, errors: r.errors };
             }} />
           <p class="small muted">{t('data.contactsImportHint')}</p>

@@ -13,7 +13,7 @@ import { CallButton, useMySeat } from './data/dial.tsx';
 import { CallTable, known, type CallRecord } from './data/calls.tsx';
 import { inputValue, isWriterRole } from './data/format.ts';
 import { ImportBox } from './data/import-box.tsx';
-import { isVcard, postFile } from './data/http.ts';
+import { isVcard } from './data/http.ts';
 
 interface Interaction { id: string; customerId: string; kind: string; refId: string | null; summary: string | null; data: Record<string, unknown>; at: string }
 
@@ -51,7 +51,7 @@ function CustomerList() {
         <section class="card">
           <ImportBox title={t('cust.importCsv')} accept=".csv,.vcf,.vcard,text/csv,text/vcard" testid="customers-import" onDone={list.reload}
             send={async (body, file) => {
-              const r = await postFile<{ imported: number; skipped: number; errors: Array<{ line: number; message: string }> }>('/customers/import', body, isVcard(body, file) ? 'text/vcard' : 'text/csv');
+              const r = await api.postText<{ imported: number; skipped: number; errors: Array<{ line: number; message: string }> }>('/customers/import', body, isVcard(body, file) ? 'text/vcard' : 'text/csv');
               return { added: r.imported, skipped: r.skipped, errors: r.errors };
             }} />
           <p class="small muted">{t('cust.importHint')}</p>

@@ -1,8 +1,4 @@
-/** Sending a file as the request body with its own content type (CSV, vCard). */
-import { api } from '../../api.ts';
-
-export const postFile = <T>(path: string, body: string, contentType: string): Promise<T> => api.postText<T>(path, body, contentType);
-
+/** Import files (CSV, vCard): their kind and their text. */
 /** vCard when the file says so (name or type or first line), else CSV. */
 export const isVcard = (text: string, file: File): boolean =>
   /\.(vcf|vcard)$/i.test(file.name) || /vcard|directory/i.test(file.type) || /^\ufeff?\s*BEGIN:VCARD/i.test(text);
