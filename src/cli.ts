@@ -1,5 +1,5 @@
 /**
- * The kefu command: serve, migrate, keys create, diagnose.
+ * The kefu command: serve, migrate, keys create|list|revoke, diagnose.
  * Exit codes: 0 ok, 1 failure (diagnose: a check failed), 2 bad config or usage.
  */
 import { parseArgs } from 'node:util';
@@ -11,10 +11,14 @@ import { migrate } from './db/migrate.ts';
 import { KeyRepo, ROLES, type Role } from './db/repos/keys.ts';
 import { runDiagnostics, printDiagnostics } from './diagnostics/run.ts';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const USAGE = `usage:
   kefu serve [--config FILE] [--demo] [--host HOST] [--port PORT]
   kefu migrate [--config FILE]
-  kefu keys create --role admin|supervisor|agent|integrator [--name NAME] [--config FILE]
+  kefu keys create --role admin|supervisor|agent|integrator [--name NAME] [--agent AGENT_ID] [--config FILE]
+  kefu keys list [--config FILE]
+  kefu keys revoke KEY_ID [--config FILE]
   kefu users passwd USERNAME [--config FILE]   (KEFU_NEW_PASSWORD=... or a random one is printed)
   kefu build-console
   kefu diagnose [--json] [--config FILE]`;
@@ -74,15 +78,30 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'keys') {
     const [sub, ...more] = rest;
-    if (sub !== 'create') throw new UsageError('keys: expected "keys create --role ROLE"');
-    const { values } = parseArgs({ args: more, options: { role: { type: 'string' }, name: { type: 'string' }, config: { type: 'string' } } });
-    if (!values.role || !ROLES.includes(values.role as Role)) throw new UsageError(`--role "${values.role ?? ''}": expected one of ${ROLES.join(', ')}`);
+    if (sub !== 'create' && sub !== 'list' && sub !== 'revoke') throw new UsageError('keys: expected "keys create --role ROLE", "keys list" or "keys revoke ID"');
+    const { values, positionals } = parseArgs({
+      args: more, allowPositionals: sub === 'revoke',
+      options: { role: { type: 'string' }, name: { type: 'string' }, agent: { type: 'string' }, config: { type: 'string' } },
+    });
+    if (sub === 'create' && (!values.role || !ROLES.includes(values.role as Role))) throw new UsageError(`--role "${values.role ?? ''}": expected one of ${ROLES.join(', ')}`);
+    if (values.agent !== undefined && !/^[a-z0-9-]{1,64}$/.test(values.agent)) throw new UsageError(`--agent "${values.agent}": expected an agent id ([a-z0-9-]+)`);
+    if (sub === 'revoke' && (positionals.length !== 1 || !UUID.test(positionals[0]!))) throw new UsageError('keys revoke: expected one key id (the id column of "kefu keys list")');
     const config = configFrom(values);
     const db = await openDb(config.database.url);
     try {
       await migrate(db);
-      const { key } = await new KeyRepo(db).create(values.role as Role, values.name ?? `${values.role} key`);
-      process.stdout.write(`${key}\n`);
+      const keys = new KeyRepo(db);
+      if (sub === 'create') {
+        const { key } = await keys.create(values.role as Role, values.name ?? `${values.role} key`, { agentId: values.agent ?? null });
+        process.stdout.write(`${key}\n`);
+      } else if (sub === 'list') {
+        for (const k of await keys.list()) {
+          process.stdout.write(`${k.id}  ${k.prefix}…  ${k.role.padEnd(10)} ${(k.agentId ?? '-').padEnd(12)} ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.name}\n`);
+        }
+      } else {
+        if (!(await keys.revoke(positionals[0]!))) throw new UsageError(`keys revoke: no key ${positionals[0]}`);
+        process.stdout.write(`key ${positionals[0]} revoked\n`);
+      }
     } finally {
       await db.close();
     }

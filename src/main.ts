@@ -59,7 +59,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const applied = await migrate(db);
     logger.info({ db: db.kind, url: redactDbUrl(config.database.url), migrations: applied.map((m) => m.version) }, 'database ready');
     const repos = makeRepos(db);
-    await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => logger.warn(`first start: admin API key created, shown once: ${key}`)));
+    await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => logger.warn(`first start: admin API key created, shown once: ${key}`)), (m) => logger.warn(m));
 
     await ensureAdminUser(repos.users, opts.adminPassword, opts.announcePassword ?? ((pw) => logger.warn(`first start: console user "admin" created, password shown once: ${pw}`)));
 

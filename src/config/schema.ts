@@ -67,6 +67,10 @@ export const ConfigSchema = Type.Object(
       {
         host: Type.String({ default: '127.0.0.1', minLength: 1 }),
         port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+        trustProxy: Type.Union([Type.Boolean(), Type.String({ minLength: 1, maxLength: 1000, pattern: '^[0-9a-fA-F.:/, ]+$' })], {
+          default: false,
+          description: 'behind a reverse proxy: true, or the proxy addresses/CIDRs ("127.0.0.1,10.0.0.0/8"); then X-Forwarded-For/-Proto/-Host are believed',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -27,6 +27,7 @@ export async function build(ctx: AppContext): Promise<App> {
     loggerInstance: ctx.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 50 * 1024 * 1024,
+    trustProxy: ctx.config.http.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }) as unknown as FastifyInstance;
 
@@ -43,7 +44,6 @@ export async function build(ctx: AppContext): Promise<App> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(websocket, {
     options: {
       maxPayload: 64 * 1024,
@@ -53,22 +53,27 @@ export async function build(ctx: AppContext): Promise<App> {
   registerAuth(app, ctx.repos.keys, ctx.repos.users);
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-  if (ctx.config.console.enabled && existsSync(join(DIST_DIR, 'index.html'))) {
-    // The console (web/dist): hashed assets are immutable, index.html is always revalidated.
-    await app.register(fastifyStatic, {
-      root: DIST_DIR, prefix: '/', index: ['index.html'], cacheControl: false,
-      setHeaders: (res, path) => { res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'); },
-    });
-  } else {
-    app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(
-      '<!doctype html><html lang="en"><meta charset="utf-8"><title>kefu 客服</title>'
-      + '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">'
-      + '<h1>kefu 客服</h1><p>The daemon is running. The web console is '
-      + (ctx.config.console.enabled ? 'not built: <code>npm run build:web</code> (npm start builds it)' : 'turned off (console.enabled)') + '.</p><ul>'
-      + '<li><a href="/docs">API documentation</a> (OpenAPI 3: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>)</li>'
-      + '<li>Event stream: WebSocket <code>/api/v1/events</code></li>'
-      + '<li>Diagnostics: <code>npx kefu diagnose</code></li></ul></body></html>'));
-  }
+  // The API documentation page and the console's static files are public: their routes say so.
+  await app.register(async (pub) => {
+    pub.addHook('onRoute', (route) => { route.config = { ...route.config, public: true }; });
+    await pub.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+    if (ctx.config.console.enabled && existsSync(join(DIST_DIR, 'index.html'))) {
+      // The console (web/dist): hashed assets are immutable, index.html is always revalidated.
+      await pub.register(fastifyStatic, {
+        root: DIST_DIR, prefix: '/', index: ['index.html'], cacheControl: false,
+        setHeaders: (res, path) => { res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'); },
+      });
+    } else {
+      pub.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>kefu 客服</title>'
+        + '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">'
+        + '<h1>kefu 客服</h1><p>The daemon is running. The web console is '
+        + (ctx.config.console.enabled ? 'not built: <code>npm run build:web</code> (npm start builds it)' : 'turned off (console.enabled)') + '.</p><ul>'
+        + '<li><a href="/docs">API documentation</a> (OpenAPI 3: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>)</li>'
+        + '<li>Event stream: WebSocket <code>/api/v1/events</code></li>'
+        + '<li>Diagnostics: <code>npx kefu diagnose</code></li></ul></body></html>'));
+    }
+  });
   app.get('/api/v1/health', { config: { public: true }, schema: { tags: ['system'], security: [] } }, async () => ({ status: 'ok' }));
 
   await app.register(async (api) => {

@@ -2,13 +2,19 @@
  * Who is calling: an integrator's API key (`Authorization: Bearer <key>`, or
  * on the WebSocket the subprotocol "kefu.bearer.<key>", since browsers cannot
  * set headers there; keys never go in URLs), or a console user's session
- * cookie (HttpOnly, SameSite=Strict; a changing request must come from our
- * own origin). A route lists the roles it allows in `config.roles`; none
- * listed means every authenticated role.
+ * cookie (HttpOnly, SameSite=Strict; a changing request and a WebSocket
+ * upgrade must come from our own origin).
+ *
+ * Deny by default: the decision is made from the route Fastify matched, never
+ * from the URL text. A route is open to anyone only when its definition says
+ * `config: { public: true }`; otherwise a key or a session is required, and
+ * `config.roles` lists the roles allowed (none listed: every role). The
+ * expected table of who may do what is docs/access.md (checked by
+ * test/security/access.test.ts under many spellings of every path).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KefuError } from '../core/errors.ts';
-import { hashKey, type ApiKeyRow, type KeyRepo, type Role } from '../db/repos/keys.ts';
+import { hashKey, ROLES, type ApiKeyRow, type KeyRepo, type Role } from '../db/repos/keys.ts';
 import { hashToken, type User, type UserRepo } from '../db/repos/users.ts';
 
 export interface Principal {
@@ -18,34 +24,45 @@ export interface Principal {
   name: string;
   /** Console sessions: the signed-in user. */
   user?: User;
+  /** The agent this principal works as (a user's agent, or the agent a key is bound to), if any. */
+  agentId: string | null;
 }
 
 export const SESSION_COOKIE = 'kefu_session';
 
-/** The session token from the Cookie header, if any. */
+/** The session token from the Cookie header, if any (a malformed one counts as none). */
 export function sessionToken(req: FastifyRequest): string | null {
   const raw = req.headers.cookie;
   if (!raw) return null;
   for (const part of raw.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === SESSION_COOKIE) return decodeURIComponent(v.join('=')) || null;
+    if (k !== SESSION_COOKIE) continue;
+    const value = v.join('=');
+    // Our tokens are base64url: anything else is not a session of ours.
+    return /^[A-Za-z0-9_-]{16,200}$/.test(value) ? value : null;
   }
   return null;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** A cookie-authenticated change must come from a page of ours (Origin matches Host). */
-function sameOrigin(req: FastifyRequest): boolean {
+/**
+ * A cookie-authenticated change must come from a page of ours (Origin matches
+ * the host asked for; behind a trusted proxy, the forwarded host). A WebSocket
+ * upgrade always carries Origin in browsers: it is required there.
+ */
+function sameOrigin(req: FastifyRequest, upgrade: boolean): boolean {
   const origin = req.headers.origin;
-  if (!origin) return req.headers['sec-fetch-site'] === undefined || req.headers['sec-fetch-site'] === 'same-origin';
-  try { return new URL(origin).host === req.headers.host; } catch { return false; }
+  if (!origin) return !upgrade && (req.headers['sec-fetch-site'] === undefined || req.headers['sec-fetch-site'] === 'same-origin');
+  try { return new URL(origin).host === req.host; } catch { return false; }
 }
+
+const isUpgrade = (req: FastifyRequest): boolean => (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
 
 declare module 'fastify' {
   interface FastifyRequest { principal: Principal | null }
-  interface FastifyInstance { forgetSession(token: string): void; forgetAllSessions(): void }
-  interface FastifyContextConfig { roles?: readonly Role[]; public?: boolean }
+  interface FastifyInstance { forgetSession(token: string): void; forgetAllSessions(): void; forgetKeys(): void }
+  interface FastifyContextConfig { roles?: readonly Role[]; public?: boolean; websocket?: boolean }
 }
 
 export const WS_PROTOCOL_PREFIX = 'kefu.bearer.';
@@ -69,6 +86,9 @@ export const WRITERS: readonly Role[] = ['admin', 'supervisor', 'integrator'];
 export const ADMINS: readonly Role[] = ['admin'];
 
 const CACHE_MS = 10_000;
+
+const roleDenied = (role: Role, allowed: readonly Role[]): KefuError =>
+  new KefuError('FORBIDDEN', `role ${role} may not do this (allowed: ${allowed.join(', ')})`, { role, allowedRoles: [...allowed] });
 
 export function registerAuth(app: FastifyInstance, keys: KeyRepo, users: UserRepo): void {
   const touched = new Map<string, number>();
@@ -97,26 +117,40 @@ export function registerAuth(app: FastifyInstance, keys: KeyRepo, users: UserRep
   };
   app.decorate('forgetSession', (token: string) => { sessions.delete(hashToken(token)); });
   app.decorate('forgetAllSessions', () => { sessions.clear(); });
+  app.decorate('forgetKeys', () => { cache.clear(); });
+  // Every operation in the OpenAPI document says who may call it (x-kefu-roles; "public" for no key).
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || (route.schema as { hide?: boolean }).hide) return;
+    const cfg = (route.config ?? {}) as { public?: boolean; roles?: readonly Role[] };
+    Object.assign(route.schema, { 'x-kefu-roles': cfg.public === true ? ['public'] : [...(cfg.roles ?? ROLES)] }, cfg.public === true ? { security: [] } : {});
+  });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
+    // No route matched: the not-found handler answers, there is nothing to protect.
+    if (req.routeOptions.url === undefined) return;
     const cfg = req.routeOptions.config;
-    if (!req.url.startsWith('/api/') || cfg.public) return;
+    // Only a WebSocket route takes an upgrade (elsewhere the plugin would upgrade and drop the socket).
+    if (isUpgrade(req) && cfg.websocket !== true) throw new KefuError('NOT_FOUND', 'no WebSocket here (the event stream is /api/v1/events)');
+    if (cfg.public === true) return;
     const key = presentedKey(req);
     const token = key ? null : sessionToken(req);
     if (token) {
       const user = await verifySession(token);
       if (!user) throw new KefuError('UNAUTHORIZED', 'your session has expired: sign in again');
-      if (!SAFE_METHODS.has(req.method) && !sameOrigin(req)) throw new KefuError('FORBIDDEN', 'a signed-in change must come from the console itself');
-      req.principal = { keyId: `user:${user.id}`, role: user.role, name: user.displayName, user };
-      if (cfg.roles && !cfg.roles.includes(user.role)) throw new KefuError('FORBIDDEN', `role ${user.role} may not do this (allowed: ${cfg.roles.join(', ')})`);
+      const upgrade = isUpgrade(req);
+      if ((upgrade || !SAFE_METHODS.has(req.method)) && !sameOrigin(req, upgrade)) {
+        throw new KefuError('FORBIDDEN', upgrade ? 'a signed-in event stream must be opened by the console itself (Origin)' : 'a signed-in change must come from the console itself');
+      }
+      req.principal = { keyId: `user:${user.id}`, role: user.role, name: user.displayName, user, agentId: user.agentId };
+      if (cfg.roles && !cfg.roles.includes(user.role)) throw roleDenied(user.role, cfg.roles);
       return;
     }
     if (!key) throw new KefuError('UNAUTHORIZED', 'missing API key: send "Authorization: Bearer <api key>" or sign in');
     const row = await verify(key);
     if (!row) throw new KefuError('UNAUTHORIZED', 'unknown or revoked API key');
-    req.principal = { keyId: row.id, role: row.role, name: row.name };
+    req.principal = { keyId: row.id, role: row.role, name: row.name, agentId: row.agent_id };
     if (cfg.roles && !cfg.roles.includes(row.role)) {
-      throw new KefuError('FORBIDDEN', `role ${row.role} may not do this (allowed: ${cfg.roles.join(', ')})`);
+      throw roleDenied(row.role, cfg.roles);
     }
     const now = Date.now();
     if ((touched.get(row.id) ?? 0) < now - 60_000) {

@@ -3,14 +3,16 @@ import { hashPassword, newPassword, passwordProblem } from './auth/passwords.ts'
 import type { KeyRepo } from '../db/repos/keys.ts';
 
 /**
- * First start: with KEFU_BOOTSTRAP_KEY set, that value is (made) an admin
- * key; otherwise, when no key exists yet, an admin key is created and shown
- * once through `announce`. Only the key's hash is stored.
+ * First start: with KEFU_BOOTSTRAP_KEY set, that value becomes an admin key
+ * unless it is stored already (a bootstrap key that was revoked stays
+ * revoked: `warn` says so); otherwise, when no key exists yet, an admin key
+ * is created and shown once through `announce`. Only the key's hash is stored.
  */
-export async function ensureAdminKey(keys: KeyRepo, bootstrapKey: string | undefined, announce: (key: string) => void): Promise<void> {
+export async function ensureAdminKey(keys: KeyRepo, bootstrapKey: string | undefined, announce: (key: string) => void, warn: (message: string) => void = () => undefined): Promise<void> {
   if (bootstrapKey) {
     if (bootstrapKey.length < 16) throw new Error('KEFU_BOOTSTRAP_KEY: expected at least 16 characters');
-    await keys.create('admin', 'bootstrap', bootstrapKey);
+    const row = await keys.adopt(bootstrapKey, 'bootstrap');
+    if (row.revoked_at) warn(`KEFU_BOOTSTRAP_KEY names key ${row.id}, revoked at ${row.revoked_at.toISOString()}: it stays revoked (create a new key with kefu keys create)`);
     return;
   }
   if ((await keys.count()) > 0) return;

@@ -56,6 +56,24 @@ describe(`kefu command on ${testDbKind()}`, () => {
     expect(bad.stderr).toContain('expected one of admin, supervisor, agent, integrator');
   });
 
+  it('keys list shows no secret; keys revoke revokes for good; a bound agent key', () => {
+    const cfg = config();
+    const k = kefu(['keys', 'create', '--role', 'agent', '--agent', 'li-na', '--name', 'desk 1', '--config', cfg]);
+    expect(k.status, k.stderr).toBe(0);
+    const secret = k.stdout.trim();
+    const list = kefu(['keys', 'list', '--config', cfg]);
+    expect(list.status, list.stderr).toBe(0);
+    expect(list.stdout).not.toContain(secret);
+    const line = list.stdout.split('\n').find((l) => l.includes('desk 1'))!;
+    expect(line).toMatch(/agent\s+li-na\s+active/);
+    const id = line.split(/\s+/)[0]!;
+    expect(kefu(['keys', 'revoke', id, '--config', cfg]).status).toBe(0);
+    expect(kefu(['keys', 'list', '--config', cfg]).stdout.split('\n').find((l) => l.startsWith(id))).toContain('revoked');
+    const again = kefu(['keys', 'revoke', 'not-an-id', '--config', cfg]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('expected one key id');
+  });
+
   it('first start prints an admin key once; the API, WebSocket and docs need it; OpenAPI is served', async () => {
     const fresh = await freshDatabase();
     const child = spawn(process.execPath, [join(ROOT, 'bin/kefu.js'), 'serve', '--config', (() => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { WRITERS } from '../auth.ts';
+import { assertMayActAsAgent } from '../ownership.ts';
 import { KefuError } from '../../core/errors.ts';
 
 const Id = Type.String({ pattern: '^[a-z0-9-]+$', minLength: 1, maxLength: 64 });
@@ -71,6 +72,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
       response: { 200: AgentOut },
     },
   }, async (req) => {
+    assertMayActAsAgent(req, req.params.id);
     ctx.agents.setState(req.params.id, req.body);
     return (await agentsOut()).find((a) => a.id === req.params.id)!;
   });

@@ -12,9 +12,14 @@ import { verifyPassword } from '../../services/auth/passwords.ts';
 import { UserOut } from '../users/schemas.ts';
 
 const WINDOW_MS = 5 * 60_000;
-/** Failed sign-ins allowed per username, and per address (several people may share one), in WINDOW_MS. */
-const MAX_PER_USER = 10;
+/**
+ * Sign-in attempts that may fail in WINDOW_MS: per username from one address,
+ * per address (several people may share one), and per username from anywhere
+ * (higher, so one address guessing cannot lock the real user out).
+ */
+const MAX_PER_USER_ADDRESS = 10;
 const MAX_PER_ADDRESS = 50;
+const MAX_PER_USER = 100;
 /** A fixed hash to verify against for unknown users, so both paths cost the same. */
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
@@ -34,16 +39,22 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       response: { 200: Type.Object({ user: UserOut, expiresAt: Type.String({ format: 'date-time' }) }) },
     },
   }, async (req, reply) => {
-    const keys = [`u:${req.body.username.toLowerCase()}`, `ip:${req.ip}`];
-    if (recent(keys[0]!).length >= MAX_PER_USER || recent(keys[1]!).length >= MAX_PER_ADDRESS) throw new KefuError('RATE_LIMITED', 'too many failed sign-ins: wait a few minutes');
+    const user = req.body.username.toLowerCase();
+    const limits: Array<[string, number]> = [[`u:${user}|${req.ip}`, MAX_PER_USER_ADDRESS], [`ip:${req.ip}`, MAX_PER_ADDRESS], [`u:${user}`, MAX_PER_USER]];
+    if (limits.some(([k, max]) => recent(k).length >= max)) throw new KefuError('RATE_LIMITED', 'too many failed sign-ins: wait a few minutes');
+    // The attempt is counted before the (slow) password check, so parallel guesses cannot all be tried;
+    // a success takes it back.
+    const at = Date.now();
+    if (failures.size > 10_000) failures.clear();
+    for (const [k] of limits) failures.set(k, [...recent(k), at]);
     const found = await ctx.repos.users.forLogin(req.body.username);
     const ok = await verifyPassword(req.body.password, found?.passwordHash ?? DUMMY_HASH);
-    if (!found || !ok) {
-      for (const k of keys) failures.set(k, [...recent(k), Date.now()]);
-      if (failures.size > 10_000) failures.clear();
-      throw new KefuError('UNAUTHORIZED', 'wrong username or password');
+    if (!found || !ok) throw new KefuError('UNAUTHORIZED', 'wrong username or password');
+    failures.delete(limits[0]![0]);
+    for (const [k] of limits.slice(1)) {
+      const left = recent(k).filter((t) => t !== at);
+      if (left.length) failures.set(k, left); else failures.delete(k);
     }
-    for (const k of keys) failures.delete(k);
     const { token, expiresAt } = await ctx.repos.users.startSession(found.user.id, ctx.config.console.sessionHours);
     const secure = req.protocol === 'https' ? '; Secure' : '';
     reply.header('set-cookie', `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${ctx.config.console.sessionHours * 3600}${secure}`);

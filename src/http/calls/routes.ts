@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
 import { WRITERS } from '../auth.ts';
+import { actingAgent, assertMayActOnCall } from '../ownership.ts';
 import { KefuError } from '../../core/errors.ts';
 import { ActiveCall, CallDetail, CallList, CallQuery } from './schemas.ts';
 
@@ -53,7 +54,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       response: { 202: Type.Object({ callId: Type.String(), waiting: Type.Boolean({ description: 'true: every line is busy, the seat waits for one' }), position: Type.Union([Type.Integer(), Type.Null()]) }) },
     },
   }, async (req, reply) => {
-    const agentId = req.principal?.user?.agentId ?? req.body.agentId;
+    const agentId = actingAgent(req, req.body.agentId) ?? undefined;
     if (agentId && ctx.agents.list().every((a) => a.id !== agentId)) throw new KefuError('BAD_REQUEST', `body.agentId: no agent ${agentId}`, { field: 'body.agentId' });
     const { seatId, ...rest } = req.body;
     if (seatId && ctx.pbx) return reply.status(202).send(await ctx.pbx.clickToDial({ ...rest, seatId, ...(agentId ? { agentId } : {}) }));
@@ -88,6 +89,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       response: { 202: Type.Object({ ok: Type.Boolean() }) },
     },
   }, async (req, reply) => {
+    await assertMayActOnCall(ctx, req, req.params.id);
     const session = ctx.telephony.session(req.params.id);
     const b = req.body as { text?: string; voice?: 'en-us' | 'cmn'; recordingId?: string };
     const pcm = await ctx.prompts.resolve(b.text !== undefined ? { text: b.text, voice: b.voice ?? 'en-us' } : { file: b.recordingId! });
@@ -98,17 +100,24 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post('/calls/:id/recording/start', {
     config: { roles: [...WRITERS, 'agent'] },
     schema: { tags, params: IdParams, description: 'Start recording the live call now (selective recording on demand).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
-  }, async (req, reply) => reply.status(202).send({ recordingId: ctx.telephony.session(req.params.id).startRecording() }));
+  }, async (req, reply) => {
+    await assertMayActOnCall(ctx, req, req.params.id);
+    return reply.status(202).send({ recordingId: ctx.telephony.session(req.params.id).startRecording() });
+  });
 
   app.post('/calls/:id/recording/stop', {
     config: { roles: [...WRITERS, 'agent'] },
     schema: { tags, params: IdParams, description: 'Stop the recording in progress; it is sealed at once (recording.ready).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
-  }, async (req, reply) => reply.status(202).send({ recordingId: await ctx.telephony.session(req.params.id).stopRecording() }));
+  }, async (req, reply) => {
+    await assertMayActOnCall(ctx, req, req.params.id);
+    return reply.status(202).send({ recordingId: await ctx.telephony.session(req.params.id).stopRecording() });
+  });
 
   app.post('/calls/:id/hangup', {
     config: { roles: [...WRITERS, 'agent'] },
     schema: { tags, params: IdParams, description: 'Hang up a live call; a click-to-dial call (also one still waiting for a line) ends as well.', response: { 202: Type.Object({ ok: Type.Boolean() }) } },
   }, async (req, reply) => {
+    await assertMayActOnCall(ctx, req, req.params.id);
     if (!(await ctx.pbx?.hangupOutbound(req.params.id))) await ctx.telephony.hangup(req.params.id);
     return reply.status(202).send({ ok: true });
   });

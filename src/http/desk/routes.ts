@@ -10,6 +10,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
 import { KefuError } from '../../core/errors.ts';
+import { actingAgent, assertMayActOnCall } from '../ownership.ts';
 
 const AgentField = Type.Optional(Type.String({ description: 'API keys: the agent acting (a signed-in user acts as their own agent)' }));
 
@@ -17,14 +18,14 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   const tags = ['calls'];
   const roles = ['admin', 'supervisor', 'agent', 'integrator'] as const;
 
-  /** The agent a request acts as: the signed-in user's, else body.agentId. */
+  /** The agent a request acts as: the principal's own, or body.agentId where allowed (ownership.ts). */
   const agentOf = (req: FastifyRequest, bodyAgentId: string | undefined): string => {
-    const user = req.principal?.user;
-    const id = user ? user.agentId : bodyAgentId;
+    const id = actingAgent(req, bodyAgentId);
     if (!id) {
+      const user = req.principal?.user;
       throw user
         ? new KefuError('CONFLICT', `user ${user.username} works as no agent: an admin sets the user's agent`)
-        : new KefuError('BAD_REQUEST', 'body.agentId: required when acting with an API key', { field: 'body.agentId' });
+        : new KefuError('BAD_REQUEST', 'body.agentId: required when acting with an API key bound to no agent', { field: 'body.agentId' });
     }
     return ctx.agents.require(id).id;
   };
@@ -37,6 +38,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     },
   }, async (req) => {
     const agentId = agentOf(req, req.body?.agentId);
+    await assertMayActOnCall(ctx, req, req.params.id, { orFree: true });
     const session = ctx.telephony.session(req.params.id);
     if (session.ended) throw new KefuError('CONFLICT', 'the call has ended');
     const agent = ctx.agents.claim(agentId, req.params.id);
@@ -59,6 +61,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   }, async (req) => {
     const call = await ctx.repos.calls.get(req.params.id);
     const agentId = agentOf(req, req.body.agentId);
+    await assertMayActOnCall(ctx, req, call.id);
     await ctx.repos.calls.update(call.id, { outcome: req.body.outcome ?? null, notes: req.body.notes ?? null, wrappedAt: new Date(), ...(call.agentId ? {} : { agentId }) });
     if (call.customerId) {
       const summary = [req.body.outcome, req.body.notes].filter(Boolean).join(': ') || 'call wrapped up';

@@ -12,6 +12,7 @@ import type { KefuEvent } from '../../core/events/bus.ts';
 export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/events', {
     websocket: true,
+    config: { websocket: true },
     schema: {
       tags: ['events'],
       description: 'WebSocket. Messages: { type, at, data } with types line.state, call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, sms.received, fax.received, campaign.update.',

@@ -1,0 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '/work/main/src/config/load.ts';
+import { startDaemon } from '/work/main/src/main.ts';
+const dir = mkdtempSync(join(tmpdir(), 'kr-'));
+const config = loadConfig({ overrides: { database: { url: `pglite://${dir}/db` }, dataDir: dir, http: { port: 18099 } } });
+const d = await startDaemon({ config, logger: pino({ level: 'warn' }), bootstrapKey: 'x'.repeat(20), adminPassword: 'a-long-password-1' });
+console.log('up', d.url);
+process.on('SIGTERM', () => { void d.stop().then(() => process.exit(0)); });
