@@ -6,7 +6,8 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, events, type KefuEvent } from '../api.ts';
-import { fmtDateTime, fmtDuration, fmtPhone, t } from '../i18n.ts';
+import { fmtDateTime, fmtDuration, t } from '../i18n.ts';
+import { CallerCell, known } from './data/calls.tsx';
 import { errorText, ErrorNote, Player, toast, useLoad } from '../components/ui.tsx';
 import { me } from '../session.ts';
 import { useSignal } from '../signal.ts';
@@ -98,8 +99,8 @@ export function Desk(_props: { params: string[] }) {
           <div class="table-wrap"><table data-testid="my-calls">
             <tbody>{(recent.data?.items ?? []).map((c) => (
               <tr data-testid={`my-call-${c.id}`}>
-                <td>{fmtDateTime(c.startedAt)}<br /><span class="muted">{fmtPhone(c.number)}</span></td>
-                <td>{c.outcome ?? c.disposition}<br /><span class="muted">{fmtDuration(c.durationMs)}</span></td>
+                <td>{fmtDateTime(c.startedAt)}<br /><CallerCell number={c.number} customerName={c.customerName} callerName={c.callerName} testid={`my-call-who-${c.id}`} /></td>
+                <td>{c.outcome ? known('desk.outcome.', c.outcome) : known('disp.', c.disposition)}<br /><span class="muted">{fmtDuration(c.durationMs)} · {t('common.line')} {c.lineId}</span></td>
                 <td>{c.recordingId && <Player src={`/api/v1/calls/${c.id}/recording`} />}</td>
               </tr>
             ))}</tbody>

@@ -4,6 +4,7 @@ import { api } from '../../api.ts';
 import { t, type MessageKey } from '../../i18n.ts';
 import { errorText, useLoad } from '../../components/ui.tsx';
 import type { Agent } from './types.ts';
+import { known } from '../data/calls.tsx';
 
 const REASONS = ['break', 'lunch', 'training', 'meeting'] as const;
 
@@ -23,7 +24,7 @@ export function StateBar({ agent, onChange }: { agent: Agent; onChange: (a: Agen
   const busy = agent.state === 'ringing' || agent.state === 'on-call';
   return (
     <div class="card row" data-testid="state-bar">
-      <span class={`badge ${agent.state}`} data-testid="agent-state" data-state={agent.state}>{t(`state.${agent.state}` as MessageKey)}{agent.reason && agent.state === 'paused' ? ` · ${agent.reason}` : ''}</span>
+      <span class={`badge ${agent.state}`} data-testid="agent-state" data-state={agent.state}>{t(`state.${agent.state}` as MessageKey)}{agent.reason && agent.state === 'paused' ? ` · ${known('desk.reason.', agent.reason)}` : ''}</span>
       {agent.state === 'logged-out' && freeSeats.length > 0 && (
         <label class="row">{t('wall.monitorSeat')}
           <select value={seatId} onChange={(e) => setSeatId((e.target as HTMLSelectElement).value)}>{freeSeats.map((s) => <option value={s.id}>{s.id}</option>)}</select>
