@@ -26,7 +26,7 @@ import { AgentBoard } from './services/agents/board.ts';
 import { KefuError } from './core/errors.ts';
 import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
-import { ensureAdminKey, ensureAdminUser } from './services/bootstrap.ts';
+import { ensureAdminAgent, ensureAdminKey, ensureAdminUser } from './services/bootstrap.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -62,6 +62,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => logger.warn(`first start: admin API key created, shown once: ${key}`)), (m) => logger.warn(m));
 
     await ensureAdminUser(repos.users, opts.adminPassword, opts.announcePassword ?? ((pw) => logger.warn(`first start: console user "admin" created, password shown once: ${pw}`)));
+    // Single line: the admin is also the one at the phone, so the desk works for them from the first start.
+    if (!config.lines.some((l) => l.driver === 'asterisk')) {
+      const linked = await ensureAdminAgent(repos.users, repos.acd);
+      if (linked) logger.info({ agentId: linked }, 'console user "admin" works the desk as agent "admin"');
+    }
 
     const bus = new EventBus();
     const numbers = new NumberService(config.numbers.defaultRegion);

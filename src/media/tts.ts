@@ -3,10 +3,10 @@
  * (8 kHz mono s16le, see src/core/audio.ts), cached in memory (LRU) and on disk.
  *
  * Voices: `en-us` (English) and `cmn` (Mandarin, run as espeak-ng's
- * `cmn-latn-pinyin` voice). Write Mandarin prompts in pinyin with tone
- * numbers ("huan1 ying2 zhi4 dian4"): that is what the voice reads best. Han
- * characters are read too (espeak-ng's own dictionary, character by
- * character), with rougher tones and no word-level sandhi. Any other espeak-ng
+ * `cmn-latn-pinyin` voice). Write Mandarin prompts in Han characters
+ * ("欢迎致电"): the voice reads them through espeak-ng's own dictionary,
+ * character by character (no word-level tone sandhi); tone-numbered pinyin
+ * ("huan1 ying2") is read too, but nobody should have to write it. Any other espeak-ng
  * voice name is passed through as is.
  */
 import { createHash, randomBytes } from 'node:crypto';

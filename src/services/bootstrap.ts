@@ -1,6 +1,7 @@
 import type { UserRepo } from '../db/repos/users.ts';
 import { hashPassword, newPassword, passwordProblem } from './auth/passwords.ts';
 import type { KeyRepo } from '../db/repos/keys.ts';
+import type { AcdRepo } from '../db/repos/acd.ts';
 
 /**
  * First start: with KEFU_BOOTSTRAP_KEY set, that value becomes an admin key
@@ -33,4 +34,24 @@ export async function ensureAdminUser(users: UserRepo, password: string | undefi
   const pw = password ?? newPassword();
   await users.create({ username: 'admin', displayName: 'Administrator', role: 'admin', passwordHash: await hashPassword(pw) });
   if (password === undefined) announce(pw);
+}
+
+/** The agent the first-start admin works the desk as. */
+export const ADMIN_AGENT_ID = 'admin';
+
+/**
+ * Single-line mode: the office's admin also answers the phone, so the user
+ * "admin" works the desk as agent "admin" (created when missing). Runs on
+ * every start, so an install made before this rule gets the link too; an
+ * admin linked to another agent keeps it. Returns the agent id linked now,
+ * or null when nothing changed.
+ */
+export async function ensureAdminAgent(users: UserRepo, acd: AcdRepo): Promise<string | null> {
+  const all = await users.list();
+  const admin = all.find((u) => u.username === 'admin' && u.role === 'admin');
+  // An agent "admin" already worked by another user stays theirs.
+  if (!admin || admin.agentId || all.some((u) => u.agentId === ADMIN_AGENT_ID)) return null;
+  if (!(await acd.agents()).some((a) => a.id === ADMIN_AGENT_ID)) await acd.createAgent({ id: ADMIN_AGENT_ID, name: admin.displayName });
+  await users.update(admin.id, { agentId: ADMIN_AGENT_ID });
+  return ADMIN_AGENT_ID;
 }

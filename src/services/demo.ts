@@ -3,9 +3,8 @@
  * driven by the same V.253 driver as real hardware. The API's "simulate an
  * incoming call" drives the simulator, i.e. the far side of the wire.
  */
-import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { KefuError } from '../core/errors.ts';
+import { requireDemoTools } from './demo-tools.ts';
 import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 import type { LineConfig } from '../config/schema.ts';
 import type { DemoControl } from '../http/context.ts';
@@ -18,9 +17,7 @@ export const DEMO_LINE_ID = 'demo';
 const MAX_DEMO_CALL_MS = 120_000;
 
 export async function startDemoLine(telephony: Telephony, logger: Logger, defaultRegion = 'CN'): Promise<{ control: DemoControl; close(): Promise<void> }> {
-  if (!existsSync('/usr/bin/socat')) {
-    throw new KefuError('NOT_SUPPORTED', 'the demo line needs socat to make its serial port pair: apt-get install socat (prompts also need espeak-ng and sox)');
-  }
+  requireDemoTools(process.env.PATH);
   const sim = await startSimulatedModem({ dialect: 'conexant' });
   const line: LineConfig = {
     id: DEMO_LINE_ID, name: 'Demo line (simulated modem)', driver: 'v253-modem', port: sim.driverPath, baudRate: 115200,

@@ -309,6 +309,8 @@ describe(`API resources on ${testDbKind()}`, () => {
       callId = randomUUID();
       recId = randomUUID();
       await repos.calls.create({ id: callId, lineId: 'office', direction: 'inbound', state: 'ended', number: '+8613800138000' });
+      const customer = await repos.customers.create({ name: '王芳', phones: [] });
+      await repos.calls.update(callId, { customerId: customer.id, callerName: 'WANG F' });
       const file = join(dir, 'rec.wav');
       writeFileSync(file, audio);
       await repos.recordings.create({ id: recId, callId, path: file });
@@ -319,6 +321,10 @@ describe(`API resources on ${testDbKind()}`, () => {
       const list = await call('GET', `/recordings?callId=${callId}`, { key: agent });
       expect(list.body.items).toHaveLength(1);
       expect(list.body.items[0]).toMatchObject({ id: recId, callId, state: 'ready', bytes: audio.length, audioUrl: `/api/v1/recordings/${recId}/audio` });
+      // who called, without a second request: number, caller-ID name, line, customer
+      expect(list.body.items[0]).toMatchObject({ number: '+8613800138000', callerName: 'WANG F', lineId: 'office', direction: 'inbound', customerName: '王芳' });
+      expect((await call('GET', `/recordings/${recId}`)).body).toMatchObject({ number: '+8613800138000', customerName: '王芳', lineId: 'office' });
+      expect((await call('GET', `/calls/${callId}`)).body).toMatchObject({ customerName: '王芳', lineId: 'office' });
       expect((await call('GET', `/recordings?callId=${randomUUID()}`)).body.items).toEqual([]);
       expect((await call('GET', `/recordings/${recId}`)).body).not.toHaveProperty('path');
     });

@@ -35,8 +35,8 @@ export const NodeIdSchema = Type.String({
 export const VoiceSchema = Type.Enum(['en-us', 'cmn'], {
   title: 'Voice',
   description:
-    'TTS voice. "en-us": English. "cmn": Mandarin; write the text in pinyin with tone numbers ' +
-    '("huan1 ying2") for the most predictable result; Han characters are read too, with rougher tones.',
+    'TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); ' +
+    'tone-numbered pinyin is read too.',
   default: 'en-us',
 });
 

@@ -11,7 +11,7 @@ const text = (p: { prompt: object }) => ('text' in p.prompt ? (p.prompt as { tex
 describe('simulateFlow on the shipped main flow', () => {
   it('office hours, press 2: support queue is missing in single-line mode, so the office phone', async () => {
     const r = await simulateFlow(main, { digits: '2', now: MONDAY_10_SHANGHAI });
-    expect(r.path.map((p) => p.node)).toEqual(['hours', 'caller', 'welcome', 'welcome-zh', 'menu', 'support', 'office']);
+    expect(r.path.map((p) => p.node)).toEqual(['hours', 'caller', 'welcome', 'welcome-en', 'menu', 'support', 'office']);
     expect(r.outcome).toBe('handset');
     // typed ahead: the key cut the welcome short and still reached the menu
     expect(r.prompts[0]).toMatchObject({ node: 'welcome', interruptedBy: '2' });
@@ -25,28 +25,28 @@ describe('simulateFlow on the shipped main flow', () => {
   it('blacklisted caller hears the message and is hung up, day or night', async () => {
     for (const now of [MONDAY_10_SHANGHAI, MONDAY_22_SHANGHAI]) {
       const r = await simulateFlow(main, { now, caller: { blacklisted: true } });
-      expect(r.path.slice(-2).map((p) => p.node)).toEqual(['blocked', 'bye']);
+      expect(r.path.slice(-3).map((p) => p.node)).toEqual(['blocked', 'blocked-en', 'bye']);
       expect(r.outcome).toBe('hangup');
-      expect(r.prompts.map(text)).toEqual(['Sorry, we cannot take your call.']);
+      expect(r.prompts.map(text)).toEqual(['对不起，我们无法接听您的来电。', 'Sorry, we cannot take your call.']);
     }
   });
 
   it('VIP goes straight to the office phone', async () => {
     const r = await simulateFlow(main, { now: MONDAY_10_SHANGHAI, caller: { customer: { id: 'c1', tier: 'vip' } } });
-    expect(r.path.map((p) => p.node)).toEqual(['hours', 'caller', 'vip-welcome', 'vip-office']);
+    expect(r.path.map((p) => p.node)).toEqual(['hours', 'caller', 'vip-welcome', 'vip-welcome-en', 'vip-office']);
     expect(r.outcome).toBe('handset');
   });
 
   it('after hours: closed message in both languages, then voicemail', async () => {
     const r = await simulateFlow(main, { now: MONDAY_22_SHANGHAI });
-    expect(r.path.map((p) => p.node)).toEqual(['hours', 'caller-closed', 'closed', 'closed-zh', 'voicemail-closed']);
+    expect(r.path.map((p) => p.node)).toEqual(['hours', 'caller-closed', 'closed', 'closed-en', 'voicemail-closed']);
     expect(r.outcome).toBe('voicemail');
     expect(r.voicemail).toEqual({ node: 'voicemail-closed', durationMs: 3000 });
   });
 
   it('no key at all and nobody at the office: voicemail', async () => {
     const r = await simulateFlow(main, { now: MONDAY_10_SHANGHAI, handset: false });
-    expect(r.path.map((p) => p.node)).toEqual(['hours', 'caller', 'welcome', 'welcome-zh', 'menu', 'office', 'voicemail']);
+    expect(r.path.map((p) => p.node)).toEqual(['hours', 'caller', 'welcome', 'welcome-en', 'menu', 'office', 'voicemail']);
     expect(r.path[4]!.branch).toBe('timeout');
   });
 });

@@ -14,6 +14,8 @@ export interface CallRecord {
   callerName: string | null;
   withheld: string | null;
   customerId: string | null;
+  /** The matched customer's name (read from the customer, never stored on the call). */
+  customerName: string | null;
   state: string;
   disposition: string | null;
   flowId: string | null;
@@ -37,19 +39,20 @@ export interface CallRecord {
 
 interface Row {
   id: string; line_id: string; direction: 'inbound' | 'outbound'; number: string | null; caller_name: string | null; withheld: string | null;
-  customer_id: string | null; state: string; disposition: string | null; flow_id: string | null; digits: string; ivr_path: IvrStep[];
+  customer_id: string | null; customer_name: string | null; state: string; disposition: string | null; flow_id: string | null; digits: string; ivr_path: IvrStep[];
   blacklist_match: unknown; agent_id: string | null; queue_id: string | null; notes: string | null; outcome: string | null; wrapped_at: Date | null; started_at: Date;
   answered_at: Date | null; ended_at: Date | null; duration_ms: number | null; queue_wait_ms: number | null; recording_id: string | null;
 }
 
 const COLS = `c.id, c.line_id, c.direction, c.number, c.caller_name, c.withheld, c.customer_id, c.state, c.disposition, c.flow_id, c.digits,
   c.ivr_path, c.blacklist_match, c.agent_id, c.queue_id, c.notes, c.outcome, c.wrapped_at, c.started_at, c.answered_at, c.ended_at, c.duration_ms, c.queue_wait_ms,
-  (SELECT r.id FROM recordings r WHERE r.call_id = c.id ORDER BY r.created_at LIMIT 1) AS recording_id`;
+  (SELECT r.id FROM recordings r WHERE r.call_id = c.id ORDER BY r.created_at LIMIT 1) AS recording_id,
+  (SELECT cu.name FROM customers cu WHERE cu.id = c.customer_id) AS customer_name`;
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const toApi = (r: Row): CallRecord => ({
   id: r.id, lineId: r.line_id, direction: r.direction, number: r.number, callerName: r.caller_name, withheld: r.withheld,
-  customerId: r.customer_id, state: r.state, disposition: r.disposition, flowId: r.flow_id, digits: r.digits, ivrPath: r.ivr_path,
+  customerId: r.customer_id, customerName: r.customer_name, state: r.state, disposition: r.disposition, flowId: r.flow_id, digits: r.digits, ivrPath: r.ivr_path,
   blacklistMatch: r.blacklist_match, agentId: r.agent_id, queueId: r.queue_id, notes: r.notes, outcome: r.outcome, wrappedAt: iso(r.wrapped_at), startedAt: r.started_at.toISOString(),
   answeredAt: iso(r.answered_at), endedAt: iso(r.ended_at), durationMs: r.duration_ms, queueWaitMs: r.queue_wait_ms, recordingId: r.recording_id,
 });

@@ -13,13 +13,28 @@ export interface Recording {
   sha256: string | null;
   createdAt: string;
   completedAt: string | null;
+  /** The call's number (E.164), caller-ID name, line and direction, and the customer it was matched to: who called, at a glance. */
+  number: string | null;
+  callerName: string | null;
+  lineId: string;
+  direction: 'inbound' | 'outbound';
+  customerId: string | null;
+  customerName: string | null;
 }
 
-interface Row { id: string; call_id: string; path: string; format: string; state: Recording['state']; duration_ms: number | null; bytes: number | null; sha256: string | null; created_at: Date; completed_at: Date | null }
+interface Row {
+  id: string; call_id: string; path: string; format: string; state: Recording['state']; duration_ms: number | null; bytes: number | null; sha256: string | null;
+  created_at: Date; completed_at: Date | null;
+  number: string | null; caller_name: string | null; line_id: string; direction: 'inbound' | 'outbound'; customer_id: string | null; customer_name: string | null;
+}
 const COLS = 'id, call_id, path, format, state, duration_ms, bytes, sha256, created_at, completed_at';
+/** The recordings `inner` selects, with who called: the call's number, line and customer. */
+const withCall = (inner: string): string => `SELECT x.*, c.number, c.caller_name, c.line_id, c.direction, c.customer_id, cu.name AS customer_name
+  FROM (${inner}) x JOIN calls c ON c.id = x.call_id LEFT JOIN customers cu ON cu.id = c.customer_id`;
 const toApi = (r: Row): Recording => ({
   id: r.id, callId: r.call_id, format: r.format, state: r.state, durationMs: r.duration_ms, bytes: r.bytes, sha256: r.sha256,
   createdAt: r.created_at.toISOString(), completedAt: r.completed_at ? r.completed_at.toISOString() : null,
+  number: r.number, callerName: r.caller_name, lineId: r.line_id, direction: r.direction, customerId: r.customer_id, customerName: r.customer_name,
 });
 
 export class RecordingRepo {
@@ -35,19 +50,19 @@ export class RecordingRepo {
   }
 
   async get(id: string): Promise<Recording & { path: string }> {
-    const r = await this.db.query<Row>(`SELECT ${COLS} FROM recordings WHERE id = $1`, [id]);
+    const r = await this.db.query<Row>(withCall(`SELECT ${COLS} FROM recordings WHERE id = $1`), [id]);
     if (!r.rows[0]) throw new KefuError('NOT_FOUND', `recording ${id} not found`);
     return { ...toApi(r.rows[0]), path: r.rows[0].path };
   }
 
   async forCall(callId: string): Promise<(Recording & { path: string }) | null> {
-    const r = await this.db.query<Row>(`SELECT ${COLS} FROM recordings WHERE call_id = $1 ORDER BY created_at LIMIT 1`, [callId]);
+    const r = await this.db.query<Row>(withCall(`SELECT ${COLS} FROM recordings WHERE call_id = $1 ORDER BY created_at LIMIT 1`), [callId]);
     return r.rows[0] ? { ...toApi(r.rows[0]), path: r.rows[0].path } : null;
   }
 
   /** Recordings a crash left unfinished. */
   async unfinished(): Promise<Array<Recording & { path: string }>> {
-    const r = await this.db.query<Row>(`SELECT ${COLS} FROM recordings WHERE state = 'recording'`);
+    const r = await this.db.query<Row>(withCall(`SELECT ${COLS} FROM recordings WHERE state = 'recording'`));
     return r.rows.map((x) => ({ ...toApi(x), path: x.path }));
   }
 
@@ -57,7 +72,8 @@ export class RecordingRepo {
     if (opts.callId) { params.push(opts.callId); where.push(`call_id = $${params.length}`); }
     where.push(afterCursor(decodeCursor(opts.cursor), 'created_at', params, true));
     params.push(opts.limit + 1);
-    const r = await this.db.query<Row>(`SELECT ${COLS} FROM recordings ${whereClause(where)} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+    const r = await this.db.query<Row>(
+      `${withCall(`SELECT ${COLS} FROM recordings ${whereClause(where)} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`)} ORDER BY x.created_at DESC, x.id DESC`, params);
     const p = page(r.rows, opts.limit, (x) => [x.created_at, x.id]);
     return { items: p.items.map(toApi), next: p.next };
   }

@@ -14,6 +14,7 @@ export const CallRecord = Type.Object({
   callerName: Str,
   withheld: Str,
   customerId: Type.Union([Uuid, Type.Null()]),
+  customerName: Type.Union([Type.String({ description: 'the matched customer\'s name' }), Type.Null()]),
   state: Type.String(),
   disposition: Type.Union([Disposition, Type.Null()]),
   flowId: Str,

@@ -12,6 +12,12 @@ export const Recording = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   audioUrl: Type.String({ description: 'where to fetch the audio (supports Range requests)' }),
+  number: Type.Union([Type.String({ description: "the call's number: E.164, or digits of a short code" }), Type.Null()]),
+  callerName: Type.Union([Type.String({ description: 'the caller-ID name' }), Type.Null()]),
+  lineId: Type.String({ description: 'the line the call was on' }),
+  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+  customerId: Type.Union([Uuid, Type.Null()]),
+  customerName: Type.Union([Type.String({ description: 'the customer the call was matched to' }), Type.Null()]),
 }, { $id: 'Recording' });
 
 export const RecordingList = Page(Recording);

@@ -1,7 +1,8 @@
 /**
  * /users: console accounts (admin only), and /users/me for the signed-in
  * user's own language and password. An agent user gets an agent record
- * (id from the username) unless one is named.
+ * (id from the username) unless one is named; on a single line any user can
+ * start working the desk as their own agent (/users/me/agent).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -46,6 +47,24 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     await users.remove(req.params.id);
     app.forgetAllSessions();
     return reply.status(204).send(null);
+  });
+
+  app.post('/users/me/agent', {
+    schema: {
+      tags, description: 'Single-line mode: the signed-in user who works as no agent starts working the desk as one (made from their username). Never another user\'s agent.',
+      response: { 200: UserOut },
+    },
+  }, async (req) => {
+    const me = req.principal?.user;
+    if (!me) throw new KefuError('BAD_REQUEST', '/users/me/agent is for a signed-in console user, not an API key');
+    if (me.agentId) return me;
+    if (ctx.pbx) throw new KefuError('CONFLICT', 'on the PBX an admin sets which agent a user works as (and at which seat)');
+    const agentId = me.username.replace(/[._]/g, '-');
+    if ((await users.list()).some((u) => u.agentId === agentId)) throw new KefuError('CONFLICT', `agent ${agentId} is worked by another user: an admin sets your agent`);
+    await ensureAgent(agentId, me.displayName);
+    const user = await users.update(me.id, { agentId });
+    app.forgetAllSessions();
+    return user;
   });
 
   app.patch('/users/me', {

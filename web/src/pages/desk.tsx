@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, events, type KefuEvent } from '../api.ts';
 import { fmtDateTime, fmtDuration, fmtPhone, t } from '../i18n.ts';
+import { CallerCell, known } from './data/calls.tsx';
 import { errorText, ErrorNote, Player, toast, useLoad } from '../components/ui.tsx';
 import { me } from '../session.ts';
 import { useSignal } from '../signal.ts';
@@ -14,6 +15,8 @@ import { StateBar } from './desk/state-bar.tsx';
 import { WrapUp } from './desk/wrap-up.tsx';
 import { Pop } from './desk/pop.tsx';
 import { Dialer } from './desk/dialer.tsx';
+import { WorkAs } from './desk/work-as.tsx';
+import { useCallAlert } from './desk/alert.tsx';
 import type { Agent, CallRecord, Customer, DeskCall, Screenpop } from './desk/types.ts';
 
 export function Desk(_props: { params: string[] }) {
@@ -60,10 +63,14 @@ export function Desk(_props: { params: string[] }) {
     }
   }), [agentId, call, loadPop, recent.reload]);
 
-  if (!who?.user) return <div class="card">{t('desk.noAgent')}</div>;
-  if (!agentId) return <div class="card" data-testid="no-agent">{t('desk.noAgent')}</div>;
+  const mine = !!(agent?.callId && call && agent.callId === call.callId);
+  const ringing = call && !call.ended && !mine && (agent?.state === 'ready' || agent?.state === 'ringing')
+    ? { callId: call.callId, who: call.customer?.name ?? (call.number ? fmtPhone(call.number) : t('desk.withheld')) } : null;
+  useCallAlert(ringing);
 
-  const mine = agent?.callId && call && agent.callId === call.callId;
+  if (!who?.user) return <div class="card">{t('desk.noAgent')}</div>;
+  if (!agentId) return <WorkAs name={who.user.displayName} canStart={!who.pbx} />;
+
   const take = async () => {
     if (!call) return;
     try {
@@ -98,8 +105,8 @@ export function Desk(_props: { params: string[] }) {
           <div class="table-wrap"><table data-testid="my-calls">
             <tbody>{(recent.data?.items ?? []).map((c) => (
               <tr data-testid={`my-call-${c.id}`}>
-                <td>{fmtDateTime(c.startedAt)}<br /><span class="muted">{fmtPhone(c.number)}</span></td>
-                <td>{c.outcome ?? c.disposition}<br /><span class="muted">{fmtDuration(c.durationMs)}</span></td>
+                <td>{fmtDateTime(c.startedAt)}<br /><CallerCell number={c.number} customerName={c.customerName} callerName={c.callerName} testid={`my-call-who-${c.id}`} /></td>
+                <td>{c.outcome ? known('desk.outcome.', c.outcome) : known('disp.', c.disposition)}<br /><span class="muted">{fmtDuration(c.durationMs)} · {t('common.line')} {c.lineId}</span></td>
                 <td>{c.recordingId && <Player src={`/api/v1/calls/${c.id}/recording`} />}</td>
               </tr>
             ))}</tbody>

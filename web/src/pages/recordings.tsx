@@ -5,12 +5,13 @@ import { t, fmtDateTime, fmtDuration, fmtPhone } from '../i18n.ts';
 import { ErrorNote, Player, errorText } from '../components/ui.tsx';
 import { usePaged } from './data/paged.ts';
 import { ListFooter } from './data/list-footer.tsx';
-import { directionLabel, known, type CallRecord } from './data/calls.tsx';
+import { CallerCell, directionLabel, known, type CallRecord } from './data/calls.tsx';
 import { fmtBytes } from './data/format.ts';
 
 interface Recording {
   id: string; callId: string; format: string; state: 'recording' | 'ready' | 'repaired' | 'failed';
   durationMs: number | null; bytes: number | null; sha256: string | null; createdAt: string; completedAt: string | null; audioUrl: string;
+  number: string | null; callerName: string | null; lineId: string; direction: 'inbound' | 'outbound'; customerId: string | null; customerName: string | null;
 }
 
 export function Recordings(_props: { params: string[] }) {
@@ -25,7 +26,7 @@ export function Recordings(_props: { params: string[] }) {
         <div class="table-wrap">
           <table data-testid="recording-table">
             <thead><tr>
-              <th scope="col">{t('common.time')}</th><th scope="col">{t('rec.call')}</th><th scope="col">{t('common.duration')}</th>
+              <th scope="col">{t('common.time')}</th><th scope="col">{t('rec.call')}</th><th scope="col">{t('common.line')}</th><th scope="col">{t('common.duration')}</th>
               <th scope="col">{t('rec.size')}</th><th scope="col">{t('common.state')}</th><th scope="col">{t('rec.checksum')}</th>
               <th scope="col">{t('common.play')}</th>
             </tr></thead>
@@ -33,7 +34,8 @@ export function Recordings(_props: { params: string[] }) {
               {list.items.map((r) => (
                 <tr key={r.id} data-testid={`recording-row-${r.id}`}>
                   <td class="nowrap">{fmtDateTime(r.createdAt)}</td>
-                  <td><CallCell callId={r.callId} /></td>
+                  <td><CallCell rec={r} /></td>
+                  <td>{r.lineId}</td>
                   <td>{fmtDuration(r.durationMs) || '–'}</td>
                   <td class="nowrap">{fmtBytes(r.bytes)}</td>
                   <td><span class={`badge rec-${r.state}`}>{known('rec.state.', r.state)}</span> <span class="muted small">{r.format}</span></td>
@@ -54,7 +56,8 @@ export function Recordings(_props: { params: string[] }) {
 }
 
 /** The call, shown on demand: who, which way, how it ended, and the customer's page. */
-function CallCell({ callId }: { callId: string }) {
+function CallCell({ rec }: { rec: Recording }) {
+  const callId = rec.callId;
   const [open, setOpen] = useState(false);
   const [call, setCall] = useState<CallRecord | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -66,7 +69,7 @@ function CallCell({ callId }: { callId: string }) {
   return (
     <div>
       <button type="button" class="link" aria-expanded={open} onClick={toggle} data-testid={`recording-call-${callId}`}>
-        <code>{callId.slice(0, 8)}</code> {open ? '▴' : '▾'}
+        <CallerCell number={rec.number} customerName={rec.customerName} callerName={rec.callerName} testid={`recording-who-${rec.id}`} /> {open ? '▴' : '▾'}
       </button>
       {open && (
         <div class="call-detail small">
@@ -78,6 +81,7 @@ function CallCell({ callId }: { callId: string }) {
               <dt>{t('bl.direction')}</dt><dd>{directionLabel(call.direction)} · {t('common.line')} {call.lineId}</dd>
               <dt>{t('common.time')}</dt><dd>{fmtDateTime(call.startedAt)}</dd>
               {call.agentId && <><dt>{t('common.agent')}</dt><dd>{call.agentId}</dd></>}
+              <dt>{t('rec.call')}</dt><dd><code>{callId.slice(0, 8)}</code></dd>
               <dt>{t('data.disposition')}</dt><dd>{known('disp.', call.disposition)}</dd>
               {call.customerId && <><dt>{t('nav.customers')}</dt><dd><a href={`#/customers/${call.customerId}`} data-testid={`recording-customer-${callId}`}>{t('data.openCustomer')}</a></dd></>}
             </dl>

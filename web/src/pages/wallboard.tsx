@@ -10,6 +10,7 @@ import { fmtDuration, fmtPercent, fmtPhone, fmtTime, t, type MessageKey } from '
 import { errorText, ErrorNote, toast } from '../components/ui.tsx';
 import { me } from '../session.ts';
 import { useSignal } from '../signal.ts';
+import { known } from './data/calls.tsx';
 
 interface Line { id: string; name: string | null; state: string; activeCalls: number; channels: number; since: string }
 interface Seat { id: string; endpoint?: string; agentId: string | null }
@@ -85,8 +86,8 @@ export function Wallboard(_props: { params: string[] }) {
           {board.calls.length === 0 ? <p class="muted">{t('wall.noCalls')}</p> : (
             <div class="table-wrap"><table data-testid="wall-calls"><tbody>{board.calls.map((c) => (
               <tr data-testid={`wall-call-${c.id}`} data-state={c.state}>
-                <td>{fmtPhone(c.number) || t('desk.withheld')}<br /><span class="muted small">{c.lineId}</span></td>
-                <td><span class={`badge ${WAITING.has(c.state) ? 'ringing' : 'on-call'}`}>{c.state}</span></td>
+                <td>{fmtPhone(c.number) || t('desk.withheld')}{c.name ? ` · ${c.name}` : ''}<br /><span class="muted small">{c.lineId}</span></td>
+                <td><span class={`badge ${WAITING.has(c.state) ? 'ringing' : 'on-call'}`}>{known('call.state.', c.state)}</span></td>
                 <td>{fmtDuration(now - Date.parse(c.startedAt))}</td>
                 <td>{who?.pbx && c.answeredAt && (['listen', 'whisper', 'barge'] as const).map((m) => (
                   <button type="button" onClick={() => void monitor(c.id, m)}>{t(`wall.${m}` as MessageKey)}</button>
@@ -107,14 +108,14 @@ export function Wallboard(_props: { params: string[] }) {
         <section class="card">
           <h2>{t('wall.agents')}</h2>
           <div class="table-wrap"><table data-testid="wall-agents"><tbody>{board.agents.map((a) => (
-            <tr data-testid={`wall-agent-${a.id}`}><td>{a.name}</td><td><span class={`badge ${a.state}`}>{t(`state.${a.state}` as MessageKey)}</span>{a.reason && a.state === 'paused' ? <span class="muted small"> {a.reason}</span> : null}</td>
+            <tr data-testid={`wall-agent-${a.id}`}><td>{a.name}</td><td><span class={`badge ${a.state}`}>{t(`state.${a.state}` as MessageKey)}</span>{a.reason && a.state === 'paused' ? <span class="muted small"> {known('desk.reason.', a.reason)}</span> : null}</td>
               <td class="muted small">{a.seatId ?? ''}</td><td class="muted small">{fmtDuration(now - Date.parse(a.since))}</td></tr>
           ))}</tbody></table></div>
         </section>
         <section class="card">
           <h2>{t('wall.lines')}</h2>
           <div class="table-wrap"><table data-testid="wall-lines"><tbody>{board.lines.map((l) => (
-            <tr><td>{l.name ?? l.id}</td><td><span class={`badge ${l.state === 'offline' ? 'offline' : l.activeCalls ? 'on-call' : 'idle'}`}>{l.state}</span></td><td>{l.activeCalls}/{l.channels}</td><td class="muted small">{fmtTime(l.since)}</td></tr>
+            <tr data-testid={`wall-line-${l.id}`}><td>{l.name ?? l.id}</td><td><span class={`badge ${l.state === 'offline' ? 'offline' : l.activeCalls ? 'on-call' : 'idle'}`} data-state={l.state}>{known('line.state.', l.state)}</span></td><td>{l.activeCalls}/{l.channels}</td><td class="muted small">{fmtTime(l.since)}</td></tr>
           ))}</tbody></table></div>
           {board.seats.length > 0 && <>
             <h3>{t('wall.seats')}</h3>

@@ -1,11 +1,11 @@
-/** A customer's calls: when, which way, who answered, how it ended, and the recording. */
+/** A customer's calls: when, which way, on which line, who answered, how it ended, and the recording. */
 import { t, fmtDateTime, fmtDuration, fmtPhone, type MessageKey } from '../../i18n.ts';
 import { en } from '../../i18n/en.ts';
 import { Player } from '../../components/ui.tsx';
 
 export interface CallRecord {
   id: string; lineId: string; direction: 'inbound' | 'outbound'; number: string | null; callerName: string | null; withheld: string | null;
-  customerId: string | null; state: string; disposition: string | null; agentId: string | null; queueId: string | null; notes: string | null;
+  customerId: string | null; customerName?: string | null; state: string; disposition: string | null; agentId: string | null; queueId: string | null; notes: string | null;
   outcome: string | null; startedAt: string; answeredAt: string | null; endedAt: string | null; durationMs: number | null; queueWaitMs: number | null;
   recordingId: string | null;
 }
@@ -17,6 +17,17 @@ export const known = (prefix: string, value: string | null | undefined): string 
   return key in en ? t(key as MessageKey) : value;
 };
 
+/** Who called, for a list: the number (or "withheld"), the customer's name or the caller-ID name. */
+export function CallerCell({ number, customerName, callerName, testid }: { number: string | null; customerName?: string | null | undefined; callerName?: string | null | undefined; testid?: string }) {
+  const name = customerName ?? callerName ?? null;
+  return (
+    <span data-testid={testid}>
+      {number ? <span class="nowrap">{fmtPhone(number)}</span> : <span class="muted">{t('desk.withheld')}</span>}
+      {name && <> · <strong data-testid={testid ? `${testid}-name` : undefined}>{name}</strong></>}
+    </span>
+  );
+}
+
 export const directionLabel = (d: string): string => (d === 'inbound' ? t('bl.dir.inbound') : d === 'outbound' ? t('bl.dir.outbound') : d);
 
 export function CallTable({ calls }: { calls: CallRecord[] }) {
@@ -24,7 +35,7 @@ export function CallTable({ calls }: { calls: CallRecord[] }) {
     <div class="table-wrap">
       <table data-testid="call-table">
         <thead><tr>
-          <th scope="col">{t('common.time')}</th><th scope="col">{t('bl.direction')}</th><th scope="col">{t('common.number')}</th>
+          <th scope="col">{t('common.time')}</th><th scope="col">{t('bl.direction')}</th><th scope="col">{t('common.number')}</th><th scope="col">{t('common.line')}</th>
           <th scope="col">{t('common.agent')}</th><th scope="col">{t('data.disposition')}</th><th scope="col">{t('common.duration')}</th>
           <th scope="col">{t('nav.recordings')}</th>
         </tr></thead>
@@ -33,7 +44,8 @@ export function CallTable({ calls }: { calls: CallRecord[] }) {
             <tr key={c.id} data-testid={`call-row-${c.id}`}>
               <td class="nowrap">{fmtDateTime(c.startedAt)}</td>
               <td>{directionLabel(c.direction)}</td>
-              <td class="nowrap">{c.number ? fmtPhone(c.number) : <span class="muted">{t('desk.withheld')}</span>}</td>
+              <td><CallerCell number={c.number} customerName={c.customerName} callerName={c.callerName} /></td>
+              <td>{c.lineId}</td>
               <td>{c.agentId ?? '–'}</td>
               <td>{known('disp.', c.disposition)}{c.outcome ? <span class="muted small"> · {known('desk.outcome.', c.outcome)}</span> : null}</td>
               <td>{fmtDuration(c.durationMs) || '–'}</td>

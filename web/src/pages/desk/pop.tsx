@@ -9,6 +9,7 @@ import { fmtDateTime, fmtDuration, fmtPhone, t } from '../../i18n.ts';
 import { errorText, Player } from '../../components/ui.tsx';
 import { CustomerCard } from '../screenpop/card.tsx';
 import type { Customer, DeskCall } from './types.ts';
+import { known } from '../data/calls.tsx';
 
 const FALLBACK_LAYOUT = { groups: [{ title: '', fields: ['name', 'company', 'tier', 'phones'] }], interactions: 5 };
 
@@ -66,7 +67,7 @@ export function Pop({ call, canTake, onTake, onHangup, onCreated }: {
           <h3>{t('desk.history')}</h3>
           <div class="table-wrap"><table>
             <tbody>{pop.history.map((c) => (
-              <tr><td>{fmtDateTime(c.startedAt)}</td><td>{c.disposition}</td><td>{fmtDuration(c.durationMs)}</td><td>{c.outcome ?? ''}</td>
+              <tr><td>{fmtDateTime(c.startedAt)}</td><td>{known('disp.', c.disposition)}</td><td>{fmtDuration(c.durationMs)}</td><td>{c.outcome ? known('desk.outcome.', c.outcome) : ''}</td>
                 <td>{c.recordingId && <Player src={`/api/v1/calls/${c.id}/recording`} />}</td></tr>
             ))}</tbody>
           </table></div>

@@ -4,6 +4,8 @@ import { api } from '../../api.ts';
 import { t, type MessageKey } from '../../i18n.ts';
 import { errorText, useLoad } from '../../components/ui.tsx';
 import type { Agent } from './types.ts';
+import { known } from '../data/calls.tsx';
+import { AlertSettings, askNotificationPermission } from './alert.tsx';
 
 const REASONS = ['break', 'lunch', 'training', 'meeting'] as const;
 
@@ -15,6 +17,7 @@ export function StateBar({ agent, onChange }: { agent: Agent; onChange: (a: Agen
   const [seatId, setSeatId] = useState<string>('');
   const set = async (state: 'ready' | 'paused' | 'logged-out') => {
     setError(null);
+    if (state === 'ready') askNotificationPermission();
     try {
       const seat = agent.state === 'logged-out' && freeSeats.length > 0 ? (seatId || freeSeats[0]!.id) : undefined;
       onChange(await api.post<Agent>(`/agents/${encodeURIComponent(agent.id)}/state`, { state, ...(seat ? { seatId: seat } : {}), ...(state === 'paused' ? { reason } : {}) }));
@@ -23,7 +26,7 @@ export function StateBar({ agent, onChange }: { agent: Agent; onChange: (a: Agen
   const busy = agent.state === 'ringing' || agent.state === 'on-call';
   return (
     <div class="card row" data-testid="state-bar">
-      <span class={`badge ${agent.state}`} data-testid="agent-state" data-state={agent.state}>{t(`state.${agent.state}` as MessageKey)}{agent.reason && agent.state === 'paused' ? ` · ${agent.reason}` : ''}</span>
+      <span class={`badge ${agent.state}`} data-testid="agent-state" data-state={agent.state}>{t(`state.${agent.state}` as MessageKey)}{agent.reason && agent.state === 'paused' ? ` · ${known('desk.reason.', agent.reason)}` : ''}</span>
       {agent.state === 'logged-out' && freeSeats.length > 0 && (
         <label class="row">{t('wall.monitorSeat')}
           <select value={seatId} onChange={(e) => setSeatId((e.target as HTMLSelectElement).value)}>{freeSeats.map((s) => <option value={s.id}>{s.id}</option>)}</select>
@@ -37,6 +40,7 @@ export function StateBar({ agent, onChange }: { agent: Agent; onChange: (a: Agen
       <button type="button" disabled={busy || agent.state === 'logged-out'} onClick={() => void set('paused')} data-testid="go-paused">{t('desk.pause')}</button>
       <button type="button" disabled={busy || agent.state === 'logged-out'} onClick={() => void set('logged-out')}>{t('desk.logout')}</button>
       <span class="muted small">{agent.callsTaken} ✓</span>
+      <AlertSettings />
       {error && <span class="error" role="alert">{error}</span>}
     </div>
   );

@@ -1,7 +1,7 @@
 export interface Agent { id: string; name: string; state: string; seatId: string | null; reason: string | null; callId: string | null; callsTaken: number }
 export interface Customer { id: string; name: string; phones: Array<{ number: string; label?: string }>; [k: string]: unknown }
 export interface CallRecord {
-  id: string; lineId: string; number: string | null; callerName: string | null; withheld: string | null; customerId: string | null; state: string;
+  id: string; lineId: string; number: string | null; callerName: string | null; withheld: string | null; customerId: string | null; customerName?: string | null; state: string;
   disposition: string | null; digits: string; ivrPath: Array<{ node: string; type: string; digits?: string }>; agentId: string | null; queueId: string | null;
   startedAt: string; endedAt: string | null; durationMs: number | null; recordingId: string | null; outcome: string | null; notes: string | null;
 }

@@ -167,7 +167,7 @@ export function minimalFlow(id: string, voice: Voice): Flow {
   return {
     id, name: id, entry: 'start',
     nodes: {
-      start: { type: 'play', prompt: { text: voice === 'cmn' ? 'ni3 hao3, huan1 ying2 lai2 dian4.' : 'Welcome. Thank you for calling.', voice }, next: 'end' },
+      start: { type: 'play', prompt: { text: voice === 'cmn' ? '您好，欢迎来电。' : 'Welcome. Thank you for calling.', voice }, next: 'end' },
       end: { type: 'hangup' },
     },
   };

@@ -87,7 +87,7 @@ function PromptEditor({ prompt, onChange, required, voice, testid, label }: {
     <div class="prompt-editor">
       <label>{label}{required ? ' *' : ''}
         <textarea value={text} data-testid={testid} rows={3}
-          placeholder={v === 'cmn' ? 'huan1 ying2 lai2 dian4' : t('ivr.promptPlaceholder')}
+          placeholder={v === 'cmn' ? '欢迎来电' : t('ivr.promptPlaceholder')}
           onInput={(e) => { const x = val(e); onChange(x === '' && !required ? undefined : { text: x, voice: v }); }} />
       </label>
       <div class="row">
