@@ -18,6 +18,12 @@ describe('agent machine', () => {
     expect(run([{ type: 'offer', callId: 'c' }, { type: 'noAnswer', maxMissed: 2 }], once)).toMatchObject({ state: 'paused', reason: 'missed-calls' });
     expect(run([{ type: 'offer', callId: 'c' }, { type: 'answer' }], once).missedInARow).toBe(0);
   });
+  it('a ring kefu cancels (answered elsewhere, caller left) is no miss, however often', () => {
+    const ready = run([{ type: 'login', seatId: 's' }, { type: 'ready' }]);
+    const offers = Array.from({ length: 5 }, (_, i) => [{ type: 'offer', callId: `c${i}` }, { type: 'cancel' }] as AgentEvent[]).flat();
+    expect(run(offers, ready)).toMatchObject({ state: 'ready', missedInARow: 0, callId: null });
+    expect(agentTransition(ready, { type: 'cancel' }, 9).ok).toBe(false);
+  });
   it('refuses what makes no sense, as a value', () => {
     expect(agentTransition(newAgent('a', 0), { type: 'offer', callId: 'c' }, 1)).toEqual({ ok: false, error: 'agent a cannot offer while logged-out' });
     const onCall = run([{ type: 'login', seatId: 's' }, { type: 'ready' }, { type: 'offer', callId: 'c' }, { type: 'answer' }]);
@@ -69,5 +75,22 @@ describe('queue figures', () => {
     expect(c).toMatchObject({ answered: 3, answeredWithinSl: 2, abandoned: 2, abandonedAfterSl: 1, shortAbandoned: 1 });
     expect(serviceLevel(c)).toBeCloseTo(2 / 4);
     expect(averageSpeedOfAnswerMs(c)).toBe(15_000);
+  });
+  it('are rebuilt from finished calls exactly as they were counted live', async () => {
+    const { countersFromCalls, emptyCounters, countAnswered, countAbandoned, countOverflow, countExited } = await import('./stats.ts');
+    const calls = [
+      { queueId: 'sales', agentId: 'bob', disposition: 'completed', queueWaitMs: 12_000, left: [] },
+      { queueId: 'sales', agentId: null, disposition: 'abandoned', queueWaitMs: 31_000, left: [] },
+      { queueId: 'sales', agentId: null, disposition: 'abandoned', queueWaitMs: 2_000, left: [] },
+      // overflowed from support into sales, answered there
+      { queueId: 'sales', agentId: 'amy', disposition: 'completed', queueWaitMs: 40_000, left: [{ queueId: 'support', why: 'timeout' as const }] },
+      { queueId: null, agentId: null, disposition: 'voicemail', queueWaitMs: null, left: [{ queueId: 'support', why: 'exit' as const }] },
+      { queueId: null, agentId: 'bob', disposition: 'completed', queueWaitMs: null, left: [] }, // click-to-dial: no queue
+    ];
+    const live = new Map([
+      ['sales', countAnswered(countAbandoned(countAbandoned(countAnswered(emptyCounters(), 12_000, 20_000), 31_000, 20_000), 2_000, 20_000), 40_000, 20_000)],
+      ['support', countExited(countOverflow(emptyCounters()))],
+    ]);
+    expect(countersFromCalls(calls, () => 20_000)).toEqual(live);
   });
 });

@@ -4,7 +4,9 @@
  *
  * logged-out -login-> paused(login) -ready-> ready -offer-> ringing -answer-> on-call
  * -hangup-> wrap-up -wrapUpDone-> ready. ringing -noAnswer-> ready, or paused
- * ("missed-calls") after `maxMissed` misses in a row.
+ * ("missed-calls") after `maxMissed` misses in a row. ringing -cancel-> ready
+ * when kefu stops the ring itself (another agent answered, the caller left):
+ * not a miss. Only a ring that times out or that the phone refuses is one.
  */
 export type AgentStateName = 'logged-out' | 'ready' | 'ringing' | 'on-call' | 'wrap-up' | 'paused';
 
@@ -29,6 +31,7 @@ export type AgentEvent =
   | { type: 'offer'; callId: string }
   | { type: 'answer' }
   | { type: 'noAnswer'; maxMissed: number }
+  | { type: 'cancel' }
   | { type: 'hangup' }
   | { type: 'wrapUpDone' };
 
@@ -55,6 +58,7 @@ export function agentTransition(a: Agent, e: AgentEvent, now: number): AgentResu
         ? to({ state: 'paused', reason: 'missed-calls', callId: null, missedInARow: missed })
         : to({ state: 'ready', callId: null, missedInARow: missed });
     }
+    case 'cancel': return a.state === 'ringing' ? to({ state: 'ready', callId: null }) : refuse();
     case 'hangup': return a.state === 'on-call' ? to({ state: 'wrap-up', callId: null, lastCallEndedAt: now, callsTaken: a.callsTaken + 1 }) : refuse();
     case 'wrapUpDone': return a.state === 'wrap-up' ? to({ state: 'ready' }) : refuse();
   }

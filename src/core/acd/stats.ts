@@ -39,3 +39,28 @@ export function serviceLevel(c: QueueCounters): number | null {
 
 /** Average speed of answer in ms, or null before any answered call. */
 export const averageSpeedOfAnswerMs = (c: QueueCounters): number | null => (c.answered === 0 ? null : Math.round(c.answerWaitTotalMs / c.answered));
+
+/** What the counters need of one finished call (rebuilt from the call records after a restart). */
+export interface CountedCall {
+  queueId: string | null; agentId: string | null; disposition: string | null; queueWaitMs: number | null;
+  left: Array<{ queueId: string; why: 'timeout' | 'exit' }>;
+}
+
+/**
+ * The counters of each queue from finished calls, counted the way the live
+ * counters count them: answered (an agent took it from the queue), abandoned
+ * (the caller hung up while waiting), overflowed and exited (from the call's
+ * IVR path). `slMs` gives each queue's service-level threshold.
+ */
+export function countersFromCalls(calls: readonly CountedCall[], slMs: (queueId: string) => number): Map<string, QueueCounters> {
+  const out = new Map<string, QueueCounters>();
+  const bump = (q: string, f: (c: QueueCounters) => QueueCounters) => out.set(q, f(out.get(q) ?? emptyCounters()));
+  for (const c of calls) {
+    for (const l of c.left) bump(l.queueId, l.why === 'timeout' ? countOverflow : countExited);
+    if (!c.queueId || c.queueWaitMs === null) continue;
+    const wait = c.queueWaitMs;
+    if (c.agentId) bump(c.queueId, (x) => countAnswered(x, wait, slMs(c.queueId!)));
+    else if (c.disposition === 'abandoned') bump(c.queueId, (x) => countAbandoned(x, wait, slMs(c.queueId!)));
+  }
+  return out;
+}

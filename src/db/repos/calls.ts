@@ -79,6 +79,13 @@ const PATCH_COLS: Record<keyof CallPatch, [string, string?]> = {
   outcome: ['outcome'], wrappedAt: ['wrapped_at'],
 };
 
+/** A finished call as the queue counters see it. */
+export interface QueueCallRecord {
+  queueId: string | null; agentId: string | null; disposition: string | null; queueWaitMs: number | null;
+  /** Queues the caller left before the end: on a time-out (overflow) or with the exit key. */
+  left: Array<{ queueId: string; why: 'timeout' | 'exit' }>;
+}
+
 export class CallRepo {
   constructor(private readonly db: Queryable) {}
 
@@ -122,6 +129,20 @@ export class CallRepo {
     const r = await this.db.query<Row>(`SELECT ${COLS} FROM calls c ${whereClause(where)} ORDER BY c.started_at DESC, c.id DESC LIMIT $${params.length}`, params);
     const p = page(r.rows, f.limit, (x) => [x.started_at, x.id]);
     return { items: p.items.map(toApi), next: p.next };
+  }
+
+  /** Ended calls that went through a queue since `since`: what the queue counters are rebuilt from. */
+  async queueCallsSince(since: Date): Promise<QueueCallRecord[]> {
+    const r = await this.db.query<{ queue_id: string | null; agent_id: string | null; disposition: string | null; queue_wait_ms: number | null; ivr_path: Array<{ node?: string; type?: string }> }>(
+      `SELECT queue_id, agent_id, disposition, queue_wait_ms, ivr_path FROM calls
+       WHERE started_at >= $1 AND ended_at IS NOT NULL AND (queue_id IS NOT NULL OR ivr_path @> '[{"type":"queue-timeout"}]' OR ivr_path @> '[{"type":"queue-exit"}]')`,
+      [since],
+    );
+    return r.rows.map((x) => ({
+      queueId: x.queue_id, agentId: x.agent_id, disposition: x.disposition, queueWaitMs: x.queue_wait_ms,
+      left: (Array.isArray(x.ivr_path) ? x.ivr_path : []).filter((p) => (p.type === 'queue-timeout' || p.type === 'queue-exit') && typeof p.node === 'string')
+        .map((p) => ({ queueId: p.node!, why: p.type === 'queue-timeout' ? 'timeout' as const : 'exit' as const })),
+    }));
   }
 
   /** Calls without an end (on start-up these are the ones a crash left open). */

@@ -15,9 +15,10 @@ import type { EventBus } from '../../core/events/bus.ts';
 import type { Agent, AgentEvent } from '../../core/acd/agent.ts';
 import { pickAgents } from '../../core/acd/strategies.ts';
 import type { AgentBoard } from '../agents/board.ts';
-import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countExited, countOverflow, emptyCounters, serviceLevel, type QueueCounters } from '../../core/acd/stats.ts';
+import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countersFromCalls, countExited, countOverflow, emptyCounters, serviceLevel, type QueueCounters } from '../../core/acd/stats.ts';
 import type { AcdRepo, QueueRow } from '../../db/repos/acd.ts';
 import type { CallLegRepo } from '../../db/repos/legs.ts';
+import type { CallRepo } from '../../db/repos/calls.ts';
 import type { AriClient } from '../../../drivers/asterisk/ari-client.ts';
 import type { CallSession } from '../telephony/session.ts';
 import type { LegLog } from '../pbx/legs.ts';
@@ -25,10 +26,13 @@ import { Announcer, type WaitingCaller } from './announcer.ts';
 import { voicemailFlow } from './overflow.ts';
 
 interface Waiting extends WaitingCaller { tried: Set<string>; legs: Map<string, string>; timer: NodeJS.Timeout; visited: string[] }
-interface Leg { waiting: Waiting; agentId: string; answered: boolean; answeredAt: number; bridgeId: string | null }
+/** An agent's phone offered a call. `cancelled`: kefu stopped the ring itself, so its end is not a miss. */
+interface Leg { waiting: Waiting; agentId: string; answered: boolean; answeredAt: number; bridgeId: string | null; cancelled: boolean }
 
 /** How many recent handle times per queue feed the estimated wait. */
 const HISTORY = 20;
+
+const dayKey = (d: Date): string => `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
 
 export class AcdService {
   private queues = new Map<string, QueueRow>();
@@ -36,8 +40,9 @@ export class AcdService {
   private readonly waiting: Waiting[] = [];
   private readonly legs = new Map<string, Leg>();
   private readonly cursors = new Map<string, number>();
-  /** Per queue, since the daemon started (history comes from the call records). */
-  private readonly counters = new Map<string, QueueCounters>();
+  /** Per queue, today (local time): rebuilt from the call records on load, then counted live. */
+  private counters = new Map<string, QueueCounters>();
+  private countersDay = '';
   /** Per queue, recent handle times (ms), newest first: loaded from call_legs, then kept current. */
   private readonly handleTimes = new Map<string, number[]>();
   private readonly announcer: Announcer;
@@ -53,6 +58,7 @@ export class AcdService {
     private readonly app: string,
     private readonly legLog: LegLog,
     private readonly history: Pick<CallLegRepo, 'recentHandleTimes'>,
+    private readonly records: Pick<CallRepo, 'queueCallsSince'>,
   ) {
     board.onChange(() => this.routeAll());
     this.announcer = new Announcer({
@@ -71,6 +77,23 @@ export class AcdService {
     for (const q of this.queues.keys()) {
       if (!this.handleTimes.has(q)) this.handleTimes.set(q, await this.history.recentHandleTimes(q, HISTORY));
     }
+    if (!this.countersDay) await this.rebuildCounters();
+  }
+
+  /** Today's counters from the call records (after a restart the figures go on, not from zero). */
+  private async rebuildCounters(): Promise<void> {
+    const day = dayKey(new Date());
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    const calls = await this.records.queueCallsSince(midnight);
+    this.counters = countersFromCalls(calls, (q) => (this.queues.get(q)?.settings.serviceLevelS ?? 20) * 1000);
+    this.countersDay = day;
+  }
+
+  /** A new day starts from zero. */
+  private rollDay(): void {
+    const day = dayKey(new Date());
+    if (day !== this.countersDay) { this.counters = new Map(); this.countersDay = day; }
   }
 
   agentList(): Agent[] { return this.board.list(); }
@@ -80,6 +103,7 @@ export class AcdService {
     answered: number; abandoned: number; overflowed: number; exited: number; serviceLevel: number | null; serviceLevelS: number; averageSpeedOfAnswerMs: number | null;
   }> {
     const now = Date.now();
+    this.rollDay();
     return [...this.queues.values()].map((q) => {
       const w = this.waiting.filter((x) => x.queue.id === q.id && !x.connected);
       const agents: Record<string, number> = {};
@@ -148,11 +172,19 @@ export class AcdService {
     this.announcer.cancel(w);
     const i = this.waiting.indexOf(w);
     if (i >= 0) this.waiting.splice(i, 1);
-    for (const [leg] of w.legs) void this.ari.hangup(leg).catch(() => undefined);
+    for (const [leg] of w.legs) this.cancelRing(leg);
     this.update(w.queue.id);
   }
 
+  /** Stop an agent's ring that kefu no longer wants (answered elsewhere, the caller left): not a miss. */
+  private cancelRing(legId: string): void {
+    const leg = this.legs.get(legId);
+    if (leg) leg.cancelled = true;
+    void this.ari.hangup(legId).catch((err: unknown) => this.log.debug({ err, legId }, 'ring already gone'));
+  }
+
   private count(queueId: string, f: (c: QueueCounters) => QueueCounters): void {
+    this.rollDay();
     this.counters.set(queueId, f(this.counters.get(queueId) ?? emptyCounters()));
   }
 
@@ -184,7 +216,7 @@ export class AcdService {
     const channelId = randomUUID();
     this.bus.emit('screenpop', { agentId, callId: w.call.id, lineId: snap.lineId, number: snap.number, customer: w.call.customerRecord() });
     w.legs.set(channelId, agentId);
-    this.legs.set(channelId, { waiting: w, agentId, answered: false, answeredAt: 0, bridgeId: null });
+    this.legs.set(channelId, { waiting: w, agentId, answered: false, answeredAt: 0, bridgeId: null, cancelled: false });
     this.legLog.start({ callId: w.call.id, kind: 'agent', channelId, endpoint: seat.endpoint, seatId: seat.id, agentId }, w.call.created);
     this.ari.request('POST', '/channels', {
       endpoint: seat.endpoint, app: this.app, appArgs: `agent,${w.call.id},${agentId}`, channelId,
@@ -208,7 +240,7 @@ export class AcdService {
     leg.answered = true;
     leg.answeredAt = Date.now();
     this.apply(leg.agentId, { type: 'answer' });
-    for (const [other] of w.legs) if (other !== channel.id) void this.ari.hangup(other).catch(() => undefined);
+    for (const [other] of w.legs) if (other !== channel.id) this.cancelRing(other);
     await this.moh(w.channelId, false);
     const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
     leg.bridgeId = bridge.id;
@@ -226,7 +258,7 @@ export class AcdService {
     const w = leg.waiting;
     w.legs.delete(channelId);
     if (!leg.answered) {
-      this.apply(leg.agentId, { type: 'noAnswer', maxMissed: w.queue.settings.maxMissed });
+      this.apply(leg.agentId, leg.cancelled ? { type: 'cancel' } : { type: 'noAnswer', maxMissed: w.queue.settings.maxMissed });
       this.route(w.queue.id);
       return true;
     }

@@ -55,7 +55,7 @@ export class PbxService implements LineGroup {
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
     this.appName = asterisk.ari.app;
     this.legLog = new LegLog(deps.repos.legs, this.log);
-    this.acd = new AcdService(deps.repos.acd, deps.agents, this.ari, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), asterisk.ari.app, this.legLog, deps.repos.legs);
+    this.acd = new AcdService(deps.repos.acd, deps.agents, this.ari, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), asterisk.ari.app, this.legLog, deps.repos.legs, deps.repos.calls);
     this.ringer = new SeatRinger(this.ari, this.appName, this.legLog, this.log);
     this.dialer = new ClickToDialer(deps, this.ari, () => this.ami, this.appName, lines, this.legLog, this.log,
       (line) => [...this.live.values()].filter((l) => l.line.id === line.id).length, () => this.connected);
