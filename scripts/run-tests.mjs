@@ -27,6 +27,7 @@ for (const [name, cmd] of [
   ['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit']],
   ['typecheck console', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web']],
   ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
+  ['import cycles', ['scripts/check-cycles.mjs']],
   ['build console', ['bin/kefu.js', 'build-console']],
 ]) {
   const r = spawnSync(process.execPath, cmd, { stdio: 'inherit' });

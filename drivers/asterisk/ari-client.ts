@@ -5,7 +5,9 @@
  */
 import WebSocket from 'ws';
 import { KefuError } from '../../src/core/errors.ts';
-import type { AriEvent } from './ari-events.ts';
+import type { AriChannel, AriEvent } from './ari-events.ts';
+
+export type { AriChannel } from './ari-events.ts';
 
 export interface AriOptions {
   /** Base URL of Asterisk's HTTP server, e.g. http://127.0.0.1:8088 */
@@ -22,15 +24,6 @@ export interface AriOptions {
   maxInFlight?: number;
 }
 
-export interface AriChannel {
-  id: string;
-  name: string;
-  state: string;
-  caller: { name: string; number: string };
-  connected: { name: string; number: string };
-  dialplan: { context: string; exten: string; priority: number };
-  creationtime: string;
-}
 
 export type AriListener = (e: AriEvent) => void;
 export type AriStatus = 'connecting' | 'connected' | 'disconnected' | 'closed';

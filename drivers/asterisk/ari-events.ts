@@ -1,5 +1,15 @@
 /** The ARI events kefu reacts to (a subset of Asterisk's event model). */
-import type { AriChannel } from './ari-client.ts';
+
+/** A channel as ARI describes it. */
+export interface AriChannel {
+  id: string;
+  name: string;
+  state: string;
+  caller: { name: string; number: string };
+  connected: { name: string; number: string };
+  dialplan: { context: string; exten: string; priority: number };
+  creationtime: string;
+}
 
 interface Base { application: string; timestamp: string }
 

@@ -5,7 +5,12 @@
 import { KefuError, isKefuError } from '../../src/core/errors.ts';
 import type { DialOutcome } from '../../src/core/ports.ts';
 import { encodePcm } from './codec.ts';
-import type { V253LineDriver } from './driver.ts';
+import type { LineEvent } from '../../src/core/ports.ts';
+import type { ModemConnection } from './connection.ts';
+import type { LineInput, LineState } from './machine.ts';
+import type { ProbeResult } from './probe-sequence.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { RingTracker } from './ring-tracker.ts';
 import type { DleEvent } from './dle.ts';
 import type { Logger } from './logger.ts';
 import { isOffHook } from './machine.ts';
@@ -26,11 +31,26 @@ export class CallContext {
   }
 }
 
+/** What call operations need of the line driver that owns them (V253LineDriver). */
+export interface ModemLine {
+  readonly id: string;
+  call: CallContext | null;
+  dleTap: ((e: DleEvent) => void) | null;
+  readonly rings: RingTracker;
+  readonly options: Readonly<ResolvedOptions>;
+  lineState(): LineState;
+  connection(): ModemConnection;
+  probe(): ProbeResult;
+  input(event: LineInput): boolean;
+  emit(event: LineEvent): void;
+  waitRxEnd(ms: number): Promise<boolean>;
+}
+
 export class CallOps {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly line: V253LineDriver,
+    private readonly line: ModemLine,
     private readonly log: Logger,
   ) {}
 

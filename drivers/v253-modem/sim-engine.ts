@@ -8,6 +8,9 @@ import { CAN, DLE, ETX, dleCode } from './dle.ts';
 import type { PtyPair } from './pty.ts';
 import { extractCommand, initialState, interpret, type SimModemState } from './sim-commands.ts';
 import { VoiceStreams } from './sim-voice.ts';
+import type { DialScript, SimEventName } from './sim-types.ts';
+
+export type { DialScript, SimEventName } from './sim-types.ts';
 
 export interface SimulatorOptions {
   /** Path of the simulator's end of the pty pair (taken from `pty` when given). */
@@ -22,10 +25,6 @@ export interface SimulatorOptions {
   seed?: number;
 }
 
-export type SimEventName =
-  | 'ring' | 'callerid' | 'caller-gave-up' | 'offhook' | 'onhook' | 'vrx-start' | 'vrx-stop' | 'vtx-start' | 'vtx-end'
-  | 'dtmf' | 'remote-hangup' | 'dial' | 'remote-answer' | 'garbage' | 'disappear' | 'reappear' | 'stalled';
-
 export interface SimRecord {
   /** Date.now() when it happened. */
   at: number;
@@ -33,13 +32,6 @@ export interface SimRecord {
   detail?: string;
 }
 
-export interface DialScript {
-  outcome: 'answer' | 'busy' | 'no-answer' | 'no-dialtone';
-  /** Time until the outcome (VCON-style modems) or between ringback reports. Default 300 ms. */
-  delayMs?: number;
-  /** Ringback reports before the far end answers (progress-style modems). Default 2. */
-  ringbacks?: number;
-}
 
 /** The wire side of one simulated modem (see ModemSimulator for the API). */
 export class SimEngine {

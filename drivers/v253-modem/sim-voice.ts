@@ -5,7 +5,7 @@
  */
 import { decodeToPcm, silenceByte, type Encoding } from './codec.ts';
 import { dleCode, shield } from './dle.ts';
-import type { DialScript, SimEventName } from './sim-engine.ts';
+import type { DialScript, SimEventName } from './sim-types.ts';
 
 export interface PlayedAudio {
   /** Date.now() at +VTX CONNECT. */

@@ -6,7 +6,7 @@
 import type { Config } from '../config/schema.ts';
 import { AriClient } from '../../drivers/asterisk/ari-client.ts';
 import { AmiClient } from '../../drivers/asterisk/ami-client.ts';
-import type { Check } from './run.ts';
+import type { Check } from './check.ts';
 
 export const REQUIRED_MODULES = ['res_ari.so', 'res_stasis.so', 'res_stasis_playback.so', 'res_stasis_recording.so', 'res_stasis_snoop.so', 'chan_pjsip.so', 'app_mixmonitor.so', 'res_http_websocket.so'];
 

@@ -14,7 +14,9 @@ import { listSerialPorts } from './serial-ports.ts';
 import { probeModem } from '../../drivers/v253-modem/probe.ts';
 import { asteriskChecks } from './asterisk.ts';
 
-export interface Check { id: string; title: string; ok: boolean; detail: string; fix: string | null; data?: unknown }
+import type { Check } from './check.ts';
+
+export type { Check } from './check.ts';
 export interface DiagnosticsReport { ok: boolean; at: string; checks: Check[] }
 
 export interface DiagnoseOptions {

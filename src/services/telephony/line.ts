@@ -3,22 +3,18 @@
  * line state (src/core/call/line-machine.ts), owns the call on it.
  */
 import type { Logger } from 'pino';
-import type { LineDriver, LineEvent, DeviceInfo } from '../../core/ports.ts';
+import type { LineDriver, LineEvent } from '../../core/ports.ts';
 import { lineTransition, type LineInput, type LineState } from '../../core/call/line-machine.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import type { TelephonyDeps } from './deps.ts';
 import { CallSession } from './session.ts';
 import { DialOut, type DialOutRequest } from './dial-out.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { LineGroup } from './telephony.ts';
+import type { LineGroup, LineStatus } from './group.ts';
+
+export type { LineStatus } from './group.ts';
 
 
-export interface LineStatus {
-  id: string; name: string | null; driver: string; state: LineState; reason: string | null;
-  device: DeviceInfo | Record<string, unknown> | null; callId: string | null; since: string;
-  /** Calls up now, and how many the line carries at once. */
-  activeCalls: number; channels: number;
-}
 
 export class LineRuntime implements LineGroup {
   private state: LineState = 'offline';

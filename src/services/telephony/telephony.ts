@@ -7,16 +7,12 @@ import type { LineConfig } from '../../config/schema.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { TelephonyDeps } from './deps.ts';
 import { LineRuntime, type LineStatus } from './line.ts';
+import type { LineGroup } from './group.ts';
+
+export type { LineGroup } from './group.ts';
 import type { CallSession, CallSnapshot } from './session.ts';
 import { dialTarget, type DialOut } from './dial-out.ts';
 
-/** A set of lines run by one backend. */
-export interface LineGroup {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  statuses(): LineStatus[];
-  calls(): CallSession[];
-}
 
 export class Telephony {
   private readonly groups: LineGroup[] = [];
