@@ -10,6 +10,10 @@ import { openDb } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
 import { KeyRepo, ROLES, type Role } from './db/repos/keys.ts';
 import { runDiagnostics, printDiagnostics } from './diagnostics/run.ts';
+import { installProcessGuards } from './process-guards.ts';
+
+/** Files the daemon and its commands create (database, recordings, caches) are private to its user. */
+const PRIVATE_UMASK = 0o077;
 
 const USAGE = `usage:
   kefu serve [--config FILE] [--demo] [--host HOST] [--port PORT]
@@ -44,7 +48,16 @@ async function main(argv: string[]): Promise<number> {
       const b = await ensureConsoleBuilt();
       if (b.built) logger.info({ reason: b.reason, ms: b.ms }, 'web console built');
     }
-    const daemon = await startDaemon({
+    process.umask(PRIVATE_UMASK); // after the console build: web/dist stays readable
+    let daemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
+    const unguard = installProcessGuards({
+      logger,
+      onFatal: () => {
+        const stopped = daemon ? daemon.stop() : Promise.resolve();
+        void Promise.race([stopped, new Promise((r) => setTimeout(r, 5000).unref())]).finally(() => process.exit(1));
+      },
+    });
+    daemon = await startDaemon({
       config, logger, bootstrapKey: process.env.KEFU_BOOTSTRAP_KEY,
       announceKey: (key) => process.stdout.write(`\nkefu: first start. Admin API key (shown once, store it now):\n  ${key}\n\n`),
       adminPassword: process.env.KEFU_ADMIN_PASSWORD,
@@ -58,11 +71,13 @@ async function main(argv: string[]): Promise<number> {
     });
     logger.info('stopping');
     await daemon.stop();
+    unguard();
     return 0;
   }
   if (command === 'migrate') {
     const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
     const config = configFrom(values);
+    process.umask(PRIVATE_UMASK);
     const db = await openDb(config.database.url);
     try {
       const applied = await migrate(db);
@@ -78,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({ args: more, options: { role: { type: 'string' }, name: { type: 'string' }, config: { type: 'string' } } });
     if (!values.role || !ROLES.includes(values.role as Role)) throw new UsageError(`--role "${values.role ?? ''}": expected one of ${ROLES.join(', ')}`);
     const config = configFrom(values);
+    process.umask(PRIVATE_UMASK);
     const db = await openDb(config.database.url);
     try {
       await migrate(db);
@@ -104,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
     const given = process.env.KEFU_NEW_PASSWORD;
     const problem = given === undefined ? null : passwordProblem(given);
     if (problem) throw new UsageError(`KEFU_NEW_PASSWORD: ${problem}`);
+    process.umask(PRIVATE_UMASK);
     const db = await openDb(config.database.url);
     try {
       await migrate(db);
