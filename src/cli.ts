@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load.ts';
+import { configSecrets } from './config/secrets.ts';
 import { isKefuError } from './core/errors.ts';
 import { createLogger } from './logger.ts';
 import { openDb } from './db/open.ts';
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, demo: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' } } });
     const config = configFrom(values);
     const { startDaemon } = await import('./main.ts');
-    const logger = createLogger(config.log.level);
+    const logger = createLogger(config.log.level, undefined, { secrets: configSecrets(config) });
     if (config.console.enabled) {
       const { ensureConsoleBuilt } = await import('./console/build.ts');
       const b = await ensureConsoleBuilt();

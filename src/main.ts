@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
+import { configSecrets } from './config/secrets.ts';
 import { openDb, redactDbUrl } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
 import { makeRepos } from './db/repos/index.ts';
@@ -27,6 +28,7 @@ import { KefuError } from './core/errors.ts';
 import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { ensureAdminKey, ensureAdminUser } from './services/bootstrap.ts';
+import { ensurePrivateFolder } from './services/files/private-folder.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -51,7 +53,8 @@ export interface Daemon {
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
   const t0 = performance.now();
-  const logger = opts.logger ?? createLogger(config.log.level);
+  const logger = opts.logger ?? createLogger(config.log.level, undefined, { secrets: configSecrets(config) });
+  if (await ensurePrivateFolder(config.dataDir)) logger.info({ dataDir: config.dataDir }, 'data folder was open to other users: now 0700');
   const db = await openDb(config.database.url);
   const cleanups: Array<() => Promise<void>> = [() => db.close()];
   const stopAll = async () => { for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed')); };
@@ -59,9 +62,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const applied = await migrate(db);
     logger.info({ db: db.kind, url: redactDbUrl(config.database.url), migrations: applied.map((m) => m.version) }, 'database ready');
     const repos = makeRepos(db);
-    await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => logger.warn(`first start: admin API key created, shown once: ${key}`)));
-
-    await ensureAdminUser(repos.users, opts.adminPassword, opts.announcePassword ?? ((pw) => logger.warn(`first start: console user "admin" created, password shown once: ${pw}`)));
+    // Secrets shown once go to the terminal, never into a log line (journald and log files keep those).
+    await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => process.stderr.write(`kefu: first start: admin API key created, shown once: ${key}\n`)));
+    await ensureAdminUser(repos.users, opts.adminPassword, opts.announcePassword ?? ((pw) => process.stderr.write(`kefu: first start: console user "admin" created, password shown once: ${pw}\n`)));
 
     const bus = new EventBus();
     const numbers = new NumberService(config.numbers.defaultRegion);

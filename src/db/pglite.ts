@@ -5,7 +5,7 @@ import { classifyDbError } from './errors.ts';
 
 /** Embedded PostgreSQL (PGlite). `path` null means in memory. */
 export async function openPglite(path: string | null): Promise<Db> {
-  if (path) mkdirSync(path, { recursive: true });
+  if (path) mkdirSync(path, { recursive: true, mode: 0o700 });
   const pg = await PGlite.create(path ?? undefined);
   const wrap = (q: { query: PGlite['query'] }): Queryable => ({
     async query<R>(sql: string, params: readonly unknown[] = []) {
