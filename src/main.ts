@@ -9,6 +9,7 @@ import { createLogger } from './logger.ts';
 import { configSecrets } from './config/secrets.ts';
 import { openDb, redactDbUrl } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
+import { pgliteFolder, privatiseTree } from './db/private-files.ts';
 import { makeRepos } from './db/repos/index.ts';
 import { EventBus } from './core/events/bus.ts';
 import { NumberService } from './services/numbers.ts';
@@ -60,6 +61,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const stopAll = async () => { for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed')); };
   try {
     const applied = await migrate(db);
+    const dbFolder = pgliteFolder(config.database.url);
+    if (dbFolder) await privatiseTree(dbFolder);
     logger.info({ db: db.kind, url: redactDbUrl(config.database.url), migrations: applied.map((m) => m.version) }, 'database ready');
     const repos = makeRepos(db);
     // Secrets shown once go to the terminal, never into a log line (journald and log files keep those).
