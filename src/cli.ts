@@ -1,5 +1,5 @@
 /**
- * The kefu command: serve, migrate, keys create, diagnose.
+ * The kefu command: serve, migrate, keys create, diagnose, prune.
  * Exit codes: 0 ok, 1 failure (diagnose: a check failed), 2 bad config or usage.
  */
 import { parseArgs } from 'node:util';
@@ -22,7 +22,8 @@ const USAGE = `usage:
   kefu keys create --role admin|supervisor|agent|integrator [--name NAME] [--config FILE]
   kefu users passwd USERNAME [--config FILE]   (KEFU_NEW_PASSWORD=... or a random one is printed)
   kefu build-console
-  kefu diagnose [--json] [--config FILE]`;
+  kefu diagnose [--json] [--config FILE]
+  kefu prune [--config FILE]   (delete call records and recordings past calls/recording.retentionDays)`;
 
 class UsageError extends Error {}
 
@@ -135,6 +136,21 @@ async function main(argv: string[]): Promise<number> {
       await db.close();
     }
     return 0;
+  }
+  if (command === 'prune') {
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
+    const config = configFrom(values);
+    process.umask(PRIVATE_UMASK);
+    const { Retention } = await import('./services/retention.ts');
+    const db = await openDb(config.database.url);
+    try {
+      await migrate(db);
+      const r = await new Retention(db, config, createLogger(config.log.level, process.stderr, { secrets: configSecrets(config) })).prune();
+      process.stdout.write(`pruned: ${r.calls} call records, ${r.recordings} recordings, ${r.files} files deleted${r.fileErrors ? `; ${r.fileErrors} files could not be deleted (kept for the next run)` : ''}\n`);
+      return r.fileErrors ? 1 : 0;
+    } finally {
+      await db.close();
+    }
   }
   if (command === 'diagnose') {
     const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, config: { type: 'string' } } });

@@ -30,6 +30,7 @@ import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { ensureAdminKey, ensureAdminUser } from './services/bootstrap.ts';
 import { ensurePrivateFolder } from './services/files/private-folder.ts';
+import { Retention } from './services/retention.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -98,6 +99,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (demo) cleanups.push(() => demo.close());
     await telephony.start();
     cleanups.push(() => telephony.stop());
+    const retention = new Retention(db, config, logger.child({ component: 'retention' }));
+    retention.start();
+    cleanups.push(() => retention.stop());
 
     const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null };
     const app = await build(ctx);
