@@ -1,15 +1,20 @@
 /**
- * The kefu command: serve, migrate, keys create|list|revoke, diagnose.
+ * The kefu command: serve, migrate, keys create|list|revoke, diagnose, prune.
  * Exit codes: 0 ok, 1 failure (diagnose: a check failed), 2 bad config or usage.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load.ts';
+import { configSecrets } from './config/secrets.ts';
 import { isKefuError } from './core/errors.ts';
 import { createLogger } from './logger.ts';
 import { openDb } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
 import { KeyRepo, ROLES, type Role } from './db/repos/keys.ts';
 import { runDiagnostics, printDiagnostics } from './diagnostics/run.ts';
+import { installProcessGuards } from './process-guards.ts';
+
+/** Files the daemon and its commands create (database, recordings, caches) are private to its user. */
+const PRIVATE_UMASK = 0o077;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,7 +26,8 @@ const USAGE = `usage:
   kefu keys revoke KEY_ID [--config FILE]
   kefu users passwd USERNAME [--config FILE]   (KEFU_NEW_PASSWORD=... or a random one is printed)
   kefu build-console
-  kefu diagnose [--json] [--config FILE]`;
+  kefu diagnose [--json] [--config FILE]
+  kefu prune [--config FILE]   (delete call records and recordings past calls/recording.retentionDays)`;
 
 class UsageError extends Error {}
 
@@ -42,13 +48,22 @@ async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, demo: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' } } });
     const config = configFrom(values);
     const { startDaemon } = await import('./main.ts');
-    const logger = createLogger(config.log.level);
+    const logger = createLogger(config.log.level, undefined, { secrets: configSecrets(config) });
     if (config.console.enabled) {
       const { ensureConsoleBuilt } = await import('./console/build.ts');
       const b = await ensureConsoleBuilt();
       if (b.built) logger.info({ reason: b.reason, ms: b.ms }, 'web console built');
     }
-    const daemon = await startDaemon({
+    process.umask(PRIVATE_UMASK); // after the console build: web/dist stays readable
+    let daemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
+    const unguard = installProcessGuards({
+      logger,
+      onFatal: () => {
+        const stopped = daemon ? daemon.stop() : Promise.resolve();
+        void Promise.race([stopped, new Promise((r) => setTimeout(r, 5000).unref())]).finally(() => process.exit(1));
+      },
+    });
+    daemon = await startDaemon({
       config, logger, bootstrapKey: process.env.KEFU_BOOTSTRAP_KEY,
       announceKey: (key) => process.stdout.write(`\nkefu: first start. Admin API key (shown once, store it now):\n  ${key}\n\n`),
       adminPassword: process.env.KEFU_ADMIN_PASSWORD,
@@ -62,11 +77,13 @@ async function main(argv: string[]): Promise<number> {
     });
     logger.info('stopping');
     await daemon.stop();
+    unguard();
     return 0;
   }
   if (command === 'migrate') {
     const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
     const config = configFrom(values);
+    process.umask(PRIVATE_UMASK);
     const db = await openDb(config.database.url);
     try {
       const applied = await migrate(db);
@@ -87,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.agent !== undefined && !/^[a-z0-9-]{1,64}$/.test(values.agent)) throw new UsageError(`--agent "${values.agent}": expected an agent id ([a-z0-9-]+)`);
     if (sub === 'revoke' && (positionals.length !== 1 || !UUID.test(positionals[0]!))) throw new UsageError('keys revoke: expected one key id (the id column of "kefu keys list")');
     const config = configFrom(values);
+    process.umask(PRIVATE_UMASK);
     const db = await openDb(config.database.url);
     try {
       await migrate(db);
@@ -123,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
     const given = process.env.KEFU_NEW_PASSWORD;
     const problem = given === undefined ? null : passwordProblem(given);
     if (problem) throw new UsageError(`KEFU_NEW_PASSWORD: ${problem}`);
+    process.umask(PRIVATE_UMASK);
     const db = await openDb(config.database.url);
     try {
       await migrate(db);
@@ -136,6 +155,21 @@ async function main(argv: string[]): Promise<number> {
       await db.close();
     }
     return 0;
+  }
+  if (command === 'prune') {
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
+    const config = configFrom(values);
+    process.umask(PRIVATE_UMASK);
+    const { Retention } = await import('./services/retention.ts');
+    const db = await openDb(config.database.url);
+    try {
+      await migrate(db);
+      const r = await new Retention(db, config, createLogger(config.log.level, process.stderr, { secrets: configSecrets(config) })).prune();
+      process.stdout.write(`pruned: ${r.calls} call records, ${r.recordings} recordings, ${r.files} files deleted${r.fileErrors ? `; ${r.fileErrors} files could not be deleted (kept for the next run)` : ''}\n`);
+      return r.fileErrors ? 1 : 0;
+    } finally {
+      await db.close();
+    }
   }
   if (command === 'diagnose') {
     const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, config: { type: 'string' } } });

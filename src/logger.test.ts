@@ -15,3 +15,16 @@ describe('logger', () => {
     expect(rec).toMatchObject({ lineId: 'office', callId: 'c1', msg: 'hello', password: '[redacted]' });
   });
 });
+
+describe('logger secrets', () => {
+  it('scrubs configured secrets and URL passwords from every part of every line', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(chunk.toString()); cb(); } });
+    const log = createLogger('info', sink, { secrets: ['ami-S3cret', 'q"uote\\d'] });
+    log.error({ err: new Error('login with ami-S3cret refused'), detail: { nested: 'q"uote\\d' } }, 'connect postgres://kefu:dbpass@db/kefu failed');
+    await new Promise((r) => setImmediate(r));
+    const text = lines.join('');
+    for (const s of ['ami-S3cret', 'uote', 'dbpass']) expect(text).not.toContain(s);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'connect postgres://kefu:[redacted]@db/kefu failed', err: { message: 'login with [redacted] refused' } });
+  });
+});

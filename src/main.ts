@@ -6,8 +6,10 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
+import { configSecrets } from './config/secrets.ts';
 import { openDb, redactDbUrl } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
+import { pgliteFolder, privatiseTree } from './db/private-files.ts';
 import { makeRepos } from './db/repos/index.ts';
 import { EventBus } from './core/events/bus.ts';
 import { NumberService } from './services/numbers.ts';
@@ -27,6 +29,8 @@ import { KefuError } from './core/errors.ts';
 import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { ensureAdminAgent, ensureAdminKey, ensureAdminUser } from './services/bootstrap.ts';
+import { ensurePrivateFolder } from './services/files/private-folder.ts';
+import { Retention } from './services/retention.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -51,17 +55,20 @@ export interface Daemon {
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
   const t0 = performance.now();
-  const logger = opts.logger ?? createLogger(config.log.level);
+  const logger = opts.logger ?? createLogger(config.log.level, undefined, { secrets: configSecrets(config) });
+  if (await ensurePrivateFolder(config.dataDir)) logger.info({ dataDir: config.dataDir }, 'data folder was open to other users: now 0700');
   const db = await openDb(config.database.url);
   const cleanups: Array<() => Promise<void>> = [() => db.close()];
   const stopAll = async () => { for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed')); };
   try {
     const applied = await migrate(db);
+    const dbFolder = pgliteFolder(config.database.url);
+    if (dbFolder) await privatiseTree(dbFolder);
     logger.info({ db: db.kind, url: redactDbUrl(config.database.url), migrations: applied.map((m) => m.version) }, 'database ready');
     const repos = makeRepos(db);
-    await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => logger.warn(`first start: admin API key created, shown once: ${key}`)), (m) => logger.warn(m));
-
-    await ensureAdminUser(repos.users, opts.adminPassword, opts.announcePassword ?? ((pw) => logger.warn(`first start: console user "admin" created, password shown once: ${pw}`)));
+    // Secrets shown once go to the terminal, never into a log line (journald and log files keep those).
+    await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => process.stderr.write(`kefu: first start: admin API key created, shown once: ${key}\n`)), (msg) => logger.warn(msg));
+    await ensureAdminUser(repos.users, opts.adminPassword, opts.announcePassword ?? ((pw) => process.stderr.write(`kefu: first start: console user "admin" created, password shown once: ${pw}\n`)));
     // Single line: the admin is also the one at the phone, so the desk works for them from the first start.
     if (!config.lines.some((l) => l.driver === 'asterisk')) {
       const linked = await ensureAdminAgent(repos.users, repos.acd);
@@ -97,6 +104,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (demo) cleanups.push(() => demo.close());
     await telephony.start();
     cleanups.push(() => telephony.stop());
+    const retention = new Retention(db, config, logger.child({ component: 'retention' }));
+    retention.start();
+    cleanups.push(() => retention.stop());
 
     const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null };
     const app = await build(ctx);

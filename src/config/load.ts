@@ -10,6 +10,8 @@ import { parse as parseYaml } from 'yaml';
 import { Value } from 'typebox/value';
 import { ConfigSchema, type Config } from './schema.ts';
 import { KefuError } from '../core/errors.ts';
+import { configSecrets, maskSecretValues, scrubSecrets } from './secrets.ts';
+import { resolveConfigPaths } from './paths.ts';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
 
@@ -37,7 +39,8 @@ function readYaml(path: string): Obj {
   try {
     doc = parseYaml(text);
   } catch (e) {
-    throw new KefuError('CONFIG_INVALID', `config file ${path} is not valid YAML: ${(e as Error).message}`);
+    // The parser's message quotes the offending source lines, which may hold a secret: keep its first line (what and where).
+    throw new KefuError('CONFIG_INVALID', `config file ${path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   if (doc === null || doc === undefined) return {};
   if (!isObj(doc)) throw new KefuError('CONFIG_INVALID', `config file ${path}: expected a mapping of keys at the top level`);
@@ -81,8 +84,17 @@ function deepFreeze<T>(v: T): T {
 
 const pointerToKey = (p: string): string => p.replace(/^\//, '').replaceAll('/', '.') || '(top level)';
 
-/** Validate a merged document; throws CONFIG_INVALID naming each key, value and expectation. */
+/**
+ * Validate a merged document; throws CONFIG_INVALID naming each key, value and
+ * expectation. Secrets (values of secret-named keys, passwords in URLs) never
+ * appear in the message: they are masked by key and scrubbed from the text.
+ */
 export function validateConfig(doc: unknown, source: string): Config {
+  const secrets = configSecrets(doc);
+  const fail = (lines: string[]) => {
+    const safe = lines.map((l) => scrubSecrets(l, secrets));
+    return new KefuError('CONFIG_INVALID', `invalid configuration (${source}):\n  ${safe.join('\n  ')}`, { errors: safe });
+  };
   const withDefaults = Value.Default(ConfigSchema, structuredClone(doc));
   const errors = [...Value.Errors(ConfigSchema, withDefaults)];
   if (errors.length > 0) {
@@ -92,7 +104,9 @@ export function validateConfig(doc: unknown, source: string): Config {
       if (e.keyword === 'boolean') continue; // duplicate of additionalProperties
       const key = pointerToKey(e.instancePath);
       let value: unknown = withDefaults;
-      for (const part of e.instancePath.split('/').filter(Boolean)) value = isObj(value) || Array.isArray(value) ? (value as Obj)[part] : undefined;
+      let last: string | null = null;
+      for (const part of e.instancePath.split('/').filter(Boolean)) { value = isObj(value) || Array.isArray(value) ? (value as Obj)[part] : undefined; last = part; }
+      value = maskSecretValues(value, last);
       let msg = e.message;
       if (e.keyword === 'additionalProperties') {
         const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
@@ -101,11 +115,11 @@ export function validateConfig(doc: unknown, source: string): Config {
       const line = `${key} = ${JSON.stringify(value)?.slice(0, 80) ?? 'undefined'}: ${msg}`;
       if (!seen.has(line)) { seen.add(line); lines.push(line); }
     }
-    throw new KefuError('CONFIG_INVALID', `invalid configuration (${source}):\n  ${lines.join('\n  ')}`, { errors: lines });
+    throw fail(lines);
   }
   const config = withDefaults as Config;
   const problems = semanticProblems(config);
-  if (problems.length > 0) throw new KefuError('CONFIG_INVALID', `invalid configuration (${source}):\n  ${problems.join('\n  ')}`, { errors: problems });
+  if (problems.length > 0) throw fail(problems);
   return config;
 }
 
@@ -123,9 +137,14 @@ function semanticProblems(config: Config): string[] {
 }
 
 export interface LoadOptions {
+  /** The user's config file (else KEFU_CONFIG from `env`). */
   file?: string | undefined;
+  /** Environment: KEFU_* overrides. Default: none (only the CLI passes process.env). */
   env?: Record<string, string | undefined>;
+  /** Command-line overrides, merged last. */
   overrides?: Obj;
+  /** Relative paths (dataDir, recording.dir, tts.cacheDir, pglite://) are resolved against this folder once. Default: process.cwd(). */
+  cwd?: string;
 }
 
 /** Load, merge, validate and freeze the configuration. */
@@ -138,5 +157,5 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
   const fromEnv = envOverrides(env);
   if (Object.keys(fromEnv).length > 0) { doc = merge(doc, fromEnv); sources.push('KEFU_* environment'); }
   if (opts.overrides) { doc = merge(doc, opts.overrides); sources.push('command line'); }
-  return deepFreeze(validateConfig(doc, sources.join(' <- ')));
+  return deepFreeze(resolveConfigPaths(validateConfig(doc, sources.join(' <- ')), opts.cwd ?? process.cwd()));
 }

@@ -114,6 +114,7 @@ export const ConfigSchema = Type.Object(
         enabled: Type.Boolean({ default: true }),
         dir: Type.Optional(Type.String({ minLength: 1 })),
         rules: Type.Array(RecordingRule, { default: [] }),
+        retentionDays: Type.Optional(Type.Integer({ minimum: 1, description: 'days recordings (files and rows) are kept; default: as long as their call record' })),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -122,7 +123,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     calls: Type.Object(
-      { retentionDays: Type.Integer({ default: 365, minimum: 1 }) },
+      { retentionDays: Type.Integer({ default: 365, minimum: 1, description: 'days call records (with their legs and recordings) are kept; pruned daily and by kefu prune' }) },
       { additionalProperties: false, default: {} },
     ),
     console: Type.Object(

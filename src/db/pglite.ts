@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable } from './types.ts';
 import { classifyDbError } from './errors.ts';
+import { privatiseTree } from './private-files.ts';
 
 /** Embedded PostgreSQL (PGlite). `path` null means in memory. */
 export async function openPglite(path: string | null): Promise<Db> {
-  if (path) mkdirSync(path, { recursive: true });
+  if (path) mkdirSync(path, { recursive: true, mode: 0o700 });
   const pg = await PGlite.create(path ?? undefined);
+  if (path) await privatiseTree(path);
   const wrap = (q: { query: PGlite['query'] }): Queryable => ({
     async query<R>(sql: string, params: readonly unknown[] = []) {
       try {

@@ -1,7 +1,7 @@
 /**
  * kefu diagnose / GET /diagnostics: each check says plainly what is wrong and
  * what to try. Checks: database reachable and migrated, serial ports present,
- * each configured modem line probed, Asterisk (AMI, ARI, modules, Stasis
+ * data and recordings folders writable and not nearly full, each configured modem line probed, Asterisk (AMI, ARI, modules, Stasis
  * app, endpoints) when configured, media tools present.
  */
 import { existsSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { appliedVersions, listMigrations } from '../db/migrate.ts';
 import { listSerialPorts } from './serial-ports.ts';
 import { probeModem } from '../../drivers/v253-modem/probe.ts';
 import { asteriskChecks } from './asterisk.ts';
+import { storageChecks } from './storage.ts';
 
 import type { Check } from './check.ts';
 
@@ -53,7 +54,7 @@ function toolCheck(cmd: string, pkg: string, why: string): Check {
 }
 
 export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOptions = {}): Promise<DiagnosticsReport> {
-  const checks: Check[] = [await databaseCheck(config, opts.db)];
+  const checks: Check[] = [await databaseCheck(config, opts.db), ...await storageChecks(config)];
   const ports = await listSerialPorts();
   checks.push({
     id: 'serial-ports', title: 'serial ports', ok: ports.ok, data: ports.ports,

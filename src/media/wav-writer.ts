@@ -25,10 +25,11 @@ export class WavWriter {
 
   /**
    * Creates (or replaces) `path` and writes the placeholder header.
-   * `exclusive` fails with EEXIST instead of replacing an existing file.
+   * `exclusive` fails with EEXIST instead of replacing an existing file;
+   * `mode` is the new file's permission bits (default 0600: recordings are private).
    */
-  static async open(path: string, format: WavFormat = TELEPHONE_FORMAT, opts: { exclusive?: boolean } = {}): Promise<WavWriter> {
-    const fh = await open(path, opts.exclusive ? 'wx' : 'w');
+  static async open(path: string, format: WavFormat = TELEPHONE_FORMAT, opts: { exclusive?: boolean; mode?: number } = {}): Promise<WavWriter> {
+    const fh = await open(path, opts.exclusive ? 'wx' : 'w', opts.mode ?? 0o600);
     try {
       const header = wavHeader(0, format);
       header.writeUInt32LE(0, 4); // placeholder RIFF size: "unknown yet"

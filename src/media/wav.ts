@@ -112,8 +112,8 @@ export async function readWav(path: string): Promise<{ format: WavFormat; pcm: B
 }
 
 /** Writes `pcm` as a WAV file (telephone format by default). */
-export async function writeWav(path: string, pcm: Buffer, format: WavFormat = TELEPHONE_FORMAT): Promise<void> {
-  await writeFile(path, encodeWav(pcm, format));
+export async function writeWav(path: string, pcm: Buffer, format: WavFormat = TELEPHONE_FORMAT, mode = 0o600): Promise<void> {
+  await writeFile(path, encodeWav(pcm, format), { mode });
 }
 
 /** What {@link repairWavHeader} did. */

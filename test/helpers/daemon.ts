@@ -25,7 +25,13 @@ export interface DaemonProcess {
 }
 
 /** Start the daemon; resolves when it printed its URL. `config` is merged over a test base. */
-export async function startDaemonProcess(opts: { databaseUrl: string; config?: Record<string, unknown>; dataDir?: string; args?: string[] }): Promise<DaemonProcess> {
+export async function startDaemonProcess(opts: {
+  databaseUrl: string; config?: Record<string, unknown>; dataDir?: string; args?: string[];
+  /** Working directory of the daemon (default: the repository). */
+  cwd?: string;
+  /** Environment over the test defaults; a variable set to undefined is removed. */
+  env?: Record<string, string | undefined>;
+}): Promise<DaemonProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kefu-daemon-'));
   const configPath = join(dataDir, 'kefu.yaml');
   writeFileSync(configPath, stringify({
@@ -36,8 +42,8 @@ export async function startDaemonProcess(opts: { databaseUrl: string; config?: R
     ...opts.config,
   }));
   const child = spawn(process.execPath, [join(ROOT, 'bin/kefu.js'), 'serve', '--config', configPath, ...(opts.args ?? [])], {
-    cwd: ROOT,
-    env: { ...process.env, KEFU_BOOTSTRAP_KEY: TEST_KEY, KEFU_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD },
+    cwd: opts.cwd ?? ROOT,
+    env: Object.fromEntries(Object.entries({ ...process.env, KEFU_BOOTSTRAP_KEY: TEST_KEY, KEFU_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...opts.env }).filter(([, v]) => v !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -14,6 +14,8 @@ export interface EventMap {
   /** A waiting caller heard their position / estimated wait (text as spoken). */
   'queue.announcement': { callId: string; queueId: string; position: number; estimatedWaitS: number | null; text: string };
   'recording.ready': { recordingId: string; callId: string; durationMs: number; sha256: string };
+  /** A recording could not be made or kept (disk full, folder unwritable, database error); the call went on. */
+  'recording.failed': { recordingId: string; callId: string; reason: string };
   'sms.received': Record<string, unknown>;
   'fax.received': Record<string, unknown>;
   'campaign.update': Record<string, unknown>;

@@ -13,6 +13,8 @@ export interface Recording {
   sha256: string | null;
   createdAt: string;
   completedAt: string | null;
+  /** Why the recording failed (state failed), else null. */
+  failure: string | null;
   /** The call's number (E.164), caller-ID name, line and direction, and the customer it was matched to: who called, at a glance. */
   number: string | null;
   callerName: string | null;
@@ -24,16 +26,16 @@ export interface Recording {
 
 interface Row {
   id: string; call_id: string; path: string; format: string; state: Recording['state']; duration_ms: number | null; bytes: number | null; sha256: string | null;
-  created_at: Date; completed_at: Date | null;
+  created_at: Date; completed_at: Date | null; failure: string | null;
   number: string | null; caller_name: string | null; line_id: string; direction: 'inbound' | 'outbound'; customer_id: string | null; customer_name: string | null;
 }
-const COLS = 'id, call_id, path, format, state, duration_ms, bytes, sha256, created_at, completed_at';
+const COLS = 'id, call_id, path, format, state, duration_ms, bytes, sha256, created_at, completed_at, failure';
 /** The recordings `inner` selects, with who called: the call's number, line and customer. */
 const withCall = (inner: string): string => `SELECT x.*, c.number, c.caller_name, c.line_id, c.direction, c.customer_id, cu.name AS customer_name
   FROM (${inner}) x JOIN calls c ON c.id = x.call_id LEFT JOIN customers cu ON cu.id = c.customer_id`;
 const toApi = (r: Row): Recording => ({
   id: r.id, callId: r.call_id, format: r.format, state: r.state, durationMs: r.duration_ms, bytes: r.bytes, sha256: r.sha256,
-  createdAt: r.created_at.toISOString(), completedAt: r.completed_at ? r.completed_at.toISOString() : null,
+  createdAt: r.created_at.toISOString(), completedAt: r.completed_at ? r.completed_at.toISOString() : null, failure: r.failure,
   number: r.number, callerName: r.caller_name, lineId: r.line_id, direction: r.direction, customerId: r.customer_id, customerName: r.customer_name,
 });
 
@@ -47,6 +49,11 @@ export class RecordingRepo {
   async complete(id: string, r: { state: 'ready' | 'repaired' | 'failed'; durationMs: number; bytes: number; sha256: string }): Promise<void> {
     await this.db.query('UPDATE recordings SET state=$2, duration_ms=$3, bytes=$4, sha256=$5, completed_at=now() WHERE id=$1',
       [id, r.state, Math.round(r.durationMs), r.bytes, r.sha256]);
+  }
+
+  /** Marks a recording failed with the reason (a row still recording or just created). */
+  async fail(id: string, reason: string): Promise<void> {
+    await this.db.query("UPDATE recordings SET state='failed', failure=$2, completed_at=now() WHERE id=$1", [id, reason.slice(0, 1000)]);
   }
 
   async get(id: string): Promise<Recording & { path: string }> {

@@ -11,6 +11,7 @@ export const Recording = Type.Object({
   sha256: Type.Union([Type.String(), Type.Null()], { description: 'checksum of the finished file' }),
   createdAt: Type.String({ format: 'date-time' }),
   completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  failure: Type.Union([Type.String(), Type.Null()], { description: 'state failed: why (e.g. ENOSPC: the disk is full); null otherwise' }),
   audioUrl: Type.String({ description: 'where to fetch the audio (supports Range requests)' }),
   number: Type.Union([Type.String({ description: "the call's number: E.164, or digits of a short code" }), Type.Null()]),
   callerName: Type.Union([Type.String({ description: 'the caller-ID name' }), Type.Null()]),

@@ -3,10 +3,15 @@
  * the caller said and what was played to them, in time order), its row in
  * the database from the first byte, and on finish the real sizes, duration
  * and SHA-256. A file a crash left open is repaired on the next start.
+ * No fault here ever reaches the call: a recording that cannot be written
+ * (folder unwritable, disk full, database error) is marked failed with the
+ * reason and announced (recording.failed); the call goes on unrecorded.
+ * Files are 0600 in 0700 folders.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config, LineConfig } from '../../config/schema.ts';
 import type { EventBus } from '../../core/events/bus.ts';
@@ -15,11 +20,12 @@ import { pcmDurationMs } from '../../core/audio.ts';
 import { WAV_HEADER_BYTES, repairWavHeader, writeWav } from '../../media/wav.ts';
 import { WavWriter } from '../../media/wav-writer.ts';
 import { shouldRecord } from './policy.ts';
+import { RecordingFault } from './failure.ts';
 
 export interface ActiveRecording {
   readonly id: string;
   write(pcm: Buffer): void;
-  /** Close the file, patch its header, store duration and checksum, emit recording.ready. */
+  /** Close the file, patch its header, store duration and checksum, emit recording.ready (or recording.failed). Never rejects. */
   finish(): Promise<void>;
 }
 
@@ -49,38 +55,50 @@ export class RecordingService {
     private readonly bus: EventBus,
     private readonly logger: Logger,
   ) {
-    this.dir = config.recording.dir ?? join(config.dataDir, 'recordings');
+    this.dir = resolve(config.recording.dir ?? join(config.dataDir, 'recordings'));
   }
 
+  /** Where a new recording goes (the folder is made when the recording starts, not here: this never throws). */
   private pathFor(id: string, kind: 'calls' | 'voicemail'): string {
     const d = new Date();
-    const dir = join(this.dir, kind, `${d.getUTCFullYear()}`, `${d.getUTCMonth() + 1}`.padStart(2, '0'), `${d.getUTCDate()}`.padStart(2, '0'));
-    mkdirSync(dir, { recursive: true });
-    return join(dir, `${id}.wav`);
+    return join(this.dir, kind, `${d.getUTCFullYear()}`, `${d.getUTCMonth() + 1}`.padStart(2, '0'), `${d.getUTCDate()}`.padStart(2, '0'), `${id}.wav`);
   }
 
-  /** Start recording a call if policy says so; null when it is not recorded. */
+  private fault(id: string, callId: string): RecordingFault {
+    return new RecordingFault(id, callId, this.repo, this.bus, this.logger.child({ callId, recordingId: id }));
+  }
+
+  /** Start recording a call if policy says so; null when it is not recorded. Never throws. */
   /** `after`: settles once the call record exists (the recording row refers to it). */
   start(callId: string, line: LineConfig, numberKey: string | null, after: Promise<unknown> = Promise.resolve(), onDemand = false): ActiveRecording | null {
     if (!onDemand && !shouldRecord(this.config, line, numberKey)) return null;
     const id = randomUUID();
     const path = this.pathFor(id, 'calls');
-    const log = this.logger.child({ callId, recordingId: id });
+    const fault = this.fault(id, callId);
     // The row exists before the first byte, so a crash leaves a file we know about and repair.
-    const ready = after.then(() => this.repo.create({ id, callId, path })).then(() => WavWriter.open(path));
-    ready.catch((err: unknown) => log.error({ err }, 'recording could not start'));
+    const ready: Promise<WavWriter | null> = after.then(() => this.repo.create({ id, callId, path }))
+      .then(() => makeFolder(path))
+      .then(() => WavWriter.open(path))
+      .catch(async (err: unknown) => { await fault.fail('recording could not start', err); return null; });
     let writer: WavWriter | null = null;
-    const early: Buffer[] = [];
-    const put = (w: WavWriter, pcm: Buffer) => { w.write(pcm).catch((err: unknown) => log.error({ err }, 'recording write failed')); };
-    void ready.then((w) => { writer = w; for (const pcm of early.splice(0)) put(w, pcm); }, () => undefined);
+    let early: Buffer[] | null = [];
+    const put = (w: WavWriter, pcm: Buffer) => {
+      if (!fault.failed) w.write(pcm).catch((err: unknown) => fault.fail('recording write failed', err));
+    };
+    void ready.then((w) => { writer = w; const queued = early ?? []; early = null; if (w) for (const pcm of queued) put(w, pcm); });
     return {
       id,
-      write: (pcm) => { if (writer) put(writer, pcm); else early.push(pcm); },
+      write: (pcm) => { if (writer) put(writer, pcm); else early?.push(pcm); },
       finish: async () => {
         const w = await ready;
-        for (const pcm of early.splice(0)) put(w, pcm);
-        const { dataBytes } = await w.close(); // waits for queued writes, patches the sizes
-        await this.seal(id, callId, path, 'ready', dataBytes);
+        if (!w) return fault.settled();
+        try {
+          const { dataBytes } = await w.close(); // waits for queued writes, patches the sizes
+          if (fault.failed) return await fault.settled();
+          await this.seal(id, callId, path, 'ready', dataBytes);
+        } catch (err) {
+          await fault.fail('recording could not be finished', err);
+        }
       },
     };
   }
@@ -94,20 +112,25 @@ export class RecordingService {
     if (!onDemand && !shouldRecord(this.config, line, numberKey)) return null;
     const id = randomUUID();
     const path = this.pathFor(id, 'calls');
-    const log = this.logger.child({ callId, recordingId: id });
-    const started = after.then(() => this.repo.create({ id, callId, path })).then(() => begin(path)).then(() => true, (err: unknown) => {
-      log.error({ err }, 'recording could not start');
+    const fault = this.fault(id, callId);
+    const started = after.then(() => this.repo.create({ id, callId, path })).then(() => makeFolder(path)).then(() => begin(path)).then(() => true, async (err: unknown) => {
+      await fault.fail('recording could not start', err);
       return false;
     });
     return {
       id,
       write: () => undefined,
       finish: async () => {
-        if (!(await started)) { await this.repo.complete(id, { state: 'failed', durationMs: 0, bytes: 0, sha256: '' }); return; }
-        await waitForStableFile(path);
-        if (!existsSync(path)) { await this.repo.complete(id, { state: 'failed', durationMs: 0, bytes: 0, sha256: '' }); return; }
-        const { dataBytes } = await repairWavHeader(path);
-        await this.seal(id, callId, path, 'ready', dataBytes);
+        if (!(await started)) return;
+        try {
+          await waitForStableFile(path);
+          if (!existsSync(path)) throw Object.assign(new Error(`the PBX wrote no file at ${path}`), { code: 'ENOENT' });
+          const { dataBytes } = await repairWavHeader(path);
+          await chmod(path, 0o600).catch(() => undefined); // the PBX's umask, not ours; its owner may differ
+          await this.seal(id, callId, path, 'ready', dataBytes);
+        } catch (err) {
+          await fault.fail('recording could not be finished', err);
+        }
       },
     };
   }
@@ -120,28 +143,54 @@ export class RecordingService {
     this.bus.emit('recording.ready', { recordingId: id, callId, durationMs, sha256 });
   }
 
-  /** A voicemail message as its own recording of the call. */
+  /** A voicemail message as its own recording of the call. Never rejects: a failure marks the recording failed. */
   async saveVoicemail(callId: string, pcm: Buffer): Promise<void> {
     const id = randomUUID();
     const path = this.pathFor(id, 'voicemail');
-    await this.repo.create({ id, callId, path });
-    await writeWav(path, pcm);
-    await this.seal(id, callId, path, 'ready', pcm.length);
+    const fault = this.fault(id, callId);
+    try {
+      await this.repo.create({ id, callId, path });
+      await makeFolder(path);
+      await writeWav(path, pcm);
+      await this.seal(id, callId, path, 'ready', pcm.length);
+    } catch (err) {
+      await fault.fail('voicemail could not be saved', err);
+    }
   }
 
   /** On start: recordings a crash left open become playable files with real sizes. */
   async repairUnfinished(): Promise<number> {
     let n = 0;
     for (const r of await this.repo.unfinished()) {
-      if (!existsSync(r.path) || statSync(r.path).size < WAV_HEADER_BYTES) {
-        await this.repo.complete(r.id, { state: 'failed', durationMs: 0, bytes: 0, sha256: '' });
-        continue;
+      try {
+        if (!existsSync(r.path) || statSync(r.path).size < WAV_HEADER_BYTES) throw Object.assign(new Error(`no audio in ${r.path}`), { code: 'ENOENT' });
+        const { dataBytes } = await repairWavHeader(r.path);
+        await this.seal(r.id, r.callId, r.path, 'repaired', dataBytes);
+        this.logger.info({ recordingId: r.id, callId: r.callId, dataBytes }, 'recording repaired after an unclean stop');
+        n++;
+      } catch (err) {
+        await this.fault(r.id, r.callId).fail('recording left open by an unclean stop could not be repaired', err);
       }
-      const { dataBytes } = await repairWavHeader(r.path);
-      await this.seal(r.id, r.callId, r.path, 'repaired', dataBytes);
-      this.logger.info({ recordingId: r.id, callId: r.callId, dataBytes }, 'recording repaired after an unclean stop');
-      n++;
     }
     return n;
+  }
+}
+
+/**
+ * The recording's folder, private to the daemon's user. A recursive mkdir
+ * reports ENOENT for a read-only or otherwise unusable parent: then make the
+ * folders one by one so the error names the real cause (EROFS, EACCES, ENOSPC).
+ */
+async function makeFolder(path: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const parts = dir.split(sep);
+    for (let i = 2; i <= parts.length; i++) {
+      await mkdir(parts.slice(0, i).join(sep) || sep, { mode: 0o700 }).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
+    }
+    throw err;
   }
 }

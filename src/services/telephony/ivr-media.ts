@@ -24,6 +24,8 @@ export class LineIvrMedia implements IvrMedia {
     private readonly driver: CallControl,
     private readonly prompts: PromptResolver,
     readonly signal: AbortSignal,
+    /** A prompt that cannot be made (TTS or disk fault) is skipped, reported here once per prompt: the flow goes on. */
+    private readonly onPromptError: (err: unknown, prompt: Prompt) => void = () => undefined,
   ) {
     signal.addEventListener('abort', () => {
       this.digitWaiter?.();
@@ -51,7 +53,13 @@ export class LineIvrMedia implements IvrMedia {
   async play(prompt: Prompt, opts: { interruptible: boolean }): Promise<PlayResult> {
     if (this.signal.aborted) return { interruptedBy: null, hungUp: true };
     if (opts.interruptible && this.digits.length > 0) return { interruptedBy: this.digits[0]!, hungUp: false };
-    const pcm = await this.prompts.resolve(prompt);
+    let pcm: Buffer;
+    try {
+      pcm = await this.prompts.resolve(prompt);
+    } catch (err) {
+      this.onPromptError(err, prompt);
+      return { interruptedBy: null, hungUp: this.signal.aborted };
+    }
     if (this.signal.aborted) return { interruptedBy: null, hungUp: true };
     const r = await this.driver.play(pcm, { signal: this.signal, interruptOnDtmf: opts.interruptible });
     if (this.signal.aborted) return { interruptedBy: null, hungUp: true };

@@ -197,6 +197,11 @@ export class CallSession {
       : this.deps.recordings.start(this.id, this.line, this.number, this.created, onDemand);
   }
 
+  /** A prompt the IVR could not make (TTS, disk): logged, skipped; the call goes on. */
+  private readonly promptFailed = (err: unknown, prompt: Prompt): void => {
+    this.log.error({ err, prompt: 'text' in prompt ? { text: prompt.text.slice(0, 80) } : prompt }, 'prompt could not be made; skipped');
+  };
+
   private get talking(): boolean { return this.state === 'ivr' || this.state === 'queued' || this.state === 'connected'; }
 
   /** API: start recording now, whatever the recording policy says. */
@@ -245,14 +250,19 @@ export class CallSession {
     const t = transition(from, event);
     if (t.state !== from) this.log.info({ from, event: event.type, to: t.state }, 'call transition');
     this.state = t.state;
-    for (const effect of t.effects) this.run(effect);
+    for (const effect of t.effects) {
+      // An effect that throws (a fault in a backend or a service) is logged; it never escapes into the
+      // promise chain that delivered the event, and the call's other effects still run.
+      try { this.run(effect); } catch (err) { this.log.error({ err, effect: effect.type }, 'call effect failed; the call goes on'); }
+    }
   }
 
   private run(effect: CallEffect): void {
     switch (effect.type) {
       case 'answerLine':
-        this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
-        this.driver.answer().then(() => this.answered(), (err: unknown) => { this.log.warn({ err }, 'answer failed'); this.fire({ type: 'answerFailed' }); });
+        this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal, this.promptFailed);
+        this.driver.answer().then(() => this.answered(), (err: unknown) => { this.log.warn({ err }, 'answer failed'); this.fire({ type: 'answerFailed' }); })
+          .catch((err: unknown) => this.log.error({ err }, 'after answering'));
         return;
       case 'reject':
         this.driver.reject().catch((err: unknown) => this.log.warn({ err }, 'reject failed')).finally(() => this.fire({ type: 'blockDone' }));
@@ -273,7 +283,7 @@ export class CallSession {
         this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
         return;
       case 'end':
-        void this.end(effect.disposition);
+        this.end(effect.disposition).catch((err: unknown) => this.log.error({ err }, 'closing the call failed'));
         return;
     }
   }
@@ -297,7 +307,7 @@ export class CallSession {
     this.nextFlow = null;
     const flow = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');
     if (next === null) void this.db.run(() => this.deps.repos.calls.update(this.id, { flowId: flow.id }));
-    this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal);
+    this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal, this.promptFailed);
     this.media.router = (queueId) => this.enqueue(queueId);
     if (this.handsetRouter) this.media.handsetRouter = (opts) => this.handsetRouter!(opts, this);
     const result = await runFlow(flow, {
