@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.ts';
-import type { Check } from './run.ts';
+import type { Check } from './check.ts';
 
 /** Below this much free space (or 2 % of the disk) a folder counts as nearly full: ~2 hours of recording. */
 export const LOW_SPACE_BYTES = 100 * 1024 * 1024;
