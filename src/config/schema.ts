@@ -67,6 +67,24 @@ export const ConfigSchema = Type.Object(
       {
         host: Type.String({ default: '127.0.0.1', minLength: 1 }),
         port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+        bodyLimit: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 1_073_741_824, description: 'largest request body in bytes (413 above it)' }),
+        importBodyLimit: Type.Integer({ default: 20_971_520, minimum: 1024, maximum: 1_073_741_824, description: 'largest body of the CSV/vCard import routes, in bytes' }),
+        importMaxRows: Type.Integer({ default: 100_000, minimum: 1, maximum: 10_000_000, description: 'most records one import request may carry (400 above it)' }),
+        publicBodyLimit: Type.Integer({ default: 4096, minimum: 256, maximum: 1_048_576, description: 'largest body of the routes that answer without a key (login), in bytes' }),
+        requestTimeoutMs: Type.Integer({ default: 120_000, minimum: 1000, maximum: 3_600_000, description: 'time a client has to send a whole request' }),
+        headersTimeoutMs: Type.Integer({ default: 30_000, minimum: 1000, maximum: 3_600_000, description: 'time a client has to send the request headers (at most requestTimeoutMs)' }),
+        connectionTimeoutMs: Type.Integer({ default: 120_000, minimum: 1000, maximum: 3_600_000, description: 'an HTTP connection silent this long is closed' }),
+        keepAliveTimeoutMs: Type.Integer({ default: 5000, minimum: 100, maximum: 600_000, description: 'an idle keep-alive connection is closed after this long' }),
+        maxConnections: Type.Integer({ default: 1024, minimum: 1, maximum: 1_000_000, description: 'open TCP connections at once (WebSockets included); more are refused' }),
+        shutdownGraceMs: Type.Integer({ default: 1000, minimum: 0, maximum: 60_000, description: 'on stop, requests still running get this long before their connections are closed' }),
+        events: Type.Object(
+          {
+            maxSockets: Type.Integer({ default: 500, minimum: 1, maximum: 100_000, description: 'open event-stream WebSockets at once' }),
+            maxSocketsPerPrincipal: Type.Integer({ default: 20, minimum: 1, maximum: 10_000, description: 'open event-stream WebSockets per key or user' }),
+            maxBufferedBytes: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 1_073_741_824, description: 'a client that lets this much go unread is dropped (close 1013)' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -114,7 +132,14 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     tts: Type.Object(
-      { voice: Type.String({ default: 'en-us' }), cacheDir: Type.Optional(Type.String()) },
+      {
+        voice: Type.String({ default: 'en-us' }),
+        cacheDir: Type.Optional(Type.String()),
+        cacheMaxFiles: Type.Integer({ default: 2000, minimum: 1, maximum: 1_000_000, description: 'synthesised prompts kept on disk; the least recently used go first' }),
+        cacheMaxBytes: Type.Integer({ default: 256 * 1024 * 1024, minimum: 1024 * 1024, maximum: 1_099_511_627_776, description: 'bytes of synthesised prompts kept on disk' }),
+        memoryCacheEntries: Type.Integer({ default: 64, minimum: 0, maximum: 10_000, description: 'synthesised prompts kept in memory' }),
+        maxPreviewChars: Type.Integer({ default: 500, minimum: 1, maximum: 100_000, description: 'longest text the speech preview takes' }),
+      },
       { additionalProperties: false, default: {} },
     ),
     calls: Type.Object(
