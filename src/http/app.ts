@@ -18,6 +18,7 @@ import { ErrorBody } from './common.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { resourcePlugins } from './resources.ts';
+import { addFreeJsonKeywords, guardInput } from './input-guard.ts';
 import { applyHttpLimits, serverLimitOptions } from './limits.ts';
 
 export type App = FastifyInstance;
@@ -28,10 +29,11 @@ export async function build(ctx: AppContext): Promise<App> {
     loggerInstance: ctx.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     ...serverLimitOptions(ctx.config.http),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true }, onCreate: addFreeJsonKeywords },
   }) as unknown as FastifyInstance;
 
   applyHttpLimits(app, ctx.config.http);
+  guardInput(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
   app.addSchema(ErrorBody);
