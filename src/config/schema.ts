@@ -132,14 +132,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     tts: Type.Object(
-      {
-        voice: Type.String({ default: 'en-us' }),
-        cacheDir: Type.Optional(Type.String()),
-        cacheMaxFiles: Type.Integer({ default: 2000, minimum: 1, maximum: 1_000_000, description: 'synthesised prompts kept on disk; the least recently used go first' }),
-        cacheMaxBytes: Type.Integer({ default: 256 * 1024 * 1024, minimum: 1024 * 1024, maximum: 1_099_511_627_776, description: 'bytes of synthesised prompts kept on disk' }),
-        memoryCacheEntries: Type.Integer({ default: 64, minimum: 0, maximum: 10_000, description: 'synthesised prompts kept in memory' }),
-        maxPreviewChars: Type.Integer({ default: 500, minimum: 1, maximum: 100_000, description: 'longest text the speech preview takes' }),
-      },
+      { voice: Type.String({ default: 'en-us' }), cacheDir: Type.Optional(Type.String()) },
       { additionalProperties: false, default: {} },
     ),
     calls: Type.Object(
