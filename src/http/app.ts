@@ -18,19 +18,28 @@ import { ErrorBody } from './common.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { resourcePlugins } from './resources.ts';
+import { addFreeJsonKeywords, guardInput } from './input-guard.ts';
+import { cspWithInlineStyles, securityHeaders } from './security-headers.ts';
+import { applyHttpLimits, serverLimitOptions } from './limits.ts';
 
 export type App = FastifyInstance;
+
+/** The style of the page shown when the console is not built (allowed by its hash in the page's CSP). */
+const FALLBACK_CSS = 'body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5}';
 
 
 export async function build(ctx: AppContext): Promise<App> {
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 50 * 1024 * 1024,
+    ...serverLimitOptions(ctx.config.http),
     trustProxy: ctx.config.http.trustProxy,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true }, onCreate: addFreeJsonKeywords },
   }) as unknown as FastifyInstance;
 
+  applyHttpLimits(app, ctx.config.http);
+  guardInput(app);
+  securityHeaders(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
   app.addSchema(ErrorBody);
@@ -64,9 +73,10 @@ export async function build(ctx: AppContext): Promise<App> {
         setHeaders: (res, path) => { res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'); },
       });
     } else {
-      pub.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(
-        '<!doctype html><html lang="en"><meta charset="utf-8"><title>kefu 客服</title>'
-        + '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">'
+      pub.get('/', { config: { public: true }, schema: { hide: true } }, async (req, reply) => reply.type('text/html; charset=utf-8')
+        .header('content-security-policy', cspWithInlineStyles([FALLBACK_CSS], req.headers.host)).send(
+        `<!doctype html><html lang="en"><meta charset="utf-8"><title>kefu 客服</title><style>${FALLBACK_CSS}</style>`
+        + '<body>'
         + '<h1>kefu 客服</h1><p>The daemon is running. The web console is '
         + (ctx.config.console.enabled ? 'not built: <code>npm run build:web</code> (npm start builds it)' : 'turned off (console.enabled)') + '.</p><ul>'
         + '<li><a href="/docs">API documentation</a> (OpenAPI 3: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>)</li>'

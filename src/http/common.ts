@@ -1,4 +1,5 @@
 /** Schemas shared by the resource plugins. */
+import { FREE_JSON_MAX_BYTES } from './input-guard.ts';
 import { Type, type TSchema } from 'typebox';
 
 export const ErrorBody = Type.Object(
@@ -48,3 +49,12 @@ export const personOut = {
   phones: Type.Array(PhoneOut),
   notes: Nullable(Type.String()),
 };
+
+/**
+ * A free-form JSON object in a request (customer attributes, interaction
+ * data): at most FREE_JSON_MAX_BYTES as JSON, 100 keys, MAX_DEPTH deep (the
+ * input guard), so it can be stored and sent in events without surprise.
+ */
+export const FreeJson = (description: string) => Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
+  maxProperties: 100, 'x-max-bytes': FREE_JSON_MAX_BYTES, description: `${description} (at most ${FREE_JSON_MAX_BYTES / 1024} KiB as JSON, 100 keys)`,
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, detectDelimiter, parseCsv, writeCsv } from './csv.ts';
+import { csvField, detectDelimiter, neutraliseFormula, parseCsv, writeCsv } from './csv.ts';
 
 describe('parseCsv', () => {
   it('reads quoted fields, "" escapes and line breaks inside quotes, keeping start lines', () => {
@@ -44,5 +44,25 @@ describe('writeCsv', () => {
     expect(csvField('=SUM(A1)')).toBe("'=SUM(A1)");
     expect(csvField('+86 10 8888 8888')).toBe('+86 10 8888 8888');
     expect(csvField(null)).toBe('');
+  });
+});
+
+describe('neutraliseFormula (OWASP CSV injection)', () => {
+  it('prefixes a quote to every cell a spreadsheet would run', () => {
+    for (const cell of ['=1+1', '=HYPERLINK("http://x","y")', '+SUM(A1:A2)', '-2+3+cmd|\' /C calc\'!A0', '@SUM(A1)', '\t=1', '\r=1', '+', '-', '-A1', '+1+cmd|x']) {
+      expect(neutraliseFormula(cell), JSON.stringify(cell)).toBe(`'${cell}`);
+      expect(csvField(cell).replace(/^"/, '').startsWith("'"), JSON.stringify(cell)).toBe(true);
+    }
+  });
+
+  it('leaves plain text, numbers and written phone numbers alone', () => {
+    for (const cell of ['Wang Fang', '', '12', '-5', '-0.25', '+8613800138000', '+86 (10) 8888-8888', "'=already"]) {
+      expect(neutraliseFormula(cell), JSON.stringify(cell)).toBe(cell);
+    }
+  });
+
+  it('csvField takes numbers and null', () => {
+    expect(csvField(42)).toBe('42');
+    expect(csvField(undefined)).toBe('');
   });
 });

@@ -75,14 +75,29 @@ export function parseCsv(input: string, opts: CsvParseOptions = {}): CsvRecord[]
   return out;
 }
 
+/** A number or a written phone number: digits with + - . ( ) and spaces, nothing a spreadsheet can run. */
+const PLAIN_NUMBER = /^[+-]?[\d\s().-]*\d[\d\s().-]*$/;
+
 /**
- * Quotes a value when it holds the delimiter, a quote or a line break. Cells
- * starting with `=`, `@`, tab or CR get a leading `'` so spreadsheets do not
- * run them as formulas (`+` and `-` are left alone: phone numbers start with them).
+ * Neutralises a cell a spreadsheet would run as a formula (OWASP "CSV
+ * injection"): one starting with `=`, `+`, `-`, `@`, tab or CR gets a leading
+ * `'`. A plain number or phone number (`+86 138 0013 8000`, `-5`) is left as
+ * it is: it has no function or reference to run. Every CSV writer goes
+ * through this (via {@link csvField}).
  */
-export function csvField(value: string | null | undefined, delimiter = ','): string {
-  let v = value ?? '';
-  if (/^[=@\t\r]/.test(v)) v = `'${v}`;
+export function neutraliseFormula(value: string): string {
+  if (/^[=@\t\r]/.test(value)) return `'${value}`;
+  if (/^[+-]/.test(value) && !PLAIN_NUMBER.test(value)) return `'${value}`;
+  return value;
+}
+
+/**
+ * One CSV cell: formulas neutralised ({@link neutraliseFormula}), then quoted
+ * when it holds the delimiter, a quote or a line break, or starts or ends with
+ * white space.
+ */
+export function csvField(value: string | number | null | undefined, delimiter = ','): string {
+  const v = neutraliseFormula(value === null || value === undefined ? '' : String(value));
   return v.includes(delimiter) || /["\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v;
 }
 

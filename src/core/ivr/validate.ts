@@ -19,9 +19,12 @@ export type FlowValidation =
   | { ok: true; flow: Flow; warnings: FlowIssue[] }
   | { ok: false; errors: FlowIssue[]; warnings: FlowIssue[] };
 
+/** Most nodes in one flow; a bigger one is refused before any node is looked at. */
+export const MAX_NODES = 1000;
+
 /** The flow without node detail: nodes are checked one by one for clean errors. */
 const EnvelopeSchema = Type.Object(
-  { ...FlowSchema.properties, nodes: Type.Record(Type.String(), Type.Unknown(), { minProperties: 1, maxProperties: 1000 }) },
+  { ...FlowSchema.properties, nodes: Type.Record(Type.String(), Type.Unknown(), { minProperties: 1, maxProperties: MAX_NODES }) },
   { additionalProperties: false },
 );
 
@@ -39,8 +42,12 @@ export function validateFlow(input: unknown): FlowValidation {
   const warnings: FlowIssue[] = [];
   if (!isObject(input)) return { ok: false, errors: [{ path: '', message: 'expected a flow object { id, name, entry, nodes }' }], warnings };
 
-  errors.push(...schemaIssues(EnvelopeSchema, input));
   const rawNodes = isObject(input.nodes) ? input.nodes : {};
+  const count = Object.keys(rawNodes).length;
+  if (count > MAX_NODES) {
+    return { ok: false, errors: [{ path: '/nodes', message: `${count} nodes: a flow has at most ${MAX_NODES}; split it into several flows` }], warnings };
+  }
+  errors.push(...schemaIssues(EnvelopeSchema, input));
   const valid = new Map<string, FlowNode>();
   const objects = new Map<string, Record<string, unknown>>();
   for (const [id, raw] of Object.entries(rawNodes)) {
@@ -98,31 +105,40 @@ function graphIssues(entry: unknown, nodes: Map<string, Record<string, unknown>>
     }
   }
 
-  // Loops: depth-first over every link except those out of goto nodes.
+  // Loops: depth-first over every link except those out of goto nodes, with an explicit stack (a long chain must not overflow the call stack).
   const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): void => {
+  const path: string[] = [];
+  const frames: Array<{ id: string; edges: Edge[]; next: number }> = [];
+  const enter = (id: string): void => {
     state.set(id, 'open');
-    stack.push(id);
+    path.push(id);
     const node = valid.get(id);
-    if (node && node.type !== 'goto') {
-      for (const edge of nodeEdges(node)) {
-        const s = state.get(edge.target);
-        if (s === 'open') {
-          const loop = [...stack.slice(stack.indexOf(edge.target)), edge.target].join(' → ');
-          errors.push({
-            path: `/nodes/${pointerSegment(id)}${edge.field}`,
-            message: `this link makes a loop (${loop}): expected loops to go through a "goto" node`,
-          });
-        } else if (s === undefined && valid.has(edge.target)) {
-          visit(edge.target);
-        }
+    frames.push({ id, edges: node && node.type !== 'goto' ? nodeEdges(node) : [], next: 0 });
+  };
+  for (const root of valid.keys()) {
+    if (state.has(root)) continue;
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const edge = frame.edges[frame.next++];
+      if (!edge) {
+        frames.pop();
+        path.pop();
+        state.set(frame.id, 'done');
+        continue;
+      }
+      const s = state.get(edge.target);
+      if (s === 'open') {
+        const loop = [...path.slice(path.indexOf(edge.target)), edge.target].join(' → ');
+        errors.push({
+          path: `/nodes/${pointerSegment(frame.id)}${edge.field}`,
+          message: `this link makes a loop (${loop}): expected loops to go through a "goto" node`,
+        });
+      } else if (s === undefined && valid.has(edge.target)) {
+        enter(edge.target);
       }
     }
-    stack.pop();
-    state.set(id, 'done');
-  };
-  for (const id of valid.keys()) if (!state.has(id)) visit(id);
+  }
 
   // Reachability from the entry over every link, goto included.
   if (typeof entry === 'string' && ids.has(entry) && valid.size === ids.size) {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireRowCap } from '../limits.ts';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
@@ -55,7 +56,6 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
 
   app.post('/blacklist/import', {
     config: { roles: WRITERS },
-    bodyLimit: 50 * 1024 * 1024,
     schema: {
       tags, summary: 'Bulk import numbers and prefixes',
       description: 'JSON { entries: [...] }, or text/csv: one number or prefix (ending in *) per line with optional direction and reason columns. Existing entries count as duplicates; bad lines are reported and skipped.',
@@ -66,10 +66,12 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     const body: unknown = req.body;
     if (typeof body === 'string') {
       const { rows, errors } = blacklistRowsFromCsv(body);
+      requireRowCap(rows.length + errors.length, ctx.config.http.importMaxRows);
       const r = await ctx.blacklist.import(rows);
       return { ...r, errors: [...errors, ...r.errors].sort((a, b) => a.line - b.line) };
     }
     const { entries } = body as { entries: Array<{ number?: string; prefix?: string; direction?: 'inbound' | 'outbound' | 'both'; reason?: string | null }> };
+    requireRowCap(entries.length, ctx.config.http.importMaxRows);
     return ctx.blacklist.import(entries.map((e, i) => ({ ...e, line: i + 1 })));
   });
 };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireRowCap } from '../limits.ts';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
@@ -39,7 +40,9 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       response: { 200: ImportResult },
     },
   }, async (req) => {
-    return importPeople(parseImportBody(req.body, req.headers['content-type']), contacts, ctx.numbers);
+    const parsed = parseImportBody(req.body, req.headers['content-type']);
+    requireRowCap(parsed.contacts.length + parsed.errors.length, ctx.config.http.importMaxRows);
+    return importPeople(parsed, contacts, ctx.numbers);
   });
 
   app.get('/contacts/export', {

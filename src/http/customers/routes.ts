@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireRowCap } from '../limits.ts';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams, ListQuery, Page } from '../common.ts';
@@ -62,7 +63,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       response: { 200: ImportResult },
     },
   }, async (req) => {
-    return importPeople(parseImportBody(req.body, req.headers['content-type']), {
+    const parsed = parseImportBody(req.body, req.headers['content-type']);
+    requireRowCap(parsed.contacts.length + parsed.errors.length, ctx.config.http.importMaxRows);
+    return importPeople(parsed, {
       findByPhone: (n) => customers.findByPhone(n),
       create: ({ groups, ...person }) => customers.create({ ...person, tags: groups }),
     }, ctx.numbers);

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ListQuery, Nullable, Page, PhoneInput, Uuid, personFields, personOut } from '../common.ts';
+import { FreeJson, ListQuery, Nullable, Page, PhoneInput, Uuid, personFields, personOut } from '../common.ts';
 
 const editable = {
   ...personFields,
@@ -7,7 +7,7 @@ const editable = {
   tags: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 50 })),
   status: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'business status, e.g. prospect, active, churned' }))),
   transactionStatus: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'e.g. quoted, ordered, paid' }))),
-  attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'free-form characteristics' })),
+  attributes: Type.Optional(FreeJson('free-form characteristics')),
 };
 
 export const CustomerCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...editable }, { additionalProperties: false });
@@ -39,5 +39,5 @@ export const Interaction = Type.Object({
 });
 export const InteractionCreate = Type.Object({
   kind: Type.Union([Type.Literal('note'), Type.Literal('visit')]), summary: Type.String({ minLength: 1, maxLength: 10_000 }),
-  data: Type.Optional(Type.Record(Type.String(), Type.Unknown())), at: Type.Optional(Type.String({ format: 'date-time' })),
+  data: Type.Optional(FreeJson('free-form details')), at: Type.Optional(Type.String({ format: 'date-time' })),
 }, { additionalProperties: false });

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { KefuError } from '../../core/errors.ts';
 import type { KefuEvent } from '../../core/events/bus.ts';
 
 /**
@@ -10,23 +12,63 @@ import type { KefuEvent } from '../../core/events/bus.ts';
  * server answers with "kefu".
  */
 export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const limits = ctx.config.http.events;
+  /** Open sockets per principal (API key id, or user:<id>). */
+  const open = new Map<string, number>();
+  let total = 0;
+  const principalOf = (req: FastifyRequest): string => req.principal?.keyId ?? 'anonymous';
+  /** Why one more socket for this principal would pass a cap, or null. */
+  const overCap = (who: string): string | null => {
+    if (total >= limits.maxSockets) return `${total} event streams are open (http.events.maxSockets)`;
+    if ((open.get(who) ?? 0) >= limits.maxSocketsPerPrincipal) return `this key or user has ${open.get(who)} event streams open (http.events.maxSocketsPerPrincipal)`;
+    return null;
+  };
+
   app.get('/events', {
     websocket: true,
     config: { websocket: true },
+    // Refused before the upgrade: a plain HTTP 429.
+    preHandler: async (req) => {
+      const why = overCap(principalOf(req));
+      if (why) throw new KefuError('RATE_LIMITED', `too many event streams: ${why}; close one first`, { limit: why.includes('PerPrincipal') ? limits.maxSocketsPerPrincipal : limits.maxSockets });
+    },
     schema: {
       tags: ['events'],
-      description: 'WebSocket. Messages: { type, at, data } with types line.state, call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, sms.received, fax.received, campaign.update.',
-      querystring: Type.Object({ types: Type.Optional(Type.String({ description: 'comma-separated event types to receive' })) }, { additionalProperties: false }),
+      description: 'WebSocket. Messages: { type, at, data } with types line.state, call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, sms.received, fax.received, campaign.update. '
+        + 'At most http.events.maxSockets streams at once and http.events.maxSocketsPerPrincipal per key or user (429 RATE_LIMITED before the upgrade); '
+        + 'a client that leaves more than http.events.maxBufferedBytes unread is closed with 1013 "slow reader".',
+      querystring: Type.Object({ types: Type.Optional(Type.String({ maxLength: 1000, description: 'comma-separated event types to receive' })) }, { additionalProperties: false }),
     },
   }, (socket, req) => {
+    const who = principalOf(req);
+    // Upgrades that passed preHandler together may still exceed the cap: checked again, now synchronously.
+    const why = overCap(who);
+    if (why) { socket.close(1013, 'too many event streams'); return; }
+    total++;
+    open.set(who, (open.get(who) ?? 0) + 1);
     const wanted = req.query.types ? new Set(req.query.types.split(',').map((s) => s.trim()).filter(Boolean)) : null;
     const send = (e: KefuEvent) => {
       if (wanted && !wanted.has(e.type)) return;
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(e));
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > limits.maxBufferedBytes) {
+        req.log.warn({ principal: who, bufferedAmount: socket.bufferedAmount }, 'event stream dropped: slow reader');
+        socket.close(1013, 'slow reader: events were not read; reconnect');
+        return;
+      }
+      socket.send(JSON.stringify(e));
     };
     const off = ctx.bus.subscribe(send);
-    socket.on('close', off);
-    socket.on('error', off);
+    let closed = false;
+    const release = () => {
+      if (closed) return;
+      closed = true;
+      off();
+      total--;
+      const n = (open.get(who) ?? 1) - 1;
+      if (n > 0) open.set(who, n); else open.delete(who);
+    };
+    socket.on('close', release);
+    socket.on('error', release);
     socket.on('message', () => { /* the stream is one-way; client messages are ignored */ });
   });
 };

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { csvField } from '../../core/crm/csv.ts';
 import type { AppContext } from '../context.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { StatsRow } from '../../db/repos/stats.ts';
@@ -19,10 +20,6 @@ const Row = Type.Object({
 });
 const COLUMNS: Array<keyof StatsRow> = ['key', 'total', 'answered', 'abandoned', 'missed', 'blocked', 'voicemail', 'serviceLevel', 'averageHandleMs', 'averageWaitMs', 'serviceLevelCalls', 'serviceLevelMet', 'queued'];
 
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
 
 export const statsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/stats/calls', {
@@ -49,7 +46,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     if (to.getTime() - from.getTime() > 400 * 86_400_000) throw new KefuError('BAD_REQUEST', 'querystring.to: at most 400 days after from', { field: 'querystring.to' });
     const items = await ctx.repos.stats.calls({ from, to, groupBy: q.groupBy, timeZone: q.timeZone, serviceLevelS: q.serviceLevelS, direction: q.direction });
     if (q.format === 'csv') {
-      const body = [COLUMNS.join(','), ...items.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+      const body = [COLUMNS.join(','), ...items.map((r) => COLUMNS.map((c) => csvField(r[c])).join(','))].join('\r\n') + '\r\n';
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="kefu-calls-by-${q.groupBy}.csv"`).send(body);
     }
     return reply.send({ groupBy: q.groupBy, from: from.toISOString(), to: to.toISOString(), items });
