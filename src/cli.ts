@@ -12,7 +12,7 @@ import { KeyRepo, ROLES, type Role } from './db/repos/keys.ts';
 import { runDiagnostics, printDiagnostics } from './diagnostics/run.ts';
 
 const USAGE = `usage:
-  kefu serve [--config FILE] [--demo] [--host HOST] [--port PORT]
+  kefu serve [--config FILE] [--demo | --demo-device] [--host HOST] [--port PORT]
   kefu migrate [--config FILE]
   kefu keys create --role admin|supervisor|agent|integrator [--name NAME] [--config FILE]
   kefu users passwd USERNAME [--config FILE]   (KEFU_NEW_PASSWORD=... or a random one is printed)
@@ -21,9 +21,10 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
-function configFrom(values: { config?: string | undefined; demo?: boolean | undefined; host?: string | undefined; port?: string | undefined }) {
+function configFrom(values: { config?: string | undefined; demo?: boolean | undefined; 'demo-device'?: boolean | undefined; host?: string | undefined; port?: string | undefined }) {
   const overrides: Record<string, unknown> = {};
   if (values.demo) overrides.demo = true;
+  if (values['demo-device']) { overrides.demo = true; overrides.demoAttach = false; }
   if (values.host || values.port) {
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !Number.isInteger(port)) throw new UsageError(`--port "${values.port}": expected a whole number`);
@@ -35,7 +36,7 @@ function configFrom(values: { config?: string | undefined; demo?: boolean | unde
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'serve') {
-    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, demo: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' } } });
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, demo: { type: 'boolean' }, 'demo-device': { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' } } });
     const config = configFrom(values);
     const { startDaemon } = await import('./main.ts');
     const logger = createLogger(config.log.level);

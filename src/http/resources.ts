@@ -14,8 +14,9 @@ import { userRoutes } from './users/routes.ts';
 import { screenpopRoutes } from './screenpop/routes.ts';
 import { deskRoutes } from './desk/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
+import { hardwareRoutes } from './hardware/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
-  authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes,
+  authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, hardwareRoutes,
 ];

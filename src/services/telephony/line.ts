@@ -11,6 +11,7 @@ import { CallSession } from './session.ts';
 import { DialOut, type DialOutRequest } from './dial-out.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { LineGroup } from './telephony.ts';
+import { callerIdReport } from './callerid-report.ts';
 
 
 export interface LineStatus {
@@ -30,6 +31,8 @@ export class LineRuntime implements LineGroup {
   private ringTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private off: (() => void) | null = null;
+  /** Ring bursts of the call ringing now (for line.ring). */
+  private ringCount = 0;
 
   constructor(private readonly deps: TelephonyDeps, readonly config: LineConfig, readonly driver: LineDriver) {
     this.log = deps.logger.child({ lineId: config.id });
@@ -106,9 +109,18 @@ export class LineRuntime implements LineGroup {
         this.outbound?.onDeviceLost();
         this.move('offline', e.reason);
         return;
-      case 'ring': if (!this.outbound) this.onRing(); return;
+      case 'ring':
+        if (this.outbound) return;
+        if (this.state !== 'ringing') this.ringCount = 0;
+        this.deps.bus.emit('line.ring', { lineId: this.config.id, ring: ++this.ringCount });
+        this.onRing();
+        return;
       case 'callerId':
+        this.deps.bus.emit('line.callerid', callerIdReport(this.config.id, this.deps.numbers, e.callerId, e.raw ?? []));
         (this.call ?? this.newCall()).onCallerId(e.callerId);
+        return;
+      case 'callerIdUnparsed':
+        this.deps.bus.emit('line.callerid', callerIdReport(this.config.id, this.deps.numbers, null, e.raw));
         return;
       case 'answered':
         if (this.ringTimer) clearTimeout(this.ringTimer);
