@@ -14,7 +14,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     websocket: true,
     schema: {
       tags: ['events'],
-      description: 'WebSocket. Messages: { type, at, data } with types line.state, call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, sms.received, fax.received, campaign.update.',
+      description: 'WebSocket. Messages: { type, at, data } with types line.state, line.ring, line.callerid (raw caller-ID block, normalised number, recognised), call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, sms.received, fax.received, campaign.update.',
       querystring: Type.Object({ types: Type.Optional(Type.String({ description: 'comma-separated event types to receive' })) }, { additionalProperties: false }),
     },
   }, (socket, req) => {
