@@ -89,7 +89,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents }, pbxLines, config.asterisk);
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
-    const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach }) : null;
+    const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device') }) : null;
     if (demo) cleanups.push(() => demo.close());
     const simulated = demo ? [{ path: demo.control.devicePath, manufacturer: 'kefu demo: simulated Conexant CX93010', vendorId: null, productId: null, serialNumber: null, simulated: true }] : [];
     const hardware = new HardwareService({ config, logger, bus, repos, db, numbers, flows, telephony, backends: hardwareBackends(logger, () => simulated) });

@@ -22,12 +22,13 @@ const MAX_DEMO_CALL_MS = 120_000;
  * started: its pty is listed among the serial ports, and the set-up wizard
  * adds the line on it like on real hardware.
  */
-export async function startDemoLine(telephony: Telephony, logger: Logger, defaultRegion = 'CN', opts: { attach?: boolean } = {}): Promise<{ control: DemoControl; close(): Promise<void> }> {
+export async function startDemoLine(telephony: Telephony, logger: Logger, defaultRegion = 'CN', opts: { attach?: boolean; ptyDir?: string } = {}): Promise<{ control: DemoControl; close(): Promise<void> }> {
   const attach = opts.attach ?? true;
   if (!existsSync('/usr/bin/socat')) {
     throw new KefuError('NOT_SUPPORTED', 'the demo line needs socat to make its serial port pair: apt-get install socat (prompts also need espeak-ng and sox)');
   }
-  const sim = await startSimulatedModem({ dialect: 'conexant' });
+  // Without attach the path is stable (under the data folder), so a line the wizard stored finds the device again after a restart.
+  const sim = await startSimulatedModem({ dialect: 'conexant', ...(opts.ptyDir && !attach ? { ptyDir: opts.ptyDir } : {}) });
   const line: LineConfig = {
     id: DEMO_LINE_ID, name: 'Demo line (simulated modem)', driver: 'v253-modem', port: sim.driverPath, baudRate: 115200,
     channels: 1, record: true, inbound: { flow: 'main', answerAfterRings: 2, ringGapMs: 8000 },

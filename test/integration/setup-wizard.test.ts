@@ -109,8 +109,10 @@ describe(`set-up wizard API on ${testDbKind()}`, () => {
   it('keeps the stored line over a restart, then removes it', async () => {
     await daemon.stop();
     daemon = await startDaemonProcess({ databaseUrl: db.url, dataDir: daemon.dataDir, args: ['--demo-device'] });
-    // A new daemon makes a new simulated modem on a new pty: the stored line points at the old path and stays offline.
+    // The simulated modem's pty lives under the data folder: the stored line finds it again.
     expect((await daemon.api<{ items: Array<{ id: string }> }>('GET', '/lines')).body.items.map((l) => l.id)).toEqual(['demo']);
+    await until('stored line idle after restart', async () => (await daemon.api<{ state: string }>('GET', '/lines/demo')).body.state === 'idle');
+    expect((await daemon.api<{ needed: boolean }>('GET', '/setup/status')).body.needed).toBe(false);
     expect((await daemon.api('DELETE', '/setup/lines/demo')).status).toBe(204);
     expect((await daemon.api<{ items: unknown[] }>('GET', '/lines')).body.items).toEqual([]);
     expect((await daemon.api('DELETE', '/setup/lines/demo')).status).toBe(404);

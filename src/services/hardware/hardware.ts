@@ -66,7 +66,11 @@ export class HardwareService {
     const configIds = new Set(this.deps.config.lines.map((l) => l.id));
     for (const line of await this.deps.repos.setup.lines()) {
       if (configIds.has(line.id)) { this.log.warn({ lineId: line.id }, 'a stored line has the id of a config-file line: the config line is used'); continue; }
-      await this.deps.telephony.addLine(line, this.deps.backends.createDriver(line));
+      try {
+        await this.deps.telephony.addLine(line, this.deps.backends.createDriver(line));
+      } catch (err) {
+        this.log.warn({ err, lineId: line.id }, 'a stored line could not be added (its port is used by a config-file line?)');
+      }
     }
     this.health.start();
   }
