@@ -45,6 +45,18 @@ describe(`set-up wizard API on ${testDbKind()}`, () => {
     expect(ports.body.ports).toContainEqual(expect.objectContaining({ path: devicePath, simulated: true, inUseBy: null }));
   });
 
+  it('is for admins only, and documented in the OpenAPI', async () => {
+    expect((await daemon.api('POST', '/users', { username: 'li.na', displayName: 'Li Na', role: 'supervisor', password: 'supervisor-pw-1' })).status).toBe(201);
+    const login = await fetch(`${daemon.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'li.na', password: 'supervisor-pw-1' }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    for (const [method, path] of [['GET', '/hardware/ports'], ['POST', '/hardware/demo/unplug'], ['GET', '/setup/status']] as const) {
+      const r = await fetch(`${daemon.url}/api/v1${path}`, { method, headers: { cookie, origin: daemon.url } });
+      expect(r.status, `${method} ${path}`).toBe(403);
+    }
+    const doc = await daemon.api<{ paths: Record<string, unknown> }>('GET', '/openapi.json');
+    for (const p of ['/api/v1/setup/lines', '/api/v1/hardware/probe', '/api/v1/hardware/diagnostics', '/api/v1/setup/flow']) expect(doc.body.paths[p], p).toBeDefined();
+  });
+
   it('probes the modem: identity, voice, fax classes and the caller-ID command that works', async () => {
     const r = await daemon.api<Probe>('POST', '/hardware/probe', { path: devicePath });
     expect(r.status).toBe(200);
