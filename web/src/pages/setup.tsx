@@ -5,9 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n.ts';
-import { me } from '../session.ts';
 import { go } from '../router.ts';
-import { useSignal } from '../signal.ts';
 import { PortStep } from './setup/port-step.tsx';
 import { CallStep } from './setup/call-step.tsx';
 import { FlowStep } from './setup/flow-step.tsx';
@@ -20,7 +18,6 @@ const STEPS: Array<{ kind: Step['kind']; label: MessageKey }> = [
 ];
 
 export function SetupWizard(_props: { params: string[] }) {
-  const who = useSignal(me);
   const [step, setStep] = useState<Step>({ kind: 'port' });
   const send = (e: StepEvent) => setStep((s) => nextStep(s, e));
   return (
@@ -32,7 +29,7 @@ export function SetupWizard(_props: { params: string[] }) {
       <p class="muted">{t('wizard.intro')}</p>
       <ol class="steps">{STEPS.map((s) => <li key={s.kind} class={s.kind === step.kind ? 'active' : ''} aria-current={s.kind === step.kind ? 'step' : undefined}>{t(s.label)}</li>)}</ol>
       {step.kind === 'port' && <PortStep onLine={(lineId) => send({ type: 'lineChosen', lineId })} />}
-      {step.kind === 'call' && <CallStep lineId={step.lineId} demo={who?.demo ?? false} />}
+      {step.kind === 'call' && <CallStep lineId={step.lineId} />}
       {step.kind === 'flow' && <FlowStep onPublished={(version) => send({ type: 'published', version })} />}
       {step.kind === 'done' && (
         <div data-testid="wizard-done">

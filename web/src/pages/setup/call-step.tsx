@@ -6,8 +6,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, events } from '../../api.ts';
 import { fmtPhone, locale, t } from '../../i18n.ts';
-import { errorText, ErrorNote, toast } from '../../components/ui.tsx';
-import type { CallerIdReport } from './types.ts';
+import { errorText, ErrorNote, toast, useLoad } from '../../components/ui.tsx';
+import type { CallerIdReport, SetupStatus } from './types.ts';
 
 interface Pop { callId: string; number: string | null; customer: string | null }
 const COUNTRIES = ['CN', 'HK', 'MO', 'TW', 'SG', 'MY', 'US', 'GB', 'DE', 'FR', 'JP', 'KR', 'AU'];
@@ -31,7 +31,11 @@ function CountryFix({ current, suggested }: { current: string; suggested: string
   );
 }
 
-export function CallStep({ lineId, demo }: { lineId: string; demo: boolean }) {
+export function CallStep({ lineId }: { lineId: string }) {
+  // The demo's simulated modem can play the mobile; a real line needs a real call.
+  const status = useLoad(() => api.get<SetupStatus>('/setup/status'), []);
+  const demo = status.data?.demo?.lineId === lineId;
+  const [reprobing, setReprobing] = useState(false);
   const [rings, setRings] = useState(0);
   const [cid, setCid] = useState<CallerIdReport | null>(null);
   const [pop, setPop] = useState<Pop | null>(null);
@@ -76,7 +80,15 @@ export function CallStep({ lineId, demo }: { lineId: string; demo: boolean }) {
           <strong>{t('wizard.popped')}</strong>: <span data-testid="setup-pop-number">{fmtPhone(pop.number)}</span> · <span>{pop.customer ?? t('wizard.newCaller')}</span>
         </div>
       )}
-      {rings >= 2 && !cid && <p class="fix" data-testid="fix-no-cid">{t('wizard.fix.noCid')}</p>}
+      {rings >= 2 && !cid && (
+        <div class="fix" data-testid="fix-no-cid">
+          <p>{t('wizard.fix.noCid')}</p>
+          <button type="button" disabled={reprobing} onClick={() => {
+            setReprobing(true);
+            api.post(`/hardware/lines/${encodeURIComponent(lineId)}/reprobe`).then(() => toast(t('hardware.reprobed')), (err: unknown) => setError(errorText(err))).finally(() => setReprobing(false));
+          }}>{t('hardware.reprobe')}</button>
+        </div>
+      )}
       {cid && cid.recognised && cid.number && !cid.valid && <CountryFix current={cid.defaultRegion} suggested={cid.region} />}
       {cid && cid.valid && cid.region && cid.region !== cid.defaultRegion && <CountryFix current={cid.defaultRegion} suggested={cid.region} />}
       {cid?.format === 'dtmf' && <p class="fix" data-testid="fix-dtmf">{t('wizard.fix.dtmf')}</p>}
