@@ -98,6 +98,9 @@ describe(`set-up wizard API on ${testDbKind()}`, () => {
     expect((await daemon.api('POST', '/hardware/demo/unplug')).status).toBe(202);
     const down = await until('line check fails', async () => { const c = await lineCheck(); return c && !c.ok ? c : null; });
     expect(down.fix).toBeTruthy();
+    // Re-probe while the device is away: the line cannot open it, and keeps trying until it is back.
+    expect((await daemon.api('POST', '/hardware/lines/demo/reprobe')).status).toBe(200);
+    expect((await daemon.api<{ state: string }>('GET', '/lines/demo')).body.state).toBe('offline');
     expect((await daemon.api('POST', '/hardware/demo/replug')).status).toBe(202);
     await until('line check passes', async () => (await lineCheck())?.ok === true);
     const re = await daemon.api<{ line: { state: string } }>('POST', '/hardware/lines/demo/reprobe');

@@ -31,6 +31,9 @@ export class LineRuntime implements LineGroup {
   private ringTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private off: (() => void) | null = null;
+  private stopped = true;
+  private openTimer: NodeJS.Timeout | null = null;
+  private openAttempts = 0;
   /** Ring bursts of the call ringing now (for line.ring). */
   private ringCount = 0;
 
@@ -71,17 +74,34 @@ export class LineRuntime implements LineGroup {
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     this.off = this.driver.on((e) => this.onEvent(e));
+    await this.open();
+  }
+
+  /**
+   * Opens the device. A driver reopens a device that vanished after a
+   * successful start by itself; one that was not there at start (a modem
+   * plugged in later) is tried again here, with backoff up to 30 s.
+   */
+  private async open(): Promise<void> {
     try {
       await this.driver.start();
+      this.openAttempts = 0;
     } catch (err) {
-      // The driver keeps trying to reopen the device by itself.
-      this.log.warn({ err }, 'line device not available yet');
+      if (this.openAttempts === 0) this.log.warn({ err }, 'line device not available yet: trying again');
       this.reason = err instanceof Error ? err.message : String(err);
+      if (this.stopped) return;
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.openAttempts++, 5));
+      this.openTimer = setTimeout(() => { this.openTimer = null; if (!this.stopped) void this.open(); }, delay);
     }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.openTimer) clearTimeout(this.openTimer);
+    this.openTimer = null;
+    this.openAttempts = 0;
     const call = this.call;
     if (call) { await call.hangup(); await call.finished; }
     await this.outbound?.hangup();
