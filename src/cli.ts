@@ -19,7 +19,7 @@ const PRIVATE_UMASK = 0o077;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const USAGE = `usage:
-  kefu serve [--config FILE] [--demo] [--host HOST] [--port PORT]
+  kefu serve [--config FILE] [--demo | --demo-device] [--host HOST] [--port PORT]
   kefu migrate [--config FILE]
   kefu keys create --role admin|supervisor|agent|integrator [--name NAME] [--agent AGENT_ID] [--config FILE]
   kefu keys list [--config FILE]
@@ -31,9 +31,10 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
-function configFrom(values: { config?: string | undefined; demo?: boolean | undefined; host?: string | undefined; port?: string | undefined }) {
+function configFrom(values: { config?: string | undefined; demo?: boolean | undefined; 'demo-device'?: boolean | undefined; host?: string | undefined; port?: string | undefined }) {
   const overrides: Record<string, unknown> = {};
   if (values.demo) overrides.demo = true;
+  if (values['demo-device']) { overrides.demo = true; overrides.demoAttach = false; }
   if (values.host || values.port) {
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !Number.isInteger(port)) throw new UsageError(`--port "${values.port}": expected a whole number`);
@@ -45,7 +46,7 @@ function configFrom(values: { config?: string | undefined; demo?: boolean | unde
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'serve') {
-    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, demo: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' } } });
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, demo: { type: 'boolean' }, 'demo-device': { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' } } });
     const config = configFrom(values);
     const { startDaemon } = await import('./main.ts');
     const logger = createLogger(config.log.level, undefined, { secrets: configSecrets(config) });

@@ -4,6 +4,10 @@ import type { LineConfig } from './config/schema.ts';
 import type { LineDriver } from './core/ports.ts';
 import { KefuError } from './core/errors.ts';
 import { V253LineDriver } from '../drivers/v253-modem/driver.ts';
+import { probeModem } from '../drivers/v253-modem/probe.ts';
+import { listSerialPorts } from './diagnostics/serial-ports.ts';
+import { listUsbDevices } from './diagnostics/usb-devices.ts';
+import type { HardwareBackends, SerialPortInfo } from './services/hardware/hardware.ts';
 
 export function createLineDriver(line: LineConfig, logger: Logger): LineDriver {
   switch (line.driver) {
@@ -14,4 +18,21 @@ export function createLineDriver(line: LineConfig, logger: Logger): LineDriver {
     case 'asterisk':
       throw new KefuError('INTERNAL', `lines.${line.id}: asterisk lines are run by the PBX service, not a line driver`);
   }
+}
+
+/** How the hardware service reaches serial ports, USB and modems (the set-up wizard, the hardware page). */
+export function hardwareBackends(logger: Logger, extraPorts: () => SerialPortInfo[]): HardwareBackends {
+  return {
+    listPorts: async () => {
+      const r = await listSerialPorts();
+      return { ok: r.ok, ports: r.ports.map((p) => ({ ...p, simulated: false })), ...(r.error ? { error: r.error } : {}) };
+    },
+    listUsb: listUsbDevices,
+    probe: async (path, baudRate) => {
+      const r = await probeModem(path, baudRate);
+      return { ...r, details: r.details ? { fclasses: r.details.fclasses, callerIdTried: r.details.callerIdTried, identity: r.details.identity } : null };
+    },
+    createDriver: (line) => createLineDriver(line, logger),
+    extraPorts,
+  };
 }

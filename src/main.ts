@@ -21,7 +21,8 @@ import { recoverInterruptedCalls } from './services/telephony/recovery.ts';
 import { TtsPromptResolver } from './media/prompts.ts';
 import { EspeakTts } from './media/tts.ts';
 import { loadStoredAudio } from './media/audio-store.ts';
-import { createLineDriver } from './drivers.ts';
+import { createLineDriver, hardwareBackends } from './drivers.ts';
+import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
 import { AgentBoard } from './services/agents/board.ts';
@@ -92,7 +93,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     agents.start();
     cleanups.push(() => agents.stop());
     const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents });
-    for (const line of config.lines.filter((l) => l.driver !== 'asterisk')) telephony.addLine(line, createLineDriver(line, logger));
+    for (const line of config.lines.filter((l) => l.driver !== 'asterisk')) await telephony.addLine(line, createLineDriver(line, logger));
     const pbxLines = config.lines.filter((l) => l.driver === 'asterisk');
     let pbx: PbxService | null = null;
     if (pbxLines.length > 0) {
@@ -100,15 +101,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents }, pbxLines, config.asterisk);
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
-    const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion) : null;
+    const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device') }) : null;
     if (demo) cleanups.push(() => demo.close());
+    const simulated = demo ? [{ path: demo.control.devicePath, manufacturer: 'kefu demo: simulated Conexant CX93010', vendorId: null, productId: null, serialNumber: null, simulated: true }] : [];
+    const hardware = new HardwareService({ config, logger, bus, repos, db, numbers, flows, telephony, backends: hardwareBackends(logger, () => simulated) });
+    await hardware.load();
+    cleanups.push(async () => hardware.stop());
     await telephony.start();
     cleanups.push(() => telephony.stop());
     const retention = new Retention(db, config, logger.child({ component: 'retention' }));
     retention.start();
     cleanups.push(() => retention.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null };
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null, hardware };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

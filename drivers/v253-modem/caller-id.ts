@@ -183,10 +183,17 @@ export class CallerIdCollector {
 
   private oneShot = false;
   private nameSeen = false;
+  private rawLines: string[] = [];
+
+  /** The recognised lines of the block so far, as the device printed them. */
+  get raw(): string[] {
+    return [...this.rawLines];
+  }
 
   add(line: string): boolean {
     const ok = applyCidLine(this.cid, line);
     if (ok) {
+      if (this.rawLines.length < 20) this.rawLines.push(line);
       this.fields++;
       if (/^\s*(MESG|DDN_NMBR)\s*=/i.test(line)) this.oneShot = true;
       if (/^\s*NAME\s*=/i.test(line)) this.nameSeen = true;
@@ -215,6 +222,7 @@ export class CallerIdCollector {
     this.fields = 0;
     this.oneShot = false;
     this.nameSeen = false;
+    this.rawLines = [];
     return out;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +26,8 @@ export interface PtyOptions {
   socat?: string;
   /** Longest wait for both links to appear. Default 5000 ms. */
   timeoutMs?: number;
+  /** Folder for the two links (created if missing), so the paths stay the same across runs. Default: a new temp folder. */
+  dir?: string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -71,7 +73,13 @@ async function stopSocat(child: ChildProcess, links: string[]): Promise<void> {
 export async function createPtyPair(opts: PtyOptions = {}): Promise<PtyPair> {
   const bin = opts.socat ?? '/usr/bin/socat';
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const dir = await mkdtemp(join(tmpdir(), 'kefu-pty-'));
+  const dir = opts.dir ?? await mkdtemp(join(tmpdir(), 'kefu-pty-'));
+  if (opts.dir) {
+    await mkdir(dir, { recursive: true });
+    // Links left by a run that did not stop cleanly.
+    await rm(join(dir, 'driver'), { force: true });
+    await rm(join(dir, 'modem'), { force: true });
+  }
   const driverPath = join(dir, 'driver');
   const simulatorPath = join(dir, 'modem');
   let child: ChildProcess | null = await startSocat(bin, driverPath, simulatorPath, timeoutMs);

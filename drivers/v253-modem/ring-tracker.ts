@@ -20,6 +20,8 @@ export class RingTracker {
   private cidTimer: NodeJS.Timeout | null = null;
   private readonly cid = new CallerIdCollector();
   private cidSent = false;
+  /** Lines between rings that no caller-ID format matched (reported once, when no caller ID came). */
+  private unparsed: string[] = [];
 
   constructor(
     private readonly host: RingHost,
@@ -33,7 +35,11 @@ export class RingTracker {
       this.ring();
       return true;
     }
-    if (!this.cid.add(text)) return false;
+    if (!this.cid.add(text)) {
+      if (this.host.lineState() !== 'ringing' || this.cidSent || this.unparsed.length >= 20) return false;
+      this.unparsed.push(text);
+      return true;
+    }
     if (this.cidTimer) clearTimeout(this.cidTimer);
     if (this.cid.complete && this.host.lineState() === 'ringing') {
       // The screen pop should not wait: the block is whole.
@@ -54,7 +60,10 @@ export class RingTracker {
       this.log.info({ state }, 'RING during a call ignored');
       return;
     }
-    if (state === 'idle') this.cidSent = false;
+    if (state === 'idle') {
+      this.cidSent = false;
+      this.unparsed = [];
+    }
     if (!this.host.input('ring')) return;
     this.flushCallerId();
     this.host.emit({ type: 'ring' });
@@ -69,10 +78,16 @@ export class RingTracker {
   flushCallerId(): void {
     if (this.cidTimer) clearTimeout(this.cidTimer);
     this.cidTimer = null;
+    const raw = this.cid.raw;
     const cid = this.cid.take();
     if (cid && !this.cidSent) {
       this.cidSent = true;
-      this.host.emit({ type: 'callerId', callerId: cid });
+      this.unparsed = [];
+      this.host.emit({ type: 'callerId', callerId: cid, raw });
+    } else if (!cid && !this.cidSent && this.unparsed.length > 0) {
+      this.cidSent = true;
+      this.host.emit({ type: 'callerIdUnparsed', raw: this.unparsed });
+      this.unparsed = [];
     }
   }
 
@@ -89,5 +104,6 @@ export class RingTracker {
     this.cidTimer = null;
     this.cid.take();
     this.cidSent = false;
+    this.unparsed = [];
   }
 }

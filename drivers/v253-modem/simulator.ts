@@ -177,14 +177,15 @@ export class ModemSimulator extends SimEngine {
 }
 
 /** A pty pair with a simulator on one end: what tests and `--demo` mode need. */
-export async function startSimulatedModem(opts: Omit<SimulatorOptions, 'path' | 'pty'> = {}): Promise<{
+export async function startSimulatedModem(opts: Omit<SimulatorOptions, 'path' | 'pty'> & { ptyDir?: string } = {}): Promise<{
   simulator: ModemSimulator;
   driverPath: string;
   pty: PtyPair;
   close(): Promise<void>;
 }> {
-  const pty = await createPtyPair();
-  const simulator = await ModemSimulator.open({ ...opts, pty });
+  const { ptyDir, ...simOpts } = opts;
+  const pty = await createPtyPair(ptyDir ? { dir: ptyDir } : {});
+  const simulator = await ModemSimulator.open({ ...simOpts, pty });
   return {
     simulator,
     driverPath: pty.driverPath,

@@ -153,6 +153,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     demo: Type.Boolean({ default: false, description: 'attach one simulated modem line (kefu serve --demo)' }),
+    demoAttach: Type.Boolean({ default: true, description: 'with demo on: false starts only the simulated modem, adding no line (kefu serve --demo-device); the set-up wizard finds it among the serial ports' }),
   },
   { additionalProperties: false },
 );

@@ -50,7 +50,10 @@ export type CallProgressTone = 'busy' | 'dialtone' | 'ringback' | 'silence' | 'q
  * Events a line driver emits. Order is the order on the wire.
  * - `online` after the device was opened and probed (again after every reconnect).
  * - `offline` when the device vanished or stopped answering; any call on it is over.
- * - `ring` for every ring burst; `callerId` once per call when the line sends it.
+ * - `ring` for every ring burst; `callerId` once per call when the line sends it,
+ *   with `raw` the lines as the device printed them (for set-up and diagnostics);
+ *   `callerIdUnparsed` when lines came between the rings that no known
+ *   caller-ID format matched (at most once per call, never with `callerId`).
  * - `answered` once the driver is off-hook in voice mode.
  * - `dtmf` for each digit the far end pressed (0-9, *, #, A-D).
  * - `tone` for call-progress detection (busy, dial tone, silence...).
@@ -61,7 +64,8 @@ export type LineEvent =
   | { type: 'online'; info: DeviceInfo }
   | { type: 'offline'; reason: string }
   | { type: 'ring' }
-  | { type: 'callerId'; callerId: CallerId }
+  | { type: 'callerId'; callerId: CallerId; raw?: string[] }
+  | { type: 'callerIdUnparsed'; raw: string[] }
   | { type: 'answered' }
   | { type: 'dtmf'; digit: string }
   | { type: 'tone'; tone: CallProgressTone }

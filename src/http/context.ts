@@ -15,6 +15,7 @@ import type { AgentBoard } from '../services/agents/board.ts';
 import type { AcdService } from '../services/acd/acd-service.ts';
 import type { PbxService } from '../services/pbx/pbx-service.ts';
 import type { PromptResolver } from '../core/ivr/media.ts';
+import type { HardwareService } from '../services/hardware/hardware.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -36,11 +37,21 @@ export interface AppContext {
   pbx: PbxService | null;
   /** Present under `kefu serve --demo`: drives the simulated line. */
   demo: DemoControl | null;
+  /** Set-up wizard and hardware page: ports, probes, lines added at run time. */
+  hardware: HardwareService;
 }
 
 /** The demo line's far side, as the API drives it. */
 export interface DemoControl {
-  lineId: string;
+  /** The line on the simulated modem: "demo" under --demo, the one the wizard added under --demo-device, else null. */
+  readonly lineId: string | null;
+  /** True when the demo line was attached at start (--demo); false with --demo-device. */
+  readonly attached: boolean;
+  /** The serial port of the simulated modem (the driver's end of the pty pair). */
+  readonly devicePath: string;
+  /** The simulated device vanishes (socat stops), and comes back power-cycled. */
+  unplug(): Promise<void>;
+  replug(): Promise<void>;
   call(opts: { number: string | null; name?: string | null; digits?: string; hangupAfterMs?: number }): Promise<void>;
   press(digits: string): Promise<void>;
   hangup(): Promise<void>;

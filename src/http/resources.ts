@@ -15,8 +15,9 @@ import { screenpopRoutes } from './screenpop/routes.ts';
 import { deskRoutes } from './desk/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 import { keyRoutes } from './keys/routes.ts';
+import { hardwareRoutes } from './hardware/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
-  authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes,
+  authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes,
 ];

@@ -16,14 +16,21 @@ export const DEMO_LINE_ID = 'demo';
 /** The caller stays on the line at most this long unless told otherwise. */
 const MAX_DEMO_CALL_MS = 120_000;
 
-export async function startDemoLine(telephony: Telephony, logger: Logger, defaultRegion = 'CN'): Promise<{ control: DemoControl; close(): Promise<void> }> {
+/**
+ * With `attach` false (`kefu serve --demo-device`) only the simulated modem is
+ * started: its pty is listed among the serial ports, and the set-up wizard
+ * adds the line on it like on real hardware.
+ */
+export async function startDemoLine(telephony: Telephony, logger: Logger, defaultRegion = 'CN', opts: { attach?: boolean; ptyDir?: string } = {}): Promise<{ control: DemoControl; close(): Promise<void> }> {
+  const attach = opts.attach ?? true;
   requireDemoTools(process.env.PATH);
-  const sim = await startSimulatedModem({ dialect: 'conexant' });
+  // Without attach the path is stable (under the data folder), so a line the wizard stored finds the device again after a restart.
+  const sim = await startSimulatedModem({ dialect: 'conexant', ...(opts.ptyDir && !attach ? { ptyDir: opts.ptyDir } : {}) });
   const line: LineConfig = {
     id: DEMO_LINE_ID, name: 'Demo line (simulated modem)', driver: 'v253-modem', port: sim.driverPath, baudRate: 115200,
     channels: 1, record: true, inbound: { flow: 'main', answerAfterRings: 2, ringGapMs: 8000 },
   };
-  telephony.addLine(line, createLineDriver(line, logger));
+  if (attach) await telephony.addLine(line, createLineDriver(line, logger));
   const log = logger.child({ lineId: DEMO_LINE_ID, component: 'demo' });
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => Promise<void>) => {
@@ -31,8 +38,21 @@ export async function startDemoLine(telephony: Telephony, logger: Logger, defaul
     timers.add(t);
   };
 
+  let pulled = false;
   const control: DemoControl = {
-    lineId: DEMO_LINE_ID,
+    get lineId() { return attach ? DEMO_LINE_ID : telephony.lineOnPort(sim.driverPath)?.id ?? null; },
+    attached: attach,
+    devicePath: sim.driverPath,
+    async unplug() {
+      if (pulled) return;
+      pulled = true;
+      await sim.simulator.disappear();
+    },
+    async replug() {
+      if (!pulled) return;
+      pulled = false;
+      await sim.simulator.reappear();
+    },
     async call(opts) {
       const since = Date.now();
       const national = opts.number ? normalizeNumber(opts.number, { defaultRegion }).national : null;

@@ -2,7 +2,13 @@ import { normalizeNumber, requireNumber, toE164OrRaw, type NormalizedNumber } fr
 
 /** Number normalisation bound to the configured default region. */
 export class NumberService {
-  constructor(readonly defaultRegion: string) {}
+  constructor(private region: string) {}
+
+  /** ISO region of numbers written without a country code (numbers.defaultRegion). */
+  get defaultRegion(): string { return this.region; }
+
+  /** The set-up wizard's "wrong country" fix: applies to numbers normalised from now on. */
+  setDefaultRegion(region: string): void { this.region = region; }
 
   normalize(input: string): NormalizedNumber {
     return normalizeNumber(input, { defaultRegion: this.defaultRegion });

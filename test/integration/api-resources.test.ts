@@ -72,7 +72,7 @@ describe(`API resources on ${testDbKind()}`, () => {
     const bus = new EventBus();
     app = await build({
       config: loadConfig({ overrides: { dataDir: dir } }), logger, db, bus, repos, numbers, blacklist,
-      flows: null as never, telephony: null as never, prompts: null as never, acd: null, pbx: null, demo: null,
+      flows: null as never, telephony: null as never, prompts: null as never, acd: null, pbx: null, demo: null, hardware: null as never,
       agents: new AgentBoard(repos.acd, bus, logger, [], 0),
     });
     admin = (await repos.keys.create('admin', 'test')).key;

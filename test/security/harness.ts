@@ -45,7 +45,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}, extr
   const flows = new FlowService(repos.flows, logger, []);
   const app = await build({
     config: loadConfig({ overrides: { dataDir: dir, ...overrides } }), logger, db, bus, repos, numbers, blacklist,
-    flows, telephony: null as never, prompts: extra.prompts ?? (null as never), acd: null, pbx: null, demo: null,
+    flows, telephony: null as never, prompts: extra.prompts ?? (null as never), acd: null, pbx: null, demo: null, hardware: null as never,
     agents: new AgentBoard(repos.acd, bus, logger, [], 0),
   });
   const admin = (await repos.keys.create('admin', 'test')).key;

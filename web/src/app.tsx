@@ -17,12 +17,15 @@ import { Users } from './pages/users.tsx';
 import { DemoPanel } from './components/demo-panel.tsx';
 import { Toasts } from './components/ui.tsx';
 import { lazyPage } from './components/lazy.tsx';
+import { useSetupRedirect } from './setup-redirect.ts';
 
 const IvrEditor = lazyPage(() => import('./pages/ivr.tsx').then((m) => m.IvrEditor));
 const Reports = lazyPage(() => import('./pages/reports.tsx').then((m) => m.Reports));
+const SetupWizard = lazyPage(() => import('./pages/setup.tsx').then((m) => m.SetupWizard));
+const Hardware = lazyPage(() => import('./pages/hardware.tsx').then((m) => m.Hardware));
 
 type Role = 'admin' | 'supervisor' | 'agent';
-interface Page { id: string; label: MessageKey; roles: Role[]; component: ComponentType<{ params: string[] }> }
+interface Page { id: string; label: MessageKey; roles: Role[]; component: ComponentType<{ params: string[] }>; hidden?: boolean }
 
 const ALL: Role[] = ['admin', 'supervisor', 'agent'];
 const LEADS: Role[] = ['admin', 'supervisor'];
@@ -37,6 +40,8 @@ export const PAGES: Page[] = [
   { id: 'recordings', label: 'nav.recordings', roles: ALL, component: Recordings },
   { id: 'reports', label: 'nav.reports', roles: LEADS, component: Reports },
   { id: 'users', label: 'nav.users', roles: ['admin'], component: Users },
+  { id: 'hardware', label: 'hardware.nav', roles: ['admin'], component: Hardware },
+  { id: 'setup', label: 'wizard.title', roles: ['admin'], component: SetupWizard, hidden: true },
 ];
 
 export function App() {
@@ -46,6 +51,7 @@ export function App() {
   const [live, setLive] = useState(events.up);
 
   useEffect(() => { void refreshMe(); }, []);
+  useSetupRedirect(who);
   useEffect(() => {
     const off = () => me.set(null);
     window.addEventListener('kefu:signed-out', off);
@@ -70,7 +76,7 @@ export function App() {
       <header class="top">
         <a class="brand" href="#/desk">kefu <span>客服</span></a>
         <nav aria-label="main">
-          {pages.map((p) => <a href={`#/${p.id}`} class={p === current ? 'active' : ''} aria-current={p === current ? 'page' : undefined}>{t(p.label)}</a>)}
+          {pages.filter((p) => !p.hidden).map((p) => <a href={`#/${p.id}`} class={p === current ? 'active' : ''} aria-current={p === current ? 'page' : undefined}>{t(p.label)}</a>)}
         </nav>
         <div class="who">
           <span class={`dot ${live ? 'up' : 'down'}`} title={live ? t('nav.live') : t('nav.offline')} />

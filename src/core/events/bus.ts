@@ -4,6 +4,17 @@
  */
 export interface EventMap {
   'line.state': { lineId: string; state: string; previous: string | null; reason?: string };
+  /** A ring burst on a device line (count from 1 per call). */
+  'line.ring': { lineId: string; ring: number };
+  /**
+   * Caller ID as the device delivered it (set-up wizard, hardware page): the raw
+   * lines, the number as normalised, and whether a known format was recognised.
+   */
+  'line.callerid': {
+    lineId: string; raw: string[]; recognised: boolean; format: 'fsk' | 'dtmf' | 'unknown';
+    number: string | null; e164: string | null; display: string | null; valid: boolean; region: string | null;
+    name: string | null; withheld: 'private' | 'unavailable' | null; defaultRegion: string;
+  };
   'call.ringing': { callId: string; lineId: string; number: string | null; name: string | null; customer: unknown | null; blacklisted: boolean };
   'call.answered': { callId: string; lineId: string; number: string | null };
   'call.dtmf': { callId: string; lineId: string; digit: string };

@@ -12,6 +12,7 @@ import { UserRepo } from './users.ts';
 import { ScreenpopRepo } from './screenpops.ts';
 import { StatsRepo } from './stats.ts';
 import { CallLegRepo } from './legs.ts';
+import { SetupRepo } from './setup.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -27,6 +28,7 @@ export interface Repos {
   screenpops: ScreenpopRepo;
   stats: StatsRepo;
   legs: CallLegRepo;
+  setup: SetupRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -43,4 +45,5 @@ export const makeRepos = (db: Db): Repos => ({
   screenpops: new ScreenpopRepo(db),
   stats: new StatsRepo(db),
   legs: new CallLegRepo(db),
+  setup: new SetupRepo(db),
 });

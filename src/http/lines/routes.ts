@@ -32,6 +32,7 @@ export const lineRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   const DEMO_ROLES = [...WRITERS, 'agent' as const];
   const demoOnly = (id: string) => {
     if (!ctx.demo) throw new KefuError('NOT_FOUND', 'no demo line: start with kefu serve --demo');
+    if (ctx.demo.lineId === null) throw new KefuError('UNPROCESSABLE', 'the simulated modem has no line yet: add it in the set-up wizard (POST /api/v1/setup/lines)');
     if (id !== ctx.demo.lineId) throw new KefuError('UNPROCESSABLE', `line ${id} is a real line; only the demo line "${ctx.demo.lineId}" can be simulated`);
     return ctx.demo;
   };

@@ -13,6 +13,7 @@ import { KefuError } from '../../core/errors.ts';
 import type { LineGroup, LineStatus } from './group.ts';
 
 export type { LineStatus } from './group.ts';
+import { callerIdReport } from './callerid-report.ts';
 
 
 
@@ -26,6 +27,11 @@ export class LineRuntime implements LineGroup {
   private ringTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private off: (() => void) | null = null;
+  private stopped = true;
+  private openTimer: NodeJS.Timeout | null = null;
+  private openAttempts = 0;
+  /** Ring bursts of the call ringing now (for line.ring). */
+  private ringCount = 0;
 
   constructor(private readonly deps: TelephonyDeps, readonly config: LineConfig, readonly driver: LineDriver) {
     this.log = deps.logger.child({ lineId: config.id });
@@ -64,17 +70,34 @@ export class LineRuntime implements LineGroup {
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     this.off = this.driver.on((e) => this.onEvent(e));
+    await this.open();
+  }
+
+  /**
+   * Opens the device. A driver reopens a device that vanished after a
+   * successful start by itself; one that was not there at start (a modem
+   * plugged in later) is tried again here, with backoff up to 30 s.
+   */
+  private async open(): Promise<void> {
     try {
       await this.driver.start();
+      this.openAttempts = 0;
     } catch (err) {
-      // The driver keeps trying to reopen the device by itself.
-      this.log.warn({ err }, 'line device not available yet');
+      if (this.openAttempts === 0) this.log.warn({ err }, 'line device not available yet: trying again');
       this.reason = err instanceof Error ? err.message : String(err);
+      if (this.stopped) return;
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.openAttempts++, 5));
+      this.openTimer = setTimeout(() => { this.openTimer = null; if (!this.stopped) void this.open(); }, delay);
     }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.openTimer) clearTimeout(this.openTimer);
+    this.openTimer = null;
+    this.openAttempts = 0;
     const call = this.call;
     if (call) { await call.hangup(); await call.finished; }
     await this.outbound?.hangup();
@@ -102,9 +125,18 @@ export class LineRuntime implements LineGroup {
         this.outbound?.onDeviceLost();
         this.move('offline', e.reason);
         return;
-      case 'ring': if (!this.outbound) this.onRing(); return;
+      case 'ring':
+        if (this.outbound) return;
+        if (this.state !== 'ringing') this.ringCount = 0;
+        this.deps.bus.emit('line.ring', { lineId: this.config.id, ring: ++this.ringCount });
+        this.onRing();
+        return;
       case 'callerId':
+        this.deps.bus.emit('line.callerid', callerIdReport(this.config.id, this.deps.numbers, e.callerId, e.raw ?? []));
         (this.call ?? this.newCall()).onCallerId(e.callerId);
+        return;
+      case 'callerIdUnparsed':
+        this.deps.bus.emit('line.callerid', callerIdReport(this.config.id, this.deps.numbers, null, e.raw));
         return;
       case 'answered':
         if (this.ringTimer) clearTimeout(this.ringTimer);

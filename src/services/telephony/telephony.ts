@@ -17,12 +17,45 @@ import { dialTarget, type DialOut } from './dial-out.ts';
 export class Telephony {
   private readonly groups: LineGroup[] = [];
   private readonly ids = new Set<string>();
+  private started = false;
 
   constructor(private readonly deps: TelephonyDeps) {}
 
-  /** A line with its own device (one call at a time). */
-  addLine(config: LineConfig, driver: LineDriver): void {
-    this.addGroup([config.id], new LineRuntime(this.deps, config, driver));
+  /** A line with its own device (one call at a time). Once the service runs, the line starts at once. */
+  async addLine(config: LineConfig, driver: LineDriver): Promise<void> {
+    const port = config.port;
+    if (port && this.lineOnPort(port)) throw new KefuError('CONFLICT', `line ${this.lineOnPort(port)!.id} uses ${port} already`, { field: 'port' });
+    const runtime = new LineRuntime(this.deps, config, driver);
+    this.addGroup([config.id], runtime);
+    if (this.started) await runtime.start();
+  }
+
+  /** Stops a device line and forgets it (the call on it, if any, is hung up). NOT_FOUND when there is none. */
+  async removeLine(id: string): Promise<void> {
+    const runtime = this.modemLines().find((l) => l.config.id === id);
+    if (!runtime) throw new KefuError('NOT_FOUND', `no device line ${id}`);
+    this.groups.splice(this.groups.indexOf(runtime), 1);
+    this.ids.delete(id);
+    await runtime.stop();
+  }
+
+  /** Stops and starts a device line's driver again: it reopens and probes the device. */
+  async restartLine(id: string): Promise<LineStatus> {
+    const runtime = this.modemLines().find((l) => l.config.id === id);
+    if (!runtime) throw new KefuError('NOT_FOUND', `no device line ${id}`);
+    await runtime.stop();
+    await runtime.start();
+    return runtime.status();
+  }
+
+  /** The device line that holds a serial port, or null. */
+  lineOnPort(path: string): LineConfig | null {
+    return this.modemLines().find((l) => l.config.port === path)?.config ?? null;
+  }
+
+  /** The configuration of every device line (config file and set-up wizard alike). */
+  deviceLines(): LineConfig[] {
+    return this.modemLines().map((l) => l.config);
   }
 
   addGroup(lineIds: string[], group: LineGroup): void {
@@ -34,10 +67,12 @@ export class Telephony {
   }
 
   async start(): Promise<void> {
+    this.started = true;
     await Promise.all(this.groups.map((g) => g.start()));
   }
 
   async stop(): Promise<void> {
+    this.started = false;
     await Promise.all(this.groups.map((g) => g.stop()));
   }
 
