@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST_DIR } from '../console/build.ts';
 import type { AppContext } from './context.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, frameworkErrors } from './errors.ts';
 import { registerAuth } from './auth.ts';
 import { ErrorBody } from './common.ts';
 import { customerRoutes } from './customers/routes.ts';
@@ -27,6 +27,7 @@ export async function build(ctx: AppContext): Promise<App> {
     loggerInstance: ctx.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 50 * 1024 * 1024,
+    frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }) as unknown as FastifyInstance;
 

@@ -64,6 +64,7 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
   }, async (req): Promise<BlacklistImportResult> => {
     const body: unknown = req.body;
+    if (body === undefined || body === null) throw new KefuError('BAD_REQUEST', 'body: JSON { entries } or a text/csv file is required', { field: 'body' });
     if (typeof body === 'string') {
       const { rows, errors } = blacklistRowsFromCsv(body);
       const r = await ctx.blacklist.import(rows);
