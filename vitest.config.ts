@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 const integration = (db: 'pglite' | 'postgres') => ({
   test: {
     name: `integration-${db}`,
-    include: ['test/integration/**/*.test.ts'],
+    include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
     env: { KEFU_TEST_DB: db },
     testTimeout: 120_000,
     hookTimeout: 120_000,
