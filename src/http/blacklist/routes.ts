@@ -7,6 +7,8 @@ import { KefuError } from '../../core/errors.ts';
 import { normalizePrefix } from '../../core/numbers/prefix.ts';
 import { BlacklistCreate, BlacklistEntry, BlacklistList, BlacklistQuery, CheckQuery, CheckResult, ImportCsv, ImportJson, ImportResult } from './schemas.ts';
 import { blacklistRowsFromCsv } from './csv-import.ts';
+import { countLines, importOptions } from '../contacts/import.ts';
+import { checkRowCap } from '../../services/imports/slices.ts';
 import type { BlacklistImportResult } from '../../services/blacklist.ts';
 
 /** /blacklist: blocked numbers and prefixes per direction; changes take effect at once. */
@@ -58,7 +60,7 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     bodyLimit: 50 * 1024 * 1024,
     schema: {
       tags, summary: 'Bulk import numbers and prefixes',
-      description: 'JSON { entries: [...] }, or text/csv: one number or prefix (ending in *) per line with optional direction and reason columns. Existing entries count as duplicates; bad lines are reported and skipped.',
+      description: 'JSON { entries: [...] }, or text/csv: one number or prefix (ending in *) per line with optional direction and reason columns. Existing entries count as duplicates; bad lines are reported and skipped. At most imports.maxRows lines or entries; written in batches, with `import.progress` events on the way.',
       body: { content: { 'application/json': { schema: ImportJson }, 'text/csv': { schema: ImportCsv } } },
       response: { 200: ImportResult },
     },
@@ -66,11 +68,12 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     const body: unknown = req.body;
     if (body === undefined || body === null) throw new KefuError('BAD_REQUEST', 'body: JSON { entries } or a text/csv file is required', { field: 'body' });
     if (typeof body === 'string') {
-      const { rows, errors } = blacklistRowsFromCsv(body);
-      const r = await ctx.blacklist.import(rows);
-      return { ...r, errors: [...errors, ...r.errors].sort((a, b) => a.line - b.line) };
+      const total = countLines(body);
+      checkRowCap(total, ctx.config.imports, 'lines');
+      return ctx.blacklist.import(blacklistRowsFromCsv(body), importOptions(ctx, 'blacklist', total));
     }
     const { entries } = body as { entries: Array<{ number?: string; prefix?: string; direction?: 'inbound' | 'outbound' | 'both'; reason?: string | null }> };
-    return ctx.blacklist.import(entries.map((e, i) => ({ ...e, line: i + 1 })));
+    checkRowCap(entries.length, ctx.config.imports, 'entries');
+    return ctx.blacklist.import(entries.map((e, i) => ({ ...e, line: i + 1 })), importOptions(ctx, 'blacklist', entries.length));
   });
 };

@@ -9,7 +9,8 @@ import type { ContactDraft } from '../../core/crm/contact.ts';
 import type { Contact as ContactRow } from '../../db/repos/contacts.ts';
 import type { Phone } from '../../db/repos/customers.ts';
 import { Contact, ContactCreate, ContactList, ContactPatch, ContactQuery, ExportQuery, ImportResult } from './schemas.ts';
-import { acceptImportFiles, importBodySchema, importPeople, parseImportBody } from './import.ts';
+import { acceptImportFiles, importBodySchema, importOptions, parseImportBody } from './import.ts';
+import { importPeople } from '../../services/imports/people.ts';
 
 
 /** /contacts: the address book; CRUD, lookup by any written phone form, CSV and vCard import/export. */
@@ -34,12 +35,13 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     config: { roles: WRITERS },
     schema: {
       tags, summary: 'Import contacts from CSV or vCard',
-      description: 'Send the file as the body with Content-Type text/csv or text/vcard (UTF-8, BOM optional). Records with problems are reported by line and skipped; contacts whose number is already in the address book are skipped.',
+      description: 'Send the file as the body with Content-Type text/csv or text/vcard (UTF-8, BOM optional). Records with problems are reported by line and skipped; contacts whose number is already in the address book are skipped. At most imports.maxRows records; written in batches, with `import.progress` events on the way.',
       body: importBodySchema,
       response: { 200: ImportResult },
     },
   }, async (req) => {
-    return importPeople(parseImportBody(req.body, req.headers['content-type']), contacts, ctx.numbers);
+    const file = parseImportBody(req.body, req.headers['content-type']);
+    return importPeople(file, contacts, ctx.numbers, importOptions(ctx, 'contacts', file.total));
   });
 
   app.get('/contacts/export', {
