@@ -152,7 +152,7 @@ export class BlacklistService {
    * entries block as each batch is written.
    */
   async import(rows: Iterable<BlacklistImportRow | { line: number; error: string }>, opts: { limits?: ImportLimits; progress?: ImportProgress } = {}): Promise<BlacklistImportResult> {
-    const limits = opts.limits ?? { maxRows: Number.MAX_SAFE_INTEGER, batchSize: 500, sliceMs: 20 };
+    const limits = opts.limits ?? { maxRows: Number.MAX_SAFE_INTEGER, batchSize: 100, sliceMs: 20 };
     const slicer = new Slicer(limits.sliceMs);
     const errors: BlacklistImportResult['errors'] = [];
     let unique = new Map<string, NewEntry>();

@@ -5,6 +5,7 @@
  * 方向, 原因) is recognised and may put the columns in any order.
  */
 import { csvRecords } from '../../core/crm/csv.ts';
+import { countLines } from '../contacts/import.ts';
 import type { BlacklistImportRow } from '../../services/blacklist.ts';
 import type { Direction } from '../../db/repos/blacklist.ts';
 
@@ -24,15 +25,22 @@ const DIRECTIONS: Record<string, Direction> = {
   both: 'both', all: 'both', any: 'both', 双向: 'both', 全部: 'both',
 };
 
+const isHeader = (fields: string[]) => fields.some((f) => HEADERS[f.trim().toLowerCase()] !== undefined) && !/\d/.test(fields.join(''));
+
+/** Data lines of a blacklist CSV (a header row, when there is one, excluded): what the row cap counts. */
+export function blacklistCsvLines(text: string): number {
+  const first = csvRecords(text).next();
+  return Math.max(0, countLines(text) - (!first.done && isHeader(first.value.fields) ? 1 : 0));
+}
+
 /** Rows for BlacklistService.import, read lazily, and problems found while reading (bad direction, bad kind). */
 export function* blacklistRowsFromCsv(text: string): Generator<BlacklistImportRow | { line: number; error: string }, void, undefined> {
   const records = csvRecords(text);
   let cols: Array<Col | null> = ['value', 'direction', 'reason'];
   let first: ReturnType<typeof records.next> | null = records.next();
   if (!first.done) {
-    const named = first.value.fields.map((f) => HEADERS[f.trim().toLowerCase()] ?? null);
-    if (named.some((c) => c !== null) && !/\d/.test(first.value.fields.join(''))) {
-      cols = named;
+    if (isHeader(first.value.fields)) {
+      cols = first.value.fields.map((f) => HEADERS[f.trim().toLowerCase()] ?? null);
       first = null;
     }
   }

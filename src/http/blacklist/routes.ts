@@ -6,8 +6,8 @@ import { WRITERS } from '../auth.ts';
 import { KefuError } from '../../core/errors.ts';
 import { normalizePrefix } from '../../core/numbers/prefix.ts';
 import { BlacklistCreate, BlacklistEntry, BlacklistList, BlacklistQuery, CheckQuery, CheckResult, ImportCsv, ImportJson, ImportResult } from './schemas.ts';
-import { blacklistRowsFromCsv } from './csv-import.ts';
-import { countLines, importOptions } from '../contacts/import.ts';
+import { blacklistCsvLines, blacklistRowsFromCsv } from './csv-import.ts';
+import { importOptions } from '../contacts/import.ts';
 import { checkRowCap } from '../../services/imports/slices.ts';
 import type { BlacklistImportResult } from '../../services/blacklist.ts';
 
@@ -57,7 +57,7 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
 
   app.post('/blacklist/import', {
     config: { roles: WRITERS },
-    bodyLimit: 50 * 1024 * 1024,
+    bodyLimit: ctx.config.imports.maxBytes,
     schema: {
       tags, summary: 'Bulk import numbers and prefixes',
       description: 'JSON { entries: [...] }, or text/csv: one number or prefix (ending in *) per line with optional direction and reason columns. Existing entries count as duplicates; bad lines are reported and skipped. At most imports.maxRows lines or entries; written in batches, with `import.progress` events on the way.',
@@ -68,7 +68,7 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     const body: unknown = req.body;
     if (body === undefined || body === null) throw new KefuError('BAD_REQUEST', 'body: JSON { entries } or a text/csv file is required', { field: 'body' });
     if (typeof body === 'string') {
-      const total = countLines(body);
+      const total = blacklistCsvLines(body);
       checkRowCap(total, ctx.config.imports, 'lines');
       return ctx.blacklist.import(blacklistRowsFromCsv(body), importOptions(ctx, 'blacklist', total));
     }

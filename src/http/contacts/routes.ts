@@ -33,6 +33,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
 
   app.post('/contacts/import', {
     config: { roles: WRITERS },
+    bodyLimit: ctx.config.imports.maxBytes,
     schema: {
       tags, summary: 'Import contacts from CSV or vCard',
       description: 'Send the file as the body with Content-Type text/csv or text/vcard (UTF-8, BOM optional). Records with problems are reported by line and skipped; contacts whose number is already in the address book are skipped. At most imports.maxRows records; written in batches, with `import.progress` events on the way.',

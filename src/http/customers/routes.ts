@@ -56,6 +56,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.post('/customers/import', {
     config: { roles: WRITERS },
+    bodyLimit: ctx.config.imports.maxBytes,
     schema: {
       tags, summary: 'Import customers from CSV or vCard',
       description: 'The address-book file formats (Content-Type text/csv or text/vcard; groups become tags). Records with problems are reported by line and skipped; a customer whose number is already known is skipped. At most imports.maxRows records; written in batches, with `import.progress` events on the way.',
