@@ -81,6 +81,17 @@ class Keeper {
   stop(): void { this.stopped = true; }
 }
 
+/** Least-squares slope of (seconds, MB) points, in MB per minute. */
+function slopePerMin(points: Array<[number, number]>): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return sxx ? +((sxy / sxx) * 60).toFixed(2) : 0;
+}
+
 async function closedCallRecords(daemon: Daemon): Promise<{ total: number; closed: number; open: number }> {
   const r = await daemon.ctx.db.query<{ total: number; closed: number }>('SELECT count(*)::int AS total, count(ended_at)::int AS closed FROM calls');
   const { total, closed } = r.rows[0]!;
@@ -156,21 +167,25 @@ export async function run(opts: { seconds?: number; concurrent?: number; sampleS
     loop.disable();
     const records = await closedCallRecords(daemon);
     const placed = pbx.placed + demo.placed;
-    const first = samples[0]!;
-    const last = samples.at(-1)!;
+    // Growth after a warm-up (the first tenth, at least 15 s: caches, the first prompts, the database's first pages).
+    const warm = samples.filter((x) => x.atS >= Math.max(15, seconds / 10));
+    const steady = warm.length >= 2 ? warm : samples;
+    const first = steady[0]!;
+    const last = steady.at(-1)!;
+    const slope = slopePerMin(steady.map((x) => [x.atS, x.rssMb]));
     const result = {
       bench: 'soak', loadAverage: loadavg(), backend: server ? 'PostgreSQL' : 'PGlite', seconds, concurrent: lab ? concurrent : 0, pbx: !!lab,
       placed: { pbx: pbx.placed, demo: demo.placed, total: placed, failedToPlace: pbx.failedToPlace + demo.failedToPlace },
       endedEvents: pbx.ended + demo.ended, stillActive: pbx.active + demo.active,
       callRecords: records, equal: placed === records.closed && records.open === 0,
-      rss: { startMb: mb(rss0), firstSampleMb: first.rssMb, endMb: last.rssMb, growthMb: +(last.rssMb - first.rssMb).toFixed(1), maxMb: Math.max(...samples.map((s) => s.rssMb)) },
+      rss: { startMb: mb(rss0), afterWarmUpMb: first.rssMb, afterWarmUpAtS: first.atS, endMb: last.rssMb, growthMb: +(last.rssMb - first.rssMb).toFixed(1), growthMbPerMin: slope, maxMb: Math.max(...samples.map((s) => s.rssMb)) },
       loopDelayP99Ms: { max: Math.max(...samples.map((s) => s.loopP99Ms)), median: [...samples.map((s) => s.loopP99Ms)].sort((a, b) => a - b)[Math.floor(samples.length / 2)] },
       samples,
     };
     console.log(table(samples.filter((_, i) => i % Math.ceil(samples.length / 20) === 0 || i === samples.length - 1) as unknown as Array<Record<string, unknown>>));
     console.log(table([{
       backend: result.backend, seconds, 'pbx calls placed': pbx.placed, 'demo calls placed': demo.placed, 'call records closed': records.closed, 'records open': records.open,
-      'placed = closed': result.equal ? 'yes' : 'NO', 'RSS growth MB': result.rss.growthMb, 'RSS max MB': result.rss.maxMb, 'loop delay p99 ms (worst sample)': result.loopDelayP99Ms.max,
+      'placed = closed': result.equal ? 'yes' : 'NO', [`RSS growth after ${first.atS} s, MB`]: result.rss.growthMb, 'RSS MB/min': slope, 'RSS max MB': result.rss.maxMb, 'loop delay p99 ms (worst sample)': result.loopDelayP99Ms.max,
     }]));
     if (opts.out !== null) {
       mkdirSync('bench/results', { recursive: true });
