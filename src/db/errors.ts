@@ -10,9 +10,16 @@ export function classifyDbError(e: unknown): KefuError {
     case '23503': return new KefuError('CONFLICT', 'refers to a record that does not exist or is still referenced', { constraint }, { cause: e });
     case '23502': case '23514': case '22P02': case '22001': case '22003': case '22007': case '22008':
       return new KefuError('UNPROCESSABLE', 'value rejected by the database', { constraint, sqlstate: code }, { cause: e });
+    // NUL (0x00) in text, \u0000 in jsonb: PostgreSQL cannot store them.
+    case '22021': case '22P05':
+      return new KefuError('BAD_REQUEST', 'text contains a character that cannot be stored (NUL)', { sqlstate: code }, { cause: e });
     case '57P01': case '57P03': case '08000': case '08001': case '08003': case '08004': case '08006':
     case 'ECONNREFUSED': case 'ECONNRESET': case 'ENOTFOUND': case 'ETIMEDOUT':
       return new KefuError('DB_UNAVAILABLE', 'database unavailable', undefined, { cause: e });
-    default: return new KefuError('DB_ERROR', 'database error', { sqlstate: code || undefined }, { cause: e });
+    default:
+      // Class 22 (data exception) is a value the input carried; class 54 (program limit exceeded) one too big or deep.
+      if (code.startsWith('22')) return new KefuError('UNPROCESSABLE', 'value rejected by the database', { sqlstate: code }, { cause: e });
+      if (code.startsWith('54')) return new KefuError('UNPROCESSABLE', 'value too large or too deeply nested for the database', { sqlstate: code }, { cause: e });
+      return new KefuError('DB_ERROR', 'database error', { sqlstate: code || undefined }, { cause: e });
   }
 }

@@ -16,6 +16,21 @@ export async function setPhones(q: Queryable, t: PhoneTable, ownerId: string, nu
   if (keys.length) await q.query(`INSERT INTO ${t.table}(number, ${t.owner}) SELECT unnest($2::text[]), $1`, [ownerId, keys]);
 }
 
+/** Of these numbers, those some owner already has. */
+export async function takenNumbers(q: Queryable, t: PhoneTable, numbers: readonly string[]): Promise<Set<string>> {
+  if (!numbers.length) return new Set();
+  const r = await q.query<{ number: string }>(`SELECT DISTINCT number FROM ${t.table} WHERE number = ANY($1::text[])`, [numbers]);
+  return new Set(r.rows.map((x) => x.number));
+}
+
+/** Adds (number, owner) pairs in one statement. */
+export async function addPhonesMany(q: Queryable, t: PhoneTable, pairs: ReadonlyArray<{ ownerId: string; numbers: readonly string[] }>): Promise<void> {
+  const nums: string[] = [];
+  const owners: string[] = [];
+  for (const p of pairs) for (const n of new Set(p.numbers)) if (n !== '') { nums.push(n); owners.push(p.ownerId); }
+  if (nums.length) await q.query(`INSERT INTO ${t.table}(number, ${t.owner}) SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING`, [nums, owners]);
+}
+
 /** SQL condition: the row whose id is `idExpr` owns the number in parameter `param` (e.g. "$1"). */
 export const ownsNumber = (t: PhoneTable, idExpr: string, param: string): string =>
   `${idExpr} IN (SELECT ${t.owner} FROM ${t.table} WHERE number = ${param})`;

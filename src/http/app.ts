@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST_DIR } from '../console/build.ts';
 import type { AppContext } from './context.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, frameworkErrors } from './errors.ts';
 import { registerAuth } from './auth.ts';
 import { ErrorBody } from './common.ts';
 import { customerRoutes } from './customers/routes.ts';
@@ -33,6 +33,7 @@ export async function build(ctx: AppContext): Promise<App> {
     loggerInstance: ctx.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     ...serverLimitOptions(ctx.config.http),
+    frameworkErrors,
     trustProxy: ctx.config.http.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true }, onCreate: addFreeJsonKeywords },
   }) as unknown as FastifyInstance;

@@ -47,9 +47,18 @@ export function errorHandler(err: FastifyError | KefuError | Error, req: Fastify
   }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
-    const code = status === 404 ? 'NOT_FOUND' : status === 401 ? 'UNAUTHORIZED' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+    const code = status === 404 ? 'NOT_FOUND' : status === 401 ? 'UNAUTHORIZED' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 414 ? 'URI_TOO_LONG' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
     return reply.status(status).send({ error: { code, message: err.message } });
   }
   req.log.error({ err }, 'unhandled error');
   return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before a route runs (a URL
+ * whose percent-encoding is not UTF-8, a path parameter over maxParamLength)
+ * gets the same `{ error }` body as everything else.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  errorHandler(err, req, reply);
 }

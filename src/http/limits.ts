@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance, FastifyServerOptions, RouteOptions } from 'fastify';
 import type { Config } from '../config/schema.ts';
-import { KefuError } from '../core/errors.ts';
 
 type HttpConfig = Config['http'];
 
@@ -20,11 +19,10 @@ export function serverLimitOptions(http: HttpConfig): Pick<FastifyServerOptions,
   };
 }
 
-/** Import routes (`POST .../import`) take files; routes that answer without a key take small bodies. */
+/** Routes that answer without a key take small bodies (import routes set their own: imports.maxBytes). */
 export function routeBodyLimit(route: Pick<RouteOptions, 'method' | 'url' | 'config'>, http: HttpConfig): number | undefined {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   if (!methods.some((m) => ['POST', 'PUT', 'PATCH'].includes(m))) return undefined;
-  if (/\/import$/.test(route.url ?? '')) return http.importBodyLimit;
   if ((route.config as { public?: boolean } | undefined)?.public) return Math.min(http.publicBodyLimit, http.bodyLimit);
   return undefined;
 }
@@ -52,11 +50,4 @@ export function applyHttpLimits(app: FastifyInstance, http: HttpConfig): void {
     done();
   });
   app.addHook('onClose', (_app, done) => { clearTimeout(force); done(); });
-}
-
-/** Refuses an import with more records than `http.importMaxRows` (400, before anything is written). */
-export function requireRowCap(rows: number, max: number): void {
-  if (rows > max) {
-    throw new KefuError('BAD_REQUEST', `body: ${rows} records, at most ${max} per import (http.importMaxRows); split the file`, { field: 'body', rows, max });
-  }
 }

@@ -14,6 +14,7 @@ import { BlacklistMatcher, type BlacklistDirection, type CallDirection } from '.
 import { normalizePrefix, prefixProblem } from '../core/numbers/prefix.ts';
 import type { BlacklistEntry, BlacklistRepo, Direction, NewEntry } from '../db/repos/blacklist.ts';
 import type { NumberService } from './numbers.ts';
+import { MAX_LISTED_ERRORS, Slicer, type ImportLimits, type ImportProgress } from './imports/slices.ts';
 
 /** What blocked a number: an exact entry or the longest matching prefix (keys as stored). */
 export interface BlacklistHit { kind: 'exact' | 'prefix'; value: string }
@@ -23,7 +24,7 @@ export interface BlacklistVerdict { blocked: boolean; match: BlacklistHit | null
 export interface BlacklistAdd { number?: string | undefined; prefix?: string | undefined; direction: Direction; reason?: string | null | undefined }
 /** A row of a bulk import; `line` (default: position + 1) is used in error reports. */
 export interface BlacklistImportRow { number?: string | undefined; prefix?: string | undefined; direction?: Direction | undefined; reason?: string | null | undefined; line?: number }
-export interface BlacklistImportResult { inserted: number; duplicates: number; errors: Array<{ line: number; message: string }> }
+export interface BlacklistImportResult { rows: number; inserted: number; duplicates: number; errors: Array<{ line: number; message: string }> }
 
 export interface BlacklistStatsView {
   /** Exact keys in the snapshot matcher (E.164 and raw). */
@@ -144,30 +145,54 @@ export class BlacklistService {
     this.changed(kind === 'prefix');
   }
 
-  /** Bulk add: invalid rows are reported by line, existing entries counted as duplicates. */
-  async import(rows: readonly BlacklistImportRow[]): Promise<BlacklistImportResult> {
+  /**
+   * Bulk add: invalid rows are reported by line, existing entries counted as
+   * duplicates. Rows are read lazily and written `batchSize` at a time,
+   * yielding to the event loop between slices (src/services/imports/slices.ts);
+   * entries block as each batch is written.
+   */
+  async import(rows: Iterable<BlacklistImportRow | { line: number; error: string }>, opts: { limits?: ImportLimits; progress?: ImportProgress } = {}): Promise<BlacklistImportResult> {
+    const limits = opts.limits ?? { maxRows: Number.MAX_SAFE_INTEGER, batchSize: 100, sliceMs: 20 };
+    const slicer = new Slicer(limits.sliceMs);
     const errors: BlacklistImportResult['errors'] = [];
-    const unique = new Map<string, NewEntry>();
+    let unique = new Map<string, NewEntry>();
     let valid = 0;
-    rows.forEach((r, i) => {
-      const line = r.line ?? i + 1;
-      try {
-        const e = this.entry({ ...r, direction: r.direction ?? 'both' }, '');
-        valid++;
-        unique.set(`${e.kind}\u0000${e.value}\u0000${e.direction}`, e);
-      } catch (err) {
-        errors.push({ line, message: err instanceof KefuError ? err.message : String(err) });
+    let inserted = 0;
+    let n = 0;
+    const flush = async () => {
+      const entries = [...unique.values()];
+      unique = new Map();
+      if (entries.length) inserted += await this.repo.addMany(entries);
+      let prefixes = false;
+      for (const e of entries) {
+        this.merge(e.kind, e.value, FLAGS[e.direction]);
+        prefixes ||= e.kind === 'prefix';
       }
-    });
-    const entries = [...unique.values()];
-    const inserted = entries.length ? await this.repo.addMany(entries) : 0;
-    let prefixes = false;
-    for (const e of entries) {
-      this.merge(e.kind, e.value, FLAGS[e.direction]);
-      prefixes ||= e.kind === 'prefix';
+      if (entries.length) this.changed(prefixes);
+      opts.progress?.report(n, { imported: inserted, skipped: n - inserted });
+      await slicer.yield();
+    };
+    for (const r of rows) {
+      const line = r.line ?? n + 1;
+      n++;
+      if ('error' in r) errors.push({ line, message: r.error });
+      else {
+        try {
+          const e = this.entry({ ...r, direction: r.direction ?? 'both' }, '');
+          if (`${e.reason ?? ''}`.includes('\u0000')) throw new KefuError('BAD_REQUEST', 'reason contains a NUL character');
+          valid++;
+          unique.set(`${e.kind}\u0000${e.value}\u0000${e.direction}`, e);
+        } catch (err) {
+          errors.push({ line, message: err instanceof KefuError ? err.message : String(err) });
+        }
+      }
+      if (unique.size >= limits.batchSize) await flush();
+      else await slicer.tick();
     }
-    if (entries.length) this.changed(prefixes);
-    return { inserted, duplicates: valid - inserted, errors };
+    await flush();
+    errors.sort((a, b) => a.line - b.line);
+    opts.progress?.report(n, { imported: inserted, skipped: n - inserted }, true);
+    return { rows: n, inserted, duplicates: valid - inserted, errors: errors.slice(0, MAX_LISTED_ERRORS) };
   }
 
   stats(): BlacklistStatsView {

@@ -146,7 +146,7 @@ describe(`API resources on ${testDbKind()}`, () => {
         '李四,,,12,,,\r\n"Multi\nLine",X,,13800138002,,,\r\n';
       const r = await call('POST', '/contacts/import', { body: csv, type: 'text/csv; charset=utf-8' });
       expect(r.status).toBe(200);
-      expect(r.body).toEqual({ imported: 2, skipped: 1, errors: [{ line: 3, message: expect.stringMatching(/"12" is not a valid phone number/) }] });
+      expect(r.body).toEqual({ rows: 3, imported: 2, skipped: 1, errors: [{ line: 3, message: expect.stringMatching(/"12" is not a valid phone number/) }] });
       const zs = (await call('GET', '/contacts?phone=0755 1234 5678')).body.items[0];
       expect(zs).toMatchObject({ name: '张三', company: '华为', title: '经理', address: '深圳, 南山',
         phones: [{ number: '+8613800138001', label: 'mobile' }, { number: '+8675512345678', label: 'tel' }] });
@@ -172,11 +172,11 @@ describe(`API resources on ${testDbKind()}`, () => {
         'BEGIN:VCARD', 'VERSION:2.1', 'N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E9=9F=A9;=E6=A2=85;;;', 'TEL;WORK:021-6234-5678', 'END:VCARD',
         'BEGIN:VCARD', 'VERSION:4.0', 'FN:Bad Number', 'TEL;VALUE=uri:tel:12', 'END:VCARD'].join('\r\n');
       const r = await call('POST', '/contacts/import', { body: vcf, type: 'text/vcard' });
-      expect(r.body).toEqual({ imported: 2, skipped: 1, errors: [{ line: 15, message: expect.stringMatching(/"12"/) }] });
+      expect(r.body).toEqual({ rows: 3, imported: 2, skipped: 1, errors: [{ line: 15, message: expect.stringMatching(/"12"/) }] });
       expect((await call('GET', '/contacts?phone=13900139001')).body.items[0]).toMatchObject({ name: 'Li Lei', company: 'Globex', notes: 'a long note' });
       expect((await call('GET', '/contacts?phone=02162345678')).body.items[0]).toMatchObject({ name: '韩梅', phones: [{ number: '+862162345678', label: 'work' }] });
       const plain = await call('POST', '/contacts/import', { body: 'BEGIN:VCARD\nFN:Plain Text\nTEL:13900139002\nEND:VCARD\n', type: 'text/plain' });
-      expect(plain.body).toEqual({ imported: 1, skipped: 0, errors: [] });
+      expect(plain.body).toEqual({ rows: 1, imported: 1, skipped: 0, errors: [] });
       await call('DELETE', `/contacts/${(await call('GET', '/contacts?phone=13900139002')).body.items[0].id}`);
       expect((await call('POST', '/contacts/import', { body: { name: 'x' } })).status).toBe(400);
     });
@@ -198,9 +198,9 @@ describe(`API resources on ${testDbKind()}`, () => {
         expect(file.status).toBe(200);
         expect(file.headers['content-type']).toBe(format === 'csv' ? 'text/csv; charset=utf-8' : 'text/vcard; charset=utf-8');
         expect(file.headers['content-disposition']).toMatch(/attachment; filename="contacts\.(csv|vcf)"/);
-        expect((await call('POST', '/contacts/import', { body: file.text, type: `text/${format}` })).body).toEqual({ imported: 0, skipped: 4, errors: [] });
+        expect((await call('POST', '/contacts/import', { body: file.text, type: `text/${format}` })).body).toEqual({ rows: 4, imported: 0, skipped: 4, errors: [] });
         for (const c of (await call('GET', '/contacts?limit=500')).body.items) await call('DELETE', `/contacts/${c.id}`);
-        expect((await call('POST', '/contacts/import', { body: file.text, type: `text/${format}` })).body).toEqual({ imported: 4, skipped: 0, errors: [] });
+        expect((await call('POST', '/contacts/import', { body: file.text, type: `text/${format}` })).body).toEqual({ rows: 4, imported: 4, skipped: 0, errors: [] });
         expect(await all()).toEqual(before);
       }
     });
@@ -235,7 +235,7 @@ describe(`API resources on ${testDbKind()}`, () => {
       const entries = Array.from({ length: 10_000 }, (_, i) => ({ number: `139${String(i).padStart(8, '0')}` }));
       const r = await call('POST', '/blacklist/import', { body: { entries: [...entries, { number: '13900000001' }, { number: 'x' }, { prefix: '400' }] } });
       expect(r.status).toBe(200);
-      expect(r.body).toEqual({ inserted: 10_001, duplicates: 1, errors: [{ line: 10_002, message: expect.stringMatching(/^number "x" has no digits/) }] });
+      expect(r.body).toEqual({ rows: 10_003, inserted: 10_001, duplicates: 1, errors: [{ line: 10_002, message: expect.stringMatching(/^number "x" has no digits/) }] });
       for (const n of ['139 0000 0000', '13900005000', '+86 139 0000 9999', '400-800-8888']) {
         expect((await call('GET', `/blacklist/check?number=${encodeURIComponent(n)}&direction=outbound`)).body.blocked).toBe(true);
       }
@@ -244,12 +244,12 @@ describe(`API resources on ${testDbKind()}`, () => {
 
       const csv = 'number,direction,reason\n13700137000,outbound,\n021*,呼入,fraud\n13700137001,sideways,\n12,,\n';
       const c = await call('POST', '/blacklist/import', { body: csv, type: 'text/csv' });
-      expect(c.body).toEqual({ inserted: 2, duplicates: 0, errors: [
+      expect(c.body).toEqual({ rows: 4, inserted: 2, duplicates: 0, errors: [
         { line: 4, message: expect.stringMatching(/direction "sideways"/) }, { line: 5, message: expect.stringMatching(/number "12"/) }] });
       expect((await call('GET', '/blacklist/check?number=021-62345678&direction=inbound')).body.match).toMatchObject({ kind: 'prefix', value: '+8621', entry: { reason: 'fraud' } });
       expect((await call('GET', '/blacklist/check?number=021-62345678&direction=outbound')).body.blocked).toBe(false);
       const plain = await call('POST', '/blacklist/import', { body: '13600136000\n0512*,outbound\n', type: 'text/csv' });
-      expect(plain.body).toEqual({ inserted: 2, duplicates: 0, errors: [] });
+      expect(plain.body).toEqual({ rows: 2, inserted: 2, duplicates: 0, errors: [] });
     });
   });
 

@@ -9,7 +9,7 @@ import { startHarness, type Harness } from './harness.ts';
 
 describe(`body limits on ${testDbKind()}`, () => {
   let h: Harness;
-  beforeAll(async () => { h = await startHarness({ http: { importMaxRows: 50 } }); });
+  beforeAll(async () => { h = await startHarness({ imports: { maxRows: 50 } }); });
   afterAll(async () => { await h?.close(); });
 
   it('413 PAYLOAD_TOO_LARGE above 1 MiB on an ordinary route', async () => {
@@ -26,7 +26,7 @@ describe(`body limits on ${testDbKind()}`, () => {
     expect(small.status).toBe(401);
   });
 
-  it('an import of 2 MiB is taken (import limit), one of more records than http.importMaxRows is a 400', async () => {
+  it('an import of 2 MiB is taken (import limit), one of more records than imports.maxRows is a 400', async () => {
     const padding = 'x'.repeat(2 * 1024 * 1024);
     const big = `name,phone,notes\nA,13800138000,${padding.slice(0, 9000)}\n# ${padding}\n`;
     const ok = await h.call('POST', '/contacts/import', { body: big, type: 'text/csv' });
@@ -35,7 +35,7 @@ describe(`body limits on ${testDbKind()}`, () => {
     for (const path of ['/contacts/import', '/customers/import', '/blacklist/import']) {
       const r = await h.call('POST', path, { body: path === '/blacklist/import' ? rows.split('\n').slice(1).map((l) => l.split(',')[1]).join('\n') : rows, type: 'text/csv' });
       expect(r.status, path).toBe(400);
-      expect(r.body.error.details, path).toMatchObject({ field: 'body', max: 50 });
+      expect(r.body.error.details, path).toMatchObject({ field: 'body', maxRows: 50 });
     }
     const json = await h.call('POST', '/blacklist/import', { body: { entries: Array.from({ length: 51 }, (_, i) => ({ number: `1380013${String(i).padStart(4, '0')}` })) } });
     expect(json.status).toBe(400);

@@ -38,6 +38,34 @@ export interface ParsedImport {
   fatal?: string;
 }
 
+/** One record of an import file as it is read: a draft, or why the record is unusable. */
+export type ImportItem = { line: number; contact: ContactDraft } | { line: number; error: string };
+
+/**
+ * An import file read lazily (so a long file is read in slices between other
+ * work): `fatal` when the file as a whole is unusable; `sawRecord()` (vCard)
+ * tells after reading whether the file held any record of its kind at all.
+ */
+export interface ImportReader {
+  fatal?: string;
+  items: Iterator<ImportItem>;
+  /** After `items` is done: the fatal problem found only at the end (no vCard in the file). */
+  fatalAtEnd?: () => string | undefined;
+}
+
+/** Every item of a reader, as one {@link ParsedImport}. */
+export function collectImport(reader: ImportReader): ParsedImport {
+  const out: ParsedImport = { contacts: [], errors: [] };
+  if (reader.fatal) return { ...out, fatal: reader.fatal };
+  for (let n = reader.items.next(); !n.done; n = reader.items.next()) {
+    const it = n.value;
+    if ('error' in it) out.errors.push({ line: it.line, message: it.error });
+    else out.contacts.push(it);
+  }
+  const fatal = reader.fatalAtEnd?.();
+  return fatal ? { ...out, fatal } : out;
+}
+
 /** An empty draft. */
 export const emptyDraft = (): ContactDraft => ({
   name: '', company: null, title: null, email: null, address: null, phones: [], groups: [], notes: null,

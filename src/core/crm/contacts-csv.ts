@@ -4,8 +4,8 @@
  * are allowed (phone, phone 2, mobile, tel, work phone...); one cell may hold
  * several numbers separated by `;`. Unknown columns are ignored.
  */
-import { parseCsv, writeCsv } from './csv.ts';
-import { emptyDraft, finishDraft, splitGroups, splitList, text, type ContactDraft, type ParsedImport } from './contact.ts';
+import { csvRecords, writeCsv, type CsvRecord } from './csv.ts';
+import { collectImport, emptyDraft, finishDraft, splitGroups, splitList, text, type ContactDraft, type ImportItem, type ImportReader, type ParsedImport } from './contact.ts';
 
 type Field = 'name' | 'company' | 'title' | 'email' | 'address' | 'groups' | 'notes';
 type Column = { field: Field } | { phone: string | undefined };
@@ -48,20 +48,25 @@ function columnOf(header: string): Column | null {
  * name, company nor phone column.
  */
 export function contactsFromCsv(input: string): ParsedImport {
-  const records = parseCsv(input);
-  const out: ParsedImport = { contacts: [], errors: [] };
-  const header = records.shift();
-  if (!header) {
-    out.fatal = 'the file is empty: expected a header row and one contact per line';
-    return out;
-  }
-  const columns = header.fields.map(columnOf);
+  return collectImport(readContactsCsv(input));
+}
+
+/** {@link contactsFromCsv} one record at a time (the header is read at once, for `fatal`). */
+export function readContactsCsv(input: string): ImportReader {
+  const records = csvRecords(input);
+  const header = records.next();
+  if (header.done) return { fatal: 'the file is empty: expected a header row and one contact per line', items: [][Symbol.iterator]() };
+  const columns = header.value.fields.map(columnOf);
   const known = columns.some((c) => c !== null && ('phone' in c || c.field === 'name' || c.field === 'company'));
   if (!known) {
-    out.fatal = `header row: no known column in "${header.fields.join(',')}": expected name, company, title, phone, mobile, tel, email, address, groups, notes (or 姓名, 公司, 职务, 手机, 电话, 邮箱, 地址)`;
-    return out;
+    return { fatal: `header row: no known column in "${header.value.fields.join(',')}": expected name, company, title, phone, mobile, tel, email, address, groups, notes (or 姓名, 公司, 职务, 手机, 电话, 邮箱, 地址)`, items: [][Symbol.iterator]() };
   }
-  for (const r of records) {
+  return { items: contactItems(records, columns) };
+}
+
+function* contactItems(records: Iterator<CsvRecord>, columns: Array<Column | null>): Generator<ImportItem, void, undefined> {
+  for (let next = records.next(); !next.done; next = records.next()) {
+    const r = next.value;
     const c = emptyDraft();
     r.fields.forEach((raw, i) => {
       const col = columns[i];
@@ -74,10 +79,8 @@ export function contactsFromCsv(input: string): ParsedImport {
       else c[col.field] ??= text(v);
     });
     const problem = finishDraft(c);
-    if (problem) out.errors.push({ line: r.line, message: problem });
-    else out.contacts.push({ line: r.line, contact: c });
+    yield problem ? { line: r.line, error: problem } : { line: r.line, contact: c };
   }
-  return out;
 }
 
 /** The columns {@link contactsToCsv} always writes. */

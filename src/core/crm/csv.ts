@@ -37,19 +37,24 @@ export function detectDelimiter(text: string): ',' | ';' | '\t' {
  * keeps the rest of the text in the last field (as spreadsheets do).
  */
 export function parseCsv(input: string, opts: CsvParseOptions = {}): CsvRecord[] {
+  return [...csvRecords(input, opts)];
+}
+
+/** {@link parseCsv} one record at a time, so a long file can be read in slices. */
+export function* csvRecords(input: string, opts: CsvParseOptions = {}): Generator<CsvRecord, void, undefined> {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const delim = opts.delimiter ?? detectDelimiter(text);
-  const out: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
   let quoted = false;
   let line = 1;
   let start = 1;
-  const endRecord = () => {
+  const endRecord = (): CsvRecord | null => {
     fields.push(field);
-    if (opts.keepBlank || fields.some((f) => f.trim() !== '')) out.push({ line: start, fields });
+    const r = opts.keepBlank || fields.some((f) => f.trim() !== '') ? { line: start, fields } : null;
     fields = [];
     field = '';
+    return r;
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
@@ -66,13 +71,16 @@ export function parseCsv(input: string, opts: CsvParseOptions = {}): CsvRecord[]
     else if (ch === delim) { fields.push(field); field = ''; }
     else if (ch === '\r' || ch === '\n') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
+      const r = endRecord();
+      if (r) yield r;
       line++;
       start = line;
     } else field += ch;
   }
-  if (field !== '' || fields.length > 0) endRecord();
-  return out;
+  if (field !== '' || fields.length > 0) {
+    const r = endRecord();
+    if (r) yield r;
+  }
 }
 
 /** A number or a written phone number: digits with + - . ( ) and spaces, nothing a spreadsheet can run. */

@@ -5,7 +5,7 @@
  * (soft line breaks too), `tel:` URIs, and FN/N/ORG/TITLE/TEL/EMAIL/ADR/NOTE/
  * CATEGORIES. Writes vCard 3.0 (read by iOS, Android, Outlook and Gmail).
  */
-import { emptyDraft, finishDraft, splitGroups, text, type ContactDraft, type ParsedImport } from './contact.ts';
+import { collectImport, emptyDraft, finishDraft, splitGroups, text, type ContactDraft, type ImportItem, type ImportReader, type ParsedImport } from './contact.ts';
 
 interface Property {
   name: string;
@@ -140,28 +140,33 @@ function applyProperty(c: ContactDraft, p: Property, seen: { fn: boolean; n: str
 
 /** Reads every card in `input`. A card without a usable name is reported with the line of its BEGIN. */
 export function contactsFromVcard(input: string): ParsedImport {
-  const out: ParsedImport = { contacts: [], errors: [] };
+  return collectImport(readVcards(input));
+}
+
+/** {@link contactsFromVcard} one card at a time. */
+export function readVcards(input: string): ImportReader {
+  const state = { sawCard: false };
+  return { items: vcardItems(input, state), fatalAtEnd: () => (state.sawCard ? undefined : 'no vCard found: expected BEGIN:VCARD ... END:VCARD') };
+}
+
+function* vcardItems(input: string, state: { sawCard: boolean }): Generator<ImportItem, void, undefined> {
   let card: { line: number; c: ContactDraft; seen: { fn: boolean; n: string | null } } | null = null;
-  let sawCard = false;
   for (const { line, text: l } of logicalLines(input)) {
     if (l.trim() === '') continue;
     const p = parseProperty(l.trim());
     if (p?.name === 'BEGIN' && p.value.trim().toUpperCase() === 'VCARD') {
-      if (card) out.errors.push({ line: card.line, message: 'vCard has no END:VCARD' });
+      if (card) yield { line: card.line, error: 'vCard has no END:VCARD' };
       card = { line, c: emptyDraft(), seen: { fn: false, n: null } };
-      sawCard = true;
+      state.sawCard = true;
     } else if (p?.name === 'END' && p.value.trim().toUpperCase() === 'VCARD') {
       if (!card) continue;
       if (!card.seen.fn && card.seen.n) card.c.name = card.seen.n;
       const problem = finishDraft(card.c);
-      if (problem) out.errors.push({ line: card.line, message: problem });
-      else out.contacts.push({ line: card.line, contact: card.c });
+      yield problem ? { line: card.line, error: problem } : { line: card.line, contact: card.c };
       card = null;
     } else if (card && p) applyProperty(card.c, p, card.seen);
   }
-  if (card) out.errors.push({ line: card.line, message: 'vCard has no END:VCARD' });
-  if (!sawCard) out.fatal = 'no vCard found: expected BEGIN:VCARD ... END:VCARD';
-  return out;
+  if (card) yield { line: card.line, error: 'vCard has no END:VCARD' };
 }
 
 const esc = (v: string): string => v.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '\\n');

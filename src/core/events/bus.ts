@@ -30,6 +30,8 @@ export interface EventMap {
   'sms.received': Record<string, unknown>;
   'fax.received': Record<string, unknown>;
   'campaign.update': Record<string, unknown>;
+  /** A customer/contact/blacklist import under way: records read so far of `total` (the file's record count). */
+  'import.progress': { importId: string; kind: 'customers' | 'contacts' | 'blacklist'; done: number; total: number; imported: number; skipped: number; finished: boolean };
 }
 
 export type EventType = keyof EventMap;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../types.ts';
-import { CONTACT_PHONES, numberLike, ownsNumber, setPhones } from '../phones.ts';
+import { addPhonesMany, CONTACT_PHONES, numberLike, ownsNumber, setPhones, takenNumbers } from '../phones.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, containsPattern, patchSets, whereClause } from '../sql.ts';
@@ -55,6 +55,27 @@ export class ContactRepo {
       return toApi(r.rows[0]!);
     });
   }
+
+  /** Creates many contacts in one transaction (imports): two statements, whatever the count. */
+  async createMany(inputs: ReadonlyArray<ContactInput & { name: string }>): Promise<void> {
+    if (!inputs.length) return;
+    const rows = inputs.map((i) => ({
+      id: randomUUID(), name: i.name, company: i.company ?? null, title: i.title ?? null, email: i.email ?? null, address: i.address ?? null,
+      phones: i.phones ?? [], groups: i.groups ?? [], notes: i.notes ?? null,
+    }));
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO contacts(id, name, company, title, email, address, phones, groups, notes)
+         SELECT id, name, company, title, email, address, phones, groups, notes
+         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, name text, company text, title text, email text, address text, phones jsonb, groups text[], notes text)`,
+        [JSON.stringify(rows)],
+      );
+      await addPhonesMany(tx, CONTACT_PHONES, rows.map((r) => ({ ownerId: r.id, numbers: r.phones.map((p) => p.number) })));
+    });
+  }
+
+  /** Of these normalised numbers, those a contact already has. */
+  taken(numbers: readonly string[]): Promise<Set<string>> { return takenNumbers(this.db, CONTACT_PHONES, numbers); }
 
   async get(id: string): Promise<Contact> {
     const r = await this.db.query<Row>(`SELECT ${COLS} FROM contacts WHERE id = $1`, [id]);

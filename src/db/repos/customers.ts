@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../types.ts';
-import { CUSTOMER_PHONES, numberLike, ownsNumber, setPhones } from '../phones.ts';
+import { addPhonesMany, CUSTOMER_PHONES, numberLike, ownsNumber, setPhones, takenNumbers } from '../phones.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, containsPattern, patchSets, whereClause } from '../sql.ts';
@@ -65,6 +65,29 @@ export class CustomerRepo {
       return toApi(r.rows[0]!);
     });
   }
+
+  /** Creates many customers in one transaction (imports): two statements, whatever the count. */
+  async createMany(inputs: ReadonlyArray<CustomerInput & { name: string }>): Promise<void> {
+    if (!inputs.length) return;
+    const rows = inputs.map((i) => ({
+      id: randomUUID(), name: i.name, company: i.company ?? null, title: i.title ?? null, email: i.email ?? null, address: i.address ?? null,
+      phones: i.phones ?? [], tier: i.tier ?? null, tags: i.tags ?? [], status: i.status ?? null, transaction_status: i.transactionStatus ?? null,
+      notes: i.notes ?? null, attributes: i.attributes ?? {},
+    }));
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO customers(id, name, company, title, email, address, phones, tier, tags, status, transaction_status, notes, attributes)
+         SELECT id, name, company, title, email, address, phones, tier, tags, status, transaction_status, notes, attributes
+         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, name text, company text, title text, email text, address text, phones jsonb,
+           tier text, tags text[], status text, transaction_status text, notes text, attributes jsonb)`,
+        [JSON.stringify(rows)],
+      );
+      await addPhonesMany(tx, CUSTOMER_PHONES, rows.map((r) => ({ ownerId: r.id, numbers: r.phones.map((p) => p.number) })));
+    });
+  }
+
+  /** Of these normalised numbers, those a customer already has. */
+  taken(numbers: readonly string[]): Promise<Set<string>> { return takenNumbers(this.db, CUSTOMER_PHONES, numbers); }
 
   async get(id: string): Promise<Customer> {
     const r = await this.db.query<Row>(`SELECT ${COLS} FROM customers WHERE id = $1`, [id]);

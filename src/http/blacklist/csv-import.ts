@@ -4,7 +4,8 @@
  * column names (number, prefix, value, kind, direction, reason, or 号码, 前缀,
  * 方向, 原因) is recognised and may put the columns in any order.
  */
-import { parseCsv } from '../../core/crm/csv.ts';
+import { csvRecords } from '../../core/crm/csv.ts';
+import { countLines } from '../contacts/import.ts';
 import type { BlacklistImportRow } from '../../services/blacklist.ts';
 import type { Direction } from '../../db/repos/blacklist.ts';
 
@@ -24,21 +25,30 @@ const DIRECTIONS: Record<string, Direction> = {
   both: 'both', all: 'both', any: 'both', 双向: 'both', 全部: 'both',
 };
 
-/** Rows for BlacklistService.import, and problems found while reading (bad direction, bad kind). */
-export function blacklistRowsFromCsv(text: string): { rows: BlacklistImportRow[]; errors: Array<{ line: number; message: string }> } {
-  const records = parseCsv(text);
-  const errors: Array<{ line: number; message: string }> = [];
-  const rows: BlacklistImportRow[] = [];
+const isHeader = (fields: string[]) => fields.some((f) => HEADERS[f.trim().toLowerCase()] !== undefined) && !/\d/.test(fields.join(''));
+
+/** Data lines of a blacklist CSV (a header row, when there is one, excluded): what the row cap counts. */
+export function blacklistCsvLines(text: string): number {
+  const first = csvRecords(text).next();
+  return Math.max(0, countLines(text) - (!first.done && isHeader(first.value.fields) ? 1 : 0));
+}
+
+/** Rows for BlacklistService.import, read lazily, and problems found while reading (bad direction, bad kind). */
+export function* blacklistRowsFromCsv(text: string): Generator<BlacklistImportRow | { line: number; error: string }, void, undefined> {
+  const records = csvRecords(text);
   let cols: Array<Col | null> = ['value', 'direction', 'reason'];
-  const first = records[0];
-  if (first) {
-    const named = first.fields.map((f) => HEADERS[f.trim().toLowerCase()] ?? null);
-    if (named.some((c) => c !== null) && !/\d/.test(first.fields.join(''))) {
-      cols = named;
-      records.shift();
+  let first: ReturnType<typeof records.next> | null = records.next();
+  if (!first.done) {
+    if (isHeader(first.value.fields)) {
+      cols = first.value.fields.map((f) => HEADERS[f.trim().toLowerCase()] ?? null);
+      first = null;
     }
   }
-  for (const r of records) {
+  const all = function* () {
+    if (first && !first.done) yield first.value;
+    for (let n = records.next(); !n.done; n = records.next()) yield n.value;
+  };
+  for (const r of all()) {
     const get = (c: Col) => {
       const i = cols.indexOf(c);
       return i < 0 ? '' : (r.fields[i] ?? '').trim();
@@ -46,14 +56,14 @@ export function blacklistRowsFromCsv(text: string): { rows: BlacklistImportRow[]
     const rawDir = get('direction').toLowerCase();
     const direction = rawDir === '' ? 'both' : DIRECTIONS[rawDir];
     if (!direction) {
-      errors.push({ line: r.line, message: `direction "${rawDir}" must be one of inbound, outbound, both` });
+      yield { line: r.line, error: `direction "${rawDir}" must be one of inbound, outbound, both` };
       continue;
     }
     const row: BlacklistImportRow = { line: r.line, direction, reason: get('reason') || null };
     const kind = get('kind').toLowerCase();
     let value = get('value');
     if (kind !== '' && kind !== 'number' && kind !== 'prefix') {
-      errors.push({ line: r.line, message: `kind "${kind}" must be number or prefix` });
+      yield { line: r.line, error: `kind "${kind}" must be number or prefix` };
       continue;
     }
     if (value !== '') {
@@ -65,7 +75,6 @@ export function blacklistRowsFromCsv(text: string): { rows: BlacklistImportRow[]
       else if (value !== '') row.number = value;
       if (get('prefix') !== '') row.prefix = get('prefix').replace(/\*+$/, '');
     }
-    rows.push(row);
+    yield row;
   }
-  return { rows, errors };
 }

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireRowCap } from '../limits.ts';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
@@ -7,7 +6,9 @@ import { WRITERS } from '../auth.ts';
 import { KefuError } from '../../core/errors.ts';
 import { normalizePrefix } from '../../core/numbers/prefix.ts';
 import { BlacklistCreate, BlacklistEntry, BlacklistList, BlacklistQuery, CheckQuery, CheckResult, ImportCsv, ImportJson, ImportResult } from './schemas.ts';
-import { blacklistRowsFromCsv } from './csv-import.ts';
+import { blacklistCsvLines, blacklistRowsFromCsv } from './csv-import.ts';
+import { importOptions } from '../contacts/import.ts';
+import { checkRowCap } from '../../services/imports/slices.ts';
 import type { BlacklistImportResult } from '../../services/blacklist.ts';
 
 /** /blacklist: blocked numbers and prefixes per direction; changes take effect at once. */
@@ -56,22 +57,23 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
 
   app.post('/blacklist/import', {
     config: { roles: WRITERS },
+    bodyLimit: ctx.config.imports.maxBytes,
     schema: {
       tags, summary: 'Bulk import numbers and prefixes',
-      description: 'JSON { entries: [...] }, or text/csv: one number or prefix (ending in *) per line with optional direction and reason columns. Existing entries count as duplicates; bad lines are reported and skipped.',
+      description: 'JSON { entries: [...] }, or text/csv: one number or prefix (ending in *) per line with optional direction and reason columns. Existing entries count as duplicates; bad lines are reported and skipped. At most imports.maxRows lines or entries; written in batches, with `import.progress` events on the way.',
       body: { content: { 'application/json': { schema: ImportJson }, 'text/csv': { schema: ImportCsv } } },
       response: { 200: ImportResult },
     },
   }, async (req): Promise<BlacklistImportResult> => {
     const body: unknown = req.body;
+    if (body === undefined || body === null) throw new KefuError('BAD_REQUEST', 'body: JSON { entries } or a text/csv file is required', { field: 'body' });
     if (typeof body === 'string') {
-      const { rows, errors } = blacklistRowsFromCsv(body);
-      requireRowCap(rows.length + errors.length, ctx.config.http.importMaxRows);
-      const r = await ctx.blacklist.import(rows);
-      return { ...r, errors: [...errors, ...r.errors].sort((a, b) => a.line - b.line) };
+      const total = blacklistCsvLines(body);
+      checkRowCap(total, ctx.config.imports, 'lines');
+      return ctx.blacklist.import(blacklistRowsFromCsv(body), importOptions(ctx, 'blacklist', total));
     }
     const { entries } = body as { entries: Array<{ number?: string; prefix?: string; direction?: 'inbound' | 'outbound' | 'both'; reason?: string | null }> };
-    requireRowCap(entries.length, ctx.config.http.importMaxRows);
-    return ctx.blacklist.import(entries.map((e, i) => ({ ...e, line: i + 1 })));
+    checkRowCap(entries.length, ctx.config.imports, 'entries');
+    return ctx.blacklist.import(entries.map((e, i) => ({ ...e, line: i + 1 })), importOptions(ctx, 'blacklist', entries.length));
   });
 };

@@ -60,7 +60,8 @@ export const ImportCsv = Type.String({
 });
 
 export const ImportResult = Type.Object({
+  rows: Type.Integer({ description: 'lines (CSV, header excluded) or entries (JSON) read' }),
   inserted: Type.Integer({ description: 'new entries' }),
   duplicates: Type.Integer({ description: 'entries that already existed (or repeated in the input)' }),
-  errors: Type.Array(Type.Object({ line: Type.Integer({ description: 'line (CSV) or position + 1 (JSON)' }), message: Type.String() })),
+  errors: Type.Array(Type.Object({ line: Type.Integer({ description: 'line (CSV) or position + 1 (JSON)' }), message: Type.String() }), { description: 'the first 1000 problems, by line' }),
 });

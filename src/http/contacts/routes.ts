@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireRowCap } from '../limits.ts';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
@@ -10,7 +9,8 @@ import type { ContactDraft } from '../../core/crm/contact.ts';
 import type { Contact as ContactRow } from '../../db/repos/contacts.ts';
 import type { Phone } from '../../db/repos/customers.ts';
 import { Contact, ContactCreate, ContactList, ContactPatch, ContactQuery, ExportQuery, ImportResult } from './schemas.ts';
-import { acceptImportFiles, importBodySchema, importPeople, parseImportBody } from './import.ts';
+import { acceptImportFiles, importBodySchema, importOptions, parseImportBody } from './import.ts';
+import { importPeople } from '../../services/imports/people.ts';
 
 
 /** /contacts: the address book; CRUD, lookup by any written phone form, CSV and vCard import/export. */
@@ -33,16 +33,16 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
 
   app.post('/contacts/import', {
     config: { roles: WRITERS },
+    bodyLimit: ctx.config.imports.maxBytes,
     schema: {
       tags, summary: 'Import contacts from CSV or vCard',
-      description: 'Send the file as the body with Content-Type text/csv or text/vcard (UTF-8, BOM optional). Records with problems are reported by line and skipped; contacts whose number is already in the address book are skipped.',
+      description: 'Send the file as the body with Content-Type text/csv or text/vcard (UTF-8, BOM optional). Records with problems are reported by line and skipped; contacts whose number is already in the address book are skipped. At most imports.maxRows records; written in batches, with `import.progress` events on the way.',
       body: importBodySchema,
       response: { 200: ImportResult },
     },
   }, async (req) => {
-    const parsed = parseImportBody(req.body, req.headers['content-type']);
-    requireRowCap(parsed.contacts.length + parsed.errors.length, ctx.config.http.importMaxRows);
-    return importPeople(parsed, contacts, ctx.numbers);
+    const file = parseImportBody(req.body, req.headers['content-type']);
+    return importPeople(file, contacts, ctx.numbers, importOptions(ctx, 'contacts', file.total));
   });
 
   app.get('/contacts/export', {

@@ -33,9 +33,10 @@ export const ImportBody = Type.String({
 });
 
 export const ImportResult = Type.Object({
+  rows: Type.Integer({ description: 'records read from the file' }),
   imported: Type.Integer({ description: 'contacts created' }),
   skipped: Type.Integer({ description: 'records not imported: errors, and contacts whose number is already in the address book (or earlier in the file)' }),
-  errors: Type.Array(Type.Object({ line: Type.Integer({ description: 'line where the record starts' }), message: Type.String() })),
+  errors: Type.Array(Type.Object({ line: Type.Integer({ description: 'line where the record starts' }), message: Type.String() }), { description: 'the first 1000 problems, by line (skipped counts them all)' }),
 });
 
 export const ExportQuery = Type.Object({

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireRowCap } from '../limits.ts';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams, ListQuery, Page } from '../common.ts';
 import { WRITERS } from '../auth.ts';
 import { Customer, CustomerCreate, CustomerList, CustomerPatch, CustomerQuery, Interaction, InteractionCreate } from './schemas.ts';
 import type { Phone } from '../../db/repos/customers.ts';
-import { acceptImportFiles, importBodySchema, importPeople, parseImportBody } from '../contacts/import.ts';
+import { acceptImportFiles, importBodySchema, importOptions, parseImportBody } from '../contacts/import.ts';
+import { importPeople } from '../../services/imports/people.ts';
 import { ImportResult } from '../contacts/schemas.ts';
 
 /** /customers: CRUD, lookup by any written phone form, interaction history. */
@@ -56,18 +56,19 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.post('/customers/import', {
     config: { roles: WRITERS },
+    bodyLimit: ctx.config.imports.maxBytes,
     schema: {
       tags, summary: 'Import customers from CSV or vCard',
-      description: 'The address-book file formats (Content-Type text/csv or text/vcard; groups become tags). Records with problems are reported by line and skipped; a customer whose number is already known is skipped.',
+      description: 'The address-book file formats (Content-Type text/csv or text/vcard; groups become tags). Records with problems are reported by line and skipped; a customer whose number is already known is skipped. At most imports.maxRows records; written in batches, with `import.progress` events on the way.',
       body: importBodySchema,
       response: { 200: ImportResult },
     },
   }, async (req) => {
-    const parsed = parseImportBody(req.body, req.headers['content-type']);
-    requireRowCap(parsed.contacts.length + parsed.errors.length, ctx.config.http.importMaxRows);
-    return importPeople(parsed, {
-      findByPhone: (n) => customers.findByPhone(n),
+    const file = parseImportBody(req.body, req.headers['content-type']);
+    return importPeople(file, {
+      taken: (numbers) => customers.taken(numbers),
+      createMany: (people) => customers.createMany(people.map(({ groups, ...person }) => ({ ...person, tags: groups }))),
       create: ({ groups, ...person }) => customers.create({ ...person, tags: groups }),
-    }, ctx.numbers);
+    }, ctx.numbers, importOptions(ctx, 'customers', file.total));
   });
 };

@@ -1,0 +1,117 @@
+/**
+ * Imports in batches: the event loop keeps serving other requests while a
+ * file imports, progress goes out as `import.progress`, the row cap refuses a
+ * file whole, and a record the database refuses is reported by line.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { freshDatabase, testDbKind } from '../helpers/db.ts';
+import { openDb } from '../../src/db/open.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
+import type { Db } from '../../src/db/types.ts';
+import { AgentBoard } from '../../src/services/agents/board.ts';
+import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
+import { NumberService } from '../../src/services/numbers.ts';
+import { BlacklistService } from '../../src/services/blacklist.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { build, type App } from '../../src/http/app.ts';
+
+const ROWS = 3000;
+const csvOf = (n: number, first = 0) => ['name,mobile', ...Array.from({ length: n }, (_, i) => `客户 ${first + i},139${String(first + i).padStart(8, '0')}`)].join('\n');
+
+describe(`imports in batches on ${testDbKind()}`, () => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  let repos: Repos;
+  let app: App;
+  let admin: string;
+  let dir: string;
+  const bus = new EventBus();
+  const events: Array<KefuEvent<'import.progress'>> = [];
+  bus.subscribe((e) => { if (e.type === 'import.progress') events.push(e as KefuEvent<'import.progress'>); });
+
+  const post = async (url: string, body: string, type = 'text/csv') => {
+    const r = await app.inject({ method: 'POST', url: `/api/v1${url}`, headers: { authorization: `Bearer ${admin}`, 'content-type': type }, payload: body });
+    return { status: r.statusCode, body: JSON.parse(r.body) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    db = await openDb(fresh.url);
+    await migrate(db);
+    repos = makeRepos(db);
+    dir = mkdtempSync(join(tmpdir(), 'kefu-imports-'));
+    const logger = pino({ level: 'silent' });
+    const numbers = new NumberService('CN');
+    const blacklist = new BlacklistService(repos.blacklist, numbers, logger, { debounceMs: 50 });
+    await blacklist.start();
+    app = await build({
+      config: loadConfig({ overrides: { dataDir: dir, imports: { maxRows: 5000, batchSize: 200, sliceMs: 5 } } }), logger, db, bus, repos, numbers, blacklist,
+      flows: null as never, telephony: null as never, prompts: null as never, acd: null, pbx: null, demo: null, hardware: null as never,
+      agents: new AgentBoard(repos.acd, bus, logger, [], 0),
+    });
+    admin = (await repos.keys.create('admin', 'test')).key;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+    await drop?.();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers /health while customers import, and reports progress up to the total', async () => {
+    events.length = 0;
+    let imported = false;
+    let healthBeforeEnd: boolean | null = null;
+    // When the first batch is written, ask /health: it must be answered before the import ends.
+    const firstProgress = new Promise<void>((resolve) => { const off = bus.subscribe((e) => { if (e.type === 'import.progress') { off(); resolve(); } }); });
+    const health = firstProgress.then(async () => {
+      const r = await app.inject({ method: 'GET', url: '/api/v1/health' });
+      healthBeforeEnd = !imported;
+      return r.statusCode;
+    });
+    const r = await post('/customers/import', csvOf(ROWS)).finally(() => { imported = true; });
+    expect(r).toEqual({ status: 200, body: { rows: ROWS, imported: ROWS, skipped: 0, errors: [] } });
+    expect(await health).toBe(200);
+    expect(healthBeforeEnd).toBe(true);
+    const last = events.at(-1)!.data;
+    expect(last).toMatchObject({ kind: 'customers', done: ROWS, total: ROWS, imported: ROWS, skipped: 0, finished: true });
+    expect(events.map((e) => e.data.done)).toEqual([...events.map((e) => e.data.done)].sort((a, b) => a - b));
+    expect(new Set(events.map((e) => e.data.importId)).size).toBe(1);
+    const found = await app.inject({ method: 'GET', url: `/api/v1/customers?phone=${encodeURIComponent('139 0000 2999')}`, headers: { authorization: `Bearer ${admin}` } });
+    expect(JSON.parse(found.body).items[0]).toMatchObject({ name: '客户 2999', phones: [{ number: '+8613900002999' }] });
+    // A second import of the same file skips every record (known numbers), across batches.
+    expect((await post('/customers/import', csvOf(ROWS))).body).toMatchObject({ rows: ROWS, imported: 0, skipped: ROWS });
+  });
+
+  it('refuses a file over imports.maxRows whole, before writing anything', async () => {
+    const r = await post('/contacts/import', csvOf(5001, 100_000));
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.stringMatching(/5001 lines after the header; an import takes at most 5000 \(imports\.maxRows\)/) } });
+    expect(JSON.parse((await app.inject({ method: 'GET', url: '/api/v1/contacts', headers: { authorization: `Bearer ${admin}` } })).body).items).toEqual([]);
+    const bl = await post('/blacklist/import', Array.from({ length: 5001 }, (_, i) => `137${String(i).padStart(8, '0')}`).join('\n'));
+    expect(bl.status).toBe(400);
+  });
+
+  it('reports a record with a NUL by line and imports the rest of its batch', async () => {
+    const csv = `${csvOf(300, 200_000)}\nbad\u0000name,13600000001\n`;
+    const r = await post('/contacts/import', csv);
+    expect(r.body).toEqual({ rows: 301, imported: 300, skipped: 1, errors: [{ line: 302, message: 'contains a NUL character' }] });
+  });
+
+  it('imports the blacklist in batches with progress; entries block as they are written', async () => {
+    events.length = 0;
+    const r = await post('/blacklist/import', Array.from({ length: ROWS }, (_, i) => `135${String(i).padStart(8, '0')}`).join('\n'));
+    expect(r.body).toEqual({ rows: ROWS, inserted: ROWS, duplicates: 0, errors: [] });
+    expect(events.at(-1)!.data).toMatchObject({ kind: 'blacklist', done: ROWS, total: ROWS, finished: true });
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    const check = await app.inject({ method: 'GET', url: '/api/v1/blacklist/check?number=13500002999', headers: { authorization: `Bearer ${admin}` } });
+    expect(JSON.parse(check.body).blocked).toBe(true);
+  });
+});
