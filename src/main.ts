@@ -85,7 +85,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await flows.seedDefault();
     const recordings = new RecordingService(config, repos.recordings, bus, logger.child({ component: 'recording' }));
     await recoverInterruptedCalls(repos, recordings, logger);
-    const tts = new EspeakTts({ cacheDir: config.tts.cacheDir ?? resolve(config.dataDir, 'tts-cache') });
+    const tts = new EspeakTts({ cacheDir: config.tts.cacheDir ?? resolve(config.dataDir, 'tts-cache'), diskCacheBytes: config.tts.cacheMaxBytes });
     const prompts = new TtsPromptResolver(tts, loadStoredAudio(repos.recordings));
 
     const agents = new AgentBoard(repos.acd, bus, logger.child({ component: 'agents' }), config.seats, config.console.wrapUpS);

@@ -135,7 +135,10 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     tts: Type.Object(
-      { voice: Type.String({ default: 'en-us' }), cacheDir: Type.Optional(Type.String()) },
+      {
+        voice: Type.String({ default: 'en-us' }), cacheDir: Type.Optional(Type.String()),
+        cacheMaxBytes: Type.Integer({ default: 268_435_456, minimum: 1_048_576, maximum: 1_099_511_627_776, description: 'bound of the disk cache of synthesised prompts; the least recently used go first' }),
+      },
       { additionalProperties: false, default: {} },
     ),
     calls: Type.Object(

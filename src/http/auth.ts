@@ -62,7 +62,11 @@ const isUpgrade = (req: FastifyRequest): boolean => (req.headers.upgrade ?? '').
 declare module 'fastify' {
   interface FastifyRequest { principal: Principal | null }
   interface FastifyInstance { forgetSession(token: string): void; forgetAllSessions(): void; forgetKeys(): void }
-  interface FastifyContextConfig { roles?: readonly Role[]; public?: boolean; websocket?: boolean }
+  interface FastifyContextConfig {
+    roles?: readonly Role[]; public?: boolean; websocket?: boolean;
+    /** An import route: a raw text file is checked record by record, not whole (input-guard.ts). */
+    recordsChecked?: boolean;
+  }
 }
 
 export const WS_PROTOCOL_PREFIX = 'kefu.bearer.';

@@ -59,6 +59,25 @@ describe('EspeakTts (real espeak-ng + sox)', () => {
     expect(again.cacheKey('Hello', 'cmn')).not.toBe(again.cacheKey('Hello', 'en-us'));
   });
 
+  it('keeps the disk cache under its bound, dropping the least recently used', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'kefu-tts-bound-'));
+    try {
+      // about 10-20 KB of PCM per short word: a 60 KB bound holds only a few
+      const tts = new EspeakTts({ cacheDir: own, diskCacheBytes: 60_000 });
+      const words = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+      for (const w of words) await tts.synthesize(w, 'en-us');
+      const after = await tts.trimDisk();
+      expect(after.bytes).toBeLessThanOrEqual(60_000);
+      const left = await readdir(own);
+      expect(left.length).toBeLessThan(words.length);
+      // the newest survives, the oldest went
+      expect(left).toContain(`${tts.cacheKey('ten', 'en-us')}.s16`);
+      expect(left).not.toContain(`${tts.cacheKey('one', 'en-us')}.s16`);
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
   it('shares one synthesis between concurrent requests', async () => {
     const tts = new EspeakTts();
     const [a, b] = await Promise.all([tts.synthesize('Please hold', 'en-us'), tts.synthesize('Please hold', 'en-us')]);

@@ -10,7 +10,7 @@
  * voice name is passed through as is.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KefuError } from '../core/errors.ts';
 import type { TextToSpeech } from '../core/ports.ts';
@@ -34,6 +34,8 @@ export interface EspeakTtsOptions {
   soxPath?: string;
   /** Longest text accepted. Default 2000 characters (as the flow schema). */
   maxTextLength?: number;
+  /** Bound of the disk cache in bytes: past it the least recently used files go. Default 256 MiB. */
+  diskCacheBytes?: number;
 }
 
 /** Cache counters. */
@@ -85,6 +87,8 @@ export class EspeakTts implements TextToSpeech {
   private readonly inflight = new Map<string, Promise<Buffer>>();
   private readonly counters: TtsStats = { memoryHits: 0, diskHits: 0, synthesized: 0 };
   private readonly opts: Required<Omit<EspeakTtsOptions, 'cacheDir'>> & { cacheDir: string | null };
+  /** Bytes written to the disk cache since its last trim. */
+  private diskWritten = 0;
 
   constructor(opts: EspeakTtsOptions = {}) {
     this.opts = {
@@ -96,6 +100,7 @@ export class EspeakTts implements TextToSpeech {
       espeakPath: opts.espeakPath ?? 'espeak-ng',
       soxPath: opts.soxPath ?? 'sox',
       maxTextLength: opts.maxTextLength ?? 2000,
+      diskCacheBytes: opts.diskCacheBytes ?? 256 * 1024 * 1024,
     };
     this.memory = new ByteLru(this.opts.memoryCacheBytes);
   }
@@ -143,6 +148,9 @@ export class EspeakTts implements TextToSpeech {
       const cached = await readFile(file).catch(() => null);
       if (cached !== null && cached.length > 0 && cached.length % 2 === 0) {
         this.counters.diskHits++;
+        // The file's time says when it was last used: the disk cache drops the least recently used.
+        const now = new Date();
+        await utimes(file, now, now).catch(() => undefined);
         this.memory.set(key, cached);
         return cached;
       }
@@ -180,6 +188,35 @@ export class EspeakTts implements TextToSpeech {
       await rename(tmp, file);
     } catch {
       await rm(tmp, { force: true }).catch(() => undefined);
+      return;
     }
+    this.diskWritten += pcm.length;
+    // A scan now and then (a tenth of the bound written since the last one) keeps the folder under its bound.
+    if (this.diskWritten >= this.opts.diskCacheBytes / 10) {
+      this.diskWritten = 0;
+      await this.trimDisk();
+    }
+  }
+
+  /** Deletes the least recently used cache files until the folder is at most 80 % of its bound. */
+  async trimDisk(): Promise<{ files: number; bytes: number; removed: number }> {
+    const dir = this.opts.cacheDir;
+    if (dir === null) return { files: 0, bytes: 0, removed: 0 };
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.s16'));
+    const files = (await Promise.all(names.map(async (n) => {
+      const st = await stat(join(dir, n)).catch(() => null);
+      return st ? { path: join(dir, n), size: st.size, used: st.mtimeMs } : null;
+    }))).filter((f): f is { path: string; size: number; used: number } => f !== null);
+    let bytes = files.reduce((a, f) => a + f.size, 0);
+    let removed = 0;
+    if (bytes > this.opts.diskCacheBytes) {
+      for (const f of files.sort((a, b) => a.used - b.used)) {
+        if (bytes <= this.opts.diskCacheBytes * 0.8) break;
+        await rm(f.path, { force: true }).catch(() => undefined);
+        bytes -= f.size;
+        removed++;
+      }
+    }
+    return { files: files.length - removed, bytes, removed };
   }
 }

@@ -2,6 +2,8 @@
  * The typed event bus. Every event that leaves the daemon (WebSocket
  * /api/v1/events, webhooks) goes through here. Type names are fixed by API.md.
  */
+import type { CustomerSummary } from '../crm/summary.ts';
+
 export interface EventMap {
   'line.state': { lineId: string; state: string; previous: string | null; reason?: string };
   /** A ring burst on a device line (count from 1 per call). */
@@ -15,11 +17,12 @@ export interface EventMap {
     number: string | null; e164: string | null; display: string | null; valid: boolean; region: string | null;
     name: string | null; withheld: 'private' | 'unavailable' | null; defaultRegion: string;
   };
-  'call.ringing': { callId: string; lineId: string; number: string | null; name: string | null; customer: unknown | null; blacklisted: boolean };
+  /** `customer`: a bounded summary of the caller's record (the full one is GET /customers/{id}). */
+  'call.ringing': { callId: string; lineId: string; number: string | null; name: string | null; customer: CustomerSummary | null; blacklisted: boolean };
   'call.answered': { callId: string; lineId: string; number: string | null };
   'call.dtmf': { callId: string; lineId: string; digit: string };
   'call.ended': { callId: string; lineId: string; number: string | null; disposition: string; durationMs: number };
-  screenpop: { agentId: string | null; callId: string; lineId: string; number: string | null; customer: unknown | null };
+  screenpop: { agentId: string | null; callId: string; lineId: string; number: string | null; customer: CustomerSummary | null };
   'agent.state': { agentId: string; state: string; reason?: string | null; seatId?: string | null; callId?: string | null };
   'queue.update': { queueId: string; [k: string]: unknown };
   /** A waiting caller heard their position / estimated wait (text as spoken). */

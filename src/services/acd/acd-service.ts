@@ -214,7 +214,7 @@ export class AcdService {
     const snap = w.call.snapshot();
     // The channel id is ours, so the leg is known before Asterisk reports anything about it (a busy phone ends at once).
     const channelId = randomUUID();
-    this.bus.emit('screenpop', { agentId, callId: w.call.id, lineId: snap.lineId, number: snap.number, customer: w.call.customerRecord() });
+    this.bus.emit('screenpop', { agentId, callId: w.call.id, lineId: snap.lineId, number: snap.number, customer: w.call.customerSummary() });
     w.legs.set(channelId, agentId);
     this.legs.set(channelId, { waiting: w, agentId, answered: false, answeredAt: 0, bridgeId: null, cancelled: false });
     this.legLog.start({ callId: w.call.id, kind: 'agent', channelId, endpoint: seat.endpoint, seatId: seat.id, agentId }, w.call.created);

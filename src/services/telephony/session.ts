@@ -9,6 +9,7 @@ import type { CallControl, CallerId } from '../../core/ports.ts';
 import { transition, type CallEffect, type CallEvent, type CallState, type Disposition } from '../../core/call/machine.ts';
 import type { IvrStep } from '../../db/repos/calls.ts';
 import type { Customer } from '../../db/repos/customers.ts';
+import { customerSummary, type CustomerSummary } from '../../core/crm/summary.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import { SerialQueue } from './serial.ts';
 import { LineIvrMedia } from './ivr-media.ts';
@@ -80,8 +81,8 @@ export class CallSession {
     };
   }
 
-  /** The caller's customer record, once caller ID was looked up. */
-  customerRecord(): Customer | null { return this.customer; }
+  /** What events say about the caller's customer record (bounded), once caller ID was looked up. */
+  customerSummary(): CustomerSummary | null { return this.customer ? customerSummary(this.customer) : null; }
 
   get ended(): boolean { return this.state === 'ended'; }
 
@@ -240,7 +241,7 @@ export class CallSession {
   private announce(blacklisted = false): void {
     if (this.announced) return;
     this.announced = true;
-    const customer = this.customer;
+    const customer = this.customerSummary();
     this.deps.bus.emit('call.ringing', { callId: this.id, lineId: this.line.id, number: this.number, name: this.name, customer, blacklisted });
     if (!blacklisted) this.deps.bus.emit('screenpop', { agentId: null, callId: this.id, lineId: this.line.id, number: this.number, customer });
   }
