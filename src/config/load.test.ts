@@ -18,7 +18,7 @@ const failure = (fn: () => unknown): string => {
 describe('config', () => {
   it('defaults from config/default.yaml: loopback, port 8080, embedded database', () => {
     const c = loadConfig();
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080, trustProxy: false, bodyLimit: 1_048_576 });
     expect(c.database.url).toBe(`pglite://${join(process.cwd(), 'data/db')}`);
     expect(c.lines).toEqual([]);
     expect(Object.isFrozen(c.http)).toBe(true);
