@@ -16,7 +16,7 @@ export const hardwareRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   const hw = ctx.hardware;
 
   app.get('/setup/status', { config: admin, schema: { tags, response: { 200: SetupStatus } } }, async () => ({
-    needed: hw.setupNeeded(ctx.demo?.attached ? ctx.demo.lineId : null),
+    needed: hw.setupNeeded(),
     defaultRegion: ctx.numbers.defaultRegion,
     demo: ctx.demo ? { devicePath: ctx.demo.devicePath, lineId: ctx.demo.lineId, attached: ctx.demo.attached } : null,
   }));

@@ -54,7 +54,7 @@ export const Diagnostics = Type.Object({
 });
 
 export const SetupStatus = Type.Object({
-  needed: Type.Boolean({ description: 'no line yet besides the --demo line: the console offers the wizard' }),
+  needed: Type.Boolean({ description: 'no line yet: the console offers the wizard to an admin' }),
   defaultRegion: Type.String(),
   demo: Nullable(Type.Object({ devicePath: Type.String(), lineId: Nullable(Type.String()), attached: Type.Boolean() })),
 });

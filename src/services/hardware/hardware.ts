@@ -77,9 +77,9 @@ export class HardwareService {
 
   stop(): void { this.health.stop(); }
 
-  /** True while no line exists besides the one `kefu serve --demo` attaches: the console offers the wizard. */
-  setupNeeded(attachedDemoLineId: string | null): boolean {
-    return this.deps.telephony.listLines().every((l) => l.id === attachedDemoLineId);
+  /** No line at all (a --demo line counts: the quick tour runs on it; --demo-device adds none). */
+  setupNeeded(): boolean {
+    return this.deps.telephony.listLines().length === 0;
   }
 
   async ports(): Promise<{ ok: boolean; error: string | null; ports: PortEntry[]; usb: { ok: boolean; error: string | null; devices: UsbDeviceInfo[] } }> {
