@@ -8,6 +8,7 @@ import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
 import { openDb, redactDbUrl } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
+import { SQL_DIR } from './paths.ts';
 import { makeRepos } from './db/repos/index.ts';
 import { EventBus } from './core/events/bus.ts';
 import { NumberService } from './services/numbers.ts';
@@ -56,7 +57,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const cleanups: Array<() => Promise<void>> = [() => db.close()];
   const stopAll = async () => { for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed')); };
   try {
-    const applied = await migrate(db);
+    const applied = await migrate(db, SQL_DIR);
     logger.info({ db: db.kind, url: redactDbUrl(config.database.url), migrations: applied.map((m) => m.version) }, 'database ready');
     const repos = makeRepos(db);
     await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => logger.warn(`first start: admin API key created, shown once: ${key}`)), (m) => logger.warn(m));
