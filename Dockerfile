@@ -26,7 +26,8 @@ RUN apt-get update \
  && mkdir -p /var/lib/kefu /etc/kefu \
  && chown kefu:kefu /var/lib/kefu
 WORKDIR /opt/kefu
-# The runtime file set (keep in step with scripts/check-release.sh). Owned by root: kefu cannot write it.
+# The runtime file set, deploy/runtime-files (test/integration/release.test.ts compares these lines
+# with it). Owned by root: kefu cannot write it.
 COPY --from=deps /opt/kefu/node_modules ./node_modules
 COPY --from=build /src/package.json /src/package-lock.json ./
 COPY --from=build /src/bin ./bin

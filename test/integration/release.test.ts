@@ -7,6 +7,8 @@
  * `bash scripts/check-release.sh` alone also installs production dependencies.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { ROOT } from '../helpers/daemon.ts';
@@ -25,10 +27,17 @@ describe(`the compiled release on ${testDbKind()}`, () => {
   beforeAll(async () => { if (testDbKind() === 'postgres') db = await freshDatabase(); });
   afterAll(async () => { await db?.drop(); });
 
+  it('the Dockerfile copies exactly the runtime file set the check runs (deploy/runtime-files)', () => {
+    const listed = readFileSync(join(ROOT, 'deploy/runtime-files'), 'utf8').split('\n').filter(Boolean).sort();
+    const copied = [...readFileSync(join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^COPY --from=build (.+) \S+$/gm)]
+      .flatMap((m) => m[1]!.split(/\s+/)).map((p) => p.replace(/^\/src\//, '')).sort();
+    expect(copied).toEqual(listed);
+  });
+
   it('runs read-only from the runtime file set, serves the API and the console, and writes nothing into its folder', async () => {
     kefuBin(); // the release is current (npm test builds it)
     const r = await run(db ? { KEFU_CHECK_DATABASE_URL: db.url } : {});
     expect(r.out).toContain('release check: ok');
     expect(r.code, r.out).toBe(0);
-  });
+  }, 240_000); // the script waits up to 150 s for a first start on a loaded machine
 });
