@@ -91,6 +91,8 @@ index=$(curl -fsS "$URL/")
 grep -q '<div id="app"' <<<"$index" || grep -q 'type="module"' <<<"$index" || fail "the console's index.html was not served"
 asset=$(grep -o '/assets/[^"]*\.js' <<<"$index" | head -1)
 [[ -n "$asset" ]] && curl -fsS -o /dev/null "$URL$asset" || fail "console asset $asset"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/.kefu-build")
+[[ $code == 404 ]] || fail "the build stamp web/dist/.kefu-build is served (HTTP $code)"
 kill -TERM "$PID"
 code=0; wait "$PID" || code=$?
 PID=

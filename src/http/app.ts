@@ -60,7 +60,7 @@ export async function build(ctx: AppContext): Promise<App> {
     if (ctx.config.console.enabled && existsSync(join(CONSOLE_DIST_DIR, 'index.html'))) {
       // The console (web/dist): hashed assets are immutable, index.html is always revalidated.
       await pub.register(fastifyStatic, {
-        root: CONSOLE_DIST_DIR, prefix: '/', index: ['index.html'], cacheControl: false,
+        root: CONSOLE_DIST_DIR, prefix: '/', index: ['index.html'], cacheControl: false, dotfiles: 'ignore', // not the build stamp
         setHeaders: (res, path) => { res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'); },
       });
     } else {
