@@ -63,7 +63,8 @@ if [[ $(id -u) == 0 ]]; then
   RUN=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
   AS=nobody
 fi
-listing() { find "$APP" -path "$APP/node_modules" -prune -o -printf '%p %s %T@ %m\n' | sort; }
+# Everything, the production node_modules included (a linked node_modules is listed as the link).
+listing() { find "$APP" -path "$APP/node_modules/.cache" -prune -o -printf '%p %s %T@ %m\n' | sort; }
 listing > "$WORK/before"
 
 t0=$(date +%s%N)
