@@ -20,7 +20,8 @@ if (!process.env.KEFU_TEST_PG_READY) {
 }
 
 // Static checks first: the type checker (daemon and console), ESLint (no-floating-promises, the
-// src/core import boundary), and the console's build, which the browser tests and daemons serve.
+// src/core import boundary), and the release build (dist/ and web/dist, incremental): the tests that
+// spawn the daemon run bin/kefu.js, i.e. what ships (test/helpers/release.ts refuses a stale build).
 let staticPassed = 0;
 let staticFailed = 0;
 for (const [name, cmd] of [
@@ -28,7 +29,7 @@ for (const [name, cmd] of [
   ['typecheck console', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web']],
   ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
   ['import cycles', ['scripts/check-cycles.mjs']],
-  ['build console', ['bin/kefu.js', 'build-console']],
+  ['build release', ['scripts/build.mjs']],
 ]) {
   const r = spawnSync(process.execPath, cmd, { stdio: 'inherit' });
   if (r.status === 0) { staticPassed++; console.log(`${name}: ok`); } else { staticFailed++; console.error(`${name}: FAILED`); }

@@ -2,6 +2,8 @@
  * The kefu command: serve, migrate, keys create|list|revoke, diagnose, prune.
  * Exit codes: 0 ok, 1 failure (diagnose: a check failed), 2 bad config or usage.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load.ts';
 import { configSecrets } from './config/secrets.ts';
@@ -9,6 +11,7 @@ import { isKefuError } from './core/errors.ts';
 import { createLogger } from './logger.ts';
 import { openDb } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
+import { CONSOLE_DIST_DIR, SQL_DIR } from './paths.ts';
 import { KeyRepo, ROLES, type Role } from './db/repos/keys.ts';
 import { runDiagnostics, printDiagnostics } from './diagnostics/run.ts';
 import { installProcessGuards } from './process-guards.ts';
@@ -25,7 +28,6 @@ const USAGE = `usage:
   kefu keys list [--config FILE]
   kefu keys revoke KEY_ID [--config FILE]
   kefu users passwd USERNAME [--config FILE]   (KEFU_NEW_PASSWORD=... or a random one is printed)
-  kefu build-console
   kefu diagnose [--json] [--config FILE]
   kefu prune [--config FILE]   (delete call records and recordings past calls/recording.retentionDays)`;
 
@@ -50,10 +52,9 @@ async function main(argv: string[]): Promise<number> {
     const config = configFrom(values);
     const { startDaemon } = await import('./main.ts');
     const logger = createLogger(config.log.level, undefined, { secrets: configSecrets(config) });
-    if (config.console.enabled) {
-      const { ensureConsoleBuilt } = await import('./console/build.ts');
-      const b = await ensureConsoleBuilt();
-      if (b.built) logger.info({ reason: b.reason, ms: b.ms }, 'web console built');
+    // The console is built with the release (npm ci -> prepare -> npm run build); the daemon never builds it.
+    if (config.console.enabled && !existsSync(join(CONSOLE_DIST_DIR, 'index.html'))) {
+      logger.warn({ dir: CONSOLE_DIST_DIR }, 'web console not built: run "npm run build" in the kefu folder (npm ci does it); serving the API only');
     }
     process.umask(PRIVATE_UMASK); // after the console build: web/dist stays readable
     let daemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
@@ -87,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
     process.umask(PRIVATE_UMASK);
     const db = await openDb(config.database.url);
     try {
-      const applied = await migrate(db);
+      const applied = await migrate(db, SQL_DIR);
       process.stdout.write(applied.length ? `applied: ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}\n` : 'database is up to date\n');
     } finally {
       await db.close();
@@ -108,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     process.umask(PRIVATE_UMASK);
     const db = await openDb(config.database.url);
     try {
-      await migrate(db);
+      await migrate(db, SQL_DIR);
       const keys = new KeyRepo(db);
       if (sub === 'create') {
         const { key } = await keys.create(values.role as Role, values.name ?? `${values.role} key`, { agentId: values.agent ?? null });
@@ -127,10 +128,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'build-console') {
-    const { buildConsole } = await import('./console/build.ts');
-    const { ms } = await buildConsole();
-    process.stdout.write(`web console built in ${ms} ms (web/dist)\n`);
-    return 0;
+    throw new UsageError('build-console: the console is built with the release, by "npm run build" (npm ci does it)');
   }
   if (command === 'users') {
     const [sub, username, ...more] = rest;
@@ -145,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
     process.umask(PRIVATE_UMASK);
     const db = await openDb(config.database.url);
     try {
-      await migrate(db);
+      await migrate(db, SQL_DIR);
       const users = new UserRepo(db);
       const found = await users.forLogin(username);
       if (!found) throw new UsageError(`no enabled user "${username}"`);

@@ -10,6 +10,7 @@ import { configSecrets } from './config/secrets.ts';
 import { openDb, redactDbUrl } from './db/open.ts';
 import { migrate } from './db/migrate.ts';
 import { pgliteFolder, privatiseTree } from './db/private-files.ts';
+import { SQL_DIR } from './paths.ts';
 import { makeRepos } from './db/repos/index.ts';
 import { EventBus } from './core/events/bus.ts';
 import { NumberService } from './services/numbers.ts';
@@ -62,7 +63,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const cleanups: Array<() => Promise<void>> = [() => db.close()];
   const stopAll = async () => { for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed')); };
   try {
-    const applied = await migrate(db);
+    const applied = await migrate(db, SQL_DIR);
     const dbFolder = pgliteFolder(config.database.url);
     if (dbFolder) await privatiseTree(dbFolder);
     logger.info({ db: db.kind, url: redactDbUrl(config.database.url), migrations: applied.map((m) => m.version) }, 'database ready');

@@ -1,5 +1,6 @@
 // The console's build: Preact pages in web/src -> web/dist, served by the
-// daemon at /. `kefu serve` rebuilds when the sources are newer (src/console/build.ts).
+// daemon at /. Built with the release by `npm run build` (scripts/build.mjs; npm ci runs it);
+// the daemon only serves it.
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 

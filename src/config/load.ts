@@ -5,15 +5,15 @@
  * the daemon reads process.env.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { Value } from 'typebox/value';
 import { ConfigSchema, type Config } from './schema.ts';
 import { KefuError } from '../core/errors.ts';
 import { configSecrets, maskSecretValues, scrubSecrets } from './secrets.ts';
 import { resolveConfigPaths } from './paths.ts';
+import { packagePath } from '../paths.ts';
 
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
+export const DEFAULT_CONFIG_PATH = packagePath('config', 'default.yaml');
 
 /** Environment variables that are not config overrides. */
 const RESERVED_ENV = new Set(['KEFU_CONFIG', 'KEFU_BOOTSTRAP_KEY']);

@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.ts';
 import { openDb, redactDbUrl } from '../db/open.ts';
 import type { Db } from '../db/types.ts';
 import { appliedVersions, listMigrations } from '../db/migrate.ts';
+import { SQL_DIR } from '../paths.ts';
 import { listSerialPorts } from './serial-ports.ts';
 import { probeModem } from '../../drivers/v253-modem/probe.ts';
 import { asteriskChecks } from './asterisk.ts';
@@ -35,7 +36,7 @@ async function databaseCheck(config: Readonly<Config>, shared?: Db): Promise<Che
     const db = shared ?? await openDb(config.database.url);
     try {
       const applied = new Set(await appliedVersions(db));
-      const pending = listMigrations().filter((m) => !applied.has(m.version));
+      const pending = listMigrations(SQL_DIR).filter((m) => !applied.has(m.version));
       return pending.length === 0
         ? { id: 'database', title, ok: true, detail: `reachable (${db.kind}), schema up to date (${applied.size} migrations)`, fix: null }
         : { id: 'database', title, ok: false, detail: `reachable, ${pending.length} migration(s) not applied`, fix: 'run: kefu migrate' };

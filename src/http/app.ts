@@ -10,7 +10,7 @@ import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST_DIR } from '../console/build.ts';
+import { CONSOLE_DIST_DIR } from '../paths.ts';
 import type { AppContext } from './context.ts';
 import { errorHandler, frameworkErrors } from './errors.ts';
 import { registerAuth } from './auth.ts';
@@ -67,10 +67,10 @@ export async function build(ctx: AppContext): Promise<App> {
   await app.register(async (pub) => {
     pub.addHook('onRoute', (route) => { route.config = { ...route.config, public: true }; });
     await pub.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-    if (ctx.config.console.enabled && existsSync(join(DIST_DIR, 'index.html'))) {
+    if (ctx.config.console.enabled && existsSync(join(CONSOLE_DIST_DIR, 'index.html'))) {
       // The console (web/dist): hashed assets are immutable, index.html is always revalidated.
       await pub.register(fastifyStatic, {
-        root: DIST_DIR, prefix: '/', index: ['index.html'], cacheControl: false,
+        root: CONSOLE_DIST_DIR, prefix: '/', index: ['index.html'], cacheControl: false, dotfiles: 'ignore', // not the build stamp
         setHeaders: (res, path) => { res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'); },
       });
     } else {
@@ -79,7 +79,7 @@ export async function build(ctx: AppContext): Promise<App> {
         `<!doctype html><html lang="en"><meta charset="utf-8"><title>kefu 客服</title><style>${FALLBACK_CSS}</style>`
         + '<body>'
         + '<h1>kefu 客服</h1><p>The daemon is running. The web console is '
-        + (ctx.config.console.enabled ? 'not built: <code>npm run build:web</code> (npm start builds it)' : 'turned off (console.enabled)') + '.</p><ul>'
+        + (ctx.config.console.enabled ? 'not built: run <code>npm run build</code> in the kefu folder (<code>npm ci</code> does it)' : 'turned off (console.enabled)') + '.</p><ul>'
         + '<li><a href="/docs">API documentation</a> (OpenAPI 3: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>)</li>'
         + '<li>Event stream: WebSocket <code>/api/v1/events</code></li>'
         + '<li>Diagnostics: <code>npx kefu diagnose</code></li></ul></body></html>'));

@@ -3,15 +3,15 @@
  * published version is what inbound calls run (cached until it changes).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { KefuError } from '../core/errors.ts';
+import { packagePath } from '../paths.ts';
 import { validateFlow, type FlowIssue } from '../core/ivr/validate.ts';
 import { pointerSegment } from '../core/ivr/graph.ts';
 import type { Flow } from '../core/ivr/schema.ts';
 import type { FlowRepo, FlowSummary } from '../db/repos/flows.ts';
 
-export const DEFAULT_FLOW_PATH = fileURLToPath(new URL('../../config/flows/main.json', import.meta.url));
+export const DEFAULT_FLOW_PATH = packagePath('config', 'flows', 'main.json');
 
 export class FlowService {
   private readonly cache = new Map<string, Flow>();

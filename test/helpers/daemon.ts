@@ -1,5 +1,6 @@
 /**
- * Runs the real daemon as a child process (`node bin/kefu.js serve`) with a
+ * Runs the real daemon, the compiled release, as a child process
+ * (`node bin/kefu.js serve`, refused when dist/ is stale: ./release.ts) with a
  * config written for the test, and talks to it over HTTP and the WebSocket.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import WebSocket from 'ws';
+import { kefuBin } from './release.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TEST_KEY = 'kefu_test_admin_key_0123456789abcdef';
@@ -41,7 +43,7 @@ export async function startDaemonProcess(opts: {
     log: { level: 'info' },
     ...opts.config,
   }));
-  const child = spawn(process.execPath, [join(ROOT, 'bin/kefu.js'), 'serve', '--config', configPath, ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [kefuBin(), 'serve', '--config', configPath, ...(opts.args ?? [])], {
     cwd: opts.cwd ?? ROOT,
     env: Object.fromEntries(Object.entries({ ...process.env, KEFU_BOOTSTRAP_KEY: TEST_KEY, KEFU_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...opts.env }).filter(([, v]) => v !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],

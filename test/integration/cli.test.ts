@@ -8,14 +8,15 @@ import { stringify } from 'yaml';
 import WebSocket from 'ws';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { ROOT, startDaemonProcess } from '../helpers/daemon.ts';
+import { kefuBin } from '../helpers/release.ts';
 import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 
 const kefu = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin/kefu.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  spawnSync(process.execPath, [kefuBin(), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
 
 /** Like kefu() but without blocking this process (an in-process simulator must keep answering). */
 const kefuAsync = (args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/kefu.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [kefuBin(), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -76,7 +77,7 @@ describe(`kefu command on ${testDbKind()}`, () => {
 
   it('first start prints an admin key once; the API, WebSocket and docs need it; OpenAPI is served', async () => {
     const fresh = await freshDatabase();
-    const child = spawn(process.execPath, [join(ROOT, 'bin/kefu.js'), 'serve', '--config', (() => {
+    const child = spawn(process.execPath, [kefuBin(), 'serve', '--config', (() => {
       const p = join(dir, 'first.yaml');
       writeFileSync(p, stringify({ database: { url: fresh.url }, dataDir: mkdtempSync(join(tmpdir(), 'kefu-first-')), http: { port: 0 }, log: { level: 'warn' } }));
       return p;
