@@ -7,11 +7,11 @@
  * server, an advisory lock keeps two daemons from migrating at once.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Db } from './types.ts';
+import { SQL_DIR } from '../paths.ts';
 
-export const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
+export { SQL_DIR };
 const LOCK_KEY = 4_847_201; // arbitrary, constant for kefu
 
 export interface Migration { version: number; name: string; sql: string }
