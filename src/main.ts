@@ -52,7 +52,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
   const t0 = performance.now();
   const logger = opts.logger ?? createLogger(config.log.level);
-  const db = await openDb(config.database.url);
+  const db = await openDb(config.database.url, process.cwd(), { log: logger });
   const cleanups: Array<() => Promise<void>> = [() => db.close()];
   const stopAll = async () => { for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed')); };
   try {
