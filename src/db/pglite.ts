@@ -54,7 +54,7 @@ export async function openPglite(path: string | null, opts: PgliteOptions = {}):
   if (path) mkdirSync(path, { recursive: true });
   const worker = spawnWorker({ path });
   await new Promise<void>((resolve, reject) => {
-    const fail = (e: unknown) => { reject(classifyDbError(e)); };
+    const fail = (e: unknown) => { reject(e); }; // unclassified, as PGlite.create's own error was
     worker.once('error', fail);
     worker.once('exit', (code) => fail(new KefuError('DB_UNAVAILABLE', `database thread exited (${code}) while opening`)));
     worker.once('message', (m: Ready) => {
