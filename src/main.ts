@@ -59,7 +59,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const t0 = performance.now();
   const logger = opts.logger ?? createLogger(config.log.level, undefined, { secrets: configSecrets(config) });
   if (await ensurePrivateFolder(config.dataDir)) logger.info({ dataDir: config.dataDir }, 'data folder was open to other users: now 0700');
-  const db = await openDb(config.database.url);
+  const db = await openDb(config.database.url, process.cwd(), { log: logger });
   const cleanups: Array<() => Promise<void>> = [() => db.close()];
   const stopAll = async () => { for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed')); };
   try {

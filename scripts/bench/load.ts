@@ -4,6 +4,8 @@
  * Reports requests/s and latency percentiles.
  */
 import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export interface LoadResult { requests: number; errors: number; rps: number; p50Ms: number; p99Ms: number; meanMs: number }
 
@@ -12,7 +14,9 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function load(opts: { url: string; headers?: Record<string, string>; concurrency?: number; durationMs?: number; paths?: () => string }): Promise<LoadResult> {
+export interface LoadOptions { url: string; headers?: Record<string, string>; concurrency?: number; durationMs?: number; paths?: () => string }
+
+export async function load(opts: LoadOptions): Promise<LoadResult> {
   const u = new URL(opts.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 16 });
   const lat: number[] = [];
@@ -39,6 +43,21 @@ export async function load(opts: { url: string; headers?: Record<string, string>
     p50Ms: +percentile(lat, 50).toFixed(3), p99Ms: +percentile(lat, 99).toFixed(3),
     meanMs: +(lat.reduce((a, b) => a + b, 0) / Math.max(1, lat.length)).toFixed(3),
   };
+}
+
+/**
+ * load() in a child process (load-child.ts), so the generator's own work does
+ * not run on the measured event loop. `phones: n` asks for
+ * GET /api/v1/customers?phone= over seeded numbers 1..n.
+ */
+export async function loadInChild(opts: Omit<LoadOptions, 'paths'> & { phones?: number }): Promise<LoadResult> {
+  const script = fileURLToPath(new URL('./load-child.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  const code = await new Promise<number | null>((resolve, reject) => { child.on('error', reject); child.on('exit', resolve); });
+  if (code !== 0) throw new Error(`load generator exited with ${code}`);
+  return JSON.parse(out) as LoadResult;
 }
 
 /** Print rows as a table. */

@@ -91,7 +91,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     database: Type.Object(
-      { url: Type.String({ default: 'pglite://./data/db', pattern: '^(pglite://|postgres(ql)?://)', description: 'pglite://PATH or postgres://user:pass@host:5432/db' }) },
+      { url: Type.String({ default: 'pglite://./data/db', pattern: '^(pglite(\\+inline)?://|postgres(ql)?://)', description: 'pglite://PATH (embedded, in a worker thread), pglite+inline://PATH (embedded on the main thread: benchmark baseline) or postgres://user:pass@host:5432/db' }) },
       { additionalProperties: false, default: {} },
     ),
     dataDir: Type.String({ default: './data', minLength: 1 }),

@@ -1,20 +1,24 @@
 import { resolve } from 'node:path';
 import type { Db } from './types.ts';
-import { openPglite } from './pglite.ts';
+import { openPglite, type PgliteOptions } from './pglite.ts';
+import { openPgliteInline } from './pglite-inline.ts';
 import { openPostgres } from './postgres.ts';
 import { KefuError } from '../core/errors.ts';
 import { configSecrets, scrubSecrets } from '../config/secrets.ts';
 
 /**
- * Open the database named by `database.url`: pglite://PATH (pglite://memory for RAM) or postgres://...
+ * Open the database named by `database.url`: pglite://PATH (pglite://memory
+ * for RAM; PGlite in a worker thread), pglite+inline://PATH (PGlite on the
+ * calling thread: the benchmark baseline) or postgres://...
  * A failure is a DB_UNAVAILABLE whose message names the URL without its password
  * and says why; the driver's error is not attached (some carry the whole URL).
  */
-export async function openDb(url: string, baseDir = process.cwd()): Promise<Db> {
+export async function openDb(url: string, baseDir = process.cwd(), opts: PgliteOptions = {}): Promise<Db> {
   try {
-    if (url.startsWith('pglite://')) {
-      const path = url.slice('pglite://'.length);
-      return await openPglite(path === 'memory' || path === '' ? null : resolve(baseDir, path));
+    const m = /^pglite(\+inline)?:\/\/(.*)$/.exec(url);
+    if (m) {
+      const path = m[2] === 'memory' || m[2] === '' ? null : resolve(baseDir, m[2]!);
+      return await (m[1] ? openPgliteInline(path) : openPglite(path, opts));
     }
     return await openPostgres(url);
   } catch (e) {

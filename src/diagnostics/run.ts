@@ -45,7 +45,7 @@ async function databaseCheck(config: Readonly<Config>, shared?: Db): Promise<Che
     }
   } catch (err) {
     return { id: 'database', title, ok: false, detail: `cannot open: ${err instanceof Error ? err.message : String(err)}`,
-      fix: config.database.url.startsWith('pglite://') ? 'check that the data folder is writable and not used by another kefu process' : 'check that PostgreSQL runs, and the host, port, user and password in database.url' };
+      fix: config.database.url.startsWith('pglite') ? 'check that the data folder is writable and not used by another kefu process' : 'check that PostgreSQL runs, and the host, port, user and password in database.url' };
   }
 }
 
