@@ -1,7 +1,15 @@
 // ESLint flat config: type-aware rules (no-floating-promises) everywhere,
-// and an import boundary that keeps src/core free of I/O libraries.
+// an import boundary that keeps src/core free of I/O libraries, and one that
+// keeps backends behind their ports: only src/main.ts and src/drivers.ts (the
+// composition points) import drivers/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** Backends are reached through their ports (src/core/ports.ts); src/main.ts and src/drivers.ts construct them. */
+const DRIVERS = {
+  group: ['**/drivers/**'],
+  message: 'services and the domain see backends only through their ports (src/core/ports.ts); construct drivers in src/main.ts or src/drivers.ts.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'bench/results/**', 'web/dist/**', '**/*.js', '**/*.mjs'] },
@@ -16,13 +24,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [DRIVERS] }],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
           group: ['fastify', '@fastify/*', 'pg', '@electric-sql/*', 'serialport', '@serialport/*', 'usb', 'ari-client', 'asterisk-manager', '@ipcom/*', 'ws'],
           message: 'src/core is the domain: no I/O libraries (use a port from src/core/ports.ts).',
-        }],
+        }, DRIVERS],
       }],
     },
   },

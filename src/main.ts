@@ -22,7 +22,7 @@ import { recoverInterruptedCalls } from './services/telephony/recovery.ts';
 import { TtsPromptResolver } from './media/prompts.ts';
 import { EspeakTts } from './media/tts.ts';
 import { loadStoredAudio } from './media/audio-store.ts';
-import { createLineDriver, hardwareBackends } from './drivers.ts';
+import { createLineDriver, createPbx, hardwareBackends } from './drivers.ts';
 import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
@@ -99,7 +99,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let pbx: PbxService | null = null;
     if (pbxLines.length > 0) {
       if (!config.asterisk) throw new KefuError('CONFIG_INVALID', 'asterisk: required when a line uses driver asterisk (asterisk.ari url, username, password)');
-      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents }, pbxLines, config.asterisk);
+      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents }, pbxLines, createPbx(config.asterisk, logger));
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
     const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device') }) : null;

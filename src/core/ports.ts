@@ -1,6 +1,6 @@
 /**
  * The small interfaces that backends implement. Everything in src/core and the
- * services speak only these; drivers/ turn wire traffic into these events and
+ * services speak only these; the drivers turn wire traffic into these events and
  * carry out these effects. Drivers decide nothing about business rules.
  */
 
@@ -133,4 +133,121 @@ export type CallControl = Pick<LineDriver, 'answer' | 'reject' | 'play' | 'hangu
 /** Offline text-to-speech. Returns telephone PCM. */
 export interface TextToSpeech {
   synthesize(text: string, voice: string): Promise<Buffer>;
+}
+
+/**
+ * What a leg (one channel on the PBX) is for. The driver carries the role and
+ * its `args` to Asterisk when it originates the leg and hands them back in
+ * `legEntered`; it attaches no meaning to them. `inbound` is what the
+ * dialplan gives callers it sends to us.
+ */
+export type PbxLegRole = 'inbound' | 'agent' | 'handset' | 'monitor' | 'snoop' | 'c2d-agent' | 'c2d-customer';
+
+/** A leg as the PBX describes it when it enters our application. */
+export interface PbxLegInfo {
+  /** Our id when we originated it; the PBX's id for a leg that came in by itself. */
+  id: string;
+  /** The PBX's channel name (e.g. `PJSIP/trunk-0000002a`): says which endpoint it came through. */
+  name: string;
+  callerNumber: string;
+  callerName: string;
+}
+
+/**
+ * Events of a PBX. Order is the order the PBX reports them in.
+ * - `legEntered` once a leg is in our application: an inbound caller, or a leg
+ *   we originated that answered. `role` and `args` are what we originated it
+ *   with (`role` undefined when the dialplan sent something unknown).
+ * - `legAnswered` when a leg's state becomes up (may come before or after `legEntered`).
+ * - `dtmf` for each digit the far end of a leg pressed.
+ * - `legGone` exactly once per leg, when it left our application or ceased to
+ *   exist (also a leg originated that never answered). `cause` is the Q.850
+ *   hang-up cause when the PBX reported one.
+ * - `playbackDone` when a `play` finished or was stopped (or the leg went).
+ * - `recordingDone` when a `recordMessage` finished (`ok`) or failed.
+ * - `link` when the event connection to the PBX comes up or goes down. After
+ *   every `up` the owner resyncs with `legs()`: legs it knows that are missing
+ *   are gone (the PBX restarted); no `legGone` comes for them.
+ */
+export type PbxEvent =
+  | { type: 'legEntered'; leg: PbxLegInfo; role: PbxLegRole | undefined; args: string[] }
+  | { type: 'legAnswered'; legId: string }
+  | { type: 'dtmf'; legId: string; digit: string }
+  | { type: 'legGone'; legId: string; cause: number | undefined }
+  | { type: 'playbackDone'; legId: string; playbackId: string }
+  | { type: 'recordingDone'; legId: string; name: string; ok: boolean }
+  | { type: 'link'; up: boolean; reason?: string };
+
+export type PbxListener = (event: PbxEvent) => void;
+
+/** Why we end a leg (the cause the far end is given). */
+export type PbxHangupReason = 'normal' | 'busy' | 'congestion' | 'no_answer' | 'rejected';
+
+/** A leg to place: `id` is ours (the PBX uses it as the channel id), so events are ours before the PBX says anything. */
+export interface PbxOriginate {
+  id: string;
+  /** Dial string, e.g. `PJSIP/seat1` or `PJSIP/0612345678@trunk`. */
+  endpoint: string;
+  role: PbxLegRole;
+  /** Carried to `legEntered` (e.g. the call id, the agent id). No commas. */
+  args: string[];
+  /** Ring at most this long; an unanswered leg then ends with `legGone`. */
+  timeoutS: number;
+  callerId: string;
+}
+
+/**
+ * A PBX (Asterisk) as kefu uses it: legs, bridges, media.
+ *
+ * Contract:
+ * - `start()` connects and resolves even when the PBX is not reachable yet (a
+ *   `link` `up` event follows when it is); the driver reconnects by itself until
+ *   `stop()`. Whole-call recording needs a second connection (AMI):
+ *   `canRecordCalls` says whether it is there after `start()`.
+ * - Every operation rejects with `PBX_UNREACHABLE` when the PBX did not answer
+ *   (or refused our credentials); with `NOT_FOUND` / `CONFLICT` when the leg or
+ *   bridge does not exist (any more) or is not in a state that allows it.
+ * - Idempotent, never rejecting for a gone leg: `hangup`, `ring(…, false)`,
+ *   `moh(…, false)`, `stopPlayback`, `destroyBridge`.
+ * - `originate` resolves once the PBX accepted the leg (it rings); answer,
+ *   failure or time-out come as events (`legEntered`, `legGone`).
+ * - `bridge` creates a mixing bridge and puts the legs in it, in that order; it
+ *   is the only way two legs hear each other.
+ * - `play` resolves once the playback started; its end is `playbackDone`.
+ * - The driver decides nothing: it never hangs up, bridges or answers by itself.
+ */
+export interface Pbx {
+  on(listener: PbxListener): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly canRecordCalls: boolean;
+  originate(leg: PbxOriginate): Promise<{ id: string; name: string }>;
+  answer(legId: string): Promise<void>;
+  hangup(legId: string, reason?: PbxHangupReason): Promise<void>;
+  /** Ringing tone to a leg (a caller waiting for phones to answer), on or off. */
+  ring(legId: string, on: boolean): Promise<void>;
+  /** Music on hold to a leg, on or off. */
+  moh(legId: string, on: boolean): Promise<void>;
+  /** A mixing bridge with `legIds` in it; resolves with the bridge id. */
+  bridge(legIds: string[]): Promise<string>;
+  /** One more leg into an existing bridge (a supervisor barging in). */
+  addToBridge(bridgeId: string, legId: string): Promise<void>;
+  destroyBridge(bridgeId: string): Promise<void>;
+  /**
+   * A snoop leg on `legId` hearing both directions; with `whisper` it also
+   * speaks to that leg's phone only. Enters our application as role `snoop`.
+   */
+  snoop(legId: string, opts: { whisper: boolean; args: string[] }): Promise<string>;
+  /** Play a sound file the PBX can read (path without extension). */
+  play(legId: string, file: string, playbackId: string): Promise<void>;
+  stopPlayback(playbackId: string): Promise<void>;
+  /** Record the whole call of a leg (both directions) to `path` (WAV), until it hangs up or `stopCallRecording`. */
+  recordCall(leg: { name: string }, path: string): Promise<void>;
+  stopCallRecording(leg: { name: string }): Promise<void>;
+  /** Record what a leg says (beep, until `maxS`, `#` or hang-up) as stored recording `name`; its end is `recordingDone`. */
+  recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean }): Promise<void>;
+  /** Fetch a stored recording as WAV and delete it from the PBX; null when there is none. */
+  takeRecording(name: string): Promise<Buffer | null>;
+  /** Ids of the legs in our application now (for resync after `link` up). */
+  legs(): Promise<string[]>;
 }

@@ -5,10 +5,9 @@
  */
 import type { Logger } from 'pino';
 import { requireDemoTools } from './demo-tools.ts';
-import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 import type { LineConfig } from '../config/schema.ts';
 import type { DemoControl } from '../http/context.ts';
-import { createLineDriver } from '../drivers.ts';
+import { createLineDriver, startSimulatedModem } from '../drivers.ts';
 import { normalizeNumber } from '../core/numbers/normalize.ts';
 import type { Telephony } from './telephony/telephony.ts';
 

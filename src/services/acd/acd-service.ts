@@ -19,7 +19,7 @@ import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countersFromCall
 import type { AcdRepo, QueueRow } from '../../db/repos/acd.ts';
 import type { CallLegRepo } from '../../db/repos/legs.ts';
 import type { CallRepo } from '../../db/repos/calls.ts';
-import type { AriClient } from '../../../drivers/asterisk/ari-client.ts';
+import type { Pbx } from '../../core/ports.ts';
 import type { CallSession } from '../telephony/session.ts';
 import type { LegLog } from '../pbx/legs.ts';
 import { Announcer, type WaitingCaller } from './announcer.ts';
@@ -50,12 +50,10 @@ export class AcdService {
   constructor(
     private readonly repo: AcdRepo,
     private readonly board: AgentBoard,
-    private readonly ari: AriClient,
+    private readonly pbx: Pbx,
     private readonly seats: Config['seats'],
     private readonly bus: EventBus,
     private readonly log: Logger,
-    /** The Stasis application agent legs are originated into. */
-    private readonly app: string,
     private readonly legLog: LegLog,
     private readonly history: Pick<CallLegRepo, 'recentHandleTimes'>,
     private readonly records: Pick<CallRepo, 'queueCallsSince'>,
@@ -120,7 +118,7 @@ export class AcdService {
   private apply(agentId: string, e: AgentEvent): boolean { return this.board.apply(agentId, e); }
 
   private async moh(channelId: string, on: boolean): Promise<void> {
-    await this.ari.request(on ? 'POST' : 'DELETE', `/channels/${encodeURIComponent(channelId)}/moh`).catch((err: unknown) => { if (on) this.log.warn({ err }, 'music on hold failed'); });
+    await this.pbx.moh(channelId, on).catch((err: unknown) => { if (on) this.log.warn({ err }, 'music on hold failed'); });
   }
 
   private isWaiting(w: Waiting): boolean { return !w.connected && this.waiting.includes(w); }
@@ -180,7 +178,7 @@ export class AcdService {
   private cancelRing(legId: string): void {
     const leg = this.legs.get(legId);
     if (leg) leg.cancelled = true;
-    void this.ari.hangup(legId).catch((err: unknown) => this.log.debug({ err, legId }, 'ring already gone'));
+    void this.pbx.hangup(legId).catch((err: unknown) => this.log.debug({ err, legId }, 'ring already gone'));
   }
 
   private count(queueId: string, f: (c: QueueCounters) => QueueCounters): void {
@@ -218,9 +216,9 @@ export class AcdService {
     w.legs.set(channelId, agentId);
     this.legs.set(channelId, { waiting: w, agentId, answered: false, answeredAt: 0, bridgeId: null, cancelled: false });
     this.legLog.start({ callId: w.call.id, kind: 'agent', channelId, endpoint: seat.endpoint, seatId: seat.id, agentId }, w.call.created);
-    this.ari.request('POST', '/channels', {
-      endpoint: seat.endpoint, app: this.app, appArgs: `agent,${w.call.id},${agentId}`, channelId,
-      timeout: w.queue.settings.ringTimeoutS, callerId: snap.number ?? 'kefu',
+    this.pbx.originate({
+      id: channelId, endpoint: seat.endpoint, role: 'agent', args: [w.call.id, agentId],
+      timeoutS: w.queue.settings.ringTimeoutS, callerId: snap.number ?? 'kefu',
     }).catch((err: unknown) => {
       this.log.warn({ err, agentId }, 'could not ring the agent');
       this.legLog.ended(channelId, 'failed');
@@ -231,9 +229,9 @@ export class AcdService {
   /** PBX: an agent's phone answered (its channel entered Stasis). */
   async agentAnswered(channel: { id: string }): Promise<void> {
     const leg = this.legs.get(channel.id);
-    if (!leg) { await this.ari.hangup(channel.id).catch(() => undefined); return; }
+    if (!leg) { await this.pbx.hangup(channel.id).catch(() => undefined); return; }
     const w = leg.waiting;
-    if (!this.isWaiting(w)) { await this.ari.hangup(channel.id).catch(() => undefined); return; }
+    if (!this.isWaiting(w)) { await this.pbx.hangup(channel.id).catch(() => undefined); return; }
     w.connected = true;
     clearTimeout(w.timer);
     this.announcer.cancel(w);
@@ -242,9 +240,7 @@ export class AcdService {
     this.apply(leg.agentId, { type: 'answer' });
     for (const [other] of w.legs) if (other !== channel.id) this.cancelRing(other);
     await this.moh(w.channelId, false);
-    const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
-    leg.bridgeId = bridge.id;
-    await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${w.channelId},${channel.id}` });
+    leg.bridgeId = await this.pbx.bridge([w.channelId, channel.id]);
     this.count(w.queue.id, (c) => countAnswered(c, Date.now() - w.since, w.queue.settings.serviceLevelS * 1000));
     w.call.agentConnected(leg.agentId);
     this.update(w.queue.id);
@@ -265,8 +261,8 @@ export class AcdService {
     // The conversation is over: the agent wraps up, the caller is hung up if still there.
     this.handleTimes.set(w.queue.id, [Date.now() - leg.answeredAt, ...(this.handleTimes.get(w.queue.id) ?? [])].slice(0, HISTORY));
     this.board.callEnded(leg.agentId, w.queue.settings.wrapUpS);
-    if (leg.bridgeId) void this.ari.request('DELETE', `/bridges/${leg.bridgeId}`).catch(() => undefined);
-    void this.ari.hangup(w.channelId).catch(() => undefined);
+    if (leg.bridgeId) void this.pbx.destroyBridge(leg.bridgeId).catch(() => undefined);
+    void this.pbx.hangup(w.channelId).catch(() => undefined);
     return true;
   }
 
@@ -286,7 +282,7 @@ export class AcdService {
 
   /** PBX: the caller's channel went away while bridged: the agent leg ends too. */
   callerGone(channelId: string): void {
-    for (const [legId, leg] of this.legs) if (leg.waiting.channelId === channelId && leg.answered) void this.ari.hangup(legId).catch(() => undefined);
+    for (const [legId, leg] of this.legs) if (leg.waiting.channelId === channelId && leg.answered) void this.pbx.hangup(legId).catch(() => undefined);
   }
 
   stop(): void {

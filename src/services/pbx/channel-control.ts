@@ -2,15 +2,13 @@
  * CallControl over one Asterisk channel in our Stasis app: answer, reject
  * (hang up unanswered), play telephone PCM (written once as a WAV file that
  * Asterisk reads, then ARI play), hang up, whole-call recording through
- * AMI MixMonitor, and voicemail messages recorded by Asterisk (ARI record,
- * fetched as a stored recording and deleted from Asterisk).
+ * the PBX (MixMonitor), and voicemail messages recorded by the PBX (fetched
+ * as a stored recording and deleted from it). Everything through the Pbx port.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CallControl } from '../../core/ports.ts';
-import type { AriClient } from '../../../drivers/asterisk/ari-client.ts';
-import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
+import type { CallControl, Pbx } from '../../core/ports.ts';
 import { decodeWav, writeWav } from '../../media/wav.ts';
 import { isKefuError } from '../../core/errors.ts';
 
@@ -22,8 +20,7 @@ export class AsteriskChannelControl implements CallControl {
 
   constructor(
     private readonly channel: { id: string; name: string },
-    private readonly ari: AriClient,
-    private readonly ami: AmiClient | null,
+    private readonly pbx: Pbx,
     private readonly mediaDir: string,
   ) {
     mkdirSync(mediaDir, { recursive: true });
@@ -45,26 +42,25 @@ export class AsteriskChannelControl implements CallControl {
   onAnswered: (() => void) | null = null;
 
   async answer(): Promise<void> {
-    await this.ari.answer(this.channel.id);
+    await this.pbx.answer(this.channel.id);
     this.onAnswered?.();
   }
 
   async reject(): Promise<void> {
-    if (!this.gone) await this.ari.hangup(this.channel.id, 'rejected').catch(() => undefined);
+    if (!this.gone) await this.pbx.hangup(this.channel.id, 'rejected').catch(() => undefined);
   }
 
   async hangup(): Promise<void> {
     if (this.gone) return;
-    await this.ari.hangup(this.channel.id).catch(() => undefined);
+    await this.pbx.hangup(this.channel.id).catch(() => undefined);
   }
 
   async recordTo(path: string): Promise<void> {
-    if (!this.ami) throw new Error('recording needs the AMI connection (asterisk.ami)');
-    await this.ami.action('MixMonitor', { Channel: this.channel.name, File: path });
+    await this.pbx.recordCall(this.channel, path);
   }
 
   async stopRecording(): Promise<void> {
-    await this.ami?.action('StopMixMonitor', { Channel: this.channel.name });
+    await this.pbx.stopCallRecording(this.channel);
   }
 
   async recordMessage(opts: { maxMs: number; beep: boolean }): Promise<{ pcm: Buffer; endedBy: 'max' | 'hangup' | 'dtmf' | 'silence' }> {
@@ -72,9 +68,7 @@ export class AsteriskChannelControl implements CallControl {
     const started = Date.now();
     const done = new Promise<boolean>((resolve) => this.recordings.set(name, resolve));
     try {
-      await this.ari.request('POST', `/channels/${encodeURIComponent(this.channel.id)}/record`, {
-        name, format: 'wav', maxDurationSeconds: Math.ceil(opts.maxMs / 1000), beep: opts.beep, terminateOn: '#', ifExists: 'overwrite',
-      });
+      await this.pbx.recordMessage(this.channel.id, { name, maxS: Math.ceil(opts.maxMs / 1000), beep: opts.beep });
     } catch (err) {
       this.recordings.delete(name);
       // 404/409: the channel hung up (or is leaving) under us: nothing recorded, not a fault.
@@ -85,9 +79,7 @@ export class AsteriskChannelControl implements CallControl {
     this.recordings.delete(name);
     const endedBy = this.gone ? 'hangup' as const : Date.now() - started >= opts.maxMs ? 'max' as const : 'dtmf' as const;
     if (!ok) return { pcm: Buffer.alloc(0), endedBy };
-    const stored = `/recordings/stored/${encodeURIComponent(name)}`;
-    const wav = await this.ari.fetchFile(`${stored}/file`).catch(() => null);
-    await this.ari.request('DELETE', stored).catch(() => undefined);
+    const wav = await this.pbx.takeRecording(name);
     return { pcm: wav ? decodeWav(wav).pcm : Buffer.alloc(0), endedBy };
   }
 
@@ -105,7 +97,7 @@ export class AsteriskChannelControl implements CallControl {
 
   async play(pcm: Buffer, opts: { signal?: AbortSignal; interruptOnDtmf?: boolean } = {}): Promise<{ completed: boolean; interruptedBy: string | null }> {
     if (this.gone || opts.signal?.aborted) return { completed: false, interruptedBy: null };
-    const media = `sound:${await this.file(pcm)}`;
+    const media = await this.file(pcm);
     const id = randomUUID();
     let interruptedBy: string | null = null;
     let finished = false;
@@ -116,7 +108,7 @@ export class AsteriskChannelControl implements CallControl {
       if (opts.interruptOnDtmf) this.dtmfWaiter = (digit) => { interruptedBy ??= digit; finish(); };
     });
     try {
-      await this.ari.play(this.channel.id, media, id);
+      await this.pbx.play(this.channel.id, media, id);
     } catch {
       this.playbacks.delete(id);
       return { completed: false, interruptedBy: null };
@@ -124,7 +116,7 @@ export class AsteriskChannelControl implements CallControl {
     await done;
     this.dtmfWaiter = null;
     const cut = interruptedBy !== null || opts.signal?.aborted === true || this.gone;
-    if (cut) await this.ari.stopPlayback(id).catch(() => undefined);
+    if (cut) await this.pbx.stopPlayback(id).catch(() => undefined);
     return { completed: finished && !cut, interruptedBy };
   }
 }

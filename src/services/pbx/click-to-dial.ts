@@ -8,8 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { LineConfig } from '../../config/schema.ts';
-import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
-import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
+import type { Pbx, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import type { LegLog } from './legs.ts';
@@ -36,9 +35,7 @@ export class OutboundCall {
 
   constructor(
     private readonly deps: TelephonyDeps,
-    private readonly ari: AriClient,
-    private readonly ami: () => AmiClient | null,
-    private readonly app: string,
+    private readonly pbx: Pbx,
     /** The line it dials through (for a waiting request: the one it will most likely get, set for real by assignLine). */
     public line: LineConfig,
     readonly req: OutboundRequest,
@@ -66,31 +63,28 @@ export class OutboundCall {
     const channelId = randomUUID();
     this.agentLeg = channelId;
     this.legLog.start({ callId: this.id, kind: 'agent', channelId, endpoint: this.req.seat.endpoint, seatId: this.req.seat.id, agentId: this.req.agentId }, this.created);
-    await this.ari.request<AriChannel>('POST', '/channels', { endpoint: this.req.seat.endpoint, app: this.app, appArgs: `c2d-agent,${this.id}`, channelId, timeout: 30, callerId: this.req.numberKey });
+    await this.pbx.originate({ id: channelId, endpoint: this.req.seat.endpoint, role: 'c2d-agent', args: [this.id], timeoutS: 30, callerId: this.req.numberKey });
   }
 
   /** A leg of ours entered Stasis (it answered). */
-  async answered(channel: AriChannel, role: string): Promise<void> {
+  async answered(channel: PbxLegInfo, role: PbxLegRole): Promise<void> {
     if (role === 'c2d-agent') {
       const channelId = randomUUID();
       const endpoint = dialString(this.line.endpoint!, this.req.dialDigits);
       this.customerLeg = channelId;
       this.legLog.start({ callId: this.id, kind: 'outbound', channelId, endpoint }, this.created);
-      const ch = await this.ari.request<AriChannel>('POST', '/channels', { endpoint, app: this.app, appArgs: `c2d-customer,${this.id}`, channelId, timeout: 45, callerId: 'kefu' });
+      const ch = await this.pbx.originate({ id: channelId, endpoint, role: 'c2d-customer', args: [this.id], timeoutS: 45, callerId: 'kefu' });
       this.customerChannelName = ch.name;
-      await this.ari.request('POST', `/channels/${encodeURIComponent(channel.id)}/ring`).catch(() => undefined);
+      await this.pbx.ring(channel.id, true).catch(() => undefined);
       return;
     }
     this.answeredAt = new Date();
-    const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
-    this.bridge = bridge.id;
-    await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${this.agentLeg},${channel.id}` });
+    this.bridge = await this.pbx.bridge([this.agentLeg!, channel.id]);
     void this.deps.repos.calls.update(this.id, { state: 'connected', answeredAt: this.answeredAt });
     this.deps.bus.emit('call.answered', { callId: this.id, lineId: this.line.id, number: this.req.numberKey });
-    const ami = this.ami();
-    if (ami && this.customerChannelName) {
+    if (this.pbx.canRecordCalls && this.customerChannelName) {
       const name = this.customerChannelName;
-      this.recording = this.deps.recordings.startExternal(this.id, this.line, this.req.numberKey, Promise.resolve(), (path) => ami.action('MixMonitor', { Channel: name, File: path }).then(() => undefined));
+      this.recording = this.deps.recordings.startExternal(this.id, this.line, this.req.numberKey, Promise.resolve(), (path) => this.pbx.recordCall({ name }, path));
     }
   }
 
@@ -101,8 +95,8 @@ export class OutboundCall {
   async legGone(why?: 'no-line' | 'cancelled'): Promise<void> {
     if (this.done) return;
     this.done = true;
-    for (const leg of [this.agentLeg, this.customerLeg]) if (leg) await this.ari.hangup(leg).catch(() => undefined);
-    if (this.bridge) await this.ari.request('DELETE', `/bridges/${this.bridge}`).catch(() => undefined);
+    for (const leg of [this.agentLeg, this.customerLeg]) if (leg) await this.pbx.hangup(leg).catch(() => undefined);
+    if (this.bridge) await this.pbx.destroyBridge(this.bridge).catch(() => undefined);
     await this.created.catch(() => undefined);
     const endedAt = new Date();
     const disposition = why ?? (this.answeredAt ? 'completed' : this.customerLeg ? 'no-answer' : 'agent-no-answer');

@@ -9,8 +9,7 @@
 import type { Logger } from 'pino';
 import type { LineConfig } from '../../config/schema.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
-import type { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
+import type { Pbx, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import { dialTarget } from '../telephony/dial-out.ts';
 import { requireSeat } from '../seats.ts';
@@ -29,9 +28,7 @@ export class ClickToDialer {
 
   constructor(
     private readonly deps: TelephonyDeps,
-    private readonly ari: AriClient,
-    private readonly ami: () => AmiClient | null,
-    private readonly app: string,
+    private readonly pbx: Pbx,
     private readonly lines: LineConfig[],
     private readonly legLog: LegLog,
     private readonly log: Logger,
@@ -76,7 +73,7 @@ export class ClickToDialer {
   }
 
   private newCall(line: LineConfig, req: OutboundCall['req'], waiting: boolean): OutboundCall {
-    return new OutboundCall(this.deps, this.ari, this.ami, this.app, line, req, this.legLog, this.log, (c) => { this.active.delete(c); this.pump(); }, waiting);
+    return new OutboundCall(this.deps, this.pbx, line, req, this.legLog, this.log, (c) => { this.active.delete(c); this.pump(); }, waiting);
   }
 
   private async begin(call: OutboundCall): Promise<void> {
@@ -133,10 +130,10 @@ export class ClickToDialer {
   byId(callId: string): OutboundCall | undefined { return [...this.active].find((c) => c.id === callId); }
 
   /** PBX: one of our legs answered. */
-  answered(channel: AriChannel, role: string, callId: string | undefined): void {
+  answered(channel: PbxLegInfo, role: PbxLegRole, callId: string | undefined): void {
     const call = callId ? this.byId(callId) : undefined;
     if (call) void call.answered(channel, role).catch((err: unknown) => { this.log.error({ err }, 'click-to-dial failed'); void call.legGone(); });
-    else void this.ari.hangup(channel.id).catch(() => undefined);
+    else void this.pbx.hangup(channel.id).catch(() => undefined);
   }
 
   stop(): void { for (const w of [...this.waits]) clearTimeout(w.timer); }

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AriClient } from '../../../drivers/asterisk/ari-client.ts';
+import type { Pbx } from '../../core/ports.ts';
 import type { CallSession } from '../telephony/session.ts';
 import type { LegLog } from './legs.ts';
 
@@ -22,7 +22,7 @@ interface Ring {
 export class SeatRinger {
   private readonly rings = new Set<Ring>();
 
-  constructor(private readonly ari: AriClient, private readonly app: string, private readonly legLog: LegLog, private readonly log: Logger) {}
+  constructor(private readonly pbx: Pbx, private readonly legLog: LegLog, private readonly log: Logger) {}
 
   /** Ring `seats`; true once one answered and is bridged to the caller, false when none did within `ringS`. */
   async ring(call: CallSession, callerChannelId: string, seats: RingSeat[], ringS: number): Promise<boolean> {
@@ -31,17 +31,17 @@ export class SeatRinger {
     const settled = new Promise<boolean>((r) => { settle = r; });
     const ring: Ring = { call, callerChannelId, legs: new Map(), answered: null, bridgeId: null, settle: (ok) => settle(ok) };
     this.rings.add(ring);
-    await this.ari.request('POST', `/channels/${encodeURIComponent(callerChannelId)}/ring`).catch(() => undefined);
+    await this.pbx.ring(callerChannelId, true).catch(() => undefined);
     const snap = call.snapshot();
     for (const seat of seats) {
       const channelId = randomUUID();
       ring.legs.set(channelId, seat);
       this.legLog.start({ callId: call.id, kind: 'agent', channelId, endpoint: seat.endpoint, seatId: seat.id, agentId: seat.agentId }, call.created);
-      this.ari.request('POST', '/channels', { endpoint: seat.endpoint, app: this.app, appArgs: `handset,${call.id}`, channelId, timeout: ringS, callerId: snap.number ?? 'kefu' })
+      this.pbx.originate({ id: channelId, endpoint: seat.endpoint, role: 'handset', args: [call.id], timeoutS: ringS, callerId: snap.number ?? 'kefu' })
         .catch((err: unknown) => { this.log.warn({ err, seatId: seat.id }, 'could not ring the seat'); this.legLog.ended(channelId, 'failed'); this.legGone(channelId); });
     }
     const ok = await settled;
-    await this.ari.request('DELETE', `/channels/${encodeURIComponent(callerChannelId)}/ring`).catch(() => undefined);
+    await this.pbx.ring(callerChannelId, false).catch(() => undefined);
     return ok;
   }
 
@@ -55,13 +55,11 @@ export class SeatRinger {
   /** A seat answered (its channel entered Stasis). */
   async answered(channelId: string): Promise<void> {
     const r = this.find(channelId);
-    if (!r || r.answered) { await this.ari.hangup(channelId).catch(() => undefined); return; }
+    if (!r || r.answered) { await this.pbx.hangup(channelId).catch(() => undefined); return; }
     r.answered = channelId;
-    for (const other of r.legs.keys()) if (other !== channelId) void this.ari.hangup(other).catch(() => undefined);
-    await this.ari.request('DELETE', `/channels/${encodeURIComponent(r.callerChannelId)}/ring`).catch(() => undefined);
-    const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
-    r.bridgeId = bridge.id;
-    await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${r.callerChannelId},${channelId}` });
+    for (const other of r.legs.keys()) if (other !== channelId) void this.pbx.hangup(other).catch(() => undefined);
+    await this.pbx.ring(r.callerChannelId, false).catch(() => undefined);
+    r.bridgeId = await this.pbx.bridge([r.callerChannelId, channelId]);
     r.call.agentConnected(r.legs.get(channelId)!.agentId);
     r.settle(true);
   }
@@ -74,8 +72,8 @@ export class SeatRinger {
     if (r.answered === channelId) {
       // The conversation is over: the caller is hung up too.
       this.rings.delete(r);
-      if (r.bridgeId) void this.ari.request('DELETE', `/bridges/${r.bridgeId}`).catch(() => undefined);
-      void this.ari.hangup(r.callerChannelId).catch(() => undefined);
+      if (r.bridgeId) void this.pbx.destroyBridge(r.bridgeId).catch(() => undefined);
+      void this.pbx.hangup(r.callerChannelId).catch(() => undefined);
     } else if (r.answered === null && r.legs.size === 0) {
       this.rings.delete(r);
       r.settle(false);
@@ -87,7 +85,7 @@ export class SeatRinger {
   callerGone(callerChannelId: string): void {
     for (const r of this.rings) {
       if (r.callerChannelId !== callerChannelId) continue;
-      for (const leg of r.legs.keys()) void this.ari.hangup(leg).catch(() => undefined);
+      for (const leg of r.legs.keys()) void this.pbx.hangup(leg).catch(() => undefined);
       if (r.answered === null) r.settle(false);
     }
   }

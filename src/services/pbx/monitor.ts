@@ -6,7 +6,7 @@
  *   barge   - the call's own bridge (everyone hears everyone).
  */
 import { randomUUID } from 'node:crypto';
-import type { AriClient, AriChannel } from '../../../drivers/asterisk/ari-client.ts';
+import type { Pbx } from '../../core/ports.ts';
 import type { LegLog } from './legs.ts';
 
 export type MonitorMode = 'listen' | 'whisper' | 'barge';
@@ -19,8 +19,7 @@ export class Monitor {
   private done = false;
 
   constructor(
-    private readonly ari: AriClient,
-    private readonly app: string,
+    private readonly pbx: Pbx,
     readonly callId: string,
     private readonly mode: MonitorMode,
     private readonly target: { legId: string; bridgeId: string },
@@ -36,30 +35,25 @@ export class Monitor {
     const channelId = randomUUID();
     this.supervisorLeg = channelId;
     this.legLog.start({ callId: this.callId, kind: 'supervisor', channelId, endpoint: this.seat.endpoint, seatId: this.seat.id, mode: this.mode });
-    await this.ari.request<AriChannel>('POST', '/channels', { endpoint: this.seat.endpoint, app: this.app, appArgs: `monitor,${this.id}`, channelId, timeout: 30, callerId: 'kefu monitor' });
+    await this.pbx.originate({ id: channelId, endpoint: this.seat.endpoint, role: 'monitor', args: [this.id], timeoutS: 30, callerId: 'kefu monitor' });
   }
 
   /** The supervisor answered. */
   async answered(): Promise<void> {
     if (this.mode === 'barge') {
-      await this.ari.request('POST', `/bridges/${this.target.bridgeId}/addChannel`, { channel: this.supervisorLeg! });
+      await this.pbx.addToBridge(this.target.bridgeId, this.supervisorLeg!);
       return;
     }
-    // spy on both directions of the agent's channel; whisper "out" = towards the agent's phone only
-    const snoop = await this.ari.request<AriChannel>('POST', `/channels/${encodeURIComponent(this.target.legId)}/snoop`, {
-      spy: 'both', whisper: this.mode === 'whisper' ? 'out' : 'none', app: this.app, appArgs: `snoop,${this.id}`,
-    });
-    this.snoop = snoop.id;
-    const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
-    this.bridge = bridge.id;
-    await this.ari.request('POST', `/bridges/${bridge.id}/addChannel`, { channel: `${snoop.id},${this.supervisorLeg!}` });
+    // hears both directions of the agent's channel; a whisper reaches the agent's phone only
+    this.snoop = await this.pbx.snoop(this.target.legId, { whisper: this.mode === 'whisper', args: [this.id] });
+    this.bridge = await this.pbx.bridge([this.snoop, this.supervisorLeg!]);
   }
 
   async end(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    for (const ch of [this.supervisorLeg, this.snoop]) if (ch) await this.ari.hangup(ch).catch(() => undefined);
-    if (this.bridge) await this.ari.request('DELETE', `/bridges/${this.bridge}`).catch(() => undefined);
+    for (const ch of [this.supervisorLeg, this.snoop]) if (ch) await this.pbx.hangup(ch).catch(() => undefined);
+    if (this.bridge) await this.pbx.destroyBridge(this.bridge).catch(() => undefined);
     this.onEnded(this);
   }
 }

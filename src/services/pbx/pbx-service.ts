@@ -1,6 +1,6 @@
 /**
- * The multi-seat backend: Asterisk lines (trunks, FXO channels) driven over
- * ARI, one call session per channel that enters Stasis. The same call
+ * The multi-seat backend: Asterisk lines (trunks, FXO channels) driven through
+ * the Pbx port, one call session per leg that enters our application. The same call
  * sessions, IVR, blacklist, recording policy and call records as a modem
  * line; never more calls up on a line than its `channels`. Every channel of a
  * call (caller, agent phones, supervisors, click-to-dial legs) is a row of
@@ -9,11 +9,9 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { LineConfig, Config } from '../../config/schema.ts';
+import type { LineConfig } from '../../config/schema.ts';
 import type { LineState } from '../../core/call/line-machine.ts';
-import { AriClient, type AriChannel } from '../../../drivers/asterisk/ari-client.ts';
-import { AmiClient } from '../../../drivers/asterisk/ami-client.ts';
-import type { AriEvent } from '../../../drivers/asterisk/ari-events.ts';
+import type { Pbx, PbxEvent, PbxLegInfo } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import type { LineGroup } from '../telephony/telephony.ts';
 import type { LineStatus } from '../telephony/line.ts';
@@ -31,51 +29,43 @@ import type { HandsetOptions } from '../../core/ivr/media.ts';
 interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
 
 export class PbxService implements LineGroup {
-  private readonly ari: AriClient;
-  private ami: AmiClient | null = null;
   private readonly live = new Map<string, Live>();
   private readonly monitors = new Set<Monitor>();
-  /** Hang-up causes Asterisk announced before a channel left Stasis. */
-  private readonly hangupCauses = new Map<string, number>();
   private connected = false;
   private since = new Date();
   private readonly log: Logger;
   private readonly mediaDir: string;
-  private readonly appName: string;
   private readonly legLog: LegLog;
   private readonly ringer: SeatRinger;
   private readonly dialer: ClickToDialer;
   /** Queues and agents on this PBX. */
   readonly acd: AcdService;
 
-  constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], asterisk: NonNullable<Config['asterisk']>) {
+  constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], private readonly pbx: Pbx) {
     this.log = deps.logger.child({ component: 'pbx' });
-    this.ari = new AriClient({ url: asterisk.ari.url, username: asterisk.ari.username, password: asterisk.ari.password, app: asterisk.ari.app });
-    if (asterisk.ami.username) this.ami = new AmiClient({ host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret });
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
-    this.appName = asterisk.ari.app;
     this.legLog = new LegLog(deps.repos.legs, this.log);
-    this.acd = new AcdService(deps.repos.acd, deps.agents, this.ari, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), asterisk.ari.app, this.legLog, deps.repos.legs, deps.repos.calls);
-    this.ringer = new SeatRinger(this.ari, this.appName, this.legLog, this.log);
-    this.dialer = new ClickToDialer(deps, this.ari, () => this.ami, this.appName, lines, this.legLog, this.log,
+    this.acd = new AcdService(deps.repos.acd, deps.agents, pbx, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), this.legLog, deps.repos.legs, deps.repos.calls);
+    this.ringer = new SeatRinger(pbx, this.legLog, this.log);
+    this.dialer = new ClickToDialer(deps, pbx, lines, this.legLog, this.log,
       (line) => [...this.live.values()].filter((l) => l.line.id === line.id).length, () => this.connected);
   }
 
   async start(): Promise<void> {
     await this.acd.load();
-    this.ari.on((e) => this.onEvent(e));
-    this.ari.onStatus((s, reason) => {
-      const was = this.connected;
-      this.connected = s === 'connected';
-      if (was === this.connected) return;
-      this.since = new Date();
-      for (const line of this.lines) {
-        this.deps.bus.emit('line.state', { lineId: line.id, state: this.stateOf(line), previous: was ? 'idle' : 'offline', ...(reason ? { reason } : {}) });
-      }
-      if (this.connected) void this.resync();
-    });
-    await this.ami?.connect().catch((err: unknown) => { this.log.warn({ err }, 'AMI not available: calls are not recorded'); this.ami = null; });
-    await this.ari.connect().catch((err: unknown) => this.log.warn({ err }, 'ARI not reachable yet; retrying'));
+    this.pbx.on((e) => this.onEvent(e));
+    await this.pbx.start();
+  }
+
+  private link(up: boolean, reason: string | undefined): void {
+    const was = this.connected;
+    this.connected = up;
+    if (was === this.connected) return;
+    this.since = new Date();
+    for (const line of this.lines) {
+      this.deps.bus.emit('line.state', { lineId: line.id, state: this.stateOf(line), previous: was ? 'idle' : 'offline', ...(reason ? { reason } : {}) });
+    }
+    if (this.connected) void this.resync();
   }
 
   async stop(): Promise<void> {
@@ -86,12 +76,11 @@ export class PbxService implements LineGroup {
     this.acd.stop();
     // Legs still up (agent phones ringing, supervisors): hung up and closed now, not left for the next start.
     for (const id of this.legLog.channels()) {
-      await this.ari.hangup(id).catch(() => undefined);
+      await this.pbx.hangup(id).catch(() => undefined);
       this.legLog.ended(id, 'daemon-stopped');
     }
     await this.legLog.idle();
-    await this.ari.close();
-    await this.ami?.close();
+    await this.pbx.stop();
   }
 
   private stateOf(line: LineConfig): LineState {
@@ -115,67 +104,48 @@ export class PbxService implements LineGroup {
   /** Seats whose click-to-dial request waits for a line, first come first. */
   seatWaits(): SeatWait[] { return this.dialer.seatWaits(); }
 
-  private lineFor(channel: AriChannel): LineConfig | undefined {
+  private lineFor(channel: PbxLegInfo): LineConfig | undefined {
     return this.lines.find((l) => l.endpoint && channel.name.startsWith(`${l.endpoint}-`));
   }
 
-  private onEvent(e: AriEvent): void {
+  private onEvent(e: PbxEvent): void {
     switch (e.type) {
-      case 'StasisStart': {
-        const ev = e as Extract<AriEvent, { type: 'StasisStart' }>;
-        const [role, ref] = ev.args;
-        if (role === 'inbound') { this.inbound(ev.channel); return; }
-        this.legLog.answered(ev.channel.id);
-        if (role === 'agent') void this.acd.agentAnswered(ev.channel).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed'));
-        else if (role === 'handset') void this.ringer.answered(ev.channel.id).catch((err: unknown) => this.log.error({ err }, 'connecting the seat failed'));
-        else if (role === 'monitor') {
+      case 'legEntered': {
+        const [ref] = e.args;
+        if (e.role === 'inbound') { this.inbound(e.leg); return; }
+        this.legLog.answered(e.leg.id);
+        if (e.role === 'agent') void this.acd.agentAnswered(e.leg).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed'));
+        else if (e.role === 'handset') void this.ringer.answered(e.leg.id).catch((err: unknown) => this.log.error({ err }, 'connecting the seat failed'));
+        else if (e.role === 'monitor') {
           const m = [...this.monitors].find((x) => x.id === ref);
           if (m) void m.answered().catch((err: unknown) => { this.log.error({ err }, 'monitor failed'); void m.end(); });
-          else void this.ari.hangup(ev.channel.id).catch(() => undefined);
-        } else if (role?.startsWith('c2d-')) this.dialer.answered(ev.channel, role, ref);
+          else void this.pbx.hangup(e.leg.id).catch(() => undefined);
+        } else if (e.role === 'c2d-agent' || e.role === 'c2d-customer') this.dialer.answered(e.leg, e.role, ref);
         return;
       }
-      case 'ChannelStateChange': {
-        const ev = e as Extract<AriEvent, { type: 'ChannelStateChange' }>;
-        if (ev.channel.state === 'Up') this.legLog.answered(ev.channel.id);
+      case 'legAnswered':
+        this.legLog.answered(e.legId);
+        return;
+      case 'dtmf': {
+        const l = this.live.get(e.legId);
+        l?.control.dtmf(e.digit);
+        l?.session.onDtmf(e.digit);
+        if (l) this.acd.dtmf(e.legId, e.digit);
         return;
       }
-      case 'ChannelDtmfReceived': {
-        const ev = e as Extract<AriEvent, { type: 'ChannelDtmfReceived' }>;
-        const l = this.live.get(ev.channel.id);
-        l?.control.dtmf(ev.digit);
-        l?.session.onDtmf(ev.digit);
-        if (l) this.acd.dtmf(ev.channel.id, ev.digit);
+      case 'playbackDone':
+        this.live.get(e.legId)?.control.playbackFinished(e.playbackId);
         return;
-      }
-      case 'PlaybackFinished': {
-        const ev = e as Extract<AriEvent, { playback: unknown }>;
-        const chan = ev.playback.target_uri.replace(/^channel:/, '');
-        this.live.get(chan)?.control.playbackFinished(ev.playback.id);
+      case 'recordingDone':
+        this.live.get(e.legId)?.control.recordingDone(e.name, e.ok);
         return;
-      }
-      case 'RecordingFinished':
-      case 'RecordingFailed': {
-        const ev = e as Extract<AriEvent, { recording: unknown }>;
-        const chan = ev.recording.target_uri.replace(/^channel:/, '');
-        this.live.get(chan)?.control.recordingDone(ev.recording.name, e.type === 'RecordingFinished');
+      case 'legGone':
+        this.legLog.ended(e.legId, e.cause);
+        this.channelGone(e.legId, false);
         return;
-      }
-      case 'ChannelHangupRequest': {
-        const cause = (e as Extract<AriEvent, { type: 'ChannelHangupRequest' }>).cause;
-        if (cause !== undefined && this.legLog.has(e.channel.id)) this.hangupCauses.set(e.channel.id, cause);
+      case 'link':
+        this.link(e.up, e.reason);
         return;
-      }
-      // A channel that entered Stasis by itself (a caller) is no longer ours after StasisEnd: no ChannelDestroyed follows.
-      case 'ChannelDestroyed':
-      case 'StasisEnd': {
-        const cause = e.type === 'ChannelDestroyed' ? (e as Extract<AriEvent, { type: 'ChannelDestroyed' }>).cause : this.hangupCauses.get(e.channel.id);
-        this.hangupCauses.delete(e.channel.id);
-        this.legLog.ended(e.channel.id, cause);
-        this.channelGone(e.channel.id, false);
-        return;
-      }
-      default:
     }
   }
 
@@ -197,18 +167,18 @@ export class PbxService implements LineGroup {
     else l.session.onHangup();
   }
 
-  private inbound(channel: AriChannel): void {
+  private inbound(channel: PbxLegInfo): void {
     const line = this.lineFor(channel);
     if (!line) {
       this.log.warn({ channel: channel.name }, 'call from an endpoint no line is configured for: hung up');
-      void this.ari.hangup(channel.id, 'congestion').catch(() => undefined);
+      void this.pbx.hangup(channel.id, 'congestion').catch(() => undefined);
       return;
     }
     if (this.dialer.busy(line) >= line.channels) {
       void this.overCapacity(line, channel);
       return;
     }
-    const control = new AsteriskChannelControl(channel, this.ari, this.ami, this.mediaDir);
+    const control = new AsteriskChannelControl(channel, this.pbx, this.mediaDir);
     control.onAnswered = () => this.legLog.answered(channel.id);
     const session: CallSession = new CallSession(this.deps, line, control, () => {
       this.live.delete(channel.id);
@@ -221,8 +191,8 @@ export class PbxService implements LineGroup {
     this.live.set(channel.id, { session, control, line });
     this.legLog.start({ callId: session.id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null }, session.created);
     if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
-    const number = channel.caller.number || null;
-    session.onCallerId({ number, name: channel.caller.name || null, withheld: number ? null : 'unavailable', date: null, time: null });
+    const number = channel.callerNumber || null;
+    session.onCallerId({ number, name: channel.callerName || null, withheld: number ? null : 'unavailable', date: null, time: null });
     session.answerWhenIdentified();
   }
 
@@ -257,7 +227,7 @@ export class PbxService implements LineGroup {
       target = this.acd.connectedLegOf(callId);
     }
     if (!target) throw new KefuError('CONFLICT', `call ${callId} has no agent on it yet: monitoring starts once an agent answered`);
-    const m = new Monitor(this.ari, this.appName, callId, mode, target, seat, this.legLog, (x) => this.monitors.delete(x));
+    const m = new Monitor(this.pbx, callId, mode, target, seat, this.legLog, (x) => this.monitors.delete(x));
     this.monitors.add(m);
     try {
       await m.start();
@@ -269,13 +239,13 @@ export class PbxService implements LineGroup {
   }
 
   /** More callers than the line carries: busy, and a call record (with its one leg) that says so. */
-  private async overCapacity(line: LineConfig, channel: AriChannel): Promise<void> {
-    await this.ari.hangup(channel.id, 'busy').catch(() => undefined);
+  private async overCapacity(line: LineConfig, channel: PbxLegInfo): Promise<void> {
+    await this.pbx.hangup(channel.id, 'busy').catch(() => undefined);
     const id = randomUUID();
     const at = new Date();
-    const number = channel.caller.number ? this.deps.numbers.key(channel.caller.number) || null : null;
+    const number = channel.callerNumber ? this.deps.numbers.key(channel.callerNumber) || null : null;
     await this.deps.repos.calls.create({ id, lineId: line.id, direction: 'inbound', state: 'ended', number, startedAt: at });
-    await this.deps.repos.calls.update(id, { disposition: 'busy', endedAt: at, durationMs: 0, callerName: channel.caller.name || null });
+    await this.deps.repos.calls.update(id, { disposition: 'busy', endedAt: at, durationMs: 0, callerName: channel.callerName || null });
     const legId = randomUUID();
     await this.deps.repos.legs.open({ id: legId, callId: id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null, startedAt: at });
     await this.deps.repos.legs.ended(legId, at, 'busy');
@@ -290,9 +260,9 @@ export class PbxService implements LineGroup {
    * restarted under them) are hung up.
    */
   private async resync(): Promise<void> {
-    const app = await this.ari.request<{ channel_ids: string[] }>('GET', `/applications/${encodeURIComponent(this.appName)}`).catch(() => null);
-    if (!app) return;
-    const present = new Set(app.channel_ids);
+    const ids = await this.pbx.legs().catch(() => null);
+    if (!ids) return;
+    const present = new Set(ids);
     for (const id of this.legLog.channels()) {
       if (present.has(id)) continue;
       this.legLog.ended(id, 'asterisk-restart');
@@ -302,7 +272,7 @@ export class PbxService implements LineGroup {
     for (const id of present) {
       if (this.live.has(id) || this.legLog.has(id)) continue;
       this.log.warn({ channelId: id }, 'channel left in Stasis by an earlier run: hung up');
-      await this.ari.hangup(id).catch(() => undefined);
+      await this.pbx.hangup(id).catch(() => undefined);
     }
   }
 }

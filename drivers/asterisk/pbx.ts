@@ -1,0 +1,199 @@
+/**
+ * The Pbx port over Asterisk: ARI for legs, bridges, media and events, AMI
+ * (when configured) for whole-call recording (MixMonitor). Every ARI path
+ * string kefu uses lives here. The driver turns ARI events into PbxEvents
+ * and runs effects; it decides nothing about calls.
+ */
+import type { Logger } from 'pino';
+import type { Pbx, PbxEvent, PbxHangupReason, PbxLegRole, PbxListener, PbxOriginate } from '../../src/core/ports.ts';
+import { isKefuError } from '../../src/core/errors.ts';
+import { AriClient, type AriOptions } from './ari-client.ts';
+import { AmiClient, type AmiOptions } from './ami-client.ts';
+import type { AriEvent } from './ari-events.ts';
+
+const ROLES: readonly PbxLegRole[] = ['inbound', 'agent', 'handset', 'monitor', 'snoop', 'c2d-agent', 'c2d-customer'];
+/** How many gone leg ids are remembered so that StasisEnd and ChannelDestroyed make one `legGone`. */
+const GONE_MEMORY = 2000;
+
+const enc = encodeURIComponent;
+const chan = (id: string): string => `/channels/${enc(id)}`;
+
+/** A rejection for a leg or bridge that is gone already: not an error for the idempotent operations. */
+const goneOk = (err: unknown): void => {
+  if (isKefuError(err, 'NOT_FOUND') || isKefuError(err, 'CONFLICT')) return;
+  throw err;
+};
+
+export class AsteriskPbx implements Pbx {
+  private readonly ari: AriClient;
+  private ami: AmiClient | null;
+  private readonly listeners = new Set<PbxListener>();
+  private readonly hangupCauses = new Map<string, number>();
+  private readonly gone = new Set<string>();
+  private up = false;
+  private readonly appName: string;
+
+  constructor(ari: AriOptions, ami: AmiOptions | null, private readonly log: Logger) {
+    this.ari = new AriClient(ari);
+    this.appName = ari.app;
+    this.ami = ami ? new AmiClient(ami) : null;
+  }
+
+  get canRecordCalls(): boolean { return this.ami !== null; }
+
+  on(listener: PbxListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: PbxEvent): void {
+    for (const l of this.listeners) { try { l(e); } catch (err) { this.log.error({ err, event: e.type }, 'PBX event listener failed'); } }
+  }
+
+  async start(): Promise<void> {
+    this.ari.on((e) => this.onAri(e));
+    this.ari.onStatus((s, reason) => {
+      const up = s === 'connected';
+      if (up === this.up) return;
+      this.up = up;
+      this.emit({ type: 'link', up, ...(reason ? { reason } : {}) });
+    });
+    await this.ami?.connect().catch((err: unknown) => { this.log.warn({ err }, 'AMI not available: calls are not recorded'); this.ami = null; });
+    await this.ari.connect().catch((err: unknown) => this.log.warn({ err }, 'ARI not reachable yet; retrying'));
+  }
+
+  async stop(): Promise<void> {
+    await this.ari.close();
+    await this.ami?.close();
+  }
+
+  private legGone(legId: string, cause: number | undefined): void {
+    this.hangupCauses.delete(legId);
+    if (this.gone.has(legId)) return;
+    this.gone.add(legId);
+    if (this.gone.size > GONE_MEMORY) this.gone.delete(this.gone.values().next().value!);
+    this.emit({ type: 'legGone', legId, cause });
+  }
+
+  private onAri(e: AriEvent): void {
+    switch (e.type) {
+      case 'StasisStart': {
+        const [role, ...args] = e.args;
+        const c = e.channel;
+        this.emit({ type: 'legEntered', leg: { id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name }, role: ROLES.find((r) => r === role), args });
+        return;
+      }
+      case 'ChannelStateChange':
+        if (e.channel.state === 'Up') this.emit({ type: 'legAnswered', legId: e.channel.id });
+        return;
+      case 'ChannelDtmfReceived':
+        this.emit({ type: 'dtmf', legId: e.channel.id, digit: e.digit });
+        return;
+      case 'PlaybackFinished':
+        this.emit({ type: 'playbackDone', legId: e.playback.target_uri.replace(/^channel:/, ''), playbackId: e.playback.id });
+        return;
+      case 'RecordingFinished':
+      case 'RecordingFailed':
+        this.emit({ type: 'recordingDone', legId: e.recording.target_uri.replace(/^channel:/, ''), name: e.recording.name, ok: e.type === 'RecordingFinished' });
+        return;
+      case 'ChannelHangupRequest':
+        if (e.cause !== undefined) this.hangupCauses.set(e.channel.id, e.cause);
+        return;
+      // A channel that entered Stasis by itself (a caller) is no longer ours after StasisEnd: no ChannelDestroyed follows.
+      case 'StasisEnd':
+        this.legGone(e.channel.id, this.hangupCauses.get(e.channel.id));
+        return;
+      case 'ChannelDestroyed':
+        this.legGone(e.channel.id, e.cause);
+        this.gone.delete(e.channel.id);
+        return;
+      default:
+    }
+  }
+
+  async originate(o: PbxOriginate): Promise<{ id: string; name: string }> {
+    this.gone.delete(o.id);
+    const ch = await this.ari.request<{ id: string; name: string }>('POST', '/channels', {
+      endpoint: o.endpoint, app: this.appName, appArgs: [o.role, ...o.args].join(','), channelId: o.id, timeout: o.timeoutS, callerId: o.callerId,
+    });
+    return { id: ch.id, name: ch.name };
+  }
+
+  answer(legId: string): Promise<void> { return this.ari.answer(legId); }
+
+  async hangup(legId: string, reason: PbxHangupReason = 'normal'): Promise<void> {
+    await this.ari.hangup(legId, reason).catch(goneOk);
+  }
+
+  async ring(legId: string, on: boolean): Promise<void> {
+    if (on) await this.ari.ring(legId);
+    else await this.ari.request('DELETE', `${chan(legId)}/ring`).catch(goneOk);
+  }
+
+  async moh(legId: string, on: boolean): Promise<void> {
+    if (on) await this.ari.request('POST', `${chan(legId)}/moh`);
+    else await this.ari.request('DELETE', `${chan(legId)}/moh`).catch(goneOk);
+  }
+
+  async bridge(legIds: string[]): Promise<string> {
+    const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
+    try {
+      await this.ari.request('POST', `/bridges/${enc(bridge.id)}/addChannel`, { channel: legIds.join(',') });
+    } catch (err) {
+      await this.destroyBridge(bridge.id).catch(() => undefined);
+      throw err;
+    }
+    return bridge.id;
+  }
+
+  async addToBridge(bridgeId: string, legId: string): Promise<void> {
+    await this.ari.request('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: legId });
+  }
+
+  async destroyBridge(bridgeId: string): Promise<void> {
+    await this.ari.request('DELETE', `/bridges/${enc(bridgeId)}`).catch(goneOk);
+  }
+
+  async snoop(legId: string, opts: { whisper: boolean; args: string[] }): Promise<string> {
+    // spy on both directions; whisper "out" = towards that channel's phone only
+    const snoop = await this.ari.request<{ id: string }>('POST', `${chan(legId)}/snoop`, {
+      spy: 'both', whisper: opts.whisper ? 'out' : 'none', app: this.appName, appArgs: ['snoop', ...opts.args].join(','),
+    });
+    return snoop.id;
+  }
+
+  async play(legId: string, file: string, playbackId: string): Promise<void> {
+    await this.ari.play(legId, `sound:${file}`, playbackId);
+  }
+
+  async stopPlayback(playbackId: string): Promise<void> {
+    await this.ari.stopPlayback(playbackId).catch(goneOk);
+  }
+
+  async recordCall(leg: { name: string }, path: string): Promise<void> {
+    if (!this.ami) throw new Error('recording needs the AMI connection (asterisk.ami)');
+    await this.ami.action('MixMonitor', { Channel: leg.name, File: path });
+  }
+
+  async stopCallRecording(leg: { name: string }): Promise<void> {
+    await this.ami?.action('StopMixMonitor', { Channel: leg.name });
+  }
+
+  async recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean }): Promise<void> {
+    await this.ari.request('POST', `${chan(legId)}/record`, {
+      name: opts.name, format: 'wav', maxDurationSeconds: opts.maxS, beep: opts.beep, terminateOn: '#', ifExists: 'overwrite',
+    });
+  }
+
+  async takeRecording(name: string): Promise<Buffer | null> {
+    const stored = `/recordings/stored/${enc(name)}`;
+    const wav = await this.ari.fetchFile(`${stored}/file`).catch(() => null);
+    await this.ari.request('DELETE', stored).catch(() => undefined);
+    return wav;
+  }
+
+  async legs(): Promise<string[]> {
+    const app = await this.ari.request<{ channel_ids: string[] }>('GET', `/applications/${enc(this.appName)}`);
+    return app.channel_ids;
+  }
+}
