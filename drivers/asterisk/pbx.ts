@@ -5,15 +5,12 @@
  * and runs effects; it decides nothing about calls.
  */
 import type { Logger } from 'pino';
-import type { Pbx, PbxEvent, PbxHangupReason, PbxLegRole, PbxListener, PbxOriginate } from '../../src/core/ports.ts';
+import type { Pbx, PbxEvent, PbxHangupReason, PbxListener, PbxOriginate } from '../../src/core/ports.ts';
 import { isKefuError } from '../../src/core/errors.ts';
 import { AriClient, type AriOptions } from './ari-client.ts';
 import { AmiClient, type AmiOptions } from './ami-client.ts';
 import type { AriEvent } from './ari-events.ts';
-
-const ROLES: readonly PbxLegRole[] = ['inbound', 'agent', 'handset', 'monitor', 'snoop', 'c2d-agent', 'c2d-customer'];
-/** How many gone leg ids are remembered so that StasisEnd and ChannelDestroyed make one `legGone`. */
-const GONE_MEMORY = 2000;
+import { AriEventTranslator } from './pbx-events.ts';
 
 const enc = encodeURIComponent;
 const chan = (id: string): string => `/channels/${enc(id)}`;
@@ -28,8 +25,7 @@ export class AsteriskPbx implements Pbx {
   private readonly ari: AriClient;
   private ami: AmiClient | null;
   private readonly listeners = new Set<PbxListener>();
-  private readonly hangupCauses = new Map<string, number>();
-  private readonly gone = new Set<string>();
+  private readonly events = new AriEventTranslator();
   private up = false;
   private readonly appName: string;
 
@@ -67,52 +63,13 @@ export class AsteriskPbx implements Pbx {
     await this.ami?.close();
   }
 
-  private legGone(legId: string, cause: number | undefined): void {
-    this.hangupCauses.delete(legId);
-    if (this.gone.has(legId)) return;
-    this.gone.add(legId);
-    if (this.gone.size > GONE_MEMORY) this.gone.delete(this.gone.values().next().value!);
-    this.emit({ type: 'legGone', legId, cause });
-  }
-
   private onAri(e: AriEvent): void {
-    switch (e.type) {
-      case 'StasisStart': {
-        const [role, ...args] = e.args;
-        const c = e.channel;
-        this.emit({ type: 'legEntered', leg: { id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name }, role: ROLES.find((r) => r === role), args });
-        return;
-      }
-      case 'ChannelStateChange':
-        if (e.channel.state === 'Up') this.emit({ type: 'legAnswered', legId: e.channel.id });
-        return;
-      case 'ChannelDtmfReceived':
-        this.emit({ type: 'dtmf', legId: e.channel.id, digit: e.digit });
-        return;
-      case 'PlaybackFinished':
-        this.emit({ type: 'playbackDone', legId: e.playback.target_uri.replace(/^channel:/, ''), playbackId: e.playback.id });
-        return;
-      case 'RecordingFinished':
-      case 'RecordingFailed':
-        this.emit({ type: 'recordingDone', legId: e.recording.target_uri.replace(/^channel:/, ''), name: e.recording.name, ok: e.type === 'RecordingFinished' });
-        return;
-      case 'ChannelHangupRequest':
-        if (e.cause !== undefined) this.hangupCauses.set(e.channel.id, e.cause);
-        return;
-      // A channel that entered Stasis by itself (a caller) is no longer ours after StasisEnd: no ChannelDestroyed follows.
-      case 'StasisEnd':
-        this.legGone(e.channel.id, this.hangupCauses.get(e.channel.id));
-        return;
-      case 'ChannelDestroyed':
-        this.legGone(e.channel.id, e.cause);
-        this.gone.delete(e.channel.id);
-        return;
-      default:
-    }
+    const ev = this.events.translate(e);
+    if (ev) this.emit(ev);
   }
 
   async originate(o: PbxOriginate): Promise<{ id: string; name: string }> {
-    this.gone.delete(o.id);
+    this.events.forget(o.id);
     const ch = await this.ari.request<{ id: string; name: string }>('POST', '/channels', {
       endpoint: o.endpoint, app: this.appName, appArgs: [o.role, ...o.args].join(','), channelId: o.id, timeout: o.timeoutS, callerId: o.callerId,
     });
