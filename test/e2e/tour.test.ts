@@ -8,7 +8,7 @@
  * take the call, the caller hangs up, save the wrap-up, and the call and its
  * recording are in the history (and on the Recordings page, by name).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -38,6 +38,8 @@ const RUNS = [
 
 /** Bytes of the recording's file so far (recordings/calls/YYYY/MM/DD/<id>.wav under the data folder). */
 function recordedBytes(dataDir: string, recId: string): number {
+  // The recorder makes its folder after the recording row exists: until then nothing is recorded.
+  if (!existsSync(join(dataDir, 'recordings'))) return 0;
   const file = readdirSync(join(dataDir, 'recordings'), { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith(`${recId}.wav`));
   return file ? statSync(join(dataDir, 'recordings', file)).size : 0;
 }
