@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { quietly } from '../pbx/quietly.ts';
 import type { Config } from '../../config/schema.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import type { Agent, AgentEvent } from '../../core/acd/agent.ts';
@@ -229,9 +230,9 @@ export class AcdService {
   /** PBX: an agent's phone answered (its channel entered Stasis). */
   async agentAnswered(channel: { id: string }): Promise<void> {
     const leg = this.legs.get(channel.id);
-    if (!leg) { await this.pbx.hangup(channel.id).catch(() => undefined); return; }
+    if (!leg) { await this.pbx.hangup(channel.id).catch(quietly(this.log, 'PBX clean-up')); return; }
     const w = leg.waiting;
-    if (!this.isWaiting(w)) { await this.pbx.hangup(channel.id).catch(() => undefined); return; }
+    if (!this.isWaiting(w)) { await this.pbx.hangup(channel.id).catch(quietly(this.log, 'PBX clean-up')); return; }
     w.connected = true;
     clearTimeout(w.timer);
     this.announcer.cancel(w);
@@ -261,8 +262,8 @@ export class AcdService {
     // The conversation is over: the agent wraps up, the caller is hung up if still there.
     this.handleTimes.set(w.queue.id, [Date.now() - leg.answeredAt, ...(this.handleTimes.get(w.queue.id) ?? [])].slice(0, HISTORY));
     this.board.callEnded(leg.agentId, w.queue.settings.wrapUpS);
-    if (leg.bridgeId) void this.pbx.destroyBridge(leg.bridgeId).catch(() => undefined);
-    void this.pbx.hangup(w.channelId).catch(() => undefined);
+    if (leg.bridgeId) void this.pbx.destroyBridge(leg.bridgeId).catch(quietly(this.log, 'PBX clean-up'));
+    void this.pbx.hangup(w.channelId).catch(quietly(this.log, 'PBX clean-up'));
     return true;
   }
 
@@ -282,7 +283,7 @@ export class AcdService {
 
   /** PBX: the caller's channel went away while bridged: the agent leg ends too. */
   callerGone(channelId: string): void {
-    for (const [legId, leg] of this.legs) if (leg.waiting.channelId === channelId && leg.answered) void this.pbx.hangup(legId).catch(() => undefined);
+    for (const [legId, leg] of this.legs) if (leg.waiting.channelId === channelId && leg.answered) void this.pbx.hangup(legId).catch(quietly(this.log, 'PBX clean-up'));
   }
 
   stop(): void {

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { quietly } from './quietly.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import type { Pbx, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
@@ -75,7 +76,7 @@ export class OutboundCall {
       this.legLog.start({ callId: this.id, kind: 'outbound', channelId, endpoint }, this.created);
       const ch = await this.pbx.originate({ id: channelId, endpoint, role: 'c2d-customer', args: [this.id], timeoutS: 45, callerId: 'kefu' });
       this.customerChannelName = ch.name;
-      await this.pbx.ring(channel.id, true).catch(() => undefined);
+      await this.pbx.ring(channel.id, true).catch(quietly(this.log, 'PBX clean-up'));
       return;
     }
     this.answeredAt = new Date();
@@ -95,9 +96,9 @@ export class OutboundCall {
   async legGone(why?: 'no-line' | 'cancelled'): Promise<void> {
     if (this.done) return;
     this.done = true;
-    for (const leg of [this.agentLeg, this.customerLeg]) if (leg) await this.pbx.hangup(leg).catch(() => undefined);
-    if (this.bridge) await this.pbx.destroyBridge(this.bridge).catch(() => undefined);
-    await this.created.catch(() => undefined);
+    for (const leg of [this.agentLeg, this.customerLeg]) if (leg) await this.pbx.hangup(leg).catch(quietly(this.log, 'PBX clean-up'));
+    if (this.bridge) await this.pbx.destroyBridge(this.bridge).catch(quietly(this.log, 'PBX clean-up'));
+    await this.created.catch(quietly(this.log, 'PBX clean-up'));
     const endedAt = new Date();
     const disposition = why ?? (this.answeredAt ? 'completed' : this.customerLeg ? 'no-answer' : 'agent-no-answer');
     const durationMs = endedAt.getTime() - this.startedAt.getTime();

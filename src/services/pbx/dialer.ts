@@ -7,6 +7,7 @@
  * than clickToDial.maxWaitS ends as no-line.
  */
 import type { Logger } from 'pino';
+import { quietly } from './quietly.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { Pbx, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
@@ -133,7 +134,7 @@ export class ClickToDialer {
   answered(channel: PbxLegInfo, role: PbxLegRole, callId: string | undefined): void {
     const call = callId ? this.byId(callId) : undefined;
     if (call) void call.answered(channel, role).catch((err: unknown) => { this.log.error({ err }, 'click-to-dial failed'); void call.legGone(); });
-    else void this.pbx.hangup(channel.id).catch(() => undefined);
+    else void this.pbx.hangup(channel.id).catch(quietly(this.log, 'PBX clean-up'));
   }
 
   stop(): void { for (const w of [...this.waits]) clearTimeout(w.timer); }

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { quietly } from './quietly.ts';
 import type { Pbx } from '../../core/ports.ts';
 import type { CallSession } from '../telephony/session.ts';
 import type { LegLog } from './legs.ts';
@@ -31,7 +32,7 @@ export class SeatRinger {
     const settled = new Promise<boolean>((r) => { settle = r; });
     const ring: Ring = { call, callerChannelId, legs: new Map(), answered: null, bridgeId: null, settle: (ok) => settle(ok) };
     this.rings.add(ring);
-    await this.pbx.ring(callerChannelId, true).catch(() => undefined);
+    await this.pbx.ring(callerChannelId, true).catch(quietly(this.log, 'PBX clean-up'));
     const snap = call.snapshot();
     for (const seat of seats) {
       const channelId = randomUUID();
@@ -41,7 +42,7 @@ export class SeatRinger {
         .catch((err: unknown) => { this.log.warn({ err, seatId: seat.id }, 'could not ring the seat'); this.legLog.ended(channelId, 'failed'); this.legGone(channelId); });
     }
     const ok = await settled;
-    await this.pbx.ring(callerChannelId, false).catch(() => undefined);
+    await this.pbx.ring(callerChannelId, false).catch(quietly(this.log, 'PBX clean-up'));
     return ok;
   }
 
@@ -55,10 +56,10 @@ export class SeatRinger {
   /** A seat answered (its channel entered Stasis). */
   async answered(channelId: string): Promise<void> {
     const r = this.find(channelId);
-    if (!r || r.answered) { await this.pbx.hangup(channelId).catch(() => undefined); return; }
+    if (!r || r.answered) { await this.pbx.hangup(channelId).catch(quietly(this.log, 'PBX clean-up')); return; }
     r.answered = channelId;
-    for (const other of r.legs.keys()) if (other !== channelId) void this.pbx.hangup(other).catch(() => undefined);
-    await this.pbx.ring(r.callerChannelId, false).catch(() => undefined);
+    for (const other of r.legs.keys()) if (other !== channelId) void this.pbx.hangup(other).catch(quietly(this.log, 'PBX clean-up'));
+    await this.pbx.ring(r.callerChannelId, false).catch(quietly(this.log, 'PBX clean-up'));
     r.bridgeId = await this.pbx.bridge([r.callerChannelId, channelId]);
     r.call.agentConnected(r.legs.get(channelId)!.agentId);
     r.settle(true);
@@ -72,8 +73,8 @@ export class SeatRinger {
     if (r.answered === channelId) {
       // The conversation is over: the caller is hung up too.
       this.rings.delete(r);
-      if (r.bridgeId) void this.pbx.destroyBridge(r.bridgeId).catch(() => undefined);
-      void this.pbx.hangup(r.callerChannelId).catch(() => undefined);
+      if (r.bridgeId) void this.pbx.destroyBridge(r.bridgeId).catch(quietly(this.log, 'PBX clean-up'));
+      void this.pbx.hangup(r.callerChannelId).catch(quietly(this.log, 'PBX clean-up'));
     } else if (r.answered === null && r.legs.size === 0) {
       this.rings.delete(r);
       r.settle(false);
@@ -85,7 +86,7 @@ export class SeatRinger {
   callerGone(callerChannelId: string): void {
     for (const r of this.rings) {
       if (r.callerChannelId !== callerChannelId) continue;
-      for (const leg of r.legs.keys()) void this.pbx.hangup(leg).catch(() => undefined);
+      for (const leg of r.legs.keys()) void this.pbx.hangup(leg).catch(quietly(this.log, 'PBX clean-up'));
       if (r.answered === null) r.settle(false);
     }
   }

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { quietly } from './quietly.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import type { LineState } from '../../core/call/line-machine.ts';
 import type { Pbx, PbxEvent, PbxLegInfo } from '../../core/ports.ts';
@@ -76,7 +77,7 @@ export class PbxService implements LineGroup {
     this.acd.stop();
     // Legs still up (agent phones ringing, supervisors): hung up and closed now, not left for the next start.
     for (const id of this.legLog.channels()) {
-      await this.pbx.hangup(id).catch(() => undefined);
+      await this.pbx.hangup(id).catch(quietly(this.log, 'PBX clean-up'));
       this.legLog.ended(id, 'daemon-stopped');
     }
     await this.legLog.idle();
@@ -119,7 +120,7 @@ export class PbxService implements LineGroup {
         else if (e.role === 'monitor') {
           const m = [...this.monitors].find((x) => x.id === ref);
           if (m) void m.answered().catch((err: unknown) => { this.log.error({ err }, 'monitor failed'); void m.end(); });
-          else void this.pbx.hangup(e.leg.id).catch(() => undefined);
+          else void this.pbx.hangup(e.leg.id).catch(quietly(this.log, 'PBX clean-up'));
         } else if (e.role === 'c2d-agent' || e.role === 'c2d-customer') this.dialer.answered(e.leg, e.role, ref);
         return;
       }
@@ -171,7 +172,7 @@ export class PbxService implements LineGroup {
     const line = this.lineFor(channel);
     if (!line) {
       this.log.warn({ channel: channel.name }, 'call from an endpoint no line is configured for: hung up');
-      void this.pbx.hangup(channel.id, 'congestion').catch(() => undefined);
+      void this.pbx.hangup(channel.id, 'congestion').catch(quietly(this.log, 'PBX clean-up'));
       return;
     }
     if (this.dialer.busy(line) >= line.channels) {
@@ -240,7 +241,7 @@ export class PbxService implements LineGroup {
 
   /** More callers than the line carries: busy, and a call record (with its one leg) that says so. */
   private async overCapacity(line: LineConfig, channel: PbxLegInfo): Promise<void> {
-    await this.pbx.hangup(channel.id, 'busy').catch(() => undefined);
+    await this.pbx.hangup(channel.id, 'busy').catch(quietly(this.log, 'PBX clean-up'));
     const id = randomUUID();
     const at = new Date();
     const number = channel.callerNumber ? this.deps.numbers.key(channel.callerNumber) || null : null;
@@ -272,7 +273,7 @@ export class PbxService implements LineGroup {
     for (const id of present) {
       if (this.live.has(id) || this.legLog.has(id)) continue;
       this.log.warn({ channelId: id }, 'channel left in Stasis by an earlier run: hung up');
-      await this.pbx.hangup(id).catch(() => undefined);
+      await this.pbx.hangup(id).catch(quietly(this.log, 'PBX clean-up'));
     }
   }
 }
