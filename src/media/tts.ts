@@ -150,7 +150,7 @@ export class EspeakTts implements TextToSpeech {
         this.counters.diskHits++;
         // The file's time says when it was last used: the disk cache drops the least recently used.
         const now = new Date();
-        await utimes(file, now, now).catch(() => undefined);
+        await utimes(file, now, now).catch(() => undefined); // a cache file whose time cannot be set only ages sooner
         this.memory.set(key, cached);
         return cached;
       }
@@ -212,7 +212,7 @@ export class EspeakTts implements TextToSpeech {
     if (bytes > this.opts.diskCacheBytes) {
       for (const f of files.sort((a, b) => a.used - b.used)) {
         if (bytes <= this.opts.diskCacheBytes * 0.8) break;
-        await rm(f.path, { force: true }).catch(() => undefined);
+        await rm(f.path, { force: true }).catch(() => undefined); // a file that cannot go is tried again on the next trim
         bytes -= f.size;
         removed++;
       }
