@@ -11,6 +11,18 @@ const DRIVERS = {
   message: 'services and the domain see backends only through their ports (src/core/ports.ts); construct drivers in src/main.ts or src/drivers.ts.',
 };
 
+/** One writer of call rows and one emitter of call.* events: the call ledger (src/services/calls/ledger.ts). */
+const LEDGER_ONLY = [
+  {
+    selector: "CallExpression[callee.property.name=/^(create|update)$/][callee.object.property.name='calls']",
+    message: 'call rows are written by the call ledger only (src/services/calls/ledger.ts): report to a LedgerCall instead.',
+  },
+  {
+    selector: "CallExpression[callee.property.name='emit'][arguments.0.value=/^call[.]/]",
+    message: 'call.* events are emitted by the call ledger only (src/services/calls/ledger.ts).',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'bench/results/**', 'web/dist/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -28,6 +40,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [DRIVERS] }],
     },
+  },
+  {
+    files: ['src/**/*.ts', 'drivers/**/*.ts'],
+    ignores: ['src/services/calls/ledger.ts', 'src/db/repos/**', '**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...LEDGER_ONLY] },
   },
   {
     files: ['src/core/**/*.ts'],

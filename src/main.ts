@@ -19,6 +19,7 @@ import { FlowService } from './services/flows.ts';
 import { RecordingService } from './services/recording/recorder.ts';
 import { Telephony } from './services/telephony/telephony.ts';
 import { recoverInterruptedCalls } from './services/telephony/recovery.ts';
+import { CallLedger } from './services/calls/ledger.ts';
 import { TtsPromptResolver } from './media/prompts.ts';
 import { EspeakTts } from './media/tts.ts';
 import { loadStoredAudio } from './media/audio-store.ts';
@@ -85,7 +86,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const flows = new FlowService(repos.flows, logger.child({ component: 'ivr' }), config.seats.map((s) => s.id));
     await flows.seedDefault();
     const recordings = new RecordingService(config, repos.recordings, bus, logger.child({ component: 'recording' }));
-    await recoverInterruptedCalls(repos, recordings, logger);
+    const calls = new CallLedger(repos, bus, logger);
+    await recoverInterruptedCalls(calls, repos, recordings, logger);
     const tts = new EspeakTts({ cacheDir: config.tts.cacheDir ?? resolve(config.dataDir, 'tts-cache'), diskCacheBytes: config.tts.cacheMaxBytes });
     const prompts = new TtsPromptResolver(tts, loadStoredAudio(repos.recordings));
 
@@ -93,13 +95,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await agents.load();
     agents.start();
     cleanups.push(() => agents.stop());
-    const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents });
+    const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls });
     for (const line of config.lines.filter((l) => l.driver !== 'asterisk')) await telephony.addLine(line, createLineDriver(line, logger));
     const pbxLines = config.lines.filter((l) => l.driver === 'asterisk');
     let pbx: PbxService | null = null;
     if (pbxLines.length > 0) {
       if (!config.asterisk) throw new KefuError('CONFIG_INVALID', 'asterisk: required when a line uses driver asterisk (asterisk.ari url, username, password)');
-      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents }, pbxLines, createPbx(config.asterisk, logger));
+      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, pbxLines, createPbx(config.asterisk, logger));
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
     const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device') }) : null;
@@ -114,7 +116,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     retention.start();
     cleanups.push(() => retention.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null, hardware };
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null, hardware };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

@@ -111,12 +111,11 @@ export class AsteriskPbx implements Pbx {
     await this.ari.request('DELETE', `/bridges/${enc(bridgeId)}`).catch(goneOk);
   }
 
-  async snoop(legId: string, opts: { whisper: boolean; args: string[] }): Promise<string> {
+  async snoop(legId: string, opts: { id: string; whisper: boolean; args: string[] }): Promise<void> {
     // spy on both directions; whisper "out" = towards that channel's phone only
-    const snoop = await this.ari.request<{ id: string }>('POST', `${chan(legId)}/snoop`, {
+    await this.ari.request('POST', `${chan(legId)}/snoop/${encodeURIComponent(opts.id)}`, {
       spy: 'both', whisper: opts.whisper ? 'out' : 'none', app: this.appName, appArgs: ['snoop', ...opts.args].join(','),
     });
-    return snoop.id;
   }
 
   async play(legId: string, file: string, playbackId: string): Promise<void> {

@@ -235,9 +235,10 @@ export interface Pbx {
   destroyBridge(bridgeId: string): Promise<void>;
   /**
    * A snoop leg on `legId` hearing both directions; with `whisper` it also
-   * speaks to that leg's phone only. Enters our application as role `snoop`.
+   * speaks to that leg's phone only. `id` is the snoop leg's id (ours, like
+   * originate's); it enters our application as role `snoop`.
    */
-  snoop(legId: string, opts: { whisper: boolean; args: string[] }): Promise<string>;
+  snoop(legId: string, opts: { id: string; whisper: boolean; args: string[] }): Promise<void>;
   /** Play a sound file the PBX can read (path without extension). */
   play(legId: string, file: string, playbackId: string): Promise<void>;
   stopPlayback(playbackId: string): Promise<void>;

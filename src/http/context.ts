@@ -10,6 +10,7 @@ import type { Repos } from '../db/repos/index.ts';
 import type { BlacklistService } from '../services/blacklist.ts';
 import type { Telephony } from '../services/telephony/telephony.ts';
 import type { NumberService } from '../services/numbers.ts';
+import type { CallLedger } from '../services/calls/ledger.ts';
 import type { FlowService } from '../services/flows.ts';
 import type { AgentBoard } from '../services/agents/board.ts';
 import type { AcdService } from '../services/acd/acd-service.ts';
@@ -26,6 +27,8 @@ export interface AppContext {
   numbers: NumberService;
   blacklist: BlacklistService;
   flows: FlowService;
+  /** The call ledger: the only writer of call records. */
+  calls: CallLedger;
   telephony: Telephony;
   /** Turns prompts (text or a stored recording) into audio. */
   prompts: PromptResolver;

@@ -15,6 +15,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
 import type { Db } from '../../src/db/types.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
+import { CallLedger } from '../../src/services/calls/ledger.ts';
 import { EventBus } from '../../src/core/events/bus.ts';
 import { NumberService } from '../../src/services/numbers.ts';
 import { BlacklistService } from '../../src/services/blacklist.ts';
@@ -73,7 +74,7 @@ describe(`API resources on ${testDbKind()}`, () => {
     app = await build({
       config: loadConfig({ overrides: { dataDir: dir } }), logger, db, bus, repos, numbers, blacklist,
       flows: null as never, telephony: null as never, prompts: null as never, acd: null, pbx: null, demo: null, hardware: null as never,
-      agents: new AgentBoard(repos.acd, bus, logger, [], 0),
+      agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger),
     });
     admin = (await repos.keys.create('admin', 'test')).key;
     agent = (await repos.keys.create('agent', 'test agent')).key;

@@ -14,6 +14,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
 import type { Db } from '../../src/db/types.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
+import { CallLedger } from '../../src/services/calls/ledger.ts';
 import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
 import { NumberService } from '../../src/services/numbers.ts';
 import { BlacklistService } from '../../src/services/blacklist.ts';
@@ -53,7 +54,7 @@ describe(`imports in batches on ${testDbKind()}`, () => {
     app = await build({
       config: loadConfig({ overrides: { dataDir: dir, imports: { maxRows: 5000, batchSize: 200, sliceMs: 5 } } }), logger, db, bus, repos, numbers, blacklist,
       flows: null as never, telephony: null as never, prompts: null as never, acd: null, pbx: null, demo: null, hardware: null as never,
-      agents: new AgentBoard(repos.acd, bus, logger, [], 0),
+      agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger),
     });
     admin = (await repos.keys.create('admin', 'test')).key;
   });

@@ -131,6 +131,64 @@ describe(`single-line office on ${testDbKind()}`, () => {
     await ringing_; // the caller stops ringing before the next test touches the line
   });
 
+  it('an agent who takes the call at the desk talks on the phone: no IVR, the modem records, the caller hanging up ends it', async () => {
+    expect((await daemon.api('POST', '/agents', { id: 'wang', name: '王伟' })).status).toBe(201);
+    expect((await daemon.api('POST', '/agents/wang/state', { state: 'ready' })).status).toBe(200);
+    const lineIdle = async () => {
+      for (let i = 0; i < 200 && (await daemon.api<{ state: string }>('GET', '/lines/office')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    await lineIdle();
+
+    // taken while it rings: answered at once, without the IVR
+    let since = Date.now();
+    const rings = sim.simulator.ring({ number: '13500135000', rings: 4, intervalMs: 1000 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613500135000' && Date.parse(e.at) >= since);
+    const callId = ringing.data.callId as string;
+    const taken = await daemon.api<{ state: string }>('POST', `/calls/${callId}/claim`, { agentId: 'wang' });
+    expect(taken.status).toBe(200);
+    expect((await daemon.api('POST', `/calls/${callId}/claim`, { agentId: 'wang' })).status).toBe(409);
+    await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === callId);
+    await simWait('vrx-start', since, 15_000);
+    // a key pressed on the call reaches the record, not an IVR
+    await sim.simulator.pressDigits('2', { gapMs: 200 });
+    await events.waitFor((e) => e.type === 'call.dtmf' && e.data.callId === callId && e.data.digit === '2');
+    await sim.simulator.hangUp();
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 20_000);
+    expect(ended.data.disposition).toBe('completed');
+    const ready = await events.waitFor((e) => e.type === 'recording.ready' && e.data.callId === callId, 20_000);
+    expect(ready.data.durationMs).toBeGreaterThan(0);
+    const call = await daemon.api<{ agentId: string; ivrPath: unknown[]; answeredAt: string | null; digits: string }>('GET', `/calls/${callId}`);
+    expect(call.body).toMatchObject({ agentId: 'wang', ivrPath: [], digits: '2' });
+    expect(call.body.answeredAt).not.toBeNull();
+    expect(sim.simulator.history.filter((h) => h.at >= since && h.event === 'vtx-start')).toEqual([]); // no prompt was ever played
+    await events.waitFor((e) => e.type === 'agent.state' && e.data.agentId === 'wang' && e.data.state === 'wrap-up');
+    expect((await daemon.api('POST', `/calls/${callId}/wrap-up`, { agentId: 'wang', outcome: 'resolved' })).status).toBe(200);
+    await rings;
+    await lineIdle();
+
+    // taken in the IVR: the menu prompt stops, the key the caller presses next leads nowhere
+    since = Date.now();
+    const rings2 = sim.simulator.ring({ number: '13500135000', rings: 4, intervalMs: 1000 });
+    const second = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613500135000' && Date.parse(e.at) >= since);
+    const id2 = second.data.callId as string;
+    await simWait('vtx-start', since, 15_000);
+    expect((await daemon.api('POST', `/calls/${id2}/claim`, { agentId: 'wang' })).status).toBe(200);
+    const claimedAt = Date.now();
+    await sim.simulator.waitFor('vtx-end', { since, timeoutMs: 15_000 });
+    await sim.simulator.pressDigits('2', { gapMs: 200 });
+    await events.waitFor((e) => e.type === 'call.dtmf' && e.data.callId === id2 && e.data.digit === '2');
+    expect(sim.simulator.status().offHook).toBe(true);
+    await sim.simulator.hangUp();
+    const ended2 = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === id2, 20_000);
+    expect(ended2.data.disposition).toBe('completed');
+    const call2 = await daemon.api<{ agentId: string; ivrPath: Array<{ node: string }> }>('GET', `/calls/${id2}`);
+    expect(call2.body.agentId).toBe('wang');
+    expect(call2.body.ivrPath.map((p) => p.node)).toEqual(['menu']); // never reached "support"
+    expect(sim.simulator.history.filter((h) => h.at >= claimedAt && h.event === 'vtx-start')).toEqual([]);
+    expect((await daemon.api('POST', `/calls/${id2}/wrap-up`, { agentId: 'wang', outcome: 'resolved' })).status).toBe(200);
+    await rings2;
+  });
+
   it('a pulled device takes the line offline and it comes back by itself', async () => {
     for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/office')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
     const since = new Date().toISOString();

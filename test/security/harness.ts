@@ -11,6 +11,7 @@ import { openDb } from '../../src/db/open.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
+import { CallLedger } from '../../src/services/calls/ledger.ts';
 import { EventBus } from '../../src/core/events/bus.ts';
 import { NumberService } from '../../src/services/numbers.ts';
 import { BlacklistService } from '../../src/services/blacklist.ts';
@@ -46,7 +47,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}, extr
   const app = await build({
     config: loadConfig({ overrides: { dataDir: dir, ...overrides } }), logger, db, bus, repos, numbers, blacklist,
     flows, telephony: null as never, prompts: extra.prompts ?? (null as never), acd: null, pbx: null, demo: null, hardware: null as never,
-    agents: new AgentBoard(repos.acd, bus, logger, [], 0),
+    agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger),
   });
   const admin = (await repos.keys.create('admin', 'test')).key;
   const agent = (await repos.keys.create('agent', 'test agent')).key;

@@ -61,4 +61,17 @@ describe('call machine', () => {
     expect(taken.state).toBe('connected');
     expect(run([...ivr, { type: 'agentConnected' }, { type: 'hangup' }]).effects.slice(-2)).toEqual(['hangupLine', 'end:completed']);
   });
+  it('taken at the desk while ringing: answered at once, recorded, no IVR; in the IVR: the IVR stops', () => {
+    expect(run([{ type: 'ring' }, { type: 'take' }, { type: 'answered' }, { type: 'hangup' }])).toEqual({
+      state: 'ended', effects: ['answerLine', 'startRecording', 'hangupLine', 'end:completed'],
+    });
+    // the answer was under way (rings counted) when the agent took it: no second answer, no IVR
+    expect(run([{ type: 'answer' }, { type: 'take' }, { type: 'answered' }]).effects).toEqual(['answerLine', 'startRecording']);
+    expect(run([{ type: 'take' }, { type: 'ivrDone', outcome: 'caller-hangup' }, { type: 'hangup' }], 'ivr').effects)
+      .toEqual(['stopIvr', 'hangupLine', 'end:completed']);
+    // the caller gives up before the answer: missed; a queued or blocked call cannot be taken
+    expect(run([{ type: 'take' }, { type: 'hangup' }]).effects).toEqual(['answerLine', 'end:missed']);
+    expect(run([{ type: 'take' }], 'queued').effects).toEqual([]);
+    expect(run([{ type: 'take' }], 'blocking').effects).toEqual([]);
+  });
 });

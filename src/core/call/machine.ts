@@ -11,22 +11,16 @@
  *                          queued --hangup--> ended (abandoned); --queueTimeout--> ended (overflow)
  *                          queued --resumeIvr (overflow to voicemail or a flow)--> ivr
  * ivr --agentConnected (a seat took the call: handset node on a PBX)--> connected
+ * Taken at the desk (single line: the agent talks on the phone that shares the line):
+ *   ringing|answering --take--> taking --answered--> connected (recorded, no IVR)
+ *   ivr --take--> connected (the IVR stops)
  * Any state --deviceLost--> ended (failed); --interrupted (restart) --> ended.
  */
+import type { Disposition } from './disposition.ts';
 
-export type CallState = 'ringing' | 'blocking' | 'answering' | 'ivr' | 'queued' | 'connected' | 'ended';
+export type CallState = 'ringing' | 'blocking' | 'answering' | 'taking' | 'ivr' | 'queued' | 'connected' | 'ended';
 
-export type Disposition =
-  | 'completed'   // the IVR ran to its end (hang-up node)
-  | 'voicemail'   // caller left a message
-  | 'handset'     // handed to the office phone
-  | 'queued'      // handed to a queue that took it over (kept for flows that end there)
-  | 'overflow'    // waited in a queue until its limit with no agent
-  | 'abandoned'   // caller hung up during the IVR
-  | 'missed'      // rang, caller gave up before we answered
-  | 'blocked'     // blacklisted, never connected to the IVR
-  | 'failed'      // the device or line failed during the call
-  | 'interrupted'; // the daemon stopped mid-call (closed on restart)
+export type { Disposition };
 
 export type CallEvent =
   | { type: 'ring' }
@@ -40,6 +34,8 @@ export type CallEvent =
   | { type: 'deviceLost' }
   | { type: 'answerFailed' }
   | { type: 'agentConnected' }
+  /** An agent takes the call at the desk (single line). */
+  | { type: 'take' }
   | { type: 'queueTimeout' }
   | { type: 'resumeIvr' };
 
@@ -49,6 +45,7 @@ export type CallEffect =
   | { type: 'playBlockMessage' }
   | { type: 'startRecording' }
   | { type: 'startIvr' }
+  | { type: 'stopIvr' }
   | { type: 'hangupLine' }
   | { type: 'end'; disposition: Disposition };
 
@@ -76,6 +73,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
           : { state: 'blocking', effects: [{ type: 'playBlockMessage' }] };
       }
       if (event.type === 'answer') return { state: 'answering', effects: [{ type: 'answerLine' }] };
+      if (event.type === 'take') return { state: 'taking', effects: [{ type: 'answerLine' }] };
       if (event.type === 'hangup') return end('missed');
       return stay;
     case 'blocking':
@@ -83,6 +81,12 @@ export function transition(state: CallState, event: CallEvent): Transition {
       return stay;
     case 'answering':
       if (event.type === 'answered') return { state: 'ivr', effects: [{ type: 'startRecording' }, { type: 'startIvr' }] };
+      if (event.type === 'take') return { state: 'taking', effects: [] };
+      if (event.type === 'answerFailed') return end('failed', true);
+      if (event.type === 'hangup') return end('missed');
+      return stay;
+    case 'taking':
+      if (event.type === 'answered') return { state: 'connected', effects: [{ type: 'startRecording' }] };
       if (event.type === 'answerFailed') return end('failed', true);
       if (event.type === 'hangup') return end('missed');
       return stay;
@@ -91,6 +95,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
       // ends with its own outcome (a voicemail left before hanging up counts).
       if (event.type === 'ivrDone' && event.outcome === 'queue') return { state: 'queued', effects: [] };
       if (event.type === 'agentConnected') return { state: 'connected', effects: [] };
+      if (event.type === 'take') return { state: 'connected', effects: [{ type: 'stopIvr' }] };
       if (event.type === 'ivrDone') return end(IVR_DISPOSITION[event.outcome], event.outcome !== 'caller-hangup' && event.outcome !== 'handset');
       return stay;
     case 'queued':

@@ -3,6 +3,7 @@
  * /api/v1/events, webhooks) goes through here. Type names are fixed by API.md.
  */
 import type { CustomerSummary } from '../crm/summary.ts';
+import type { Disposition } from '../call/disposition.ts';
 
 export interface EventMap {
   'line.state': { lineId: string; state: string; previous: string | null; reason?: string };
@@ -21,7 +22,7 @@ export interface EventMap {
   'call.ringing': { callId: string; lineId: string; number: string | null; name: string | null; customer: CustomerSummary | null; blacklisted: boolean };
   'call.answered': { callId: string; lineId: string; number: string | null };
   'call.dtmf': { callId: string; lineId: string; digit: string };
-  'call.ended': { callId: string; lineId: string; number: string | null; disposition: string; durationMs: number };
+  'call.ended': { callId: string; lineId: string; number: string | null; disposition: Disposition; durationMs: number };
   screenpop: { agentId: string | null; callId: string; lineId: string; number: string | null; customer: CustomerSummary | null };
   'agent.state': { agentId: string; state: string; reason?: string | null; seatId?: string | null; callId?: string | null };
   'queue.update': { queueId: string; [k: string]: unknown };

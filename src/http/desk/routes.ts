@@ -33,7 +33,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post('/calls/:id/claim', {
     config: { roles },
     schema: {
-      tags, params: IdParams, description: 'An agent takes a call from the desktop (single line): the agent is on the call; its end starts wrap-up.',
+      tags, params: IdParams, description: 'An agent takes a call from the desktop (single line) and talks on the phone that shares the line: a ringing call is answered at once without the IVR, a call in the IVR leaves it; the modem records until the caller hangs up (or POST /calls/{id}/hangup). Its end starts wrap-up. 409 for a call that is queued, with an agent, blacklisted or on a PBX line.',
       body: Type.Optional(Type.Object({ agentId: AgentField }, { additionalProperties: false })),
     },
   }, async (req) => {
@@ -41,8 +41,9 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     await assertMayActOnCall(ctx, req, req.params.id, { orFree: true });
     const session = ctx.telephony.session(req.params.id);
     if (session.ended) throw new KefuError('CONFLICT', 'the call has ended');
+    session.assertCanTakeOver();
     const agent = ctx.agents.claim(agentId, req.params.id);
-    await ctx.repos.calls.update(req.params.id, { agentId });
+    session.takeOver(agentId);
     return { agentId, state: agent.state, callId: agent.callId };
   });
 
@@ -62,11 +63,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     const call = await ctx.repos.calls.get(req.params.id);
     const agentId = agentOf(req, req.body.agentId);
     await assertMayActOnCall(ctx, req, call.id);
-    await ctx.repos.calls.update(call.id, { outcome: req.body.outcome ?? null, notes: req.body.notes ?? null, wrappedAt: new Date(), ...(call.agentId ? {} : { agentId }) });
-    if (call.customerId) {
-      const summary = [req.body.outcome, req.body.notes].filter(Boolean).join(': ') || 'call wrapped up';
-      await ctx.repos.interactions.add({ customerId: call.customerId, kind: 'note', refId: call.id, summary: summary.slice(0, 500), data: { outcome: req.body.outcome ?? null, agentId } });
-    }
+    await ctx.calls.wrapUp(call.id, { agentId, outcome: req.body.outcome ?? null, notes: req.body.notes ?? null });
     const agent = ctx.agents.require(agentId);
     if (agent.state === 'wrap-up' || agent.state === 'ready' || agent.state === 'paused') {
       if (req.body.then === 'paused') ctx.agents.setState(agentId, { state: 'paused', reason: req.body.reason ?? 'after-call work' });

@@ -1,9 +1,10 @@
 /**
  * Click-to-dial on the PBX: ring the agent's seat first; when the agent
  * answers, dial the customer through a line; bridge them when the customer
- * answers. One call record (outbound), recorded like an inbound call; both
- * legs in call_legs. A request that waits for a line has its record from the
- * start (state waiting-for-line) and gets its line when one is free.
+ * answers. Driven by the outbound call machine (src/core/call/outbound.ts);
+ * one call record (outbound, the ledger's), recorded like an inbound call;
+ * both legs in call_legs. A request that waits for a line has its record
+ * from the start (state waiting-for-line) and gets its line when one is free.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -13,6 +14,9 @@ import type { Pbx, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import type { LegLog } from './legs.ts';
+import type { LedgerCall } from '../calls/ledger.ts';
+import type { Disposition } from '../../core/call/disposition.ts';
+import { outboundTransition, startOutbound, type DialFailure, type OutboundEffect, type OutboundEvent, type OutboundPlan, type OutboundState } from '../../core/call/outbound.ts';
 
 /** The dial string for `digits` on a line: PJSIP/trunk -> PJSIP/digits@trunk, DAHDI/g0 -> DAHDI/g0/digits. */
 export function dialString(endpoint: string, digits: string): string {
@@ -22,17 +26,32 @@ export function dialString(endpoint: string, digits: string): string {
 
 export interface OutboundRequest { seat: { id: string; endpoint: string }; numberKey: string; dialDigits: string; agentId: string | null }
 
+/** What the customer's leg ending before an answer says about the dial (Q.850 cause). */
+export function dialFailure(cause: number | undefined): DialFailure {
+  switch (cause) {
+    case 17: return 'busy';
+    case 1: case 3: case 27: case 28: case 34: case 38: case 41: case 42: return 'failed';
+    default: return 'no-answer';
+  }
+}
+
 export class OutboundCall {
-  readonly id = randomUUID();
+  readonly id: string;
+  readonly startedAt: Date;
+  private readonly plan: OutboundPlan;
+  private state: OutboundState;
+  private readonly firstEffects: OutboundEffect[];
   private agentLeg: string | null = null;
   private customerLeg: string | null = null;
   private customerChannelName: string | null = null;
   private bridge: string | null = null;
-  private answeredAt: Date | null = null;
-  readonly startedAt = new Date();
   private recording: ActiveRecording | null = null;
-  private done = false;
-  private readonly created: Promise<void>;
+  private readonly record: LedgerCall;
+  /** The agent's phone being rung (start() reports its failure to the request). */
+  private ringing: Promise<unknown> = Promise.resolve();
+  /** Legs being hung up and the bridge destroyed; the end waits for it. */
+  private cleanup: Promise<void> = Promise.resolve();
+  private ended$: Promise<void> | null = null;
 
   constructor(
     private readonly deps: TelephonyDeps,
@@ -45,66 +64,125 @@ export class OutboundCall {
     private readonly onEnded: (c: OutboundCall) => void,
     waiting: boolean,
   ) {
-    this.created = deps.repos.calls.create({ id: this.id, lineId: line.id, direction: 'outbound', state: waiting ? 'waiting-for-line' : 'dialing', number: req.numberKey, startedAt: this.startedAt })
-      .then(() => deps.repos.calls.update(this.id, { agentId: req.agentId }));
+    this.plan = { agentFirst: true, waiting };
+    const first = startOutbound(this.plan);
+    this.state = first.state;
+    this.firstEffects = first.effects;
+    this.record = deps.calls.open({ lineId: line.id, direction: 'outbound', state: waiting ? 'waiting-for-line' : 'dialing', number: req.numberKey, agentId: req.agentId });
+    this.id = this.record.id;
+    this.startedAt = this.record.startedAt;
   }
 
   owns(channelId: string): boolean { return channelId === this.agentLeg || channelId === this.customerLeg; }
-  get ended(): boolean { return this.done; }
+  get ended(): boolean { return this.state === 'ended'; }
 
   /** A waiting request got its line. */
   async assignLine(line: LineConfig): Promise<void> {
     this.line = line;
-    await this.created;
-    await this.deps.repos.calls.update(this.id, { state: 'dialing', lineId: line.id });
+    await this.record.update({ state: 'dialing', lineId: line.id });
   }
 
+  /** Rings the agent's phone; rejects when it cannot be rung (the request fails). */
   async start(): Promise<void> {
-    await this.created;
-    const channelId = randomUUID();
-    this.agentLeg = channelId;
-    this.legLog.start({ callId: this.id, kind: 'agent', channelId, endpoint: this.req.seat.endpoint, seatId: this.req.seat.id, agentId: this.req.agentId }, this.created);
-    await this.pbx.originate({ id: channelId, endpoint: this.req.seat.endpoint, role: 'c2d-agent', args: [this.id], timeoutS: 30, callerId: this.req.numberKey });
+    await this.record.created;
+    if (this.state === 'waiting-for-line') this.fire({ type: 'lineAssigned' });
+    else for (const effect of this.firstEffects) this.run(effect);
+    await this.ringing;
   }
 
   /** A leg of ours entered Stasis (it answered). */
-  async answered(channel: PbxLegInfo, role: PbxLegRole): Promise<void> {
-    if (role === 'c2d-agent') {
-      const channelId = randomUUID();
-      const endpoint = dialString(this.line.endpoint!, this.req.dialDigits);
-      this.customerLeg = channelId;
-      this.legLog.start({ callId: this.id, kind: 'outbound', channelId, endpoint }, this.created);
-      const ch = await this.pbx.originate({ id: channelId, endpoint, role: 'c2d-customer', args: [this.id], timeoutS: 45, callerId: 'kefu' });
-      this.customerChannelName = ch.name;
-      await this.pbx.ring(channel.id, true).catch(quietly(this.log, 'PBX clean-up'));
-      return;
+  answered(channel: PbxLegInfo, role: PbxLegRole): void {
+    if (role === 'c2d-agent' && channel.id === this.agentLeg) this.fire({ type: 'agentAnswered' });
+    else if (role === 'c2d-customer' && channel.id === this.customerLeg) this.fire({ type: 'answered' });
+  }
+
+  /** One of our legs went away (Q.850 `cause`). */
+  legGone(channelId: string, cause: number | undefined): void {
+    if (channelId === this.agentLeg) this.fire({ type: 'agentGone' });
+    else if (channelId === this.customerLeg) this.fire(this.state === 'dialing' ? { type: 'dialFailed', outcome: dialFailure(cause) } : { type: 'hangup' });
+  }
+
+  /** Hang-up from the API (or the request is withdrawn while it waits). */
+  hangup(): Promise<void> { this.fire({ type: 'hangup' }); return this.ended$ ?? Promise.resolve(); }
+
+  /** No line became free in time. */
+  noLine(): Promise<void> { this.fire({ type: 'noLine' }); return this.ended$ ?? Promise.resolve(); }
+
+  /** A PBX operation of this call failed: it ends failed. */
+  fail(): Promise<void> { this.fire({ type: 'deviceLost' }); return this.ended$ ?? Promise.resolve(); }
+
+  private fire(event: OutboundEvent): void {
+    const from = this.state;
+    const t = outboundTransition(from, event, this.plan);
+    if (t.state !== from) this.log.info({ callId: this.id, from, event: event.type, to: t.state }, 'call transition');
+    this.state = t.state;
+    for (const effect of t.effects) this.run(effect);
+  }
+
+  private run(effect: OutboundEffect): void {
+    switch (effect.type) {
+      case 'ringAgent': {
+        const channelId = randomUUID();
+        this.agentLeg = channelId;
+        this.legLog.start({ callId: this.id, kind: 'agent', channelId, endpoint: this.req.seat.endpoint, seatId: this.req.seat.id, agentId: this.req.agentId }, this.record.created);
+        this.ringing = this.pbx.originate({ id: channelId, endpoint: this.req.seat.endpoint, role: 'c2d-agent', args: [this.id], timeoutS: 30, callerId: this.req.numberKey });
+        this.ringing.catch(() => undefined); // start() reports it
+        return;
+      }
+      case 'dial':
+        this.step(this.dialCustomer());
+        return;
+      case 'connect':
+        this.step(this.connect());
+        return;
+      case 'answered':
+        this.record.answered(this.req.numberKey, 'connected');
+        return;
+      case 'hangupAll':
+        this.cleanup = this.hangupAll();
+        return;
+      case 'end':
+        this.ended$ = this.end(effect.disposition);
+        return;
     }
-    this.answeredAt = new Date();
-    this.bridge = await this.pbx.bridge([this.agentLeg!, channel.id]);
-    void this.deps.repos.calls.update(this.id, { state: 'connected', answeredAt: this.answeredAt });
-    this.deps.bus.emit('call.answered', { callId: this.id, lineId: this.line.id, number: this.req.numberKey });
+  }
+
+  /** An effect that talks to the PBX: its failure ends the call as failed. */
+  private step(p: Promise<void>): void {
+    p.catch((err: unknown) => { this.log.error({ err, callId: this.id }, 'click-to-dial failed'); void this.fail(); });
+  }
+
+  private async dialCustomer(): Promise<void> {
+    const channelId = randomUUID();
+    const endpoint = dialString(this.line.endpoint!, this.req.dialDigits);
+    this.customerLeg = channelId;
+    this.legLog.start({ callId: this.id, kind: 'outbound', channelId, endpoint }, this.record.created);
+    const ch = await this.pbx.originate({ id: channelId, endpoint, role: 'c2d-customer', args: [this.id], timeoutS: 45, callerId: 'kefu' });
+    this.customerChannelName = ch.name;
+    if (this.agentLeg) await this.pbx.ring(this.agentLeg, true).catch(quietly(this.log, 'PBX clean-up'));
+  }
+
+  private async connect(): Promise<void> {
+    this.bridge = await this.pbx.bridge([this.agentLeg!, this.customerLeg!]);
     if (this.pbx.canRecordCalls && this.customerChannelName) {
       const name = this.customerChannelName;
       this.recording = this.deps.recordings.startExternal(this.id, this.line, this.req.numberKey, Promise.resolve(), (path) => this.pbx.recordCall({ name }, path));
     }
   }
 
-  /**
-   * One leg went away (or the request ended before dialling: `why`): the
-   * other is hung up and the record closed.
-   */
-  async legGone(why?: 'no-line' | 'cancelled'): Promise<void> {
-    if (this.done) return;
-    this.done = true;
+  private async hangupAll(): Promise<void> {
     for (const leg of [this.agentLeg, this.customerLeg]) if (leg) await this.pbx.hangup(leg).catch(quietly(this.log, 'PBX clean-up'));
     if (this.bridge) await this.pbx.destroyBridge(this.bridge).catch(quietly(this.log, 'PBX clean-up'));
-    await this.created.catch(quietly(this.log, 'PBX clean-up'));
-    const endedAt = new Date();
-    const disposition = why ?? (this.answeredAt ? 'completed' : this.customerLeg ? 'no-answer' : 'agent-no-answer');
-    const durationMs = endedAt.getTime() - this.startedAt.getTime();
-    await this.deps.repos.calls.update(this.id, { state: 'ended', disposition, endedAt, durationMs });
-    await this.recording?.finish().catch((err: unknown) => this.log.warn({ err }, 'recording failed'));
-    this.deps.bus.emit('call.ended', { callId: this.id, lineId: this.line.id, number: this.req.numberKey, disposition, durationMs });
+  }
+
+  private async end(disposition: Disposition): Promise<void> {
+    await this.cleanup;
+    const rec = this.recording;
+    this.recording = null;
+    await this.record.end(this.req.numberKey, {
+      disposition,
+      ...(rec ? { after: () => rec.finish().catch((err: unknown) => this.log.warn({ err }, 'recording failed')) } : {}),
+    }).catch((err: unknown) => this.log.error({ err, callId: this.id }, 'closing the call failed'));
     this.onEnded(this);
   }
 }

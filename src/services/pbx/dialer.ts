@@ -82,7 +82,7 @@ export class ClickToDialer {
     try {
       await call.start();
     } catch (err) {
-      await call.legGone();
+      await call.fail();
       throw err;
     }
   }
@@ -92,7 +92,7 @@ export class ClickToDialer {
     const i = this.waits.indexOf(w);
     if (i < 0) return;
     this.waits.splice(i, 1);
-    void w.call.legGone(why);
+    void (why === 'no-line' ? w.call.noLine() : w.call.hangup());
   }
 
   /** A line may be free: the longest-waiting requests that fit get their lines. */
@@ -106,7 +106,7 @@ export class ClickToDialer {
       this.log.info({ callId: w.call.id, lineId: line.id }, 'a line is free: dialling for the waiting seat');
       void w.call.assignLine(line).then(() => w.call.start()).catch((err: unknown) => {
         this.log.warn({ err, callId: w.call.id }, 'click-to-dial for a waiting seat failed');
-        void w.call.legGone();
+        void w.call.fail();
       });
     }
   }
@@ -123,7 +123,7 @@ export class ClickToDialer {
     if (w) { this.giveUp(w, 'cancelled'); return true; }
     const c = [...this.active].find((x) => x.id === callId);
     if (!c) return false;
-    await c.legGone();
+    await c.hangup();
     return true;
   }
 
@@ -133,7 +133,7 @@ export class ClickToDialer {
   /** PBX: one of our legs answered. */
   answered(channel: PbxLegInfo, role: PbxLegRole, callId: string | undefined): void {
     const call = callId ? this.byId(callId) : undefined;
-    if (call) void call.answered(channel, role).catch((err: unknown) => { this.log.error({ err }, 'click-to-dial failed'); void call.legGone(); });
+    if (call) call.answered(channel, role);
     else void this.pbx.hangup(channel.id).catch(quietly(this.log, 'PBX clean-up'));
   }
 

@@ -45,7 +45,8 @@ export class Monitor {
       return;
     }
     // hears both directions of the agent's channel; a whisper reaches the agent's phone only
-    this.snoop = await this.pbx.snoop(this.target.legId, { whisper: this.mode === 'whisper', args: [this.id] });
+    this.snoop = randomUUID();
+    await this.pbx.snoop(this.target.legId, { id: this.snoop, whisper: this.mode === 'whisper', args: [this.id] });
     this.bridge = await this.pbx.bridge([this.snoop, this.supervisorLeg!]);
   }
 

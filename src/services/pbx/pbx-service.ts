@@ -7,7 +7,6 @@
  * call_legs, closed exactly once, also across an Asterisk restart.
  */
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { quietly } from './quietly.ts';
 import type { LineConfig } from '../../config/schema.ts';
@@ -23,6 +22,7 @@ import { ClickToDialer, type DialRequest, type DialResult, type SeatWait } from 
 import { Monitor, type MonitorMode } from './monitor.ts';
 import { SeatRinger } from './handset.ts';
 import { LegLog } from './legs.ts';
+import { LegRegistry, type LegOwner } from './leg-registry.ts';
 import { requireSeat } from '../seats.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { HandsetOptions } from '../../core/ivr/media.ts';
@@ -39,6 +39,8 @@ export class PbxService implements LineGroup {
   private readonly legLog: LegLog;
   private readonly ringer: SeatRinger;
   private readonly dialer: ClickToDialer;
+  /** Every leg of ours and who owns it: events go to the owner alone. */
+  private readonly registry = new LegRegistry();
   /** Queues and agents on this PBX. */
   readonly acd: AcdService;
 
@@ -46,9 +48,21 @@ export class PbxService implements LineGroup {
     this.log = deps.logger.child({ component: 'pbx' });
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
     this.legLog = new LegLog(deps.repos.legs, this.log);
-    this.acd = new AcdService(deps.repos.acd, deps.agents, pbx, deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), this.legLog, deps.repos.legs, deps.repos.calls);
-    this.ringer = new SeatRinger(pbx, this.legLog, this.log);
-    this.dialer = new ClickToDialer(deps, pbx, lines, this.legLog, this.log,
+    const acdLegs: LegOwner = {
+      entered: (leg) => { void this.acd.agentAnswered(leg).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed')); },
+      gone: (legId) => { this.acd.legGone(legId); },
+    };
+    const ringerLegs: LegOwner = {
+      entered: (leg) => { void this.ringer.answered(leg.id).catch((err: unknown) => this.log.error({ err }, 'connecting the seat failed')); },
+      gone: (legId) => { this.ringer.legGone(legId); },
+    };
+    const dialerLegs: LegOwner = {
+      entered: (leg, role, args) => { if (role) this.dialer.answered(leg, role, args[0]); },
+      gone: (legId, cause) => { this.dialer.owner(legId)?.legGone(legId, cause); },
+    };
+    this.acd = new AcdService(deps.repos.acd, deps.agents, this.registry.pbxFor(pbx, acdLegs), deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), this.legLog, deps.repos.legs, deps.repos.calls);
+    this.ringer = new SeatRinger(this.registry.pbxFor(pbx, ringerLegs), this.legLog, this.log);
+    this.dialer = new ClickToDialer(deps, this.registry.pbxFor(pbx, dialerLegs), lines, this.legLog, this.log,
       (line) => [...this.live.values()].filter((l) => l.line.id === line.id).length, () => this.connected);
   }
 
@@ -112,37 +126,34 @@ export class PbxService implements LineGroup {
   private onEvent(e: PbxEvent): void {
     switch (e.type) {
       case 'legEntered': {
-        const [ref] = e.args;
-        if (e.role === 'inbound') { this.inbound(e.leg); return; }
-        this.legLog.answered(e.leg.id);
-        if (e.role === 'agent') void this.acd.agentAnswered(e.leg).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed'));
-        else if (e.role === 'handset') void this.ringer.answered(e.leg.id).catch((err: unknown) => this.log.error({ err }, 'connecting the seat failed'));
-        else if (e.role === 'monitor') {
-          const m = [...this.monitors].find((x) => x.id === ref);
-          if (m) void m.answered().catch((err: unknown) => { this.log.error({ err }, 'monitor failed'); void m.end(); });
-          else void this.pbx.hangup(e.leg.id).catch(quietly(this.log, 'PBX clean-up'));
-        } else if (e.role === 'c2d-agent' || e.role === 'c2d-customer') this.dialer.answered(e.leg, e.role, ref);
+        const owner = this.registry.owner(e.leg.id);
+        if (!owner && e.role === 'inbound') { this.inbound(e.leg); return; }
+        if (!owner) {
+          // ours by its role, but no request is waiting for it (it ended first, or an earlier run made it)
+          this.log.info({ channelId: e.leg.id, role: e.role }, 'a leg nobody owns entered: hung up');
+          void this.pbx.hangup(e.leg.id).catch(quietly(this.log, 'PBX clean-up'));
+          return;
+        }
+        if (e.role !== 'inbound') this.legLog.answered(e.leg.id);
+        owner.entered(e.leg, e.role, e.args);
         return;
       }
       case 'legAnswered':
         this.legLog.answered(e.legId);
+        this.registry.owner(e.legId)?.answered?.(e.legId);
         return;
-      case 'dtmf': {
-        const l = this.live.get(e.legId);
-        l?.control.dtmf(e.digit);
-        l?.session.onDtmf(e.digit);
-        if (l) this.acd.dtmf(e.legId, e.digit);
+      case 'dtmf':
+        this.registry.owner(e.legId)?.dtmf?.(e.legId, e.digit);
         return;
-      }
       case 'playbackDone':
-        this.live.get(e.legId)?.control.playbackFinished(e.playbackId);
+        this.registry.owner(e.legId)?.playbackDone?.(e.legId, e.playbackId);
         return;
       case 'recordingDone':
-        this.live.get(e.legId)?.control.recordingDone(e.name, e.ok);
+        this.registry.owner(e.legId)?.recordingDone?.(e.legId, e.name, e.ok);
         return;
       case 'legGone':
         this.legLog.ended(e.legId, e.cause);
-        this.channelGone(e.legId, false);
+        this.legGone(e.legId, e.cause, false);
         return;
       case 'link':
         this.link(e.up, e.reason);
@@ -150,22 +161,29 @@ export class PbxService implements LineGroup {
     }
   }
 
-  /** A channel left (hung up, or gone with an Asterisk restart: `lost`); whoever owns it reacts. */
-  private channelGone(channelId: string, lost: boolean): void {
-    if (this.acd.legGone(channelId)) return;
-    if (this.ringer.legGone(channelId)) return;
-    const out = this.dialer.owner(channelId);
-    if (out) { void out.legGone(); return; }
-    const mon = [...this.monitors].find((m) => m.owns(channelId));
-    if (mon) { void mon.end(); return; }
-    const l = this.live.get(channelId);
-    if (!l) return;
-    this.acd.callerGone(channelId);
-    this.ringer.callerGone(channelId);
-    for (const m of this.monitors) if (m.callId === l.session.id) void m.end();
-    l.control.ended();
-    if (lost) l.session.onDeviceLost();
-    else l.session.onHangup();
+  /** A leg left (hung up, or gone with an Asterisk restart: `lost`): its owner reacts, and the claim ends. */
+  private legGone(legId: string, cause: number | undefined, lost: boolean): void {
+    const owner = this.registry.owner(legId);
+    this.registry.release(legId);
+    owner?.gone(legId, cause, lost);
+  }
+
+  /** The owner of a caller's leg: the call session and what serves it (queue, seats ringing, monitors). */
+  private callerLegs(live: Live): LegOwner {
+    return {
+      entered: () => undefined,
+      dtmf: (legId, digit) => { live.control.dtmf(digit); live.session.onDtmf(digit); this.acd.dtmf(legId, digit); },
+      playbackDone: (_legId, playbackId) => live.control.playbackFinished(playbackId),
+      recordingDone: (_legId, name, ok) => live.control.recordingDone(name, ok),
+      gone: (legId, _cause, lost) => {
+        this.acd.callerGone(legId);
+        this.ringer.callerGone(legId);
+        for (const m of this.monitors) if (m.callId === live.session.id) void m.end();
+        live.control.ended();
+        if (lost) live.session.onDeviceLost();
+        else live.session.onHangup();
+      },
+    };
   }
 
   private inbound(channel: PbxLegInfo): void {
@@ -189,7 +207,9 @@ export class PbxService implements LineGroup {
       this.dialer.pump();
     }, (queueId, call) => this.acd.enqueue(call, channel.id, queueId), (opts, call) => this.handset(call, channel.id, opts));
     const wasIdle = this.stateOf(line) === 'idle';
-    this.live.set(channel.id, { session, control, line });
+    const live: Live = { session, control, line };
+    this.live.set(channel.id, live);
+    this.registry.claim(channel.id, this.callerLegs(live));
     this.legLog.start({ callId: session.id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null }, session.created);
     if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
     const number = channel.callerNumber || null;
@@ -228,7 +248,11 @@ export class PbxService implements LineGroup {
       target = this.acd.connectedLegOf(callId);
     }
     if (!target) throw new KefuError('CONFLICT', `call ${callId} has no agent on it yet: monitoring starts once an agent answered`);
-    const m = new Monitor(this.pbx, callId, mode, target, seat, this.legLog, (x) => this.monitors.delete(x));
+    const legs: LegOwner = {
+      entered: (_leg, role) => { if (role === 'monitor') void m.answered().catch((err: unknown) => { this.log.error({ err }, 'monitor failed'); void m.end(); }); },
+      gone: () => { void m.end(); },
+    };
+    const m: Monitor = new Monitor(this.registry.pbxFor(this.pbx, legs), callId, mode, target, seat, this.legLog, (x) => this.monitors.delete(x));
     this.monitors.add(m);
     try {
       await m.start();
@@ -242,15 +266,8 @@ export class PbxService implements LineGroup {
   /** More callers than the line carries: busy, and a call record (with its one leg) that says so. */
   private async overCapacity(line: LineConfig, channel: PbxLegInfo): Promise<void> {
     await this.pbx.hangup(channel.id, 'busy').catch(quietly(this.log, 'PBX clean-up'));
-    const id = randomUUID();
-    const at = new Date();
     const number = channel.callerNumber ? this.deps.numbers.key(channel.callerNumber) || null : null;
-    await this.deps.repos.calls.create({ id, lineId: line.id, direction: 'inbound', state: 'ended', number, startedAt: at });
-    await this.deps.repos.calls.update(id, { disposition: 'busy', endedAt: at, durationMs: 0, callerName: channel.callerName || null });
-    const legId = randomUUID();
-    await this.deps.repos.legs.open({ id: legId, callId: id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null, startedAt: at });
-    await this.deps.repos.legs.ended(legId, at, 'busy');
-    this.deps.bus.emit('call.ended', { callId: id, lineId: line.id, number, disposition: 'busy', durationMs: 0 });
+    await this.deps.calls.refused({ lineId: line.id, number, callerName: channel.callerName || null, leg: { channelId: channel.id, endpoint: line.endpoint ?? null } });
     this.log.info({ lineId: line.id, channels: line.channels }, 'line full: caller got busy');
   }
 
@@ -264,14 +281,10 @@ export class PbxService implements LineGroup {
     const ids = await this.pbx.legs().catch(() => null);
     if (!ids) return;
     const present = new Set(ids);
-    for (const id of this.legLog.channels()) {
-      if (present.has(id)) continue;
-      this.legLog.ended(id, 'asterisk-restart');
-      this.channelGone(id, true);
-    }
-    for (const id of [...this.live.keys()]) if (!present.has(id)) this.channelGone(id, true);
+    for (const id of this.legLog.channels()) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
+    for (const id of this.registry.ids()) if (!present.has(id)) this.legGone(id, undefined, true);
     for (const id of present) {
-      if (this.live.has(id) || this.legLog.has(id)) continue;
+      if (this.registry.owner(id)) continue;
       this.log.warn({ channelId: id }, 'channel left in Stasis by an earlier run: hung up');
       await this.pbx.hangup(id).catch(quietly(this.log, 'PBX clean-up'));
     }

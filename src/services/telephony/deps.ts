@@ -8,6 +8,7 @@ import type { BlacklistService } from '../blacklist.ts';
 import type { FlowService } from '../flows.ts';
 import type { RecordingService } from '../recording/recorder.ts';
 import type { AgentBoard } from '../agents/board.ts';
+import type { CallLedger } from '../calls/ledger.ts';
 
 /** What the telephony service is given by main.ts. */
 export interface TelephonyDeps {
@@ -21,4 +22,6 @@ export interface TelephonyDeps {
   prompts: PromptResolver;
   recordings: RecordingService;
   agents: AgentBoard;
+  /** The only writer of call rows and emitter of call.* events. */
+  calls: CallLedger;
 }

@@ -4,17 +4,18 @@
  * shares the line and talks, while the modem stays off-hook and records the
  * line as for an inbound call. The call ends when the far end hangs up (the
  * modem hears busy or dial tone), on `POST /calls/{id}/hangup`, or when the
- * dial fails (busy, no answer, no dial tone). One outbound call record.
+ * dial fails (busy, no answer, no dial tone). Driven by the outbound call
+ * machine (src/core/call/outbound.ts); the record is the ledger's.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DialOutcome, LineDriver } from '../../core/ports.ts';
+import type { LineDriver } from '../../core/ports.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import type { Customer } from '../../db/repos/customers.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import type { TelephonyDeps } from './deps.ts';
 import type { CallSnapshot } from './session.ts';
-import { SerialQueue } from './serial.ts';
+import type { LedgerCall } from '../calls/ledger.ts';
+import { outboundTransition, startOutbound, type OutboundEffect, type OutboundEvent, type OutboundState } from '../../core/call/outbound.ts';
 import { KefuError } from '../../core/errors.ts';
 import { dialDigits } from '../../core/numbers/normalize.ts';
 
@@ -28,19 +29,23 @@ export function dialTarget(deps: Pick<TelephonyDeps, 'numbers' | 'blacklist'>, i
   return { numberKey: key, digits: dialDigits(key, { defaultRegion: deps.numbers.defaultRegion }) };
 }
 
-const DISPOSITION: Record<DialOutcome, string> = { answered: 'completed', busy: 'busy', 'no-answer': 'no-answer', 'no-dialtone': 'no-dialtone', failed: 'failed' };
+const PLAN = { agentFirst: false, waiting: false } as const;
 
 export class DialOut {
-  readonly id = randomUUID();
-  readonly startedAt = new Date();
+  readonly id: string;
+  readonly startedAt: Date;
+  private state: OutboundState;
   private answeredAt: Date | null = null;
   private customer: Customer | null = null;
   private recording: ActiveRecording | null = null;
   private readonly abort = new AbortController();
-  private done = false;
-  private readonly db: SerialQueue;
+  /** The modem is off-hook on a connected call (a hang-up from our side must put it on-hook). */
+  private lineUp = false;
+  /** The dial in progress; the call's end waits for it to settle so the line is free when the call is over. */
+  private dialing: Promise<void> = Promise.resolve();
+  private readonly record: LedgerCall;
   private readonly log: Logger;
-  private readonly created: Promise<void>;
+  private readonly lookedUp: Promise<void>;
   /** Resolves once the call ended and its record is closed. */
   readonly finished: Promise<void>;
   private finish!: () => void;
@@ -52,21 +57,23 @@ export class DialOut {
     readonly req: DialOutRequest,
     private readonly onEnded: (c: DialOut) => void,
   ) {
+    this.record = deps.calls.open({ lineId: line.id, direction: 'outbound', state: 'dialing', number: req.numberKey, agentId: req.agentId });
+    this.id = this.record.id;
+    this.startedAt = this.record.startedAt;
     this.log = deps.logger.child({ callId: this.id, lineId: line.id });
-    this.db = new SerialQueue((err) => this.log.error({ err }, 'call record update failed'));
     this.finished = new Promise((r) => { this.finish = r; });
-    this.created = this.db.run(async () => {
-      await deps.repos.calls.create({ id: this.id, lineId: line.id, direction: 'outbound', state: 'dialing', number: req.numberKey, startedAt: this.startedAt });
-      this.customer = await deps.repos.customers.findByPhone(req.numberKey).catch(() => null);
-      await deps.repos.calls.update(this.id, { agentId: req.agentId, customerId: this.customer?.id ?? null });
+    this.state = startOutbound(PLAN).state;
+    this.lookedUp = deps.repos.customers.findByPhone(req.numberKey).catch(() => null).then((c) => {
+      this.customer = c;
+      if (c) void this.record.update({ customerId: c.id });
     });
   }
 
-  get ended(): boolean { return this.done; }
+  get ended(): boolean { return this.state === 'ended'; }
 
   snapshot(): CallSnapshot {
     return {
-      id: this.id, lineId: this.line.id, direction: 'outbound', state: this.done ? 'ended' : this.answeredAt ? 'connected' : 'dialing',
+      id: this.id, lineId: this.line.id, direction: 'outbound', state: this.state === 'ended' ? 'ended' : this.state === 'connected' ? 'connected' : 'dialing',
       number: this.req.numberKey, name: this.customer?.name ?? null, customerId: this.customer?.id ?? null,
       startedAt: this.startedAt.toISOString(), answeredAt: this.answeredAt?.toISOString() ?? null, digits: '',
     };
@@ -74,23 +81,9 @@ export class DialOut {
 
   /** Dials; resolves once the dial has an outcome (the call may go on after an answer). */
   async start(): Promise<void> {
-    await this.created;
-    let outcome: DialOutcome;
-    try {
-      outcome = await this.driver.dial(this.dialString(), { signal: this.abort.signal });
-    } catch (err) {
-      this.log.warn({ err }, 'dial failed');
-      outcome = 'failed';
-    }
-    if (outcome !== 'answered' || this.abort.signal.aborted) {
-      if (outcome === 'answered') await this.driver.hangup().catch(() => undefined);
-      await this.end(this.abort.signal.aborted ? 'cancelled' : DISPOSITION[outcome]);
-      return;
-    }
-    this.answeredAt = new Date();
-    void this.db.run(() => this.deps.repos.calls.update(this.id, { state: 'answered', answeredAt: this.answeredAt! }));
-    this.deps.bus.emit('call.answered', { callId: this.id, lineId: this.line.id, number: this.req.numberKey });
-    this.recording = this.deps.recordings.start(this.id, this.line, this.req.numberKey, this.created);
+    await Promise.all([this.record.created, this.lookedUp]);
+    for (const effect of startOutbound(PLAN).effects) this.run(effect);
+    await this.dialing;
   }
 
   private dialString(): string {
@@ -102,35 +95,73 @@ export class DialOut {
   onAudio(pcm: Buffer): void { this.recording?.write(pcm); }
 
   /** The line went on-hook: the far end hung up, or we did. */
-  onHangup(): void { void this.end('completed'); }
+  onHangup(): void { this.lineUp = false; this.fire({ type: 'hangup' }); }
 
-  onDeviceLost(): void { this.abort.abort(); void this.end('failed'); }
+  onDeviceLost(): void { this.lineUp = false; this.fire({ type: 'deviceLost' }); }
 
   /** API: hang up (stops a dial in progress). */
   async hangup(): Promise<void> {
-    this.abort.abort();
-    if (this.answeredAt) {
-      await this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
-      await this.end('completed');
-    }
+    this.fire({ type: 'hangup' });
     await this.finished;
   }
 
-  private async end(disposition: string): Promise<void> {
-    if (this.done) return;
-    this.done = true;
-    const endedAt = new Date();
-    const durationMs = endedAt.getTime() - this.startedAt.getTime();
+  // ---- the machine ----
+
+  private fire(event: OutboundEvent): void {
+    const from = this.state;
+    const t = outboundTransition(from, event, PLAN);
+    if (t.state !== from) this.log.info({ from, event: event.type, to: t.state }, 'call transition');
+    this.state = t.state;
+    for (const effect of t.effects) {
+      try { this.run(effect); } catch (err) { this.log.error({ err, effect: effect.type }, 'call effect failed; the call goes on'); }
+    }
+  }
+
+  private run(effect: OutboundEffect): void {
+    switch (effect.type) {
+      case 'dial':
+        this.dialing = this.driver.dial(this.dialString(), { signal: this.abort.signal })
+          .catch((err: unknown) => { this.log.warn({ err }, 'dial failed'); return 'failed' as const; })
+          .then((outcome) => {
+            if (outcome === 'answered' && this.state !== 'dialing') {
+              // answered as we hung up: put the line back on-hook
+              void this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
+              return;
+            }
+            if (outcome === 'answered') { this.lineUp = true; this.fire({ type: 'answered' }); } else this.fire({ type: 'dialFailed', outcome });
+          });
+        return;
+      case 'connect':
+        this.recording = this.deps.recordings.start(this.id, this.line, this.req.numberKey, this.record.created);
+        return;
+      case 'answered':
+        this.answeredAt = new Date();
+        this.record.answered(this.req.numberKey);
+        return;
+      case 'hangupAll':
+        this.abort.abort();
+        if (this.lineUp) {
+          this.lineUp = false;
+          this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
+        }
+        return;
+      case 'ringAgent':
+        return; // the modem line has no agent leg: the person at the desk lifts the phone
+      case 'end':
+        void this.end(effect);
+        return;
+    }
+  }
+
+  private async end(effect: Extract<OutboundEffect, { type: 'end' }>): Promise<void> {
+    await this.dialing;
     const rec = this.recording;
     this.recording = null;
-    void this.db.run(() => this.deps.repos.calls.update(this.id, { state: 'ended', disposition, endedAt, durationMs }));
-    if (rec) void this.db.run(() => rec.finish());
-    void this.db.run(async () => {
-      if (!this.customer) return;
-      await this.deps.repos.interactions.add({ customerId: this.customer.id, kind: 'call', refId: this.id, summary: `outbound call, ${disposition}`, data: { disposition, durationMs, direction: 'outbound' } });
-    });
-    await this.db.idle();
-    this.deps.bus.emit('call.ended', { callId: this.id, lineId: this.line.id, number: this.req.numberKey, disposition, durationMs });
+    await this.record.end(this.req.numberKey, {
+      disposition: effect.disposition,
+      ...(rec ? { after: () => rec.finish() } : {}),
+      history: { summary: `outbound call, ${effect.disposition}`, data: { direction: 'outbound' } },
+    }).catch((err: unknown) => this.log.error({ err }, 'closing the call failed'));
     this.onEnded(this);
     this.finish();
   }

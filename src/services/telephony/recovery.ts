@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Repos } from '../../db/repos/index.ts';
 import type { RecordingService } from '../recording/recorder.ts';
+import type { CallLedger } from '../calls/ledger.ts';
 
 /**
  * After an unclean stop (crash, kill, power cut): every call record left open
@@ -9,15 +10,9 @@ import type { RecordingService } from '../recording/recorder.ts';
  * `interrupted` at its call's end, and every recording left open is repaired
  * into a playable file. Nothing is deleted, nothing is written twice.
  */
-export async function recoverInterruptedCalls(repos: Repos, recordings: RecordingService, logger: Logger): Promise<void> {
-  const open = await repos.calls.open();
-  for (const c of open) {
-    const startedAt = Date.parse(c.startedAt);
-    const endedAt = new Date();
-    await repos.calls.update(c.id, { state: 'ended', disposition: 'interrupted', endedAt, durationMs: endedAt.getTime() - startedAt });
-    logger.warn({ callId: c.id, lineId: c.lineId }, 'call left open by an unclean stop closed as interrupted');
-  }
+export async function recoverInterruptedCalls(calls: CallLedger, repos: Repos, recordings: RecordingService, logger: Logger): Promise<void> {
+  const open = await calls.closeInterrupted();
   const legs = await repos.legs.closeOpen('interrupted');
   const repaired = await recordings.repairUnfinished();
-  if (open.length || legs || repaired) logger.info({ calls: open.length, legs, recordings: repaired }, 'recovered after an unclean stop');
+  if (open || legs || repaired) logger.info({ calls: open, legs, recordings: repaired }, 'recovered after an unclean stop');
 }

@@ -1,9 +1,9 @@
 /**
- * One call on one line: drives the call machine (src/core/call/machine.ts),
- * runs its effects, keeps the call record current (created at first ring,
- * updated through the call, closed at the end) and sends the events.
+ * One inbound call on one line: drives the call machine
+ * (src/core/call/machine.ts) and runs its effects; what happens to the call
+ * goes to the call ledger (src/services/calls/ledger.ts), which writes the
+ * call record and sends the `call.*` events.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CallControl, CallerId } from '../../core/ports.ts';
 import { transition, type CallEffect, type CallEvent, type CallState, type Disposition } from '../../core/call/machine.ts';
@@ -11,13 +11,13 @@ import type { IvrStep } from '../../db/repos/calls.ts';
 import type { Customer } from '../../db/repos/customers.ts';
 import { customerSummary, type CustomerSummary } from '../../core/crm/summary.ts';
 import type { LineConfig } from '../../config/schema.ts';
-import { SerialQueue } from './serial.ts';
 import { LineIvrMedia } from './ivr-media.ts';
 import type { TelephonyDeps } from './deps.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import { runFlow } from '../../core/ivr/interpreter.ts';
 import type { Flow, Prompt } from '../../core/ivr/schema.ts';
 import { KefuError } from '../../core/errors.ts';
+import type { LedgerCall } from '../calls/ledger.ts';
 
 /** Puts a call into an ACD queue; resolves true once the queue took it. Given by backends that have queues. */
 export type QueueRouter = (queueId: string, call: CallSession) => Promise<boolean>;
@@ -30,8 +30,9 @@ export interface CallSnapshot {
 }
 
 export class CallSession {
-  readonly id = randomUUID();
-  readonly startedAt = new Date();
+  readonly id: string;
+  readonly startedAt: Date;
+  private readonly record: LedgerCall;
   private state: CallState = 'ringing';
   private rings = 0;
   private number: string | null = null;
@@ -48,9 +49,10 @@ export class CallSession {
   private queuedAt: number | null = null;
   private queueId: string | null = null;
   private readonly hangupSignal = new AbortController();
+  /** Stops the IVR when an agent takes the call at the desk; the call itself goes on. */
+  private readonly ivrStop = new AbortController();
   private media: LineIvrMedia | null = null;
   private recording: ActiveRecording | null = null;
-  private readonly db: SerialQueue;
   private readonly log: Logger;
   /** Settles once the call record exists (rows that refer to it wait for this). */
   readonly created: Promise<void>;
@@ -68,10 +70,12 @@ export class CallSession {
     private readonly router: QueueRouter | null = null,
     private readonly handsetRouter: HandsetRouter | null = null,
   ) {
+    this.record = deps.calls.open({ lineId: line.id, direction: 'inbound', state: 'ringing' });
+    this.id = this.record.id;
+    this.startedAt = this.record.startedAt;
+    this.created = this.record.created;
     this.log = deps.logger.child({ callId: this.id, lineId: line.id });
-    this.db = new SerialQueue((err) => this.log.error({ err }, 'call record update failed'));
     this.finished = new Promise((r) => { this.finish = r; });
-    this.created = this.db.run(() => deps.repos.calls.create({ id: this.id, lineId: line.id, direction: 'inbound', state: 'ringing', startedAt: this.startedAt }));
   }
 
   snapshot(): CallSnapshot {
@@ -115,10 +119,10 @@ export class CallSession {
     this.identified = lookup.catch((err: unknown) => { this.log.warn({ err }, 'customer lookup failed'); return null; }).then((customer) => {
       this.customer = customer;
       this.announce(check.blocked);
-      void this.db.run(() => this.deps.repos.calls.update(this.id, {
+      void this.record.update({
         number: this.number, callerName: this.name, withheld: cid.withheld, customerId: customer?.id ?? null,
         blacklistMatch: check.blocked ? check.match : null,
-      }));
+      });
       if (check.blocked) this.fire({ type: 'block', action: this.deps.config.blacklist.inboundAction });
     });
   }
@@ -126,10 +130,10 @@ export class CallSession {
   onDtmf(digit: string): void {
     // Keys can arrive as soon as the line is off-hook, before the flow starts: the media buffer keeps them.
     // In a queue they are logged (the exit key) but no flow reads them.
-    if (this.state !== 'ivr' && this.state !== 'answering' && this.state !== 'queued') return;
+    if (this.state !== 'ivr' && this.state !== 'answering' && this.state !== 'queued' && this.state !== 'connected') return;
     this.digits += digit;
-    if (this.state !== 'queued') this.media?.pushDigit(digit);
-    this.deps.bus.emit('call.dtmf', { callId: this.id, lineId: this.line.id, digit });
+    if (this.state === 'ivr' || this.state === 'answering') this.media?.pushDigit(digit);
+    this.record.dtmf(digit);
   }
 
   onAudio(direction: 'rx' | 'tx', pcm: Buffer): void {
@@ -160,8 +164,30 @@ export class CallSession {
   /** An agent (or a seat with nobody logged in: null) took the call: it now talks to them. */
   agentConnected(agentId: string | null): void {
     const waited = this.queuedAt === null ? null : Date.now() - this.queuedAt;
-    void this.db.run(() => this.deps.repos.calls.update(this.id, { agentId, queueWaitMs: waited, state: 'connected' }));
+    void this.record.update({ agentId, queueWaitMs: waited, state: 'connected' });
     this.fire({ type: 'agentConnected' });
+  }
+
+  /**
+   * An agent takes the call at the desk (single line): they talk on the phone
+   * that shares the line while the modem stays off-hook and records. A
+   * ringing call is answered at once without the IVR; a call in the IVR
+   * leaves it. CONFLICT for a call in any other state, or on a PBX line
+   * (there the ACD or a handset node connects agents).
+   */
+  takeOver(agentId: string): void {
+    this.assertCanTakeOver();
+    void this.record.update({ agentId, ...(this.state === 'ivr' ? { state: 'connected' as const } : {}) });
+    this.fire({ type: 'take' });
+  }
+
+  /** CONFLICT unless takeOver would take the call now. */
+  assertCanTakeOver(): void {
+    if (this.line.driver === 'asterisk') throw new KefuError('CONFLICT', `call ${this.id} is on a PBX line: agents get its calls from a queue or a handset node`);
+    if (this.state !== 'ringing' && this.state !== 'answering' && this.state !== 'ivr') {
+      throw new KefuError('CONFLICT', `call ${this.id} is ${this.state}: only a ringing call or one in the IVR can be taken`);
+    }
+    if (this.blocked) throw new KefuError('CONFLICT', `call ${this.id} is from a blacklisted number`);
   }
 
   /** The queue's wait limit passed with no agent (or the caller pressed the exit key) and the overflow target is hang-up. */
@@ -175,7 +201,7 @@ export class CallSession {
   /** The call overflowed into another queue: the record names the queue it is in now; the wait counts from the first. */
   requeued(queueId: string): void {
     this.queueId = queueId;
-    void this.db.run(() => this.deps.repos.calls.update(this.id, { queueId }));
+    void this.record.update({ queueId });
   }
 
   /** The call leaves its queue for a flow (by id, or a flow of its own such as voicemail): the IVR runs again. */
@@ -203,6 +229,8 @@ export class CallSession {
     this.log.error({ err, prompt: 'text' in prompt ? { text: prompt.text.slice(0, 80) } : prompt }, 'prompt could not be made; skipped');
   };
 
+  private ivrSignal(): AbortSignal { return AbortSignal.any([this.hangupSignal.signal, this.ivrStop.signal]); }
+
   private get talking(): boolean { return this.state === 'ivr' || this.state === 'queued' || this.state === 'connected'; }
 
   /** API: start recording now, whatever the recording policy says. */
@@ -219,7 +247,7 @@ export class CallSession {
     if (!rec) throw new KefuError('CONFLICT', `call ${this.id} is not being recorded`);
     this.recording = null;
     await this.driver.stopRecording?.().catch((err: unknown) => this.log.warn({ err }, 'stopping the recording failed'));
-    await this.db.run(() => rec.finish());
+    await this.record.run(() => rec.finish());
     return rec.id;
   }
 
@@ -242,7 +270,7 @@ export class CallSession {
     if (this.announced) return;
     this.announced = true;
     const customer = this.customerSummary();
-    this.deps.bus.emit('call.ringing', { callId: this.id, lineId: this.line.id, number: this.number, name: this.name, customer, blacklisted });
+    this.record.ringing({ number: this.number, name: this.name, customer, blacklisted });
     if (!blacklisted) this.deps.bus.emit('screenpop', { agentId: null, callId: this.id, lineId: this.line.id, number: this.number, customer });
   }
 
@@ -261,7 +289,7 @@ export class CallSession {
   private run(effect: CallEffect): void {
     switch (effect.type) {
       case 'answerLine':
-        this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal, this.promptFailed);
+        this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
         this.driver.answer().then(() => this.answered(), (err: unknown) => { this.log.warn({ err }, 'answer failed'); this.fire({ type: 'answerFailed' }); })
           .catch((err: unknown) => this.log.error({ err }, 'after answering'));
         return;
@@ -280,6 +308,9 @@ export class CallSession {
           this.fire({ type: 'ivrDone', outcome: 'error' });
         });
         return;
+      case 'stopIvr':
+        this.ivrStop.abort();
+        return;
       case 'hangupLine':
         this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
         return;
@@ -291,8 +322,7 @@ export class CallSession {
 
   private answered(): void {
     this.answeredAt = new Date();
-    void this.db.run(() => this.deps.repos.calls.update(this.id, { state: 'answered', answeredAt: this.answeredAt! }));
-    this.deps.bus.emit('call.answered', { callId: this.id, lineId: this.line.id, number: this.number });
+    this.record.answered(this.number, this.state === 'taking' ? 'connected' : 'answered');
     this.fire({ type: 'answered' });
   }
 
@@ -307,8 +337,8 @@ export class CallSession {
     const next = this.nextFlow;
     this.nextFlow = null;
     const flow = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');
-    if (next === null) void this.db.run(() => this.deps.repos.calls.update(this.id, { flowId: flow.id }));
-    this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.hangupSignal.signal, this.promptFailed);
+    if (next === null) void this.record.update({ flowId: flow.id });
+    this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
     this.media.router = (queueId) => this.enqueue(queueId);
     if (this.handsetRouter) this.media.handsetRouter = (opts) => this.handsetRouter!(opts, this);
     const result = await runFlow(flow, {
@@ -328,32 +358,22 @@ export class CallSession {
     if (!this.router) return false;
     this.queuedAt = Date.now();
     this.queueId = queueId;
-    void this.db.run(() => this.deps.repos.calls.update(this.id, { queueId, state: 'queued' }));
+    void this.record.update({ queueId, state: 'queued' });
     const ok = await this.router(queueId, this);
     if (!ok) { this.queuedAt = null; this.queueId = null; }
     return ok;
   }
 
   private async end(disposition: Disposition): Promise<void> {
-    const endedAt = new Date();
-    if (disposition === 'abandoned' && this.queuedAt !== null) {
-      const waited = endedAt.getTime() - this.queuedAt;
-      void this.db.run(() => this.deps.repos.calls.update(this.id, { queueWaitMs: waited }));
-    }
-    const durationMs = endedAt.getTime() - this.startedAt.getTime();
+    const queueWaitMs = disposition === 'abandoned' && this.queuedAt !== null ? Date.now() - this.queuedAt : undefined;
     this.hangupSignal.abort();
     const rec = this.recording;
     this.recording = null;
-    void this.db.run(() => this.deps.repos.calls.update(this.id, {
-      state: 'ended', disposition, endedAt, durationMs, digits: this.digits, ivrPath: this.path,
-    }));
-    if (rec) void this.db.run(() => rec.finish());
-    if (this.customer) {
-      const customerId = this.customer.id;
-      void this.db.run(() => this.deps.repos.interactions.add({ customerId, kind: 'call', refId: this.id, summary: `inbound call, ${disposition}`, data: { disposition, durationMs, digits: this.digits } }));
-    }
-    await this.db.idle();
-    this.deps.bus.emit('call.ended', { callId: this.id, lineId: this.line.id, number: this.number, disposition, durationMs });
+    await this.record.end(this.number, {
+      disposition, digits: this.digits, ivrPath: this.path, ...(queueWaitMs !== undefined ? { queueWaitMs } : {}),
+      ...(rec ? { after: () => rec.finish() } : {}),
+      history: { summary: `inbound call, ${disposition}`, data: { digits: this.digits } },
+    });
     this.onEnded(this);
     this.finish();
   }

@@ -20,7 +20,7 @@ interface ActiveCall { id: string; lineId: string; state: string; number: string
 interface Board { lines: Line[]; seats: Seat[]; queues: Queue[]; agents: Agent[]; calls: ActiveCall[] }
 
 // Waiting for someone: ringing, being answered, or queued for an agent (a caller in the IVR is answered).
-const WAITING = new Set(['ringing', 'answering', 'queued']);
+const WAITING = new Set(['ringing', 'answering', 'taking', 'queued']);
 
 async function loadBoard(): Promise<Board> {
   const [lines, seats, agents, calls, queues] = await Promise.all([

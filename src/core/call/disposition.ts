@@ -1,0 +1,28 @@
+/**
+ * How a call ended: one type for every kind of call (inbound on a modem line
+ * or a PBX trunk, click-to-dial on either, and the dialer's calls). The call
+ * ledger (src/services/calls/ledger.ts) writes it on the call record and in
+ * `call.ended`.
+ */
+export const DISPOSITIONS = {
+  completed: 'a conversation (or the IVR) ran to its end',
+  voicemail: 'the caller left a message',
+  handset: 'handed to the office phone',
+  queued: 'handed to a queue that took it over (flows that end there)',
+  overflow: 'waited in a queue until its limit with no agent',
+  abandoned: 'the caller hung up in the IVR or the queue',
+  missed: 'rang; the caller gave up before we answered',
+  blocked: 'blacklisted; never connected to the IVR',
+  busy: 'the far end (or our line, full) was busy',
+  'no-answer': 'the called number did not answer',
+  'no-dialtone': 'the line gave no dial tone',
+  'agent-no-answer': "click-to-dial: the agent's phone was not answered",
+  'no-line': 'click-to-dial: no line became free in time',
+  cancelled: 'ended by us (hang-up from the API) before the far end answered',
+  failed: 'the device, line or PBX failed during the call',
+  interrupted: 'the daemon stopped mid-call (closed at the next start)',
+} as const;
+
+export type Disposition = keyof typeof DISPOSITIONS;
+
+export const DISPOSITION_NAMES = Object.keys(DISPOSITIONS) as Disposition[];

@@ -1,0 +1,182 @@
+/**
+ * The call ledger: the only writer of call rows and the only emitter of
+ * `call.*` events (a lint rule keeps it so). The call machines
+ * (src/core/call) decide; their owners (a line's CallSession, a DialOut, the
+ * PBX's OutboundCall, the over-capacity refusal, the desk) report to the
+ * ledger what happened, and the ledger persists it and tells the bus.
+ *
+ * Per call, writes run in the order they were made (one queue per call, no
+ * process-wide lock); `call.ended` is emitted only once the row says ended,
+ * and a call ends once (a second `end` is ignored).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EventBus, EventMap } from '../../core/events/bus.ts';
+import type { Disposition } from '../../core/call/disposition.ts';
+import type { CallPatch, IvrStep } from '../../db/repos/calls.ts';
+import type { Repos } from '../../db/repos/index.ts';
+import { SerialQueue } from '../telephony/serial.ts';
+
+export interface CallOpening {
+  id?: string;
+  lineId: string;
+  direction: 'inbound' | 'outbound';
+  /** ringing (inbound), dialing or waiting-for-line (outbound). */
+  state: 'ringing' | 'dialing' | 'waiting-for-line';
+  number?: string | null;
+  agentId?: string | null;
+  customerId?: string | null;
+}
+
+/** What may change on an open call; its end is `end()`, its answer `answered()`. */
+export type CallUpdate = Omit<CallPatch, 'disposition' | 'endedAt' | 'durationMs' | 'answeredAt' | 'outcome' | 'notes' | 'wrappedAt'>
+  & { state?: 'ringing' | 'dialing' | 'queued' | 'connected' };
+
+export interface CallEnd {
+  disposition: Disposition;
+  digits?: string;
+  ivrPath?: IvrStep[];
+  /** Set when the caller abandoned in a queue: how long they waited. */
+  queueWaitMs?: number | null;
+  /** A line for the customer's history (when the call is linked to a customer); the ledger adds disposition and duration to `data`. */
+  history?: { summary: string; data: Record<string, unknown> };
+  /** Work that runs after the row is closed and before `call.ended` (sealing the call's recording). */
+  after?: () => Promise<unknown>;
+}
+
+export class LedgerCall {
+  readonly id: string;
+  readonly startedAt = new Date();
+  /** Settles once the call row exists (rows that refer to it wait for this). */
+  readonly created: Promise<void>;
+  private readonly queue: SerialQueue;
+  private customerId: string | null;
+  private answeredAt: Date | null = null;
+  private endedWith: { disposition: Disposition; durationMs: number } | null = null;
+
+  constructor(private readonly ledger: CallLedger, private readonly open: CallOpening, log: Logger) {
+    this.id = open.id ?? randomUUID();
+    this.customerId = open.customerId ?? null;
+    this.queue = new SerialQueue((err) => log.error({ err, callId: this.id }, 'call record update failed'));
+    const { repos } = ledger;
+    this.created = this.queue.run(async () => {
+      await repos.calls.create({ id: this.id, lineId: open.lineId, direction: open.direction, state: open.state, number: open.number ?? null, startedAt: this.startedAt });
+      if (open.agentId || open.customerId) await repos.calls.update(this.id, { agentId: open.agentId ?? null, customerId: open.customerId ?? null });
+    });
+  }
+
+  get lineId(): string { return this.open.lineId; }
+  get ended(): boolean { return this.endedWith !== null; }
+
+  /** Fields learnt as the call goes on (caller ID, customer, agent, queue, line...). */
+  update(patch: CallUpdate): Promise<void> {
+    if (this.endedWith) return this.queue.idle();
+    if (patch.customerId !== undefined) this.customerId = patch.customerId;
+    if (patch.lineId !== undefined) this.open.lineId = patch.lineId;
+    return this.queue.run(() => this.ledger.repos.calls.update(this.id, patch));
+  }
+
+  /** Work that must follow this call's writes (sealing its recording, a voicemail row). */
+  run(fn: () => Promise<unknown>): Promise<void> { return this.queue.run(fn); }
+
+  /** `call.ringing`: an inbound call identified (caller ID looked up). */
+  ringing(e: Omit<EventMap['call.ringing'], 'callId' | 'lineId'>): void {
+    this.ledger.bus.emit('call.ringing', { callId: this.id, lineId: this.open.lineId, ...e });
+  }
+
+  /** The far end answered (outbound) or we answered (inbound): `connected` when a person is on it at once. */
+  answered(number: string | null, state: 'answered' | 'connected' = 'answered'): void {
+    if (this.answeredAt || this.endedWith) return;
+    this.answeredAt = new Date();
+    const answeredAt = this.answeredAt;
+    void this.queue.run(() => this.ledger.repos.calls.update(this.id, { state, answeredAt }));
+    this.ledger.bus.emit('call.answered', { callId: this.id, lineId: this.open.lineId, number });
+  }
+
+  dtmf(digit: string): void {
+    this.ledger.bus.emit('call.dtmf', { callId: this.id, lineId: this.open.lineId, digit });
+  }
+
+  /**
+   * The call is over: the row is closed (state ended, disposition, end time,
+   * duration), the customer's history gets its line, and once all of this
+   * call's writes are done `call.ended` goes out. Once only.
+   */
+  async end(number: string | null, e: CallEnd): Promise<void> {
+    if (this.endedWith) return this.queue.idle();
+    const endedAt = new Date();
+    const durationMs = endedAt.getTime() - this.startedAt.getTime();
+    this.endedWith = { disposition: e.disposition, durationMs };
+    const patch: CallPatch = { state: 'ended', disposition: e.disposition, endedAt, durationMs };
+    if (e.digits !== undefined) patch.digits = e.digits;
+    if (e.ivrPath !== undefined) patch.ivrPath = e.ivrPath;
+    if (e.queueWaitMs !== undefined) patch.queueWaitMs = e.queueWaitMs;
+    const { repos } = this.ledger;
+    void this.queue.run(() => repos.calls.update(this.id, patch));
+    if (e.after) void this.queue.run(e.after);
+    const customerId = this.customerId;
+    if (customerId && e.history) {
+      const h = e.history;
+      void this.queue.run(() => repos.interactions.add({ customerId, kind: 'call', refId: this.id, summary: h.summary, data: { ...h.data, disposition: e.disposition, durationMs } }));
+    }
+    await this.queue.idle();
+    this.ledger.bus.emit('call.ended', { callId: this.id, lineId: this.open.lineId, number, disposition: e.disposition, durationMs });
+  }
+
+  /** Resolves once every write queued so far is done. */
+  idle(): Promise<void> { return this.queue.idle(); }
+}
+
+export class CallLedger {
+  private readonly log: Logger;
+
+  constructor(readonly repos: Repos, readonly bus: EventBus, logger: Logger) {
+    this.log = logger.child({ component: 'calls' });
+  }
+
+  /** A new call: its row is written at once (state ringing, dialing or waiting-for-line). */
+  open(o: CallOpening): LedgerCall { return new LedgerCall(this, { ...o }, this.log); }
+
+  /**
+   * A call refused before it began (every channel of its line busy): one row,
+   * opened and closed at once as `busy`, and its `call.ended`.
+   */
+  async refused(o: { lineId: string; number: string | null; callerName: string | null; leg?: { channelId: string; endpoint: string | null } }): Promise<string> {
+    const call = this.open({ lineId: o.lineId, direction: 'inbound', state: 'ringing', number: o.number });
+    void call.update({ callerName: o.callerName });
+    if (o.leg) {
+      const legId = randomUUID();
+      const leg = o.leg;
+      void call.run(async () => {
+        await this.repos.legs.open({ id: legId, callId: call.id, kind: 'caller', channelId: leg.channelId, endpoint: leg.endpoint, startedAt: call.startedAt });
+        await this.repos.legs.ended(legId, call.startedAt, 'busy');
+      });
+    }
+    await call.end(o.number, { disposition: 'busy' });
+    return call.id;
+  }
+
+  /** An agent took a call from the desktop: the call record names them. */
+  assignAgent(callId: string, agentId: string): Promise<void> { return this.repos.calls.update(callId, { agentId }); }
+
+  /** The agent's wrap-up: outcome and notes on the record (and the agent, when it had none), and a note in the customer's history. */
+  async wrapUp(callId: string, w: { agentId: string; outcome: string | null; notes: string | null }): Promise<void> {
+    const call = await this.repos.calls.get(callId);
+    await this.repos.calls.update(callId, { outcome: w.outcome, notes: w.notes, wrappedAt: new Date(), ...(call.agentId ? {} : { agentId: w.agentId }) });
+    if (call.customerId) {
+      const summary = [w.outcome, w.notes].filter(Boolean).join(': ') || 'call wrapped up';
+      await this.repos.interactions.add({ customerId: call.customerId, kind: 'note', refId: callId, summary: summary.slice(0, 500), data: { outcome: w.outcome, agentId: w.agentId } });
+    }
+  }
+
+  /** After an unclean stop: every call row left open is closed as `interrupted`; returns how many. */
+  async closeInterrupted(): Promise<number> {
+    const open = await this.repos.calls.open();
+    for (const c of open) {
+      const endedAt = new Date();
+      await this.repos.calls.update(c.id, { state: 'ended', disposition: 'interrupted', endedAt, durationMs: endedAt.getTime() - Date.parse(c.startedAt) });
+      this.log.warn({ callId: c.id, lineId: c.lineId }, 'call left open by an unclean stop closed as interrupted');
+    }
+    return open.length;
+  }
+}
