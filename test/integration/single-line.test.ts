@@ -166,7 +166,9 @@ describe(`single-line office on ${testDbKind()}`, () => {
     await rings;
     await lineIdle();
 
-    // taken in the IVR: the menu prompt stops, the key the caller presses next leads nowhere
+    // taken in the IVR: the menu prompt (a long one, so it is still playing) is cut short, the key the caller presses next leads nowhere
+    const long = { ...FLOW, nodes: { ...FLOW.nodes, menu: { ...FLOW.nodes.menu, prompt: { text: 'Press one for sales, two for support. '.repeat(6), voice: 'en-us' } } } };
+    expect((await daemon.api('PUT', `/ivr/flows/${FLOW.id}`, long)).status).toBe(200);
     since = Date.now();
     const rings2 = sim.simulator.ring({ number: '13500135000', rings: 4, intervalMs: 1000 });
     const second = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613500135000' && Date.parse(e.at) >= since);
@@ -174,7 +176,9 @@ describe(`single-line office on ${testDbKind()}`, () => {
     await simWait('vtx-start', since, 15_000);
     expect((await daemon.api('POST', `/calls/${id2}/claim`, { agentId: 'wang' })).status).toBe(200);
     const claimedAt = Date.now();
-    await sim.simulator.waitFor('vtx-end', { since, timeoutMs: 15_000 });
+    // the prompt stops and the modem listens again (a key pressed between the two would be lost on the wire)
+    const stopped = await sim.simulator.waitFor('vtx-end', { since, timeoutMs: 15_000 });
+    await sim.simulator.waitFor('vrx-start', { since: stopped.at, timeoutMs: 15_000 });
     await sim.simulator.pressDigits('2', { gapMs: 200 });
     await events.waitFor((e) => e.type === 'call.dtmf' && e.data.callId === id2 && e.data.digit === '2');
     expect(sim.simulator.status().offHook).toBe(true);
@@ -185,8 +189,10 @@ describe(`single-line office on ${testDbKind()}`, () => {
     expect(call2.body.agentId).toBe('wang');
     expect(call2.body.ivrPath.map((p) => p.node)).toEqual(['menu']); // never reached "support"
     expect(sim.simulator.history.filter((h) => h.at >= claimedAt && h.event === 'vtx-start')).toEqual([]);
+    expect(sim.simulator.played().filter((p) => p.at >= since).map((p) => p.aborted)).toEqual([true]);
     expect((await daemon.api('POST', `/calls/${id2}/wrap-up`, { agentId: 'wang', outcome: 'resolved' })).status).toBe(200);
     await rings2;
+    expect((await daemon.api('PUT', `/ivr/flows/${FLOW.id}`, FLOW)).status).toBe(200);
   });
 
   it('a pulled device takes the line offline and it comes back by itself', async () => {
