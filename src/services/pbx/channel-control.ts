@@ -8,7 +8,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import type { CallControl, Pbx } from '../../core/ports.ts';
+import { quietly } from './quietly.ts';
 import { decodeWav, writeWav } from '../../media/wav.ts';
 import { isKefuError } from '../../core/errors.ts';
 
@@ -22,6 +24,7 @@ export class AsteriskChannelControl implements CallControl {
     private readonly channel: { id: string; name: string },
     private readonly pbx: Pbx,
     private readonly mediaDir: string,
+    private readonly log: Logger,
   ) {
     mkdirSync(mediaDir, { recursive: true });
   }
@@ -47,12 +50,12 @@ export class AsteriskChannelControl implements CallControl {
   }
 
   async reject(): Promise<void> {
-    if (!this.gone) await this.pbx.hangup(this.channel.id, 'rejected').catch(() => undefined);
+    if (!this.gone) await this.pbx.hangup(this.channel.id, 'rejected').catch(quietly(this.log, 'PBX clean-up'));
   }
 
   async hangup(): Promise<void> {
     if (this.gone) return;
-    await this.pbx.hangup(this.channel.id).catch(() => undefined);
+    await this.pbx.hangup(this.channel.id).catch(quietly(this.log, 'PBX clean-up'));
   }
 
   async recordTo(path: string): Promise<void> {
@@ -116,7 +119,7 @@ export class AsteriskChannelControl implements CallControl {
     await done;
     this.dtmfWaiter = null;
     const cut = interruptedBy !== null || opts.signal?.aborted === true || this.gone;
-    if (cut) await this.pbx.stopPlayback(id).catch(() => undefined);
+    if (cut) await this.pbx.stopPlayback(id).catch(quietly(this.log, 'PBX clean-up'));
     return { completed: finished && !cut, interruptedBy };
   }
 }

@@ -36,6 +36,7 @@ export class LegLog {
     if (this.open.has(l.channelId)) return;
     const id = randomUUID();
     const startedAt = new Date();
+    // a call record that could not be written is logged by its owner; the leg's row is tried all the same
     const chain = after.catch(() => undefined).then(() => this.repo.open({ id, startedAt, ...l }));
     this.open.set(l.channelId, { id, answered: false, chain: this.guard(chain, l.channelId) });
   }

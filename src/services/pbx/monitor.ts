@@ -6,7 +6,9 @@
  *   barge   - the call's own bridge (everyone hears everyone).
  */
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Pbx } from '../../core/ports.ts';
+import { quietly } from './quietly.ts';
 import type { LegLog } from './legs.ts';
 
 export type MonitorMode = 'listen' | 'whisper' | 'barge';
@@ -27,6 +29,7 @@ export class Monitor {
     /** The supervisor's leg is a row of call_legs (kind supervisor, with the mode). */
     private readonly legLog: LegLog,
     private readonly onEnded: (m: Monitor) => void,
+    private readonly log: Logger,
   ) {}
 
   owns(channelId: string): boolean { return channelId === this.supervisorLeg || channelId === this.snoop; }
@@ -53,8 +56,8 @@ export class Monitor {
   async end(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    for (const ch of [this.supervisorLeg, this.snoop]) if (ch) await this.pbx.hangup(ch).catch(() => undefined);
-    if (this.bridge) await this.pbx.destroyBridge(this.bridge).catch(() => undefined);
+    for (const ch of [this.supervisorLeg, this.snoop]) if (ch) await this.pbx.hangup(ch).catch(quietly(this.log, 'PBX clean-up'));
+    if (this.bridge) await this.pbx.destroyBridge(this.bridge).catch(quietly(this.log, 'PBX clean-up'));
     this.onEnded(this);
   }
 }

@@ -197,7 +197,7 @@ export class PbxService implements LineGroup {
       void this.overCapacity(line, channel);
       return;
     }
-    const control = new AsteriskChannelControl(channel, this.pbx, this.mediaDir);
+    const control = new AsteriskChannelControl(channel, this.pbx, this.mediaDir, this.log);
     control.onAnswered = () => this.legLog.answered(channel.id);
     const session: CallSession = new CallSession(this.deps, line, control, () => {
       this.live.delete(channel.id);
@@ -252,7 +252,7 @@ export class PbxService implements LineGroup {
       entered: (_leg, role) => { if (role === 'monitor') void m.answered().catch((err: unknown) => { this.log.error({ err }, 'monitor failed'); void m.end(); }); },
       gone: () => { void m.end(); },
     };
-    const m: Monitor = new Monitor(this.registry.pbxFor(this.pbx, legs), callId, mode, target, seat, this.legLog, (x) => this.monitors.delete(x));
+    const m: Monitor = new Monitor(this.registry.pbxFor(this.pbx, legs), callId, mode, target, seat, this.legLog, (x) => this.monitors.delete(x), this.log);
     this.monitors.add(m);
     try {
       await m.start();

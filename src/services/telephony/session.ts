@@ -260,7 +260,7 @@ export class CallSession {
   /** Hang up from our side (API). */
   async hangup(): Promise<void> {
     this.hangupSignal.abort();
-    await this.driver.hangup().catch(() => undefined);
+    await this.driver.hangup().catch((err: unknown) => this.log.debug({ err }, 'hang-up of a line already down'));
     this.fire({ type: 'hangup' });
   }
 
