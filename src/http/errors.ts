@@ -33,6 +33,26 @@ function describeValidation(errors: AjvError[], context: string): { message: str
   return { message: details.map((d) => `${d.field} ${d.message}`).join('; '), details };
 }
 
+const LOCATED = /^(body|query|querystring|params|headers)(\.|$)/;
+
+/**
+ * Services name the input they refuse in their own terms (`seatId`,
+ * `phones.0.number`); the edge says where it was in the request: the body,
+ * the query string or the path (`body.seatId`), in `details.field` and at the
+ * start of the message.
+ */
+function located(err: KefuError, req: FastifyRequest): { message: string; details: unknown } {
+  const details = err.details as { field?: unknown } | undefined;
+  const field = details?.field;
+  if (typeof field !== 'string' || field === '' || LOCATED.test(field)) return { message: err.message, details: err.details };
+  const top = field.split('.')[0]!;
+  const has = (o: unknown) => typeof o === 'object' && o !== null && Object.hasOwn(o, top);
+  const where = has(req.body) ? 'body' : has(req.query) ? 'querystring' : has(req.params) ? 'params' : 'body';
+  const full = `${where}.${field}`;
+  const message = err.message.startsWith(field) ? `${full}${err.message.slice(field.length)}` : err.message;
+  return { message, details: { ...details, field: full } };
+}
+
 export function errorHandler(err: FastifyError | KefuError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const fe = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fe.validation) {
@@ -42,8 +62,9 @@ export function errorHandler(err: FastifyError | KefuError | Error, req: Fastify
   if (err instanceof KefuError) {
     const status = STATUS[err.code] ?? 500;
     if (status >= 500) req.log.error({ err, code: err.code }, 'request failed');
-    const message = status >= 500 ? `${err.code.toLowerCase().replaceAll('_', ' ')}` : err.message;
-    return reply.status(status).send({ error: { code: err.code, message, details: status >= 500 ? undefined : err.details } });
+    if (status >= 500) return reply.status(status).send({ error: { code: err.code, message: `${err.code.toLowerCase().replaceAll('_', ' ')}` } });
+    const { message, details } = located(err, req);
+    return reply.status(status).send({ error: { code: err.code, message, details } });
   }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {

@@ -60,7 +60,7 @@ export class FlowService {
   /** Save a new version of flow `id` (the body's id must match); publish it unless told not to. */
   async save(id: string, input: unknown, publish: boolean): Promise<FlowSummary> {
     const flow = this.valid(input);
-    if (flow.id !== id) throw new KefuError('BAD_REQUEST', `body.id "${flow.id}" does not match the flow id "${id}" in the path`, { field: 'body.id' });
+    if (flow.id !== id) throw new KefuError('BAD_REQUEST', `id "${flow.id}" does not match the flow id "${id}" in the path`, { field: 'id' });
     const s = await this.repo.saveVersion(id, flow.name, flow, publish);
     this.cache.delete(id);
     return s;

@@ -95,8 +95,8 @@ export class HardwareService {
   /** Probes a free port (identity, voice, fax classes, the caller-ID command that works). */
   async probe(path: string, baudRate = 115200): Promise<ModemProbe> {
     const holder = this.deps.telephony.lineOnPort(path);
-    if (holder) throw new KefuError('CONFLICT', `body.path: ${path} is held by line ${holder.id}; re-probe the line instead`, { field: 'body.path', lineId: holder.id });
-    if (!existsSync(path)) throw new KefuError('UNPROCESSABLE', `body.path: ${path} does not exist`, { field: 'body.path' });
+    if (holder) throw new KefuError('CONFLICT', `path: ${path} is held by line ${holder.id}; re-probe the line instead`, { field: 'path', lineId: holder.id });
+    if (!existsSync(path)) throw new KefuError('UNPROCESSABLE', `path: ${path} does not exist`, { field: 'path' });
     const r = await this.deps.backends.probe(path, baudRate);
     this.probes.set(path, r);
     return r;
@@ -104,12 +104,12 @@ export class HardwareService {
 
   async addLine(input: NewLine): Promise<LineStatus> {
     const { telephony, repos } = this.deps;
-    if (telephony.listLines().some((l) => l.id === input.id)) throw new KefuError('CONFLICT', `body.id: a line ${input.id} exists already`, { field: 'body.id' });
-    if (!existsSync(input.port)) throw new KefuError('UNPROCESSABLE', `body.port: ${input.port} does not exist`, { field: 'body.port' });
+    if (telephony.listLines().some((l) => l.id === input.id)) throw new KefuError('CONFLICT', `id: a line ${input.id} exists already`, { field: 'id' });
+    if (!existsSync(input.port)) throw new KefuError('UNPROCESSABLE', `port: ${input.port} does not exist`, { field: 'port' });
     const holder = telephony.lineOnPort(input.port);
-    if (holder) throw new KefuError('CONFLICT', `body.port: ${input.port} is used by line ${holder.id}`, { field: 'body.port' });
+    if (holder) throw new KefuError('CONFLICT', `port: ${input.port} is used by line ${holder.id}`, { field: 'port' });
     const flow = input.flow ?? 'main';
-    await repos.flows.get(flow).catch(() => { throw new KefuError('UNPROCESSABLE', `body.flow: no IVR flow ${flow}`, { field: 'body.flow' }); });
+    await repos.flows.get(flow).catch(() => { throw new KefuError('UNPROCESSABLE', `flow: no IVR flow ${flow}`, { field: 'flow' }); });
     const line: LineConfig = {
       id: input.id, driver: 'v253-modem', port: input.port, baudRate: input.baudRate ?? 115200, channels: 1, record: true,
       inbound: { flow, answerAfterRings: input.answerAfterRings ?? 2, ringGapMs: 8000 }, ...(input.name ? { name: input.name } : {}),

@@ -47,9 +47,9 @@ export class ClickToDialer {
     const seat = requireSeat(this.deps.config.seats, o.seatId);
     const { numberKey: key, digits } = dialTarget(this.deps, o.number);
     const candidates = o.lineId ? this.lines.filter((l) => l.id === o.lineId) : this.lines;
-    if (o.lineId && candidates.length === 0) throw new KefuError('BAD_REQUEST', `body.lineId: no Asterisk line ${o.lineId}`, { field: 'body.lineId' });
+    if (o.lineId && candidates.length === 0) throw new KefuError('BAD_REQUEST', `lineId: no Asterisk line ${o.lineId}`, { field: 'lineId' });
     const mine = [...this.active, ...this.waits.map((w) => w.call)].find((c) => c.req.seat.id === seat.id);
-    if (mine) throw new KefuError('CONFLICT', `${seat.id} has a click-to-dial call already (${mine.id})`, { field: 'body.seatId', reason: 'seat-busy', callId: mine.id });
+    if (mine) throw new KefuError('CONFLICT', `${seat.id} has a click-to-dial call already (${mine.id})`, { field: 'seatId', reason: 'seat-busy', callId: mine.id });
     if (!this.connected()) throw new KefuError('PBX_UNREACHABLE', 'Asterisk (ARI) is not connected');
     const req = { seat, numberKey: key, dialDigits: digits, agentId: o.agentId ?? null };
     // A waiting request comes before a new one: a line is free for a newcomer only when nobody waits for it.

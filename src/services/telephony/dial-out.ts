@@ -21,11 +21,11 @@ import { dialDigits } from '../../core/numbers/normalize.ts';
 
 export interface DialOutRequest { numberKey: string; digits: string; agentId: string | null }
 
-/** The number to dial for `input` (any written form, field body.number): its key and the digits to send; refuses do-not-call entries. */
+/** The number to dial for `input` (any written form, field `number`): its key and the digits to send; refuses do-not-call entries. */
 export function dialTarget(deps: Pick<TelephonyDeps, 'numbers' | 'blacklist'>, input: string): { numberKey: string; digits: string } {
-  const key = deps.numbers.require(input, 'body.number');
+  const key = deps.numbers.require(input, 'number');
   const dnc = deps.blacklist.check(key, 'outbound');
-  if (dnc.blocked) throw new KefuError('CONFLICT', `${key} is on the do-not-call list (${dnc.match?.kind} ${dnc.match?.value})`, { field: 'body.number' });
+  if (dnc.blocked) throw new KefuError('CONFLICT', `${key} is on the do-not-call list (${dnc.match?.kind} ${dnc.match?.value})`, { field: 'number' });
   return { numberKey: key, digits: dialDigits(key, { defaultRegion: deps.numbers.defaultRegion }) };
 }
 

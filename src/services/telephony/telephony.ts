@@ -112,7 +112,7 @@ export class Telephony {
   dial(o: { number: string; lineId?: string | undefined; agentId?: string | undefined }): DialOut {
     const req = { ...dialTarget(this.deps, o.number), agentId: o.agentId ?? null, lineId: o.lineId };
     const lines = this.modemLines().filter((l) => !req.lineId || l.config.id === req.lineId);
-    if (req.lineId && lines.length === 0) throw new KefuError('BAD_REQUEST', `body.lineId: no line ${req.lineId} that can dial`, { field: 'body.lineId' });
+    if (req.lineId && lines.length === 0) throw new KefuError('BAD_REQUEST', `lineId: no line ${req.lineId} that can dial`, { field: 'lineId' });
     const free = lines.find((l) => l.free);
     if (!free) {
       throw new KefuError('LINE_BUSY', `every line is in use (${lines.map((l) => `${l.config.id} ${l.status().state}`).join(', ')}): try again when a line is free`,
