@@ -242,9 +242,10 @@ export class FakePbx implements Pbx {
     return wav;
   }
 
+  /** Every leg that exists: in our application, or originated by us and still ringing. */
   async legs(): Promise<string[]> {
     this.assertReachable('legs');
-    return this.allLegs().filter((l) => l.entered).map((l) => l.id);
+    return this.allLegs().map((l) => l.id);
   }
 
   // ---------------------------------------------------------------- inside
