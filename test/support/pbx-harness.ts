@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load.ts';
-import { EventBus, type BusEvent } from '../../src/core/events/bus.ts';
+import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
 import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
 import { NumberService } from '../../src/services/numbers.ts';
 import { BlacklistService } from '../../src/services/blacklist.ts';
@@ -28,13 +28,18 @@ import { templateDb } from './template-db.ts';
 
 export const TRUNK = 'PJSIP/trunk';
 
+/** Fake timers for these tests: the clock and timers only (setImmediate stays real: PGlite and `settle` run on it). */
+export const FAKE_CLOCK: { toFake: Array<'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval' | 'Date'> } = {
+  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+};
+
 export interface PbxHarness {
   pbx: FakePbx;
   service: PbxService;
   agents: AgentBoard;
   repos: Repos;
   bus: EventBus;
-  events: BusEvent[];
+  events: KefuEvent[];
   /** Agents with a seat each (seat-<id>, endpoint PJSIP/<id>), logged in and ready. */
   addAgents(ids: string[]): Promise<void>;
   addQueue(id: string, strategy: Strategy, members: string[], settings?: Partial<QueueSettings>): Promise<void>;
@@ -62,7 +67,7 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
   const logger = pino({ level: process.env.KEFU_TEST_LOG ?? 'silent' });
   const repos = makeRepos(db);
   const bus = new EventBus();
-  const events: BusEvent[] = [];
+  const events: KefuEvent[] = [];
   bus.subscribe((e) => { events.push(e); });
   const numbers = new NumberService(config.numbers.defaultRegion);
   const blacklist = new BlacklistService(repos.blacklist, numbers, logger);
@@ -108,7 +113,7 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
     async close() {
       await service.stop().catch(() => undefined);
       await agents.stop();
-      blacklist.stop?.();
+      await blacklist.stop();
       await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -4,9 +4,7 @@
  * (another agent answered, the caller hung up) is not; wrap-up ends in ready.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { pbxHarness, TRUNK, type PbxHarness } from '../../support/pbx-harness.ts';
-
-const CLOCK = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] } as const;
+import { FAKE_CLOCK, pbxHarness, TRUNK, type PbxHarness } from '../../support/pbx-harness.ts';
 
 describe('ACD offers (fake PBX, fake timers)', () => {
   let h: PbxHarness;
@@ -19,7 +17,7 @@ describe('ACD offers (fake PBX, fake timers)', () => {
     await h.addAgents(['a1', 'b1', 'b2', 'b3', 'c1']);
   });
   afterAll(async () => { await h?.close(); });
-  beforeEach(() => { vi.useFakeTimers(CLOCK); });
+  beforeEach(() => { vi.useFakeTimers(FAKE_CLOCK); });
   afterEach(() => { vi.useRealTimers(); });
 
   it('a ring that times out is a miss; maxMissed misses in a row pause the agent', async () => {
