@@ -21,7 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'drivers/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'drivers/**/*.test.ts', 'scripts/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/unit/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Pbx, PbxEvent, PbxHangupReason, PbxListener, PbxOriginate } from '../../src/core/ports.ts';
-import { isKefuError } from '../../src/core/errors.ts';
+import { isKefuError, KefuError } from '../../src/core/errors.ts';
 import { AriClient, type AriOptions } from './ari-client.ts';
 import { AmiClient, type AmiOptions } from './ami-client.ts';
 import type { AriEvent } from './ari-events.ts';
@@ -14,6 +14,12 @@ import { AriEventTranslator } from './pbx-events.ts';
 
 const enc = encodeURIComponent;
 const chan = (id: string): string => `/channels/${enc(id)}`;
+
+/** ARI answers addChannel for a channel that does not exist with 400: for the port that is NOT_FOUND. */
+const missingChannel = (what: string) => (err: unknown): never => {
+  if (isKefuError(err, 'BAD_REQUEST')) throw new KefuError('NOT_FOUND', `${what}: ${err.message}`, undefined, { cause: err });
+  throw err;
+};
 
 /** A rejection for a leg or bridge that is gone already: not an error for the idempotent operations. */
 const goneOk = (err: unknown): void => {
@@ -95,7 +101,7 @@ export class AsteriskPbx implements Pbx {
   async bridge(legIds: string[]): Promise<string> {
     const bridge = await this.ari.request<{ id: string }>('POST', '/bridges', { type: 'mixing' });
     try {
-      await this.ari.request('POST', `/bridges/${enc(bridge.id)}/addChannel`, { channel: legIds.join(',') });
+      await this.ari.request('POST', `/bridges/${enc(bridge.id)}/addChannel`, { channel: legIds.join(',') }).catch(missingChannel('bridge'));
     } catch (err) {
       await this.destroyBridge(bridge.id).catch(() => undefined);
       throw err;
@@ -104,7 +110,7 @@ export class AsteriskPbx implements Pbx {
   }
 
   async addToBridge(bridgeId: string, legId: string): Promise<void> {
-    await this.ari.request('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: legId });
+    await this.ari.request('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: legId }).catch(missingChannel('addToBridge'));
   }
 
   async destroyBridge(bridgeId: string): Promise<void> {

@@ -249,6 +249,6 @@ export interface Pbx {
   recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean }): Promise<void>;
   /** Fetch a stored recording as WAV and delete it from the PBX; null when there is none. */
   takeRecording(name: string): Promise<Buffer | null>;
-  /** Ids of the legs in our application now (for resync after `link` up). */
+  /** Ids of the legs in our application now, ringing legs we originated included (for resync after `link` up). */
   legs(): Promise<string[]>;
 }

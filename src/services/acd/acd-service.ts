@@ -198,8 +198,11 @@ export class AcdService {
     const queue = this.queues.get(queueId)!;
     for (const w of this.waiting.filter((x) => x.queue.id === queueId && !x.connected && x.legs.size === 0)) {
       const members = queue.members.map((id) => ({ agentId: id, skills: this.members.get(id) ?? {} }));
-      const picked = pickAgents(queue.strategy, members, this.board.map(), { cursor: this.cursors.get(queueId), exclude: w.tried, skill: queue.settings.skill });
-      if (picked.length === 0) { if (w.tried.size > 0) w.tried.clear(); continue; }
+      const pick = () => pickAgents(queue.strategy, members, this.board.map(), { cursor: this.cursors.get(queueId), exclude: w.tried, skill: queue.settings.skill });
+      let picked = pick();
+      // every ready agent was tried once: start over with them
+      if (picked.length === 0 && w.tried.size > 0) { w.tried.clear(); picked = pick(); }
+      if (picked.length === 0) continue;
       for (const agentId of queue.strategy === 'ring-all' ? picked : picked.slice(0, 1)) this.offer(w, agentId);
       if (queue.strategy === 'round-robin') this.cursors.set(queueId, queue.members.indexOf(picked[0]!));
     }

@@ -1,0 +1,34 @@
+/**
+ * The in-process fake PBX passes the same contract as the Asterisk driver,
+ * so the services' unit tests built on it cannot drift from the real port.
+ */
+import { FakePbx } from '../support/fake-pbx.ts';
+import { pbxContract } from './pbx.contract.ts';
+
+pbxContract('in-process fake', async () => {
+  const pbx = new FakePbx();
+  const phones = { answer: 'PJSIP/answers', busy: 'PJSIP/busy', 'no-answer': 'PJSIP/rings' } as const;
+  pbx.phone(phones.answer, 'answer');
+  pbx.phone(phones.busy, 'busy');
+  pbx.phone(phones['no-answer'], 'no-answer');
+  const offs: Array<() => void> = [];
+  return {
+    pbx,
+    phone: (b) => phones[b],
+    async callIn(o) {
+      const id = pbx.callIn({ number: o.number, ...(o.name ? { name: o.name } : {}) });
+      // the caller presses their keys once we answered
+      if (o.dtmf) {
+        const off = pbx.on((e) => { if (e.type === 'legAnswered' && e.legId === id) { off(); pbx.press(id, o.dtmf!); } });
+        offs.push(off);
+      }
+    },
+    async farHangup(leg) { pbx.farHangup(leg.id); },
+    async bridgeMembers(id) { return pbx.bridgeMembers(id); },
+    async kill() { pbx.linkDown(); },
+    async restore() { pbx.linkUp({ restarted: true }); },
+    sounds: { short: 'beep', long: 'demo-congrats' },
+    patienceMs: 2000,
+    async close() { for (const off of offs) off(); },
+  };
+});

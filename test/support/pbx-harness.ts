@@ -1,0 +1,121 @@
+/**
+ * The multi-seat backend (PbxService with its ACD, handset ringer, monitors
+ * and click-to-dial) wired as main.ts wires it, on a migrated PGlite
+ * (test/support/template-db.ts), with the in-process fake PBX on the far
+ * side. Nothing of ours is replaced: only the PBX is a fake, and it passes
+ * the Pbx contract. For unit tests with fake timers.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/load.ts';
+import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
+import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
+import { NumberService } from '../../src/services/numbers.ts';
+import { BlacklistService } from '../../src/services/blacklist.ts';
+import { FlowService } from '../../src/services/flows.ts';
+import { RecordingService } from '../../src/services/recording/recorder.ts';
+import { TtsPromptResolver } from '../../src/media/prompts.ts';
+import { EspeakTts } from '../../src/media/tts.ts';
+import { loadStoredAudio } from '../../src/media/audio-store.ts';
+import { AgentBoard } from '../../src/services/agents/board.ts';
+import { PbxService } from '../../src/services/pbx/pbx-service.ts';
+import type { QueueSettings } from '../../src/db/repos/acd.ts';
+import type { Strategy } from '../../src/core/acd/strategies.ts';
+import { FakePbx } from './fake-pbx.ts';
+import { templateDb } from './template-db.ts';
+
+export const TRUNK = 'PJSIP/trunk';
+
+/** Fake timers for these tests: the clock and timers only (setImmediate stays real: PGlite and `settle` run on it). */
+export const FAKE_CLOCK: { toFake: Array<'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval' | 'Date'> } = {
+  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+};
+
+export interface PbxHarness {
+  pbx: FakePbx;
+  service: PbxService;
+  agents: AgentBoard;
+  repos: Repos;
+  bus: EventBus;
+  events: KefuEvent[];
+  /** Agents with a seat each (seat-<id>, endpoint PJSIP/<id>), logged in and ready. */
+  addAgents(ids: string[]): Promise<void>;
+  addQueue(id: string, strategy: Strategy, members: string[], settings?: Partial<QueueSettings>): Promise<void>;
+  /** From now on the line's flow puts every caller into `queueId` (hang-up when the queue gives up). */
+  queueFlow(queueId: string): Promise<void>;
+  /** Run the services until `cond` holds (microtasks, database writes; never the fake clock), or fail. */
+  until(cond: () => boolean, what: string): Promise<void>;
+  /** Our services are done with everything the fake PBX said (microtasks, database writes). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function pbxHarness(opts: { seats: string[]; flow?: string; channels?: number }): Promise<PbxHarness> {
+  const { db, drop } = await templateDb();
+  const dataDir = mkdtempSync(join(tmpdir(), 'kefu-pbx-unit-'));
+  const config = loadConfig({
+    cwd: dataDir,
+    overrides: {
+      dataDir,
+      lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: TRUNK, channels: opts.channels ?? 8, record: false, inbound: { flow: opts.flow ?? 'main' } }],
+      seats: opts.seats.map((s) => ({ id: `seat-${s}`, endpoint: `PJSIP/${s}` })),
+      asterisk: { ari: { url: 'http://127.0.0.1:1', username: 'u', password: 'p', app: 'kefu' } },
+    },
+  });
+  const logger = pino({ level: process.env.KEFU_TEST_LOG ?? 'silent' });
+  const repos = makeRepos(db);
+  const bus = new EventBus();
+  const events: KefuEvent[] = [];
+  bus.subscribe((e) => { events.push(e); });
+  const numbers = new NumberService(config.numbers.defaultRegion);
+  const blacklist = new BlacklistService(repos.blacklist, numbers, logger);
+  await blacklist.start();
+  const flows = new FlowService(repos.flows, logger, config.seats.map((s) => s.id));
+  const recordings = new RecordingService(config, repos.recordings, bus, logger);
+  const prompts = new TtsPromptResolver(new EspeakTts({ cacheDir: join(dataDir, 'tts') }), loadStoredAudio(repos.recordings));
+  const agents = new AgentBoard(repos.acd, bus, logger, config.seats, config.console.wrapUpS);
+  await agents.load();
+  agents.start();
+  const pbx = new FakePbx({ ringMs: 1000 });
+  const service = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents }, [...config.lines], pbx);
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((r) => setImmediate(r));
+      await agents.flush();
+    }
+  };
+  return {
+    pbx, service, agents, repos, bus, events, settle,
+    async addAgents(ids) {
+      for (const id of ids) await repos.acd.createAgent({ id, name: id });
+      await agents.load();
+      await service.acd.load();
+      for (const id of ids) agents.setState(id, { state: 'ready', seatId: `seat-${id}` });
+    },
+    async addQueue(id, strategy, members, settings = {}) {
+      await repos.acd.createQueue({ id, name: id, strategy, members, settings });
+      await service.acd.load();
+    },
+    async queueFlow(queueId) {
+      const flow = { id: 'main', name: 'Queue', entry: 'q', nodes: { q: { type: 'queue', queue: queueId, fallback: 'bye' }, bye: { type: 'hangup' } } };
+      if ((await repos.flows.list()).some((f) => f.id === 'main')) await flows.save('main', flow, true);
+      else await flows.create(flow);
+    },
+    async until(cond, what) {
+      for (let i = 0; i < 200; i++) {
+        if (cond()) return;
+        await settle();
+      }
+      throw new Error(`never happened: ${what}`);
+    },
+    async close() {
+      await service.stop().catch(() => undefined);
+      await agents.stop();
+      await blacklist.stop();
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
