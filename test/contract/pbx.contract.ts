@@ -247,7 +247,8 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
 
     it('snoop: a leg on ours that enters with role snoop and our args', async () => {
       const caller = await answeredCaller('13800138010');
-      const snoopId = await pbx.snoop(caller.id, { whisper: false, args: ['monitor-9'] });
+      const snoopId = randomUUID();
+      await pbx.snoop(caller.id, { id: snoopId, whisper: false, args: ['monitor-9'] });
       const e = await log.entered(snoopId, t);
       expect(e.role).toBe('snoop');
       expect(e.args).toEqual(['monitor-9']);

@@ -196,14 +196,14 @@ export class FakePbx implements Pbx {
     this.bridges.delete(bridgeId);
   }
 
-  async snoop(legId: string, opts: { whisper: boolean; args: string[] }): Promise<string> {
+  async snoop(legId: string, opts: { id: string; whisper: boolean; args: string[] }): Promise<void> {
     const target = this.live(legId, 'snoop');
-    const id = randomUUID();
+    const id = opts.id;
+    if (this.allLegs().some((l) => l.id === id)) throw new KefuError('CONFLICT', `leg ${id} exists`);
     const leg = this.addLeg(id, `Snoop/${target.name}`, 'snoop', opts.args, '', '');
     leg.state = 'up';
     leg.entered = true;
     this.emit({ type: 'legEntered', leg: this.info(leg), role: 'snoop', args: leg.args });
-    return id;
   }
 
   async play(legId: string, _file: string, playbackId: string): Promise<void> {

@@ -20,6 +20,7 @@ import { TtsPromptResolver } from '../../src/media/prompts.ts';
 import { EspeakTts } from '../../src/media/tts.ts';
 import { loadStoredAudio } from '../../src/media/audio-store.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
+import { CallLedger } from '../../src/services/calls/ledger.ts';
 import { PbxService } from '../../src/services/pbx/pbx-service.ts';
 import type { QueueSettings } from '../../src/db/repos/acd.ts';
 import type { Strategy } from '../../src/core/acd/strategies.ts';
@@ -79,7 +80,8 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
   await agents.load();
   agents.start();
   const pbx = new FakePbx({ ringMs: 1000 });
-  const service = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents }, [...config.lines], pbx);
+  const calls = new CallLedger(repos, bus, logger);
+  const service = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, [...config.lines], pbx);
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 5; i++) {
       await new Promise<void>((r) => setImmediate(r));

@@ -35,7 +35,7 @@ describe('click-to-dial (fake PBX, fake timers)', () => {
     expect(ended(callId)!.disposition).toBe('completed');
   });
 
-  it('the customer is busy: the agent leg is hung up, disposition no-answer', async () => {
+  it('the customer is busy: the agent leg is hung up, disposition busy', async () => {
     h.pbx.phone('PJSIP/e2', 'manual');
     h.pbx.phone('PJSIP/13900139001@trunk', 'busy');
     const { callId } = await h.service.clickToDial({ seatId: 'seat-e2', number: '13900139001' });
@@ -43,7 +43,7 @@ describe('click-to-dial (fake PBX, fake timers)', () => {
     h.pbx.pickUp(seat('e2')[0]!.id);
     await vi.advanceTimersByTimeAsync(0);
     await h.until(() => ended(callId) !== undefined && seat('e2').length === 0, 'call ended');
-    expect(ended(callId)!.disposition).toBe('no-answer');
+    expect(ended(callId)!.disposition).toBe('busy');
   });
 
   it('nobody at the seat answers: after its 30 s ring, agent-no-answer, the customer never dialled', async () => {
