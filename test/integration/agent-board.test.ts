@@ -5,27 +5,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { freshDatabase, testDbKind } from '../helpers/db.ts';
-import { openDb } from '../../src/db/open.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import { testDbKind } from '../helpers/db.ts';
+import { migratedDb, type MigratedDb } from '../helpers/app.ts';
 import type { Db } from '../../src/db/types.ts';
 import { AcdRepo } from '../../src/db/repos/acd.ts';
 import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
 
 describe(`agent states on ${testDbKind()}`, () => {
+  let m: MigratedDb;
   let db: Db;
-  let drop: () => Promise<void>;
   const log = pino({ level: 'silent' });
   beforeAll(async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    db = await openDb(fresh.url);
-    await migrate(db);
+    m = await migratedDb();
+    db = m.db;
     const repo = new AcdRepo(db);
     for (const id of ['ann', 'bob', 'cat', 'dan']) await repo.createAgent({ id, name: id });
   });
-  afterAll(async () => { await db.close(); await drop(); });
+  afterAll(async () => { await m.close(); });
 
   it('survive a restart; on-call comes back in wrap-up, ringing comes back ready', async () => {
     const repo = new AcdRepo(db);

@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testDbKind } from '../helpers/db.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 describe(`event stream bounds on ${testDbKind()}`, () => {
-  let h: Harness;
+  let h: TestApp;
   let url: string;
   beforeAll(async () => {
-    h = await startHarness({ http: { events: { maxSockets: 3, maxSocketsPerPrincipal: 2, maxBufferedBytes: 64 * 1024 } } });
+    h = await startTestApp({ config: { http: { events: { maxSockets: 3, maxSocketsPerPrincipal: 2, maxBufferedBytes: 64 * 1024 } } } });
     url = `${(await h.app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws')}/api/v1/events`;
   });
   afterAll(async () => { await h?.close(); });
