@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { testDbKind } from '../helpers/db.ts';
 import { migratedDb, type MigratedDb } from '../helpers/app.ts';
+import { until } from '../helpers/wait.ts';
 import type { Db } from '../../src/db/types.ts';
 import { AcdRepo } from '../../src/db/repos/acd.ts';
 import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
@@ -47,8 +48,7 @@ describe(`agent states on ${testDbKind()}`, () => {
     expect(state('bob')).toMatchObject({ state: 'paused', reason: 'lunch' });
     expect(state('cat')).toMatchObject({ state: 'wrap-up' });
     expect(state('dan')).toMatchObject({ state: 'ready', callId: null });
-    await new Promise((r) => setTimeout(r, 1300));
-    expect(state('cat').state).toBe('ready');
+    await until('cat ready once the 1 s wrap-up is over', () => state('cat').state === 'ready', { timeoutMs: 10_000 });
     await after.stop();
     // and what the second board wrote is what a third one reads
     const third = new AgentBoard(repo, new EventBus(), log, [], 1);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testDbKind } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { until } from '../helpers/wait.ts';
 
 describe(`event stream bounds on ${testDbKind()}`, () => {
   let h: TestApp;
@@ -79,8 +80,7 @@ describe(`event stream bounds on ${testDbKind()}`, () => {
     const { code, reason } = await slowClosed;
     expect(code).toBe(1013);
     expect(reason).toMatch(/slow reader/);
-    const deadline = Date.now() + 20_000;
-    while (read < emitted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await until('the reading client got every event', () => read >= emitted, { timeoutMs: 20_000, intervalMs: 20 });
     expect(read).toBe(emitted);
     expect(reader.ws.readyState).toBe(WebSocket.OPEN);
     reader.ws.close();
