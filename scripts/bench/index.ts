@@ -13,6 +13,7 @@ if (want('startup')) { console.log('\n## start-up'); results.startup = await (aw
 if (want('screenpop')) { console.log('\n## screen pop'); results.screenpop = await (await import('./screenpop.ts')).run(); }
 if (want('customers')) { console.log('\n## GET /customers?phone='); results.customers = await (await import('./customers.ts')).run(); }
 if (want('blacklist')) { console.log('\n## blacklist'); results.blacklist = await (await import('./blacklist.ts')).run(); }
+if (want('blacklist-rebuild')) { console.log('\n## blacklist rebuilds (service, database)'); results.blacklistRebuild = await (await import('./blacklist-rebuild.ts')).run(); }
 if (want('acd')) { console.log('\n## ACD routing'); results.acd = await (await import('./acd.ts')).run(); }
 if (want('import')) { console.log('\n## imports while /health is asked'); results.import = await (await import('./import.ts')).run(); }
 if (want('pbx')) { console.log('\n## PBX (real Asterisk lab)'); results.pbx = await (await import('./pbx.ts')).run(); }

@@ -60,8 +60,12 @@ export class BlacklistService {
   private readonly prefixDelta = new Map<string, Delta>();
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** Settles (never rejects) when the running rebuild ends; null when none runs. */
   private running: Promise<void> | null = null;
-  private again = false;
+  /** The last rebuild started (rejects when it failed). */
+  private latest: Promise<void> = Promise.resolve();
+  /** Rebuilds started so far. */
+  private started = 0;
   private stopped = false;
   private rebuilds = 0;
   private lastRebuildMs: number | null = null;
@@ -205,18 +209,34 @@ export class BlacklistService {
     };
   }
 
-  /** Rebuilds now (or after the running rebuild) and resolves when the new matcher is in place. */
+  /**
+   * Rebuilds now (or after the running rebuild) and resolves when a matcher
+   * whose scan began after this call is in place. Callers that wait together
+   * share one rebuild. A rebuild never schedules another by itself: only
+   * changes do (one debounced rebuild per burst), so a rebuild that takes
+   * longer than the debounce cannot chain rebuilds without end.
+   */
   async rebuildNow(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    while (this.running) {
-      this.again = true;
+    const wanted = this.started + 1;
+    while (this.started < wanted) {
+      if (!this.running) {
+        this.begin();
+        break;
+      }
       await this.running;
     }
-    this.again = false;
-    this.running = this.rebuild().finally(() => { this.running = null; });
-    await this.running;
-    if (this.again && !this.stopped) this.schedule();
+    await this.latest;
+  }
+
+  private begin(): void {
+    // Every change made so far is written: the scan about to start sees it, so its pending timer is moot.
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.started++;
+    const run = this.rebuild();
+    const done = () => { this.running = null; };
+    this.latest = run;
+    this.running = run.then(done, done);
   }
 
   private async rebuild(): Promise<void> {

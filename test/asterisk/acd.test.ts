@@ -7,13 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { until, waitForLineIdle } from '../helpers/wait.ts';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeWav } from '../../src/media/wav.ts';
+import { parseWavLayout } from '../../src/media/wav.ts';
 
-/** 100 ms frames of a WAV in which a 1400 Hz tone carries most of the energy (Goertzel). */
+/**
+ * 100 ms frames of a WAV in which a 1400 Hz tone carries most of the energy (Goertzel).
+ * Reads every byte after the header: the file may still be written (its header not yet final).
+ */
 function toneFrames(path: string, hz = 1400): number {
-  const { pcm } = decodeWav(readFileSync(path));
+  const file = readFileSync(path);
+  const pcm = file.subarray(parseWavLayout(file).dataOffset);
   const n = 800;
   const k = (2 * Math.cos((2 * Math.PI * hz) / 8000));
   let frames = 0;
@@ -56,7 +61,7 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     for (const [id, name] of [['alice', 'Alice'], ['bob', 'Bob'], ['carol', 'Carol']]) expect((await daemon.api('POST', '/agents', { id, name })).status).toBe(201);
     expect((await daemon.api('POST', '/queues', { id: 'sales', name: 'Sales', strategy: 'longest-idle', members: ['alice', 'bob', 'carol'], settings: { ringTimeoutS: 5, maxWaitS: 60, wrapUpS: 1, maxMissed: 1 } })).status).toBe(201);
     expect((await daemon.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/trunk1')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForLineIdle(daemon, 'trunk1');
   });
 
   afterAll(async () => {
@@ -142,7 +147,7 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     const r = await daemon.api<{ callId: string }>('POST', '/calls', { seatId: 'seat-103', number: '138-0013-8888', agentId: 'carol' });
     expect(r.status).toBe(202);
     await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === r.body.callId, 20_000);
-    await new Promise((res) => setTimeout(res, 1500));
+    await until('both legs answered', async () => (await daemon.api<{ legs: LegOut[] }>('GET', `/calls/${r.body.callId}`)).body.legs?.filter((l) => l.answeredAt !== null).length === 2, { timeoutMs: 20_000 });
     lab.cli('pbx', 'channel request hangup all');
     const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === r.body.callId, 20_000);
     expect(ended.data.disposition).toBe('completed');
@@ -171,13 +176,16 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     expect(refused.status).toBe(400);
     const m = await daemon.api<{ monitorId: string }>('POST', `/calls/${callId}/monitor`, { mode: 'whisper', seatId: 'seat-103' });
     expect(m.status).toBe(202);
-    await new Promise((r) => setTimeout(r, 5000));
-    lab.cli('pbx', 'channel request hangup all');
-    await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 20_000);
-    await new Promise((r) => setTimeout(r, 1000));
+    // The carrier's MixMonitors write what each phone hears as it goes.
     const agentHeard = join(lab.dir, 'agent-heard.wav');
     const callerHeard = join(lab.dir, 'caller-heard.wav');
-    expect(existsSync(agentHeard) && existsSync(callerHeard)).toBe(true);
+    await until('the agent hears more than 2 s of the supervisor', () => existsSync(agentHeard) && existsSync(callerHeard) && toneFrames(agentHeard) > 20, { timeoutMs: 20_000 });
+    // Absence in the caller's ear is only worth checking once its recording runs a second past this
+    // moment (past any write buffer): then it covers those 2 s of whisper.
+    const past = statSync(callerHeard).size + 16_000;
+    await until("the caller's recording a second further", () => statSync(callerHeard).size > past, { timeoutMs: 10_000 });
+    lab.cli('pbx', 'channel request hangup all');
+    await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 20_000);
     expect(toneFrames(agentHeard)).toBeGreaterThan(20); // more than 2 s of the supervisor
     expect(toneFrames(callerHeard)).toBe(0);
     const { legs } = await settledCall<{ legs: LegOut[] }>(daemon, callId);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
+import { waitForLineIdle } from '../helpers/wait.ts';
 
 interface Dial { callId: string; waiting: boolean; position: number | null }
 interface Seats { items: Array<{ id: string; waitingForLine: { callId: string; position: number } | null }>; waitingForLine: number }
@@ -31,7 +32,7 @@ describe(`click-to-dial with every line busy, ${testDbKind()}`, () => {
     });
     events = await eventClient(daemon.url);
     for (const ext of [105, 106, 107, 108, 109, 111]) await lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: 'answer' });
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/trunk1')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForLineIdle(daemon, 'trunk1');
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
+import { until, waitForLineIdle, waitForRecordedAudio, waitForRecordingBytes } from '../helpers/wait.ts';
 import { parseWavLayout } from '../../src/media/wav.ts';
 
 const FLOW = {
@@ -40,7 +41,7 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     expect((await daemon.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
     expect((await daemon.api('POST', '/agents', { id: 'dora', name: 'Dora' })).status).toBe(201);
     expect((await daemon.api('POST', '/queues', { id: 'desk', name: 'Desk', strategy: 'ring-all', members: ['dora'], settings: { ringTimeoutS: 10, wrapUpS: 1 } })).status).toBe(201);
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/trunk1')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForLineIdle(daemon, 'trunk1');
   });
 
   afterAll(async () => {
@@ -108,14 +109,14 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     const callId = answered.data.callId as string;
     expect((await daemon.api('POST', `/calls/${callId}/play`, { text: 'Your order has shipped.' })).status).toBe(202);
     expect((await daemon.api<{ error: { code: string } }>('POST', `/calls/${callId}/recording/start`)).status).toBe(409); // the policy records it already
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForRecordedAudio(daemon, callId, 750);
     const stopped = await daemon.api<{ recordingId: string }>('POST', `/calls/${callId}/recording/stop`);
     expect(stopped.status).toBe(202);
     const first = await events.waitFor((e) => e.type === 'recording.ready' && e.data.recordingId === stopped.body.recordingId, 10_000);
     expect(first.data.durationMs).toBeGreaterThan(500);
     const started = await daemon.api<{ recordingId: string }>('POST', `/calls/${callId}/recording/start`);
     expect(started.status).toBe(202);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForRecordingBytes(daemon, started.body.recordingId, 250); // the PBX records again before the hang-up
     lab.cli('pbx', 'channel request hangup all');
     await events.waitFor((e) => e.type === 'recording.ready' && e.data.recordingId === started.body.recordingId, 15_000);
     const recs = await daemon.api<{ items: Array<{ id: string; state: string }> }>('GET', `/recordings?callId=${callId}`);
@@ -162,8 +163,7 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     const call = await daemon.api<{ disposition: string; endedAt: string | null }>('GET', `/calls/${callId}`);
     expect(call.body.disposition).toBe('interrupted');
     expect(call.body.endedAt).not.toBeNull();
-    for (let i = 0; i < 50 && /13400134000/.test(lab.cli('pbx', 'core show channels concise')); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(lab.cli('pbx', 'core show channels concise')).not.toMatch(/13400134000/);
+    await until('the orphan channels hung up', () => !/13400134000/.test(lab.cli('pbx', 'core show channels concise')), { timeoutMs: 10_000, detail: () => lab.cli('pbx', 'core show channels concise') });
     const list = await daemon.api<{ items: unknown[] }>('GET', '/calls?number=13400134000');
     expect(list.body.items).toHaveLength(1);
     const { legs } = await settledCall<{ legs: LegOut[] }>(daemon, callId);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
+import { until, waitForLineIdle } from '../helpers/wait.ts';
 import { decodeWav } from '../../src/media/wav.ts';
 import { AmiClient } from '../../drivers/asterisk/ami-client.ts';
 
@@ -70,7 +71,7 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
     expect((await q('sales', [], { maxWaitS: 3, overflow: { type: 'queue', queueId: 'backup' } })).status).toBe(201);
     expect((await q('late', [], { maxWaitS: 3, overflow: { type: 'flow', flowId: 'closed-msg' } })).status).toBe(201);
     expect((await daemon.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/trunk1')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForLineIdle(daemon, 'trunk1');
   });
 
   afterAll(async () => {
@@ -173,7 +174,7 @@ describe(`queue announcements, exit key, overflow and the handset node on Asteri
     await phone('104', 'answer');
     const id = await dial('13800000005', '4', { holdS: 15 });
     const answered = async () => (await daemon.api<Call>('GET', `/calls/${id}`)).body.legs?.some((l) => l.kind === 'agent' && l.answeredAt);
-    for (let i = 0; i < 100 && !(await answered()); i++) await new Promise((r) => setTimeout(r, 200));
+    await until('the seat answered', answered, { timeoutMs: 20_000 });
     expect((await daemon.api<{ state: string }>('GET', '/calls/active')).status).toBe(200);
     lab.cli('pbx', 'channel request hangup all');
     expect((await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === id, 30_000)).data.disposition).toBe('completed');

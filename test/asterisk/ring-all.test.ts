@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { until, waitForLineIdle } from '../helpers/wait.ts';
 
 const FLOW = {
   id: 'ring-all', name: 'Everyone rings', entry: 'q',
@@ -29,18 +30,14 @@ describe(`ring-all queue on Asterisk, ${testDbKind()}`, () => {
   const start = async (dataDir?: string) => {
     daemon = await startDaemonProcess({ databaseUrl: db.url, ...(dataDir ? { dataDir } : {}), config: labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, { seats: SEATS }) });
     events = await eventClient(daemon.url);
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/trunk1')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForLineIdle(daemon, 'trunk1');
   };
   const agents = async () => (await daemon.api<{ items: AgentOut[] }>('GET', '/agents')).body.items;
   const queue = async () => (await daemon.api<{ items: QueueOut[] }>('GET', '/queues')).body.items.find((q) => q.queueId === 'all')!;
   /** Every agent ready again (wrap-up is 1 s), polled with a deadline. */
   const allReady = async () => {
-    for (let i = 0; i < 200; i++) {
-      const list = await agents();
-      if (list.every((a) => a.state === 'ready')) return list;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`agents not all ready: ${JSON.stringify(await agents())}`);
+    let list: AgentOut[] = [];
+    return until('every agent ready', async () => { list = await agents(); return list.every((a) => a.state === 'ready') ? list : null; }, { timeoutMs: 20_000, detail: () => JSON.stringify(list) });
   };
 
   beforeAll(async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, type DaemonProcess } from '../helpers/daemon.ts';
 import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
+import { waitForRecordedAudio } from '../helpers/wait.ts';
 
 describe('agent desk in a real browser', () => {
   let lab: ConsoleLab;
@@ -53,7 +54,7 @@ describe('agent desk in a real browser', () => {
     await page.click('[data-testid=take-call]');
     await page.waitForSelector('[data-testid=agent-state][data-state=on-call]');
     await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === callId, 30_000);
-    await new Promise((r) => setTimeout(r, 1500)); // let the IVR speak a little, so there is audio to record
+    await waitForRecordedAudio(daemon, callId, 750); // the history's player shows more than half a second
     await page.click('[data-testid=demo-panel] button[type=button]');
 
     await page.waitForSelector('[data-testid=wrap-up]', { timeout: 30_000 });

@@ -8,12 +8,11 @@
  * take the call, the caller hangs up, save the wrap-up, and the call and its
  * recording are in the history (and on the Recordings page, by name).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
 import { openPage, signIn, startConsoleLab, type ConsoleLab } from '../helpers/browser.ts';
+import { waitForRecordedAudio } from '../helpers/wait.ts';
 
 /** What the page did with the browser's own APIs: notifications shown, oscillators started (the ring). */
 interface Seen { notifications: Array<{ title: string; body: string }>; oscillators: number }
@@ -37,23 +36,6 @@ const RUNS = [
 ] as const;
 
 /** Bytes of the recording's file so far (recordings/calls/YYYY/MM/DD/<id>.wav under the data folder). */
-function recordedBytes(dataDir: string, recId: string): number {
-  // The recorder makes its folder after the recording row exists: until then nothing is recorded.
-  if (!existsSync(join(dataDir, 'recordings'))) return 0;
-  const file = readdirSync(join(dataDir, 'recordings'), { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith(`${recId}.wav`));
-  return file ? statSync(join(dataDir, 'recordings', file)).size : 0;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('the README quick tour in a real browser', () => {
   let lab: ConsoleLab;
   let daemon: DaemonProcess;
@@ -113,8 +95,7 @@ describe('the README quick tour in a real browser', () => {
       await page.waitForFunction((t) => document.title === t, titleBefore);
       await lab.events.waitFor((e) => e.type === 'call.answered' && e.data.callId === callId, 30_000);
       // Let the call run until half a second of it is recorded (8 kHz, 16 bit: 8000 bytes after the header), then the caller hangs up from the demo bar.
-      const recId = await until('the recording row', async () => (await daemon.api<{ items: Array<{ id: string }> }>('GET', `/recordings?callId=${callId}`)).body.items[0]?.id);
-      await until('half a second recorded', async () => recordedBytes(daemon.dataDir, recId) > 44 + 8000);
+      await waitForRecordedAudio(daemon, callId, 500);
       await page.click('[data-testid=demo-panel] button[type=button]');
 
       // Save the wrap-up.

@@ -11,14 +11,7 @@ import type { Browser } from 'playwright-core';
 import { eventClient, startDaemonProcess, TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
 import { freshDatabase } from '../helpers/db.ts';
 import { launchBrowser, openPage, signIn } from '../helpers/browser.ts';
-
-const until = async (what: string, fn: () => Promise<boolean>, ms = 30_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+import { until } from '../helpers/wait.ts';
 
 describe('set-up wizard in a real browser', () => {
   let t0 = 0;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AmiClient } from '../../drivers/asterisk/ami-client.ts';
 import { ROOT } from './daemon.ts';
+import { until } from './wait.ts';
 
 export interface Lab {
   dir: string;
@@ -64,12 +65,12 @@ export interface LegOut { kind: string; channelId: string | null; seatId: string
 
 /**
  * GET /calls/{id} once every leg is closed: a leg closes when Asterisk reports
- * its channel gone, a moment after the call ended (at most ~5 s of polling).
+ * its channel gone, a moment after the call ended.
  */
 export async function settledCall<T extends { legs: LegOut[] }>(daemon: { api<R>(m: string, p: string): Promise<{ body: R }> }, id: string): Promise<T> {
-  for (let i = 0; ; i++) {
-    const c = (await daemon.api<T>('GET', `/calls/${id}`)).body;
-    if (i >= 50 || c.legs?.every((l) => l.endedAt !== null)) return c;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let last: T | undefined;
+  return until(`every leg of call ${id} closed`, async () => {
+    last = (await daemon.api<T>('GET', `/calls/${id}`)).body;
+    return last.legs?.every((l) => l.endedAt !== null) ? last : null;
+  }, { timeoutMs: 10_000, detail: () => JSON.stringify(last) });
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventClient, ROOT, startDaemonProcess, type DaemonProcess } from './daemon.ts';
 import { freshDatabase } from './db.ts';
+import { waitForLineIdle } from './wait.ts';
 
 export const CHROMIUM = process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -65,13 +66,4 @@ export async function startConsoleLab(opts: { lineId: string; args?: string[]; c
       await db.drop();
     },
   };
-}
-
-/** A modem line comes up once its device was probed. */
-export async function waitForLineIdle(daemon: DaemonProcess, lineId: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if ((await daemon.api<{ state: string }>('GET', `/lines/${lineId}`)).body.state === 'idle') return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`line ${lineId} did not come up:\n${daemon.output()}`);
 }

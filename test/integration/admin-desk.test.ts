@@ -7,25 +7,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
-import { openDb } from '../../src/db/open.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import type { Db } from '../../src/db/types.ts';
-import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
+import { migratedDb, type MigratedDb } from '../helpers/app.ts';
+import type { Repos } from '../../src/db/repos/index.ts';
 import { ensureAdminAgent, ensureAdminUser } from '../../src/services/bootstrap.ts';
 import { startDaemonProcess, TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
 
 describe(`admin works the desk on ${testDbKind()}`, () => {
-  let db: Db;
+  let m: MigratedDb;
   let repos: Repos;
-  let drop: () => Promise<void>;
   beforeAll(async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    db = await openDb(fresh.url);
-    await migrate(db);
-    repos = makeRepos(db);
+    m = await migratedDb();
+    repos = m.repos;
   });
-  afterAll(async () => { await db.close(); await drop(); });
+  afterAll(async () => { await m.close(); });
 
   it('links the first-start admin to agent "admin", once', async () => {
     await ensureAdminUser(repos.users, 'first-pass-1', () => undefined);

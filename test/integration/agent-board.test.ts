@@ -5,27 +5,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { freshDatabase, testDbKind } from '../helpers/db.ts';
-import { openDb } from '../../src/db/open.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import { testDbKind } from '../helpers/db.ts';
+import { migratedDb, type MigratedDb } from '../helpers/app.ts';
+import { until } from '../helpers/wait.ts';
 import type { Db } from '../../src/db/types.ts';
 import { AcdRepo } from '../../src/db/repos/acd.ts';
 import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
 
 describe(`agent states on ${testDbKind()}`, () => {
+  let m: MigratedDb;
   let db: Db;
-  let drop: () => Promise<void>;
   const log = pino({ level: 'silent' });
   beforeAll(async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    db = await openDb(fresh.url);
-    await migrate(db);
+    m = await migratedDb();
+    db = m.db;
     const repo = new AcdRepo(db);
     for (const id of ['ann', 'bob', 'cat', 'dan']) await repo.createAgent({ id, name: id });
   });
-  afterAll(async () => { await db.close(); await drop(); });
+  afterAll(async () => { await m.close(); });
 
   it('survive a restart; on-call comes back in wrap-up, ringing comes back ready', async () => {
     const repo = new AcdRepo(db);
@@ -50,8 +48,7 @@ describe(`agent states on ${testDbKind()}`, () => {
     expect(state('bob')).toMatchObject({ state: 'paused', reason: 'lunch' });
     expect(state('cat')).toMatchObject({ state: 'wrap-up' });
     expect(state('dan')).toMatchObject({ state: 'ready', callId: null });
-    await new Promise((r) => setTimeout(r, 1300));
-    expect(state('cat').state).toBe('ready');
+    await until('cat ready once the 1 s wrap-up is over', () => state('cat').state === 'ready', { timeoutMs: 10_000 });
     await after.stop();
     // and what the second board wrote is what a third one reads
     const third = new AgentBoard(repo, new EventBus(), log, [], 1);

@@ -4,25 +4,16 @@
  * changes take effect before the background rebuild, and survive it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { freshDatabase, testDbKind } from '../helpers/db.ts';
-import { openDb } from '../../src/db/open.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
-import type { Db } from '../../src/db/types.ts';
-import { AgentBoard } from '../../src/services/agents/board.ts';
-import { CallLedger } from '../../src/services/calls/ledger.ts';
-import { EventBus } from '../../src/core/events/bus.ts';
+import { testDbKind } from '../helpers/db.ts';
+import { startTestApp, type Res, type TestApp } from '../helpers/app.ts';
+import type { Repos } from '../../src/db/repos/index.ts';
 import { NumberService } from '../../src/services/numbers.ts';
 import { BlacklistService } from '../../src/services/blacklist.ts';
-import { loadConfig } from '../../src/config/load.ts';
-import { build, type App } from '../../src/http/app.ts';
-
-interface Res { status: number; body: any; text: string; headers: Record<string, unknown> } // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { App } from '../../src/http/app.ts';
 
 /** A small real WAV: 8 kHz 16-bit mono, `samples` samples of a ramp. */
 function wav(samples: number): Buffer {
@@ -36,8 +27,7 @@ function wav(samples: number): Buffer {
 }
 
 describe(`API resources on ${testDbKind()}`, () => {
-  let db: Db;
-  let drop: () => Promise<void>;
+  let t: TestApp;
   let repos: Repos;
   let blacklist: BlacklistService;
   let app: App;
@@ -46,47 +36,14 @@ describe(`API resources on ${testDbKind()}`, () => {
   let dir: string;
   const numbers = new NumberService('CN');
   const logger = pino({ level: 'silent' });
-
-  const call = async (method: string, url: string, opts: { key?: string | null; body?: unknown; type?: string; headers?: Record<string, string> } = {}): Promise<Res> => {
-    const headers: Record<string, string> = { ...opts.headers };
-    const key = opts.key === undefined ? admin : opts.key;
-    if (key) headers.authorization = `Bearer ${key}`;
-    let payload: string | undefined;
-    if (opts.body !== undefined) {
-      headers['content-type'] = opts.type ?? 'application/json';
-      payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    }
-    const r = await app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, payload });
-    const json = String(r.headers['content-type'] ?? '').includes('json') && r.body ? JSON.parse(r.body) : undefined;
-    return { status: r.statusCode, body: json, text: r.body, headers: r.headers };
-  };
+  const call = (method: string, url: string, opts?: Parameters<TestApp['call']>[2]): Promise<Res> => t.call(method, url, opts);
 
   beforeAll(async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    db = await openDb(fresh.url);
-    await migrate(db);
-    repos = makeRepos(db);
-    dir = mkdtempSync(join(tmpdir(), 'kefu-api-'));
-    blacklist = new BlacklistService(repos.blacklist, numbers, logger, { debounceMs: 50 });
-    await blacklist.start();
-    const bus = new EventBus();
-    app = await build({
-      config: loadConfig({ overrides: { dataDir: dir } }), logger, db, bus, repos, numbers, blacklist,
-      flows: null as never, telephony: null as never, prompts: null as never, acd: null, pbx: null, demo: null, hardware: null as never,
-      agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger),
-    });
-    admin = (await repos.keys.create('admin', 'test')).key;
-    agent = (await repos.keys.create('agent', 'test agent')).key;
+    t = await startTestApp();
+    ({ repos, blacklist, app, admin, agent, dir } = t);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await blacklist?.stop();
-    await db?.close();
-    await drop?.();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => { await t?.close(); });
 
   describe('auth and validation', () => {
     it('401 without a key, 403 for an agent on writes', async () => {
@@ -295,8 +252,7 @@ describe(`API resources on ${testDbKind()}`, () => {
       const before = blacklist.stats().rebuilds;
       await blacklist.add({ number: '13100131000', direction: 'both' });
       // an earlier change's rebuild may finish first: wait until the one for this change is done too
-      // (a full rebuild scans the 10k numbers imported above: on two loaded cores it once took over 10 s)
-      await expect.poll(() => { const st = blacklist.stats(); return st.rebuilds > before && st.pending === 0 && !st.rebuilding; }, { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => { const st = blacklist.stats(); return st.rebuilds > before && st.pending === 0 && !st.rebuilding; }, { timeout: 10_000 }).toBe(true);
       expect(blacklist.check('13100131000', 'outbound').blocked).toBe(true);
       expect(blacklist.stats().lastRebuildMs).toBeGreaterThanOrEqual(0);
     });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { waitForLineIdle } from '../helpers/wait.ts';
 
 describe(`blacklisted caller with a message on ${testDbKind()}`, () => {
   let sim: Awaited<ReturnType<typeof startSimulatedModem>>;
@@ -19,7 +20,7 @@ describe(`blacklisted caller with a message on ${testDbKind()}`, () => {
         lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: 'main', answerAfterRings: 2 } }],
       },
     });
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/office')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForLineIdle(daemon, 'office');
   });
   afterAll(async () => { await daemon?.stop(); await sim?.close(); await db?.drop(); });
 

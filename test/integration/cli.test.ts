@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { ROOT, startDaemonProcess } from '../helpers/daemon.ts';
 import { kefuBin } from '../helpers/release.ts';
+import { until } from '../helpers/wait.ts';
 import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 
 const kefu = (args: string[], env: Record<string, string> = {}) =>
@@ -86,7 +87,7 @@ describe(`kefu command on ${testDbKind()}`, () => {
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
     try {
-      for (let i = 0; i < 600 && !/kefu: console/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      await until('the daemon prints its console URL', () => /kefu: console/.test(out), { timeoutMs: 60_000, detail: () => out });
       const key = /Admin API key[^\n]*\n\s+(kefu_\S+)/.exec(out)?.[1];
       expect(key, out).toBeDefined();
       const url = /kefu: console (http:\/\/\S+?)\//.exec(out)![1]!;

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
+import { waitForLineIdle } from '../helpers/wait.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked field by field
 interface Res { status: number; body: any; headers: Headers; text: string }
@@ -37,11 +38,7 @@ describe(`console API on ${testDbKind()}`, () => {
     daemon = await startDaemonProcess({ databaseUrl: db.url, args: ['--demo'], ...(dataDir ? { dataDir } : {}) });
     dataDir = daemon.dataDir;
     events = await eventClient(daemon.url);
-    for (let i = 0; i < 100; i++) {
-      if ((await daemon.api<{ state: string }>('GET', '/lines/demo')).body.state === 'idle') return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`demo line did not come up:\n${daemon.output()}`);
+    await waitForLineIdle(daemon, 'demo');
   };
 
   beforeAll(async () => {

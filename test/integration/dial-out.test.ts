@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { until, waitForLineIdle } from '../helpers/wait.ts';
 import { parseWavLayout } from '../../src/media/wav.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe(`click-to-dial on a modem line (${testDbKind()})`, () => {
   let sim: Awaited<ReturnType<typeof startSimulatedModem>>;
@@ -16,13 +15,7 @@ describe(`click-to-dial on a modem line (${testDbKind()})`, () => {
   let daemon: DaemonProcess;
   let events: Awaited<ReturnType<typeof eventClient>>;
 
-  const lineIdle = async () => {
-    for (let i = 0; i < 100; i++) {
-      if ((await daemon.api<{ state: string }>('GET', '/lines/office')).body.state === 'idle') return;
-      await sleep(100);
-    }
-    throw new Error(`line not idle:\n${daemon.output().slice(-4000)}`);
-  };
+  const lineIdle = () => waitForLineIdle(daemon, 'office');
   const dialled = (since: number) => sim.simulator.commands.filter((c) => c.at >= since && /^ATD/i.test(c.command)).map((c) => c.command);
 
   beforeAll(async () => {
@@ -104,7 +97,7 @@ describe(`click-to-dial on a modem line (${testDbKind()})`, () => {
     const since2 = Date.now();
     sim.simulator.noAnswerOutbound({ delayMs: 20_000 });
     const ringing = await daemon.api<{ callId: string }>('POST', '/calls', { number: '13600003333' });
-    for (let i = 0; i < 50 && dialled(since2).length === 0; i++) await sleep(100);
+    await until('the modem dials', () => dialled(since2).length > 0, { timeoutMs: 5000 });
     expect(dialled(since2)).toEqual(['ATD0,13600003333;']);
     expect((await daemon.api('POST', `/calls/${ringing.body.callId}/hangup`)).status).toBe(202);
     const cancelled = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === ringing.body.callId, 10_000);

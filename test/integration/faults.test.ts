@@ -13,6 +13,7 @@ import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { fillUp, makeReadOnlyFolder, mountTmpfs, unmount, unmountAll } from '../helpers/fs-faults.ts';
+import { waitForLineIdle } from '../helpers/wait.ts';
 
 const FLOW = {
   id: 'fault-flow', name: 'Fault flow', entry: 'hello',
@@ -50,14 +51,7 @@ describe(`faults never lose a call on ${testDbKind()}`, () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const lineIdle = async () => {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if ((await daemon.api<{ state: string }>('GET', '/lines/office')).body.state === 'idle') return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`line did not come back to idle:\n${daemon.output().slice(-4000)}`);
-  };
+  const lineIdle = () => waitForLineIdle(daemon, 'office');
 
   /** One inbound call through the IVR; returns its id once the call ended. */
   const call = async () => {

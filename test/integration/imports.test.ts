@@ -4,67 +4,33 @@
  * file whole, and a record the database refuses is reported by line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { freshDatabase, testDbKind } from '../helpers/db.ts';
-import { openDb } from '../../src/db/open.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
-import type { Db } from '../../src/db/types.ts';
-import { AgentBoard } from '../../src/services/agents/board.ts';
-import { CallLedger } from '../../src/services/calls/ledger.ts';
+import { testDbKind } from '../helpers/db.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
-import { NumberService } from '../../src/services/numbers.ts';
-import { BlacklistService } from '../../src/services/blacklist.ts';
-import { loadConfig } from '../../src/config/load.ts';
-import { build, type App } from '../../src/http/app.ts';
+import type { App } from '../../src/http/app.ts';
 
 const ROWS = 3000;
 const csvOf = (n: number, first = 0) => ['name,mobile', ...Array.from({ length: n }, (_, i) => `客户 ${first + i},139${String(first + i).padStart(8, '0')}`)].join('\n');
 
 describe(`imports in batches on ${testDbKind()}`, () => {
-  let db: Db;
-  let drop: () => Promise<void>;
-  let repos: Repos;
+  let t: TestApp;
   let app: App;
   let admin: string;
-  let dir: string;
   const bus = new EventBus();
   const events: Array<KefuEvent<'import.progress'>> = [];
   bus.subscribe((e) => { if (e.type === 'import.progress') events.push(e as KefuEvent<'import.progress'>); });
 
   const post = async (url: string, body: string, type = 'text/csv') => {
-    const r = await app.inject({ method: 'POST', url: `/api/v1${url}`, headers: { authorization: `Bearer ${admin}`, 'content-type': type }, payload: body });
-    return { status: r.statusCode, body: JSON.parse(r.body) as Record<string, unknown> };
+    const r = await t.call('POST', url, { body, type });
+    return { status: r.status, body: r.body as Record<string, unknown> };
   };
 
   beforeAll(async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    db = await openDb(fresh.url);
-    await migrate(db);
-    repos = makeRepos(db);
-    dir = mkdtempSync(join(tmpdir(), 'kefu-imports-'));
-    const logger = pino({ level: 'silent' });
-    const numbers = new NumberService('CN');
-    const blacklist = new BlacklistService(repos.blacklist, numbers, logger, { debounceMs: 50 });
-    await blacklist.start();
-    app = await build({
-      config: loadConfig({ overrides: { dataDir: dir, imports: { maxRows: 5000, batchSize: 200, sliceMs: 5 } } }), logger, db, bus, repos, numbers, blacklist,
-      flows: null as never, telephony: null as never, prompts: null as never, acd: null, pbx: null, demo: null, hardware: null as never,
-      agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger),
-    });
-    admin = (await repos.keys.create('admin', 'test')).key;
+    t = await startTestApp({ bus, config: { imports: { maxRows: 5000, batchSize: 200, sliceMs: 5 } } });
+    ({ app, admin } = t);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await drop?.();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => { await t?.close(); });
 
   it('answers /health while customers import, and reports progress up to the total', async () => {
     events.length = 0;

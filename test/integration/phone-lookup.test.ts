@@ -6,9 +6,8 @@
  * ones the repository really sends (recorded through the Db port).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, testDbKind } from '../helpers/db.ts';
-import { openDb } from '../../src/db/open.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import { testDbKind } from '../helpers/db.ts';
+import { migratedDb, type MigratedDb } from '../helpers/app.ts';
 import type { Db } from '../../src/db/types.ts';
 import { CustomerRepo } from '../../src/db/repos/customers.ts';
 import { seedCustomers } from '../../scripts/bench/seed.ts';
@@ -17,15 +16,13 @@ interface PlanNode { 'Node Type': string; 'Index Name'?: string; 'Relation Name'
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
 describe(`phone -> customer lookup on ${testDbKind()}`, () => {
+  let m: MigratedDb;
   let db: Db;
-  let drop: () => Promise<void>;
   const sent: Array<{ sql: string; params: readonly unknown[] }> = [];
   let repo: CustomerRepo;
   beforeAll(async () => {
-    const fresh = await freshDatabase();
-    drop = fresh.drop;
-    db = await openDb(fresh.url);
-    await migrate(db);
+    m = await migratedDb();
+    db = m.db;
     await seedCustomers(db, 5000);
     const recording: Db = {
       ...db,
@@ -33,7 +30,7 @@ describe(`phone -> customer lookup on ${testDbKind()}`, () => {
     };
     repo = new CustomerRepo(recording);
   });
-  afterAll(async () => { await db?.close(); await drop?.(); });
+  afterAll(async () => { await m?.close(); });
 
   async function planOf(sql: string, params: readonly unknown[]): Promise<PlanNode[]> {
     const r = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);

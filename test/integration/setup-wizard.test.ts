@@ -7,20 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { until } from '../helpers/wait.ts';
 
 interface Port { path: string; simulated: boolean; inUseBy: string | null }
 interface Probe { responding: boolean; info: { manufacturer: string | null; model: string | null; callerIdCommand: string | null; capabilities: { voice: boolean; faxClasses: string[] } }; problems: unknown[] }
 interface Check { id: string; ok: boolean; fix: string | null }
-
-const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe(`set-up wizard API on ${testDbKind()}`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;

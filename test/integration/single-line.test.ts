@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { waitForLineIdle, waitForRecordedAudio } from '../helpers/wait.ts';
 import { parseWavLayout } from '../../src/media/wav.ts';
 
 const FLOW = {
@@ -36,13 +37,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
     });
     dataDir = daemon.dataDir;
     events = await eventClient(daemon.url);
-    // the line comes up once the modem was probed
-    for (let i = 0; i < 100; i++) {
-      const r = await daemon.api<{ state: string }>('GET', '/lines/office');
-      if (r.body.state === 'idle') return;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    throw new Error(`line did not come up:\n${daemon.output()}`);
+    await waitForLineIdle(daemon, 'office');
   };
 
   /** Waits for a simulator event; on a time-out the error carries what the modem saw and the daemon's log. */
@@ -134,9 +129,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
   it('an agent who takes the call at the desk talks on the phone: no IVR, the modem records, the caller hanging up ends it', async () => {
     expect((await daemon.api('POST', '/agents', { id: 'wang', name: '王伟' })).status).toBe(201);
     expect((await daemon.api('POST', '/agents/wang/state', { state: 'ready' })).status).toBe(200);
-    const lineIdle = async () => {
-      for (let i = 0; i < 200 && (await daemon.api<{ state: string }>('GET', '/lines/office')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
-    };
+    const lineIdle = () => waitForLineIdle(daemon, 'office');
     await lineIdle();
 
     // taken while it rings: answered at once, without the IVR
@@ -196,7 +189,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
   });
 
   it('a pulled device takes the line offline and it comes back by itself', async () => {
-    for (let i = 0; i < 100 && (await daemon.api<{ state: string }>('GET', '/lines/office')).body.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitForLineIdle(daemon, 'office');
     const since = new Date().toISOString();
     await sim.simulator.disappear();
     await events.waitFor((e) => e.type === 'line.state' && e.at >= since && e.data.state === 'offline');
@@ -213,7 +206,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
     const callId = ringing.data.callId as string;
     await simWait('vtx-start', since, 15_000);
     await ringDone;
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForRecordedAudio(daemon, callId, 250); // mid-call: some of it is recorded
     await sim.simulator.disappear();
     const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 20_000);
     expect(ended.data.disposition).toBe('failed');
@@ -232,7 +225,7 @@ describe(`single-line office on ${testDbKind()}`, () => {
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613700137000');
     const callId = ringing.data.callId as string;
     await simWait('vtx-start', since, 30_000);
-    await new Promise((r) => setTimeout(r, 1500)); // some audio reaches the recording
+    await waitForRecordedAudio(daemon, callId, 1000); // on disk: it outlives the kill
     events.close();
     await daemon.stop('SIGKILL');
     await sim.simulator.hangUp().catch(() => undefined);

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDbKind } from '../helpers/db.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 describe(`body limits on ${testDbKind()}`, () => {
-  let h: Harness;
-  beforeAll(async () => { h = await startHarness({ imports: { maxRows: 50 } }); });
+  let h: TestApp;
+  beforeAll(async () => { h = await startTestApp({ config: { imports: { maxRows: 50 } } }); });
   afterAll(async () => { await h?.close(); });
 
   it('413 PAYLOAD_TOO_LARGE above 1 MiB on an ordinary route', async () => {

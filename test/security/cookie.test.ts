@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDbKind } from '../helpers/db.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 describe(`malformed cookies on ${testDbKind()}`, () => {
-  let h: Harness;
-  beforeAll(async () => { h = await startHarness(); });
+  let h: TestApp;
+  beforeAll(async () => { h = await startTestApp(); });
   afterAll(async () => { await h?.close(); });
 
   for (const cookie of ['kefu_session=%E0%A4%A', 'kefu_session=%', 'kefu_session=%ZZ; other=1', 'a=%E0%A4%A; kefu_session=%C0']) {

@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { testDbKind } from '../helpers/db.ts';
 import { parseCsv } from '../../src/core/crm/csv.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 const FORMULAS = ['=HYPERLINK("http://evil.example","x")', '+SUM(1,2)', "-2+3+cmd|' /C calc'!A0", '@SUM(A1)'];
 
 const cells = (text: string): string[] => parseCsv(text).flatMap((r) => r.fields);
 
 describe(`CSV exports on ${testDbKind()}`, () => {
-  let h: Harness;
-  beforeAll(async () => { h = await startHarness(); });
+  let h: TestApp;
+  beforeAll(async () => { h = await startTestApp(); });
   afterAll(async () => { await h?.close(); });
 
   it('GET /stats/calls?format=csv writes formula-looking keys with a leading quote', async () => {

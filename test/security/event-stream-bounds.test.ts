@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testDbKind } from '../helpers/db.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { until } from '../helpers/wait.ts';
 
 describe(`event stream bounds on ${testDbKind()}`, () => {
-  let h: Harness;
+  let h: TestApp;
   let url: string;
   beforeAll(async () => {
-    h = await startHarness({ http: { events: { maxSockets: 3, maxSocketsPerPrincipal: 2, maxBufferedBytes: 64 * 1024 } } });
+    h = await startTestApp({ config: { http: { events: { maxSockets: 3, maxSocketsPerPrincipal: 2, maxBufferedBytes: 64 * 1024 } } } });
     url = `${(await h.app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws')}/api/v1/events`;
   });
   afterAll(async () => { await h?.close(); });
@@ -79,8 +80,7 @@ describe(`event stream bounds on ${testDbKind()}`, () => {
     const { code, reason } = await slowClosed;
     expect(code).toBe(1013);
     expect(reason).toMatch(/slow reader/);
-    const deadline = Date.now() + 20_000;
-    while (read < emitted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await until('the reading client got every event', () => read >= emitted, { timeoutMs: 20_000, intervalMs: 20 });
     expect(read).toBe(emitted);
     expect(reader.ws.readyState).toBe(WebSocket.OPEN);
     reader.ws.close();

@@ -1,7 +1,7 @@
 /** A huge or deeply nested IVR flow gets a proper answer from the API (it was a 500 from a stack overflow). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDbKind } from '../helpers/db.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 /** A 20,000-node chain of goto nodes, written compactly so it stays under the 1 MiB body limit. */
 function chainJson(n: number): string {
@@ -10,8 +10,8 @@ function chainJson(n: number): string {
 }
 
 describe(`flow size bounds on ${testDbKind()}`, () => {
-  let h: Harness;
-  beforeAll(async () => { h = await startHarness(); });
+  let h: TestApp;
+  beforeAll(async () => { h = await startTestApp(); });
   afterAll(async () => { await h?.close(); });
 
   it('a 20,000-node chain: validate says why, create is a 4xx naming /nodes', async () => {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testDbKind } from '../helpers/db.ts';
 import { CONSOLE_DIST_DIR as DIST_DIR } from '../../src/paths.ts';
-import { startHarness, type Harness, type Res } from './harness.ts';
+import { startTestApp, type TestApp, type Res } from '../helpers/app.ts';
 
 function expectHeaders(r: Res, what: string): void {
   expect(r.headers['x-frame-options'], what).toBe('DENY');
@@ -23,8 +23,8 @@ const sources = (csp: string, name: string): string[] =>
   csp.split(';').map((d) => d.trim().split(/\s+/)).find(([n]) => n === name)?.slice(1) ?? [];
 
 describe(`security headers on ${testDbKind()}`, () => {
-  let h: Harness;
-  beforeAll(async () => { h = await startHarness(); });
+  let h: TestApp;
+  beforeAll(async () => { h = await startTestApp(); });
   afterAll(async () => { await h?.close(); });
 
   it('on the API, its errors, 404s and the console page', async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDbKind } from '../helpers/db.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 const flow = (name: string) => ({
   id: 'nul-test', name, entry: 'bye',
@@ -13,10 +13,10 @@ const flow = (name: string) => ({
 });
 
 describe(`text fields and free-form JSON on ${testDbKind()}`, () => {
-  let h: Harness;
+  let h: TestApp;
   let customerId: string;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startTestApp();
     customerId = (await h.call('POST', '/customers', { body: { name: 'Ok' } })).body.id;
   });
   afterAll(async () => { await h?.close(); });

@@ -1,0 +1,110 @@
+/**
+ * The daemon's HTTP app in-process: build() on a fresh, migrated database
+ * (PGlite or PostgreSQL, by KEFU_TEST_DB) with the services the API needs, an
+ * admin and an agent API key, and a small inject() client. No line, no PBX.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { freshDatabase } from './db.ts';
+import { openDb } from '../../src/db/open.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
+import type { Db } from '../../src/db/types.ts';
+import { AgentBoard } from '../../src/services/agents/board.ts';
+import { CallLedger } from '../../src/services/calls/ledger.ts';
+import { EventBus } from '../../src/core/events/bus.ts';
+import { NumberService } from '../../src/services/numbers.ts';
+import { BlacklistService } from '../../src/services/blacklist.ts';
+import { FlowService } from '../../src/services/flows.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { build, type App } from '../../src/http/app.ts';
+import type { PromptResolver } from '../../src/core/ivr/media.ts';
+
+/** A fresh database with every migration applied, its repositories, and how to close and drop it. */
+export interface MigratedDb { db: Db; repos: Repos; close(): Promise<void> }
+
+export async function migratedDb(): Promise<MigratedDb> {
+  const fresh = await freshDatabase();
+  const db = await openDb(fresh.url);
+  await migrate(db);
+  return {
+    db, repos: makeRepos(db),
+    async close() { await db.close(); await fresh.drop(); },
+  };
+}
+
+export interface Res { status: number; body: any; text: string; headers: Record<string, unknown> } // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface CallOptions { key?: string | null; body?: unknown; type?: string; headers?: Record<string, string> }
+
+export interface TestApp {
+  app: App;
+  db: Db;
+  repos: Repos;
+  bus: EventBus;
+  blacklist: BlacklistService;
+  /** The app's data folder (removed by close()). */
+  dir: string;
+  /** API keys: admin (the default of call()) and agent. */
+  admin: string;
+  agent: string;
+  /**
+   * inject() as the admin unless `key` says otherwise (null: no key). "/customers" means
+   * /api/v1/customers; paths outside the API are written whole ("/", "/docs/", "/api/...", "/assets/...").
+   */
+  call(method: string, url: string, opts?: CallOptions): Promise<Res>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Config over the defaults (dataDir is the app's own temporary folder). */
+  config?: Record<string, unknown>;
+  prompts?: PromptResolver;
+  /** The app's bus, when the test subscribes before the app exists. */
+  bus?: EventBus;
+  logger?: Logger;
+}
+
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const { db, repos, close: closeDb } = await migratedDb();
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-app-'));
+  const logger = opts.logger ?? pino({ level: 'silent' });
+  const numbers = new NumberService('CN');
+  // debounceMs: changes reach the snapshot matcher soon after a test makes them
+  const blacklist = new BlacklistService(repos.blacklist, numbers, logger, { debounceMs: 50 });
+  await blacklist.start();
+  const bus = opts.bus ?? new EventBus();
+  const app = await build({
+    config: loadConfig({ overrides: { dataDir: dir, ...opts.config } }), logger, db, bus, repos, numbers, blacklist,
+    flows: new FlowService(repos.flows, logger, []), telephony: null as never, prompts: opts.prompts ?? (null as never),
+    acd: null, pbx: null, demo: null, hardware: null as never,
+    agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger),
+  });
+  const admin = (await repos.keys.create('admin', 'test')).key;
+  const agent = (await repos.keys.create('agent', 'test agent')).key;
+  return {
+    app, db, repos, bus, blacklist, dir, admin, agent,
+    async call(method, url, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      const key = o.key === undefined ? admin : o.key;
+      if (key) headers.authorization = `Bearer ${key}`;
+      let payload: string | undefined;
+      if (o.body !== undefined) {
+        headers['content-type'] = o.type ?? 'application/json';
+        payload = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+      }
+      const full = url === '/' || /^\/(api|docs|assets)\b/.test(url) ? url : `/api/v1${url}`;
+      const r = await app.inject({ method: method as 'GET', url: full, headers, payload });
+      const json = String(r.headers['content-type'] ?? '').includes('json') && r.body ? JSON.parse(r.body) : undefined;
+      return { status: r.statusCode, body: json, text: r.body, headers: r.headers };
+    },
+    async close() {
+      await app.close();
+      await blacklist.stop();
+      await closeDb();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
