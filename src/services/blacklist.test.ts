@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { BlacklistService } from './blacklist.ts';
 import { NumberService } from './numbers.ts';
-import type { BlacklistEntry, BlacklistRepo, Direction, NewEntry } from '../db/repos/blacklist.ts';
+import type { BlacklistRepo, NewEntry } from '../db/repos/blacklist.ts';
+import type { BlacklistEntry, Direction } from '../core/blacklist/records.ts';
 
 type Row = { kind: 'number' | 'prefix'; value: string; direction: Direction };
 

@@ -12,7 +12,8 @@ import type { Logger } from 'pino';
 import { KefuError } from '../core/errors.ts';
 import { BlacklistMatcher, type BlacklistDirection, type CallDirection } from '../core/blacklist/matcher.ts';
 import { normalizePrefix, prefixProblem } from '../core/numbers/prefix.ts';
-import type { BlacklistEntry, BlacklistRepo, Direction, NewEntry } from '../db/repos/blacklist.ts';
+import type { BlacklistRepo, NewEntry } from '../db/repos/blacklist.ts';
+import type { BlacklistEntry, Direction } from '../core/blacklist/records.ts';
 import type { NumberService } from './numbers.ts';
 import { MAX_LISTED_ERRORS, Slicer, type ImportLimits, type ImportProgress } from './imports/slices.ts';
 

@@ -3,17 +3,8 @@ import type { Queryable } from '../types.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, containsPattern, whereClause } from '../sql.ts';
-
-export type Direction = 'inbound' | 'outbound' | 'both';
-
-export interface BlacklistEntry {
-  id: string;
-  number: string | null;
-  prefix: string | null;
-  direction: Direction;
-  reason: string | null;
-  createdAt: string;
-}
+import type { Direction, BlacklistEntry } from '../../core/blacklist/records.ts';
+export type { Direction, BlacklistEntry } from '../../core/blacklist/records.ts';
 
 interface Row { id: string; kind: 'number' | 'prefix'; value: string; direction: Direction; reason: string | null; created_at: Date }
 const toApi = (r: Row): BlacklistEntry => ({

@@ -2,40 +2,8 @@ import type { Queryable } from '../types.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, whereClause } from '../sql.ts';
-
-export interface IvrStep { node: string; type: string; digits?: string; at: string }
-
-/** A call record (CDR) as the API returns it. */
-export interface CallRecord {
-  id: string;
-  lineId: string;
-  direction: 'inbound' | 'outbound';
-  number: string | null;
-  callerName: string | null;
-  withheld: string | null;
-  customerId: string | null;
-  /** The matched customer's name (read from the customer, never stored on the call). */
-  customerName: string | null;
-  state: string;
-  disposition: string | null;
-  flowId: string | null;
-  digits: string;
-  ivrPath: IvrStep[];
-  blacklistMatch: unknown;
-  agentId: string | null;
-  queueId: string | null;
-  notes: string | null;
-  /** The agent's wrap-up: what came of the call (sale, resolved, callback...). */
-  outcome: string | null;
-  wrappedAt: string | null;
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  /** How long the caller waited in a queue, when they went through one. */
-  queueWaitMs: number | null;
-  recordingId: string | null;
-}
+import type { IvrStep, CallRecord } from '../../core/call/records.ts';
+export type { IvrStep, CallRecord } from '../../core/call/records.ts';
 
 interface Row {
   id: string; line_id: string; direction: 'inbound' | 'outbound'; number: string | null; caller_name: string | null; withheld: string | null;

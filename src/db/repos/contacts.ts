@@ -5,21 +5,8 @@ import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, containsPattern, patchSets, whereClause } from '../sql.ts';
 import type { Phone } from './customers.ts';
-
-/** An address-book entry (people and companies the office calls). */
-export interface Contact {
-  id: string;
-  name: string;
-  company: string | null;
-  title: string | null;
-  email: string | null;
-  address: string | null;
-  phones: Phone[];
-  groups: string[];
-  notes: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { Contact } from '../../core/crm/records.ts';
+export type { Contact } from '../../core/crm/records.ts';
 
 export type ContactInput = Partial<Omit<Contact, 'id' | 'createdAt' | 'updatedAt'>>;
 

@@ -4,29 +4,8 @@ import { addPhonesMany, CUSTOMER_PHONES, numberLike, ownsNumber, setPhones, take
 import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, containsPattern, patchSets, whereClause } from '../sql.ts';
-
-export interface Phone { number: string; label?: string | undefined }
-
-/** A customer as the API returns it (phones normalised to E.164). */
-export interface Customer {
-  id: string;
-  name: string;
-  company: string | null;
-  title: string | null;
-  email: string | null;
-  address: string | null;
-  phones: Phone[];
-  tier: string | null;
-  tags: string[];
-  status: string | null;
-  transactionStatus: string | null;
-  notes: string | null;
-  attributes: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type CustomerInput = Partial<Omit<Customer, 'id' | 'createdAt' | 'updatedAt'>> & { name?: string };
+import type { Phone, Customer, CustomerInput } from '../../core/crm/records.ts';
+export type { Phone, Customer, CustomerInput } from '../../core/crm/records.ts';
 
 interface Row {
   id: string; name: string; company: string | null; title: string | null; email: string | null; address: string | null;

@@ -1,23 +1,6 @@
 import type { Queryable } from '../types.ts';
-
-export type LegKind = 'caller' | 'agent' | 'supervisor' | 'outbound';
-
-/** One leg of a call as the API returns it (`GET /calls/{id}` → `legs`). */
-export interface CallLeg {
-  id: string;
-  kind: LegKind;
-  channelId: string | null;
-  endpoint: string | null;
-  seatId: string | null;
-  agentId: string | null;
-  /** Supervisor legs: listen, whisper or barge. */
-  mode: string | null;
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  /** normal, busy, no-answer, cancelled (hung up by us before answer), rejected, failed, asterisk-restart, interrupted... */
-  endCause: string | null;
-}
+import type { LegKind, CallLeg } from '../../core/call/records.ts';
+export type { LegKind, CallLeg } from '../../core/call/records.ts';
 
 export interface NewLeg {
   id: string; callId: string; kind: LegKind; channelId: string | null; endpoint?: string | null; seatId?: string | null;

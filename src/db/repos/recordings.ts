@@ -2,27 +2,8 @@ import type { Queryable } from '../types.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, whereClause } from '../sql.ts';
-
-export interface Recording {
-  id: string;
-  callId: string;
-  format: string;
-  state: 'recording' | 'ready' | 'repaired' | 'failed';
-  durationMs: number | null;
-  bytes: number | null;
-  sha256: string | null;
-  createdAt: string;
-  completedAt: string | null;
-  /** Why the recording failed (state failed), else null. */
-  failure: string | null;
-  /** The call's number (E.164), caller-ID name, line and direction, and the customer it was matched to: who called, at a glance. */
-  number: string | null;
-  callerName: string | null;
-  lineId: string;
-  direction: 'inbound' | 'outbound';
-  customerId: string | null;
-  customerName: string | null;
-}
+import type { Recording } from '../../core/call/records.ts';
+export type { Recording } from '../../core/call/records.ts';
 
 interface Row {
   id: string; call_id: string; path: string; format: string; state: Recording['state']; duration_ms: number | null; bytes: number | null; sha256: string | null;

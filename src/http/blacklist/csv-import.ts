@@ -7,7 +7,7 @@
 import { csvRecords } from '../../core/crm/csv.ts';
 import { countLines } from '../contacts/import.ts';
 import type { BlacklistImportRow } from '../../services/blacklist.ts';
-import type { Direction } from '../../db/repos/blacklist.ts';
+import type { Direction } from '../../core/blacklist/records.ts';
 
 type Col = 'number' | 'prefix' | 'value' | 'kind' | 'direction' | 'reason';
 const HEADERS: Record<string, Col> = {

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts';
 import { IdParams, ListQuery, Page } from '../common.ts';
 import { WRITERS } from '../auth.ts';
 import { Customer, CustomerCreate, CustomerList, CustomerPatch, CustomerQuery, Interaction, InteractionCreate } from './schemas.ts';
-import type { Phone } from '../../db/repos/customers.ts';
+import type { Phone } from '../../core/crm/records.ts';
 import { acceptImportFiles, importBodySchema, importOptions, parseImportBody } from '../contacts/import.ts';
 import { importPeople } from '../../services/imports/people.ts';
 import { ImportResult } from '../contacts/schemas.ts';

@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { Recording as RecordingRow } from '../../db/repos/recordings.ts';
+import type { Recording as RecordingRow } from '../../core/call/records.ts';
 import { AudioHeaders, RangeNotSatisfiable, Recording, RecordingList, RecordingQuery } from './schemas.ts';
 
 const MIME: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mpeg', ogg: 'audio/ogg', opus: 'audio/ogg', flac: 'audio/flac' };

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../../core/events/bus.ts';
 import { announcementText, estimatedWaitS } from '../../core/acd/announce.ts';
-import type { QueueRow } from '../../db/repos/acd.ts';
+import type { QueueRow } from '../../core/acd/records.ts';
 import type { CallSession } from '../telephony/session.ts';
 
 /** What the announcer needs of a waiting caller. */

@@ -4,7 +4,7 @@
  * node (the same recording and storage as in any flow).
  */
 import type { Flow } from '../../core/ivr/schema.ts';
-import type { QueueOverflow } from '../../db/repos/acd.ts';
+import type { QueueOverflow } from '../../core/acd/records.ts';
 
 export const DEFAULT_VOICEMAIL_PROMPT = 'Sorry, nobody can take your call now. Please leave a message after the tone, and press the pound key when you are done.';
 

@@ -13,7 +13,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventBus, EventMap } from '../../core/events/bus.ts';
 import type { Disposition } from '../../core/call/disposition.ts';
-import type { CallPatch, IvrStep } from '../../db/repos/calls.ts';
+import type { CallPatch } from '../../db/repos/calls.ts';
+import type { IvrStep } from '../../core/call/records.ts';
 import type { Repos } from '../../db/repos/index.ts';
 import { SerialQueue } from '../telephony/serial.ts';
 

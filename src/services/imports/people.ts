@@ -5,7 +5,7 @@
  */
 import type { ContactDraft, ImportReader } from '../../core/crm/contact.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { Phone } from '../../db/repos/customers.ts';
+import type { Phone } from '../../core/crm/records.ts';
 import type { NumberService } from '../numbers.ts';
 import { checkRowCap, MAX_LISTED_ERRORS, Slicer, type ImportLimits, type ImportProgress } from './slices.ts';
 

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CallLegRepo, LegKind } from '../../db/repos/legs.ts';
+import type { CallLegRepo } from '../../db/repos/legs.ts';
+import type { LegKind } from '../../core/call/records.ts';
 
 export interface LegStart {
   callId: string; kind: LegKind; channelId: string; endpoint?: string | null; seatId?: string | null; agentId?: string | null; mode?: string | null;

@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { LineDriver } from '../../core/ports.ts';
 import type { LineConfig } from '../../config/schema.ts';
-import type { Customer } from '../../db/repos/customers.ts';
+import type { Customer } from '../../core/crm/records.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import type { TelephonyDeps } from './deps.ts';
 import type { CallSnapshot } from './session.ts';

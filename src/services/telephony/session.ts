@@ -7,8 +7,8 @@
 import type { Logger } from 'pino';
 import type { CallControl, CallerId } from '../../core/ports.ts';
 import { transition, type CallEffect, type CallEvent, type CallState, type Disposition } from '../../core/call/machine.ts';
-import type { IvrStep } from '../../db/repos/calls.ts';
-import type { Customer } from '../../db/repos/customers.ts';
+import type { IvrStep } from '../../core/call/records.ts';
+import type { Customer } from '../../core/crm/records.ts';
 import { customerSummary, type CustomerSummary } from '../../core/crm/summary.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import { LineIvrMedia } from './ivr-media.ts';
