@@ -57,27 +57,38 @@ export interface RiskCurve {
   expectedLive: number;
 }
 
-/** Chance an agent busy for `elapsed` s (on a call or in wrap-up) is free within `x` s. */
-function freeWithin(stats: RiskStats, elapsed: number, x: number, onCall: boolean): number {
-  if (!onCall) return stats.wrapUp.doneWithin(elapsed, x);
-  // on a call: the talk must end, then the wrap-up: shift the horizon by the mean wrap-up
-  return stats.talk.doneWithin(elapsed, x - stats.wrapUp.mean);
+/**
+ * For each busy agent, its chance of being free within each horizon: the
+ * talk must end, then the wrap-up (approximated by shifting the horizon by
+ * the mean wrap-up); an agent in wrap-up only has the rest of it to do.
+ */
+function freeChances(input: RiskInput, stats: RiskStats, horizons: readonly number[], hasWrapUp: boolean): number[][] {
+  const out: number[][] = horizons.map(() => []);
+  const shift = hasWrapUp ? stats.wrapUp.mean : 0;
+  const busy: Array<[LogNormalFit, readonly number[], number]> = [[stats.talk, input.onCallS, shift], [stats.wrapUp, input.wrapUpS, 0]];
+  for (const [fit, elapsedList, lag] of busy) {
+    for (const elapsed of elapsedList) {
+      const f0 = fit.cdf(elapsed);
+      const surv = 1 - f0;
+      for (let k = 0; k < horizons.length; k++) {
+        const x = horizons[k]! - lag;
+        const f = x <= 0 ? 0 : surv < 1e-9 ? 0.5 : Math.min(1, Math.max(0, (fit.cdf(elapsed + x) - f0) / surv));
+        out[k]!.push(f);
+      }
+    }
+  }
+  return out;
 }
 
 /** Prepare the risk curve for the current state. `connectWithinS` is the 2 s rule. */
 export function riskCurve(input: RiskInput, stats: RiskStats, connectWithinS: number, hasWrapUp: boolean): RiskCurve {
   const p = stats.attempts.liveRate();
-  const points = TAU_QUANTILES.map((q) => {
-    const tau = stats.attempts.answerQuantile(q);
+  const taus = TAU_QUANTILES.map((q) => stats.attempts.answerQuantile(q));
+  const free = freeChances(input, stats, taus.map((t) => t + connectWithinS), hasWrapUp);
+  const points = taus.map((tau, k) => {
     let mean = input.agentsReady - input.waiting;
     let variance = 0;
-    for (const t of input.onCallS) {
-      const f = hasWrapUp ? freeWithin(stats, t, tau + connectWithinS, true) : stats.talk.doneWithin(t, tau + connectWithinS);
-      mean += f;
-      variance += f * (1 - f);
-    }
-    for (const w of input.wrapUpS) {
-      const f = freeWithin(stats, w, tau + connectWithinS, false);
+    for (const f of free[k]!) {
       mean += f;
       variance += f * (1 - f);
     }

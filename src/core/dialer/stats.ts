@@ -64,8 +64,13 @@ export class LogNormalFit {
   get mean(): number { return Math.exp(this.mu + this.sigma ** 2 / 2); }
 
   cdf(seconds: number): number {
-    return seconds <= 0 ? 0 : normalCdf((Math.log(seconds) - this.mu) / this.sigma);
+    if (seconds <= 0) return 0;
+    if (this.cachedW !== this.w) { this.cachedW = this.w; this.cMu = this.mu; this.cSigma = this.sigma; }
+    return normalCdf((Math.log(seconds) - this.cMu) / this.cSigma);
   }
+  private cachedW = -1;
+  private cMu = 0;
+  private cSigma = 1;
 
   /** P(done within `x` more seconds | not done after `elapsed` seconds). */
   doneWithin(elapsed: number, x: number): number {
