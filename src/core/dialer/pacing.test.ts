@@ -38,19 +38,21 @@ describe('pacing', () => {
   });
 
   it('predictive dials ahead of the agents: more than progressive, fewer than the free lines', () => {
-    const s = snap({ agentsReady: 0, ringingS: [] });
+    const s = snap({ agentsReady: 2, ringingS: [] });
     const p = pace(s, stats(), cfg());
     expect(p.mode).toBe('predictive');
-    expect(p.place).toBeGreaterThan(0);
+    expect(p.place).toBeGreaterThan(2);
     expect(p.place).toBeLessThan(19);
     expect(p.risk).toBeLessThanOrEqual(p.theta!);
     // the calls already ringing count: more of them, fewer new ones
-    expect(pace(snap({ agentsReady: 0, ringingS: [1, 2, 3, 4, 5, 6, 7, 8] }), stats(), cfg()).place).toBeLessThan(p.place);
+    expect(pace(snap({ agentsReady: 2, ringingS: [1, 2, 3, 4, 5, 6, 7, 8] }), stats(), cfg()).place).toBeLessThan(p.place);
     // callers already waiting for an agent count too
-    expect(pace(snap({ agentsReady: 0, ringingS: [], waiting: 2 }), stats(), cfg()).place).toBeLessThan(p.place);
-    // agents near the end of long calls free up sooner than agents who just started
-    const fresh = pace(snap({ agentsReady: 0, ringingS: [], onCallS: Array(18).fill(1) }), stats(), cfg()).place;
-    expect(pace(snap({ agentsReady: 0, ringingS: [], onCallS: Array(18).fill(150) }), stats(), cfg()).place).toBeGreaterThan(fresh);
+    expect(pace(snap({ agentsReady: 2, ringingS: [], waiting: 2 }), stats(), cfg()).place).toBeLessThan(p.place);
+    // agents well into their calls free up sooner than agents who just started
+    const fresh = pace(snap({ agentsReady: 2, ringingS: [], onCallS: Array(18).fill(1) }), stats(), cfg()).place;
+    expect(pace(snap({ agentsReady: 2, ringingS: [], onCallS: Array(18).fill(150) }), stats(), cfg()).place).toBeGreaterThan(fresh);
+    // with every agent busy on a fresh call, nobody will be free in time: no call
+    expect(pace(snap({ agentsReady: 0, ringingS: [], onCallS: Array(20).fill(1) }), stats(), cfg()).place).toBe(0);
   });
 
   it('predictive at the cap is progressive, over either window', () => {
@@ -68,10 +70,10 @@ describe('pacing', () => {
     const c = cfg();
     const at = (n: number, a: number, agents = 20) => aggressiveness({ day: { liveAnswered: n, abandoned: a }, month: { liveAnswered: n, abandoned: a } }, agents, c).theta;
     expect(at(1000, 0)).toBeCloseTo(c.maxRisk, 9);
-    expect(at(1000, 17)).toBeLessThan(at(1000, 10));
-    expect(at(1000, 17)).toBeGreaterThan(0);
-    expect(at(1000, 20)).toBe(0);
+    expect(at(1000, 20)).toBeLessThan(at(1000, 10));
+    expect(at(1000, 20)).toBeGreaterThan(0);
     expect(at(1000, 25)).toBe(0);
+    expect(at(1000, 29)).toBe(0);
     // a fresh campaign has no budget yet: progressive until enough people answered
     expect(at(0, 0)).toBe(0);
     expect(at(1000, 0, 5)).toBeLessThan(at(1000, 0, 20));
