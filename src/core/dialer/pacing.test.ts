@@ -77,8 +77,10 @@ describe('pacing', () => {
     // a fresh campaign has no budget yet: progressive until enough people answered
     expect(at(0, 0)).toBe(0);
     expect(at(1000, 0, 5)).toBeLessThan(at(1000, 0, 20));
-    const spent = pace(snap({ agentsReady: 3, ringingS: [], abandon: { day: { liveAnswered: 10, abandoned: 0 }, month: { liveAnswered: 10, abandoned: 0 } } }), stats(), c);
-    expect(spent).toMatchObject({ mode: 'predictive' }); // 0.2 abandons of budget: cautious, still predictive
+    // one abandon is kept in reserve: 0.25 abandons of budget after 10 live answers is none yet, 1.5 after 100 is some
+    const after = (n: number) => ({ day: { liveAnswered: n, abandoned: 0 }, month: { liveAnswered: n, abandoned: 0 } });
+    expect(pace(snap({ agentsReady: 3, ringingS: [], abandon: after(10) }), stats(), c)).toMatchObject({ mode: 'progressive', place: 3 });
+    expect(pace(snap({ agentsReady: 3, ringingS: [], abandon: after(100) }), stats(), c)).toMatchObject({ mode: 'predictive' });
     expect(pace(snap({ agentsReady: 3, ringingS: [], abandon: { day: { liveAnswered: 0, abandoned: 0 }, month: { liveAnswered: 0, abandoned: 0 } } }), stats(), c)).toMatchObject({ mode: 'progressive', place: 3 });
   });
 

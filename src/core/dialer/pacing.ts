@@ -20,7 +20,8 @@
  *   marginal risk stays ≤ θ is placed.
  *   θ (aggressiveness) comes from the abandonment budget: with the rolling
  *   figures (24 h and 30 d) the budget is min over windows of
- *   target × liveAnswered − abandoned, the target (default 2.5 %) below the
+ *   target × liveAnswered − abandoned, less one abandon in reserve (calls
+ *   already ringing may still abandon), the target (default 2.5 %) below the
  *   cap (default 3 %). θ = maxRisk × budget / fullBudget, clamped to
  *   [0, maxRisk]: the dialer spends its budget and slows down as it runs out,
  *   which holds the rolling rate near the target whatever the model's bias.
@@ -57,6 +58,8 @@ export interface PacingConfig {
   maxRisk: number;
   /** Budget (in abandons) at which predictive pacing is at full aggressiveness. */
   fullBudget: number;
+  /** Abandons kept in reserve: the budget is counted without them (in-flight calls may still abandon). */
+  reserve: number;
   /** Teams smaller than this are paced more conservatively. */
   smallTeam: number;
   /** Whether agents do wrap-up after calls (the model adds it to the handle time). */
@@ -73,6 +76,7 @@ export const DEFAULT_PACING: PacingConfig = {
   ringTimeoutS: 25,
   maxRisk: 0.05,
   fullBudget: 20,
+  reserve: 1,
   smallTeam: 10,
   wrapUp: true,
 };
@@ -114,7 +118,7 @@ export function aggressiveness(abandon: CampaignSnapshot['abandon'], agents: num
       return { theta: 0, why: `abandonment over ${name} ${pct(w.abandoned / w.liveAnswered)} at the ${pct(c.abandonCap)} cap` };
     }
   }
-  const budget = Math.min(...[abandon.day, abandon.month].map((w) => c.abandonTarget * w.liveAnswered - w.abandoned));
+  const budget = Math.min(...[abandon.day, abandon.month].map((w) => c.abandonTarget * w.liveAnswered - w.abandoned)) - c.reserve;
   if (budget <= 0) return { theta: 0, why: `abandonment budget spent (target ${pct(c.abandonTarget)})` };
   const team = Math.min(1, agents / Math.max(1, c.smallTeam));
   const theta = c.maxRisk * Math.min(1, budget / c.fullBudget) * team;
