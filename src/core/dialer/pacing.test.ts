@@ -62,6 +62,8 @@ describe('pacing', () => {
     expect(d).toMatchObject({ mode: 'progressive', place: pace(s, stats(), cfg({ mode: 'progressive' })).place });
     expect(d.place).toBe(4);
     expect(d.reason).toMatch(/24 h 3\.0 % at the 3\.0 % cap/);
+    // nearing it: one more abandon would reach it
+    expect(pace(snap({ agentsReady: 4, ringingS: [], abandon: { day: { liveAnswered: 100, abandoned: 2 }, month: healthy.month } }), stats(), cfg())).toMatchObject({ mode: 'progressive', place: 4, reason: 'one more abandon would put 24 h at the 3.0 % cap: progressive' });
     const monthAtCap = { day: healthy.day, month: { liveAnswered: 1000, abandoned: 31 } };
     expect(pace(snap({ agentsReady: 4, ringingS: [], abandon: monthAtCap }), stats(), cfg()).mode).toBe('progressive');
   });

@@ -30,7 +30,8 @@
  *   (20 abandons): θ settles near 2 % in a 20-agent team. The risk of a call
  *   in the simulation comes out ≈ 1.2–1.4 × its predicted risk (calls placed
  *   later can be answered first); the budget absorbs that bias.
- *   A spent budget, or a window at or over the cap, means progressive.
+ *   A spent budget, or a window where one more abandon would reach the cap,
+ *   means progressive.
  *   Small teams have little pooling and a few abandons weigh a lot: below
  *   `smallTeam` agents θ is scaled down by agents ÷ smallTeam.
  * - broadcast: no agents; fill the free lines.
@@ -116,6 +117,9 @@ export function aggressiveness(abandon: CampaignSnapshot['abandon'], agents: num
   for (const [name, w] of [['24 h', abandon.day], ['30 d', abandon.month]] as const) {
     if (w.liveAnswered > 0 && w.abandoned / w.liveAnswered >= c.abandonCap) {
       return { theta: 0, why: `abandonment over ${name} ${pct(w.abandoned / w.liveAnswered)} at the ${pct(c.abandonCap)} cap` };
+    }
+    if ((w.abandoned + 1) / Math.max(1, w.liveAnswered) >= c.abandonCap) {
+      return { theta: 0, why: `one more abandon would put ${name} at the ${pct(c.abandonCap)} cap` };
     }
   }
   const budget = Math.min(...[abandon.day, abandon.month].map((w) => c.abandonTarget * w.liveAnswered - w.abandoned)) - c.reserve;
