@@ -36,6 +36,15 @@
  *   `smallTeam` agents θ is scaled down by agents ÷ smallTeam.
  * - broadcast: no agents; fill the free lines.
  * Whatever the mode: never negative, never more calls up than lines.
+ *
+ * Measured (npm run bench -- dialer, 100 simulated 8 h shifts, 20 agents on
+ * 40 lines, 25 % live, talk log-normal mean 120 s): ≈ 50.4 talk minutes per
+ * agent-hour at 2.3 % abandonment (worst run 2.4 %), progressive ≈ 37; with
+ * 5 agents on 10 lines ≈ 40 at 0.7 % (worst 1.2 %). A fixed θ traces the
+ * frontier: 2.3 % → 50.7, 3.0 % → 51.1, 5.4 % → 52.6 talk minutes. Neither
+ * an exact Poisson-binomial law instead of the normal one, nor steadier talk
+ * times (σ 0.3) or ring times (14–16 s), moved it: the binomial live/not-live
+ * draw of each call, known only 5–25 s after dialling, is what costs.
  */
 import { riskCurve, type RiskInput, type RiskStats } from './risk.ts';
 
