@@ -21,10 +21,19 @@ describe('AriEventTranslator', () => {
   it('legGone once per leg: StasisEnd with the announced cause, then ChannelDestroyed is not a second one', () => {
     const t = new AriEventTranslator();
     expect(t.translate({ ...base, type: 'ChannelHangupRequest', channel: channel('a'), cause: 17 })).toBeNull();
-    expect(t.translate({ ...base, type: 'StasisEnd', channel: channel('a') })).toEqual({ type: 'legGone', legId: 'a', cause: 17 });
+    expect(t.translate({ ...base, type: 'StasisEnd', channel: channel('a') })).toEqual({ type: 'legGone', legId: 'a', reason: 'busy', cause: 17 });
     expect(t.translate({ ...base, type: 'ChannelDestroyed', channel: channel('a'), cause: 16, cause_txt: 'Normal Clearing' })).toBeNull();
     // a leg that never entered (an unanswered ring) ends with ChannelDestroyed alone
-    expect(t.translate({ ...base, type: 'ChannelDestroyed', channel: channel('b'), cause: 19, cause_txt: 'No answer' })).toEqual({ type: 'legGone', legId: 'b', cause: 19 });
+    expect(t.translate({ ...base, type: 'ChannelDestroyed', channel: channel('b'), cause: 19, cause_txt: 'No answer' })).toEqual({ type: 'legGone', legId: 'b', reason: 'no-answer', cause: 19 });
+  });
+
+  it('a plain clearing is normal for a leg that was up, cancelled for one that never was', () => {
+    const t = new AriEventTranslator();
+    t.translate({ ...base, type: 'StasisStart', channel: channel('up', 'Up'), args: ['agent'] });
+    expect(t.translate({ ...base, type: 'ChannelDestroyed', channel: channel('up'), cause: 16, cause_txt: 'Normal Clearing' })).toMatchObject({ reason: 'normal' });
+    t.translate({ ...base, type: 'ChannelStateChange', channel: channel('answered', 'Up') });
+    expect(t.translate({ ...base, type: 'ChannelDestroyed', channel: channel('answered'), cause: 16, cause_txt: 'Normal Clearing' })).toMatchObject({ reason: 'normal' });
+    expect(t.translate({ ...base, type: 'ChannelDestroyed', channel: channel('ringing'), cause: 16, cause_txt: 'Normal Clearing' })).toMatchObject({ reason: 'cancelled' });
   });
 
   it('answered, dtmf, playback and recording ends name their leg', () => {

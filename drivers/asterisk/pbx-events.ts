@@ -6,8 +6,9 @@
  */
 import type { PbxEvent, PbxLegRole } from '../../src/core/ports.ts';
 import type { AriEvent } from './ari-events.ts';
+import { goneReason } from './causes.ts';
 
-const ROLES: readonly PbxLegRole[] = ['inbound', 'agent', 'handset', 'monitor', 'snoop', 'c2d-agent', 'c2d-customer'];
+const ROLES: readonly PbxLegRole[] = ['inbound', 'agent', 'handset', 'monitor', 'snoop', 'c2d-agent', 'c2d-customer', 'dialer'];
 /** How many gone leg ids are remembered (a caller's channel gets no ChannelDestroyed after StasisEnd). */
 const GONE_MEMORY = 2000;
 
@@ -16,6 +17,8 @@ const target = (uri: string): string => uri.replace(/^channel:/, '');
 export class AriEventTranslator {
   private readonly hangupCauses = new Map<string, number>();
   private readonly gone = new Set<string>();
+  /** Legs that were up (answered) at some point: a plain clearing of one is `normal`, of another `cancelled`. */
+  private readonly up = new Set<string>();
 
   /** A leg id is (re)used for a new leg: it may be reported gone again. */
   forget(legId: string): void { this.gone.delete(legId); }
@@ -25,10 +28,13 @@ export class AriEventTranslator {
       case 'StasisStart': {
         const [role, ...args] = e.args;
         const c = e.channel;
+        if (c.state === 'Up') this.up.add(c.id);
         return { type: 'legEntered', leg: { id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name }, role: ROLES.find((r) => r === role), args };
       }
       case 'ChannelStateChange':
-        return e.channel.state === 'Up' ? { type: 'legAnswered', legId: e.channel.id } : null;
+        if (e.channel.state !== 'Up') return null;
+        this.up.add(e.channel.id);
+        return { type: 'legAnswered', legId: e.channel.id };
       case 'ChannelDtmfReceived':
         return { type: 'dtmf', legId: e.channel.id, digit: e.digit };
       case 'PlaybackFinished':
@@ -57,6 +63,7 @@ export class AriEventTranslator {
     if (this.gone.has(legId)) return null;
     this.gone.add(legId);
     if (this.gone.size > GONE_MEMORY) this.gone.delete(this.gone.values().next().value!);
-    return { type: 'legGone', legId, cause };
+    const answered = this.up.delete(legId);
+    return { type: 'legGone', legId, reason: goneReason(cause, answered), cause };
   }
 }

@@ -141,7 +141,7 @@ export interface TextToSpeech {
  * `legEntered`; it attaches no meaning to them. `inbound` is what the
  * dialplan gives callers it sends to us.
  */
-export type PbxLegRole = 'inbound' | 'agent' | 'handset' | 'monitor' | 'snoop' | 'c2d-agent' | 'c2d-customer';
+export type PbxLegRole = 'inbound' | 'agent' | 'handset' | 'monitor' | 'snoop' | 'c2d-agent' | 'c2d-customer' | 'dialer';
 
 /** A leg as the PBX describes it when it enters our application. */
 export interface PbxLegInfo {
@@ -161,19 +161,28 @@ export interface PbxLegInfo {
  * - `legAnswered` when a leg's state becomes up (may come before or after `legEntered`).
  * - `dtmf` for each digit the far end of a leg pressed.
  * - `legGone` exactly once per leg, when it left our application or ceased to
- *   exist (also a leg originated that never answered). `cause` is the Q.850
- *   hang-up cause when the PBX reported one.
+ *   exist (also a leg originated that never answered). `reason` says why in
+ *   the call record's words (the driver maps its own causes); `cause` is the
+ *   Q.850 hang-up cause when the PBX reported one.
  * - `playbackDone` when a `play` finished or was stopped (or the leg went).
  * - `recordingDone` when a `recordMessage` finished (`ok`) or failed.
  * - `link` when the event connection to the PBX comes up or goes down. After
  *   every `up` the owner resyncs with `legs()`: legs it knows that are missing
  *   are gone (the PBX restarted); no `legGone` comes for them.
  */
+/**
+ * Why a leg went away: `normal` (an answered leg hung up), `cancelled` (it
+ * went before it was answered, e.g. we stopped its ringing), `busy`,
+ * `no-answer` (rang out), `rejected` (refused by the phone), `failed` (the
+ * network could not reach it).
+ */
+export type PbxGoneReason = 'normal' | 'cancelled' | 'busy' | 'no-answer' | 'rejected' | 'failed';
+
 export type PbxEvent =
   | { type: 'legEntered'; leg: PbxLegInfo; role: PbxLegRole | undefined; args: string[] }
   | { type: 'legAnswered'; legId: string }
   | { type: 'dtmf'; legId: string; digit: string }
-  | { type: 'legGone'; legId: string; cause: number | undefined }
+  | { type: 'legGone'; legId: string; reason: PbxGoneReason; cause: number | undefined }
   | { type: 'playbackDone'; legId: string; playbackId: string }
   | { type: 'recordingDone'; legId: string; name: string; ok: boolean }
   | { type: 'link'; up: boolean; reason?: string };

@@ -119,10 +119,10 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       expect(gone(id)).toHaveLength(1);
     });
 
-    it('a busy phone: legGone with cause 17 (user busy), never legEntered', async () => {
+    it('a busy phone: legGone busy (cause 17, user busy), never legEntered', async () => {
       const id = randomUUID();
       await pbx.originate({ id, endpoint: far.phone('busy'), role: 'agent', args: ['c', 'a'], timeoutS: 5, callerId: 'kefu' });
-      expect((await log.legGone(id, t)).cause).toBe(17);
+      expect(await log.legGone(id, t)).toMatchObject({ reason: 'busy', cause: 17 });
       await barrier();
       expect(log.of('legEntered', (e) => e.leg.id === id)).toHaveLength(0);
       expect(gone(id)).toHaveLength(1);
@@ -135,6 +135,7 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       expect(await pbx.legs()).toContain(id);
       const e = await log.legGone(id, t + 1000);
       expect([18, 19]).toContain(e.cause);
+      expect(e.reason).toBe('no-answer');
       expect(await pbx.legs()).not.toContain(id);
       expect(log.of('legEntered', (x) => x.leg.id === id)).toHaveLength(0);
     });
@@ -143,7 +144,7 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       const id = randomUUID();
       await pbx.originate({ id, endpoint: far.phone('no-answer'), role: 'agent', args: ['c', 'a'], timeoutS: 30, callerId: 'kefu' });
       await pbx.hangup(id);
-      await log.legGone(id, t);
+      expect((await log.legGone(id, t)).reason).toBe('cancelled');
       await barrier();
       expect(log.of('legEntered', (x) => x.leg.id === id)).toHaveLength(0);
       expect(gone(id)).toHaveLength(1);
@@ -153,7 +154,9 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
     it('the far end hangs up: legGone exactly once (cause when the PBX gave one)', async () => {
       const caller = await answeredCaller('13800138002');
       await far.farHangup(caller);
-      expect(['number', 'undefined']).toContain(typeof (await log.legGone(caller.id, t)).cause);
+      const e = await log.legGone(caller.id, t);
+      expect(['number', 'undefined']).toContain(typeof e.cause);
+      expect(e.reason).toBe('normal'); // it was answered
       await barrier();
       expect(gone(caller.id)).toHaveLength(1);
     });

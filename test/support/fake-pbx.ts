@@ -308,7 +308,8 @@ export class FakePbx implements Pbx {
     this.callRecordings.delete(leg.name);
     // snoops die with the leg they listen to
     for (const s of this.allLegs()) if (s.role === 'snoop' && s.name === `Snoop/${leg.name}`) this.gone(s, cause);
-    this.emit({ type: 'legGone', legId: leg.id, cause });
+    const reason = cause === 17 ? 'busy' : cause === 18 || cause === 19 ? 'no-answer' : cause === 21 ? 'rejected' : leg.state === 'up' ? 'normal' : 'cancelled';
+    this.emit({ type: 'legGone', legId: leg.id, reason, cause });
   }
 
   private playbackDone(playbackId: string): void {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { quietly } from './quietly.ts';
 import type { LineConfig } from '../../config/schema.ts';
-import type { Pbx, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
+import type { Pbx, PbxGoneReason, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import type { LegLog } from './legs.ts';
@@ -26,13 +26,9 @@ export function dialString(endpoint: string, digits: string): string {
 
 export interface OutboundRequest { seat: { id: string; endpoint: string }; numberKey: string; dialDigits: string; agentId: string | null }
 
-/** What the customer's leg ending before an answer says about the dial (Q.850 cause). */
-export function dialFailure(cause: number | undefined): DialFailure {
-  switch (cause) {
-    case 17: return 'busy';
-    case 1: case 3: case 27: case 28: case 34: case 38: case 41: case 42: return 'failed';
-    default: return 'no-answer';
-  }
+/** What the customer's leg ending before an answer says about the dial. */
+export function dialFailure(reason: PbxGoneReason): DialFailure {
+  return reason === 'busy' || reason === 'failed' ? reason : 'no-answer';
 }
 
 export class OutboundCall {
@@ -96,10 +92,10 @@ export class OutboundCall {
     else if (role === 'c2d-customer' && channel.id === this.customerLeg) this.fire({ type: 'answered' });
   }
 
-  /** One of our legs went away (Q.850 `cause`). */
-  legGone(channelId: string, cause: number | undefined): void {
+  /** One of our legs went away, for `reason`. */
+  legGone(channelId: string, reason: PbxGoneReason): void {
     if (channelId === this.agentLeg) this.fire({ type: 'agentGone' });
-    else if (channelId === this.customerLeg) this.fire(this.state === 'dialing' ? { type: 'dialFailed', outcome: dialFailure(cause) } : { type: 'hangup' });
+    else if (channelId === this.customerLeg) this.fire(this.state === 'dialing' ? { type: 'dialFailed', outcome: dialFailure(reason) } : { type: 'hangup' });
   }
 
   /** Hang-up from the API (or the request is withdrawn while it waits). */

@@ -5,13 +5,13 @@
  * the claim is released when the leg is gone. A leg nobody owns is not ours
  * to keep (left by an earlier run, or too late for a request that ended).
  */
-import type { Pbx, PbxHangupReason, PbxLegInfo, PbxLegRole, PbxListener, PbxOriginate } from '../../core/ports.ts';
+import type { Pbx, PbxGoneReason, PbxHangupReason, PbxLegInfo, PbxLegRole, PbxListener, PbxOriginate } from '../../core/ports.ts';
 
 export interface LegOwner {
   /** One of the owner's legs entered our application (it answered, or a snoop started). */
   entered(leg: PbxLegInfo, role: PbxLegRole | undefined, args: string[]): void;
-  /** The leg is gone: hung up (Q.850 `cause`), or lost with the PBX (`lost`: it restarted under us). */
-  gone(legId: string, cause: number | undefined, lost: boolean): void;
+  /** The leg is gone, for `reason`; `lost`: gone with the PBX (it restarted under us). */
+  gone(legId: string, reason: PbxGoneReason, lost: boolean): void;
   answered?(legId: string): void;
   dtmf?(legId: string, digit: string): void;
   playbackDone?(legId: string, playbackId: string): void;

@@ -14,17 +14,6 @@ export interface LegStart {
 
 interface Open { id: string; chain: Promise<void>; answered: boolean }
 
-/** Asterisk hang-up causes (Q.850) in the words of the call record. */
-export function legCause(cause: number | undefined, answered: boolean): string {
-  switch (cause) {
-    case 17: return 'busy';
-    case 18: case 19: return 'no-answer';
-    case 21: return 'rejected';
-    case 1: case 3: case 27: case 28: case 34: case 38: case 41: case 42: return 'failed';
-    default: return answered ? 'normal' : 'cancelled';
-  }
-}
-
 export class LegLog {
   private readonly open = new Map<string, Open>();
   /** Writes of legs already closed, until they are done (stop() waits for them). */
@@ -54,13 +43,12 @@ export class LegLog {
     leg.chain = this.guard(leg.chain.then(() => this.repo.answered(leg.id, at)), channelId);
   }
 
-  /** The leg is over; `cause` is a word (legCause) or an Asterisk cause code. */
-  ended(channelId: string, cause: string | number | undefined): void {
+  /** The leg is over, for `why` (the port's PbxGoneReason, or our own word: asterisk-restart, daemon-stopped...). */
+  ended(channelId: string, why: string): void {
     const leg = this.open.get(channelId);
     if (!leg) return;
     this.open.delete(channelId);
     const at = new Date();
-    const why = typeof cause === 'string' ? cause : legCause(cause, leg.answered);
     leg.chain = this.guard(leg.chain.then(() => this.repo.ended(leg.id, at, why)), channelId);
     this.pending.add(leg.chain);
     void leg.chain.then(() => this.pending.delete(leg.chain));

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { quietly } from './quietly.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import type { LineState } from '../../core/call/line-machine.ts';
-import type { Pbx, PbxEvent, PbxLegInfo } from '../../core/ports.ts';
+import type { Pbx, PbxEvent, PbxGoneReason, PbxLegInfo } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import type { LineGroup } from '../telephony/telephony.ts';
 import type { LineStatus } from '../telephony/line.ts';
@@ -58,7 +58,7 @@ export class PbxService implements LineGroup {
     };
     const dialerLegs: LegOwner = {
       entered: (leg, role, args) => { if (role) this.dialer.answered(leg, role, args[0]); },
-      gone: (legId, cause) => { this.dialer.owner(legId)?.legGone(legId, cause); },
+      gone: (legId, reason) => { this.dialer.owner(legId)?.legGone(legId, reason); },
     };
     this.acd = new AcdService(deps.repos.acd, deps.agents, this.registry.pbxFor(pbx, acdLegs), deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), this.legLog, deps.repos.legs, deps.repos.calls);
     this.ringer = new SeatRinger(this.registry.pbxFor(pbx, ringerLegs), this.legLog, this.log);
@@ -152,8 +152,8 @@ export class PbxService implements LineGroup {
         this.registry.owner(e.legId)?.recordingDone?.(e.legId, e.name, e.ok);
         return;
       case 'legGone':
-        this.legLog.ended(e.legId, e.cause);
-        this.legGone(e.legId, e.cause, false);
+        this.legLog.ended(e.legId, e.reason);
+        this.legGone(e.legId, e.reason, false);
         return;
       case 'link':
         this.link(e.up, e.reason);
@@ -162,10 +162,10 @@ export class PbxService implements LineGroup {
   }
 
   /** A leg left (hung up, or gone with an Asterisk restart: `lost`): its owner reacts, and the claim ends. */
-  private legGone(legId: string, cause: number | undefined, lost: boolean): void {
+  private legGone(legId: string, reason: PbxGoneReason, lost: boolean): void {
     const owner = this.registry.owner(legId);
     this.registry.release(legId);
-    owner?.gone(legId, cause, lost);
+    owner?.gone(legId, reason, lost);
   }
 
   /** The owner of a caller's leg: the call session and what serves it (queue, seats ringing, monitors). */
@@ -282,7 +282,7 @@ export class PbxService implements LineGroup {
     if (!ids) return;
     const present = new Set(ids);
     for (const id of this.legLog.channels()) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
-    for (const id of this.registry.ids()) if (!present.has(id)) this.legGone(id, undefined, true);
+    for (const id of this.registry.ids()) if (!present.has(id)) this.legGone(id, 'failed', true);
     for (const id of present) {
       if (this.registry.owner(id)) continue;
       this.log.warn({ channelId: id }, 'channel left in Stasis by an earlier run: hung up');
