@@ -98,14 +98,14 @@ export class CallSession {
     if (this.line.inbound && this.rings >= this.line.inbound.answerAfterRings) this.answerWhenIdentified();
   }
 
-  /** Backends without rings (a PBX channel): answer as soon as the caller is identified, unless blocked. */
+  /**
+   * Answer now unless blocked (the blacklist answers at once, from memory);
+   * the customer lookup goes on while the line is answered, and
+   * `call.ringing` / `call.answered` wait for it (answered() below).
+   */
   answerWhenIdentified(): void {
-    if (!this.line.inbound || this.blocked) return;
-    void (this.identified ?? Promise.resolve()).then(() => {
-      if (this.state !== 'ringing' || this.blocked) return;
-      this.announce();
-      this.fire({ type: 'answer' });
-    });
+    if (!this.line.inbound || this.blocked || this.state !== 'ringing') return;
+    this.fire({ type: 'answer' });
   }
 
   onCallerId(cid: CallerId): void {
@@ -322,8 +322,12 @@ export class CallSession {
 
   private answered(): void {
     this.answeredAt = new Date();
-    this.record.answered(this.number, this.state === 'taking' ? 'connected' : 'answered');
-    this.fire({ type: 'answered' });
+    // the caller's record comes with call.ringing, before call.answered and the IVR (its conditions read the customer)
+    void (this.identified ?? Promise.resolve()).then(() => {
+      this.announce();
+      this.record.answered(this.number, this.state === 'taking' ? 'connected' : 'answered');
+      this.fire({ type: 'answered' });
+    });
   }
 
   private async playBlockMessage(): Promise<void> {
