@@ -49,7 +49,7 @@ export class CallSession {
   private queuedAt: number | null = null;
   private queueId: string | null = null;
   private readonly hangupSignal = new AbortController();
-  /** Stops the IVR when an agent takes the call at the desk; the call itself goes on. */
+  /** Stops the IVR: when the caller hangs up (with hangupSignal), or when an agent takes the call at the desk (the call goes on). */
   private readonly ivrStop = new AbortController();
   private media: LineIvrMedia | null = null;
   private recording: ActiveRecording | null = null;
@@ -76,6 +76,7 @@ export class CallSession {
     this.created = this.record.created;
     this.log = deps.logger.child({ callId: this.id, lineId: line.id });
     this.finished = new Promise((r) => { this.finish = r; });
+    this.hangupSignal.signal.addEventListener('abort', () => this.ivrStop.abort(), { once: true });
   }
 
   snapshot(): CallSnapshot {
@@ -229,7 +230,7 @@ export class CallSession {
     this.log.error({ err, prompt: 'text' in prompt ? { text: prompt.text.slice(0, 80) } : prompt }, 'prompt could not be made; skipped');
   };
 
-  private ivrSignal(): AbortSignal { return AbortSignal.any([this.hangupSignal.signal, this.ivrStop.signal]); }
+  private ivrSignal(): AbortSignal { return this.ivrStop.signal; }
 
   private get talking(): boolean { return this.state === 'ivr' || this.state === 'queued' || this.state === 'connected'; }
 
