@@ -10,10 +10,10 @@ import { configSecrets } from './config/secrets.ts';
 import { isKefuError } from './core/errors.ts';
 import { createLogger } from './logger.ts';
 import { openDb } from './db/open.ts';
+import { openDatabase } from './open-database.ts';
 import { migrate } from './db/migrate.ts';
 import { CONSOLE_DIST_DIR, SQL_DIR } from './paths.ts';
 import { KeyRepo, ROLES, type Role } from './db/repos/keys.ts';
-import { runDiagnostics, printDiagnostics } from './diagnostics/run.ts';
 import { installProcessGuards } from './process-guards.ts';
 
 /** Files the daemon and its commands create (database, recordings, caches) are private to its user. */
@@ -50,13 +50,16 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve') {
     const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, demo: { type: 'boolean' }, 'demo-device': { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' } } });
     const config = configFrom(values);
-    const { startDaemon } = await import('./main.ts');
     const logger = createLogger(config.log.level, undefined, { secrets: configSecrets(config) });
     // The console is built with the release (npm ci -> prepare -> npm run build); the daemon never builds it.
     if (config.console.enabled && !existsSync(join(CONSOLE_DIST_DIR, 'index.html'))) {
       logger.warn({ dir: CONSOLE_DIST_DIR }, 'web console not built: run "npm run build" in the kefu folder (npm ci does it); serving the API only');
     }
     process.umask(PRIVATE_UMASK); // after the console build: web/dist stays readable
+    // PGlite opens in its worker thread while this thread loads the daemon's modules.
+    const database = openDatabase(config, logger);
+    database.catch(() => undefined); // startDaemon awaits it and reports the failure
+    const { startDaemon } = await import('./main.ts');
     let daemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
     const unguard = installProcessGuards({
       logger,
@@ -66,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       },
     });
     daemon = await startDaemon({
-      config, logger, bootstrapKey: process.env.KEFU_BOOTSTRAP_KEY,
+      config, logger, database, bootstrapKey: process.env.KEFU_BOOTSTRAP_KEY,
       announceKey: (key) => process.stdout.write(`\nkefu: first start. Admin API key (shown once, store it now):\n  ${key}\n\n`),
       adminPassword: process.env.KEFU_ADMIN_PASSWORD,
       announcePassword: (pw) => process.stdout.write(`\nkefu: first start. Console sign-in (shown once): user admin, password ${pw}\n\n`),
@@ -173,6 +176,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'diagnose') {
     const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, config: { type: 'string' } } });
     const config = configFrom(values);
+    const { runDiagnostics, printDiagnostics } = await import('./diagnostics/run.ts');
     const report = await runDiagnostics(config);
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else printDiagnostics(report, (s) => process.stdout.write(s));

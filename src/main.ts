@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
 import { configSecrets } from './config/secrets.ts';
-import { openDb, redactDbUrl } from './db/open.ts';
+import { redactDbUrl } from './db/open.ts';
+import { openDatabase } from './open-database.ts';
+import type { Db } from './db/types.ts';
 import { migrate } from './db/migrate.ts';
 import { pgliteFolder, privatiseTree } from './db/private-files.ts';
 import { SQL_DIR } from './paths.ts';
@@ -32,11 +34,12 @@ import { KefuError } from './core/errors.ts';
 import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { ensureAdminAgent, ensureAdminKey, ensureAdminUser } from './services/bootstrap.ts';
-import { ensurePrivateFolder } from './services/files/private-folder.ts';
 import { Retention } from './services/retention.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
+  /** The database, already opening (openDatabase): `kefu serve` starts it before loading this module. */
+  database?: Promise<Db>;
   logger?: Logger;
   /** KEFU_BOOTSTRAP_KEY: adopted as the admin key when set. */
   bootstrapKey?: string | undefined;
@@ -59,8 +62,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
   const t0 = performance.now();
   const logger = opts.logger ?? createLogger(config.log.level, undefined, { secrets: configSecrets(config) });
-  if (await ensurePrivateFolder(config.dataDir)) logger.info({ dataDir: config.dataDir }, 'data folder was open to other users: now 0700');
-  const db = await openDb(config.database.url, process.cwd(), { log: logger });
+  const db = await (opts.database ?? openDatabase(config, logger));
   const cleanups: Array<() => Promise<void>> = [() => db.close()];
   const stopAll = async () => { for (const c of cleanups.reverse()) await c().catch((err: unknown) => logger.warn({ err }, 'shutdown step failed')); };
   try {

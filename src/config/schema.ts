@@ -158,7 +158,7 @@ export const ConfigSchema = Type.Object(
         maxRows: Type.Integer({ default: 100_000, minimum: 1, maximum: 10_000_000, description: 'a CSV/vCard/JSON import of more records (lines, cards, entries) is refused whole' }),
         maxBytes: Type.Integer({ default: 32 * 1024 * 1024, minimum: 1024, maximum: 1024 * 1024 * 1024, description: 'body limit of the import routes (bytes); other routes keep the general limit' }),
         batchSize: Type.Integer({ default: 100, minimum: 1, maximum: 50_000, description: 'records written per database transaction' }),
-        sliceMs: Type.Integer({ default: 20, minimum: 1, maximum: 1000, description: 'an import gives other requests their turn at least this often (ms of work between yields)' }),
+        sliceMs: Type.Integer({ default: 5, minimum: 1, maximum: 1000, description: 'an import gives other requests their turn at least this often (ms of work between yields)' }),
       },
       { additionalProperties: false, default: {} },
     ),

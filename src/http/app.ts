@@ -21,14 +21,23 @@ import { resourcePlugins } from './resources.ts';
 import { addFreeJsonKeywords, guardInput } from './input-guard.ts';
 import { cspWithInlineStyles, securityHeaders } from './security-headers.ts';
 import { applyHttpLimits, serverLimitOptions } from './limits.ts';
+import { lazySchemas } from './lazy-schemas.ts';
 
 export type App = FastifyInstance;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Compile every route schema not compiled yet (they compile on first use; see lazy-schemas.ts). */
+    compileSchemas(): Promise<void>;
+  }
+}
 
 /** The style of the page shown when the console is not built (allowed by its hash in the page's CSP). */
 const FALLBACK_CSS = 'body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5}';
 
 
 export async function build(ctx: AppContext): Promise<App> {
+  const schemas = lazySchemas();
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
@@ -36,7 +45,14 @@ export async function build(ctx: AppContext): Promise<App> {
     frameworkErrors,
     trustProxy: ctx.config.http.trustProxy,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true }, onCreate: addFreeJsonKeywords },
+    schemaController: { compilersFactory: schemas.compilersFactory },
   }) as unknown as FastifyInstance;
+  app.decorate('compileSchemas', () => schemas.compileAll());
+  // Once the port is open, the schemas not used yet compile in the background, one per turn of the loop.
+  app.addHook('onListen', (done) => {
+    schemas.compileAll().catch((err: unknown) => app.log.error({ err }, 'a route schema does not compile'));
+    done();
+  });
 
   applyHttpLimits(app, ctx.config.http);
   guardInput(app);
