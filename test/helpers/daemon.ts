@@ -43,7 +43,9 @@ export async function startDaemonProcess(opts: {
     log: { level: 'info' },
     ...opts.config,
   }));
-  const child = spawn(process.execPath, [kefuBin(), 'serve', '--config', configPath, ...(opts.args ?? [])], {
+  // KEFU_DAEMON_NODE_ARGS: node flags for the daemon only (e.g. --cpu-prof --cpu-prof-dir=DIR when profiling a benchmark)
+  const nodeArgs = process.env.KEFU_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, kefuBin(), 'serve', '--config', configPath, ...(opts.args ?? [])], {
     cwd: opts.cwd ?? ROOT,
     env: Object.fromEntries(Object.entries({ ...process.env, KEFU_BOOTSTRAP_KEY: TEST_KEY, KEFU_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...opts.env }).filter(([, v]) => v !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
