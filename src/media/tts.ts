@@ -14,7 +14,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'n
 import { join } from 'node:path';
 import { KefuError } from '../core/errors.ts';
 import type { TextToSpeech } from '../core/ports.ts';
-import { ByteLru } from './lru.ts';
+import { Lru } from '../core/lru.ts';
 import { runTool } from './run-tool.ts';
 
 /** Options of {@link EspeakTts}. */
@@ -83,7 +83,7 @@ export function speakableDigits(number: string, opts: { groups?: number[]; voice
 
 /** {@link TextToSpeech} over espeak-ng and sox, with a two-level cache. */
 export class EspeakTts implements TextToSpeech {
-  private readonly memory: ByteLru;
+  private readonly memory: Lru<string, Buffer>;
   private readonly inflight = new Map<string, Promise<Buffer>>();
   private readonly counters: TtsStats = { memoryHits: 0, diskHits: 0, synthesized: 0 };
   private readonly opts: Required<Omit<EspeakTtsOptions, 'cacheDir'>> & { cacheDir: string | null };
@@ -102,7 +102,7 @@ export class EspeakTts implements TextToSpeech {
       maxTextLength: opts.maxTextLength ?? 2000,
       diskCacheBytes: opts.diskCacheBytes ?? 256 * 1024 * 1024,
     };
-    this.memory = new ByteLru(this.opts.memoryCacheBytes);
+    this.memory = new Lru<string, Buffer>(this.opts.memoryCacheBytes, (b) => b.length);
   }
 
   /** Cache counters since construction. */
