@@ -43,6 +43,8 @@ export class DialOut {
   private lineUp = false;
   /** The dial in progress; the call's end waits for it to settle so the line is free when the call is over. */
   private dialing: Promise<void> = Promise.resolve();
+  /** Our hang-up in progress; the call's end waits for it, so the line's on-hook report reaches this call, not the next. */
+  private hangingUp: Promise<void> = Promise.resolve();
   private readonly record: LedgerCall;
   private readonly log: Logger;
   private readonly lookedUp: Promise<void>;
@@ -125,8 +127,7 @@ export class DialOut {
           .then((outcome) => {
             if (outcome === 'answered' && this.state !== 'dialing') {
               // answered as we hung up: put the line back on-hook
-              void this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
-              return;
+              return this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
             }
             if (outcome === 'answered') { this.lineUp = true; this.fire({ type: 'answered' }); } else this.fire({ type: 'dialFailed', outcome });
           });
@@ -142,7 +143,7 @@ export class DialOut {
         this.abort.abort();
         if (this.lineUp) {
           this.lineUp = false;
-          this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
+          this.hangingUp = this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
         }
         return;
       case 'ringAgent':
@@ -155,6 +156,7 @@ export class DialOut {
 
   private async end(effect: Extract<OutboundEffect, { type: 'end' }>): Promise<void> {
     await this.dialing;
+    await this.hangingUp;
     const rec = this.recording;
     this.recording = null;
     await this.record.end(this.req.numberKey, {
