@@ -103,7 +103,7 @@ export class AsteriskPbx implements Pbx {
     try {
       await this.ari.request('POST', `/bridges/${enc(bridge.id)}/addChannel`, { channel: legIds.join(',') }).catch(missingChannel('bridge'));
     } catch (err) {
-      await this.destroyBridge(bridge.id).catch(() => undefined);
+      await this.destroyBridge(bridge.id).catch(() => undefined); // the bridge is empty; the error that matters is rethrown below
       throw err;
     }
     return bridge.id;
@@ -150,7 +150,7 @@ export class AsteriskPbx implements Pbx {
   async takeRecording(name: string): Promise<Buffer | null> {
     const stored = `/recordings/stored/${enc(name)}`;
     const wav = await this.ari.fetchFile(`${stored}/file`).catch(() => null);
-    await this.ari.request('DELETE', stored).catch(() => undefined);
+    await this.ari.request('DELETE', stored).catch(() => undefined); // we have its audio; a copy left on the PBX only takes disk there
     return wav;
   }
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { until } from '../helpers/wait.ts';
 import { asteriskFarSide } from '../contract/asterisk-far-side.ts';
 import { pbxContract } from '../contract/pbx.contract.ts';
 
@@ -16,11 +17,8 @@ afterAll(async () => { await lab?.stop(); });
 
 /** Deadline-polled: the killed process is gone. */
 async function exited(pid: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try { process.kill(pid, 0); } catch { return; }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`pid ${pid} still running`);
+  const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  await until(`pid ${pid} gone`, () => !alive(), { timeoutMs: 5000, intervalMs: 50 });
 }
 
 pbxContract('Asterisk driver on the lab', async () => {

@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DialOutcome, LineDriver, LineEvent } from '../../src/core/ports.ts';
+import { until } from '../helpers/wait.ts';
 
 /** The far side of one phone line, as small as the contract needs. */
 export interface LineFarSide {
@@ -40,11 +41,9 @@ class EventLog {
   }
   /** Waits (polling with a deadline) until `count` events of `type` arrived after index `since`. */
   async wait<T extends LineEvent['type']>(type: T, since: number, patienceMs: number, count = 1): Promise<Array<Extract<LineEvent, { type: T }>>> {
-    const deadline = Date.now() + patienceMs;
-    while (this.of(type, since).length < count) {
-      if (Date.now() > deadline) throw new Error(`no ${count}x ${type} within ${patienceMs} ms; got ${this.list.slice(since).filter((e) => e.type !== 'audio').map((e) => e.type).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await until(`${count}x ${type}`, () => this.of(type, since).length >= count, {
+      timeoutMs: patienceMs, intervalMs: 10, detail: () => `got ${this.list.slice(since).filter((e) => e.type !== 'audio').map((e) => e.type).join(', ')}`,
+    });
     return this.of(type, since);
   }
   get mark(): number { return this.list.length; }
@@ -137,10 +136,7 @@ export function lineDriverContract(name: string, makeFarSide: () => Promise<Line
       const sending = log.mark;
       const playing = driver.play(tone(8000), { interruptOnDtmf: true });
       // the key is pressed once the caller hears the prompt (tx audio is on its way)
-      for (const deadline = Date.now() + patience(); !log.of('audio', sending).some((e) => e.direction === 'tx');) {
-        if (Date.now() > deadline) throw new Error('play sent no audio');
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await until('play sends audio', () => log.of('audio', sending).some((e) => e.direction === 'tx'), { timeoutMs: patience(), intervalMs: 10 });
       await far.press('5');
       expect(await playing).toEqual({ completed: false, interruptedBy: '5' });
     });

@@ -13,6 +13,7 @@ import { AriClient } from '../../drivers/asterisk/ari-client.ts';
 import { asteriskFarSide } from '../contract/asterisk-far-side.ts';
 import { pbxContract } from '../contract/pbx.contract.ts';
 import { need } from './person.ts';
+import { until } from '../helpers/wait.ts';
 
 const ami = (v: string): AmiOptions => {
   const [host, port, username, secret] = v.split(':');
@@ -41,11 +42,7 @@ pbxContract('Asterisk driver on a real Asterisk', async () => {
     },
     async restore() {
       const client = new AriClient(ari);
-      for (const deadline = Date.now() + 120_000; ;) {
-        if (await client.request('GET', '/asterisk/info').then(() => true, () => false)) return;
-        if (Date.now() > deadline) throw new Error('the Asterisk under test did not come back within 120 s');
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      await until('the Asterisk under test back', () => client.request('GET', '/asterisk/info').then(() => true, () => false), { timeoutMs: 120_000, intervalMs: 500 });
     },
   });
 });

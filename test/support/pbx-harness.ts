@@ -113,7 +113,7 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
       throw new Error(`never happened: ${what}`);
     },
     async close() {
-      await service.stop().catch(() => undefined);
+      await service.stop().catch(() => undefined); // teardown: a test that failed may leave the fake PBX unreachable; its own assertion already said why
       await agents.stop();
       await blacklist.stop();
       await drop();
