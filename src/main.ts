@@ -30,6 +30,7 @@ import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
 import { AgentBoard } from './services/agents/board.ts';
+import { CampaignService } from './services/dialer/campaigns.ts';
 import { KefuError } from './core/errors.ts';
 import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
@@ -118,7 +119,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     retention.start();
     cleanups.push(() => retention.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, demo: demo?.control ?? null, hardware };
+    const campaigns = new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger.child({ component: 'campaigns' }));
+    await campaigns.start(pbx?.campaignCalls ?? null);
+    cleanups.push(() => campaigns.stop());
+
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

@@ -17,6 +17,7 @@ import type { AcdService } from '../services/acd/acd-service.ts';
 import type { PbxService } from '../services/pbx/pbx-service.ts';
 import type { PromptResolver } from '../core/ivr/media.ts';
 import type { HardwareService } from '../services/hardware/hardware.ts';
+import type { CampaignService } from '../services/dialer/campaigns.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -38,6 +39,8 @@ export interface AppContext {
   acd: AcdService | null;
   /** The Asterisk backend, when configured (click-to-dial). */
   pbx: PbxService | null;
+  /** Outbound campaigns (the dialer). */
+  campaigns: CampaignService | null;
   /** Present under `kefu serve --demo`: drives the simulated line. */
   demo: DemoControl | null;
   /** Set-up wizard and hardware page: ports, probes, lines added at run time. */

@@ -16,8 +16,9 @@ import { deskRoutes } from './desk/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 import { keyRoutes } from './keys/routes.ts';
 import { hardwareRoutes } from './hardware/routes.ts';
+import { campaignRoutes } from './campaigns/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
-  authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes,
+  authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes, campaignRoutes,
 ];

@@ -12,6 +12,7 @@ import { openDb } from '../../src/db/open.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { makeRepos, type Repos } from '../../src/db/repos/index.ts';
 import type { Db } from '../../src/db/types.ts';
+import { CampaignService } from '../../src/services/dialer/campaigns.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
 import { CallLedger } from '../../src/services/calls/ledger.ts';
 import { EventBus } from '../../src/core/events/bus.ts';
@@ -79,7 +80,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const app = await build({
     config: loadConfig({ overrides: { dataDir: dir, ...opts.config } }), logger, db, bus, repos, numbers, blacklist,
     flows: new FlowService(repos.flows, logger, []), telephony: null as never, prompts: opts.prompts ?? (null as never),
-    acd: null, pbx: null, demo: null, hardware: null as never,
+    acd: null, pbx: null, campaigns: new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger), demo: null, hardware: null as never,
     agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger),
   });
   const admin = (await repos.keys.create('admin', 'test')).key;

@@ -13,6 +13,7 @@ import { ScreenpopRepo } from './screenpops.ts';
 import { StatsRepo } from './stats.ts';
 import { CallLegRepo } from './legs.ts';
 import { SetupRepo } from './setup.ts';
+import { CampaignRepo } from './campaigns.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -29,6 +30,7 @@ export interface Repos {
   stats: StatsRepo;
   legs: CallLegRepo;
   setup: SetupRepo;
+  campaigns: CampaignRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -46,4 +48,5 @@ export const makeRepos = (db: Db): Repos => ({
   stats: new StatsRepo(db),
   legs: new CallLegRepo(db),
   setup: new SetupRepo(db),
+  campaigns: new CampaignRepo(db),
 });

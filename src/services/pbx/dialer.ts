@@ -33,15 +33,18 @@ export class ClickToDialer {
     private readonly lines: LineConfig[],
     private readonly legLog: LegLog,
     private readonly log: Logger,
-    /** Inbound calls up on a line now. */
+    /** Calls up on a line now that are not click-to-dial (inbound, the dialer's). */
     private readonly inboundOn: (line: LineConfig) => number,
     private readonly connected: () => boolean,
   ) {}
 
-  /** Calls on a line: inbound ones and our dialled ones. */
+  /** Calls on a line: inbound ones (and the dialer's) and our dialled ones. */
   busy(line: LineConfig): number {
-    return this.inboundOn(line) + [...this.active].filter((c) => c.line.id === line.id).length;
+    return this.inboundOn(line) + this.mine(line);
   }
+
+  /** Click-to-dial calls on a line. */
+  mine(line: LineConfig): number { return [...this.active].filter((c) => c.line.id === line.id).length; }
 
   async request(o: DialRequest): Promise<DialResult> {
     const seat = requireSeat(this.deps.config.seats, o.seatId);

@@ -26,6 +26,7 @@ import { LegRegistry, type LegOwner } from './leg-registry.ts';
 import { requireSeat } from '../seats.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { HandsetOptions } from '../../core/ivr/media.ts';
+import { PbxCampaignCalls } from './campaign-calls.ts';
 
 interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
 
@@ -43,6 +44,8 @@ export class PbxService implements LineGroup {
   private readonly registry = new LegRegistry();
   /** Queues and agents on this PBX. */
   readonly acd: AcdService;
+  /** The dialer's calls (campaigns). */
+  readonly campaignCalls: PbxCampaignCalls;
 
   constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], private readonly pbx: Pbx) {
     this.log = deps.logger.child({ component: 'pbx' });
@@ -62,8 +65,16 @@ export class PbxService implements LineGroup {
     };
     this.acd = new AcdService(deps.repos.acd, deps.agents, this.registry.pbxFor(pbx, acdLegs), deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), this.legLog, deps.repos.legs, deps.repos.calls);
     this.ringer = new SeatRinger(this.registry.pbxFor(pbx, ringerLegs), this.legLog, this.log);
+    const inboundOn = (line: LineConfig) => [...this.live.values()].filter((l) => l.line.id === line.id).length;
+    this.campaignCalls = new PbxCampaignCalls(deps, lines, this.legLog, this.log.child({ component: 'dialer' }), (line) => inboundOn(line) + this.dialer.mine(line), () => this.connected);
+    this.campaignCalls.pbx = this.registry.pbxFor(pbx, {
+      entered: (leg, _role, args) => this.campaignCalls.entered(leg, args),
+      gone: (legId, reason) => this.campaignCalls.gone(legId, reason),
+      dtmf: (legId, digit) => this.campaignCalls.dtmf(legId, digit),
+      playbackDone: (legId, playbackId) => this.campaignCalls.playbackDone(legId, playbackId),
+    });
     this.dialer = new ClickToDialer(deps, this.registry.pbxFor(pbx, dialerLegs), lines, this.legLog, this.log,
-      (line) => [...this.live.values()].filter((l) => l.line.id === line.id).length, () => this.connected);
+      (line) => inboundOn(line) + this.campaignCalls.busy(line), () => this.connected);
   }
 
   async start(): Promise<void> {
@@ -85,6 +96,7 @@ export class PbxService implements LineGroup {
 
   async stop(): Promise<void> {
     this.dialer.stop();
+    await this.campaignCalls.stop();
     const sessions = [...this.live.values()].map((l) => l.session);
     await Promise.all(sessions.map((s) => s.hangup()));
     await Promise.all(sessions.map((s) => s.finished));

@@ -1,0 +1,291 @@
+/**
+ * The dialer on the PBX (DialerBackend). Campaign calls go out through the
+ * campaign's lines as role `dialer` legs; each is one outbound call record
+ * (the ledger's) with its legs in call_legs.
+ *
+ * Agents working a campaign are "nailed up", as predictive dialers do: once
+ * an agent is ready, their seat is called once and kept in our application
+ * (music on hold between calls), so a person who answers is bridged to a
+ * free agent in milliseconds, not after a phone rang. An agent who hangs up
+ * their phone is called again while ready. A live answer with no free agent
+ * within the campaign's connect limit (2 s) hears the identification message
+ * and is hung up: an abandoned call. Broadcast plays the message and reads
+ * one key (to an agent, opt out, repeat).
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { LineConfig } from '../../config/schema.ts';
+import type { Pbx, PbxGoneReason, PbxLegInfo } from '../../core/ports.ts';
+import type { DialMode } from '../../core/dialer/pacing.ts';
+import type { CampaignOutcome } from '../../core/dialer/campaign.ts';
+import type { TelephonyDeps } from '../telephony/deps.ts';
+import type { LegLog } from './legs.ts';
+import type { LedgerCall } from '../calls/ledger.ts';
+import type { AgentPicture, AttemptReports, DialerBackend, DialerCall } from '../dialer/port.ts';
+import { AsteriskChannelControl } from './channel-control.ts';
+import { dialFailure, dialString } from './click-to-dial.ts';
+import { quietly } from './quietly.ts';
+import { KefuError } from '../../core/errors.ts';
+import { dispositionOf } from '../dialer/port.ts';
+import { customerSummary } from '../../core/crm/summary.ts';
+
+/** An agent's nailed-up seat leg. */
+interface SeatLeg { agentId: string; legId: string; up: boolean; call: CampaignCall | null }
+
+class CampaignCall {
+  legId = randomUUID();
+  control: AsteriskChannelControl | null = null;
+  answered = false;
+  agent: SeatLeg | null = null;
+  bridge: string | null = null;
+  outcome: CampaignOutcome | null = null;
+  result: Record<string, unknown> = {};
+  connectTimer: NodeJS.Timeout | null = null;
+  constructor(readonly spec: DialerCall, readonly line: LineConfig, readonly record: LedgerCall, readonly reports: AttemptReports) {}
+}
+
+export class PbxCampaignCalls implements DialerBackend {
+  readonly lineIds: string[];
+  private readonly calls = new Map<string, CampaignCall>();
+  private readonly seats = new Map<string, SeatLeg>();
+  private readonly listeners = new Set<() => void>();
+  private readonly mediaDir: string;
+  /** The pbx as this owner's view (legs claimed for it); set by the PBX service. */
+  pbx!: Pbx;
+
+  constructor(
+    private readonly deps: TelephonyDeps,
+    private readonly lines: LineConfig[],
+    private readonly legLog: LegLog,
+    private readonly log: Logger,
+    /** Calls up on a line now that are not the dialer's (inbound, click-to-dial). */
+    private readonly othersOn: (line: LineConfig) => number,
+    private readonly connected: () => boolean,
+  ) {
+    this.lineIds = lines.map((l) => l.id);
+    this.mediaDir = join(deps.config.dataDir, 'pbx-media');
+    deps.agents.onChange(() => { this.syncSeats(); this.changed(); });
+    deps.bus.subscribe((e) => { if (e.type === 'agent.state') { this.syncSeats(); this.changed(); } });
+  }
+
+  onChange(fn: () => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+  private changed(): void { for (const fn of this.listeners) fn(); }
+
+  refuses(_mode: DialMode, lineIds: readonly string[]): string | null {
+    return lineIds.some((id) => !this.lineIds.includes(id)) ? 'some lines are not Asterisk lines' : null;
+  }
+
+  /** Dialer calls on a line. */
+  busy(line: LineConfig): number { return [...this.calls.values()].filter((c) => c.line.id === line.id).length; }
+
+  freeLines(lineIds: readonly string[]): number {
+    if (!this.connected()) return 0;
+    return this.lines.filter((l) => lineIds.includes(l.id)).reduce((n, l) => n + Math.max(0, l.channels - this.othersOn(l) - this.busy(l)), 0);
+  }
+
+  agents(ids: readonly string[]): AgentPicture {
+    const now = Date.now();
+    const picture: AgentPicture = { ready: [], onCallS: [], wrapUpS: [], waiting: 0 };
+    for (const id of ids) {
+      const a = this.deps.agents.get(id);
+      if (!a) continue;
+      const seat = this.seats.get(id);
+      if (a.state === 'ready' && seat?.up && !seat.call) picture.ready.push(id);
+      else if (a.state === 'on-call' && seat?.call) picture.onCallS.push((now - a.since) / 1000);
+      else if (a.state === 'wrap-up') picture.wrapUpS.push((now - a.since) / 1000);
+    }
+    picture.waiting = [...this.calls.values()].filter((c) => c.answered && !c.agent && c.connectTimer).length;
+    return picture;
+  }
+
+  private campaignAgents = new Set<string>();
+  /** Agents of running campaigns: those ready get their seat called (once); the others are let go. */
+  staff(ids: Iterable<string>): void { this.campaignAgents = new Set(ids); this.syncSeats(); }
+
+  private syncSeats(): void {
+    for (const id of this.campaignAgents) {
+      const a = this.deps.agents.get(id);
+      if (a?.state === 'ready' && !this.seats.has(id)) this.callSeat(id);
+    }
+    for (const [id, seat] of this.seats) {
+      const a = this.deps.agents.get(id);
+      if ((!a || a.state === 'logged-out' || a.state === 'paused' || !this.campaignAgents.has(id)) && !seat.call) {
+        this.seats.delete(id);
+        void this.pbx.hangup(seat.legId).catch(quietly(this.log, 'PBX clean-up'));
+      }
+    }
+  }
+
+  private callSeat(agentId: string): void {
+    const a = this.deps.agents.get(agentId);
+    const seat = this.deps.config.seats.find((s) => s.id === a?.seatId);
+    if (!a || !seat || !this.connected()) return;
+    const leg: SeatLeg = { agentId, legId: randomUUID(), up: false, call: null };
+    this.seats.set(agentId, leg);
+    this.log.info({ agentId, seatId: seat.id }, 'calling the agent\'s seat for the campaign');
+    void this.pbx.originate({ id: leg.legId, endpoint: seat.endpoint, role: 'dialer', args: ['seat', agentId], timeoutS: 30, callerId: 'kefu campaign' })
+      .catch((err: unknown) => { this.log.warn({ err, agentId }, 'could not call the agent\'s seat'); if (this.seats.get(agentId) === leg) this.seats.delete(agentId); });
+  }
+
+  async place(spec: DialerCall, lineIds: readonly string[], reports: AttemptReports): Promise<void> {
+    const line = this.lines.find((l) => lineIds.includes(l.id) && l.channels - this.othersOn(l) - this.busy(l) > 0);
+    if (!line) throw new KefuError('LINE_BUSY', 'no free line for the campaign');
+    const record = this.deps.calls.open({ lineId: line.id, direction: 'outbound', state: 'dialing', number: spec.numberKey, customerId: spec.customerId, agentId: spec.agentId });
+    const call = new CampaignCall(spec, line, record, reports);
+    this.calls.set(call.legId, call);
+    const endpoint = dialString(line.endpoint!, spec.digits);
+    this.legLog.start({ callId: record.id, kind: 'outbound', channelId: call.legId, endpoint }, record.created);
+    reports.placed(record.id, line.id);
+    try {
+      const s = spec.campaign.settings;
+      await this.pbx.originate({ id: call.legId, endpoint, role: 'dialer', args: ['call', record.id], timeoutS: s.ringTimeoutS, callerId: s.callerId ?? 'kefu' });
+      reports.ringing();
+    } catch (err) {
+      await this.end(call, 'failed');
+      throw err;
+    }
+  }
+
+  async cancelRinging(campaignId: string): Promise<void> {
+    for (const c of this.calls.values()) {
+      if (c.spec.campaign.id === campaignId && !c.answered) { c.outcome = 'cancelled'; await this.pbx.hangup(c.legId).catch(quietly(this.log, 'PBX clean-up')); }
+    }
+  }
+
+  // ---- leg events (the PBX service routes this owner's legs here) ----
+
+  entered(leg: PbxLegInfo, args: string[]): void {
+    if (args[0] === 'seat') { this.seatUp(leg); return; }
+    const call = this.calls.get(leg.id);
+    if (!call) { void this.pbx.hangup(leg.id).catch(quietly(this.log, 'PBX clean-up')); return; }
+    call.answered = true;
+    call.control = new AsteriskChannelControl(leg, this.pbx, this.mediaDir, this.log);
+    call.record.answered(call.spec.numberKey, 'answered');
+    call.reports.answered('live', null);
+    if (call.spec.campaign.mode === 'broadcast') void this.broadcast(call).catch((err: unknown) => this.failed(call, err));
+    else this.findAgent(call);
+  }
+
+  private seatUp(leg: PbxLegInfo): void {
+    const seat = [...this.seats.values()].find((s) => s.legId === leg.id);
+    if (!seat) { void this.pbx.hangup(leg.id).catch(quietly(this.log, 'PBX clean-up')); return; }
+    seat.up = true;
+    void this.pbx.moh(leg.id, true).catch(quietly(this.log, 'music on hold'));
+    this.changed();
+    // a person may be waiting already
+    for (const c of this.calls.values()) if (c.answered && !c.agent && c.connectTimer) { this.findAgent(c); break; }
+  }
+
+  dtmf(legId: string, digit: string): void { this.calls.get(legId)?.control?.dtmf(digit); }
+  playbackDone(legId: string, playbackId: string): void { this.calls.get(legId)?.control?.playbackFinished(playbackId); }
+
+  gone(legId: string, reason: PbxGoneReason): void {
+    const seat = [...this.seats.values()].find((s) => s.legId === legId);
+    if (seat) {
+      this.seats.delete(seat.agentId);
+      if (seat.call) void this.pbx.hangup(seat.call.legId).catch(quietly(this.log, 'PBX clean-up'));
+      this.syncSeats();
+      this.changed();
+      return;
+    }
+    const call = this.calls.get(legId);
+    if (!call) return;
+    call.control?.ended();
+    if (!call.answered) { const f = dialFailure(reason); void this.end(call, call.outcome ?? (f === 'no-dialtone' ? 'failed' : f)); return; }
+    void this.end(call, call.outcome ?? (call.agent ? 'connected' : 'abandoned'));
+  }
+
+  /** A person answered: bridge them to a free agent now, or within the connect limit, or abandon. */
+  private findAgent(call: CampaignCall): void {
+    if (call.agent || call.outcome) return;
+    const ids = new Set(call.spec.agentId ? [call.spec.agentId] : this.campaignAgents);
+    const seat = [...this.seats.values()].find((s) => ids.has(s.agentId) && s.up && !s.call && this.deps.agents.get(s.agentId)?.state === 'ready');
+    if (seat) { void this.connect(call, seat).catch((err: unknown) => this.failed(call, err)); return; }
+    if (call.connectTimer) return;
+    call.connectTimer = setTimeout(() => { call.connectTimer = null; if (!call.agent) void this.abandon(call).catch((err: unknown) => this.failed(call, err)); }, call.spec.campaign.settings.connectWithinS * 1000);
+  }
+
+  private async connect(call: CampaignCall, seat: SeatLeg): Promise<void> {
+    if (call.connectTimer) { clearTimeout(call.connectTimer); call.connectTimer = null; }
+    seat.call = call;
+    call.agent = seat;
+    const agents = this.deps.agents;
+    agents.apply(seat.agentId, { type: 'offer', callId: call.record.id });
+    agents.apply(seat.agentId, { type: 'answer' });
+    await this.pbx.moh(seat.legId, false).catch(quietly(this.log, 'music on hold'));
+    call.bridge = await this.pbx.bridge([call.legId, seat.legId]);
+    void call.record.update({ agentId: seat.agentId, state: 'connected' });
+    const customer = call.spec.customerId ? await this.deps.repos.customers.get(call.spec.customerId).catch(() => null) : null;
+    this.deps.bus.emit('screenpop', { agentId: seat.agentId, callId: call.record.id, lineId: call.line.id, number: call.spec.numberKey, customer: customer ? customerSummary(customer) : null });
+    call.reports.connected(seat.agentId);
+    this.changed();
+  }
+
+  private async abandon(call: CampaignCall): Promise<void> {
+    call.outcome = 'abandoned';
+    call.reports.abandoned();
+    const s = call.spec.campaign.settings;
+    const pcm = await this.deps.prompts.resolve({ text: s.identification, voice: s.voice });
+    await call.control?.play(pcm);
+    await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
+  }
+
+  private async broadcast(call: CampaignCall): Promise<void> {
+    const s = call.spec.campaign.settings;
+    const pcm = await this.deps.prompts.resolve({ text: s.message ?? '', voice: s.voice });
+    const keys = Object.values(s.keys).filter((k): k is string => k !== null);
+    for (let round = 0; round < 3 && !call.outcome; round++) {
+      const r = await call.control!.play(pcm, { interruptOnDtmf: keys.length > 0 });
+      let key = r.interruptedBy;
+      if (!key && keys.length && r.completed) key = await this.readKey(call, 5000);
+      call.result = { heard: r.completed || key !== null, key };
+      call.reports.connected(null);
+      if (key && key === s.keys.optOut) {
+        call.result.optOut = true;
+        await this.deps.blacklist.add({ number: call.spec.numberKey, direction: 'outbound', reason: `opted out of campaign ${call.spec.campaign.name}` }).catch((err: unknown) => this.log.warn({ err }, 'opt-out not recorded'));
+        break;
+      }
+      if (key && key === s.keys.agent) { call.result.toAgent = true; this.findAgent(call); return; }
+      if (!key || key !== s.keys.repeat) break;
+    }
+    call.outcome ??= 'connected';
+    await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
+  }
+
+  private readKey(call: CampaignCall, ms: number): Promise<string | null> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { ctl.dtmf = original; resolve(null); }, ms);
+      const ctl = call.control!;
+      const original = ctl.dtmf.bind(ctl);
+      ctl.dtmf = (d: string) => { clearTimeout(t); ctl.dtmf = original; resolve(d); };
+    });
+  }
+
+  private failed(call: CampaignCall, err: unknown): void {
+    this.log.error({ err, callId: call.record.id }, 'campaign call failed');
+    call.outcome ??= 'failed';
+    void this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
+  }
+
+  private async end(call: CampaignCall, outcome: CampaignOutcome): Promise<void> {
+    if (!this.calls.delete(call.legId)) return;
+    if (call.connectTimer) clearTimeout(call.connectTimer);
+    const seat = call.agent;
+    if (seat) {
+      seat.call = null;
+      if (call.bridge) await this.pbx.destroyBridge(call.bridge).catch(quietly(this.log, 'PBX clean-up'));
+      if (this.seats.get(seat.agentId) === seat) await this.pbx.moh(seat.legId, true).catch(quietly(this.log, 'music on hold'));
+      this.deps.agents.callEnded(seat.agentId, this.deps.config.console.wrapUpS);
+    }
+    await call.record.end(call.spec.numberKey, { disposition: dispositionOf(outcome) }).catch((err: unknown) => this.log.error({ err, callId: call.record.id }, 'closing the call failed'));
+    call.reports.ended(outcome, Object.keys(call.result).length ? call.result : undefined);
+    this.changed();
+  }
+
+  /** Daemon stop: seat legs hung up. */
+  async stop(): Promise<void> {
+    for (const seat of this.seats.values()) await this.pbx.hangup(seat.legId).catch(quietly(this.log, 'PBX clean-up'));
+    this.seats.clear();
+  }
+}
