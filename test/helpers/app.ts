@@ -36,7 +36,7 @@ export async function migratedDb(): Promise<MigratedDb> {
   };
 }
 
-export interface Res { status: number; body: any; text: string; headers: Record<string, unknown> } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface Res { status: number; body: any; text: string; raw: Buffer; headers: Record<string, unknown> } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface CallOptions { key?: string | null; body?: unknown; type?: string; headers?: Record<string, string> }
 
@@ -91,15 +91,15 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       const headers: Record<string, string> = { ...o.headers };
       const key = o.key === undefined ? admin : o.key;
       if (key) headers.authorization = `Bearer ${key}`;
-      let payload: string | undefined;
+      let payload: string | Buffer | undefined;
       if (o.body !== undefined) {
         headers['content-type'] = o.type ?? 'application/json';
-        payload = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+        payload = typeof o.body === 'string' || Buffer.isBuffer(o.body) ? o.body : JSON.stringify(o.body);
       }
       const full = url === '/' || /^\/(api|docs|assets)\b/.test(url) ? url : `/api/v1${url}`;
       const r = await app.inject({ method: method as 'GET', url: full, headers, payload });
       const json = String(r.headers['content-type'] ?? '').includes('json') && r.body ? JSON.parse(r.body) : undefined;
-      return { status: r.statusCode, body: json, text: r.body, headers: r.headers };
+      return { status: r.statusCode, body: json, text: r.body, raw: r.rawPayload, headers: r.headers };
     },
     async close() {
       await app.close();

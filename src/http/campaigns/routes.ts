@@ -14,7 +14,7 @@ import { attemptsCsv, auditCsv, auditPdf } from '../../services/dialer/audit-exp
 import type { ListRow } from '../../services/dialer/campaigns.ts';
 import type { CampaignSettings } from '../../core/dialer/campaign.ts';
 import {
-  Action, AttemptOut, AttemptQuery, CampaignCreate, CampaignList, CampaignOut, CampaignPatch, CampaignQuery, ComplianceOut, ComplianceQuery, ExportQuery,
+  AttemptOut, AttemptQuery, CampaignCreate, CampaignList, CampaignOut, CampaignPatch, CampaignQuery, ComplianceOut, ComplianceQuery, ExportQuery,
   ListResult, NumberOut, NumberQuery, NumbersCsv, NumbersJson, PreviewAsk, PreviewDone, PreviewOut, PreviewParams, StatsOut,
 } from './schemas.ts';
 import { Page } from '../common.ts';
@@ -49,10 +49,17 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     schema: { tags, summary: 'Delete a draft or finished campaign with its list and attempts', params: IdParams, response: { 204: Type.Null() } },
   }, async (req, reply) => { await svc().remove(req.params.id); return reply.status(204).send(null); });
 
-  app.post('/campaigns/:id/:action', {
-    config: { roles: WRITERS },
-    schema: { tags, summary: 'Start, pause or stop', description: 'start: draft or paused → running; pause: stops dialling at once (calls still ringing end); stop: finished for good.', params: Action, response: { 200: CampaignOut } },
-  }, async (req) => svc().act(req.params.id, req.params.action));
+  const ACTIONS = {
+    start: 'Start (draft or paused → running)',
+    pause: 'Pause: no new dials from now on; calls still ringing end, calls with agents go on',
+    stop: 'Stop for good (finished); calls still ringing end',
+  } as const;
+  for (const action of ['start', 'pause', 'stop'] as const) {
+    app.post(`/campaigns/:id/${action}`, {
+      config: { roles: WRITERS },
+      schema: { tags, summary: ACTIONS[action], params: IdParams, response: { 200: CampaignOut } },
+    }, async (req) => svc().act(req.params.id, action));
+  }
 
   app.post('/campaigns/:id/numbers', {
     config: { roles: WRITERS, recordsChecked: true },
@@ -128,13 +135,15 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     return { number, countdownS: number ? c.settings.previewCountdownS : null };
   });
 
-  app.post('/campaigns/:id/preview/:numberId/:action', {
-    schema: { tags, summary: 'Preview: dial or skip the record shown', params: PreviewParams, body: PreviewAsk, response: { 200: PreviewDone } },
-  }, async (req) => {
-    const agentId = actingAgent(req, req.body.agentId);
-    if (!agentId) throw new KefuError('BAD_REQUEST', 'body.agentId: name the agent', { field: 'body.agentId' });
-    const runner = svc().runner(req.params.id);
-    if (req.params.action === 'skip') { await runner.previewSkip(req.params.numberId, agentId); return { attemptId: null }; }
-    return { attemptId: await runner.previewDial(req.params.numberId, agentId) };
-  });
+  for (const action of ['dial', 'skip'] as const) {
+    app.post(`/campaigns/:id/preview/:numberId/${action}`, {
+      schema: { tags, summary: action === 'dial' ? 'Preview: dial the record shown' : 'Preview: skip the record shown (back on the list in an hour)', params: PreviewParams, body: PreviewAsk, response: { 200: PreviewDone } },
+    }, async (req) => {
+      const agentId = actingAgent(req, req.body.agentId);
+      if (!agentId) throw new KefuError('BAD_REQUEST', 'body.agentId: name the agent', { field: 'body.agentId' });
+      const runner = svc().runner(req.params.id);
+      if (action === 'skip') { await runner.previewSkip(req.params.numberId, agentId); return { attemptId: null }; }
+      return { attemptId: await runner.previewDial(req.params.numberId, agentId) };
+    });
+  }
 };

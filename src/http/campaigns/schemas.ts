@@ -58,7 +58,6 @@ export const CampaignCreate = Type.Object({
 export const CampaignPatch = Type.Partial(CampaignCreate, { additionalProperties: false });
 export const CampaignList = Page(CampaignOut);
 export const CampaignQuery = Type.Object({ ...ListQuery, state: Type.Optional(State) }, { additionalProperties: false });
-export const Action = Type.Object({ id: Uuid, action: Type.Union([Type.Literal('start'), Type.Literal('pause'), Type.Literal('stop')]) });
 
 const NumberIn = Type.Object({
   number: PhoneInput, name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), customerId: Type.Optional(Nullable(Uuid)),
@@ -71,7 +70,8 @@ export const NumbersJson = Type.Object({
   }, { additionalProperties: false, description: 'every customer matching (all when empty), each phone of theirs' })),
   fromContacts: Type.Optional(Type.Object({ group: Type.Optional(Type.String({ maxLength: 100 })), q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false })),
 }, { additionalProperties: false, description: 'numbers, or a filter over customers or contacts' });
-export const NumbersCsv = Type.String({ description: 'CSV (UTF-8 or GBK/GB18030): a header row naming number (号码/电话/手机), name (姓名), priority, and any other columns (kept as data)' });
+// Taken as bytes (GBK or UTF-8, decoded by the route), so no `type` for the validator: OpenAPI readers see a binary file.
+export const NumbersCsv = Type.Unsafe<Buffer>({ format: 'binary', description: 'CSV (UTF-8 or GBK/GB18030): a header row naming number (号码/电话/手机), name (姓名), priority, and any other columns (kept as data)' });
 export const ListResult = Type.Object({
   rows: Type.Integer(), inserted: Type.Integer(), duplicates: Type.Integer({ description: 'numbers already on the list or repeated in the input (merged)' }),
   errors: Type.Array(Type.Object({ line: Type.Integer(), message: Type.String() }), { description: 'the first 1000 problems' }),
@@ -116,5 +116,5 @@ export const ComplianceQuery = Type.Object({ ...ListQuery }, { additionalPropert
 
 export const PreviewAsk = Type.Object({ agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false });
 export const PreviewOut = Type.Object({ number: Nullable(NumberOut), countdownS: Nullable(Type.Integer()) });
-export const PreviewParams = Type.Object({ id: Uuid, numberId: Uuid, action: Type.Union([Type.Literal('dial'), Type.Literal('skip')]) });
+export const PreviewParams = Type.Object({ id: Uuid, numberId: Uuid });
 export const PreviewDone = Type.Object({ attemptId: Nullable(Uuid) });
