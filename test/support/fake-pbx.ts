@@ -118,6 +118,8 @@ export class FakePbx implements Pbx {
   legsTo(endpoint: string): FakeLeg[] { return this.allLegs().filter((l) => l.endpoint === endpoint); }
   /** Whether a playback is running. */
   playing(playbackId: string): boolean { return this.playbacks.has(playbackId); }
+  /** Whether something is being played to a leg now. */
+  playingTo(legId: string): boolean { return [...this.playbacks.values()].some((p) => p.legId === legId); }
 
   // ---------------------------------------------------------------- the port
 

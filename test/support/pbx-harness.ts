@@ -41,6 +41,8 @@ export interface PbxHarness {
   repos: Repos;
   bus: EventBus;
   events: KefuEvent[];
+  numbers: NumberService;
+  blacklist: BlacklistService;
   /** Agents with a seat each (seat-<id>, endpoint PJSIP/<id>), logged in and ready. */
   addAgents(ids: string[]): Promise<void>;
   addQueue(id: string, strategy: Strategy, members: string[], settings?: Partial<QueueSettings>): Promise<void>;
@@ -89,7 +91,7 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
     }
   };
   return {
-    pbx, service, agents, repos, bus, events, settle,
+    pbx, service, agents, repos, bus, events, settle, numbers, blacklist,
     async addAgents(ids) {
       for (const id of ids) await repos.acd.createAgent({ id, name: id });
       await agents.load();

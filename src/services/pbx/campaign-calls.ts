@@ -227,7 +227,8 @@ export class PbxCampaignCalls implements DialerBackend {
     call.reports.abandoned();
     const s = call.spec.campaign.settings;
     const pcm = await this.deps.prompts.resolve({ text: s.identification, voice: s.voice });
-    await call.control?.play(pcm);
+    const played = await call.control?.play(pcm);
+    call.result.identification = played?.completed === true;
     await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
   }
 

@@ -1,0 +1,168 @@
+/**
+ * Campaigns on the PBX, end to end through our services (CampaignService,
+ * the runner, the pacing, PbxService with its dialer backend, the ledger, a
+ * migrated PGlite), with the fake PBX on the far side (fake timers). The real
+ * Asterisk runs the same modes in test/asterisk/campaigns.test.ts.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import pino from 'pino';
+import { FAKE_CLOCK, pbxHarness, type PbxHarness } from '../../support/pbx-harness.ts';
+import { CampaignService } from '../../../src/services/dialer/campaigns.ts';
+import type { CampaignAttempt } from '../../../src/core/dialer/campaign.ts';
+
+describe('campaigns on the PBX (fake PBX, fake timers)', () => {
+  let h: PbxHarness;
+  let svc: CampaignService;
+  const customer = (digits: string) => h.pbx.legsTo(`PJSIP/${digits}@trunk`).filter((l) => l.role === 'dialer');
+  const seatLeg = (n: string) => h.pbx.legsTo(`PJSIP/${n}`);
+  const attempts = async (id: string): Promise<CampaignAttempt[]> => (await h.repos.campaigns.attempts(id, { limit: 500 })).items;
+  let settled: CampaignAttempt[] = [];
+  const untilAttempts = async (id: string, ok: (a: CampaignAttempt[]) => boolean, what: string) => {
+    for (let i = 0; i < 60; i++) {
+      settled = await attempts(id);
+      if (ok(settled)) return settled;
+      await h.settle();
+    }
+    throw new Error(`never happened: ${what} (${JSON.stringify(settled.map((a) => [a.number, a.outcome]))})`);
+  };
+
+  /**
+   * Moves the fake clock in small steps while our services work (the TTS of a
+   * message runs as a real process), until `cond` holds; fails after 20 s of
+   * real time.
+   */
+  const drive = async (cond: () => boolean | Promise<boolean>, what: string) => {
+    const deadline = performance.now() + 20_000;
+    while (!(await cond())) {
+      if (performance.now() > deadline) throw new Error(`never happened: ${what}`);
+      // steps shorter than a fake playback (50 ms), so a condition on one is seen
+      await vi.advanceTimersByTimeAsync(10);
+      await h.settle();
+    }
+  };
+
+  beforeAll(async () => {
+    h = await pbxHarness({ seats: ['a1', 'a2', 'a3'], channels: 6 });
+    await h.service.start();
+    svc = new CampaignService(h.repos.campaigns, h.repos.acd, h.numbers, h.blacklist, h.bus, pino({ level: 'silent' }));
+    await svc.start(h.service.campaignCalls);
+    await h.addAgents(['a1', 'a2', 'a3']);
+  });
+  afterAll(async () => { await svc?.stop(); await h?.close(); });
+  beforeEach(() => { vi.useFakeTimers(FAKE_CLOCK); });
+  afterEach(async () => { vi.useRealTimers(); });
+
+  it('progressive: agents\' seats are nailed up once; one call per ready agent; a person who answers is bridged at once', async () => {
+    for (let i = 0; i < 3; i++) h.pbx.phone(`PJSIP/1380000000${i}@trunk`, 'manual');
+    const c = await svc.create({ name: 'Progressive', mode: 'progressive', settings: { agents: ['a1', 'a2'], maxLines: 4 } });
+    await svc.addNumbers(c.id, [0, 1, 2].map((i) => ({ number: `1380000000${i}`, line: i + 1 })));
+    await svc.act(c.id, 'start');
+    await h.until(() => seatLeg('a1').length === 1 && seatLeg('a2').length === 1, 'both seats called');
+    expect(seatLeg('a3')).toHaveLength(0);
+    // the seats answer (fake ring 1 s), then one customer call per ready agent
+    await vi.advanceTimersByTimeAsync(1000);
+    await h.until(() => customer('13800000000').length + customer('13800000001').length + customer('13800000002').length === 2, 'two customers dialled');
+    const ringing = [0, 1, 2].flatMap((i) => customer(`1380000000${i}`));
+    h.pbx.pickUp(ringing[0]!.id);
+    await h.until(() => ringing[0]!.bridgeId !== null, 'bridged to an agent');
+    const agentLeg = [...seatLeg('a1'), ...seatLeg('a2')].find((l) => l.bridgeId === ringing[0]!.bridgeId)!;
+    const agentId = agentLeg.args[1]!;
+    expect(h.agents.get(agentId)!.state).toBe('on-call');
+    expect(h.events.some((e) => e.type === 'screenpop' && (e.data as { agentId: string }).agentId === agentId)).toBe(true);
+    h.pbx.farHangup(ringing[0]!.id);
+    const done = await untilAttempts(c.id, (a) => a.some((x) => x.outcome === 'connected'), 'connected attempt');
+    const conn = done.find((x) => x.outcome === 'connected')!;
+    expect(conn).toMatchObject({ agentId, abandoned: false, lineId: 'trunk1' });
+    expect(conn.liveAt).not.toBeNull();
+    expect(Date.parse(conn.connectedAt!) - Date.parse(conn.answeredAt!)).toBeLessThan(2000);
+    expect(h.agents.get(agentId)!.state).toBe('wrap-up');
+    expect(agentLeg.moh).toBe(true); // back on hold, still nailed up
+    const call = await h.repos.calls.get(conn.callId!);
+    expect(call).toMatchObject({ direction: 'outbound', disposition: 'completed', agentId });
+    const num = (await h.repos.campaigns.numbers(c.id, { limit: 10 })).items.find((n) => n.number === conn.number)!;
+    expect(num).toMatchObject({ state: 'done', doneReason: 'reached' });
+    await svc.act(c.id, 'stop');
+    await untilAttempts(c.id, (a) => a.every((x) => x.outcome !== null), 'every attempt closed');
+    expect(settled.filter((x) => x.outcome === 'cancelled')).toHaveLength(1);
+  });
+
+  it('a person who answers with no agent free within 2 s hears the identification and counts as abandoned', async () => {
+    h.pbx.phone('PJSIP/13900000001@trunk', 'manual');
+    h.agents.setState('a1', { state: 'paused', reason: 'break' });
+    h.agents.setState('a2', { state: 'paused', reason: 'break' });
+    h.agents.setState('a3', { state: 'paused', reason: 'break' });
+    const c = await svc.create({ name: 'Preview-abandon', mode: 'preview', settings: { agents: ['a3'] } });
+    await svc.addNumbers(c.id, [{ number: '13900000001', line: 1 }]);
+    await svc.act(c.id, 'start');
+    h.agents.setState('a3', { state: 'ready' });
+    await h.until(() => seatLeg('a3').length === 1, 'seat a3 called');
+    await vi.advanceTimersByTimeAsync(1000);
+    const shown = await svc.runner(c.id).preview('a3');
+    expect(shown?.number).toBe('+8613900000001');
+    // the agent dials, then goes on a break before the callee answers
+    await svc.runner(c.id).previewDial(shown!.id, 'a3');
+    await h.until(() => customer('13900000001').length === 1, 'dialled');
+    h.agents.setState('a3', { state: 'paused', reason: 'break' });
+    const leg = customer('13900000001')[0]!;
+    h.pbx.pickUp(leg.id);
+    await drive(async () => (await attempts(c.id))[0]?.outcome === 'abandoned', 'abandoned');
+    const done = await attempts(c.id);
+    expect(done[0]).toMatchObject({ abandoned: true, result: { identification: true } });
+    const comp = await svc.compliance(c.id);
+    expect(comp.day).toEqual({ liveAnswered: 1, abandoned: 1, rate: 1 });
+    const call = await h.repos.calls.get(done[0]!.callId!);
+    expect(call.disposition).toBe('dropped');
+    await svc.act(c.id, 'stop');
+  });
+
+  it('broadcast: the message, then key 9 opts the callee out (do-not-call at once); busy is retried later', async () => {
+    h.pbx.phone('PJSIP/13700000001@trunk', 'manual');
+    h.pbx.phone('PJSIP/13700000002@trunk', 'busy');
+    const c = await svc.create({ name: 'Notice', mode: 'broadcast', settings: { message: 'Your order has shipped.', keys: { optOut: '9' }, maxLines: 2 } });
+    await svc.addNumbers(c.id, [{ number: '13700000001', line: 1 }, { number: '13700000002', line: 2 }]);
+    await svc.act(c.id, 'start');
+    await h.until(() => customer('13700000001').length === 1, 'dialled');
+    const leg = customer('13700000001')[0]!;
+    h.pbx.pickUp(leg.id);
+    await drive(() => h.pbx.playingTo(leg.id), 'message playing');
+    h.pbx.press(leg.id, '9');
+    await drive(async () => { const a = await attempts(c.id); return a.length === 2 && a.every((x) => x.outcome !== null); }, 'both attempts over');
+    const done = await attempts(c.id);
+    const opted = done.find((x) => x.number === '+8613700000001')!;
+    expect(opted).toMatchObject({ outcome: 'connected', result: { optOut: true, key: '9' } });
+    expect(h.blacklist.check('+8613700000001', 'outbound').blocked).toBe(true);
+    expect(done.find((x) => x.number === '+8613700000002')!.outcome).toBe('busy');
+    const nums = (await h.repos.campaigns.numbers(c.id, { limit: 10 })).items;
+    expect(nums.find((n) => n.number === '+8613700000001')).toMatchObject({ state: 'done', doneReason: 'opted out' });
+    const busy = nums.find((n) => n.number === '+8613700000002')!;
+    expect(busy.state).toBe('pending');
+    expect(Date.parse(busy.nextAt!) - Date.now()).toBeGreaterThan(9 * 60_000);
+    await svc.act(c.id, 'stop');
+  });
+
+  it('do-not-call is checked at dial time: a number added after the list was made is never dialled', async () => {
+    const c = await svc.create({ name: 'DNC', mode: 'broadcast', settings: { message: 'Hello.' } });
+    await svc.addNumbers(c.id, [{ number: '13600000001', line: 1 }]);
+    await h.blacklist.add({ number: '13600000001', direction: 'outbound', reason: 'asked us' });
+    await svc.act(c.id, 'start');
+    const done = await untilAttempts(c.id, (a) => a.length === 1, 'skipped');
+    expect(done[0]).toMatchObject({ outcome: 'skipped', callId: null });
+    expect(done[0]!.skipReason).toContain('do-not-call');
+    expect(customer('13600000001')).toHaveLength(0);
+  });
+
+  it('an unclean stop: open attempts are closed as interrupted; a number someone answered is never dialled again', async () => {
+    const c = await svc.create({ name: 'Crash', mode: 'progressive' });
+    await svc.addNumbers(c.id, [{ number: '13500000001', line: 1 }, { number: '13500000002', line: 2 }]);
+    const [n1, n2] = await h.repos.campaigns.claimDue(c.id, 2, new Date());
+    const a1 = await h.repos.campaigns.openAttempt({ campaignId: c.id, numberId: n1!.id, number: n1!.number, lineId: 'trunk1', agentId: null, placedAt: new Date() });
+    await h.repos.campaigns.openAttempt({ campaignId: c.id, numberId: n2!.id, number: n2!.number, lineId: 'trunk1', agentId: null, placedAt: new Date() });
+    await h.repos.campaigns.updateAttempt(a1.id, { answeredAt: new Date() });
+    const other = new CampaignService(h.repos.campaigns, h.repos.acd, h.numbers, h.blacklist, h.bus, pino({ level: 'silent' }));
+    await other.start(null);
+    const nums = (await h.repos.campaigns.numbers(c.id, { limit: 10 })).items;
+    expect(nums.find((n) => n.id === n1!.id)).toMatchObject({ state: 'done', lastOutcome: 'interrupted' });
+    expect(nums.find((n) => n.id === n2!.id)).toMatchObject({ state: 'pending', lastOutcome: 'interrupted' });
+    expect((await attempts(c.id)).every((a) => a.outcome === 'interrupted')).toBe(true);
+  });
+});
