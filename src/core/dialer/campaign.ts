@@ -40,7 +40,7 @@ export interface CampaignSettings {
   voice: 'en-us' | 'cmn';
   /** Screen-pop layout id for the agent desktop (null: the default card). */
   screenpop: string | null;
-  /** Record connected calls: always, never, or the global policy. */
+  /** Record connected calls: always, never, or as the line says (`policy`: the line's `record`). */
   recording: 'always' | 'never' | 'policy';
   window: CallingWindow;
   retry: RetryRules;
@@ -138,8 +138,13 @@ export interface CampaignNumber {
   doneReason: string | null;
 }
 
+/** Settings as the API takes them: any subset; the nested groups (keys, amd, retry) may be partial too. */
+export type SettingsInput = Partial<Omit<CampaignSettings, 'keys' | 'amd' | 'retry'>> & {
+  keys?: Partial<CampaignSettings['keys']> | undefined; amd?: Partial<CampaignSettings['amd']> | undefined; retry?: Partial<CampaignSettings['retry']> | undefined;
+};
+
 /** Settings as stored and shown: defaults under what was given (nested objects merged one level). */
-export function withDefaults(given: Partial<CampaignSettings>): CampaignSettings {
+export function withDefaults(given: SettingsInput): CampaignSettings {
   return {
     ...DEFAULT_SETTINGS,
     ...given,

@@ -8,11 +8,11 @@ import type { Db, Queryable } from '../types.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { afterCursor, patchSets, whereClause } from '../sql.ts';
 import { KefuError } from '../../core/errors.ts';
-import { withDefaults, type Campaign, type CampaignAttempt, type CampaignNumber, type CampaignOutcome, type CampaignSettings, type CampaignState, type NumberState } from '../../core/dialer/campaign.ts';
+import { withDefaults, type Campaign, type CampaignAttempt, type CampaignNumber, type CampaignOutcome, type CampaignSettings, type CampaignState, type NumberState, type SettingsInput } from '../../core/dialer/campaign.ts';
 import type { DialMode } from '../../core/dialer/pacing.ts';
 
 interface CampaignRowDb {
-  id: string; name: string; mode: DialMode; state: CampaignState; settings: Partial<CampaignSettings>; priority: number;
+  id: string; name: string; mode: DialMode; state: CampaignState; settings: SettingsInput; priority: number;
   created_at: Date; updated_at: Date; started_at: Date | null; finished_at: Date | null;
 }
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -65,7 +65,7 @@ export interface CampaignCounts {
 export class CampaignRepo {
   constructor(private readonly db: Db) {}
 
-  async create(c: { name: string; mode: DialMode; priority: number; settings: Partial<CampaignSettings> }): Promise<Campaign> {
+  async create(c: { name: string; mode: DialMode; priority: number; settings: SettingsInput }): Promise<Campaign> {
     const r = await this.db.query<CampaignRowDb>('INSERT INTO campaigns(id, name, mode, priority, settings) VALUES ($1,$2,$3,$4,$5::jsonb) RETURNING *',
       [randomUUID(), c.name, c.mode, c.priority, JSON.stringify(c.settings)]);
     return toCampaign(r.rows[0]!);

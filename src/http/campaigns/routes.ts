@@ -12,7 +12,7 @@ import { countLines } from '../contacts/import.ts';
 import { decodeListFile, listRowsFromCsv, rowsFromContacts, rowsFromCustomers } from '../../services/dialer/lists.ts';
 import { attemptsCsv, auditCsv, auditPdf } from '../../services/dialer/audit-export.ts';
 import type { ListRow } from '../../services/dialer/campaigns.ts';
-import type { CampaignSettings } from '../../core/dialer/campaign.ts';
+import type { SettingsInput } from '../../core/dialer/campaign.ts';
 import {
   AttemptOut, AttemptQuery, CampaignCreate, CampaignList, CampaignOut, CampaignPatch, CampaignQuery, ComplianceOut, ComplianceQuery, ExportQuery,
   ListResult, NumberOut, NumberQuery, NumbersCsv, NumbersJson, PreviewAsk, PreviewDone, PreviewOut, PreviewParams, StatsOut,
@@ -35,14 +35,14 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   app.post('/campaigns', {
     config: { roles: WRITERS },
     schema: { tags, summary: 'Create a campaign (draft)', description: 'Settings left out take the defaults (calling window 08:00–21:00, ring 25 s, abandonment cap 3 %, connect limit 2 s).', body: CampaignCreate, response: { 201: CampaignOut } },
-  }, async (req, reply) => reply.status(201).send(await svc().create({ ...req.body, settings: req.body.settings as Partial<CampaignSettings> | undefined })));
+  }, async (req, reply) => reply.status(201).send(await svc().create({ ...req.body, settings: req.body.settings as SettingsInput | undefined })));
 
   app.get('/campaigns/:id', { schema: { tags, summary: 'One campaign', params: IdParams, response: { 200: CampaignOut } } }, async (req) => repo.get(req.params.id));
 
   app.patch('/campaigns/:id', {
     config: { roles: WRITERS },
     schema: { tags, summary: 'Change a campaign', description: 'Takes effect at once, also while it runs (the mode only while it does not).', params: IdParams, body: CampaignPatch, response: { 200: CampaignOut } },
-  }, async (req) => svc().update(req.params.id, { ...req.body, settings: req.body.settings as Partial<CampaignSettings> | undefined }));
+  }, async (req) => svc().update(req.params.id, { ...req.body, settings: req.body.settings as SettingsInput | undefined }));
 
   app.delete('/campaigns/:id', {
     config: { roles: WRITERS },

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../../core/events/bus.ts';
 import { KefuError } from '../../core/errors.ts';
-import { canMove, checkSettings, withDefaults, type Campaign, type CampaignSettings, type CampaignState } from '../../core/dialer/campaign.ts';
+import { canMove, checkSettings, withDefaults, type Campaign, type CampaignSettings, type CampaignState, type SettingsInput } from '../../core/dialer/campaign.ts';
 import type { DialMode } from '../../core/dialer/pacing.ts';
 import { abandonFigures, MONTH_MS } from '../../core/dialer/stats.ts';
 import type { CampaignRepo, NewNumber } from '../../db/repos/campaigns.ts';
@@ -19,7 +19,7 @@ import { dialDigits } from '../../core/numbers/normalize.ts';
 import { CampaignRunner } from './runner.ts';
 import type { DialerBackend } from './port.ts';
 
-export interface CampaignInput { name: string; mode: DialMode; priority?: number | undefined; settings?: Partial<CampaignSettings> | undefined }
+export interface CampaignInput { name: string; mode: DialMode; priority?: number | undefined; settings?: SettingsInput | undefined }
 export interface ListRow { number: string; name?: string | null | undefined; customerId?: string | null | undefined; data?: Record<string, unknown> | undefined; priority?: number | undefined; line: number }
 export interface ListResult { rows: number; inserted: number; duplicates: number; errors: Array<{ line: number; message: string }> }
 
@@ -120,7 +120,10 @@ export class CampaignService {
     const old = await this.repo.get(id);
     const mode = patch.mode ?? old.mode;
     if (patch.mode && patch.mode !== old.mode && old.state === 'running') throw new KefuError('CONFLICT', 'mode: pause the campaign before changing its mode', { field: 'mode' });
-    const settings = patch.settings ? withDefaults({ ...old.settings, ...patch.settings }) : old.settings;
+    const p = patch.settings;
+    const settings = p ? withDefaults({
+      ...old.settings, ...p, keys: { ...old.settings.keys, ...p.keys }, amd: { ...old.settings.amd, ...p.amd }, retry: { ...old.settings.retry, ...p.retry },
+    }) : old.settings;
     this.validate(mode, settings);
     const c = await this.repo.update(id, { ...(patch.name ? { name: patch.name } : {}), ...(patch.mode ? { mode } : {}), ...(patch.priority !== undefined ? { priority: patch.priority } : {}), settings });
     await this.loadMembers();

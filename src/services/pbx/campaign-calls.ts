@@ -22,6 +22,7 @@ import type { CampaignOutcome } from '../../core/dialer/campaign.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import type { LegLog } from './legs.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
+import type { ActiveRecording } from '../recording/recorder.ts';
 import type { AgentPicture, AttemptReports, DialerBackend, DialerCall } from '../dialer/port.ts';
 import { AsteriskChannelControl } from './channel-control.ts';
 import { dialFailure, dialString } from './click-to-dial.ts';
@@ -42,6 +43,8 @@ class CampaignCall {
   outcome: CampaignOutcome | null = null;
   result: Record<string, unknown> = {};
   connectTimer: NodeJS.Timeout | null = null;
+  channelName: string | null = null;
+  recording: ActiveRecording | null = null;
   constructor(readonly spec: DialerCall, readonly line: LineConfig, readonly record: LedgerCall, readonly reports: AttemptReports) {}
 }
 
@@ -139,7 +142,8 @@ export class PbxCampaignCalls implements DialerBackend {
     reports.placed(record.id, line.id);
     try {
       const s = spec.campaign.settings;
-      await this.pbx.originate({ id: call.legId, endpoint, role: 'dialer', args: ['call', record.id], timeoutS: s.ringTimeoutS, callerId: s.callerId ?? 'kefu' });
+      const ch = await this.pbx.originate({ id: call.legId, endpoint, role: 'dialer', args: ['call', record.id], timeoutS: s.ringTimeoutS, callerId: s.callerId ?? 'kefu' });
+      call.channelName = ch.name;
       reports.ringing();
     } catch (err) {
       await this.end(call, 'failed');
@@ -215,6 +219,11 @@ export class PbxCampaignCalls implements DialerBackend {
     agents.apply(seat.agentId, { type: 'answer' });
     await this.pbx.moh(seat.legId, false).catch(quietly(this.log, 'music on hold'));
     call.bridge = await this.pbx.bridge([call.legId, seat.legId]);
+    const name = call.channelName;
+    const rule = call.spec.campaign.settings.recording;
+    if ((rule === 'always' || (rule === 'policy' && call.line.record)) && this.pbx.canRecordCalls && name) {
+      call.recording = this.deps.recordings.startExternal(call.record.id, call.line, call.spec.numberKey, Promise.resolve(), (path) => this.pbx.recordCall({ name }, path));
+    }
     void call.record.update({ agentId: seat.agentId, state: 'connected' });
     const customer = call.spec.customerId ? await this.deps.repos.customers.get(call.spec.customerId).catch(() => null) : null;
     this.deps.bus.emit('screenpop', { agentId: seat.agentId, callId: call.record.id, lineId: call.line.id, number: call.spec.numberKey, customer: customer ? customerSummary(customer) : null });
@@ -279,7 +288,11 @@ export class PbxCampaignCalls implements DialerBackend {
       if (this.seats.get(seat.agentId) === seat) await this.pbx.moh(seat.legId, true).catch(quietly(this.log, 'music on hold'));
       this.deps.agents.callEnded(seat.agentId, this.deps.config.console.wrapUpS);
     }
-    await call.record.end(call.spec.numberKey, { disposition: dispositionOf(outcome) }).catch((err: unknown) => this.log.error({ err, callId: call.record.id }, 'closing the call failed'));
+    const rec = call.recording;
+    await call.record.end(call.spec.numberKey, {
+      disposition: dispositionOf(outcome),
+      ...(rec ? { after: () => rec.finish().catch((err: unknown) => this.log.warn({ err }, 'recording failed')) } : {}),
+    }).catch((err: unknown) => this.log.error({ err, callId: call.record.id }, 'closing the call failed'));
     call.reports.ended(outcome, Object.keys(call.result).length ? call.result : undefined);
     this.changed();
   }
