@@ -33,7 +33,10 @@ async function amdCheck(ami: AmiClient, app: string): Promise<Check> {
   return {
     id: 'asterisk-amd', title, ok: problems.length === 0,
     detail: problems.length ? problems.join('; ') : 'present',
-    fix: problems.length ? `copy [kefu-amd] from dialplans/pbx/extensions.conf into extensions.conf (Stasis application ${app}), load app_amd.so, then: asterisk -rx 'dialplan reload'` : null,
+    fix: problems.length ? [
+      ...(context ? [] : [`copy [kefu-amd] from dialplans/pbx/extensions.conf into extensions.conf (Stasis application ${app}), then: asterisk -rx 'dialplan reload'`]),
+      ...(module ? [] : ["asterisk -rx 'module load app_amd.so' (and remove any noload line for it in modules.conf)"]),
+    ].join('; ') : null,
   };
 }
 
