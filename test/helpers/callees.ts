@@ -6,7 +6,7 @@
  *   RR  seconds of ringing before the answer (or before busy / congestion)
  *   TT  seconds the callee stays after its greeting (keypress: the key, then
  *       the seconds it stays after pressing it, one digit each)
- *   V   greeting variant (0-3; see the conf file), NN free (0-99)
+ *   V   greeting variant (0-5; see the conf file), NN free (0-99)
  * A human says "hello" (~0.8 s, variants differ) and then sends silence; a
  * machine plays a greeting of 5 s or more and a beep, then silence; a
  * keypress callee is a human who presses its key 2 s after the greeting.
@@ -28,7 +28,7 @@ export interface CalleeOptions {
   ringS?: number;
   /** Seconds on the line after the greeting (0-99; keypress: after the key, 0-9). Default 10 (keypress 5). */
   talkS?: number;
-  /** Greeting variant 0-9 (4-9 are 0). Default 0. */
+  /** Greeting variant 0-9 (6-9 are 0; 4 and 5 are hard for AMD). Default 0. */
   variant?: number;
   /** Free digits to tell numbers apart, 0-99. Default 0. */
   n?: number;
