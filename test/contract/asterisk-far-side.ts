@@ -45,7 +45,7 @@ export async function asteriskFarSide(o: AsteriskFarSideOptions): Promise<PbxFar
     pbx,
     phone: (b) => o.phones[b][1],
     // a short ring; people and machines stay on well past the detection
-    callee: (k) => o.dialOut(callee(k, { ringS: 1, talkS: 20, n: ++calls % 100 })),
+    callee: (k) => o.dialOut(k === 'keypress' ? callee(k, { ringS: 1, digit: '5', talkS: 9, n: ++calls % 100 }) : callee(k, { ringS: 1, talkS: 20, n: ++calls % 100 })),
     async callIn(c) {
       // the carrier's caller context: waits PRE_WAIT s after the answer, presses DTMF, holds HOLD s
       await carrier.action('Originate', {

@@ -20,9 +20,10 @@ export interface PbxFarSide {
   /**
    * A dial string of a callee out in the network: a person (a short hello,
    * then silence), an answering machine (a long greeting and a beep), busy,
-   * ringing until our time-out, or a network that fails the call.
+   * ringing until our time-out, a network that fails the call, or a person
+   * who presses 5 a few seconds after their hello (a survey's answer).
    */
-  callee(kind: 'human' | 'machine' | 'busy' | 'no-answer' | 'congestion'): string;
+  callee(kind: 'human' | 'machine' | 'busy' | 'no-answer' | 'congestion' | 'keypress'): string;
   /** A caller dials in with this caller ID; once we answer they press `dtmf` (if any) and stay on the line. */
   callIn(o: { number: string; name?: string; dtmf?: string }): Promise<void>;
   /** The far end of a leg hangs up (a caller: the one with this caller ID). */
@@ -177,6 +178,14 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       expect(e.amd?.status).toBe('machine');
       expect(['initial-silence', 'long-greeting', 'too-many-words', 'long-word']).toContain(e.amd?.cause);
       expect(enteredAfterAnswer(id)).toBe(true);
+      await pbx.hangup(id);
+      await log.legGone(id, t);
+    });
+
+    it('detectMachine: a person who presses a key enters as human; the key arrives as dtmf afterwards', async () => {
+      const id = await detecting('keypress');
+      expect((await log.entered(id, t)).amd?.status).toBe('human');
+      expect((await log.wait('dtmf', (e) => e.legId === id, t)).digit).toBe('5');
       await pbx.hangup(id);
       await log.legGone(id, t);
     });
