@@ -45,4 +45,34 @@ describe('AriEventTranslator', () => {
     expect(t.translate({ ...base, type: 'RecordingFailed', recording: { name: 'vm', state: 'failed', target_uri: 'channel:a' } })).toEqual({ type: 'recordingDone', legId: 'a', name: 'vm', ok: false });
     expect(t.translate({ ...base, type: 'PlaybackStarted', playback: { id: 'p1', state: 'playing', target_uri: 'channel:a' } } as AriEvent)).toBeNull();
   });
+
+  it('an AMD leg: the first entry and its end are neither legEntered nor legGone; the second entry carries the verdict', () => {
+    const t = new AriEventTranslator();
+    expect(t.translate({ ...base, type: 'ChannelStateChange', channel: channel('m', 'Up') })).toEqual({ type: 'legAnswered', legId: 'm' });
+    const first: AriEvent = { ...base, type: 'StasisStart', channel: channel('m', 'Up'), args: ['amd', 'dialer', 'call-1'] };
+    expect(AriEventTranslator.isAmdEntry(first)).toBe(true);
+    expect(t.translate(first)).toBeNull();
+    expect(t.translate({ ...base, type: 'StasisEnd', channel: channel('m', 'Up') })).toBeNull();
+    expect(t.translate({ ...base, type: 'StasisStart', channel: channel('m', 'Up'), args: ['dialer', 'call-1', 'amd', 'MACHINE', 'LONGGREETING-1500-1500'] })).toEqual({
+      type: 'legEntered', leg: { id: 'm', name: 'PJSIP/trunk-m', callerNumber: '0612345678', callerName: 'Ann' }, role: 'dialer', args: ['call-1'],
+      amd: { status: 'machine', cause: 'long-greeting' },
+    });
+    // the second entry's end is the leg's end
+    expect(t.translate({ ...base, type: 'StasisEnd', channel: channel('m', 'Up') })).toMatchObject({ type: 'legGone', legId: 'm', reason: 'normal' });
+  });
+
+  it('an AMD leg that hangs up while AMD listens: one legGone, never legEntered', () => {
+    const t = new AriEventTranslator();
+    expect(t.translate({ ...base, type: 'StasisStart', channel: channel('h', 'Up'), args: ['amd', 'dialer', 'call-2'] })).toBeNull();
+    expect(t.translate({ ...base, type: 'StasisEnd', channel: channel('h', 'Up') })).toBeNull();
+    expect(t.translate({ ...base, type: 'ChannelDestroyed', channel: channel('h', 'Up'), cause: 16, cause_txt: 'Normal Clearing' })).toEqual({ type: 'legGone', legId: 'h', reason: 'normal', cause: 16 });
+  });
+
+  it('detection that could not start: the first entry is the legEntered (notsure), and its end is legGone', () => {
+    const t = new AriEventTranslator();
+    t.translate({ ...base, type: 'StasisStart', channel: channel('f', 'Up'), args: ['amd', 'dialer', 'call-3'] });
+    expect(t.detectionNotStarted('f')).toMatchObject({ type: 'legEntered', role: 'dialer', args: ['call-3'], amd: { status: 'notsure', cause: 'detector-failed' } });
+    expect(t.detectionNotStarted('f')).toBeNull();
+    expect(t.translate({ ...base, type: 'StasisEnd', channel: channel('f', 'Up') })).toMatchObject({ type: 'legGone', legId: 'f' });
+  });
 });

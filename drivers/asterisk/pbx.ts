@@ -11,6 +11,7 @@ import { AriClient, type AriOptions } from './ari-client.ts';
 import { AmiClient, type AmiOptions } from './ami-client.ts';
 import type { AriEvent } from './ari-events.ts';
 import { AriEventTranslator } from './pbx-events.ts';
+import { AMD_CONTEXT, AMD_ENTRY, amdVariables } from './amd.ts';
 
 const enc = encodeURIComponent;
 const chan = (id: string): string => `/channels/${enc(id)}`;
@@ -70,15 +71,30 @@ export class AsteriskPbx implements Pbx {
   }
 
   private onAri(e: AriEvent): void {
+    if (AriEventTranslator.isAmdEntry(e)) void this.listen(e.channel.id);
     const ev = this.events.translate(e);
     if (ev) this.emit(ev);
   }
 
+  /** An answered AMD leg goes on to the detector (amd.ts), then comes back with the verdict. */
+  private async listen(legId: string): Promise<void> {
+    try {
+      await this.ari.request('POST', `${chan(legId)}/continue`, { context: AMD_CONTEXT, extension: 's', priority: 1 });
+    } catch (err) {
+      if (isKefuError(err, 'NOT_FOUND') || isKefuError(err, 'CONFLICT')) return; // it hung up already: legGone follows
+      this.log.warn({ err, legId }, 'answering-machine detection did not start; the leg enters without a verdict');
+      const ev = this.events.detectionNotStarted(legId);
+      if (ev) this.emit(ev);
+    }
+  }
+
   async originate(o: PbxOriginate): Promise<{ id: string; name: string }> {
     this.events.forget(o.id);
+    const leg = [o.role, ...o.args];
+    const amd = o.detectMachine ? o.detectMachine : null;
     const ch = await this.ari.request<{ id: string; name: string }>('POST', '/channels', {
-      endpoint: o.endpoint, app: this.appName, appArgs: [o.role, ...o.args].join(','), channelId: o.id, timeout: o.timeoutS, callerId: o.callerId,
-    });
+      endpoint: o.endpoint, app: this.appName, appArgs: (amd ? [AMD_ENTRY, ...leg] : leg).join(','), channelId: o.id, timeout: o.timeoutS, callerId: o.callerId,
+    }, amd ? { variables: amdVariables(leg, amd) } : undefined);
     return { id: ch.id, name: ch.name };
   }
 

@@ -154,11 +154,65 @@ export interface PbxLegInfo {
 }
 
 /**
+ * Why a leg went away: `normal` (an answered leg hung up), `cancelled` (it
+ * went before it was answered, e.g. we stopped its ringing), `busy`,
+ * `no-answer` (rang out), `rejected` (refused by the phone), `failed` (the
+ * network could not reach it).
+ */
+export type PbxGoneReason = 'normal' | 'cancelled' | 'busy' | 'no-answer' | 'rejected' | 'failed';
+
+/**
+ * What answered a leg dialled with `detectMachine`, judged from the first
+ * seconds of audio after the answer (Asterisk's AMD: a short greeting then
+ * silence is a person; a long greeting, many words or a long silence first is
+ * a machine).
+ * - `status`: `human`, `machine`, `notsure` (no verdict within the analysis
+ *   time, or the detector could not run), `hangup` (the far end hung up while
+ *   it listened; usually such a leg just ends with `legGone` and never enters).
+ * - `cause`: what decided it: `silence-after-greeting` (human), `initial-silence`
+ *   (nothing said at first), `long-greeting`, `too-many-words`, `long-word`
+ *   (machine), `too-long`, `no-audio` (no audio received), `detector-failed`
+ *   (notsure), `hangup`.
+ */
+export interface PbxMachineVerdict {
+  status: 'human' | 'machine' | 'notsure' | 'hangup';
+  cause: 'silence-after-greeting' | 'initial-silence' | 'long-greeting' | 'too-many-words' | 'long-word' | 'too-long' | 'no-audio' | 'detector-failed' | 'hangup';
+}
+
+/**
+ * Answering-machine detection settings; each one left out keeps the PBX's
+ * default (on Asterisk: amd.conf). Times in milliseconds.
+ */
+export interface PbxMachineDetection {
+  /** Silence before anything is said longer than this: a machine. */
+  initialSilenceMs?: number;
+  /** A greeting longer than this: a machine. */
+  greetingMs?: number;
+  /** This much silence after a greeting: a person. */
+  afterGreetingSilenceMs?: number;
+  /** No verdict after this long: notsure. */
+  totalMs?: number;
+  /** Shortest sound that counts as a word. */
+  minWordMs?: number;
+  /** Silence that separates two words. */
+  betweenWordsSilenceMs?: number;
+  /** More words than this in the greeting: a machine. */
+  maxWords?: number;
+  /** Average level (0..32767) below which audio is silence. */
+  silenceThreshold?: number;
+  /** One word longer than this: a machine. */
+  maxWordMs?: number;
+}
+
+/**
  * Events of a PBX. Order is the order the PBX reports them in.
  * - `legEntered` once a leg is in our application: an inbound caller, or a leg
  *   we originated that answered. `role` and `args` are what we originated it
- *   with (`role` undefined when the dialplan sent something unknown).
- * - `legAnswered` when a leg's state becomes up (may come before or after `legEntered`).
+ *   with (`role` undefined when the dialplan sent something unknown). A leg
+ *   originated with `detectMachine` enters only once detection decided, and
+ *   `amd` says what answered; legs without detection have no `amd`.
+ * - `legAnswered` when a leg's state becomes up (may come before or after
+ *   `legEntered`; with `detectMachine` it comes at the answer, before detection ends).
  * - `dtmf` for each digit the far end of a leg pressed.
  * - `legGone` exactly once per leg, when it left our application or ceased to
  *   exist (also a leg originated that never answered). `reason` says why in
@@ -170,16 +224,8 @@ export interface PbxLegInfo {
  *   every `up` the owner resyncs with `legs()`: legs it knows that are missing
  *   are gone (the PBX restarted); no `legGone` comes for them.
  */
-/**
- * Why a leg went away: `normal` (an answered leg hung up), `cancelled` (it
- * went before it was answered, e.g. we stopped its ringing), `busy`,
- * `no-answer` (rang out), `rejected` (refused by the phone), `failed` (the
- * network could not reach it).
- */
-export type PbxGoneReason = 'normal' | 'cancelled' | 'busy' | 'no-answer' | 'rejected' | 'failed';
-
 export type PbxEvent =
-  | { type: 'legEntered'; leg: PbxLegInfo; role: PbxLegRole | undefined; args: string[] }
+  | { type: 'legEntered'; leg: PbxLegInfo; role: PbxLegRole | undefined; args: string[]; amd?: PbxMachineVerdict }
   | { type: 'legAnswered'; legId: string }
   | { type: 'dtmf'; legId: string; digit: string }
   | { type: 'legGone'; legId: string; reason: PbxGoneReason; cause: number | undefined }
@@ -203,6 +249,14 @@ export interface PbxOriginate {
   /** Ring at most this long; an unanswered leg then ends with `legGone`. */
   timeoutS: number;
   callerId: string;
+  /**
+   * Tell a person from an answering machine before the leg enters: once it
+   * answers (`legAnswered`), the PBX listens to the greeting and the leg's
+   * `legEntered` carries the verdict (`amd`), a few seconds later. `true`
+   * uses the PBX's default settings. On Asterisk the leg runs the dialplan
+   * context `kefu-amd` (dialplans/pbx/extensions.conf) for that.
+   */
+  detectMachine?: boolean | PbxMachineDetection;
 }
 
 /**

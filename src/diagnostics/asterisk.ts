@@ -1,7 +1,8 @@
 /**
  * Asterisk checks for `kefu diagnose`: AMI and ARI reachable and
  * authenticated, version, the modules kefu needs, the Stasis application,
- * and the endpoints of the configured lines and seats.
+ * answering-machine detection for the dialer, and the endpoints of the
+ * configured lines and seats.
  */
 import type { Config } from '../config/schema.ts';
 import { AriClient } from '../../drivers/asterisk/ari-client.ts';
@@ -11,6 +12,33 @@ import type { Check } from './check.ts';
 export const REQUIRED_MODULES = ['res_ari.so', 'res_stasis.so', 'res_stasis_playback.so', 'res_stasis_recording.so', 'res_stasis_snoop.so', 'chan_pjsip.so', 'app_mixmonitor.so', 'res_http_websocket.so'];
 
 const msg = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+const command = async (ami: AmiClient, cmd: string): Promise<string> => {
+  const r = await ami.action('Command', { Command: cmd }).catch(() => null);
+  return r ? Object.values(r).join('\n') : '';
+};
+
+/**
+ * The dialer's answering-machine detection: app_amd and the dialplan context
+ * kefu-amd (dialplans/pbx/extensions.conf) that runs it and hands the leg
+ * back to our Stasis application. Without the context such legs hang up at
+ * the answer.
+ */
+async function amdCheck(ami: AmiClient, app: string): Promise<Check> {
+  const title = 'answering-machine detection (dialer): app_amd and context kefu-amd';
+  const module = /Running/.test(await command(ami, 'module show like app_amd'));
+  const plan = await command(ami, 'dialplan show s@kefu-amd');
+  const context = /AMD\(/.test(plan) && plan.includes(`Stasis(${app},`);
+  const problems = [...(module ? [] : ['app_amd.so is not running']), ...(context ? [] : [`context kefu-amd with AMD() and Stasis(${app},...) not found`])];
+  return {
+    id: 'asterisk-amd', title, ok: problems.length === 0,
+    detail: problems.length ? problems.join('; ') : 'present',
+    fix: problems.length ? [
+      ...(context ? [] : [`copy [kefu-amd] from dialplans/pbx/extensions.conf into extensions.conf (Stasis application ${app}), then: asterisk -rx 'dialplan reload'`]),
+      ...(module ? [] : ["asterisk -rx 'module load app_amd.so' (and remove any noload line for it in modules.conf)"]),
+    ].join('; ') : null,
+  };
+}
 
 export async function asteriskChecks(config: Readonly<Config>, opts: { appConnected?: boolean } = {}): Promise<Check[]> {
   const a = config.asterisk;
@@ -31,6 +59,7 @@ export async function asteriskChecks(config: Readonly<Config>, opts: { appConnec
       detail: missing.length ? `not running: ${missing.join(', ')}` : `all ${REQUIRED_MODULES.length} running`,
       fix: missing.length ? `load them: asterisk -rx 'module load ${missing[0]}' (and remove any noload lines for them in modules.conf)` : null,
     });
+    checks.push(await amdCheck(ami, a.ari.app));
   } catch (err) {
     checks.push({ id: 'asterisk-ami', title: `Asterisk AMI ${a.ami.host}:${a.ami.port}`, ok: false, detail: msg(err),
       fix: /auth|Authentication/i.test(msg(err)) ? 'check asterisk.ami.username/secret against manager.conf' : 'is Asterisk running? manager.conf: enabled = yes, bindaddr and port as in asterisk.ami' });

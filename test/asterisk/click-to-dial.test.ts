@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
-import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
+import { callee, labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
 import { waitForLineIdle } from '../helpers/wait.ts';
 
 interface Dial { callId: string; waiting: boolean; position: number | null }
@@ -87,5 +87,14 @@ describe(`click-to-dial with every line busy, ${testDbKind()}`, () => {
     const { legs } = await settledCall<{ legs: LegOut[] }>(daemon, c.body.callId);
     expect(legs.map((l) => [l.kind, l.seatId])).toEqual([['agent', 'seat-107'], ['outbound', null]]);
     expect((await daemon.api<{ activeCalls: number }>('GET', '/lines/trunk1')).body.activeCalls).toBe(0);
+  });
+
+  it('kefu dials a scripted callee of the carrier by its national digits, written with or without +86: busy ends as busy, congestion as failed', async () => {
+    const busy = await dial(105, `+86${callee('busy', { ringS: 0, n: 1 })}`);
+    expect(busy.status).toBe(202);
+    expect((await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === busy.body.callId, 20_000)).data.disposition).toBe('busy');
+    const failed = await dial(106, callee('congestion', { ringS: 0, n: 2 }));
+    expect(failed.status).toBe(202);
+    expect((await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === failed.body.callId, 20_000)).data.disposition).toBe('failed');
   });
 });

@@ -95,10 +95,10 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
     expect(call.body.answeredAt).toBeNull();
   });
 
-  it('diagnostics: AMI, ARI, modules, the Stasis app and the line endpoint are all checked', async () => {
+  it('diagnostics: AMI, ARI, modules, answering-machine detection, the Stasis app and the line endpoint are all checked', async () => {
     const r = await daemon.api<{ ok: boolean; checks: Array<{ id: string; ok: boolean; detail: string }> }>('GET', '/diagnostics');
     const byId = Object.fromEntries(r.body.checks.map((c) => [c.id, c]));
-    for (const id of ['asterisk-ami', 'asterisk-modules', 'asterisk-ari', 'asterisk-stasis-app', 'asterisk-endpoints']) expect(byId[id]?.ok, `${id}: ${byId[id]?.detail}`).toBe(true);
+    for (const id of ['asterisk-ami', 'asterisk-modules', 'asterisk-amd', 'asterisk-ari', 'asterisk-stasis-app', 'asterisk-endpoints']) expect(byId[id]?.ok, `${id}: ${byId[id]?.detail}`).toBe(true);
     expect(byId['asterisk-ari']!.detail).toMatch(/Asterisk 22\./);
   });
 

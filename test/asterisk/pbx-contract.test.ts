@@ -33,6 +33,7 @@ pbxContract('Asterisk driver on the lab', async () => {
     carrierAmi: ami(e.KEFU_LAB_CARRIER_AMI_PORT!, e.KEFU_LAB_CARRIER_AMI_USER!, e.KEFU_LAB_CARRIER_AMI_SECRET!),
     callInto: 'PJSIP/8000@pbx',
     phones: { answer: seat('101'), busy: seat('102'), 'no-answer': seat('103') },
+    dialOut: (number) => `PJSIP/${number}@${e.KEFU_LAB_PBX_TRUNK!}`,
     async kill() {
       const pid = Number(readFileSync(join(l.dir, 'pbx', 'asterisk.pid'), 'utf8'));
       process.kill(pid, 'SIGKILL');

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { AmiClient, type AmiOptions } from '../../drivers/asterisk/ami-client.ts';
 import { AriClient, type AriOptions } from '../../drivers/asterisk/ari-client.ts';
 import { AsteriskPbx } from '../../drivers/asterisk/pbx.ts';
+import { callee } from '../helpers/callees.ts';
 import type { PbxFarSide } from './pbx.contract.ts';
 
 export interface AsteriskFarSideOptions {
@@ -21,6 +22,8 @@ export interface AsteriskFarSideOptions {
   callInto: string;
   /** Seat extensions on the carrier (context from-pbx) and the dial strings the PBX reaches them by. */
   phones: { answer: [ext: string, dial: string]; busy: [ext: string, dial: string]; 'no-answer': [ext: string, dial: string] };
+  /** The dial string by which the PBX reaches a number on the carrier (its scripted callees, test/helpers/callees.ts), e.g. `(n) => \`PJSIP/${n}@carrier\``. */
+  dialOut(number: string): string;
   kill(): Promise<void>;
   restore(): Promise<void>;
   /** How the far end hangs a leg up; default: the PBX's AMI hangs the channel up from outside our application. */
@@ -36,10 +39,13 @@ export async function asteriskFarSide(o: AsteriskFarSideOptions): Promise<PbxFar
   await pbxAmi.connect();
   const ari = new AriClient(o.ari);
   for (const b of ['answer', 'busy', 'no-answer'] as const) await carrier.action('Setvar', { Variable: `AGENT_${o.phones[b][0]}`, Value: BEHAVIOUR[b] });
+  let calls = 0;
   const pbx = new AsteriskPbx({ ...o.ari, reconnect: { minMs: 100, maxMs: 500 } }, { ...o.pbxAmi }, pino({ level: process.env.KEFU_CONTRACT_LOG ?? 'silent' }));
   return {
     pbx,
     phone: (b) => o.phones[b][1],
+    // a short ring; people and machines stay on well past the detection
+    callee: (k) => o.dialOut(k === 'keypress' ? callee(k, { ringS: 1, digit: '5', talkS: 9, n: ++calls % 100 }) : callee(k, { ringS: 1, talkS: 20, n: ++calls % 100 })),
     async callIn(c) {
       // the carrier's caller context: waits PRE_WAIT s after the answer, presses DTMF, holds HOLD s
       await carrier.action('Originate', {

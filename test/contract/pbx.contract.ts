@@ -17,6 +17,13 @@ export interface PbxFarSide {
   pbx: Pbx;
   /** A dial string whose phone answers (after ringing a moment), is busy, or rings until our time-out. */
   phone(behaviour: 'answer' | 'busy' | 'no-answer'): string;
+  /**
+   * A dial string of a callee out in the network: a person (a short hello,
+   * then silence), an answering machine (a long greeting and a beep), busy,
+   * ringing until our time-out, a network that fails the call, or a person
+   * who presses 5 a few seconds after their hello (a survey's answer).
+   */
+  callee(kind: 'human' | 'machine' | 'busy' | 'no-answer' | 'congestion' | 'keypress'): string;
   /** A caller dials in with this caller ID; once we answer they press `dtmf` (if any) and stay on the line. */
   callIn(o: { number: string; name?: string; dtmf?: string }): Promise<void>;
   /** The far end of a leg hangs up (a caller: the one with this caller ID). */
@@ -102,6 +109,7 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       expect(entered.role).toBe('agent');
       expect(entered.args).toEqual(['call-7', 'agent-7']);
       expect(entered.leg.name).toBe(name);
+      expect(entered.amd).toBeUndefined(); // no detection asked for
       await log.wait('legAnswered', (e) => e.legId === id, t);
       expect(await pbx.legs()).toContain(id);
       await pbx.hangup(id);
@@ -138,6 +146,62 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       expect(e.reason).toBe('no-answer');
       expect(await pbx.legs()).not.toContain(id);
       expect(log.of('legEntered', (x) => x.leg.id === id)).toHaveLength(0);
+    });
+
+    /** A leg dialled with answering-machine detection. */
+    const detecting = async (kind: Parameters<PbxFarSide['callee']>[0], timeoutS = 10) => {
+      const id = randomUUID();
+      await pbx.originate({ id, endpoint: far.callee(kind), role: 'dialer', args: ['call-amd', kind], timeoutS, callerId: '13800138000', detectMachine: true });
+      return id;
+    };
+    const enteredAfterAnswer = (id: string) => {
+      const i = log.all.findIndex((e) => e.type === 'legAnswered' && e.legId === id);
+      const j = log.all.findIndex((e) => e.type === 'legEntered' && e.leg.id === id);
+      return i >= 0 && j > i;
+    };
+
+    it('detectMachine: a person answers; legAnswered at once, listed while detection listens, then legEntered with role, args and amd human', async () => {
+      const id = await detecting('human');
+      await log.wait('legAnswered', (e) => e.legId === id, t);
+      if (log.of('legEntered', (e) => e.leg.id === id).length === 0) expect(await pbx.legs()).toContain(id);
+      const e = await log.entered(id, t);
+      expect(e.amd).toEqual({ status: 'human', cause: 'silence-after-greeting' });
+      expect([e.role, e.args]).toEqual(['dialer', ['call-amd', 'human']]);
+      expect(enteredAfterAnswer(id)).toBe(true);
+      await pbx.hangup(id);
+      expect((await log.legGone(id, t)).reason).toBe('normal');
+    });
+
+    it('detectMachine: an answering machine enters with amd machine', async () => {
+      const id = await detecting('machine');
+      const e = await log.entered(id, t);
+      expect(e.amd?.status).toBe('machine');
+      expect(['initial-silence', 'long-greeting', 'too-many-words', 'long-word']).toContain(e.amd?.cause);
+      expect(enteredAfterAnswer(id)).toBe(true);
+      await pbx.hangup(id);
+      await log.legGone(id, t);
+    });
+
+    it('detectMachine: a person who presses a key enters as human; the key arrives as dtmf afterwards', async () => {
+      const id = await detecting('keypress');
+      expect((await log.entered(id, t)).amd?.status).toBe('human');
+      expect((await log.wait('dtmf', (e) => e.legId === id, t)).digit).toBe('5');
+      await pbx.hangup(id);
+      await log.legGone(id, t);
+    });
+
+    it('detectMachine: busy, rang out and congestion end as busy, no-answer and failed, never legEntered', async () => {
+      const busy = await detecting('busy');
+      const noAnswer = await detecting('no-answer', 1);
+      const congestion = await detecting('congestion');
+      expect(await log.legGone(busy, t)).toMatchObject({ reason: 'busy', cause: 17 });
+      expect((await log.legGone(congestion, t)).reason).toBe('failed');
+      expect((await log.legGone(noAnswer, t + 1000)).reason).toBe('no-answer');
+      await barrier();
+      for (const id of [busy, noAnswer, congestion]) {
+        expect(log.of('legEntered', (e) => e.leg.id === id)).toHaveLength(0);
+        expect(gone(id)).toHaveLength(1);
+      }
     });
 
     it('we hang up a ringing leg: it ends with legGone, never legEntered', async () => {

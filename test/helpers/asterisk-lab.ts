@@ -1,6 +1,10 @@
 /**
  * The real Asterisk lab (scripts/asterisk-lab): a pbx and a carrier instance
- * on 127.0.0.1. The carrier is the far side: callers with caller ID and DTMF.
+ * on 127.0.0.1. The carrier is the far side: callers with caller ID and DTMF,
+ * agents' phones, and callees kefu dials out to. `callee()` builds the number
+ * of a scripted callee (a person, an answering machine, busy, no answer,
+ * congestion, a person who presses a key): see callees.ts for the digit
+ * scheme and how kefu dials such a number.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +13,8 @@ import { join } from 'node:path';
 import { AmiClient } from '../../drivers/asterisk/ami-client.ts';
 import { ROOT } from './daemon.ts';
 import { until } from './wait.ts';
+
+export { callee, type CalleeKind, type CalleeOptions } from './callees.ts';
 
 export interface Lab {
   dir: string;

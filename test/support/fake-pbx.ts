@@ -10,14 +10,20 @@
  * No module-global state: each `new FakePbx()` is a PBX of its own.
  *
  * Phones are endpoints: `phone(endpoint, behaviour)` says what a phone does
- * when we ring it; unknown endpoints answer after `ringMs`.
+ * when we ring it; unknown endpoints answer after `ringMs`. A leg dialled
+ * with `detectMachine` enters `amdMs` after its answer with the verdict its
+ * phone earns: `machine` for a phone that is one, `human` otherwise.
  */
 import { randomUUID } from 'node:crypto';
 import { KefuError } from '../../src/core/errors.ts';
-import type { Pbx, PbxEvent, PbxHangupReason, PbxLegInfo, PbxLegRole, PbxListener, PbxOriginate } from '../../src/core/ports.ts';
+import type { Pbx, PbxEvent, PbxHangupReason, PbxLegInfo, PbxLegRole, PbxListener, PbxMachineVerdict, PbxOriginate } from '../../src/core/ports.ts';
 
-/** What a phone does when it rings: answers (after the ring time), is busy, rings until its time-out, or waits for the test. */
-export type PhoneBehaviour = 'answer' | 'busy' | 'no-answer' | 'manual';
+/**
+ * What a phone does when it rings: answers (after the ring time; a person),
+ * an answering machine answers, is busy, the network fails the call
+ * (congestion), rings until its time-out, or waits for the test.
+ */
+export type PhoneBehaviour = 'answer' | 'machine' | 'busy' | 'congestion' | 'no-answer' | 'manual';
 
 /** A leg as the fake PBX sees it (for assertions). */
 export interface FakeLeg {
@@ -25,6 +31,8 @@ export interface FakeLeg {
   state: 'ringing' | 'up'; entered: boolean; ringing: boolean; moh: boolean; bridgeId: string | null;
   callerNumber: string; callerName: string;
   timer: NodeJS.Timeout | null;
+  /** With `detectMachine`: the verdict its `legEntered` will carry. */
+  verdict: PbxMachineVerdict | null;
 }
 
 /** Q.850 causes the fake reports. */
@@ -36,6 +44,8 @@ export interface FakePbxOptions {
   ringMs?: number;
   /** How long a `play` lasts. Default 50 ms. */
   playMs?: number;
+  /** How long answering-machine detection listens after the answer. Default 30 ms. */
+  amdMs?: number;
   /** Whether an AMI connection is there (whole-call recording). Default true. */
   canRecordCalls?: boolean;
 }
@@ -56,10 +66,12 @@ export class FakePbx implements Pbx {
   private seq = 0;
   private readonly ringMs: number;
   private readonly playMs: number;
+  private readonly amdMs: number;
 
   constructor(opts: FakePbxOptions = {}) {
     this.ringMs = opts.ringMs ?? 20;
     this.playMs = opts.playMs ?? 50;
+    this.amdMs = opts.amdMs ?? 30;
     this.canRecordCalls = opts.canRecordCalls ?? true;
   }
 
@@ -146,9 +158,11 @@ export class FakePbx implements Pbx {
     if (o.args.some((a) => a.includes(','))) throw new KefuError('BAD_REQUEST', 'leg args must not contain commas');
     const leg = this.addLeg(o.id, o.endpoint, o.role, o.args, o.callerId, '');
     const behaviour = this.phones.get(o.endpoint) ?? 'answer';
+    if (o.detectMachine) leg.verdict = behaviour === 'machine' ? { status: 'machine', cause: 'long-greeting' } : { status: 'human', cause: 'silence-after-greeting' };
     if (behaviour === 'busy') leg.timer = setTimeout(() => this.gone(leg, CAUSE.busy), 0);
-    else if (behaviour === 'answer') leg.timer = setTimeout(() => this.answerLeg(leg), this.ringMs);
-    if (behaviour !== 'answer' && behaviour !== 'busy') leg.timer = setTimeout(() => this.gone(leg, CAUSE.noAnswer), o.timeoutS * 1000);
+    else if (behaviour === 'congestion') leg.timer = setTimeout(() => this.gone(leg, CAUSE.congestion), 0);
+    else if (behaviour === 'answer' || behaviour === 'machine') leg.timer = setTimeout(() => this.answerLeg(leg), this.ringMs);
+    else leg.timer = setTimeout(() => this.gone(leg, CAUSE.noAnswer), o.timeoutS * 1000);
     return { id: leg.id, name: leg.name };
   }
 
@@ -276,7 +290,7 @@ export class FakePbx implements Pbx {
 
   private addLeg(id: string, endpoint: string, role: PbxLegRole | undefined, args: string[], callerNumber: string, callerName: string): FakeLeg {
     const name = `${endpoint.split('@')[0]}-${(++this.seq).toString(16).padStart(8, '0')}`;
-    const leg: FakeLeg = { id, name, endpoint, role, args, state: 'ringing', entered: false, ringing: false, moh: false, bridgeId: null, callerNumber, callerName, timer: null };
+    const leg: FakeLeg = { id, name, endpoint, role, args, state: 'ringing', entered: false, ringing: false, moh: false, bridgeId: null, callerNumber, callerName, timer: null, verdict: null };
     this.legMap.set(id, leg);
     return leg;
   }
@@ -287,9 +301,15 @@ export class FakePbx implements Pbx {
     if (leg.timer) clearTimeout(leg.timer);
     leg.timer = null;
     leg.state = 'up';
-    leg.entered = true;
     this.emit({ type: 'legAnswered', legId: leg.id });
-    this.emit({ type: 'legEntered', leg: this.info(leg), role: leg.role, args: leg.args });
+    if (!leg.verdict) { this.enter(leg); return; }
+    // the detector listens to the greeting first: the leg is up, not yet ours
+    leg.timer = setTimeout(() => { leg.timer = null; this.enter(leg); }, this.amdMs);
+  }
+
+  private enter(leg: FakeLeg): void {
+    leg.entered = true;
+    this.emit({ type: 'legEntered', leg: this.info(leg), role: leg.role, args: leg.args, ...(leg.verdict ? { amd: leg.verdict } : {}) });
   }
 
   private join(bridgeId: string, leg: FakeLeg): void {
@@ -310,7 +330,7 @@ export class FakePbx implements Pbx {
     this.callRecordings.delete(leg.name);
     // snoops die with the leg they listen to
     for (const s of this.allLegs()) if (s.role === 'snoop' && s.name === `Snoop/${leg.name}`) this.gone(s, cause);
-    const reason = cause === 17 ? 'busy' : cause === 18 || cause === 19 ? 'no-answer' : cause === 21 ? 'rejected' : leg.state === 'up' ? 'normal' : 'cancelled';
+    const reason = cause === 17 ? 'busy' : cause === 18 || cause === 19 ? 'no-answer' : cause === 21 ? 'rejected' : cause === CAUSE.congestion ? 'failed' : leg.state === 'up' ? 'normal' : 'cancelled';
     this.emit({ type: 'legGone', legId: leg.id, reason, cause });
   }
 
