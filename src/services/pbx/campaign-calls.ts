@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { LineConfig } from '../../config/schema.ts';
-import type { Pbx, PbxGoneReason, PbxLegInfo } from '../../core/ports.ts';
+import type { Pbx, PbxGoneReason, PbxLegInfo, PbxMachineVerdict } from '../../core/ports.ts';
 import type { DialMode } from '../../core/dialer/pacing.ts';
 import type { CampaignOutcome } from '../../core/dialer/campaign.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
@@ -142,7 +142,10 @@ export class PbxCampaignCalls implements DialerBackend {
     reports.placed(record.id, line.id);
     try {
       const s = spec.campaign.settings;
-      const ch = await this.pbx.originate({ id: call.legId, endpoint, role: 'dialer', args: ['call', record.id], timeoutS: s.ringTimeoutS, callerId: s.callerId ?? 'kefu' });
+      const ch = await this.pbx.originate({
+        id: call.legId, endpoint, role: 'dialer', args: ['call', record.id], timeoutS: s.ringTimeoutS, callerId: s.callerId ?? 'kefu',
+        ...(s.amd.enabled ? { detectMachine: true } : {}),
+      });
       call.channelName = ch.name;
       reports.ringing();
     } catch (err) {
@@ -159,16 +162,39 @@ export class PbxCampaignCalls implements DialerBackend {
 
   // ---- leg events (the PBX service routes this owner's legs here) ----
 
-  entered(leg: PbxLegInfo, args: string[]): void {
+  /**
+   * A leg of ours entered: an agent's seat, or a callee who answered. With
+   * machine detection the callee enters once the detector decided, at the
+   * end of the greeting: the 2 s connect limit runs from there (the rules
+   * count from the end of the callee's greeting).
+   */
+  entered(leg: PbxLegInfo, args: string[], amd?: PbxMachineVerdict): void {
     if (args[0] === 'seat') { this.seatUp(leg); return; }
     const call = this.calls.get(leg.id);
     if (!call) { void this.pbx.hangup(leg.id).catch(quietly(this.log, 'PBX clean-up')); return; }
     call.answered = true;
     call.control = new AsteriskChannelControl(leg, this.pbx, this.mediaDir, this.log);
     call.record.answered(call.spec.numberKey, 'answered');
-    call.reports.answered('live', null);
+    const machine = amd?.status === 'machine';
+    call.reports.answered(machine ? 'machine' : 'live', amd ? amd.status : null);
+    const s = call.spec.campaign.settings;
+    if (machine && s.amd.onMachine !== 'agent') {
+      call.outcome = 'machine';
+      if (s.amd.onMachine === 'message') void this.leaveMessage(call).catch((err: unknown) => this.failed(call, err));
+      else void this.pbx.hangup(leg.id).catch(quietly(this.log, 'PBX clean-up'));
+      return;
+    }
     if (call.spec.campaign.mode === 'broadcast') void this.broadcast(call).catch((err: unknown) => this.failed(call, err));
     else this.findAgent(call);
+  }
+
+  /** A machine answered and the campaign leaves a message: the message (or the identification) after the beep, then hang up. */
+  private async leaveMessage(call: CampaignCall): Promise<void> {
+    const s = call.spec.campaign.settings;
+    const pcm = await this.deps.prompts.resolve({ text: s.message ?? s.identification, voice: s.voice });
+    const r = await call.control!.play(pcm);
+    call.result = { message: r.completed };
+    await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
   }
 
   private seatUp(leg: PbxLegInfo): void {

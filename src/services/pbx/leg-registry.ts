@@ -5,11 +5,11 @@
  * the claim is released when the leg is gone. A leg nobody owns is not ours
  * to keep (left by an earlier run, or too late for a request that ended).
  */
-import type { Pbx, PbxGoneReason, PbxHangupReason, PbxLegInfo, PbxLegRole, PbxListener, PbxOriginate } from '../../core/ports.ts';
+import type { Pbx, PbxMachineVerdict, PbxGoneReason, PbxHangupReason, PbxLegInfo, PbxLegRole, PbxListener, PbxOriginate } from '../../core/ports.ts';
 
 export interface LegOwner {
-  /** One of the owner's legs entered our application (it answered, or a snoop started). */
-  entered(leg: PbxLegInfo, role: PbxLegRole | undefined, args: string[]): void;
+  /** One of the owner's legs entered our application (it answered, or a snoop started); `amd` when it was dialled with machine detection. */
+  entered(leg: PbxLegInfo, role: PbxLegRole | undefined, args: string[], amd?: PbxMachineVerdict): void;
   /** The leg is gone, for `reason`; `lost`: gone with the PBX (it restarted under us). */
   gone(legId: string, reason: PbxGoneReason, lost: boolean): void;
   answered?(legId: string): void;

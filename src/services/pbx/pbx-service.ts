@@ -68,7 +68,7 @@ export class PbxService implements LineGroup {
     const inboundOn = (line: LineConfig) => [...this.live.values()].filter((l) => l.line.id === line.id).length;
     this.campaignCalls = new PbxCampaignCalls(deps, lines, this.legLog, this.log.child({ component: 'dialer' }), (line) => inboundOn(line) + this.dialer.mine(line), () => this.connected);
     this.campaignCalls.pbx = this.registry.pbxFor(pbx, {
-      entered: (leg, _role, args) => this.campaignCalls.entered(leg, args),
+      entered: (leg, _role, args, amd) => this.campaignCalls.entered(leg, args, amd),
       gone: (legId, reason) => this.campaignCalls.gone(legId, reason),
       dtmf: (legId, digit) => this.campaignCalls.dtmf(legId, digit),
       playbackDone: (legId, playbackId) => this.campaignCalls.playbackDone(legId, playbackId),
@@ -147,7 +147,7 @@ export class PbxService implements LineGroup {
           return;
         }
         if (e.role !== 'inbound') this.legLog.answered(e.leg.id);
-        owner.entered(e.leg, e.role, e.args);
+        owner.entered(e.leg, e.role, e.args, e.amd);
         return;
       }
       case 'legAnswered':
