@@ -1,0 +1,234 @@
+/**
+ * Call-progress detection by ear: fed the audio heard after dialling, it
+ * says what the line is doing (ringing and in which country's cadence, colour
+ * ring-back music, busy, congestion, a person or a machine answering, a dead
+ * line). Pure and clock-free: time is the audio's own (samples pushed), so
+ * the same audio always gives the same decisions.
+ *
+ * Decisions come as a stream; `final` ones end the detection:
+ *   ringback, colour-ringback                    → still ringing (not final)
+ *   busy, congestion                             → final after two cadence cycles
+ *   answered-live                                → a short greeting (≤ 2.5 s) then a pause (≥ 0.7 s)
+ *   answered-machine                             → ≥ 4 s of speech without such a pause, or a long greeting
+ *   silence                                      → nothing at all for `deadLineMs` (dead line),
+ *                                                  or ringing that stopped for `ringingStoppedMs`
+ */
+import { FRAME_MS, FRAME_SAMPLES, analyseFrame, pcmToFloat, type FrameFeatures } from './dsp.ts';
+import { TONE_PLANS, cadenceMatch, type Run, type ToneCountry, type TonePlan } from './plans.ts';
+import { judgeSound } from './sound.ts';
+import { Runs } from './runs.ts';
+
+export type HeardKind = 'ringback' | 'colour-ringback' | 'busy' | 'congestion' | 'answered-live' | 'answered-machine' | 'silence';
+
+export interface Heard {
+  kind: HeardKind;
+  /** Audio time of the decision, ms from the first sample pushed. */
+  atMs: number;
+  /** No further decision follows. */
+  final: boolean;
+  /** The tone plan recognised (ringback, busy, congestion). */
+  country?: ToneCountry;
+  /** What decided it, for logs and call records: 'cadence 1000/4000', 'greeting 820 ms then pause'... */
+  detail: string;
+}
+
+export interface DetectorOptions {
+  /** Silence that ends a greeting. Default 700 ms: people pause 0.5–1 s after "喂?" waiting for an answer; a machine's comma pauses are shorter. */
+  pauseMs?: number;
+  /** Longest greeting still taken for a person. Default 2500 ms ("喂，你好，哪位？" is 1–2 s). */
+  liveMaxGreetingMs?: number;
+  /** Speech this long without a pause is a machine. Default 4000 ms. */
+  machineSpeechMs?: number;
+  /** Nothing heard at all for this long: a dead line. Default 12000 ms (Chinese mobile call set-up can be silent for 5–8 s). */
+  deadLineMs?: number;
+  /** Ringing heard, then silence this long: the ringing stopped (answered without a word, or the network gave up). Default 6000 ms (longest ringback gap 4 s + 30 %, and margin). */
+  ringingStoppedMs?: number;
+  /** Frames quieter than this are silence whatever the noise floor. Default -45 dBFS (8-bit modem PCM has its quantisation floor at about -53 dBFS). */
+  silenceDb?: number;
+}
+
+const MIN_GREETING_MS = 120;
+const MUSIC_WINDOW_MS = 1600;
+const CONTINUOUS_TONE_MS = 3500;
+const MAX_FLOOR_DB = -40;
+
+export class CallProgressDetector {
+  private readonly o: Required<DetectorOptions>;
+  private buf = new Float64Array(FRAME_SAMPLES);
+  private fill = 0;
+  private t = 0;
+  private floorDb = Number.NaN;
+  private readonly runs = new Runs();
+  private done = false;
+  private lastKind: HeardKind | null = null;
+  private lastCountry: ToneCountry | undefined;
+  private ringing = false;
+  private heardAnything = false;
+  private lastActive = 0;
+  /** The sound episode in progress (speech or music), from its first frame. */
+  private episode: { start: number; lastSound: number; frames: FrameFeatures[]; music: boolean; afterGap: number | null } | null = null;
+  /** Every decision so far. */
+  readonly decisions: Heard[] = [];
+
+  constructor(opts: DetectorOptions = {}) {
+    this.o = {
+      pauseMs: opts.pauseMs ?? 700,
+      liveMaxGreetingMs: opts.liveMaxGreetingMs ?? 2500,
+      machineSpeechMs: opts.machineSpeechMs ?? 4000,
+      deadLineMs: opts.deadLineMs ?? 12_000,
+      ringingStoppedMs: opts.ringingStoppedMs ?? 6000,
+      silenceDb: opts.silenceDb ?? -45,
+    };
+  }
+
+  /** Audio time consumed so far, ms. */
+  get elapsedMs(): number {
+    return this.t;
+  }
+
+  /** The final decision, once there is one. */
+  get final(): Heard | null {
+    return this.done ? (this.decisions[this.decisions.length - 1] as Heard) : null;
+  }
+
+  /** Feeds telephone PCM (s16le, 8 kHz); returns the decisions it led to. */
+  push(pcm: Buffer): Heard[] {
+    const out: Heard[] = [];
+    const x = pcmToFloat(pcm);
+    for (let i = 0; i < x.length && !this.done; i++) {
+      this.buf[this.fill++] = x[i] as number;
+      if (this.fill === FRAME_SAMPLES) {
+        this.fill = 0;
+        this.t += FRAME_MS;
+        this.frame(analyseFrame(this.buf), out);
+      }
+    }
+    return out;
+  }
+
+  private emit(out: Heard[], h: Omit<Heard, 'atMs'>): void {
+    if (this.done) return;
+    if (!h.final && h.kind === this.lastKind && h.country === this.lastCountry) return;
+    const d: Heard = { ...h, atMs: this.t };
+    if (d.country === undefined) delete d.country;
+    this.lastKind = h.kind;
+    this.lastCountry = h.country;
+    this.decisions.push(d);
+    out.push(d);
+    if (h.final) this.done = true;
+  }
+
+  private frame(f: FrameFeatures, out: Heard[]): void {
+    // The noise floor starts at the first frame, follows quieter frames down at once and
+    // creeps up 1.25 dB/s, so a steady hiss becomes the floor and anything 10 dB above it
+    // counts. It never rises above -40 dBFS: a line hissing louder is broken, while
+    // music or a tone heard from the first frame on must not become the floor.
+    const floor = Number.isNaN(this.floorDb) || f.levelDb < this.floorDb ? f.levelDb : this.floorDb + 0.05;
+    this.floorDb = Math.min(MAX_FLOOR_DB, floor);
+    const active = f.levelDb > Math.max(this.o.silenceDb, this.floorDb + 10);
+    const kind = !active ? 'quiet' : f.tone ? 'tone' : 'sound';
+    if (active) this.lastActive = this.t;
+    const opened = this.runs.push(kind === 'tone', f.tone?.freqs ?? [], this.t);
+    if (opened?.on) {
+      // A tone began: whatever sound came before it was not an answer.
+      this.episode = null;
+      this.heardAnything = true;
+    }
+    this.tones(out);
+    this.sound(kind, f, out);
+    if (!this.heardAnything && this.t >= this.o.deadLineMs) {
+      this.emit(out, { kind: 'silence', final: true, detail: `nothing heard for ${this.t} ms (dead line)` });
+    }
+    if (this.ringing && !this.episode && this.t - this.lastActive >= this.o.ringingStoppedMs) {
+      this.emit(out, { kind: 'silence', final: true, detail: `ringing stopped: ${this.t - this.lastActive} ms of silence` });
+    }
+  }
+
+  private tones(out: Heard[]): void {
+    const closed = this.runs.closed();
+    const all = this.runs.withOpen();
+    const open = all[all.length - 1] as Run;
+    if (open.on && open.ms >= CONTINUOUS_TONE_MS) {
+      return this.emit(out, { kind: 'congestion', final: true, detail: `continuous tone ${open.freqs.join('+')} Hz (dial tone or number unobtainable)` });
+    }
+    let best: { plan: TonePlan; n: number; exact: boolean } | null = null;
+    for (const plan of TONE_PLANS) {
+      const ringback = plan.role === 'ringback';
+      const n = cadenceMatch(plan, ringback ? all : closed);
+      const onRuns = (ringback ? all : closed).slice(-n).filter((r) => r.on && !r.open).length;
+      // Busy and congestion: two full cycles of closed runs. Ringback: one tone
+      // of the right length and a gap longer than any busy gap so far.
+      const enough = ringback
+        ? onRuns >= 1 && ((!open.on && open.ms >= 1000 && n >= 2) || n >= plan.cadence.length + 1)
+        : n >= Math.max(4, plan.cadence.length + 1) && onRuns >= 2;
+      if (!enough) continue;
+      const lastOn = [...all].reverse().find((r) => r.on && !r.open);
+      const exact = !!lastOn && plan.freqs.some((fs) => fs.join(',') === lastOn.freqs.join(','));
+      if (!best || n > best.n || (n === best.n && exact && !best.exact)) best = { plan, n, exact };
+    }
+    if (!best) return;
+    const { plan } = best;
+    if (plan.role === 'ringback') this.ringing = true;
+    this.emit(out, { kind: plan.role, final: plan.role !== 'ringback', country: plan.country, detail: `cadence ${plan.cadence.join('/')} ms, ${best.n} runs matched` });
+  }
+
+  private sound(kind: 'quiet' | 'tone' | 'sound', f: FrameFeatures, out: Heard[]): void {
+    const ep = this.episode;
+    if (kind === 'sound') {
+      if (!ep) this.episode = { start: this.t - FRAME_MS, lastSound: this.t, frames: [f], music: false, afterGap: null };
+      else {
+        // Sound again after a short gap: where speech would start if music just gave way to it.
+        if (this.t - ep.lastSound >= MIN_GREETING_MS) ep.afterGap = this.t - FRAME_MS;
+        ep.lastSound = this.t;
+        ep.frames.push(f);
+        // Long music would grow this without end; the judgements look at the last few seconds only.
+        if (ep.frames.length > 250) ep.frames.splice(0, 50);
+      }
+      return this.judge(out);
+    }
+    if (!ep) return;
+    ep.frames.push(f);
+    if (this.t - ep.lastSound < this.o.pauseMs) return;
+    // A pause ended the episode.
+    const len = ep.lastSound - ep.start;
+    this.episode = null;
+    if (len < MIN_GREETING_MS) return;
+    this.heardAnything = true;
+    const frames = ep.frames.slice(0, ep.frames.length - Math.round((this.t - ep.lastSound) / FRAME_MS));
+    if (ep.music || (len >= MUSIC_WINDOW_MS && judgeSound(frames).kind === 'music')) {
+      this.ringing = true;
+      this.lastActive = ep.lastSound;
+      return;
+    }
+    if (len <= this.o.liveMaxGreetingMs) {
+      this.emit(out, { kind: 'answered-live', final: true, detail: `greeting ${len} ms then ${this.o.pauseMs} ms pause` });
+    } else {
+      this.emit(out, { kind: 'answered-machine', final: true, detail: `long greeting: ${len} ms before the first pause` });
+    }
+  }
+
+  /** During sound: music (still ringing) or, after long enough, a machine. */
+  private judge(out: Heard[]): void {
+    const ep = this.episode as NonNullable<CallProgressDetector['episode']>;
+    const len = this.t - ep.start;
+    if (len >= MUSIC_WINDOW_MS) {
+      const window = ep.frames.slice(-Math.round(MUSIC_WINDOW_MS / FRAME_MS));
+      const v = judgeSound(window);
+      if (v.kind === 'music' && !ep.music) {
+        ep.music = true;
+        this.ringing = true;
+        this.heardAnything = true;
+        this.emit(out, { kind: 'colour-ringback', final: false, detail: `music: dips ${v.dips.toFixed(2)}, steadiness ${v.steadiness.toFixed(2)}` });
+      } else if (v.kind === 'speech' && ep.music) {
+        // The music gave way to speech: the greeting starts after the last gap in the
+        // window, or (music running straight into speech) about where the window turned.
+        ep.music = false;
+        ep.start = ep.afterGap !== null && ep.afterGap >= this.t - MUSIC_WINDOW_MS ? ep.afterGap : this.t - MUSIC_WINDOW_MS / 2;
+        ep.frames = ep.frames.slice(-Math.round((this.t - ep.start) / FRAME_MS));
+      }
+    }
+    if (!ep.music && this.t - ep.start >= this.o.machineSpeechMs) {
+      this.emit(out, { kind: 'answered-machine', final: true, detail: `${this.t - ep.start} ms of speech without a ${this.o.pauseMs} ms pause` });
+    }
+  }
+}
