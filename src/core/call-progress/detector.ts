@@ -30,6 +30,8 @@ export interface Heard {
   country?: ToneCountry;
   /** What decided it, for logs and call records: 'cadence 1000/4000', 'greeting 820 ms then pause'... */
   detail: string;
+  /** On `silence`: nothing was ever heard (a dead line), as against ringing that stopped. */
+  deadLine?: boolean;
 }
 
 export interface DetectorOptions {
@@ -137,7 +139,7 @@ export class CallProgressDetector {
     this.tones(out);
     this.sound(kind, f, out);
     if (!this.heardAnything && this.t >= this.o.deadLineMs) {
-      this.emit(out, { kind: 'silence', final: true, detail: `nothing heard for ${this.t} ms (dead line)` });
+      this.emit(out, { kind: 'silence', final: true, deadLine: true, detail: `nothing heard for ${this.t} ms (dead line)` });
     }
     if (this.ringing && !this.episode && this.t - this.lastActive >= this.o.ringingStoppedMs) {
       this.emit(out, { kind: 'silence', final: true, detail: `ringing stopped: ${this.t - this.lastActive} ms of silence` });
