@@ -254,6 +254,11 @@ export interface FarEndOptions {
  * and waits; a machine talks on for 5–8 s with short phrase gaps.
  */
 export function farEnd(kind: FarEndKind, seed: number, o: FarEndOptions = {}): Float64Array {
+  return farEndClip(kind, seed, o).audio;
+}
+
+/** {@link farEnd}, and when in it the far end answers (null when it never does). */
+export function farEndClip(kind: FarEndKind, seed: number, o: FarEndOptions = {}): { audio: Float64Array; answerAtMs: number | null } {
   const rng = new Rng(seed);
   const country = o.country ?? 'CN';
   const total = o.totalMs ?? 20_000;
@@ -263,18 +268,19 @@ export function farEnd(kind: FarEndKind, seed: number, o: FarEndOptions = {}): F
   const live = (): Float64Array[] => [silence(rng.range(200, 600)), speech(rng.range(500, 1800), rng, { levelDb: lvl - 2 })];
   const machine = (): Float64Array[] => [silence(rng.range(200, 600)), speech(rng.range(5000, 8000), rng, { levelDb: lvl - 2 })];
   let parts: Float64Array[];
+  let answerAtMs: number | null = ring;
   switch (kind) {
     case 'live': parts = [progressTone(country, 'ringback', ring, rng, t), ...live()]; break;
     case 'machine': parts = [progressTone(country, 'ringback', ring, rng, t), ...machine()]; break;
     case 'crbt-live': parts = [music(ring, rng, lvl + 2), ...live()]; break;
     case 'crbt-machine': parts = [music(ring, rng, lvl + 2), ...machine()]; break;
-    case 'busy': parts = [progressTone(country, 'busy', total, rng, t)]; break;
-    case 'congestion': parts = [progressTone(country, 'congestion', total, rng, t)]; break;
-    case 'no-answer': parts = [progressTone(country, 'ringback', total, rng, t)]; break;
-    case 'dead': parts = []; break;
+    case 'busy': parts = [progressTone(country, 'busy', total, rng, t)]; answerAtMs = null; break;
+    case 'congestion': parts = [progressTone(country, 'congestion', total, rng, t)]; answerAtMs = null; break;
+    case 'no-answer': parts = [progressTone(country, 'ringback', total, rng, t)]; answerAtMs = null; break;
+    case 'dead': parts = []; answerAtMs = null; break;
   }
   const x = concat(parts);
   const full = new Float64Array(samples(total));
   full.set(x.subarray(0, full.length));
-  return addNoise(full, o.noiseDb ?? -60, rng);
+  return { audio: addNoise(full, o.noiseDb ?? -60, rng), answerAtMs };
 }
