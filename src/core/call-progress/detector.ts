@@ -50,6 +50,14 @@ export interface DetectorOptions {
 }
 
 const MIN_GREETING_MS = 120;
+/** Sound this short next to a tone frame is the tone's edge (Goertzel leaks on a partly filled frame). */
+const TONE_EDGE_MS = 200;
+/**
+ * A voice rises well above the line: its loudest syllable is ≥ 4 dB over the
+ * activity threshold. Noise flickering across the threshold while the floor
+ * settles never does.
+ */
+const MIN_PEAK_DB = 4;
 const MUSIC_WINDOW_MS = 1600;
 const CONTINUOUS_TONE_MS = 3500;
 const MAX_FLOOR_DB = -40;
@@ -58,6 +66,7 @@ export class CallProgressDetector {
   private readonly o: Required<DetectorOptions>;
   private buf = new Float64Array(FRAME_SAMPLES);
   private fill = 0;
+  private odd: Buffer | null = null;
   private t = 0;
   private floorDb = Number.NaN;
   private readonly runs = new Runs();
@@ -67,8 +76,19 @@ export class CallProgressDetector {
   private ringing = false;
   private heardAnything = false;
   private lastActive = 0;
+  private lastTone = -1;
   /** The sound episode in progress (speech or music), from its first frame. */
-  private episode: { start: number; lastSound: number; frames: FrameFeatures[]; music: boolean; afterGap: number | null } | null = null;
+  private episode: {
+    start: number;
+    lastSound: number;
+    frames: FrameFeatures[];
+    music: boolean;
+    afterGap: number | null;
+    /** Loudest frame, dB above the activity threshold. */
+    peakDb: number;
+    /** It began on the frame after a tone frame. */
+    afterTone: boolean;
+  } | null = null;
   /** Every decision so far. */
   readonly decisions: Heard[] = [];
 
@@ -96,7 +116,10 @@ export class CallProgressDetector {
   /** Feeds telephone PCM (s16le, 8 kHz); returns the decisions it led to. */
   push(pcm: Buffer): Heard[] {
     const out: Heard[] = [];
-    const x = pcmToFloat(pcm);
+    // A chunk may end inside a sample: keep the odd byte for the next one.
+    const bytes = this.odd ? Buffer.concat([this.odd, pcm]) : pcm;
+    this.odd = bytes.length % 2 ? Buffer.from(bytes.subarray(bytes.length - 1)) : null;
+    const x = pcmToFloat(bytes);
     for (let i = 0; i < x.length && !this.done; i++) {
       this.buf[this.fill++] = x[i] as number;
       if (this.fill === FRAME_SAMPLES) {
@@ -121,13 +144,17 @@ export class CallProgressDetector {
   }
 
   private frame(f: FrameFeatures, out: Heard[]): void {
-    // The noise floor starts at the first frame, follows quieter frames down at once and
-    // creeps up 1.25 dB/s, so a steady hiss becomes the floor and anything 10 dB above it
-    // counts. It never rises above -40 dBFS: a line hissing louder is broken, while
-    // music or a tone heard from the first frame on must not become the floor.
-    const floor = Number.isNaN(this.floorDb) || f.levelDb < this.floorDb ? f.levelDb : this.floorDb + 0.05;
-    this.floorDb = Math.min(MAX_FLOOR_DB, floor);
-    const active = f.levelDb > Math.max(this.o.silenceDb, this.floorDb + 10);
+    // The noise floor is measured on frames without tone: it starts at the first of
+    // them, follows quieter frames down at once and creeps up 1.25 dB/s, so a steady
+    // hiss becomes the floor and anything 10 dB above it counts. It never rises above
+    // -40 dBFS: a line hissing louder is broken, while music heard from the first
+    // frame on must not become the floor.
+    if (!f.tone) {
+      const floor = Number.isNaN(this.floorDb) || f.levelDb < this.floorDb ? f.levelDb : this.floorDb + 0.05;
+      this.floorDb = Math.min(MAX_FLOOR_DB, floor);
+    }
+    const threshold = Number.isNaN(this.floorDb) ? this.o.silenceDb : Math.max(this.o.silenceDb, this.floorDb + 10);
+    const active = f.levelDb > threshold;
     const kind = !active ? 'quiet' : f.tone ? 'tone' : 'sound';
     if (active) this.lastActive = this.t;
     const opened = this.runs.push(kind === 'tone', f.tone?.freqs ?? [], this.t);
@@ -137,7 +164,7 @@ export class CallProgressDetector {
       this.heardAnything = true;
     }
     this.tones(out);
-    this.sound(kind, f, out);
+    this.sound(kind, f, f.levelDb - threshold, out);
     if (!this.heardAnything && this.t >= this.o.deadLineMs) {
       this.emit(out, { kind: 'silence', final: true, deadLine: true, detail: `nothing heard for ${this.t} ms (dead line)` });
     }
@@ -174,11 +201,12 @@ export class CallProgressDetector {
     this.emit(out, { kind: plan.role, final: plan.role !== 'ringback', country: plan.country, detail: `cadence ${plan.cadence.join('/')} ms, ${best.n} runs matched` });
   }
 
-  private sound(kind: 'quiet' | 'tone' | 'sound', f: FrameFeatures, out: Heard[]): void {
+  private sound(kind: 'quiet' | 'tone' | 'sound', f: FrameFeatures, marginDb: number, out: Heard[]): void {
     const ep = this.episode;
     if (kind === 'sound') {
-      if (!ep) this.episode = { start: this.t - FRAME_MS, lastSound: this.t, frames: [f], music: false, afterGap: null };
+      if (!ep) this.episode = { start: this.t - FRAME_MS, lastSound: this.t, frames: [f], music: false, afterGap: null, peakDb: marginDb, afterTone: this.lastTone === this.t - FRAME_MS };
       else {
+        ep.peakDb = Math.max(ep.peakDb, marginDb);
         // Sound again after a short gap: where speech would start if music just gave way to it.
         if (this.t - ep.lastSound >= MIN_GREETING_MS) ep.afterGap = this.t - FRAME_MS;
         ep.lastSound = this.t;
@@ -188,16 +216,24 @@ export class CallProgressDetector {
       }
       return this.judge(out);
     }
+    if (kind === 'tone') this.lastTone = this.t;
     if (!ep) return;
+    // The edges of a tone (a frame the tone fills only in part) are no voice.
+    if (kind === 'tone' && this.t - ep.start <= TONE_EDGE_MS) {
+      this.episode = null;
+      return;
+    }
     ep.frames.push(f);
     if (this.t - ep.lastSound < this.o.pauseMs) return;
     // A pause ended the episode.
     const len = ep.lastSound - ep.start;
     this.episode = null;
     if (len < MIN_GREETING_MS) return;
-    this.heardAnything = true;
     const frames = ep.frames.slice(0, ep.frames.length - Math.round((this.t - ep.lastSound) / FRAME_MS));
-    if (ep.music || (len >= MUSIC_WINDOW_MS && judgeSound(frames).kind === 'music')) {
+    const verdict = judgeSound(frames).kind;
+    if (verdict === 'noise' || ep.peakDb < MIN_PEAK_DB || (ep.afterTone && len <= TONE_EDGE_MS)) return;
+    this.heardAnything = true;
+    if (ep.music || (len >= MUSIC_WINDOW_MS && verdict === 'music')) {
       this.ringing = true;
       this.lastActive = ep.lastSound;
       return;
@@ -216,6 +252,11 @@ export class CallProgressDetector {
     if (len >= MUSIC_WINDOW_MS) {
       const window = ep.frames.slice(-Math.round(MUSIC_WINDOW_MS / FRAME_MS));
       const v = judgeSound(window);
+      // Steady noise is nobody: forget it (speech starting in it is judged afresh).
+      if (v.kind === 'noise') {
+        this.episode = null;
+        return;
+      }
       if (v.kind === 'music' && !ep.music) {
         ep.music = true;
         this.ringing = true;
@@ -229,7 +270,7 @@ export class CallProgressDetector {
         ep.frames = ep.frames.slice(-Math.round((this.t - ep.start) / FRAME_MS));
       }
     }
-    if (!ep.music && this.t - ep.start >= this.o.machineSpeechMs) {
+    if (!ep.music && ep.peakDb >= MIN_PEAK_DB && this.t - ep.start >= this.o.machineSpeechMs) {
       this.emit(out, { kind: 'answered-machine', final: true, detail: `${this.t - ep.start} ms of speech without a ${this.o.pauseMs} ms pause` });
     }
   }

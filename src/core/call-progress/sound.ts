@@ -11,6 +11,8 @@
  *   time and its harmonics move with it.
  * An advert read over music (a common 彩铃) has music's continuity and is
  * usually judged music, which is the right answer: it is still ringing.
+ * Line noise loud enough to pass the noise floor (a hissing line, a floor
+ * still settling) is neither: no dips and a level that hardly moves.
  */
 import { cosine, type FrameFeatures } from './dsp.ts';
 
@@ -28,11 +30,19 @@ export const MUSIC_MAX_DIPS = 0.08;
  * speech 0.5–0.75.
  */
 export const MUSIC_MIN_STEADINESS = 0.8;
+/**
+ * Spread of frame levels (10th to 90th percentile): steady noise moves about
+ * 0.5 dB (320 samples of white noise: ±0.4 dB), music with its beats 2.5 dB
+ * and more, speech with its syllables 10 dB and more. Noise also has no
+ * steady pitches: the two together tell it from loud, evenly mastered music.
+ */
+export const NOISE_MAX_SPREAD_DB = 1.5;
 
 export interface SoundVerdict {
-  kind: 'music' | 'speech';
+  kind: 'music' | 'speech' | 'noise';
   dips: number;
   steadiness: number;
+  spreadDb: number;
 }
 
 export function judgeSound(frames: readonly FrameFeatures[]): SoundVerdict {
@@ -52,6 +62,9 @@ export function judgeSound(frames: readonly FrameFeatures[]): SoundVerdict {
   }
   const dipShare = dips / Math.max(1, frames.length);
   const steadiness = pairs ? sim / pairs : 0;
-  const kind = dipShare <= MUSIC_MAX_DIPS && steadiness >= MUSIC_MIN_STEADINESS ? 'music' : 'speech';
-  return { kind, dips: dipShare, steadiness };
+  const levels = frames.map((f) => f.levelDb).sort((a, b) => a - b);
+  const spread = levels.length ? (levels[Math.floor(levels.length * 0.9)] as number) - (levels[Math.floor(levels.length * 0.1)] as number) : 0;
+  const kind = dipShare <= MUSIC_MAX_DIPS && spread < NOISE_MAX_SPREAD_DB && steadiness < MUSIC_MIN_STEADINESS ? 'noise'
+    : dipShare <= MUSIC_MAX_DIPS && steadiness >= MUSIC_MIN_STEADINESS ? 'music' : 'speech';
+  return { kind, dips: dipShare, steadiness, spreadDb: spread };
 }
