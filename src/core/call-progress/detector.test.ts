@@ -87,6 +87,19 @@ describe('answers by what is heard', () => {
     expect(kinds(hs)).toEqual(['colour-ringback', 'answered-live']);
   });
 
+  it('an advert read over music (a common 彩铃) is still ringing', () => {
+    const rng = new Rng(15);
+    const m = music(12_000, rng, -20);
+    const voice = speech(12_000, rng, { levelDb: -20 });
+    const hs = hear(addNoise(m.map((v, i) => 0.6 * v + (voice[i] as number)), -60, rng));
+    expect(kinds(hs)).toEqual(['colour-ringback']);
+  });
+
+  it('a fax answering (2100 Hz answer tone) is a machine', () => {
+    const hs = hear(concat([progressTone('CN', 'ringback', 6000, new Rng(16)), tone([2100], 3300, -15), silence(5000)]));
+    expect(last(hs)).toMatchObject({ kind: 'answered-machine', final: true, detail: expect.stringMatching(/2100 Hz/) });
+  });
+
   it('a click or a short noise burst is no answer', () => {
     const hs = hear(concat([progressTone('CN', 'ringback', 6000, new Rng(11)), tone([1000], 80, -10), silence(6000)]), { ringingStoppedMs: 30_000, deadLineMs: 30_000 });
     expect(kinds(hs)).toEqual(['ringback']);

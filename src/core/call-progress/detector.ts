@@ -9,11 +9,12 @@
  *   ringback, colour-ringback                    → still ringing (not final)
  *   busy, congestion                             → final after two cadence cycles
  *   answered-live                                → a short greeting (≤ 2.5 s) then a pause (≥ 0.7 s)
- *   answered-machine                             → ≥ 4 s of speech without such a pause, or a long greeting
+ *   answered-machine                             → ≥ 4 s of speech without such a pause, a long greeting,
+ *                                                  or a fax/modem answer tone
  *   silence                                      → nothing at all for `deadLineMs` (dead line),
  *                                                  or ringing that stopped for `ringingStoppedMs`
  */
-import { FRAME_MS, FRAME_SAMPLES, analyseFrame, pcmToFloat, type FrameFeatures } from './dsp.ts';
+import { FRAME_MS, FRAME_SAMPLES, TONE_MIN_SCORE, analyseFrame, pcmToFloat, type FrameFeatures } from './dsp.ts';
 import { TONE_PLANS, cadenceMatch, type Run, type ToneCountry, type TonePlan } from './plans.ts';
 import { judgeSound } from './sound.ts';
 import { Runs } from './runs.ts';
@@ -50,6 +51,8 @@ export interface DetectorOptions {
 }
 
 const MIN_GREETING_MS = 120;
+/** A fax or data modem answers with 2100 Hz for 2.6–4 s; 400 ms of it is unmistakable. */
+const ANSWER_TONE_MS = 400;
 /** Sound this short next to a tone frame is the tone's edge (Goertzel leaks on a partly filled frame). */
 const TONE_EDGE_MS = 200;
 /**
@@ -61,6 +64,7 @@ const MIN_PEAK_DB = 4;
 const MUSIC_WINDOW_MS = 1600;
 const CONTINUOUS_TONE_MS = 3500;
 const MAX_FLOOR_DB = -40;
+const ACTIVE_OVER_FLOOR_DB = 6;
 
 export class CallProgressDetector {
   private readonly o: Required<DetectorOptions>;
@@ -77,6 +81,8 @@ export class CallProgressDetector {
   private heardAnything = false;
   private lastActive = 0;
   private lastTone = -1;
+  /** Consecutive frames of fax/modem answer tone. */
+  private ansFrames = 0;
   /** The sound episode in progress (speech or music), from its first frame. */
   private episode: {
     start: number;
@@ -146,14 +152,16 @@ export class CallProgressDetector {
   private frame(f: FrameFeatures, out: Heard[]): void {
     // The noise floor is measured on frames without tone: it starts at the first of
     // them, follows quieter frames down at once and creeps up 1.25 dB/s, so a steady
-    // hiss becomes the floor and anything 10 dB above it counts. It never rises above
+    // hiss becomes the floor and anything 6 dB above it counts (a voice at 10 dB SNR
+    // still has most syllables there; steady noise that crosses it is judged noise
+    // and ignored, see sound.ts). The floor never rises above
     // -40 dBFS: a line hissing louder is broken, while music heard from the first
     // frame on must not become the floor.
     if (!f.tone) {
       const floor = Number.isNaN(this.floorDb) || f.levelDb < this.floorDb ? f.levelDb : this.floorDb + 0.05;
       this.floorDb = Math.min(MAX_FLOOR_DB, floor);
     }
-    const threshold = Number.isNaN(this.floorDb) ? this.o.silenceDb : Math.max(this.o.silenceDb, this.floorDb + 10);
+    const threshold = Number.isNaN(this.floorDb) ? this.o.silenceDb : Math.max(this.o.silenceDb, this.floorDb + ACTIVE_OVER_FLOOR_DB);
     const active = f.levelDb > threshold;
     const kind = !active ? 'quiet' : f.tone ? 'tone' : 'sound';
     if (active) this.lastActive = this.t;
@@ -162,6 +170,10 @@ export class CallProgressDetector {
       // A tone began: whatever sound came before it was not an answer.
       this.episode = null;
       this.heardAnything = true;
+    }
+    this.ansFrames = active && f.answerTone >= TONE_MIN_SCORE ? this.ansFrames + 1 : 0;
+    if (this.ansFrames * FRAME_MS >= ANSWER_TONE_MS) {
+      return this.emit(out, { kind: 'answered-machine', final: true, detail: `fax/modem answer tone (2100 Hz) for ${ANSWER_TONE_MS} ms` });
     }
     this.tones(out);
     this.sound(kind, f, f.levelDb - threshold, out);

@@ -57,7 +57,12 @@ export interface FrameFeatures {
   tone: FrameTone | null;
   /** 12 pitch classes (C..B), each the Goertzel power summed over 3 octaves; normalised to sum 1. */
   chroma: Float64Array;
+  /** Share of energy at 2100 Hz: the answer tone of a fax or data modem (ITU-T V.25 ANS / T.30 CED). */
+  answerTone: number;
 }
+
+/** The fax/modem answer tone, Hz. */
+export const ANSWER_TONE_HZ = 2100;
 
 /**
  * A frame is a tone when one signature explains ≥ 60 % of its energy and
@@ -97,7 +102,7 @@ export function analyseFrame(frame: Float64Array): FrameFeatures {
     total += chroma[pc] as number;
   }
   if (total > 0) for (let pc = 0; pc < 12; pc++) chroma[pc] = (chroma[pc] as number) / total;
-  return { levelDb, energy, tone, chroma };
+  return { levelDb, energy, tone, chroma, answerTone: goertzel(frame, ANSWER_TONE_HZ, sum) };
 }
 
 /** Telephone PCM (s16le) to samples scaled to ±1. */

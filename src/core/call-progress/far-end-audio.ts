@@ -177,28 +177,29 @@ export interface SpeechOptions {
   maxPhraseGapMs?: number;
 }
 
-/** About `ms` of speech: syllables in words, words in phrases, short gaps between. */
+/**
+ * About `ms` of speech: syllables in words (gaps 15–70 ms), words in phrases
+ * (gaps 40–150 ms), phrases apart by 150 ms to `maxPhraseGapMs`. Each gap is
+ * the whole silence between two syllables.
+ */
 export function speech(ms: number, rng: Rng, o: SpeechOptions = {}): Float64Array {
   const f0 = rng.range(110, 230);
   const parts: Float64Array[] = [];
   let total = 0;
+  const add = (x: Float64Array): void => {
+    parts.push(x);
+    total += (x.length * 1000) / SAMPLE_RATE;
+  };
   while (total < ms) {
     const words = 1 + Math.floor(rng.next() * 3);
     for (let w = 0; w < words && total < ms; w++) {
       const syll = 1 + Math.floor(rng.next() * 3);
       for (let s = 0; s < syll && total < ms; s++) {
-        const sy = syllable(rng, f0 * rng.range(0.85, 1.15), o.levelDb ?? -22);
-        const gap = silence(rng.range(15, 70));
-        parts.push(sy, gap);
-        total += ((sy.length + gap.length) * 1000) / SAMPLE_RATE;
+        add(syllable(rng, f0 * rng.range(0.85, 1.15), o.levelDb ?? -22));
+        const gap = s < syll - 1 ? rng.range(15, 70) : w < words - 1 ? rng.range(40, 150) : rng.range(150, o.maxPhraseGapMs ?? 350);
+        add(silence(gap));
       }
-      const wgap = silence(rng.range(40, 150));
-      parts.push(wgap);
-      total += (wgap.length * 1000) / SAMPLE_RATE;
     }
-    const pgap = silence(rng.range(150, o.maxPhraseGapMs ?? 350));
-    parts.push(pgap);
-    total += (pgap.length * 1000) / SAMPLE_RATE;
   }
   return concat(parts).subarray(0, samples(ms));
 }
@@ -247,11 +248,14 @@ export interface FarEndOptions {
   noiseDb?: number;
   /** Level of tones and voice, dBFS; default -20. */
   levelDb?: number;
+  /** The answer's voice (e.g. from TTS) instead of synthesised speech; played at the level it has. */
+  voice?: Float64Array;
 }
 
 /**
- * One call's far-end audio. A person answers with one short phrase (0.5–1.8 s)
- * and waits; a machine talks on for 5–8 s with short phrase gaps.
+ * One call's far-end audio. A person answers with a short phrase or two
+ * (0.4–2.2 s, gaps under 0.5 s) and waits; a machine talks on for 5–9 s with
+ * phrase gaps up to 0.6 s.
  */
 export function farEnd(kind: FarEndKind, seed: number, o: FarEndOptions = {}): Float64Array {
   return farEndClip(kind, seed, o).audio;
@@ -265,8 +269,8 @@ export function farEndClip(kind: FarEndKind, seed: number, o: FarEndOptions = {}
   const ring = o.ringMs ?? 7000;
   const lvl = o.levelDb ?? -20;
   const t = { jitter: o.jitter ?? 0, drift: 0.01, levelDb: lvl, offsetMs: rng.range(0, 500) };
-  const live = (): Float64Array[] => [silence(rng.range(200, 600)), speech(rng.range(500, 1800), rng, { levelDb: lvl - 2 })];
-  const machine = (): Float64Array[] => [silence(rng.range(200, 600)), speech(rng.range(5000, 8000), rng, { levelDb: lvl - 2 })];
+  const live = (): Float64Array[] => [silence(rng.range(200, 600)), o.voice ?? speech(rng.range(400, 2200), rng, { levelDb: lvl - 2, maxPhraseGapMs: 500 })];
+  const machine = (): Float64Array[] => [silence(rng.range(200, 600)), o.voice ?? speech(rng.range(5000, 9000), rng, { levelDb: lvl - 2, maxPhraseGapMs: 600 })];
   let parts: Float64Array[];
   let answerAtMs: number | null = ring;
   switch (kind) {
