@@ -3,9 +3,9 @@
  * services speak only these; the drivers turn wire traffic into these events and
  * carry out these effects. Drivers decide nothing about business rules.
  */
-import type { Heard } from './call-progress/detector.ts';
+import type { Heard } from './call-progress/types.ts';
 
-export type { Heard } from './call-progress/detector.ts';
+export type { Heard } from './call-progress/types.ts';
 
 /** What a line device can do. Missing abilities are flags, never exceptions at run time. */
 export interface LineCapabilities {

@@ -15,25 +15,13 @@
  *                                                  or ringing that stopped for `ringingStoppedMs`
  */
 import { FRAME_MS, FRAME_SAMPLES, TONE_MIN_SCORE, analyseFrame, pcmToFloat, type FrameFeatures } from './dsp.ts';
-import { TONE_PLANS, cadenceMatch, type Run, type ToneCountry, type TonePlan } from './plans.ts';
+import type { ToneCountry } from './plans.ts';
+import type { Heard, HeardKind } from './types.ts';
 import { judgeSound } from './sound.ts';
 import { Runs } from './runs.ts';
+import { toneDecision } from './tone-decision.ts';
 
-export type HeardKind = 'ringback' | 'colour-ringback' | 'busy' | 'congestion' | 'answered-live' | 'answered-machine' | 'silence';
-
-export interface Heard {
-  kind: HeardKind;
-  /** Audio time of the decision, ms from the first sample pushed. */
-  atMs: number;
-  /** No further decision follows. */
-  final: boolean;
-  /** The tone plan recognised (ringback, busy, congestion). */
-  country?: ToneCountry;
-  /** What decided it, for logs and call records: 'cadence 1000/4000', 'greeting 820 ms then pause'... */
-  detail: string;
-  /** On `silence`: nothing was ever heard (a dead line), as against ringing that stopped. */
-  deadLine?: boolean;
-}
+export type { Heard, HeardKind } from './types.ts';
 
 export interface DetectorOptions {
   /** Silence that ends a greeting. Default 700 ms: people pause 0.5–1 s after "喂?" waiting for an answer; a machine's comma pauses are shorter. */
@@ -62,7 +50,6 @@ const TONE_EDGE_MS = 200;
  */
 const MIN_PEAK_DB = 4;
 const MUSIC_WINDOW_MS = 1600;
-const CONTINUOUS_TONE_MS = 3500;
 const MAX_FLOOR_DB = -40;
 const ACTIVE_OVER_FLOOR_DB = 6;
 
@@ -186,31 +173,10 @@ export class CallProgressDetector {
   }
 
   private tones(out: Heard[]): void {
-    const closed = this.runs.closed();
-    const all = this.runs.withOpen();
-    const open = all[all.length - 1] as Run;
-    if (open.on && open.ms >= CONTINUOUS_TONE_MS) {
-      return this.emit(out, { kind: 'congestion', final: true, detail: `continuous tone ${open.freqs.join('+')} Hz (dial tone or number unobtainable)` });
-    }
-    let best: { plan: TonePlan; n: number; exact: boolean } | null = null;
-    for (const plan of TONE_PLANS) {
-      const ringback = plan.role === 'ringback';
-      const n = cadenceMatch(plan, ringback ? all : closed);
-      const onRuns = (ringback ? all : closed).slice(-n).filter((r) => r.on && !r.open).length;
-      // Busy and congestion: two full cycles of closed runs. Ringback: one tone
-      // of the right length and a gap longer than any busy gap so far.
-      const enough = ringback
-        ? onRuns >= 1 && ((!open.on && open.ms >= 1000 && n >= 2) || n >= plan.cadence.length + 1)
-        : n >= Math.max(4, plan.cadence.length + 1) && onRuns >= 2;
-      if (!enough) continue;
-      const lastOn = [...all].reverse().find((r) => r.on && !r.open);
-      const exact = !!lastOn && plan.freqs.some((fs) => fs.join(',') === lastOn.freqs.join(','));
-      if (!best || n > best.n || (n === best.n && exact && !best.exact)) best = { plan, n, exact };
-    }
-    if (!best) return;
-    const { plan } = best;
-    if (plan.role === 'ringback') this.ringing = true;
-    this.emit(out, { kind: plan.role, final: plan.role !== 'ringback', country: plan.country, detail: `cadence ${plan.cadence.join('/')} ms, ${best.n} runs matched` });
+    const d = toneDecision(this.runs.closed(), this.runs.withOpen());
+    if (!d) return;
+    if (d.kind === 'ringback') this.ringing = true;
+    this.emit(out, d);
   }
 
   private sound(kind: 'quiet' | 'tone' | 'sound', f: FrameFeatures, marginDb: number, out: Heard[]): void {
