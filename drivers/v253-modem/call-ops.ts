@@ -36,6 +36,7 @@ export interface ModemLine {
   readonly id: string;
   call: CallContext | null;
   dleTap: ((e: DleEvent) => void) | null;
+  audioTap: ((pcm: Buffer) => void) | null;
   readonly rings: RingTracker;
   readonly options: Readonly<ResolvedOptions>;
   lineState(): LineState;
@@ -213,12 +214,19 @@ export class CallOps {
           signal: opts.signal,
           callSignal: line.call.signal,
           setTap: (t) => (line.dleTap = t),
+          setAudioTap: (t) => (line.audioTap = t),
+          detect: line.options.listenForAnswer ? line.options.callProgress : null,
+          onHeard: (heard) => {
+            this.log.debug({ heard }, 'call progress heard');
+            line.emit({ type: 'progress', heard });
+          },
         });
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'dial failed');
         if (isKefuError(err, 'DEVICE_GONE') || isKefuError(err, 'LINE_OFFLINE')) return 'failed';
       } finally {
         line.dleTap = null;
+        line.audioTap = null;
       }
       if (outcome === 'answered' && line.call && !line.call.ended) {
         line.input('dial-answered');

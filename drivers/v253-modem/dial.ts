@@ -1,10 +1,15 @@
 /**
  * Voice-mode dialling per V.253: `ATD<number>;` in class 8. The outcome comes
  * either as a result code (VCON when answered, BUSY, NO DIALTONE, NO ANSWER)
- * or, on modems that answer OK at once, from call-progress DLE codes in +VRX:
- * DLE b busy, DLE d dial tone, DLE r ringback; ringback that stops means the
- * far end picked up.
+ * or, on modems that answer OK at once, from what +VRX brings: call-progress
+ * DLE codes (DLE b busy, DLE d dial tone, DLE r ringback; ringback that stops
+ * means the far end picked up) and the line's audio itself, classified by
+ * ear (src/core/call-progress). Many voice modems send no DLE r at all, and
+ * none of them knows a colour ring-back tone from an answer: the audio is
+ * the clue that always exists. Telling call progress is the line's job, so
+ * it is done here; what to do with a machine is the caller's.
  */
+import { CallProgressDetector, type DetectorOptions, type Heard } from '../../src/core/call-progress/detector.ts';
 import type { DialOutcome } from '../../src/core/ports.ts';
 import type { VoiceFormat } from './codec.ts';
 import type { ModemConnection } from './connection.ts';
@@ -20,6 +25,29 @@ export interface DialOptions {
   callSignal: AbortSignal;
   /** Installs (or removes, with null) the receiver of DLE events. */
   setTap(tap: ((e: DleEvent) => void) | null): void;
+  /** Installs (or removes, with null) the receiver of +VRX audio (telephone PCM) while dialling. */
+  setAudioTap(tap: ((pcm: Buffer) => void) | null): void;
+  /** Classifier settings; null: do not listen, decide from DLE codes only. */
+  detect: DetectorOptions | null;
+  /** Each decision heard, in order. */
+  onHeard(h: Heard): void;
+}
+
+/** What a final decision by ear means for the dial. */
+export function outcomeOf(h: Heard): DialOutcome {
+  switch (h.kind) {
+    case 'answered-live':
+    case 'answered-machine':
+      return 'answered';
+    case 'busy':
+    case 'congestion':
+      // Modems report the fast busy (reorder) as BUSY too: try again later.
+      return 'busy';
+    case 'silence':
+      return h.deadLine ? 'no-dialtone' : 'answered';
+    default:
+      return 'no-answer';
+  }
 }
 
 const RESULTS: Partial<Record<string, DialOutcome>> = {
@@ -53,14 +81,16 @@ export async function runDial(conn: ModemConnection, number: string, opts: DialO
   return watchProgress(opts);
 }
 
-/** Follows call-progress codes in +VRX until an outcome is clear. */
+/** Follows call-progress codes and audio in +VRX until an outcome is clear. */
 function watchProgress(opts: DialOptions): Promise<DialOutcome> {
   return new Promise<DialOutcome>((resolve) => {
     const t0 = Date.now();
     let lastRingback = 0;
+    const detector = opts.detect ? new CallProgressDetector(opts.detect) : null;
     const finish = (o: DialOutcome): void => {
       clearInterval(timer);
       opts.setTap(null);
+      opts.setAudioTap(null);
       opts.signal?.removeEventListener('abort', onAbort);
       opts.callSignal.removeEventListener('abort', onAbort);
       resolve(o);
@@ -79,6 +109,16 @@ function watchProgress(opts: DialOptions): Promise<DialOutcome> {
       else if (e.type === 'tone' && e.tone === 'dialtone') finish(lastRingback ? 'failed' : 'no-dialtone');
       else if (e.type === 'hangup') finish('failed');
     });
+    if (detector) {
+      opts.setAudioTap((pcm) => {
+        for (const h of detector.push(pcm)) {
+          // The modem reporting ringback knows better than an ear that heard nothing.
+          if (h.kind === 'silence' && h.deadLine && lastRingback) continue;
+          opts.onHeard(h);
+          if (h.final) finish(outcomeOf(h));
+        }
+      });
+    }
     if (opts.signal?.aborted || opts.callSignal.aborted) finish('failed');
   });
 }

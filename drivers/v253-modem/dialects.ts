@@ -6,7 +6,7 @@
  */
 import type { Encoding } from './codec.ts';
 
-export type DialectName = 'conexant' | 'usr' | 'zoom';
+export type DialectName = 'conexant' | 'usr' | 'zoom' | 'no-progress';
 
 export interface Dialect {
   name: DialectName;
@@ -30,8 +30,11 @@ export interface Dialect {
   stopRepeat: number;
   /** DLE codes the modem reports when the far end drops during a call. */
   hangupCodes: string[];
-  /** 'vcon': ATD...; waits and answers VCON/BUSY/NO ANSWER; 'progress': answers OK at once and reports DLE r/b/d in +VRX. */
-  dialStyle: 'vcon' | 'progress';
+  /**
+   * 'vcon': ATD...; waits and answers VCON/BUSY/NO ANSWER; 'progress': answers OK at once and reports DLE r/b/d in +VRX;
+   * 'blind': answers OK at once and reports nothing, the line's audio in +VRX is the only clue.
+   */
+  dialStyle: 'vcon' | 'progress' | 'blind';
   preferredBaudRate: number;
 }
 
@@ -111,8 +114,21 @@ const zoom: Dialect = {
   preferredBaudRate: 57600,
 };
 
-const DIALECTS: Readonly<Record<DialectName, Dialect>> = { conexant, usr, zoom };
+/**
+ * A voice modem that reports no call progress at all: many soft modems and
+ * cheap voice chipsets answer `ATD...;` with OK at once, never send VCON and
+ * no DLE r/b. Otherwise it behaves like the Conexant.
+ */
+const noProgress: Dialect = {
+  ...conexant,
+  name: 'no-progress',
+  identity: { ...conexant.identity, ATI3: ['GENERIC VOICE MODEM'], '+GMI': ['GENERIC'], '+GMM': ['VOICE-56K'] },
+  dialStyle: 'blind',
+};
 
+const DIALECTS: Readonly<Record<DialectName, Dialect>> = { conexant, usr, zoom, 'no-progress': noProgress };
+
+/** The dialects every driver and contract test runs against ('no-progress' has its own dial tests). */
 export const DIALECT_NAMES: readonly DialectName[] = ['conexant', 'usr', 'zoom'];
 
 /** A fresh copy of a dialect (callers may tweak it without touching others). */

@@ -36,6 +36,8 @@ export class V253LineDriver implements LineDriver {
   private rxEndWaiters: Array<() => void> = [];
   /** @internal Receives DLE events while dialling or playing. */
   dleTap: ((e: DleEvent) => void) | null = null;
+  /** @internal Receives +VRX audio while dialling (call-progress detection). */
+  audioTap: ((pcm: Buffer) => void) | null = null;
 
   constructor(options: V253DriverOptions) {
     this.id = options.id;
@@ -205,6 +207,8 @@ export class V253LineDriver implements LineDriver {
         const fmt = this.probed?.voiceFormat;
         if (current() && fmt && this.call && this.state === 'voice-rx') {
           this.emit({ type: 'audio', direction: 'rx', pcm: decodeToPcm(data, fmt.encoding) });
+        } else if (current() && fmt && this.call && this.state === 'dialing' && this.audioTap) {
+          this.audioTap(decodeToPcm(data, fmt.encoding));
         }
       },
       rxEnd: () => {

@@ -1,4 +1,5 @@
 /** Options of the V.253 modem line driver. */
+import type { DetectorOptions } from '../../src/core/call-progress/detector.ts';
 import type { Logger } from './logger.ts';
 
 export interface V253DriverOptions {
@@ -26,6 +27,14 @@ export interface V253DriverOptions {
   hangupOnSilence?: boolean;
   /** When dialling reports progress tones: answered once ringback stopped for this long. Default 6000 ms. */
   dialRingbackGapMs?: number;
+  /**
+   * When the modem answers a dial with OK at once: listen to the line and
+   * decide the outcome by ear (ringback cadences, colour ring-back music,
+   * busy, a person or a machine answering). Default true.
+   */
+  listenForAnswer?: boolean;
+  /** Thresholds of the call-progress classifier (src/core/call-progress/detector.ts). Default: its own. */
+  callProgress?: DetectorOptions;
 }
 
 /** Options with every default filled in. */
@@ -51,5 +60,7 @@ export function resolveOptions(options: V253DriverOptions): ResolvedOptions {
     txLeadMs: options.txLeadMs ?? 200,
     hangupOnSilence: options.hangupOnSilence ?? false,
     dialRingbackGapMs: options.dialRingbackGapMs ?? 6000,
+    listenForAnswer: options.listenForAnswer ?? true,
+    callProgress: options.callProgress ?? {},
   };
 }

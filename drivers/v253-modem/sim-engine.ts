@@ -5,12 +5,22 @@
 import { SerialPort } from 'serialport';
 import { dialect as loadDialect, type Dialect, type DialectName } from './dialects.ts';
 import { CAN, DLE, ETX, dleCode } from './dle.ts';
+import { encodePcm } from './codec.ts';
+import { farEndClip, toPcm } from '../../src/core/call-progress/far-end-audio.ts';
 import type { PtyPair } from './pty.ts';
 import { extractCommand, initialState, interpret, type SimModemState } from './sim-commands.ts';
 import { VoiceStreams } from './sim-voice.ts';
-import type { DialScript, SimEventName } from './sim-types.ts';
+import type { DialScript, FarEndScript, SimEventName } from './sim-types.ts';
 
-export type { DialScript, SimEventName } from './sim-types.ts';
+export type { DialScript, FarEndScript, SimEventName } from './sim-types.ts';
+
+/** On a modem that reports nothing, each outcome still sounds like something. */
+const BLIND_DEFAULT: Record<DialScript['outcome'], FarEndScript> = {
+  answer: { kind: 'live', ringMs: 6000 },
+  busy: { kind: 'busy', totalMs: 60_000 },
+  'no-answer': { kind: 'no-answer', totalMs: 180_000 },
+  'no-dialtone': { kind: 'dead', totalMs: 60_000 },
+};
 
 export interface SimulatorOptions {
   /** Path of the simulator's end of the pty pair (taken from `pty` when given). */
@@ -48,6 +58,8 @@ export class SimEngine {
   protected stopCount = 0;
   protected ringing: { cancelled: boolean } | null = null;
   protected dialScript: DialScript | null = null;
+  /** Scripts for particular dialled numbers (they win over `dialScript`). */
+  protected numberScripts = new Map<string, DialScript>();
   protected dialTimer: NodeJS.Timeout | null = null;
   protected stalls: Array<{ match: string | RegExp; left: number }> = [];
   protected farEndGone = false;
@@ -114,7 +126,10 @@ export class SimEngine {
     // Detail says whether the line went off-hook in voice class (8) or data class.
     this.record(off ? 'offhook' : 'onhook', this.st.fclass === '8' ? 'voice' : 'data');
     if (off && this.ringing) this.ringing.cancelled = true;
-    if (!off) this.farEndGone = false;
+    if (!off) {
+      this.farEndGone = false;
+      this.voice.clearRx();
+    }
   }
   protected receive(chunk: Buffer): void {
     for (const b of chunk) {
@@ -177,7 +192,14 @@ export class SimEngine {
     if (this.farEndGone) this.sendHangupCodes();
     const script = this.progressDial;
     this.progressDial = null;
-    if (script) this.voice.progress(script, () => this.record('remote-answer'));
+    if (!script) return;
+    if (this.dialect.dialStyle === 'progress') this.voice.progress(script, () => this.record('remote-answer'));
+    const far = script.farEnd ?? (this.dialect.dialStyle === 'blind' ? BLIND_DEFAULT[script.outcome] : null);
+    if (far) {
+      const { kind, seed, ...o } = far;
+      const clip = farEndClip(kind, seed ?? 1, o);
+      this.voice.farEnd(encodePcm(toPcm(clip.audio), this.st.encoding), clip.answerAtMs, () => this.record('remote-answer', kind));
+    }
   }
   protected vrxStop(): void {
     this.stopCount++;
@@ -198,10 +220,10 @@ export class SimEngine {
     setTimeout(() => this.line('OK'), waitMs);
   }
   protected dial(number: string): void {
-    const script = this.dialScript ?? { outcome: 'answer' };
+    const script = this.numberScripts.get(number) ?? this.dialScript ?? { outcome: 'answer' };
     this.setHook(true);
     this.record('dial', number);
-    if (this.dialect.dialStyle === 'progress') {
+    if (this.dialect.dialStyle !== 'vcon') {
       this.progressDial = script;
       return this.line('OK');
     }

@@ -84,6 +84,21 @@ export class VoiceStreams {
     }
   }
 
+  /**
+   * The far end's audio after a dial: queued as received audio from now on
+   * (the line is heard from the moment the modem dials), with the moment it
+   * answers reported to `onAnswer`.
+   */
+  farEnd(audio: Buffer, answerAtMs: number | null, onAnswer: () => void): void {
+    void this.queueRx(audio);
+    if (answerAtMs !== null) this.progressTimers.push(setTimeout(onAnswer, answerAtMs));
+  }
+
+  /** Drops received audio not sent yet (the line went on-hook: nobody is there any more). */
+  clearRx(): void {
+    for (const item of this.rxQueue.splice(0)) item.done();
+  }
+
   txStart(enc: Encoding): void {
     this.record('vtx-start');
     const now = Date.now();

@@ -12,7 +12,7 @@ import type { PlayedAudio } from './sim-voice.ts';
 
 export type { RingOptions, CallerIdFormat } from './sim-callerid.ts';
 export type { PlayedAudio } from './sim-voice.ts';
-export type { DialScript, SimEventName, SimRecord, SimulatorOptions } from './sim-engine.ts';
+export type { DialScript, FarEndScript, SimEventName, SimRecord, SimulatorOptions } from './sim-engine.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -90,6 +90,15 @@ export class ModemSimulator extends SimEngine {
     this.record('remote-hangup');
     if (this.mode === 'vrx' || this.mode === 'vtx') this.sendHangupCodes();
     await sleep(0);
+  }
+
+  /**
+   * What dialling `number` does from now on (exactly as the driver sends it),
+   * e.g. `{ outcome: 'answer', farEnd: { kind: 'crbt-live', country: 'CN' } }`.
+   * Wins over onDial().
+   */
+  scriptNumber(number: string, script: DialScript): void {
+    this.numberScripts.set(number, script);
   }
 
   /** What the next ATD...; does. Default: answer after 300 ms. */

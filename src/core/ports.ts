@@ -3,6 +3,9 @@
  * services speak only these; the drivers turn wire traffic into these events and
  * carry out these effects. Drivers decide nothing about business rules.
  */
+import type { Heard } from './call-progress/types.ts';
+
+export type { Heard } from './call-progress/types.ts';
 
 /** What a line device can do. Missing abilities are flags, never exceptions at run time. */
 export interface LineCapabilities {
@@ -70,7 +73,14 @@ export type LineEvent =
   | { type: 'dtmf'; digit: string }
   | { type: 'tone'; tone: CallProgressTone }
   | { type: 'hangup'; cause: 'remote' | 'local' | 'busy' | 'silence' | 'device' }
-  | { type: 'audio'; direction: 'rx' | 'tx'; pcm: Buffer };
+  | { type: 'audio'; direction: 'rx' | 'tx'; pcm: Buffer }
+  /**
+   * While dialling: what the line hears (ringback and its country, colour
+   * ring-back music, busy, a person or a machine answering), in order; the
+   * last one before `dial()` resolves is what decided it. Drivers that learn
+   * the outcome only from the device (a VCON result) send none.
+   */
+  | { type: 'progress'; heard: Heard };
 
 export type LineListener = (event: LineEvent) => void;
 

@@ -8,7 +8,7 @@
  * machine (src/core/call/outbound.ts); the record is the ledger's.
  */
 import type { Logger } from 'pino';
-import type { LineDriver } from '../../core/ports.ts';
+import type { Heard, LineDriver } from '../../core/ports.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import type { Customer } from '../../core/crm/records.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
@@ -37,6 +37,8 @@ export class DialOut {
   private state: OutboundState;
   private answeredAt: Date | null = null;
   private customer: Customer | null = null;
+  /** What the line last heard while dialling (ringback, music, a person or a machine answering). */
+  private heard: Heard | null = null;
   private recording: ActiveRecording | null = null;
   private readonly abort = new AbortController();
   /** The modem is off-hook on a connected call (a hang-up from our side must put it on-hook). */
@@ -95,6 +97,12 @@ export class DialOut {
   // ---- inputs from the line ----
 
   onAudio(pcm: Buffer): void { this.recording?.write(pcm); }
+
+  /** The line tells what it hears while dialling; the last word goes into the call's history. */
+  onProgress(heard: Heard): void {
+    this.heard = heard;
+    this.log.info({ heard: heard.kind, country: heard.country, detail: heard.detail }, 'call progress heard');
+  }
 
   /** The line went on-hook: the far end hung up, or we did. */
   onHangup(): void { this.lineUp = false; this.fire({ type: 'hangup' }); }
@@ -162,7 +170,10 @@ export class DialOut {
     await this.record.end(this.req.numberKey, {
       disposition: effect.disposition,
       ...(rec ? { after: () => rec.finish() } : {}),
-      history: { summary: `outbound call, ${effect.disposition}`, data: { direction: 'outbound' } },
+      history: {
+        summary: `outbound call, ${effect.disposition}`,
+        data: { direction: 'outbound', ...(this.heard ? { heard: this.heard.kind, heardDetail: this.heard.detail } : {}) },
+      },
     }).catch((err: unknown) => this.log.error({ err }, 'closing the call failed'));
     this.onEnded(this);
     this.finish();

@@ -150,6 +150,9 @@ export class LineRuntime implements LineGroup {
       case 'tone':
         if (e.tone === 'silence') this.call?.onSilence();
         return;
+      case 'progress':
+        this.outbound?.onProgress(e.heard);
+        return;
       case 'hangup':
         // Our own hang-up (IVR hang-up node, API) ends the call through the session itself.
         if (e.cause === 'local') this.call?.onLocalHangup();
