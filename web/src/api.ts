@@ -10,6 +10,7 @@ async function request<T>(method: string, path: string, body?: unknown, opts: { 
   const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
   if (body !== undefined) {
     if (typeof body === 'string') { (init.headers as Record<string, string>)['content-type'] = `${opts.contentType ?? 'text/csv'}; charset=utf-8`; init.body = body; }
+    else if (body instanceof Blob) { (init.headers as Record<string, string>)['content-type'] = opts.contentType ?? 'application/octet-stream'; init.body = body; }
     else { (init.headers as Record<string, string>)['content-type'] = 'application/json'; init.body = JSON.stringify(body); }
   }
   const res = await fetch(`/api/v1${path}`, init);
@@ -33,6 +34,8 @@ export const api = {
   del: (path: string) => request<void>('DELETE', path),
   /** A file's text as the body with its own type (CSV, vCard). */
   postText: <T>(path: string, body: string, contentType: string) => request<T>('POST', path, body, { contentType }),
+  /** A file's bytes as the body, undecoded (a CSV list saved in GBK is decoded by the server). */
+  postFile: <T>(path: string, file: Blob, contentType: string) => request<T>('POST', path, file, { contentType }),
   /** A binary answer (audio) as an object URL. */
   async blobUrl(method: 'GET' | 'POST', path: string, body?: unknown): Promise<string> {
     const res = await request<Response>(method, path, body, { raw: true });

@@ -22,16 +22,19 @@ import { useSetupRedirect } from './setup-redirect.ts';
 const IvrEditor = lazyPage(() => import('./pages/ivr.tsx').then((m) => m.IvrEditor));
 const Reports = lazyPage(() => import('./pages/reports.tsx').then((m) => m.Reports));
 const SetupWizard = lazyPage(() => import('./pages/setup.tsx').then((m) => m.SetupWizard));
+const Campaigns = lazyPage(() => import('./pages/campaigns.tsx').then((m) => m.Campaigns));
 const Hardware = lazyPage(() => import('./pages/hardware.tsx').then((m) => m.Hardware));
 
 type Role = 'admin' | 'supervisor' | 'agent';
-interface Page { id: string; label: MessageKey; roles: Role[]; component: ComponentType<{ params: string[] }>; hidden?: boolean }
+/** `nav`: the roles the page is listed for in the menu (default: all its roles); the others reach it by link. */
+interface Page { id: string; label: MessageKey; roles: Role[]; component: ComponentType<{ params: string[] }>; hidden?: boolean; nav?: Role[] }
 
 const ALL: Role[] = ['admin', 'supervisor', 'agent'];
 const LEADS: Role[] = ['admin', 'supervisor'];
 export const PAGES: Page[] = [
   { id: 'desk', label: 'nav.desk', roles: ALL, component: Desk },
   { id: 'wallboard', label: 'nav.wallboard', roles: LEADS, component: Wallboard },
+  { id: 'campaigns', label: 'nav.campaigns', roles: ALL, nav: LEADS, component: Campaigns },
   { id: 'ivr', label: 'nav.ivr', roles: LEADS, component: IvrEditor },
   { id: 'screenpop', label: 'nav.screenpop', roles: LEADS, component: ScreenpopEditor },
   { id: 'customers', label: 'nav.customers', roles: ALL, component: Customers },
@@ -76,7 +79,7 @@ export function App() {
       <header class="top">
         <a class="brand" href="#/desk">kefu <span>客服</span></a>
         <nav aria-label="main">
-          {pages.filter((p) => !p.hidden).map((p) => <a href={`#/${p.id}`} class={p === current ? 'active' : ''} aria-current={p === current ? 'page' : undefined}>{t(p.label)}</a>)}
+          {pages.filter((p) => !p.hidden && (p.nav ?? p.roles).includes(role)).map((p) => <a href={`#/${p.id}`} class={p === current ? 'active' : ''} aria-current={p === current ? 'page' : undefined}>{t(p.label)}</a>)}
         </nav>
         <div class="who">
           <span class={`dot ${live ? 'up' : 'down'}`} title={live ? t('nav.live') : t('nav.offline')} />

@@ -2,7 +2,8 @@
  * The agent desktop. The agent's state bar; the screen pop when a call rings
  * (single line: any ready agent sees it and takes it; on the PBX the ACD
  * offers it to this agent); wrap-up after the call; the agent's recent calls
- * with recordings; click-to-dial where a PBX is configured.
+ * with recordings; click-to-dial where a PBX is configured; the next record
+ * of a preview campaign the agent works.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, events, type KefuEvent } from '../api.ts';
@@ -16,6 +17,7 @@ import { WrapUp } from './desk/wrap-up.tsx';
 import { Pop } from './desk/pop.tsx';
 import { Dialer } from './desk/dialer.tsx';
 import { WorkAs } from './desk/work-as.tsx';
+import { PreviewPanel } from './desk/preview.tsx';
 import { useCallAlert } from './desk/alert.tsx';
 import type { Agent, CallRecord, Customer, DeskCall, Screenpop } from './desk/types.ts';
 
@@ -95,6 +97,7 @@ export function Desk(_props: { params: string[] }) {
         ) : (
           <div class="card muted" data-testid="desk-idle">{agent?.state === 'ready' ? t('desk.waiting') : t('desk.notReady')}</div>
         )}
+        <PreviewPanel agentId={agentId} agentState={agent?.state} />
         {wrapping && agent?.state === 'wrap-up' && <WrapUp callId={wrapping} onDone={() => { setWrapCallId(null); setCall(null); recent.reload(); }} />}
       </div>
       <div>
