@@ -10,8 +10,8 @@ import { api } from '../../api.ts';
 import { t, type MessageKey } from '../../i18n.ts';
 import { ErrorNote, errorText } from '../../components/ui.tsx';
 import { inputValue } from '../data/format.ts';
-import { fieldErrors, MODES, RETRY_OUTCOMES, WEEKDAYS, word, type Campaign, type Mode, type RetryOutcome, type Weekday } from './model.ts';
-import { WindowFields, type DayChoice } from './window-fields.tsx';
+import { fieldErrors, MODES, RETRY_OUTCOMES, WEEKDAYS, word, type Campaign, type DayChoice, type FormState, type Mode, type RetryOutcome, type Weekday } from './model.ts';
+import { WindowFields } from './window-fields.tsx';
 import { Issue, under } from './parts.tsx';
 
 interface Choice { id: string; name: string }
@@ -22,13 +22,6 @@ const RETRY_DEFAULTS: Record<RetryOutcome, { delayMin: number; maxAttempts: numb
   failed: { delayMin: 30, maxAttempts: 2 }, abandoned: { delayMin: 4320, maxAttempts: 2 },
 };
 
-export interface FormState {
-  name: string; mode: Mode; lines: string[]; maxLines: string; queueId: string; agents: string[]; callerId: string;
-  message: string; voice: 'cmn' | 'en-us'; keyAgent: string; keyOptOut: string; keyRepeat: string; countdown: string;
-  from: string; to: string; days: Record<Weekday, DayChoice>; holidays: string[];
-  retry: Record<RetryOutcome, { delayMin: string; maxAttempts: string }>; maxTotal: string;
-  ringTimeoutS: string; amd: boolean; onMachine: 'hangup' | 'message' | 'agent'; capPct: string;
-}
 
 const initial = (): FormState => ({
   name: '', mode: 'progressive', lines: [], maxLines: '4', queueId: '', agents: [], callerId: '',

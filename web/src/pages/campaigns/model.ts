@@ -13,6 +13,16 @@ export const RETRY_OUTCOMES = ['busy', 'no-answer', 'machine', 'failed', 'abando
 export type RetryOutcome = (typeof RETRY_OUTCOMES)[number];
 
 export interface DayWindow { from: string; to: string }
+/** A weekday in the form: the default hours, its own, or no calls. */
+export interface DayChoice { kind: 'default' | 'custom' | 'off'; from: string; to: string }
+/** The new-campaign form as typed (numbers as text: the API says what is wrong with them). */
+export interface FormState {
+  name: string; mode: Mode; lines: string[]; maxLines: string; queueId: string; agents: string[]; callerId: string;
+  message: string; voice: 'cmn' | 'en-us'; keyAgent: string; keyOptOut: string; keyRepeat: string; countdown: string;
+  from: string; to: string; days: Record<Weekday, DayChoice>; holidays: string[];
+  retry: Record<RetryOutcome, { delayMin: string; maxAttempts: string }>; maxTotal: string;
+  ringTimeoutS: string; amd: boolean; onMachine: 'hangup' | 'message' | 'agent'; capPct: string;
+}
 export interface RetryRule { delayS: number; maxAttempts: number }
 export interface Settings {
   lines: string[]; maxLines: number; queueId: string | null; agents: string[]; callerId: string | null;

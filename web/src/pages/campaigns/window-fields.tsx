@@ -2,11 +2,9 @@
 import { useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n.ts';
 import { inputValue } from '../data/format.ts';
-import { WEEKDAYS, type Weekday } from './model.ts';
+import { WEEKDAYS, type DayChoice, type FormState, type Weekday } from './model.ts';
 import { Issue } from './parts.tsx';
-import type { FormState } from './form.tsx';
 
-export interface DayChoice { kind: 'default' | 'custom' | 'off'; from: string; to: string }
 
 export function WindowFields({ f, set, errors }: { f: FormState; set: (p: Partial<FormState>) => void; errors: Record<string, string> }) {
   const [holiday, setHoliday] = useState('');
