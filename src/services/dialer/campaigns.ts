@@ -209,8 +209,7 @@ export class CampaignService {
     const now = new Date();
     const counts = await this.repo.counts(id, now);
     const runner = this.runners.get(id);
-    const live = await this.repo.liveAnswers(id, new Date(now.getTime() - MONTH_MS));
-    const f = abandonFigures(live.map((x) => ({ liveAnsweredAt: x.liveAt, abandoned: x.abandoned })), now.getTime());
+    const f = await this.abandonment(id, now.getTime());
     const rate = counts.recent / 10;
     const total = counts.numbers.pending + counts.numbers.dialing + counts.numbers.done;
     return {
@@ -226,14 +225,18 @@ export class CampaignService {
   /** Abandonment over 24 h and 30 d, from the attempt records. */
   async compliance(id: string): Promise<{ campaignId: string; cap: number; connectWithinS: number; minRingS: number; ringTimeoutS: number; day: ReturnType<typeof abandonFigures>['day']; month: ReturnType<typeof abandonFigures>['month']; withinCap: boolean }> {
     const c = await this.repo.get(id);
-    const now = Date.now();
-    const live = await this.repo.liveAnswers(id, new Date(now - MONTH_MS));
-    const f = abandonFigures(live.map((x) => ({ liveAnsweredAt: x.liveAt, abandoned: x.abandoned })), now);
+    const f = await this.abandonment(id, Date.now());
     const within = (w: { rate: number | null }) => w.rate === null || w.rate <= c.settings.abandonCap;
     return {
       campaignId: id, cap: c.settings.abandonCap, connectWithinS: c.settings.connectWithinS, minRingS: 15, ringTimeoutS: c.settings.ringTimeoutS,
       day: f.day, month: f.month, withinCap: within(f.day) && within(f.month),
     };
+  }
+
+  /** Abandonment over the rolling 24 h and 30 d ending at `nowMs`, from the attempt records. */
+  private async abandonment(id: string, nowMs: number): Promise<ReturnType<typeof abandonFigures>> {
+    const live = await this.repo.liveAnswers(id, new Date(nowMs - MONTH_MS));
+    return abandonFigures(live.map((x) => ({ liveAnsweredAt: x.liveAt, abandoned: x.abandoned })), nowMs);
   }
 
   /** Abandoned calls in the last 30 days (for the compliance view). */

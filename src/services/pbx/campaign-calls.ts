@@ -68,7 +68,7 @@ export class PbxCampaignCalls implements DialerBackend {
   ) {
     this.lineIds = lines.map((l) => l.id);
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
-    deps.agents.onChange(() => { this.syncSeats(); this.changed(); });
+    // every agent state change (API, ACD, wrap-up end) is an agent.state event: one subscription sees them all
     deps.bus.subscribe((e) => { if (e.type === 'agent.state') { this.syncSeats(); this.changed(); } });
   }
 
