@@ -34,7 +34,7 @@ export interface AttemptReports {
   answered(by: AnsweredBy, amd: string | null): void;
   /** An agent is talking to the callee (agent modes), or a broadcast reached a person. */
   connected(agentId: string | null): void;
-  /** A person answered and no agent was free within the connect limit: the identification message was played. */
+  /** A person answered and no agent reached them within the connect limit (the identification message was played), or they hung up waiting. */
   abandoned(): void;
   /** The attempt is over. `result`: broadcast keys, opt-out... */
   ended(outcome: CampaignOutcome, result?: Record<string, unknown>): void;

@@ -134,8 +134,9 @@ export class CampaignRunner {
     }, this.stats, this.pacing());
     this.lastDecisionMs = performance.now() - t0;
     this.last = decision;
-    if (decision.place > 0) await this.placeSome(decision.place, agents.ready);
-    else if (this.up.size === 0 && this.previews.size === 0) await this.finishIfDone();
+    const placed = decision.place > 0 ? await this.placeSome(decision.place) : 0;
+    // nothing up and nothing left to dial (or nothing due): the campaign may be over
+    if (placed === 0 && this.up.size === 0 && this.previews.size === 0) await this.finishIfDone();
   }
 
   /**
@@ -180,15 +181,19 @@ export class CampaignRunner {
     if (counts.numbers.pending === 0 && counts.numbers.dialing === 0 && counts.up === 0) this.d.changed({ ...this.campaign, state: 'finished' });
   }
 
-  private async placeSome(n: number, readyAgents: string[]): Promise<void> {
+  /**
+   * Claims and dials up to `n` due numbers; resolves with how many were
+   * claimed. The calls name no agent: whichever campaign agent is free when
+   * the person answers takes it (naming one here would send two calls to
+   * the agent whose first call is still ringing).
+   */
+  private async placeSome(n: number): Promise<number> {
     const claimed = await this.d.repo.claimDue(this.campaign.id, n, new Date(this.now()));
-    let agentIndex = 0;
     for (const num of claimed) {
       if (this.stopped) { await this.d.repo.defer(num.id, null, null); continue; }
-      // progressive on a modem line: the call is for the ready person at the desk
-      const agentId = this.campaign.mode === 'progressive' ? readyAgents[agentIndex++] ?? null : null;
-      await this.dial(num, agentId);
+      await this.dial(num, null);
     }
+    return claimed.length;
   }
 
   /** Checks a claimed number at dial time, writes its attempt and places it. */
@@ -250,7 +255,7 @@ export class CampaignRunner {
         if (mine) mine.abandoned = true;
         this.refigure();
         write({ abandoned: true });
-        this.d.log.warn({ campaignId: this.campaign.id, number: num.number, figures: this.abandon }, 'abandoned call: nobody free within the connect limit');
+        this.d.log.warn({ campaignId: this.campaign.id, number: num.number, figures: this.abandon }, 'abandoned call: no agent reached the person within the connect limit');
         this.d.changed(this.campaign);
       },
       ended: (outcome, result) => {

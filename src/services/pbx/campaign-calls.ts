@@ -223,7 +223,15 @@ export class PbxCampaignCalls implements DialerBackend {
     if (!call) return;
     call.control?.ended();
     if (!call.answered) { const f = dialFailure(reason); void this.end(call, call.outcome ?? (f === 'no-dialtone' ? 'failed' : f)); return; }
-    void this.end(call, call.outcome ?? (call.agent ? 'connected' : 'abandoned'));
+    if (!call.outcome && !call.agent && call.connectTimer) {
+      // a person hung up while waiting for an agent: counted as abandoned
+      // (the conservative reading of the rules: nobody reached them)
+      call.outcome = 'abandoned';
+      call.result.hungUpWaiting = true;
+      call.reports.abandoned();
+    }
+    // an agent talked to them, or a broadcast was (partly) heard
+    void this.end(call, call.outcome ?? 'connected');
   }
 
   /** A person answered: bridge them to a free agent now, or within the connect limit, or abandon. */

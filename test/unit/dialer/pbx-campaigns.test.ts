@@ -115,6 +115,43 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     await svc.act(c.id, 'stop');
   });
 
+  it('progressive: calls name no agent, a person who hangs up waiting counts as abandoned, and the campaign finishes with its list', async () => {
+    h.pbx.phone('PJSIP/13400000001@trunk', 'manual');
+    h.pbx.phone('PJSIP/13400000002@trunk', 'manual');
+    h.pbx.phone('PJSIP/13400000003@trunk', 'busy');
+    h.agents.setState('a1', { state: 'ready' });
+    const once = { delayS: 0, maxAttempts: 1 };
+    const c = await svc.create({ name: 'Finish', mode: 'progressive', settings: { agents: ['a1'], maxLines: 2, retry: { abandoned: once, busy: once } } });
+    await svc.addNumbers(c.id, [{ number: '13400000001', priority: 3, line: 1 }, { number: '13400000002', priority: 2, line: 2 }, { number: '13400000003', priority: 1, line: 3 }]);
+    await svc.act(c.id, 'start');
+    await drive(() => customer('13400000001').length === 1, 'one call for the one ready agent');
+    expect(customer('13400000002')).toHaveLength(0);
+    const first = customer('13400000001')[0]!;
+    h.pbx.pickUp(first.id);
+    await drive(() => first.bridgeId !== null, 'bridged');
+    h.pbx.farHangup(first.id);
+    await drive(() => h.agents.get('a1')!.state === 'wrap-up', 'agent in wrap-up');
+    // the agent ends their wrap-up: the next number is dialled at once
+    h.agents.setState('a1', { state: 'ready' });
+    await drive(() => customer('13400000002').length === 1, 'second call');
+    const second = customer('13400000002')[0]!;
+    // the agent goes on a break; the callee answers and hangs up waiting
+    h.agents.setState('a1', { state: 'paused', reason: 'break' });
+    h.pbx.pickUp(second.id);
+    await vi.advanceTimersByTimeAsync(500);
+    h.pbx.farHangup(second.id);
+    await drive(async () => (await attempts(c.id)).length === 2 && (await attempts(c.id)).every((a) => a.outcome !== null), 'second attempt over');
+    // back from the break: the last number is busy, then nothing is left while the agent stays ready
+    h.agents.setState('a1', { state: 'ready' });
+    await drive(async () => (await svc.stats(c.id)).state === 'finished', 'campaign finished');
+    const done = await attempts(c.id);
+    expect(done.every((a) => a.agentId === null || a.agentId === 'a1')).toBe(true);
+    expect(done.find((a) => a.number === '+8613400000001')).toMatchObject({ outcome: 'connected', agentId: 'a1', abandoned: false });
+    expect(done.find((a) => a.number === '+8613400000002')).toMatchObject({ outcome: 'abandoned', abandoned: true, result: { hungUpWaiting: true } });
+    expect(done.find((a) => a.number === '+8613400000003')).toMatchObject({ outcome: 'busy' });
+    expect((await svc.compliance(c.id)).day).toMatchObject({ liveAnswered: 2, abandoned: 1 });
+  });
+
   it('broadcast: the message, then key 9 opts the callee out (do-not-call at once); busy is retried later', async () => {
     h.pbx.phone('PJSIP/13700000001@trunk', 'manual');
     h.pbx.phone('PJSIP/13700000002@trunk', 'busy');
