@@ -31,6 +31,7 @@ import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
 import { AgentBoard } from './services/agents/board.ts';
 import { CampaignService } from './services/dialer/campaigns.ts';
+import { ModemCampaignCalls } from './services/telephony/campaign-calls.ts';
 import { KefuError } from './core/errors.ts';
 import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
@@ -120,7 +121,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => retention.stop());
 
     const campaigns = new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger.child({ component: 'campaigns' }));
-    await campaigns.start(pbx?.campaignCalls ?? null);
+    // the call centre's dialer on Asterisk; otherwise the office's on its modem lines
+    await campaigns.start(pbx?.campaignCalls ?? new ModemCampaignCalls({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, telephony, logger.child({ component: 'dialer' })));
     cleanups.push(() => campaigns.stop());
 
     const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware };

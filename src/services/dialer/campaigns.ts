@@ -153,7 +153,7 @@ export class CampaignService {
     const to = canMove(c.state, action);
     if (to !== 'running' && to !== 'paused' && to !== 'finished') throw new KefuError('CONFLICT', `${action}: ${to}`, { reason: c.state });
     if (to === 'running') {
-      if (!this.backend) throw new KefuError('UNPROCESSABLE', 'start: no line can dial (configure an Asterisk line or a modem line)', { reason: 'no-lines' });
+      if (!this.backend?.lineIds.length) throw new KefuError('UNPROCESSABLE', 'start: no line can dial (configure an Asterisk line or a modem line)', { reason: 'no-lines' });
       this.validate(c.mode, c.settings);
     }
     const runner = this.runners.get(id);

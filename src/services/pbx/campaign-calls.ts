@@ -30,6 +30,7 @@ import { quietly } from './quietly.ts';
 import { KefuError } from '../../core/errors.ts';
 import { dispositionOf } from '../dialer/port.ts';
 import { customerSummary } from '../../core/crm/summary.ts';
+import { broadcast, say, type AnsweredDeps } from '../dialer/answered.ts';
 
 /** An agent's nailed-up seat leg. */
 interface SeatLeg { agentId: string; legId: string; up: boolean; call: CampaignCall | null }
@@ -191,11 +192,11 @@ export class PbxCampaignCalls implements DialerBackend {
   /** A machine answered and the campaign leaves a message: the message (or the identification) after the beep, then hang up. */
   private async leaveMessage(call: CampaignCall): Promise<void> {
     const s = call.spec.campaign.settings;
-    const pcm = await this.deps.prompts.resolve({ text: s.message ?? s.identification, voice: s.voice });
-    const r = await call.control!.play(pcm);
-    call.result = { message: r.completed };
+    call.result = { message: await say(call.control!, call.spec, this.answeredDeps(), s.message ?? s.identification) };
     await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
   }
+
+  private answeredDeps(): AnsweredDeps { return { prompts: this.deps.prompts, blacklist: this.deps.blacklist, log: this.log }; }
 
   private seatUp(leg: PbxLegInfo): void {
     const seat = [...this.seats.values()].find((s) => s.legId === leg.id);
@@ -255,8 +256,9 @@ export class PbxCampaignCalls implements DialerBackend {
     call.bridge = await this.pbx.bridge([call.legId, seat.legId]);
     const name = call.channelName;
     const rule = call.spec.campaign.settings.recording;
-    if ((rule === 'always' || (rule === 'policy' && call.line.record)) && this.pbx.canRecordCalls && name) {
-      call.recording = this.deps.recordings.startExternal(call.record.id, call.line, call.spec.numberKey, Promise.resolve(), (path) => this.pbx.recordCall({ name }, path));
+    // 'policy': the line's and the installation's recording rules decide; 'always' records whatever they say
+    if (rule !== 'never' && this.pbx.canRecordCalls && name) {
+      call.recording = this.deps.recordings.startExternal(call.record.id, call.line, call.spec.numberKey, Promise.resolve(), (path) => this.pbx.recordCall({ name }, path), rule === 'always');
     }
     void call.record.update({ agentId: seat.agentId, state: 'connected' });
     const customer = call.spec.customerId ? await this.deps.repos.customers.get(call.spec.customerId).catch(() => null) : null;
@@ -268,42 +270,16 @@ export class PbxCampaignCalls implements DialerBackend {
   private async abandon(call: CampaignCall): Promise<void> {
     call.outcome = 'abandoned';
     call.reports.abandoned();
-    const s = call.spec.campaign.settings;
-    const pcm = await this.deps.prompts.resolve({ text: s.identification, voice: s.voice });
-    const played = await call.control?.play(pcm);
-    call.result.identification = played?.completed === true;
+    call.result.identification = call.control ? await say(call.control, call.spec, this.answeredDeps(), call.spec.campaign.settings.identification) : false;
     await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
   }
 
   private async broadcast(call: CampaignCall): Promise<void> {
-    const s = call.spec.campaign.settings;
-    const pcm = await this.deps.prompts.resolve({ text: s.message ?? '', voice: s.voice });
-    const keys = Object.values(s.keys).filter((k): k is string => k !== null);
-    for (let round = 0; round < 3 && !call.outcome; round++) {
-      const r = await call.control!.play(pcm, { interruptOnDtmf: keys.length > 0 });
-      let key = r.interruptedBy;
-      if (!key && keys.length && r.completed) key = await this.readKey(call, 5000);
-      call.result = { heard: r.completed || key !== null, key };
-      call.reports.connected(null);
-      if (key && key === s.keys.optOut) {
-        call.result.optOut = true;
-        await this.deps.blacklist.add({ number: call.spec.numberKey, direction: 'outbound', reason: `opted out of campaign ${call.spec.campaign.name}` }).catch((err: unknown) => this.log.warn({ err }, 'opt-out not recorded'));
-        break;
-      }
-      if (key && key === s.keys.agent) { call.result.toAgent = true; this.findAgent(call); return; }
-      if (!key || key !== s.keys.repeat) break;
-    }
+    const b = await broadcast(call.control!, call.spec, this.answeredDeps(), () => call.reports.connected(null));
+    call.result = b.result;
+    if (b.toAgent && !call.outcome) { this.findAgent(call); return; }
     call.outcome ??= 'connected';
     await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
-  }
-
-  private readKey(call: CampaignCall, ms: number): Promise<string | null> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => { ctl.dtmf = original; resolve(null); }, ms);
-      const ctl = call.control!;
-      const original = ctl.dtmf.bind(ctl);
-      ctl.dtmf = (d: string) => { clearTimeout(t); ctl.dtmf = original; resolve(d); };
-    });
   }
 
   private failed(call: CampaignCall, err: unknown): void {

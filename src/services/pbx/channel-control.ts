@@ -17,6 +17,8 @@ import { isKefuError } from '../../core/errors.ts';
 export class AsteriskChannelControl implements CallControl {
   private readonly playbacks = new Map<string, () => void>();
   private dtmfWaiter: ((digit: string) => void) | null = null;
+  /** A readKey() waiting: resolved with null when the channel goes. */
+  private keyGone: (() => void) | null = null;
   private readonly recordings = new Map<string, (ok: boolean) => void>();
   private gone = false;
 
@@ -35,6 +37,7 @@ export class AsteriskChannelControl implements CallControl {
   recordingDone(name: string, ok: boolean): void { this.recordings.get(name)?.(ok); }
   ended(): void {
     this.gone = true;
+    this.keyGone?.();
     for (const done of this.playbacks.values()) done();
     // Asterisk finishes a recording when its channel hangs up; its event normally comes first, this is the backstop.
     const pending = [...this.recordings.values()];
@@ -84,6 +87,17 @@ export class AsteriskChannelControl implements CallControl {
     if (!ok) return { pcm: Buffer.alloc(0), endedBy };
     const wav = await this.pbx.takeRecording(name);
     return { pcm: wav ? decodeWav(wav).pcm : Buffer.alloc(0), endedBy };
+  }
+
+  /** The next digit the far end presses within `ms`, or null (none, or the channel went). */
+  readKey(ms: number): Promise<string | null> {
+    if (this.gone) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const done = (digit: string | null) => { clearTimeout(timer); this.dtmfWaiter = null; this.keyGone = null; resolve(digit); };
+      const timer = setTimeout(() => done(null), ms);
+      this.dtmfWaiter = (digit) => done(digit);
+      this.keyGone = () => done(null);
+    });
   }
 
   /** The prompt as a WAV Asterisk can read; one file per distinct audio. */

@@ -8,7 +8,8 @@
  * machine (src/core/call/outbound.ts); the record is the ledger's.
  */
 import type { Logger } from 'pino';
-import type { Heard, LineDriver } from '../../core/ports.ts';
+import type { DialOutcome, Heard, LineDriver } from '../../core/ports.ts';
+import type { Disposition } from '../../core/call/disposition.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import type { Customer } from '../../core/crm/records.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
@@ -19,7 +20,22 @@ import { outboundTransition, startOutbound, type OutboundEffect, type OutboundEv
 import { KefuError } from '../../core/errors.ts';
 import { dialDigits } from '../../core/numbers/normalize.ts';
 
-export interface DialOutRequest { numberKey: string; digits: string; agentId: string | null }
+export interface DialOutRequest {
+  numberKey: string;
+  digits: string;
+  agentId: string | null;
+  /** A campaign's call (src/services/telephony/campaign-calls.ts): told how the dial went and when the call is over. */
+  hooks?: DialOutHooks;
+  /** Recording: by the line's policy (default), always, or never. */
+  record?: 'policy' | 'always' | 'never';
+}
+
+export interface DialOutHooks {
+  /** The dial has an outcome; `heard` is what the line heard last (a person or a machine answering), when it listened. */
+  dialed(outcome: DialOutcome, heard: Heard | null): void;
+  /** The call is over and its record closed. */
+  ended(disposition: Disposition): void;
+}
 
 /** The number to dial for `input` (any written form, field `number`): its key and the digits to send; refuses do-not-call entries. */
 export function dialTarget(deps: Pick<TelephonyDeps, 'numbers' | 'blacklist'>, input: string): { numberKey: string; digits: string } {
@@ -50,6 +66,8 @@ export class DialOut {
   private readonly record: LedgerCall;
   private readonly log: Logger;
   private readonly lookedUp: Promise<void>;
+  /** The disposition a campaign set for the end (machine, dropped), over the machine's. */
+  private disposition: Disposition | null = null;
   /** Resolves once the call ended and its record is closed. */
   readonly finished: Promise<void>;
   private finish!: () => void;
@@ -109,6 +127,15 @@ export class DialOut {
 
   onDeviceLost(): void { this.lineUp = false; this.fire({ type: 'deviceLost' }); }
 
+  /** A campaign's agent took the call. */
+  assign(agentId: string): void { void this.record.update({ agentId, state: 'connected' }); }
+
+  /** Ends the call with this disposition (a campaign's machine or abandoned call). */
+  async endAs(disposition: Disposition): Promise<void> {
+    this.disposition = disposition;
+    await this.hangup();
+  }
+
   /** API: hang up (stops a dial in progress). */
   async hangup(): Promise<void> {
     this.fire({ type: 'hangup' });
@@ -138,10 +165,11 @@ export class DialOut {
               return this.driver.hangup().catch((err: unknown) => this.log.warn({ err }, 'hang-up failed'));
             }
             if (outcome === 'answered') { this.lineUp = true; this.fire({ type: 'answered' }); } else this.fire({ type: 'dialFailed', outcome });
+            this.req.hooks?.dialed(outcome, this.heard);
           });
         return;
       case 'connect':
-        this.recording = this.deps.recordings.start(this.id, this.line, this.req.numberKey, this.record.created);
+        if (this.req.record !== 'never') this.recording = this.deps.recordings.start(this.id, this.line, this.req.numberKey, this.record.created, this.req.record === 'always');
         return;
       case 'answered':
         this.answeredAt = new Date();
@@ -167,15 +195,17 @@ export class DialOut {
     await this.hangingUp;
     const rec = this.recording;
     this.recording = null;
+    const disposition = this.disposition ?? effect.disposition;
     await this.record.end(this.req.numberKey, {
-      disposition: effect.disposition,
+      disposition,
       ...(rec ? { after: () => rec.finish() } : {}),
       history: {
-        summary: `outbound call, ${effect.disposition}`,
+        summary: `outbound call, ${disposition}`,
         data: { direction: 'outbound', ...(this.heard ? { heard: this.heard.kind, heardDetail: this.heard.detail } : {}) },
       },
     }).catch((err: unknown) => this.log.error({ err }, 'closing the call failed'));
     this.onEnded(this);
+    this.req.hooks?.ended(disposition);
     this.finish();
   }
 }

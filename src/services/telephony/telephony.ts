@@ -90,7 +90,8 @@ export class Telephony {
     return this.groups.flatMap((g) => g.calls());
   }
 
-  private modemLines(): LineRuntime[] {
+  /** The lines with a device of their own (modem lines): they dial by themselves. */
+  modemLines(): LineRuntime[] {
     return this.groups.filter((g): g is LineRuntime => g instanceof LineRuntime);
   }
 
