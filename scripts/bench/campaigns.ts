@@ -95,7 +95,7 @@ export async function run(opts: { n?: number; out?: string | null } = {}) {
     await lab.stop();
     await db.drop();
   }
-  console.log(table(rows.map(({ outcomes, ...r }) => r)));
+  console.log(table(rows.map(({ outcomes: _outcomes, ...r }) => r)));
   for (const r of rows) console.log(`${r.mode}: ${JSON.stringify(r.outcomes)}`);
   const result = { bench: 'campaigns', seats: SEATS.length, lines: LINES, rows };
   if (opts.out !== null) {
