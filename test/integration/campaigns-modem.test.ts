@@ -112,4 +112,29 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
     expect((await api<{ blocked: boolean }>('GET', '/blacklist/check?number=13512340012&direction=outbound')).body.blocked).toBe(false);
     await waitForLineIdle(daemon, 'office');
   });
+
+  it('broadcast with an IVR flow: a survey\'s answers are kept on the attempt, and 9 at its menu opts out', async () => {
+    const survey = {
+      id: 'survey', name: 'Satisfaction survey', entry: 'score',
+      nodes: {
+        score: { type: 'collect', prompt: { text: 'Please rate our service from one to five.', voice: 'en-us' }, maxDigits: 1, variable: 'score', timeoutMs: 8000, next: 'more' },
+        more: { type: 'menu', prompt: { text: 'Press one to end, or nine to stop our calls.', voice: 'en-us' }, options: { 1: 'bye', 9: 'bye' }, timeoutMs: 8000 },
+        bye: { type: 'hangup' },
+      },
+    };
+    expect((await api('POST', '/ivr/flows', survey)).status).toBe(201);
+    sim.simulator.scriptNumber('13512340021', { outcome: 'answer', farEnd: { kind: 'live', country: 'CN', ringMs: 1500, seed: 31 } });
+    const since = Date.now();
+    const id = await create({ name: 'Office survey', mode: 'broadcast', settings: { flowId: 'survey', keys: { optOut: '9' }, retry: ONE_TRY } }, [{ number: '13512340021', priority: 1 }]);
+    expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
+    const first = await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 60_000 });
+    await sim.simulator.pressDigits('4');
+    await sim.simulator.waitFor('vtx-start', { since: first.at + 1, timeoutMs: 30_000 });
+    await sim.simulator.pressDigits('9');
+    await finished(id);
+    const [a] = await attempts(id);
+    expect(a).toMatchObject({ outcome: 'connected', result: { flow: 'survey', outcome: 'hangup', variables: { score: '4' }, path: ['score', 'more', 'bye'], optOut: true } });
+    expect((await api<{ blocked: boolean }>('GET', '/blacklist/check?number=13512340021&direction=outbound')).body.blocked).toBe(true);
+    await waitForLineIdle(daemon, 'office');
+  });
 });

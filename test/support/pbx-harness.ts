@@ -43,6 +43,7 @@ export interface PbxHarness {
   events: KefuEvent[];
   numbers: NumberService;
   blacklist: BlacklistService;
+  flows: FlowService;
   /** Agents with a seat each (seat-<id>, endpoint PJSIP/<id>), logged in and ready. */
   addAgents(ids: string[]): Promise<void>;
   addQueue(id: string, strategy: Strategy, members: string[], settings?: Partial<QueueSettings>): Promise<void>;
@@ -91,7 +92,7 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
     }
   };
   return {
-    pbx, service, agents, repos, bus, events, settle, numbers, blacklist,
+    pbx, service, agents, repos, bus, events, settle, numbers, blacklist, flows,
     async addAgents(ids) {
       for (const id of ids) await repos.acd.createAgent({ id, name: id });
       await agents.load();

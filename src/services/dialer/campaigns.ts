@@ -96,9 +96,9 @@ export class CampaignService {
     await r.start();
   }
 
-  /** The agents of the running campaigns that need agents, for the backend (the PBX calls their seats). */
+  /** The agents of the running campaigns, for the backend (the PBX calls their seats): a broadcast's take callees who ask for one. */
   private restaff(): void {
-    const ids = [...this.runners.values()].filter((r) => r.campaign.mode !== 'broadcast').flatMap((r) => this.agentIds(r.campaign));
+    const ids = [...this.runners.values()].flatMap((r) => this.agentIds(r.campaign));
     this.backend?.staff(ids);
   }
 

@@ -30,7 +30,7 @@ import { quietly } from './quietly.ts';
 import { KefuError } from '../../core/errors.ts';
 import { dispositionOf } from '../dialer/port.ts';
 import { customerSummary } from '../../core/crm/summary.ts';
-import { broadcast, say, type AnsweredDeps } from '../dialer/answered.ts';
+import { broadcast, say, type AnsweredDeps, type CampaignMedia } from '../dialer/answered.ts';
 
 /** An agent's nailed-up seat leg. */
 interface SeatLeg { agentId: string; legId: string; up: boolean; call: CampaignCall | null }
@@ -46,6 +46,8 @@ class CampaignCall {
   connectTimer: NodeJS.Timeout | null = null;
   channelName: string | null = null;
   recording: ActiveRecording | null = null;
+  /** Aborted when the callee's leg is gone. */
+  readonly gone = new AbortController();
   constructor(readonly spec: DialerCall, readonly line: LineConfig, readonly record: LedgerCall, readonly reports: AttemptReports) {}
 }
 
@@ -192,11 +194,20 @@ export class PbxCampaignCalls implements DialerBackend {
   /** A machine answered and the campaign leaves a message: the message (or the identification) after the beep, then hang up. */
   private async leaveMessage(call: CampaignCall): Promise<void> {
     const s = call.spec.campaign.settings;
-    call.result = { message: await say(call.control!, call.spec, this.answeredDeps(), s.message ?? s.identification) };
+    call.result = { message: await say(this.media(call), call.spec, this.answeredDeps(), s.message ?? s.identification) };
     await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
   }
 
-  private answeredDeps(): AnsweredDeps { return { prompts: this.deps.prompts, blacklist: this.deps.blacklist, log: this.log }; }
+  private answeredDeps(): AnsweredDeps { return { prompts: this.deps.prompts, blacklist: this.deps.blacklist, flows: this.deps.flows, log: this.log }; }
+
+  /** The answered callee's media. */
+  private media(call: CampaignCall): CampaignMedia {
+    const control = call.control!;
+    return {
+      play: (pcm, opts) => control.play(pcm, opts), readKey: (ms) => control.readKey(ms), control,
+      keys: (fn) => control.onDigit(fn), signal: call.gone.signal,
+    };
+  }
 
   private seatUp(leg: PbxLegInfo): void {
     const seat = [...this.seats.values()].find((s) => s.legId === leg.id);
@@ -223,6 +234,7 @@ export class PbxCampaignCalls implements DialerBackend {
     const call = this.calls.get(legId);
     if (!call) return;
     call.control?.ended();
+    call.gone.abort();
     if (!call.answered) { const f = dialFailure(reason); void this.end(call, call.outcome ?? (f === 'no-dialtone' ? 'failed' : f)); return; }
     if (!call.outcome && !call.agent && call.connectTimer) {
       // a person hung up while waiting for an agent: counted as abandoned
@@ -270,13 +282,12 @@ export class PbxCampaignCalls implements DialerBackend {
   private async abandon(call: CampaignCall): Promise<void> {
     call.outcome = 'abandoned';
     call.reports.abandoned();
-    call.result.identification = call.control ? await say(call.control, call.spec, this.answeredDeps(), call.spec.campaign.settings.identification) : false;
+    call.result.identification = call.control ? await say(this.media(call), call.spec, this.answeredDeps(), call.spec.campaign.settings.identification) : false;
     await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));
   }
 
   private async broadcast(call: CampaignCall): Promise<void> {
-    const b = await broadcast(call.control!, call.spec, this.answeredDeps(), () => call.reports.connected(null));
-    call.result = b.result;
+    const b = await broadcast(this.media(call), call.spec, this.answeredDeps(), () => call.reports.connected(null), call.result);
     if (b.toAgent && !call.outcome) { this.findAgent(call); return; }
     call.outcome ??= 'connected';
     await this.pbx.hangup(call.legId).catch(quietly(this.log, 'PBX clean-up'));

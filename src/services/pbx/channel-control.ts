@@ -33,7 +33,17 @@ export class AsteriskChannelControl implements CallControl {
 
   // ---- fed by the PBX service from ARI events ----
   playbackFinished(playbackId: string): void { this.playbacks.get(playbackId)?.(); }
-  dtmf(digit: string): void { this.dtmfWaiter?.(digit); }
+  dtmf(digit: string): void {
+    this.dtmfWaiter?.(digit);
+    for (const fn of this.digitListeners) fn(digit);
+  }
+
+  private readonly digitListeners = new Set<(digit: string) => void>();
+  /** Every digit from now on, until the returned function is called. */
+  onDigit(fn: (digit: string) => void): () => void {
+    this.digitListeners.add(fn);
+    return () => this.digitListeners.delete(fn);
+  }
   recordingDone(name: string, ok: boolean): void { this.recordings.get(name)?.(ok); }
   ended(): void {
     this.gone = true;

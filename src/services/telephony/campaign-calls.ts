@@ -36,6 +36,8 @@ class LineCall {
   outcome: CampaignOutcome | null = null;
   result: Record<string, unknown> = {};
   connectTimer: NodeJS.Timeout | null = null;
+  /** Aborted when the call is over. */
+  readonly gone = new AbortController();
   /** Ends the DTMF subscription of a key read in progress. */
   readonly off: Array<() => void> = [];
   constructor(readonly spec: DialerCall, readonly line: LineRuntime, readonly reports: AttemptReports) {}
@@ -112,7 +114,7 @@ export class ModemCampaignCalls implements DialerBackend {
     }
   }
 
-  private answeredDeps(): AnsweredDeps { return { prompts: this.deps.prompts, blacklist: this.deps.blacklist, log: this.log }; }
+  private answeredDeps(): AnsweredDeps { return { prompts: this.deps.prompts, blacklist: this.deps.blacklist, flows: this.deps.flows, log: this.log }; }
 
   /** The modem's dial is over: answered (by a person or a machine, by ear) or not. */
   private dialed(call: LineCall, outcome: DialOutcome, heard: Heard | null): void {
@@ -133,20 +135,27 @@ export class ModemCampaignCalls implements DialerBackend {
     else this.findAgent(call);
   }
 
-  /** The answered call's media: the line's audio out and the keys it hears. */
+  /** The answered call's media: the line's audio out and the keys it hears; a hang-up ends the call (DialOut). */
   private media(call: LineCall): CampaignMedia {
     const driver: LineDriver = call.line.driver;
+    const keys = (fn: (digit: string) => void): (() => void) => {
+      const off = driver.on((e) => { if (e.type === 'dtmf') fn(e.digit); });
+      call.off.push(off);
+      return off;
+    };
     return {
-      play: (pcm, opts) => driver.play(pcm, opts),
+      play: (pcm, opts) => driver.play(pcm, { ...opts, signal: call.gone.signal }),
       readKey: (ms) => new Promise((resolve) => {
-        const done = (key: string | null) => { clearTimeout(timer); off(); resolve(key); };
-        const timer = setTimeout(() => done(null), ms);
-        const off = driver.on((e) => {
-          if (e.type === 'dtmf') done(e.digit);
-          else if (e.type === 'hangup' || e.type === 'offline') done(null);
-        });
-        call.off.push(() => done(null));
+        if (call.gone.signal.aborted) { resolve(null); return; }
+        const done = (key: string | null) => { clearTimeout(timer); off(); call.gone.signal.removeEventListener('abort', gone); resolve(key); };
+        const gone = () => done(null);
+        const timer = setTimeout(gone, ms);
+        const off = keys((d) => done(d));
+        call.gone.signal.addEventListener('abort', gone, { once: true });
       }),
+      control: { answer: async () => undefined, reject: () => this.finish(call, null), play: (pcm, opts) => driver.play(pcm, { ...opts, signal: opts?.signal ?? call.gone.signal }), hangup: () => this.finish(call, null) },
+      keys,
+      signal: call.gone.signal,
     };
   }
 
@@ -158,8 +167,7 @@ export class ModemCampaignCalls implements DialerBackend {
 
   private async broadcast(call: LineCall): Promise<void> {
     try {
-      const b = await broadcast(this.media(call), call.spec, this.answeredDeps(), () => call.reports.connected(null));
-      call.result = b.result;
+      const b = await broadcast(this.media(call), call.spec, this.answeredDeps(), () => call.reports.connected(null), call.result);
       if (b.toAgent && !call.outcome) { this.findAgent(call); return; }
       call.outcome ??= 'connected';
     } catch (err) {
@@ -228,6 +236,7 @@ export class ModemCampaignCalls implements DialerBackend {
     if (!this.calls.delete(call)) return;
     const waiting = call.connectTimer !== null;
     if (call.connectTimer) clearTimeout(call.connectTimer);
+    call.gone.abort();
     for (const off of call.off.splice(0)) off();
     if (call.agentId) this.deps.agents.callEnded(call.agentId, this.deps.config.console.wrapUpS);
     let outcome = call.outcome;

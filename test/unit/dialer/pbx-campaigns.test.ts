@@ -177,6 +177,34 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     await svc.act(c.id, 'stop');
   });
 
+  it('broadcast with an IVR flow: the menu\'s key is kept, a queue node passes the callee to a campaign agent', async () => {
+    await h.flows.create({
+      id: 'offer', name: 'Offer', entry: 'menu',
+      nodes: {
+        menu: { type: 'menu', prompt: { text: 'Press one to talk to us, nine to stop our calls.', voice: 'en-us' }, options: { 1: 'talk', 9: 'bye' }, timeoutMs: 5000 },
+        talk: { type: 'queue', queue: 'sales', fallback: 'bye' },
+        bye: { type: 'hangup' },
+      },
+    });
+    h.pbx.phone('PJSIP/13300000001@trunk', 'manual');
+    h.agents.setState('a2', { state: 'ready' });
+    const c = await svc.create({ name: 'Offer', mode: 'broadcast', settings: { flowId: 'offer', agents: ['a2'], keys: { optOut: '9' }, maxLines: 1 } });
+    await svc.addNumbers(c.id, [{ number: '13300000001', line: 1 }]);
+    await svc.act(c.id, 'start');
+    await drive(() => customer('13300000001').length === 1, 'dialled');
+    const leg = customer('13300000001')[0]!;
+    h.pbx.pickUp(leg.id);
+    await drive(() => h.pbx.playingTo(leg.id), 'menu playing');
+    h.pbx.press(leg.id, '1');
+    await drive(() => leg.bridgeId !== null, 'bridged to the campaign agent');
+    h.pbx.farHangup(leg.id);
+    await drive(async () => (await attempts(c.id))[0]?.outcome != null, 'attempt over');
+    const [a] = await attempts(c.id);
+    expect(a).toMatchObject({ outcome: 'connected', agentId: 'a2', result: { flow: 'offer', outcome: 'queue', path: ['menu', 'talk'], toAgent: true } });
+    expect(h.blacklist.check('+8613300000001', 'outbound').blocked).toBe(false);
+    await drive(async () => (await svc.stats(c.id)).state === 'finished', 'campaign finished');
+  });
+
   it('do-not-call is checked at dial time: a number added after the list was made is never dialled', async () => {
     const c = await svc.create({ name: 'DNC', mode: 'broadcast', settings: { message: 'Hello.' } });
     await svc.addNumbers(c.id, [{ number: '13600000001', line: 1 }]);
