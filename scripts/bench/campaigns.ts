@@ -72,7 +72,12 @@ export async function run(opts: { n?: number; out?: string | null } = {}) {
         await new Promise((r) => setTimeout(r, 500));
       }
       const wallS = (Date.now() - t0) / 1000;
-      const attempts = (await daemon.api<{ items: Attempt[] }>('GET', `/campaigns/${c.body.id}/attempts?limit=1000`)).body.items;
+      const attempts: Attempt[] = [];
+      for (let cursor: string | null = ''; cursor !== null;) {
+        const page: { items: Attempt[]; next: string | null } = (await daemon.api<{ items: Attempt[]; next: string | null }>('GET', `/campaigns/${c.body.id}/attempts?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).body;
+        attempts.push(...page.items);
+        cursor = page.next;
+      }
       const live = attempts.filter((a) => a.liveAt);
       const connected = attempts.filter((a) => a.connectedAt && a.outcome === 'connected');
       const talkS = connected.reduce((t, a) => t + (Date.parse(a.endedAt!) - Date.parse(a.connectedAt!)) / 1000, 0);
@@ -89,6 +94,7 @@ export async function run(opts: { n?: number; out?: string | null } = {}) {
         'decision p50 ms': +percentile(decisions, 50).toFixed(3), 'decision p99 ms': +percentile(decisions, 99).toFixed(3),
         outcomes,
       });
+      console.log(`${mode} done: ${JSON.stringify(rows.at(-1))}`);
     }
   } finally {
     await daemon.stop();

@@ -72,6 +72,9 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
     expect((await api('POST', '/agents/desk/state', { state: 'ready' })).status).toBe(200);
     const id = await create({ name: 'Office progressive', mode: 'progressive', settings: { agents: ['desk'], retry: ONE_TRY, amd: { enabled: true, onMachine: 'hangup' } } },
       [{ number: '13512340001', priority: 3 }, { number: '13512340002', priority: 2 }, { number: '13512340003', priority: 1 }]);
+    // the campaign's own screen-pop layout
+    const layout = { groups: [{ title: 'Renewal', fields: ['name', 'tier', 'notes'] }], interactions: 3 };
+    expect((await api('PUT', `/screenpop-layouts/campaign/${id}`, layout)).status).toBe(200);
     expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
     const pop = await events.waitFor((e) => e.type === 'screenpop' && e.data.agentId === 'desk', 60_000);
     expect(pop.data.number).toBe('+8613512340001');
@@ -89,6 +92,7 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
     const call = (await api<{ direction: string; disposition: string; agentId: string }>('GET', `/calls/${by('13512340001').callId}`)).body;
     expect(call).toMatchObject({ direction: 'outbound', disposition: 'completed', agentId: 'desk' });
     expect((await api<{ disposition: string }>('GET', `/calls/${by('13512340003').callId}`)).body.disposition).toBe('machine');
+    expect((await api<{ layout: unknown }>('GET', `/calls/${by('13512340001').callId}/screenpop`)).body.layout).toEqual(layout);
     await waitForLineIdle(daemon, 'office');
   });
 

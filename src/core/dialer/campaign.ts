@@ -38,8 +38,6 @@ export interface CampaignSettings {
   identification: string;
   /** TTS voice for messages: en-us or cmn. */
   voice: 'en-us' | 'cmn';
-  /** Screen-pop layout id for the agent desktop (null: the default card). */
-  screenpop: string | null;
   /** Record connected calls: always, never, or as the line says (`policy`: the line's `record`). */
   recording: 'always' | 'never' | 'policy';
   window: CallingWindow;
@@ -70,7 +68,6 @@ export const DEFAULT_SETTINGS: CampaignSettings = {
   keys: { agent: null, optOut: null, repeat: null },
   identification: 'This is a call from our service team. We will call you back. To stop these calls, reply to this number.',
   voice: 'en-us',
-  screenpop: null,
   recording: 'policy',
   window: {},
   retry: DEFAULT_RETRY,

@@ -206,6 +206,12 @@ export class CampaignRepo {
     await this.db.query(`UPDATE campaign_attempts SET ${sets.join(', ')} WHERE id = $${params.length}`, params);
   }
 
+  /** The campaign a call was an attempt of, or null. */
+  async campaignOfCall(callId: string): Promise<string | null> {
+    const r = await this.db.query<{ campaign_id: string }>('SELECT campaign_id FROM campaign_attempts WHERE call_id = $1 LIMIT 1', [callId]);
+    return r.rows[0]?.campaign_id ?? null;
+  }
+
   async attempts(campaignId: string, o: { limit: number; cursor?: string | undefined; outcome?: CampaignOutcome | undefined; abandoned?: boolean | undefined; since?: Date | undefined }): Promise<{ items: CampaignAttempt[]; next: string | null }> {
     const params: unknown[] = [campaignId];
     const where: Array<string | null> = ['campaign_id = $1'];

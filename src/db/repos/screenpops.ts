@@ -7,7 +7,7 @@ export interface ScreenpopLayout {
   /** How many recent interactions the pop lists (0 = none). */
   interactions: number;
 }
-export type LayoutScope = 'default' | 'line' | 'queue';
+export type LayoutScope = 'default' | 'line' | 'queue' | 'campaign';
 export interface StoredLayout { scope: LayoutScope; scopeId: string; layout: ScreenpopLayout; updatedAt: string }
 
 /** The fields a layout may name: the customer's own, or `attributes.<key>` for custom ones. */
@@ -31,10 +31,10 @@ export class ScreenpopRepo {
   }
 
   /** The layout for a call: its queue's, else its line's, else the default, else the built-in one. */
-  async resolve(at: { lineId?: string | undefined; queueId?: string | undefined }): Promise<StoredLayout> {
+  async resolve(at: { lineId?: string | undefined; queueId?: string | undefined; campaignId?: string | undefined }): Promise<StoredLayout> {
     const all = await this.list();
     const pick = (scope: LayoutScope, id: string | undefined) => (id === undefined ? undefined : all.find((l) => l.scope === scope && l.scopeId === id));
-    return pick('queue', at.queueId) ?? pick('line', at.lineId) ?? pick('default', '')
+    return pick('campaign', at.campaignId) ?? pick('queue', at.queueId) ?? pick('line', at.lineId) ?? pick('default', '')
       ?? { scope: 'default', scopeId: '', layout: BUILTIN_LAYOUT, updatedAt: new Date(0).toISOString() };
   }
 

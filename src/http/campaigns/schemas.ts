@@ -23,7 +23,6 @@ export const Settings = Type.Object({
   keys: Type.Optional(Type.Object({ agent: Type.Optional(Key), optOut: Type.Optional(Key), repeat: Type.Optional(Key) }, { additionalProperties: false, description: 'broadcast: keys after the message (to an agent, stop calls (do-not-call), hear it again)' })),
   identification: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'played to a person no agent could take within connectWithinS' })),
   voice: Type.Optional(Type.Union([Type.Literal('en-us'), Type.Literal('cmn')])),
-  screenpop: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
   recording: Type.Optional(Type.Union([Type.Literal('always'), Type.Literal('never'), Type.Literal('policy')])),
   window: Type.Optional(Type.Object({
     default: Type.Optional(DayWindow),

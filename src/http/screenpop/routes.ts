@@ -1,6 +1,6 @@
 /**
  * Screen pops: the layouts (which customer fields, grouped and ordered, per
- * line or queue) and GET /calls/{id}/screenpop, everything the agent desktop
+ * line, queue or campaign) and GET /calls/{id}/screenpop, everything the agent desktop
  * shows for a call in one request.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -16,7 +16,7 @@ export const Layout = Type.Object({
   interactions: Type.Integer({ minimum: 0, maximum: 50, description: 'recent interactions listed under the card' }),
 }, { additionalProperties: false, $id: 'ScreenpopLayout' });
 const Stored = Type.Object({ scope: Type.String(), scopeId: Type.String(), layout: Layout, updatedAt: Type.String() });
-const Scope = Type.Union([Type.Literal('default'), Type.Literal('line'), Type.Literal('queue')]);
+const Scope = Type.Union([Type.Literal('default'), Type.Literal('line'), Type.Literal('queue'), Type.Literal('campaign')]);
 
 export const screenpopRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['screenpop'];
@@ -30,7 +30,7 @@ export const screenpopRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.get('/screenpop-layouts', { schema: { tags, response: { 200: Type.Object({ items: Type.Array(Stored) }) } } }, async () => ({ items: await screenpops.list() }));
 
   app.get('/screenpop-layouts/resolve', {
-    schema: { tags, description: 'The layout a call on this line / in this queue gets.', querystring: Type.Object({ lineId: Type.Optional(Type.String()), queueId: Type.Optional(Type.String()) }, { additionalProperties: false }), response: { 200: Stored } },
+    schema: { tags, description: 'The layout a call of this campaign / in this queue / on this line gets (the first that has one, else the default).', querystring: Type.Object({ lineId: Type.Optional(Type.String()), queueId: Type.Optional(Type.String()), campaignId: Type.Optional(Type.String()) }, { additionalProperties: false }), response: { 200: Stored } },
   }, async (req) => screenpops.resolve(req.query));
 
   for (const path of ['/screenpop-layouts/:scope', '/screenpop-layouts/:scope/:scopeId']) {
@@ -48,7 +48,8 @@ export const screenpopRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   }, async (req) => {
     const call = await ctx.repos.calls.get(req.params.id);
     const customer = call.customerId ? await ctx.repos.customers.get(call.customerId).catch(() => null) : null;
-    const { layout } = await screenpops.resolve({ lineId: call.lineId, queueId: call.queueId ?? undefined });
+    const campaignId = call.direction === 'outbound' ? await ctx.repos.campaigns.campaignOfCall(call.id) : null;
+    const { layout } = await screenpops.resolve({ lineId: call.lineId, queueId: call.queueId ?? undefined, campaignId: campaignId ?? undefined });
     const interactions = customer && layout.interactions > 0 ? (await ctx.repos.interactions.list(customer.id, { limit: layout.interactions })).items : [];
     const history = call.number ? (await ctx.repos.calls.list({ limit: 10, number: call.number })).items.filter((c) => c.id !== call.id) : [];
     return { call, customer, layout, interactions, history };

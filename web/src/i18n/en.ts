@@ -200,6 +200,7 @@ export const en = {
   'ivr.day.sun': 'Sun',
   'sp.lines': 'Lines',
   'sp.queues': 'Queues',
+  'sp.campaigns': 'Campaigns', 'sp.campaign': 'Campaign',
   'sp.custom': 'own layout',
   'sp.ownLayout': 'This scope has its own layout',
   'sp.inherits': 'No own layout yet; it now gets',

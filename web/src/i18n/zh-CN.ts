@@ -201,6 +201,7 @@ export const zhCN: Record<MessageKey, string> = {
   'ivr.day.sun': '周日',
   'sp.lines': '线路',
   'sp.queues': '队列',
+  'sp.campaigns': '外呼活动', 'sp.campaign': '外呼活动',
   'sp.custom': '自定义布局',
   'sp.ownLayout': '此范围有自己的布局',
   'sp.inherits': '尚无自己的布局；当前使用',

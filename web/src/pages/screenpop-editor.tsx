@@ -11,7 +11,7 @@ import { me } from '../session.ts';
 import { ErrorNote, errorText, toast, useLoad } from '../components/ui.tsx';
 import { CARD_FIELDS, CustomerCard, fieldLabel, type CardCustomer, type ScreenpopLayout } from './screenpop/card.tsx';
 
-type Scope = 'default' | 'line' | 'queue';
+type Scope = 'default' | 'line' | 'queue' | 'campaign';
 interface Stored { scope: Scope; scopeId: string; layout: ScreenpopLayout; updatedAt: string }
 interface LineItem { id: string; name: string | null }
 interface QueueItem { queueId: string; name: string }
@@ -64,7 +64,7 @@ const move = <T,>(list: T[], i: number, j: number): T[] => {
 };
 
 export function ScreenpopEditor({ params }: { params: string[] }) {
-  const scope: Scope = params[0] === 'line' || params[0] === 'queue' ? params[0] : 'default';
+  const scope: Scope = params[0] === 'line' || params[0] === 'queue' || params[0] === 'campaign' ? params[0] : 'default';
   const scopeId = scope === 'default' ? '' : params[1] ?? '';
 
   const lines = useLoad(() => api.get<{ items: LineItem[] }>('/lines').then((r) => r.items), []);
@@ -73,6 +73,7 @@ export function ScreenpopEditor({ params }: { params: string[] }) {
     if (e instanceof ApiError && (e.status === 422 || e.status === 404)) return null;
     throw e;
   }), []);
+  const campaigns = useLoad(() => api.get<{ items: Array<{ id: string; name: string }> }>(`/campaigns${qs({ limit: 200 })}`).then((r) => r.items).catch(() => [] as Array<{ id: string; name: string }>), []);
   const stored = useLoad(() => api.get<{ items: Stored[] }>('/screenpop-layouts').then((r) => r.items), []);
   const customers = useLoad(() => api.get<{ items: CustomerItem[] }>(`/customers${qs({ limit: 5 })}`).then((r) => r.items).catch(() => [] as CustomerItem[]), []);
 
@@ -92,7 +93,7 @@ export function ScreenpopEditor({ params }: { params: string[] }) {
     setLoadErr(null);
     const start = (l: ScreenpopLayout, from: Stored | null) => { if (!live) return; setLayout(structuredClone(l)); setBase(JSON.stringify(l)); setInherited(from); };
     if (own) { start(own.layout, null); return; }
-    const q = scope === 'line' ? { lineId: scopeId } : scope === 'queue' ? { queueId: scopeId } : {};
+    const q = scope === 'line' ? { lineId: scopeId } : scope === 'queue' ? { queueId: scopeId } : scope === 'campaign' ? { campaignId: scopeId } : {};
     api.get<Stored>(`/screenpop-layouts/resolve${qs(q)}`).then((r) => start(r.layout, r), (e: unknown) => { if (live) setLoadErr(errorText(e)); });
     return () => { live = false; };
   }, [scope, scopeId, stored.data]);
@@ -134,7 +135,7 @@ export function ScreenpopEditor({ params }: { params: string[] }) {
   const isStored = (s: Scope, id: string) => stored.data?.some((x) => x.scope === s && x.scopeId === id) ?? false;
   const mark = (s: Scope, id: string) => (isStored(s, id) ? ` · ${t('sp.custom')}` : '');
   const scopeValue = scope === 'default' ? 'default' : `${scope}:${scopeId}`;
-  const scopeName = scope === 'default' ? t('sp.default') : `${scope === 'line' ? t('sp.line') : t('sp.queue')} ${scopeId}`;
+  const scopeName = scope === 'default' ? t('sp.default') : `${scope === 'line' ? t('sp.line') : scope === 'queue' ? t('sp.queue') : t('sp.campaign')} ${scopeId}`;
 
   const update = (fn: (l: ScreenpopLayout) => ScreenpopLayout) => setLayout((l) => (l ? fn(l) : l));
   const setGroup = (i: number, g: ScreenpopLayout['groups'][number]) => update((l) => ({ ...l, groups: l.groups.map((x, j) => (j === i ? g : x)) }));
@@ -158,7 +159,12 @@ export function ScreenpopEditor({ params }: { params: string[] }) {
                   {queues.data.map((q) => <option value={`queue:${q.queueId}`}>{q.name ? `${q.name} (${q.queueId})` : q.queueId}{mark('queue', q.queueId)}</option>)}
                 </optgroup>
               )}
-              {scope !== 'default' && !(scope === 'line' ? lines.data?.some((l) => l.id === scopeId) : queues.data?.some((q) => q.queueId === scopeId)) && (
+              {(campaigns.data ?? []).length > 0 && (
+                <optgroup label={t('sp.campaigns')}>
+                  {(campaigns.data ?? []).map((c) => <option value={`campaign:${c.id}`}>{c.name}{mark('campaign', c.id)}</option>)}
+                </optgroup>
+              )}
+              {scope !== 'default' && !(scope === 'line' ? lines.data?.some((l) => l.id === scopeId) : scope === 'queue' ? queues.data?.some((q) => q.queueId === scopeId) : campaigns.data?.some((c) => c.id === scopeId)) && (
                 <option value={scopeValue}>{scopeName}</option>
               )}
             </select>
