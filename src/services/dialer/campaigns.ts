@@ -89,11 +89,26 @@ export class CampaignService {
       defaultRegion: this.numbers.defaultRegion,
       agentIds: (x) => this.agentIds(x),
       changed: (x) => this.changed(x),
+      reserved: (x) => this.reserved(x),
       log: this.log.child({ campaignId: c.id }),
     });
     this.runners.set(c.id, r);
     this.restaff();
     await r.start();
+  }
+
+  /**
+   * Priority between campaigns sharing lines: the lines that running
+   * campaigns of higher priority, on any of the same lines, would take now.
+   */
+  private reserved(r: CampaignRunner): number {
+    const mine = new Set(r.lineIds());
+    let n = 0;
+    for (const other of this.runners.values()) {
+      if (other === r || other.campaign.priority <= r.campaign.priority) continue;
+      if (other.lineIds().some((l) => mine.has(l))) n += other.demand;
+    }
+    return n;
   }
 
   /** The agents of the running campaigns, for the backend (the PBX calls their seats): a broadcast's take callees who ask for one. */

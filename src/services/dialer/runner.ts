@@ -28,6 +28,8 @@ export interface RunnerDeps {
   /** The campaign's agents (its queue's members or its own list). */
   agentIds: (c: Campaign) => string[];
   changed: (c: Campaign) => void;
+  /** Free lines kept for running campaigns of higher priority that share this one's lines and want them. */
+  reserved?: (r: CampaignRunner) => number;
   log: Logger;
   now?: () => number;
 }
@@ -53,6 +55,10 @@ export class CampaignRunner {
   last: PacingDecision | null = null;
   /** Milliseconds the last pacing decision took (the figure the lab bench reports). */
   lastDecisionMs = 0;
+  /** Calls it would place now were lines free (0 once nothing is due): lower-priority campaigns on its lines leave them to it. */
+  demand = 0;
+  /** The last claim found fewer due numbers than it asked for. */
+  private nothingDue = false;
   private readonly now: () => number;
 
   constructor(public campaign: Campaign, private readonly d: RunnerDeps) {
@@ -127,12 +133,17 @@ export class CampaignRunner {
     const agents = this.d.backend.agents(this.d.agentIds(c));
     const now = this.now();
     const ringing = [...this.up.values()].filter((u) => u.answeredAt === null);
-    const decision = pace({
+    const snapshot = {
       agentsReady: agents.ready.length, onCallS: agents.onCallS, wrapUpS: agents.wrapUpS, waiting: agents.waiting,
-      ringingS: ringing.map((u) => (now - u.placedAt) / 1000), linesFree: this.d.backend.freeLines(this.lineIds()), callsUp: this.up.size,
+      ringingS: ringing.map((u) => (now - u.placedAt) / 1000), linesFree: 0, callsUp: this.up.size,
       abandon: this.abandon, previewRequests: 0,
-    }, this.stats, this.pacing());
+    };
+    const free = this.d.backend.freeLines(this.lineIds());
+    const reserved = this.d.reserved?.(this) ?? 0;
+    let decision = pace({ ...snapshot, linesFree: Math.max(0, free - reserved) }, this.stats, this.pacing());
+    if (decision.place === 0 && free > 0 && reserved >= free) decision = { ...decision, reason: `lines kept for campaigns of higher priority (${reserved} wanted)` };
     this.lastDecisionMs = performance.now() - t0;
+    this.demand = this.nothingDue ? 0 : pace({ ...snapshot, linesFree: Number.MAX_SAFE_INTEGER }, this.stats, this.pacing()).place;
     this.last = decision;
     const placed = decision.place > 0 ? await this.placeSome(decision.place) : 0;
     // nothing up and nothing left to dial (or nothing due): the campaign may be over
@@ -189,6 +200,8 @@ export class CampaignRunner {
    */
   private async placeSome(n: number): Promise<number> {
     const claimed = await this.d.repo.claimDue(this.campaign.id, n, new Date(this.now()));
+    this.nothingDue = claimed.length < n;
+    if (this.nothingDue) this.demand = 0;
     for (const num of claimed) {
       if (this.stopped) { await this.d.repo.defer(num.id, null, null); continue; }
       await this.dial(num, null);

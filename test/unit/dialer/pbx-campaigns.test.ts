@@ -205,6 +205,29 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     await drive(async () => (await svc.stats(c.id)).state === 'finished', 'campaign finished');
   });
 
+  it('priority: a line that frees goes to the running campaign of higher priority on the same lines', async () => {
+    const low = Array.from({ length: 8 }, (_, i) => `1320000000${i}`);
+    const high = Array.from({ length: 3 }, (_, i) => `1321000000${i}`);
+    for (const n of [...low, ...high]) h.pbx.phone(`PJSIP/${n}@trunk`, 'manual');
+    const up = (list: string[]) => list.flatMap((n) => customer(n));
+    const cLow = await svc.create({ name: 'Low', mode: 'broadcast', priority: 1, settings: { message: 'Low.', maxLines: 6 } });
+    const cHigh = await svc.create({ name: 'High', mode: 'broadcast', priority: 5, settings: { message: 'High.', maxLines: 6 } });
+    await svc.addNumbers(cLow.id, low.map((number, i) => ({ number, line: i + 1 })));
+    await svc.addNumbers(cHigh.id, high.map((number, i) => ({ number, line: i + 1 })));
+    await svc.act(cLow.id, 'start');
+    await drive(() => up(low).length === 6, 'the low campaign fills the six channels');
+    await svc.act(cHigh.id, 'start');
+    // two callees of the low campaign hang up without answering: both lines go to the high campaign
+    const [a, b] = up(low);
+    h.pbx.farHangup(a!.id);
+    h.pbx.farHangup(b!.id);
+    await drive(() => up(high).length === 2, 'the freed lines dialled for the high campaign');
+    expect(up(low)).toHaveLength(4);
+    expect((await svc.stats(cLow.id)).pacing?.reason).toMatch(/lines kept for campaigns of higher priority/);
+    await svc.act(cHigh.id, 'stop');
+    await svc.act(cLow.id, 'stop');
+  });
+
   it('do-not-call is checked at dial time: a number added after the list was made is never dialled', async () => {
     const c = await svc.create({ name: 'DNC', mode: 'broadcast', settings: { message: 'Hello.' } });
     await svc.addNumbers(c.id, [{ number: '13600000001', line: 1 }]);
