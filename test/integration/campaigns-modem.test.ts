@@ -96,6 +96,29 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
     await waitForLineIdle(daemon, 'office');
   });
 
+  it('preview: the desk sees the record, dials it, talks to the callee; a skipped number waits', async () => {
+    sim.simulator.scriptNumber('13512340031', { outcome: 'answer', farEnd: { kind: 'live', country: 'CN', ringMs: 1500, seed: 41 } });
+    expect((await api('POST', '/agents/desk/state', { state: 'ready' })).status).toBe(200);
+    const id = await create({ name: 'Office preview', mode: 'preview', settings: { agents: ['desk'], retry: ONE_TRY } },
+      [{ number: '13512340031', priority: 2 }, { number: '13512340032', priority: 1 }]);
+    expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
+    const shown = await api<{ number: { id: string; number: string } | null }>('POST', `/campaigns/${id}/preview`, { agentId: 'desk' });
+    expect(shown.body.number?.number).toBe('+8613512340031');
+    expect((await api('POST', `/campaigns/${id}/preview/${shown.body.number!.id}/dial`, { agentId: 'desk' })).status).toBe(200);
+    await events.waitFor((e) => e.type === 'screenpop' && e.data.agentId === 'desk' && e.data.number === '+8613512340031', 60_000);
+    await sim.simulator.hangUp();
+    await until('the preview call over', async () => (await attempts(id))[0]?.outcome === 'connected', { timeoutMs: 30_000, detail: async () => JSON.stringify(await attempts(id)) });
+    expect((await attempts(id))[0]).toMatchObject({ agentId: 'desk', abandoned: false, lineId: 'office' });
+    await waitForLineIdle(daemon, 'office');
+    // the next record: the desk passes; it is not dialled
+    const next = await api<{ number: { id: string; number: string } | null }>('POST', `/campaigns/${id}/preview`, { agentId: 'desk' });
+    expect(next.body.number?.number).toBe('+8613512340032');
+    expect((await api('POST', `/campaigns/${id}/preview/${next.body.number!.id}/skip`, { agentId: 'desk' })).status).toBe(200);
+    expect((await api<{ number: unknown }>('POST', `/campaigns/${id}/preview`, { agentId: 'desk' })).body.number).toBeNull();
+    expect(await attempts(id)).toHaveLength(1);
+    expect((await api('POST', `/campaigns/${id}/stop`)).status).toBe(200);
+  });
+
   it('broadcast: the message plays to a person, a key opts them out (do-not-call at once), each result kept', async () => {
     sim.simulator.scriptNumber('13512340011', { outcome: 'answer', farEnd: { kind: 'live', country: 'CN', ringMs: 1500, seed: 21 } });
     sim.simulator.scriptNumber('13512340012', { outcome: 'answer', farEnd: { kind: 'live', country: 'CN', ringMs: 1500, seed: 22 } });
