@@ -1,10 +1,12 @@
 /**
- * The dialer on the real Asterisk lab: one campaign per mode (progressive,
- * predictive, broadcast) over the same kind of list — scripted callees of the
+ * The dialer on the real Asterisk lab: one campaign per mode (preview,
+ * progressive, predictive, broadcast) over the same kind of list — scripted callees of the
  * lab's carrier (test/helpers/callees.ts): people who talk a while, answering
  * machines, busy, no answer, congestion — with agents nailed up on the lab's
- * seats. The daemon runs as a process on PGlite. Prints one row per mode and
- * writes bench/results/campaigns.json.
+ * seats (four agents, eight lines). Preview is worked by the agents through
+ * the API (show the next record, dial it, wait for its end). The daemon runs
+ * as a process on PGlite. Prints one row per mode and writes
+ * bench/results/campaigns.json.
  *
  * Figures: wall time, dial rate (attempts a minute), calls up at most (never
  * more than the lines), agents' talk share (connected time over agent time),
@@ -20,23 +22,47 @@ import { freshDatabase } from '../../test/helpers/db.ts';
 import { startDaemonProcess } from '../../test/helpers/daemon.ts';
 import { percentile, table } from './load.ts';
 
-const SEATS = [105, 106, 107, 108, 109, 110, 111, 112];
+const SEATS = [109, 110, 111, 112];
 const AGENTS = SEATS.map((s) => `bench-${s}`);
-const LINES = 16;
+const LINES = 8;
 const ONCE = { delayS: 0, maxAttempts: 1 };
 const RETRY = { busy: ONCE, 'no-answer': ONCE, machine: ONCE, failed: ONCE, abandoned: ONCE };
 
 interface Attempt { outcome: string | null; abandoned: boolean; placedAt: string; liveAt: string | null; connectedAt: string | null; endedAt: string | null }
 interface Stats { state: string; callsUp: number; pacing: { decisionMs: number } | null }
 
-/** The list: 60 % people (talk 6-14 s), 15 % machines, 10 % busy, 10 % no answer, 5 % congestion; rings of 1-6 s. */
+/** The list: 60 % people (talk 3-8 s), 15 % machines, 10 % busy, 10 % no answer, 5 % congestion; rings of 1-6 s. */
 function list(n: number, offset: number): string[] {
   const kinds: CalleeKind[] = [];
   for (let i = 0; i < n; i++) {
     const r = (i * 37) % 100;
     kinds.push(r < 60 ? 'human' : r < 75 ? 'machine' : r < 85 ? 'busy' : r < 95 ? 'no-answer' : 'congestion');
   }
-  return kinds.map((kind, i) => callee(kind, { ringS: 1 + (i % 6), talkS: kind === 'human' ? 6 + (i % 9) : 2, variant: (offset + Math.floor(i / 100)) % 10, n: i % 100 }));
+  return kinds.map((kind, i) => callee(kind, { ringS: 1 + (i % 6), talkS: kind === 'human' ? 3 + (i % 6) : 2, variant: (offset + Math.floor(i / 100)) % 10, n: i % 100 }));
+}
+
+type Api = Awaited<ReturnType<typeof startDaemonProcess>>;
+
+/** One agent working a preview campaign: the next record, dial it, wait until it is over; until none is left. */
+async function workPreview(daemon: Api, id: string, agentId: string): Promise<void> {
+  for (;;) {
+    const shown = await daemon.api<{ number: { id: string } | null }>('POST', `/campaigns/${id}/preview`, { agentId });
+    if (shown.status !== 200 || !shown.body.number) return;
+    const dialled = await daemon.api<{ attemptId: string | null }>('POST', `/campaigns/${id}/preview/${shown.body.number.id}/dial`, { agentId });
+    const attemptId = dialled.body.attemptId;
+    if (!attemptId) continue;
+    for (;;) {
+      const page = await daemon.api<{ items: Array<{ id: string; outcome: string | null }> }>('GET', `/campaigns/${id}/attempts?limit=20`);
+      if (page.body.items.find((a) => a.id === attemptId)?.outcome) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // the agent is ready again after wrap-up (1 s)
+    for (;;) {
+      const a = await daemon.api<{ items: Array<{ id: string; state: string }> }>('GET', '/agents');
+      if (a.body.items.find((x) => x.id === agentId)?.state === 'ready') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 export async function run(opts: { n?: number; out?: string | null } = {}) {
@@ -52,7 +78,7 @@ export async function run(opts: { n?: number; out?: string | null } = {}) {
       await daemon.api('POST', '/agents', { id, name: id });
       await daemon.api('POST', `/agents/${id}/state`, { state: 'ready', seatId: `seat-${SEATS[i]}` });
     }
-    for (const [m, mode] of (['progressive', 'predictive', 'broadcast'] as const).entries()) {
+    for (const [m, mode] of (['preview', 'progressive', 'predictive', 'broadcast'] as const).entries()) {
       for (const id of AGENTS) await daemon.api('POST', `/agents/${id}/state`, { state: 'ready' });
       const settings = mode === 'broadcast'
         ? { message: 'This is a short notice from the lab.', maxLines: LINES, retry: RETRY }
@@ -61,6 +87,7 @@ export async function run(opts: { n?: number; out?: string | null } = {}) {
       await daemon.api('POST', `/campaigns/${c.body.id}/numbers`, { numbers: list(n, m * 3).map((number) => ({ number })) });
       const t0 = Date.now();
       await daemon.api('POST', `/campaigns/${c.body.id}/start`);
+      const agentsWork = mode === 'preview' ? AGENTS.map((agentId) => workPreview(daemon, c.body.id, agentId)) : [];
       let most = 0;
       const decisions: number[] = [];
       for (;;) {
@@ -71,6 +98,7 @@ export async function run(opts: { n?: number; out?: string | null } = {}) {
         if (Date.now() - t0 > 30 * 60_000) throw new Error(`${mode}: not finished in 30 minutes`);
         await new Promise((r) => setTimeout(r, 500));
       }
+      await Promise.all(agentsWork);
       const wallS = (Date.now() - t0) / 1000;
       const attempts: Attempt[] = [];
       for (let cursor: string | null = ''; cursor !== null;) {
