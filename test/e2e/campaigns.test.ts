@@ -80,7 +80,7 @@ describe('campaign pages in a real browser', () => {
     await tab.shot('campaign-detail');
   });
 
-  it('lists the campaign, and start is refused with the reason when no line can dial', async () => {
+  it('lists the campaign, starts it on the demo modem line and pauses it', async () => {
     const { page } = tab;
     await page.goto(`${daemon.url}/#/campaigns`);
     const row = `[data-testid=campaign-row-${campaignId}]`;
@@ -88,12 +88,14 @@ describe('campaign pages in a real browser', () => {
     expect(await page.textContent(row)).toContain('春季回访');
     await page.waitForFunction((id) => document.querySelector(`[data-testid=campaign-progress-${id}]`)?.getAttribute('aria-valuemax') === '2', campaignId);
     expect(await page.getAttribute(`${row} .badge[data-state]`, 'data-state')).toBe('draft');
+    // progressive with no agent ready: running, it dials nobody yet
     await page.click(`[data-testid=campaign-start-${campaignId}]`);
-    const refused = await page.waitForSelector(`[data-testid=campaign-refused-${campaignId}]`);
-    expect(await refused.textContent()).toContain('没有可外呼的线路');
-    expect(await refused.textContent()).toContain('no line can dial');
-    expect(await page.getAttribute(`${row} .badge[data-state]`, 'data-state')).toBe('draft');
+    await page.waitForSelector(`${row} .badge[data-state=running]`);
     await tab.shot('campaigns-list');
+    await page.click(`[data-testid=campaign-pause-${campaignId}]`);
+    await page.waitForSelector(`${row} .badge[data-state=paused]`);
+    const attempts = await daemon.api<{ items: unknown[] }>('GET', `/campaigns/${campaignId}/attempts`);
+    expect(attempts.body.items).toHaveLength(0);
   });
 
   it('shows agents the campaigns read-only, off their menu', async () => {
