@@ -106,7 +106,7 @@ export class CampaignService {
     let n = 0;
     for (const other of this.runners.values()) {
       if (other === r || other.campaign.priority <= r.campaign.priority) continue;
-      if (other.lineIds().some((l) => mine.has(l))) n += other.demand;
+      if (other.lineIds().some((l) => mine.has(l))) n += other.demand();
     }
     return n;
   }

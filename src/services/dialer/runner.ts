@@ -8,7 +8,7 @@
  * statistics and the abandonment figures. Decisions never overlap.
  */
 import type { Logger } from 'pino';
-import { pace, ringTimeout, DEFAULT_PACING, type PacingConfig, type PacingDecision } from '../../core/dialer/pacing.ts';
+import { pace, ringTimeout, DEFAULT_PACING, type CampaignSnapshot, type PacingConfig, type PacingDecision } from '../../core/dialer/pacing.ts';
 import { AttemptTimes, LogNormalFit, abandonFigures, MONTH_MS } from '../../core/dialer/stats.ts';
 import type { RiskStats } from '../../core/dialer/risk.ts';
 import { nextAttemptAt, type RetryOutcome } from '../../core/dialer/retry.ts';
@@ -55,10 +55,10 @@ export class CampaignRunner {
   last: PacingDecision | null = null;
   /** Milliseconds the last pacing decision took (the figure the lab bench reports). */
   lastDecisionMs = 0;
-  /** Calls it would place now were lines free (0 once nothing is due): lower-priority campaigns on its lines leave them to it. */
-  demand = 0;
   /** The last claim found fewer due numbers than it asked for. */
   private nothingDue = false;
+  /** What the last decision saw (demand() paces it again, with every line free). */
+  private seen: CampaignSnapshot | null = null;
   private readonly now: () => number;
 
   constructor(public campaign: Campaign, private readonly d: RunnerDeps) {
@@ -97,6 +97,16 @@ export class CampaignRunner {
     if (cancel) await this.d.backend.cancelRinging(this.campaign.id);
   }
 
+  /**
+   * Calls it would place now were lines free (0 once nothing is due), from
+   * what its last decision saw: lower-priority campaigns on its lines leave
+   * them to it. Paced only when a campaign sharing its lines asks.
+   */
+  demand(): number {
+    if (this.nothingDue || !this.seen) return 0;
+    return pace({ ...this.seen, linesFree: Number.MAX_SAFE_INTEGER }, this.stats, this.pacing()).place;
+  }
+
   update(c: Campaign): void { this.campaign = c; this.kick(); }
 
   callsUp(): number { return this.up.size; }
@@ -133,7 +143,7 @@ export class CampaignRunner {
     const agents = this.d.backend.agents(this.d.agentIds(c));
     const now = this.now();
     const ringing = [...this.up.values()].filter((u) => u.answeredAt === null);
-    const snapshot = {
+    const snapshot: CampaignSnapshot = {
       agentsReady: agents.ready.length, onCallS: agents.onCallS, wrapUpS: agents.wrapUpS, waiting: agents.waiting,
       ringingS: ringing.map((u) => (now - u.placedAt) / 1000), linesFree: 0, callsUp: this.up.size,
       abandon: this.abandon, previewRequests: 0,
@@ -143,7 +153,7 @@ export class CampaignRunner {
     let decision = pace({ ...snapshot, linesFree: Math.max(0, free - reserved) }, this.stats, this.pacing());
     if (decision.place === 0 && free > 0 && reserved >= free) decision = { ...decision, reason: `lines kept for campaigns of higher priority (${reserved} wanted)` };
     this.lastDecisionMs = performance.now() - t0;
-    this.demand = this.nothingDue ? 0 : pace({ ...snapshot, linesFree: Number.MAX_SAFE_INTEGER }, this.stats, this.pacing()).place;
+    this.seen = snapshot;
     this.last = decision;
     const placed = decision.place > 0 ? await this.placeSome(decision.place) : 0;
     // nothing up and nothing left to dial (or nothing due): the campaign may be over
@@ -201,7 +211,6 @@ export class CampaignRunner {
   private async placeSome(n: number): Promise<number> {
     const claimed = await this.d.repo.claimDue(this.campaign.id, n, new Date(this.now()));
     this.nothingDue = claimed.length < n;
-    if (this.nothingDue) this.demand = 0;
     for (const num of claimed) {
       if (this.stopped) { await this.d.repo.defer(num.id, null, null); continue; }
       await this.dial(num, null);
