@@ -17,6 +17,11 @@ const NEEDS = [
   ['/usr/bin/chromium', 'chromium'],
   // Chinese text in the console's screenshots
   ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', 'fonts-wqy-microhei'],
+  // speech recognition (grammar mode, English) and fax documents (PDF -> TIFF-F, TIFF -> PDF)
+  ['pocketsphinx_continuous', 'pocketsphinx'],
+  ['/usr/share/pocketsphinx/model/en-us', 'pocketsphinx-en-us'],
+  ['gs', 'ghostscript'],
+  ['tiff2pdf', 'libtiff-tools'],
 ];
 
 const have = (cmd) =>
