@@ -127,6 +127,11 @@ export class AtFramer {
     return rest;
   }
 
+  /** True when the unframed bytes are a bare `>` prompt (27.005 text/PDU entry), nothing else. */
+  pendingIsPrompt(): boolean {
+    return this.out.length === 0 && /^[\r\n]*> ?$/.test(this.buf.toString('latin1'));
+  }
+
   /** Drops buffered bytes and pending items. */
   reset(): void {
     this.buf = Buffer.alloc(0);

@@ -23,6 +23,12 @@ export interface CommandOptions {
   voice?: 'rx' | 'tx';
   /** Send these bytes instead of `<cmd>\r` (e.g. DLE codes that end a voice stream); `cmd` then only names it. */
   raw?: Buffer;
+  /**
+   * Text to write when the device prompts for it with `> ` (27.005 `AT+CMGS`: the
+   * PDU and Ctrl-Z). The prompt carries no line end, so it is looked for in the
+   * unframed bytes while this command is in flight.
+   */
+  promptReply?: Buffer;
 }
 
 /** What the connection reports upward; every handler must not throw (errors are caught and logged). */
@@ -44,6 +50,8 @@ interface Pending {
   cmd: string;
   opts: CommandOptions;
   lines: string[];
+  /** The promptReply was written. */
+  prompted?: boolean;
   resolve(r: CommandResult): void;
   reject(e: Error): void;
   timer?: NodeJS.Timeout;
@@ -65,6 +73,7 @@ export class ModemConnection {
   private watchdog: NodeJS.Timeout | null = null;
   /** Rejecters of writes the OS has not confirmed yet: a closed serial stream would hold them until a reopen that never comes. */
   private readonly pendingWrites = new Set<(err: Error) => void>();
+  private isUnsolicited: (text: string) => boolean = () => false;
 
   private constructor(
     private readonly port: SerialPort,
@@ -74,7 +83,11 @@ export class ModemConnection {
   ) {}
 
   /** Opens the port; rejects with DEVICE_GONE when it cannot be opened within `timeoutMs`. */
-  static async open(opts: { path: string; baudRate: number; timeoutMs: number; commandTimeoutMs?: number; logger: Logger }): Promise<ModemConnection> {
+  static async open(opts: {
+    path: string; baudRate: number; timeoutMs: number; commandTimeoutMs?: number; logger: Logger;
+    /** Extra unsolicited lines of a device family (27.005 `+CMTI:`...), called in order for every non-final line. */
+    isUnsolicited?: (text: string) => boolean;
+  }): Promise<ModemConnection> {
     const port = new SerialPort({ path: opts.path, baudRate: opts.baudRate, autoOpen: false });
     // Listeners go on before open so that no 'error' event is ever unhandled.
     port.on('error', () => undefined);
@@ -90,6 +103,7 @@ export class ModemConnection {
       });
     });
     const conn = new ModemConnection(port, opts.logger, opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, opts.path);
+    if (opts.isUnsolicited) conn.isUnsolicited = opts.isUnsolicited;
     conn.wire();
     return conn;
   }
@@ -241,7 +255,7 @@ export class ModemConnection {
         continue;
       }
       this.log.debug({ rx: item.text }, 'modem line');
-      if (item.kind === 'unsolicited') {
+      if (item.kind === 'unsolicited' || (item.kind === 'info' && this.isUnsolicited(item.text))) {
         const text = item.text;
         this.safe(() => this.handlers?.unsolicited(text));
         continue;
@@ -268,7 +282,17 @@ export class ModemConnection {
       this.pump();
       if (enterRx) return this.framer.takeRest();
     }
+    this.answerPrompt();
     return null;
+  }
+
+  /** Writes the in-flight command's promptReply once the device shows its `> ` prompt. */
+  private answerPrompt(): void {
+    const cur = this.current;
+    if (!cur?.opts.promptReply || cur.prompted || !this.framer.pendingIsPrompt()) return;
+    this.framer.reset();
+    cur.prompted = true;
+    this.port.write(cur.opts.promptReply);
   }
 
   private safe(fn: () => void): void {
