@@ -1,6 +1,8 @@
 /** Picks the driver for a configured line. One backend per folder under drivers/. */
 import type { Logger } from 'pino';
-import type { Config, LineConfig } from './config/schema.ts';
+import type { Config, LineConfig, SmsConfig } from './config/schema.ts';
+import type { SmsDongle } from './core/sms/port.ts';
+import { GsmDongle } from '../drivers/gsm-dongle/driver.ts';
 import type { LineDriver, Pbx } from './core/ports.ts';
 import { KefuError } from './core/errors.ts';
 import { V253LineDriver } from '../drivers/v253-modem/driver.ts';
@@ -8,6 +10,8 @@ import { probeModem } from '../drivers/v253-modem/probe.ts';
 import { AsteriskPbx } from '../drivers/asterisk/pbx.ts';
 /** The demo line's far side (`kefu serve --demo`): services reach it through this composition point, never drivers/ directly. */
 export { startSimulatedModem } from '../drivers/v253-modem/simulator.ts';
+/** The demo's simulated GSM dongle (`kefu serve --demo`). */
+export { startSimulatedDongle } from '../drivers/gsm-dongle/simulator.ts';
 import { listSerialPorts } from './diagnostics/serial-ports.ts';
 import { listUsbDevices } from './diagnostics/usb-devices.ts';
 import type { HardwareBackends, SerialPortInfo } from './services/hardware/hardware.ts';
@@ -47,4 +51,12 @@ export function hardwareBackends(logger: Logger, extraPorts: () => SerialPortInf
     createDriver: (line) => createLineDriver(line, logger),
     extraPorts,
   };
+}
+
+/** The SMS backend of a configured dongle (27.005 over its AT port). */
+export function createSmsDongle(cfg: SmsConfig, logger: Logger): SmsDongle {
+  return new GsmDongle({
+    id: cfg.id, path: cfg.port, baudRate: cfg.baudRate, pin: cfg.pin ?? null, logger: logger.child({ component: 'sms' }),
+    inbound: cfg.inbound, reports: cfg.reports, concatTimeoutMs: cfg.partTimeoutS * 1000,
+  });
 }

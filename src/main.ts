@@ -37,6 +37,9 @@ import { build, type App } from './http/app.ts';
 import type { AppContext } from './http/context.ts';
 import { ensureAdminAgent, ensureAdminKey, ensureAdminUser } from './services/bootstrap.ts';
 import { Retention } from './services/retention.ts';
+import { SmsService } from './services/sms/sms-service.ts';
+import { startDemoDongle } from './services/sms/demo-sms.ts';
+import { createSmsDongle } from './drivers.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -125,7 +128,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await campaigns.start(pbx?.campaignCalls ?? new ModemCampaignCalls({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, telephony, logger.child({ component: 'dialer' })));
     cleanups.push(() => campaigns.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware };
+    const smsDemo = config.demo ? await startDemoDongle(logger) : null;
+    if (smsDemo) cleanups.push(() => smsDemo.close());
+    const dongles = [...config.sms.map((cfg) => ({ cfg, dongle: createSmsDongle(cfg, logger) })), ...(smsDemo ? [smsDemo] : [])];
+    const sms = dongles.length ? new SmsService({ repos, numbers, blacklist, bus, logger: logger.child({ component: 'sms' }) }, dongles) : null;
+    if (sms) { await sms.start(); cleanups.push(() => sms.stop()); }
+
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

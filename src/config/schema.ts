@@ -48,7 +48,17 @@ const AsteriskSchema = Type.Object(
 );
 
 const SmsSchema = Type.Object(
-  { id: Id, driver: Type.Literal('gsm-dongle'), port: Type.String({ minLength: 1 }), baudRate: Type.Integer({ default: 115200 }) },
+  {
+    id: Id, driver: Type.Literal('gsm-dongle'), port: Type.String({ minLength: 1 }), baudRate: Type.Integer({ default: 115200 }),
+    pin: Type.Optional(Type.String({ pattern: '^[0-9]{4,8}$', description: 'SIM PIN (never logged)' })),
+    ratePerMinute: Type.Integer({ minimum: 1, maximum: 600, default: 10 }),
+    inbound: Type.Union([Type.Literal('store'), Type.Literal('direct')], { default: 'store' }),
+    reports: Type.Union([Type.Literal('direct'), Type.Literal('store')], { default: 'direct' }),
+    deliveryReports: Type.Boolean({ default: true }),
+    partTimeoutS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }),
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
+    retryAfterS: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
+  },
   { additionalProperties: false },
 );
 
@@ -170,3 +180,4 @@ export const ConfigSchema = Type.Object(
 
 export type Config = Static<typeof ConfigSchema>;
 export type LineConfig = Static<typeof LineConfigSchema>;
+export type SmsConfig = Static<typeof SmsSchema>;

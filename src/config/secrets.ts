@@ -6,7 +6,7 @@
  */
 
 /** Keys whose values are secrets wherever they appear. */
-export const SECRET_KEY = /secret|password|passwd|token|api_?key|credential/i;
+export const SECRET_KEY = /secret|password|passwd|token|api_?key|credential|^pin$/i;
 const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):([^@\s]+)@/i;
 const MASK = '[redacted]';
 

@@ -15,6 +15,8 @@ import { listSerialPorts } from './serial-ports.ts';
 import { probeModem } from '../../drivers/v253-modem/probe.ts';
 import { asteriskChecks } from './asterisk.ts';
 import { storageChecks } from './storage.ts';
+import { smsChecks } from './sms.ts';
+import type { SmsDongleStatus } from '../core/sms/port.ts';
 
 import type { Check } from './check.ts';
 
@@ -28,6 +30,8 @@ export interface DiagnoseOptions {
   appConnected?: boolean;
   /** The daemon's open database (PGlite allows one opener per folder). */
   db?: Db;
+  /** The running daemon's SMS dongles: their live status instead of opening the port. */
+  smsStatus?: (id: string) => SmsDongleStatus | null;
 }
 
 async function databaseCheck(config: Readonly<Config>, shared?: Db): Promise<Check> {
@@ -83,6 +87,7 @@ export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOpt
       : r.problems.map((p) => p.problem).join('; ') || 'no answer';
     checks.push({ id: `line-${line.id}`, title, ok, detail, fix: ok ? null : r.problems.map((p) => p.fix).join('; ') || null, data: r });
   }
+  checks.push(...await smsChecks(config, opts.smsStatus));
   checks.push(...await asteriskChecks(config, { appConnected: opts.appConnected ?? false }));
   checks.push(toolCheck('espeak-ng', 'espeak-ng', 'text-to-speech prompts'), toolCheck('sox', 'sox', 'prompt audio conversion'));
   return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), checks };

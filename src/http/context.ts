@@ -18,6 +18,8 @@ import type { PbxService } from '../services/pbx/pbx-service.ts';
 import type { PromptResolver } from '../core/ivr/media.ts';
 import type { HardwareService } from '../services/hardware/hardware.ts';
 import type { CampaignService } from '../services/dialer/campaigns.ts';
+import type { SmsService } from '../services/sms/sms-service.ts';
+import type { SmsDemoControl } from '../services/sms/demo-sms.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -45,6 +47,10 @@ export interface AppContext {
   demo: DemoControl | null;
   /** Set-up wizard and hardware page: ports, probes, lines added at run time. */
   hardware: HardwareService;
+  /** SMS through the configured dongles (null when none is configured). */
+  sms?: SmsService | null;
+  /** Under `kefu serve --demo`: the simulated dongle's network (deliver an inbound SMS). */
+  smsDemo?: SmsDemoControl | null;
 }
 
 /** The demo line's far side, as the API drives it. */

@@ -31,7 +31,10 @@ export interface EventMap {
   'recording.ready': { recordingId: string; callId: string; durationMs: number; sha256: string };
   /** A recording could not be made or kept (disk full, folder unwritable, database error); the call went on. */
   'recording.failed': { recordingId: string; callId: string; reason: string };
+  /** An SMS came in (the stored message; `incomplete` when a part never came). */
   'sms.received': Record<string, unknown>;
+  /** An outbound SMS changed status: queued, sending, sent, delivered, failed (`previous`: the status before, null when new). */
+  'sms.status': { id: string; number: string; status: string; previous: string | null; dongleId: string | null; customerId: string | null; error: string | null; parts: number };
   'fax.received': Record<string, unknown>;
   'campaign.update': Record<string, unknown>;
   /** A customer/contact/blacklist import under way: records read so far of `total` (the file's record count). */

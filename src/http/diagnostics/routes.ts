@@ -6,7 +6,7 @@ import { runDiagnostics } from '../../diagnostics/run.ts';
 export const diagnosticsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/diagnostics', { config: { roles: ['admin', 'supervisor'] }, schema: { tags: ['diagnostics'] } }, async () => {
     const busy = new Set(ctx.config.lines.flatMap((l) => (l.port ? [l.port] : [])));
-    const report = await runDiagnostics(ctx.config, { busyPorts: busy, db: ctx.db, appConnected: true });
+    const report = await runDiagnostics(ctx.config, { busyPorts: busy, db: ctx.db, appConnected: true, smsStatus: (id) => ctx.sms?.dongleStatus(id) ?? null });
     const lines = ctx.telephony.listLines();
     return { ...report, lines };
   });
