@@ -128,7 +128,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await campaigns.start(pbx?.campaignCalls ?? new ModemCampaignCalls({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, telephony, logger.child({ component: 'dialer' })));
     cleanups.push(() => campaigns.stop());
 
-    const smsDemo = config.demo ? await startDemoDongle(logger) : null;
+    const smsDemo = config.demo && config.demoAttach ? await startDemoDongle(logger) : null;
     if (smsDemo) cleanups.push(() => smsDemo.close());
     const dongles = [...config.sms.map((cfg) => ({ cfg, dongle: createSmsDongle(cfg, logger) })), ...(smsDemo ? [smsDemo] : [])];
     const sms = dongles.length ? new SmsService({ repos, numbers, blacklist, bus, logger: logger.child({ component: 'sms' }) }, dongles) : null;

@@ -54,6 +54,13 @@ describe(`SMS through a simulated dongle on ${testDbKind()}`, () => {
     expect(d).toMatchObject({ id: 'd1', state: 'ready', smsc: '+8613800100500', queued: 0, signal: { csq: 20 } });
   });
 
+  it('GET /diagnostics shows the dongle checks from the running daemon', async () => {
+    const r = await daemon.api<{ checks: Array<{ id: string; ok: boolean; detail: string }> }>('GET', '/diagnostics');
+    const sms = r.body.checks.filter((c) => c.id.startsWith('sms-d1-'));
+    expect(sms.map((c) => c.id)).toEqual(['sms-d1-device', 'sms-d1-sim', 'sms-d1-registration', 'sms-d1-signal', 'sms-d1-smsc']);
+    expect(sms.every((c) => c.ok)).toBe(true);
+  });
+
   it('sends from a template: queued → sending → sent → delivered, in the customer timeline', async () => {
     const r = await daemon.api<{ items: Sms[]; refused: unknown[] }>('POST', '/sms', { to: '139-1234-5678', template: '{{name}}您好，您的订单已发货。' });
     expect(r.status).toBe(202);
