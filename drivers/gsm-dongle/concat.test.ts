@@ -47,10 +47,17 @@ describe('Concatenator', () => {
     expect(got[2]).toMatchObject({ text: `c1${GAP}`, incomplete: true });
   });
 
-  it('ignores a part numbered outside its message', () => {
-    c.add(part('x', 4, 3));
-    c.add(part('x', 0, 3));
+  it('delivers a part numbered outside its message as it is (nothing to join it to), never drops it', () => {
+    c.add({ ...part('x', 4, 3), storedAt: 'SM:9' });
+    c.add(part('y', 0, 3));
     expect(c.waiting).toBe(0);
-    expect(got).toHaveLength(0);
+    expect(got.map((m) => [m.text, m.stored])).toEqual([['x', ['SM:9']], ['y', []]]);
+  });
+
+  it('names the storage slots of every part, duplicates included, so they can be freed', () => {
+    c.add({ ...part('A', 1, 2), storedAt: 'SM:1' });
+    c.add({ ...part('A', 1, 2), storedAt: 'SM:3' });
+    c.add({ ...part('B', 2, 2), storedAt: 'ME:2' });
+    expect(got[0]!.stored.sort()).toEqual(['ME:2', 'SM:1', 'SM:3']);
   });
 });

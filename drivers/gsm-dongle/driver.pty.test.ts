@@ -10,8 +10,7 @@ import { GsmDongle } from './driver.ts';
 import type { GsmDongleOptions } from './options.ts';
 import { startSimulatedDongle, type DongleSimOptions } from './simulator.ts';
 
-type Rig = Awaited<ReturnType<typeof rig>>;
-const rigs: Rig[] = [];
+const rigs: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => { for (const r of rigs.splice(0)) await r.close(); });
 
 function capture(): { logger: Logger; text: () => string } {
@@ -219,5 +218,28 @@ describe('GsmDongle against the simulated dongle (pty)', () => {
     await r.state('ready', n);
     await expect(r.dongle.send('+8613800138000', 'back', { statusReport: false })).resolves.toMatchObject({ parts: 1 });
     expect(r.dongle.status().problem).toBeNull();
+  });
+});
+
+describe('GsmDongle: a stored message is deleted only once the receiver stored it', () => {
+  it('keeps it on the device while the receiver fails, reads it again at the next sweep, then deletes it', async () => {
+    const r = await rig({}, { reopenMinMs: 50 });
+    let fail = true;
+    const stored: string[] = [];
+    r.dongle.setReceiver(async (m) => { if (fail) throw new Error('database down'); stored.push(m.text); });
+    await r.dongle.start();
+    await r.state('ready');
+    r.sim.deliver({ from: '+8613912345678', text: 'keep me' });
+    await r.received(1);
+    expect(r.sim.stored).toBe(1);
+    fail = false;
+    // the next sweep: the dongle comes back after a pull
+    await r.sim.unplug();
+    await r.state('gone');
+    const n = r.events.length;
+    await r.sim.replug();
+    await r.state('ready', n);
+    await r.until('stored by the receiver and deleted', () => stored.length === 1 && r.sim.stored === 0);
+    expect(stored).toEqual(['keep me']);
   });
 });

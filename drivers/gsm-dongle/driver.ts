@@ -5,11 +5,11 @@
  * are the SMS service's).
  */
 import { KefuError, isKefuError } from '../../src/core/errors.ts';
-import type { SmsDongle, SmsDongleEvent, SmsDongleState, SmsDongleStatus, SmsSendResult } from '../../src/core/sms/port.ts';
+import type { ReceivedSms, SmsDongle, SmsDongleEvent, SmsDongleState, SmsDongleStatus, SmsSendResult } from '../../src/core/sms/port.ts';
 import { ModemConnection, type CommandResult } from '../v253-modem/connection.ts';
 import { silentLogger } from '../v253-modem/logger.ts';
 import { decodePdu, encodeSubmit } from './codec.ts';
-import { Concatenator } from './concat.ts';
+import { Concatenator, type JoinedMessage } from './concat.ts';
 import { transition, type DongleInput } from './machine.ts';
 import { resolveOptions, type GsmDongleOptions, type ResolvedOptions } from './options.ts';
 import { isSimAbsent, isUnsolicitedReg, parseCmgl, parseCmgr, parseCmgs, parseCpin, parseCpms, parseCsca, parseCsq, parseReg, parseStoredIndication } from './at-replies.ts';
@@ -33,6 +33,14 @@ export class GsmDongle implements SmsDongle {
   private nextRef = Math.floor(Math.random() * 0x10000);
   private pinTried = false;
   private sweeping = false;
+  private receiver: ((m: ReceivedSms) => Promise<void>) | null = null;
+  /** Storage slots ("SM:3") read and being handed over or deleted: not read again meanwhile. */
+  private readonly inHand = new Set<string>();
+  /**
+   * The PDU last handed over from each slot. A +CMTI queued behind a sweep that
+   * already read its slot (or a slot since reused) must not deliver it twice.
+   */
+  private readonly lastAt = new Map<string, string>();
   /** Reading stored messages (indications and sweeps) runs one job at a time, so nothing is read twice. */
   private inboundChain: Promise<void> = Promise.resolve();
 
@@ -41,7 +49,11 @@ export class GsmDongle implements SmsDongle {
     this.id = opts.id;
     this.reopenDelay = this.o.reopenMinMs;
     this.st = { id: this.id, state: 'closed', sim: 'unknown', registration: 'unknown', signal: { csq: null, dbm: null }, smsc: null, identity: null, storage: null, problem: null };
-    this.concat = new Concatenator({ timeoutMs: this.o.concatTimeoutMs, deliver: (message) => this.emit({ type: 'received', message }) });
+    this.concat = new Concatenator({ timeoutMs: this.o.concatTimeoutMs, deliver: (m) => void this.deliverJoined(m) });
+  }
+
+  setReceiver(receiver: (message: ReceivedSms) => Promise<void>): void {
+    this.receiver = receiver;
   }
 
   status(): SmsDongleStatus {
@@ -222,7 +234,7 @@ export class GsmDongle implements SmsDongle {
     if (this.expectPdu) {
       const kind = this.expectPdu;
       this.expectPdu = null;
-      if (/^[0-9A-Fa-f]+$/.test(text)) { this.handlePdu(text); if (kind === 'cmt' || kind === 'cds') void this.ack(); return; }
+      if (/^[0-9A-Fa-f]+$/.test(text)) { this.handlePdu(text, null); if (kind === 'cmt' || kind === 'cds') void this.ack(); return; }
     }
     if (/^\+CMT:/.test(text)) { this.expectPdu = 'cmt'; return; }
     if (/^\+CDS:/.test(text)) { this.expectPdu = 'cds'; return; }
@@ -241,29 +253,64 @@ export class GsmDongle implements SmsDongle {
     await this.conn.command('AT+CNMA').catch(() => undefined);
   }
 
-  private handlePdu(hex: string): void {
+  /** Decodes a received PDU; `storedAt` ("SM:3") when it was read from storage, null when routed directly. */
+  private handlePdu(hex: string, storedAt: string | null): void {
     let d;
     try { d = decodePdu(hex); } catch (err) {
       this.o.logger.warn({ err: (err as Error).message }, 'undecodable PDU dropped');
+      if (storedAt) this.free([storedAt]);
       return;
     }
-    if (d.kind === 'deliver') this.concat.add(d);
-    else this.emit({ type: 'status-report', report: { reference: d.reference, recipient: d.recipient, outcome: d.outcome, status: d.status } });
+    if (storedAt) {
+      if (this.lastAt.get(storedAt) === hex) { if (!this.inHand.has(storedAt)) this.free([storedAt]); return; }
+      if (this.lastAt.size >= 1000) this.lastAt.delete(this.lastAt.keys().next().value as string);
+      this.lastAt.set(storedAt, hex);
+      this.inHand.add(storedAt);
+    }
+    if (d.kind === 'deliver') { this.concat.add({ ...d, storedAt }); return; }
+    this.emit({ type: 'status-report', report: { reference: d.reference, recipient: d.recipient, outcome: d.outcome, status: d.status } });
+    if (storedAt) this.free([storedAt]);
+  }
+
+  /** A whole (or timed-out) message: out as an event, stored by the receiver, then freed on the device. */
+  private async deliverJoined(m: JoinedMessage): Promise<void> {
+    const { stored, ...message } = m;
+    this.emit({ type: 'received', message });
+    if (this.receiver) {
+      try {
+        await this.receiver(message);
+      } catch (err) {
+        this.o.logger.error({ err: (err as Error).message, stored }, 'received SMS not stored: left on the device for the next sweep');
+        for (const slot of stored) { this.inHand.delete(slot); this.lastAt.delete(slot); }
+        return;
+      }
+    }
+    if (stored.length) this.free(stored);
+  }
+
+  /** Deletes storage slots ("SM:3"), one job after the reads already queued. */
+  private free(slots: string[]): void {
+    this.serial(async () => {
+      const conn = this.conn;
+      if (!conn) return;
+      for (const slot of slots) {
+        const [mem, index] = slot.split(':') as [string, string];
+        await conn.command(`AT+CPMS="${mem}"`);
+        await conn.command(`AT+CMGD=${index}`);
+        this.inHand.delete(slot);
+      }
+    });
   }
 
   private async readStored(mem: string, index: number): Promise<void> {
     const conn = this.conn;
-    if (!conn) return;
-    try {
-      if (mem) await conn.command(`AT+CPMS="${mem.replace(/[^A-Z]/gi, '')}"`);
-      const r = await conn.command(`AT+CMGR=${index}`);
-      const pdu = r.result.code === 'OK' ? parseCmgr(r.lines) : null;
-      if (pdu) this.handlePdu(pdu);
-      // Deleted once handed over (the service stores it before the next event loop turn).
-      await conn.command(`AT+CMGD=${index}`);
-    } catch (err) {
-      this.o.logger.warn({ err: (err as Error).message, index }, 'reading a stored message failed');
-    }
+    const m = mem.replace(/[^A-Z]/gi, '') || 'SM';
+    const slot = `${m}:${index}`;
+    if (!conn || this.inHand.has(slot)) return;
+    await conn.command(`AT+CPMS="${m}"`);
+    const r = await conn.command(`AT+CMGR=${index}`);
+    const pdu = r.result.code === 'OK' ? parseCmgr(r.lines) : null;
+    if (pdu) this.handlePdu(pdu, slot);
   }
 
   private storageFull(): void {
@@ -282,10 +329,7 @@ export class GsmDongle implements SmsDongle {
         if (sel.result.code !== 'OK') continue;
         const r = await conn.command('AT+CMGL=4', { timeoutMs: 30_000 });
         if (r.result.code !== 'OK') continue;
-        for (const m of parseCmgl(r.lines)) {
-          this.handlePdu(m.pdu);
-          await conn.command(`AT+CMGD=${m.index}`);
-        }
+        for (const m of parseCmgl(r.lines)) if (!this.inHand.has(`${mem}:${m.index}`)) this.handlePdu(m.pdu, `${mem}:${m.index}`);
       }
       await conn.command('AT+CPMS="SM","SM","SM"');
       this.st.storage = parseCpms(await this.lines(conn, 'AT+CPMS?'));

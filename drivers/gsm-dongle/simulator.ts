@@ -46,6 +46,9 @@ export class DongleSimulator {
   private csms = 0;
   private mr = 0;
   private readonly store: SimStore;
+  /** The phone memory: the network stores into SM only, so it stays empty; reads and deletes go to the memory +CPMS selected. */
+  private readonly me = new SimStore(100);
+  private mem1: 'SM' | 'ME' = 'SM';
   private readonly backlog: string[] = [];
   private readonly outcomes: SendOutcome[] = [];
   private timers = new Set<NodeJS.Timeout>();
@@ -53,6 +56,7 @@ export class DongleSimulator {
   /** Commands received, in order (the PIN shows as sent: tests check the driver never logs it, not the wire). */
   readonly commands: string[] = [];
   cnmaCount = 0;
+  private oldCount = 0;
   sim: NonNullable<DongleSimOptions['sim']>;
   registration: number;
   csq: number;
@@ -99,10 +103,11 @@ export class DongleSimulator {
 
   /** Fills the store with old messages from `from` up to capacity. */
   fillStorage(from = '+8613911112222'): void {
-    while (!this.store.full) this.store.add(deliverPdus({ from, text: 'old message' })[0]!, 'message');
+    while (!this.store.full) this.store.add(deliverPdus({ from, text: `old message ${++this.oldCount}` })[0]!, 'message');
   }
 
   get stored(): number { return this.store.used; }
+  private get read(): SimStore { return this.mem1 === 'ME' ? this.me : this.store; }
   get waitingInNetwork(): number { return this.backlog.length; }
 
   /** The device vanishes: this end closes and socat stops (the driver's path disappears). */
@@ -115,7 +120,7 @@ export class DongleSimulator {
   /** The device comes back, power-cycled (settings reset; the SIM store keeps its messages). */
   async replug(): Promise<void> {
     await this.opts.pty.restart();
-    this.echo = true; this.cmee = 0; this.cnmi = { mt: 0, ds: 0 }; this.csms = 0; this.pduMode = null; this.buf = '';
+    this.echo = true; this.cmee = 0; this.cnmi = { mt: 0, ds: 0 }; this.csms = 0; this.pduMode = null; this.buf = ''; this.mem1 = 'SM';
     if (this.opts.sim === 'pin') this.sim = 'pin';
     await this.openPort();
   }
@@ -217,20 +222,27 @@ export class DongleSimulator {
     if (cmd === 'AT+CEREG?') return this.error('CME', 4); // a 3G dongle: no LTE registration
     if (cmd === 'AT+CSQ') { this.line(`+CSQ: ${this.csq},99`); return this.ok(); }
     if (cmd === 'AT+CPMS?') { const u = this.store.used, t = this.store.capacity; this.line(`+CPMS: "SM",${u},${t},"SM",${u},${t},"SM",${u},${t}`); return this.ok(); }
-    if (cmd.startsWith('AT+CPMS=')) { const u = this.store.used, t = this.store.capacity; this.line(`+CPMS: ${u},${t},${u},${t},${u},${t}`); return this.ok(); }
+    const cpms = /^AT\+CPMS="(SM|ME|SR|MT)"/.exec(cmd);
+    if (cpms) {
+      this.mem1 = cpms[1] === 'ME' ? 'ME' : 'SM';
+      const u = this.read.used, t = this.read.capacity;
+      this.line(`+CPMS: ${u},${t},${u},${t},${u},${t}`);
+      return this.ok();
+    }
+    if (cmd.startsWith('AT+CPMS=')) return this.error('CMS', 302);
     if (cmd === 'AT+CMGL=4') {
-      for (const m of this.store.list()) this.write(`\r\n+CMGL: ${m.index},1,,${m.pdu.length / 2 - 1}\r\n${m.pdu}`);
+      for (const m of this.read.list()) this.write(`\r\n+CMGL: ${m.index},1,,${m.pdu.length / 2 - 1}\r\n${m.pdu}`);
       return this.ok();
     }
     const cmgr = /^AT\+CMGR=(\d+)$/.exec(cmd);
     if (cmgr) {
-      const m = this.store.get(Number(cmgr[1]));
+      const m = this.read.get(Number(cmgr[1]));
       if (!m) return this.error('CMS', 321);
       this.write(`\r\n+CMGR: 1,,${m.pdu.length / 2 - 1}\r\n${m.pdu}`);
       return this.ok();
     }
     const cmgd = /^AT\+CMGD=(\d+)(?:,\d)?$/.exec(cmd);
-    if (cmgd) { this.store.delete(Number(cmgd[1])); this.ok(); this.flushBacklog(); return; }
+    if (cmgd) { this.read.delete(Number(cmgd[1])); this.ok(); this.flushBacklog(); return; }
     const cmgs = /^AT\+CMGS=(\d+)$/.exec(cmd);
     if (cmgs) {
       if (this.registration !== 1 && this.registration !== 5) return this.error('CMS', 331); // no network service

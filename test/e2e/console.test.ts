@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
 import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
 
-const PAGES = ['desk', 'wallboard', 'ivr', 'screenpop', 'customers', 'contacts', 'blacklist', 'recordings', 'reports', 'users'];
+const PAGES = ['desk', 'wallboard', 'ivr', 'screenpop', 'customers', 'contacts', 'blacklist', 'recordings', 'sms', 'reports', 'users'];
 
 describe('console pages in a real browser', () => {
   let lab: ConsoleLab;

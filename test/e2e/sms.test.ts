@@ -33,7 +33,7 @@ describe('SMS page in a real browser', () => {
     await page.fill('textarea[name=sms-text]', '您好，您的订单已发货。');
     await page.click('[data-testid=sms-send]');
     await page.waitForSelector('[data-testid=sms-messages] >> text=您好，您的订单已发货。');
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^=sms-status-]')].some((el) => el.textContent === '已送达'), undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid^=sms-status-]')).some((el) => el.textContent === '已送达'), undefined, { timeout: 20_000 });
     await tab.shot('sms-sent-delivered');
   });
 

@@ -91,6 +91,13 @@ export interface SmsDongle {
   status(): SmsDongleStatus;
   /** Subscribes; returns the unsubscribe function. */
   on(listener: (event: SmsDongleEvent) => void): () => void;
+  /**
+   * Who stores received messages. A message read from the device's storage is
+   * deleted there only once this resolves; when it rejects, the message stays
+   * and is read again at the next sweep (start, reconnect, storage full).
+   * Without a receiver, messages are deleted once the `received` event is out.
+   */
+  setReceiver(receiver: (message: ReceivedSms) => Promise<void>): void;
   /** `to`: E.164 with `+`. `statusReport`: ask the network for a delivery report per part. */
   send(to: string, text: string, opts: { statusReport: boolean }): Promise<SmsSendResult>;
 }

@@ -37,10 +37,11 @@ export class SmsService {
   constructor(private readonly d: SmsDeps, dongles: Array<{ cfg: SmsConfig; dongle: SmsDongle }>) {
     for (const { cfg, dongle } of dongles) {
       const s: Sender = { cfg, dongle, rate: new RateWindow(cfg.ratePerMinute, 60_000), busy: false, off: () => undefined };
+      // Stored before the dongle deletes it from the SIM (a failed insert leaves it there for the next sweep).
+      dongle.setReceiver((m) => this.onReceived(s, m));
       s.off = dongle.on((e) => {
-        if (e.type === 'received') this.track(this.onReceived(s, e.message));
-        else if (e.type === 'status-report') this.track(this.onReport(s, e.report));
-        else if (e.status.state === 'ready') this.kick();
+        if (e.type === 'status-report') this.track(this.onReport(s, e.report));
+        else if (e.type === 'state' && e.status.state === 'ready') this.kick();
       });
       this.senders.set(cfg.id, s);
     }
