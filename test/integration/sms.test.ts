@@ -109,7 +109,7 @@ describe(`SMS through a simulated dongle on ${testDbKind()}`, () => {
     expect(sim.simulator.sent.slice(sent).map((s) => s.to)).toEqual(['+8613800000002']);
   });
 
-  it(`holds messages past ${RATE} a minute in the queue, which survives a daemon restart`, async () => {
+  it(`holds messages past ${RATE} a minute in the queue; the queue and the rate window survive a daemon restart`, async () => {
     const numbers = ['13800000011', '13800000012', '13800000013', '13800000014'];
     const r = await daemon.api<{ items: Sms[] }>('POST', '/sms', { to: numbers, text: 'rate test' });
     expect(r.status).toBe(202);
@@ -121,6 +121,12 @@ describe(`SMS through a simulated dongle on ${testDbKind()}`, () => {
     expect(dongle.queued).toBe(2);
     const statuses = await Promise.all(r.body.items.map((m) => get(m.id)));
     expect(statuses.filter((m) => m.status === 'queued')).toHaveLength(2);
+    events.close();
+    await daemon.stop();
+    // same limit after a restart: the minute's window carries over, nothing more goes yet
+    await start(RATE);
+    const after = (await daemon.api<{ items: Dongle[] }>('GET', '/sms/dongles')).body.items[0]!;
+    expect(after).toMatchObject({ queued: 2, nextSendAt: expect.any(String) });
     events.close();
     await daemon.stop();
     await start(60);

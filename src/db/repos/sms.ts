@@ -100,6 +100,14 @@ export class SmsRepo {
     return { before: toRow(row), after: toRow(r.rows[0]!) };
   }
 
+  /** When `dongleId` sent messages in the last `ms` (the rate window, carried over a restart). */
+  async sentSince(dongleId: string, ms: number): Promise<Date[]> {
+    const r = await this.db.query<{ sent_at: Date }>(
+      `SELECT sent_at FROM sms_messages WHERE dongle_id = $1 AND direction = 'outbound' AND sent_at > now() - make_interval(secs => $2) ORDER BY sent_at`,
+      [dongleId, ms / 1000]);
+    return r.rows.map((x) => x.sent_at);
+  }
+
   /** Messages a crash left in sending go back to the queue. */
   async requeueInterrupted(): Promise<number> {
     const r = await this.db.query(`UPDATE sms_messages SET status = 'queued', next_attempt_at = now(), updated_at = now() WHERE status = 'sending'`);

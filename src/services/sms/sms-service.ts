@@ -50,7 +50,11 @@ export class SmsService {
   async start(): Promise<void> {
     const n = await this.d.repos.sms.requeueInterrupted();
     if (n) this.d.logger.warn({ messages: n }, 'SMS interrupted mid-send by a stop went back to the queue');
-    for (const s of this.senders.values()) await s.dongle.start();
+    for (const s of this.senders.values()) {
+      // The rate window goes on across a restart.
+      for (const at of await this.d.repos.sms.sentSince(s.cfg.id, 60_000)) s.rate.take(at.getTime());
+      await s.dongle.start();
+    }
     this.timer = setInterval(() => this.kick(), 1000);
     this.kick();
   }
