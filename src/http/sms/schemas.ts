@@ -48,7 +48,7 @@ export const SmsSendResult = Type.Object({
   items: Type.Array(Sms, { description: 'the messages queued' }),
   refused: Type.Array(Type.Object({
     to: Type.String(),
-    code: Type.String({ description: 'DO_NOT_CONTACT, NO_CUSTOMER or EMPTY_TEXT' }),
+    code: Type.String({ description: 'DO_NOT_CONTACT, NO_CUSTOMER, EMPTY_TEXT or TEXT_TOO_LONG' }),
     message: Type.String(),
   }), { description: 'recipients not sent to, and why' }),
 });

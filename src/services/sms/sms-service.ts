@@ -17,6 +17,8 @@ import type { BlacklistService } from '../blacklist.ts';
 import type { NumberService } from '../numbers.ts';
 import { RateWindow } from './rate.ts';
 
+/** Longest text after a template is filled (about 10 UCS-2 parts). */
+export const MAX_TEXT = 700;
 /** Messages waiting in the queue at most; more are refused with 429. */
 export const MAX_QUEUED = 10_000;
 /** +CMS ERROR codes that will not change on a retry (23.040 §9.2.3.22 / 27.005 §3.2.5): unassigned number, barred, rejected, bad PDU... */
@@ -96,6 +98,7 @@ export class SmsService {
       }
       const text = req.template !== undefined ? renderTemplate(req.template, number, customer) : body;
       if (text.trim() === '') { refused.push({ to: number, code: 'EMPTY_TEXT', message: `the template gave no text for ${number}` }); continue; }
+      if (text.length > MAX_TEXT) { refused.push({ to: number, code: 'TEXT_TOO_LONG', message: `the template gave ${text.length} characters for ${number} (at most ${MAX_TEXT})` }); continue; }
       const row = await this.d.repos.sms.queue({ number, text, customerId: customer?.id ?? null });
       if (customer) await this.timeline(row, customer.id);
       this.status(row, null);
