@@ -8,7 +8,7 @@ import type { SmsDongleEvent } from '../../src/core/sms/port.ts';
 import type { Logger } from '../v253-modem/logger.ts';
 import { GsmDongle } from './driver.ts';
 import type { GsmDongleOptions } from './options.ts';
-import { startSimulatedDongle, type DongleSimOptions } from './simulator.ts';
+import { DONGLE_DIALECTS, startSimulatedDongle, type DongleSimOptions } from './simulator.ts';
 
 const rigs: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => { for (const r of rigs.splice(0)) await r.close(); });
@@ -241,5 +241,29 @@ describe('GsmDongle: a stored message is deleted only once the receiver stored i
     await r.state('ready', n);
     await r.until('stored by the receiver and deleted', () => stored.length === 1 && r.sim.stored === 0);
     expect(stored).toEqual(['keep me']);
+  });
+});
+
+describe.each(DONGLE_DIALECTS)('GsmDongle against a simulated %s dongle', (dialect) => {
+  it('gets ready, sends long Chinese, receives out-of-order parts, survives full storage and a registration change', async () => {
+    const r = await rig({ dialect, capacity: 4 });
+    await r.dongle.start();
+    await r.state('ready');
+    expect(r.dongle.status()).toMatchObject({ registration: 'home', sim: 'ready', smsc: '+8613800100500' });
+    const text = '您好，您预约的维修师傅明天上午十点上门。'.repeat(4);
+    const sent = await r.dongle.send('+8613800138000', text, { statusReport: true });
+    expect(r.sim.sent.slice(-sent.parts).map((p) => p.text).join('')).toBe(text);
+    await r.until('delivery report', () => r.events.some((e) => e.type === 'status-report'));
+    r.sim.deliver({ from: '+8613912345678', text: 'part '.repeat(80), order: [2, 1, 3], refBits: 16 });
+    const [m] = await r.received(1);
+    expect(m).toMatchObject({ text: 'part '.repeat(80), incomplete: false });
+    r.sim.fillStorage();
+    r.sim.deliver({ from: '+8613912345678', text: 'after full' });
+    await r.until('held message received', () => r.events.some((e) => e.type === 'received' && e.message.text === 'after full'), 15_000);
+    await r.until('storage emptied', () => r.sim.stored === 0);
+    const n = r.events.length;
+    r.sim.setRegistration(3);
+    await r.state('searching', n);
+    expect(r.dongle.status().registration).toBe('denied');
   });
 });

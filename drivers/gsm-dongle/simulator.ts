@@ -10,8 +10,25 @@ import { createPtyPair, type PtyPair } from '../v253-modem/pty.ts';
 import { deliverPdus, statusReportPdu, type DeliverSpec } from './sim-pdu.ts';
 import { SimStore } from './sim-store.ts';
 
+/**
+ * Behaviours of the families simulated (from their AT manuals and public bug reports of SMS tools):
+ * - huawei (E173/E3372 in 3G mode): `^RSSI`/`^MODE` lines at any moment, even between the lines
+ *   of a reply; `^SMMEMFULL` when storage fills; no `+CEREG`.
+ * - zte (MF-series): new messages go to the phone memory (`+CMTI: "ME",n`); no `+CEREG`.
+ * - simcom (SIM7600): `+CREG` and `+CEREG` both answer.
+ * - quectel (EC25, LTE only): `+CREG` says not registered (no circuit-switched domain) while
+ *   `+CEREG` says registered, and registration changes come as `+CEREG:` lines.
+ */
+export type DongleDialect = 'huawei' | 'zte' | 'simcom' | 'quectel';
+export const DONGLE_DIALECTS: readonly DongleDialect[] = ['huawei', 'zte', 'simcom', 'quectel'];
+const IDENTITY: Record<DongleDialect, [string, string]> = {
+  huawei: ['huawei', 'E3372'], zte: ['ZTE CORPORATION', 'MF823'], simcom: ['SIMCOM INCORPORATED', 'SIMCOM_SIM7600E-H'], quectel: ['Quectel', 'EC25'],
+};
+
 export interface DongleSimOptions {
   pty: PtyPair;
+  /** Default huawei. */
+  dialect?: DongleDialect;
   /** 'ready' (default), 'pin' (wants `pin`), 'puk', 'absent'. */
   sim?: 'ready' | 'pin' | 'puk' | 'absent';
   pin?: string;
@@ -49,6 +66,7 @@ export class DongleSimulator {
   /** The phone memory: the network stores into SM only, so it stays empty; reads and deletes go to the memory +CPMS selected. */
   private readonly me = new SimStore(100);
   private mem1: 'SM' | 'ME' = 'SM';
+  readonly dialect: DongleDialect;
   private readonly backlog: string[] = [];
   private readonly outcomes: SendOutcome[] = [];
   private timers = new Set<NodeJS.Timeout>();
@@ -71,6 +89,8 @@ export class DongleSimulator {
     this.smsc = opts.smsc ?? '+8613800100500';
     this.sendDelayMs = opts.sendDelayMs ?? 20;
     this.reportDelayMs = opts.reportDelayMs === undefined ? 50 : opts.reportDelayMs;
+    this.dialect = opts.dialect ?? 'huawei';
+    // The inbox (where the network's messages go): SM, or ME on ZTE; the other memory stays empty.
     this.store = new SimStore(opts.capacity ?? 30);
   }
 
@@ -98,7 +118,14 @@ export class DongleSimulator {
   /** Registration changes (+CREG unsolicited when enabled). */
   setRegistration(stat: number): void {
     this.registration = stat;
-    this.line(`+CREG: ${stat}`);
+    this.line(this.dialect === 'quectel' ? `+CEREG: ${stat}` : `+CREG: ${stat}`);
+    this.noise();
+  }
+
+  /** Huawei's status lines, sent whenever it likes (here: in the middle of replies). */
+  private noise(): void {
+    if (this.dialect !== 'huawei') return;
+    this.write(`\r\n^RSSI: ${this.csq}\r\n\r\n^MODE: 5,4\r\n`);
   }
 
   /** Fills the store with old messages from `from` up to capacity. */
@@ -107,7 +134,8 @@ export class DongleSimulator {
   }
 
   get stored(): number { return this.store.used; }
-  private get read(): SimStore { return this.mem1 === 'ME' ? this.me : this.store; }
+  private get inboxMem(): 'SM' | 'ME' { return this.dialect === 'zte' ? 'ME' : 'SM'; }
+  private get read(): SimStore { return this.mem1 === this.inboxMem ? this.store : this.me; }
   get waitingInNetwork(): number { return this.backlog.length; }
 
   /** The device vanishes: this end closes and socat stops (the driver's path disappears). */
@@ -195,8 +223,8 @@ export class DongleSimulator {
     if (cmd === 'AT') return this.ok();
     if (/^ATE[01]$/.test(cmd)) { this.echo = cmd.endsWith('1'); return this.ok(); }
     if (/^AT\+CMEE=\d$/.test(cmd)) { this.cmee = Number(cmd.slice(-1)); return this.ok(); }
-    if (cmd === 'AT+CGMI') { this.line(this.opts.identity?.[0] ?? 'huawei'); return this.ok(); }
-    if (cmd === 'AT+CGMM') { this.line(this.opts.identity?.[1] ?? 'E3372 (kefu simulator)'); return this.ok(); }
+    if (cmd === 'AT+CGMI') { this.line((this.opts.identity ?? IDENTITY[this.dialect])[0]); return this.ok(); }
+    if (cmd === 'AT+CGMM') { this.line(`${(this.opts.identity ?? IDENTITY[this.dialect])[1]} (kefu simulator)`); return this.ok(); }
     if (cmd === 'AT+CPIN?') {
       if (this.sim === 'absent') return this.error('CME', 10);
       this.line(`+CPIN: ${this.sim === 'ready' ? 'READY' : this.sim === 'pin' ? 'SIM PIN' : 'SIM PUK'}`);
@@ -218,20 +246,25 @@ export class DongleSimulator {
     if (cmd === 'AT+CNMA') { this.cnmaCount++; return this.ok(); }
     if (cmd === 'AT+CSCA?') { this.line(this.smsc ? `+CSCA: "${this.smsc}",${this.smsc.startsWith('+') ? 145 : 129}` : '+CSCA: "",129'); return this.ok(); }
     if (/^AT\+CREG=\d$/.test(cmd)) return this.ok();
-    if (cmd === 'AT+CREG?') { this.line(`+CREG: 1,${this.registration}`); return this.ok(); }
-    if (cmd === 'AT+CEREG?') return this.error('CME', 4); // a 3G dongle: no LTE registration
+    if (cmd === 'AT+CREG?') { this.line(`+CREG: 1,${this.dialect === 'quectel' && this.registration !== 3 ? 0 : this.registration}`); return this.ok(); }
+    if (cmd === 'AT+CEREG?') {
+      if (this.dialect === 'huawei' || this.dialect === 'zte') return this.error('CME', 4); // 3G mode: no LTE registration
+      this.line(`+CEREG: 0,${this.registration}`);
+      return this.ok();
+    }
     if (cmd === 'AT+CSQ') { this.line(`+CSQ: ${this.csq},99`); return this.ok(); }
-    if (cmd === 'AT+CPMS?') { const u = this.store.used, t = this.store.capacity; this.line(`+CPMS: "SM",${u},${t},"SM",${u},${t},"SM",${u},${t}`); return this.ok(); }
+    if (cmd === 'AT+CPMS?') { const m = this.inboxMem, u = this.store.used, t = this.store.capacity; this.line(`+CPMS: "${m}",${u},${t},"${m}",${u},${t},"${m}",${u},${t}`); return this.ok(); }
     const cpms = /^AT\+CPMS="(SM|ME|SR|MT)"/.exec(cmd);
     if (cpms) {
       this.mem1 = cpms[1] === 'ME' ? 'ME' : 'SM';
+      this.noise();
       const u = this.read.used, t = this.read.capacity;
       this.line(`+CPMS: ${u},${t},${u},${t},${u},${t}`);
       return this.ok();
     }
     if (cmd.startsWith('AT+CPMS=')) return this.error('CMS', 302);
     if (cmd === 'AT+CMGL=4') {
-      for (const m of this.read.list()) this.write(`\r\n+CMGL: ${m.index},1,,${m.pdu.length / 2 - 1}\r\n${m.pdu}`);
+      for (const m of this.read.list()) { this.write(`\r\n+CMGL: ${m.index},1,,${m.pdu.length / 2 - 1}\r\n${m.pdu}`); this.noise(); }
       return this.ok();
     }
     const cmgr = /^AT\+CMGR=(\d+)$/.exec(cmd);
@@ -285,12 +318,12 @@ export class DongleSimulator {
     if (this.store.full) {
       // The network keeps it and retries once there is room; Huawei says so.
       this.backlog.push(`${kind}:${pdu}`);
-      this.line('^SMMEMFULL: "SM"');
+      if (this.dialect === 'huawei') this.line('^SMMEMFULL: "SM"');
       return;
     }
     const index = this.store.add(pdu, kind);
     const indicate = kind === 'message' ? this.cnmi.mt === 1 : this.cnmi.ds === 2;
-    if (indicate) this.line(`+${kind === 'message' ? 'CMTI' : 'CDSI'}: "SM",${index}`);
+    if (indicate) this.line(`+${kind === 'message' ? 'CMTI' : 'CDSI'}: "${this.inboxMem}",${index}`);
   }
 
   private flushBacklog(): void {
