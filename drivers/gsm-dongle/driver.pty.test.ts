@@ -43,7 +43,7 @@ async function rig(sim: Omit<DongleSimOptions, 'pty'> = {}, drv: Partial<GsmDong
   const until = async (what: string, probe: () => boolean, timeoutMs = 10_000) => {
     const t0 = Date.now();
     while (!probe()) {
-      if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not seen in ${timeoutMs} ms`);
+      if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not seen in ${timeoutMs} ms; last commands: ${s.simulator.commands.filter((c) => !['AT+CSQ', 'AT+CREG?', 'AT+CEREG?', 'AT+CPMS?'].includes(c)).slice(-40).join(' | ')}; stored ${s.simulator.stored}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };

@@ -209,7 +209,10 @@ export class GsmDongle implements SmsDongle {
     const reg = regs.find((r) => r === 'home' || r === 'roaming') ?? regs[0] ?? 'unknown';
     this.setRegistration(reg);
     this.st.storage = parseCpms(await this.lines(conn, 'AT+CPMS?'));
-    if (this.st.storage && this.st.storage.total > 0 && this.st.storage.used >= this.st.storage.total) this.storageFull();
+    const store = this.st.storage;
+    if (store && store.total > 0 && store.used >= store.total) this.storageFull();
+    // Messages no indication announced (a lost +CMTI, a slot freed late) are picked up here.
+    else if (store && store.used > this.inHand.size) this.sweep();
   }
 
   private setRegistration(reg: SmsDongleStatus['registration']): void {
