@@ -206,6 +206,19 @@ describe('GsmDongle against the simulated dongle (pty)', () => {
     await r.until('network backlog delivered', () => r.sim.waitingInNetwork === 0 && r.sim.stored === 0);
   });
 
+  it('+CMS ERROR: 322 (memory full) on a send: refused with the code, and the storage is read and emptied', async () => {
+    // no status poll during the test: the refusal alone must start the sweep
+    const r = await rig({ capacity: 3 }, { statusPollMs: 600_000 });
+    await r.dongle.start();
+    await r.state('ready');
+    r.sim.fillStorage();
+    r.sim.scriptSends({ ok: false, cms: 322 });
+    const err = await r.dongle.send('+8613800138000', 'x', { statusReport: false }).catch((e: unknown) => e);
+    expect((err as { details: { cms: string } }).details.cms).toBe('322');
+    await r.until('store emptied', () => r.sim.stored === 0);
+    expect((await r.received(3)).map((m) => m.text).sort()).toEqual(['old message 1', 'old message 2', 'old message 3']);
+  });
+
   it('the dongle pulled and back: gone, reopened with backoff, ready again and sending', async () => {
     const r = await rig();
     await r.dongle.start();
