@@ -46,9 +46,15 @@ export function parseCsca(lines: string[]): string | null {
   return m[2] === '145' && !n.startsWith('+') ? `+${n}` : n;
 }
 
-/** `+CPMS: "SM",3,30,...` (reply to `?`) → used and total of the first store. */
+/**
+ * `+CPMS: "SM",3,30,"SM",3,30,"ME",5,100` (reply to `?`) → used and total of
+ * the store new messages go to (the third, mem3; the first when only one is given).
+ */
 export function parseCpms(lines: string[]): { used: number; total: number } | null {
-  const m = lines.map((l) => /^\+CPMS:\s*(?:"[^"]*"\s*,\s*)?(\d+)\s*,\s*(\d+)/.exec(l)).find(Boolean);
+  const l = lines.find((x) => x.startsWith('+CPMS:'));
+  if (!l) return null;
+  const pairs = [...l.matchAll(/(?:"[^"]*"\s*,\s*)?(\d+)\s*,\s*(\d+)/g)];
+  const m = pairs[2] ?? pairs[0];
   return m ? { used: Number(m[1]), total: Number(m[2]) } : null;
 }
 

@@ -8,11 +8,11 @@ import { KefuError, isKefuError } from '../../src/core/errors.ts';
 import type { ReceivedSms, SmsDongle, SmsDongleEvent, SmsDongleState, SmsDongleStatus, SmsSendResult } from '../../src/core/sms/port.ts';
 import { ModemConnection, type CommandResult } from '../v253-modem/connection.ts';
 import { silentLogger } from '../v253-modem/logger.ts';
-import { decodePdu, encodeSubmit } from './codec.ts';
-import { Concatenator, type JoinedMessage } from './concat.ts';
+import { encodeSubmit } from './codec.ts';
+import { StoredInbox } from './inbox.ts';
 import { transition, type DongleInput } from './machine.ts';
 import { resolveOptions, type GsmDongleOptions, type ResolvedOptions } from './options.ts';
-import { isSimAbsent, isUnsolicitedReg, parseCmgl, parseCmgr, parseCmgs, parseCpin, parseCpms, parseCsca, parseCsq, parseReg, parseStoredIndication } from './at-replies.ts';
+import { isSimAbsent, isUnsolicitedReg, parseCmgs, parseCpin, parseCpms, parseCsca, parseCsq, parseReg, parseStoredIndication } from './at-replies.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** +CMS ERROR 322: memory full (27.005 §3.2.5). */
@@ -24,7 +24,7 @@ export class GsmDongle implements SmsDongle {
   private conn: ModemConnection | null = null;
   private st: SmsDongleStatus;
   private readonly listeners = new Set<(e: SmsDongleEvent) => void>();
-  private readonly concat: Concatenator;
+  private readonly inbox: StoredInbox;
   private expectPdu: 'cmt' | 'cds' | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private reopenTimer: NodeJS.Timeout | null = null;
@@ -32,28 +32,19 @@ export class GsmDongle implements SmsDongle {
   private stopped = true;
   private nextRef = Math.floor(Math.random() * 0x10000);
   private pinTried = false;
-  private sweeping = false;
-  private receiver: ((m: ReceivedSms) => Promise<void>) | null = null;
-  /** Storage slots ("SM:3") read and being handed over or deleted: not read again meanwhile. */
-  private readonly inHand = new Set<string>();
-  /**
-   * The PDU last handed over from each slot. A +CMTI queued behind a sweep that
-   * already read its slot (or a slot since reused) must not deliver it twice.
-   */
-  private readonly lastAt = new Map<string, string>();
-  /** Reading stored messages (indications and sweeps) runs one job at a time, so nothing is read twice. */
-  private inboundChain: Promise<void> = Promise.resolve();
 
   constructor(opts: GsmDongleOptions) {
     this.o = resolveOptions(opts, silentLogger);
     this.id = opts.id;
     this.reopenDelay = this.o.reopenMinMs;
     this.st = { id: this.id, state: 'closed', sim: 'unknown', registration: 'unknown', signal: { csq: null, dbm: null }, smsc: null, identity: null, storage: null, problem: null };
-    this.concat = new Concatenator({ timeoutMs: this.o.concatTimeoutMs, deliver: (m) => void this.deliverJoined(m) });
+    this.inbox = new StoredInbox({
+      conn: () => this.conn, emit: (e) => this.emit(e), logger: this.o.logger, storage: (s) => { this.st.storage = s; },
+    }, this.o.concatTimeoutMs);
   }
 
   setReceiver(receiver: (message: ReceivedSms) => Promise<void>): void {
-    this.receiver = receiver;
+    this.inbox.setReceiver(receiver);
   }
 
   status(): SmsDongleStatus {
@@ -77,7 +68,7 @@ export class GsmDongle implements SmsDongle {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
     this.pollTimer = this.reopenTimer = null;
-    this.concat.drain();
+    this.inbox.drain();
     const c = this.conn;
     this.conn = null;
     this.apply({ type: 'stop' });
@@ -212,7 +203,7 @@ export class GsmDongle implements SmsDongle {
     const store = this.st.storage;
     if (store && store.total > 0 && store.used >= store.total) this.storageFull();
     // Messages no indication announced (a lost +CMTI, a slot freed late) are picked up here.
-    else if (store && store.used > this.inHand.size) this.sweep();
+    else if (store && store.used > this.inbox.inHandCount) this.inbox.sweep();
   }
 
   private setRegistration(reg: SmsDongleStatus['registration']): void {
@@ -222,7 +213,7 @@ export class GsmDongle implements SmsDongle {
     this.apply({ type: 'registered', yes });
     if (yes && was !== 'ready' && this.st.state === 'ready') {
       if (this.st.problem?.startsWith('device gone') || this.st.problem?.startsWith('SIM')) this.st.problem = null;
-      this.sweep(); // messages stored while we were away
+      this.inbox.sweep(); // messages stored while we were away
     }
   }
 
@@ -237,12 +228,12 @@ export class GsmDongle implements SmsDongle {
     if (this.expectPdu) {
       const kind = this.expectPdu;
       this.expectPdu = null;
-      if (/^[0-9A-Fa-f]+$/.test(text)) { this.handlePdu(text, null); if (kind === 'cmt' || kind === 'cds') void this.ack(); return; }
+      if (/^[0-9A-Fa-f]+$/.test(text)) { this.inbox.direct(text); if (kind === 'cmt' || kind === 'cds') void this.ack(); return; }
     }
     if (/^\+CMT:/.test(text)) { this.expectPdu = 'cmt'; return; }
     if (/^\+CDS:/.test(text)) { this.expectPdu = 'cds'; return; }
     const stored = parseStoredIndication(text);
-    if (stored) { this.serial(() => this.readStored(stored.mem, stored.index)); return; }
+    if (stored) { this.inbox.indication(stored.mem, stored.index); return; }
     if (/^\^SMMEMFULL/i.test(text)) { this.storageFull(); return; }
     if (isUnsolicitedReg(text)) {
       const reg = parseReg(text);
@@ -256,94 +247,9 @@ export class GsmDongle implements SmsDongle {
     await this.conn.command('AT+CNMA').catch(() => undefined);
   }
 
-  /** Decodes a received PDU; `storedAt` ("SM:3") when it was read from storage, null when routed directly. */
-  private handlePdu(hex: string, storedAt: string | null): void {
-    let d;
-    try { d = decodePdu(hex); } catch (err) {
-      this.o.logger.warn({ err: (err as Error).message }, 'undecodable PDU dropped');
-      if (storedAt) this.free([storedAt]);
-      return;
-    }
-    if (storedAt) {
-      if (this.lastAt.get(storedAt) === hex) { if (!this.inHand.has(storedAt)) this.free([storedAt]); return; }
-      if (this.lastAt.size >= 1000) this.lastAt.delete(this.lastAt.keys().next().value as string);
-      this.lastAt.set(storedAt, hex);
-      this.inHand.add(storedAt);
-    }
-    if (d.kind === 'deliver') { this.concat.add({ ...d, storedAt }); return; }
-    this.emit({ type: 'status-report', report: { reference: d.reference, recipient: d.recipient, outcome: d.outcome, status: d.status } });
-    if (storedAt) this.free([storedAt]);
-  }
-
-  /** A whole (or timed-out) message: out as an event, stored by the receiver, then freed on the device. */
-  private async deliverJoined(m: JoinedMessage): Promise<void> {
-    const { stored, ...message } = m;
-    this.emit({ type: 'received', message });
-    if (this.receiver) {
-      try {
-        await this.receiver(message);
-      } catch (err) {
-        this.o.logger.error({ err: (err as Error).message, stored }, 'received SMS not stored: left on the device for the next sweep');
-        for (const slot of stored) { this.inHand.delete(slot); this.lastAt.delete(slot); }
-        return;
-      }
-    }
-    if (stored.length) this.free(stored);
-  }
-
-  /** Deletes storage slots ("SM:3"), one job after the reads already queued. */
-  private free(slots: string[]): void {
-    this.serial(async () => {
-      const conn = this.conn;
-      if (!conn) return;
-      for (const slot of slots) {
-        const [mem, index] = slot.split(':') as [string, string];
-        await conn.command(`AT+CPMS="${mem}"`);
-        await conn.command(`AT+CMGD=${index}`);
-        this.inHand.delete(slot);
-      }
-    });
-  }
-
-  private async readStored(mem: string, index: number): Promise<void> {
-    const conn = this.conn;
-    const m = mem.replace(/[^A-Z]/gi, '') || 'SM';
-    const slot = `${m}:${index}`;
-    if (!conn || this.inHand.has(slot)) return;
-    await conn.command(`AT+CPMS="${m}"`);
-    const r = await conn.command(`AT+CMGR=${index}`);
-    const pdu = r.result.code === 'OK' ? parseCmgr(r.lines) : null;
-    if (pdu) this.handlePdu(pdu, slot);
-  }
-
   private storageFull(): void {
     this.st.problem = 'message storage full: reading and deleting stored messages';
-    this.sweep();
-  }
-
-  /** Reads every stored message and report (+CMGL=4), hands them over, deletes them. */
-  private sweep(): void {
-    const conn = this.conn;
-    if (!conn || this.sweeping) return;
-    this.sweeping = true;
-    this.serial(async () => {
-      for (const mem of ['SM', 'ME']) {
-        const sel = await conn.command(`AT+CPMS="${mem}","${mem}","${mem}"`);
-        if (sel.result.code !== 'OK') continue;
-        const r = await conn.command('AT+CMGL=4', { timeoutMs: 30_000 });
-        if (r.result.code !== 'OK') continue;
-        for (const m of parseCmgl(r.lines)) if (!this.inHand.has(`${mem}:${m.index}`)) this.handlePdu(m.pdu, `${mem}:${m.index}`);
-      }
-      await conn.command('AT+CPMS="SM","SM","SM"');
-      this.st.storage = parseCpms(await this.lines(conn, 'AT+CPMS?'));
-      if (this.st.problem?.startsWith('message storage full')) this.st.problem = null;
-    }, () => { this.sweeping = false; });
-  }
-
-  private serial(job: () => Promise<void>, done?: () => void): void {
-    this.inboundChain = this.inboundChain.then(job).catch((err: unknown) => {
-      this.o.logger.warn({ err: (err as Error).message }, 'reading stored messages failed');
-    }).finally(() => done?.());
+    this.inbox.sweep(() => { if (this.st.problem?.startsWith('message storage full')) this.st.problem = null; });
   }
 
   // ---- plumbing --------------------------------------------------------------------------------

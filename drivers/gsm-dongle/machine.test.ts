@@ -42,6 +42,8 @@ describe('AT replies', () => {
     expect(parseCsca(['+CSCA: "8613800100500",145'])).toBe('+8613800100500');
     expect(parseCsca(['+CSCA: "",129'])).toBeNull();
     expect(parseCpms(['+CPMS: "SM",3,30,"SM",3,30,"SM",3,30'])).toEqual({ used: 3, total: 30 });
+    expect(parseCpms(['+CPMS: "SM",0,20,"SM",0,20,"ME",7,100'])).toEqual({ used: 7, total: 100 });
+    expect(parseCpms(['+CPMS: "SM",2,20'])).toEqual({ used: 2, total: 20 });
     expect(parseCmgl(['+CMGL: 1,0,,23', '0011AA', '+CMGL: 4,1,,5', 'BBCC'])).toEqual([{ index: 1, pdu: '0011AA' }, { index: 4, pdu: 'BBCC' }]);
   });
 });
