@@ -1,11 +1,12 @@
 /** Picks the driver for a configured line. One backend per folder under drivers/. */
 import type { Logger } from 'pino';
 import type { Config, LineConfig } from './config/schema.ts';
-import type { LineDriver, Pbx } from './core/ports.ts';
+import type { FaxTransport, LineDriver, Pbx } from './core/ports.ts';
 import { KefuError } from './core/errors.ts';
 import { V253LineDriver } from '../drivers/v253-modem/driver.ts';
 import { probeModem } from '../drivers/v253-modem/probe.ts';
 import { AsteriskPbx } from '../drivers/asterisk/pbx.ts';
+import { AsteriskFax } from '../drivers/asterisk/fax.ts';
 /** The demo line's far side (`kefu serve --demo`): services reach it through this composition point, never drivers/ directly. */
 export { startSimulatedModem } from '../drivers/v253-modem/simulator.ts';
 import { listSerialPorts } from './diagnostics/serial-ports.ts';
@@ -29,6 +30,16 @@ export function createPbx(asterisk: NonNullable<Config['asterisk']>, logger: Log
     { url: asterisk.ari.url, username: asterisk.ari.username, password: asterisk.ari.password, app: asterisk.ari.app },
     asterisk.ami.username ? { host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret } : null,
     logger.child({ component: 'asterisk' }),
+  );
+}
+
+/** Fax on the asterisk lines (res_fax): needs AMI (originate, the dialplan's fax events); null without an AMI user. */
+export function createPbxFax(asterisk: NonNullable<Config['asterisk']>, logger: Logger): FaxTransport | null {
+  if (!asterisk.ami.username) return null;
+  return new AsteriskFax(
+    { url: asterisk.ari.url, username: asterisk.ari.username, password: asterisk.ari.password, app: asterisk.ari.app },
+    { host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret },
+    logger.child({ component: 'fax' }),
   );
 }
 

@@ -25,7 +25,8 @@ import { CallLedger } from './services/calls/ledger.ts';
 import { TtsPromptResolver } from './media/prompts.ts';
 import { EspeakTts } from './media/tts.ts';
 import { loadStoredAudio } from './media/audio-store.ts';
-import { createLineDriver, createPbx, hardwareBackends } from './drivers.ts';
+import { createLineDriver, createPbx, createPbxFax, hardwareBackends } from './drivers.ts';
+import { FaxService } from './services/fax/fax-service.ts';
 import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
@@ -108,6 +109,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, pbxLines, createPbx(config.asterisk, logger));
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
+    const fax = new FaxService({ config, logger: logger.child({ component: 'fax' }), bus, repos, numbers });
+    const pbxFax = config.asterisk && pbxLines.length > 0 ? createPbxFax(config.asterisk, logger) : null;
+    if (pbxFax) for (const l of pbxLines) fax.addLine(FaxService.pbxLine(l, pbxFax));
+    await fax.start();
+    cleanups.push(() => fax.stop());
     const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device') }) : null;
     if (demo) cleanups.push(() => demo.close());
     const simulated = demo ? [{ path: demo.control.devicePath, manufacturer: 'kefu demo: simulated Conexant CX93010', vendorId: null, productId: null, serialNumber: null, simulated: true }] : [];
@@ -125,7 +131,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await campaigns.start(pbx?.campaignCalls ?? new ModemCampaignCalls({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, telephony, logger.child({ component: 'dialer' })));
     cleanups.push(() => campaigns.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware };
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, fax };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

@@ -18,6 +18,7 @@ import type { PbxService } from '../services/pbx/pbx-service.ts';
 import type { PromptResolver } from '../core/ivr/media.ts';
 import type { HardwareService } from '../services/hardware/hardware.ts';
 import type { CampaignService } from '../services/dialer/campaigns.ts';
+import type { FaxService } from '../services/fax/fax-service.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -45,6 +46,8 @@ export interface AppContext {
   demo: DemoControl | null;
   /** Set-up wizard and hardware page: ports, probes, lines added at run time. */
   hardware: HardwareService;
+  /** Faxes (both backends); absent in contexts built before fax existed (tests). */
+  fax?: FaxService;
 }
 
 /** The demo line's far side, as the API drives it. */

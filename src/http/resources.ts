@@ -17,8 +17,9 @@ import { statsRoutes } from './stats/routes.ts';
 import { keyRoutes } from './keys/routes.ts';
 import { hardwareRoutes } from './hardware/routes.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
+import { faxRoutes } from './fax/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
-  authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes, campaignRoutes,
+  authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes, campaignRoutes, faxRoutes,
 ];

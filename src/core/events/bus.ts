@@ -32,7 +32,13 @@ export interface EventMap {
   /** A recording could not be made or kept (disk full, folder unwritable, database error); the call went on. */
   'recording.failed': { recordingId: string; callId: string; reason: string };
   'sms.received': Record<string, unknown>;
-  'fax.received': Record<string, unknown>;
+  /** A fax arrived in full (or with the pages that came: `status` says). */
+  'fax.received': { faxId: string; number: string | null; lineId: string | null; customerId: string | null; pages: number | null; remoteStationId: string | null; status: string };
+  /** A fax changed state: queued, sending (each attempt), sent, failed, receiving, received. */
+  'fax.status': {
+    faxId: string; direction: 'inbound' | 'outbound'; status: string; number: string | null; lineId: string | null;
+    pages: number | null; attempts: number; resultCode: string | null; resultText: string | null; nextAttemptAt: string | null;
+  };
   'campaign.update': Record<string, unknown>;
   /** A customer/contact/blacklist import under way: records read so far of `total` (the file's record count). */
   'import.progress': { importId: string; kind: 'customers' | 'contacts' | 'blacklist'; done: number; total: number; imported: number; skipped: number; finished: boolean };

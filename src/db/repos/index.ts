@@ -14,6 +14,7 @@ import { StatsRepo } from './stats.ts';
 import { CallLegRepo } from './legs.ts';
 import { SetupRepo } from './setup.ts';
 import { CampaignRepo } from './campaigns.ts';
+import { FaxRepo } from './fax.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -31,6 +32,7 @@ export interface Repos {
   legs: CallLegRepo;
   setup: SetupRepo;
   campaigns: CampaignRepo;
+  fax: FaxRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -49,4 +51,5 @@ export const makeRepos = (db: Db): Repos => ({
   legs: new CallLegRepo(db),
   setup: new SetupRepo(db),
   campaigns: new CampaignRepo(db),
+  fax: new FaxRepo(db),
 });
