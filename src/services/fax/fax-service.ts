@@ -85,10 +85,10 @@ export class FaxService {
 
   /** Queue a PDF to `number`; resolves with the queued fax once its pages are ready to send. */
   async send(input: { pdf: Buffer; number: string; lineId?: string | undefined }): Promise<FaxRow> {
-    const number = this.d.numbers.require(input.number, 'number');
-    const line = this.pickLine(input.lineId);
     if (input.pdf.length === 0) throw new KefuError('BAD_REQUEST', 'document: empty body, expected a PDF', { field: 'document' });
     if (input.pdf.subarray(0, 5).toString('latin1') !== '%PDF-') throw new KefuError('UNPROCESSABLE', 'document: not a PDF (it must start with %PDF-)', { field: 'document' });
+    const number = this.d.numbers.require(input.number, 'number');
+    const line = this.pickLine(input.lineId);
     const id = randomUUID();
     const folder = join(this.dir, id);
     await mkdir(folder, { recursive: true, mode: 0o700 });
