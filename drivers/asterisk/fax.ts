@@ -109,6 +109,25 @@ export class AsteriskFax implements FaxTransport {
     }
   }
 
+  /**
+   * Dial a fax machine that sends when answered and receive from it (polling;
+   * the bench times reception with it). Same results as `send`; `done` follows an answer.
+   */
+  async poll(o: { faxId: string; dial: string; file: string; callerId: string; timeoutS: number }): Promise<'answered' | 'no-answer' | 'failed'> {
+    const ami = this.ami;
+    if (!ami) return 'failed';
+    try {
+      await ami.action('Originate', {
+        Channel: o.dial, Context: FAX_CONTEXT, Exten: 'receive', Priority: 1, ChannelId: randomUUID(), Timeout: o.timeoutS * 1000,
+        CallerID: o.callerId, Variable: [`KEFU_FAX_ID=${o.faxId}`, `KEFU_FAX_FILE=${o.file}`, 'KEFU_FAX_DETECTED=poll'],
+      }, o.timeoutS * 1000 + 10_000);
+      return 'answered';
+    } catch (err) {
+      if (isKefuError(err) && (err.details as { amiError?: string } | undefined)?.amiError) return 'no-answer';
+      return 'failed';
+    }
+  }
+
   async receive(legId: string, o: { faxId: string; file: string }): Promise<void> {
     const chan = `/channels/${encodeURIComponent(legId)}`;
     await this.ari.request('POST', `${chan}/variable`, { variable: 'KEFU_FAX_ID', value: o.faxId });

@@ -21,6 +21,7 @@ if (want('import')) { console.log('\n## imports while /health is asked'); result
 if (want('pbx')) { console.log('\n## PBX (real Asterisk lab)'); results.pbx = await (await import('./pbx.ts')).run(); }
 if (want('amd')) { console.log('\n## answering-machine detection (real Asterisk lab)'); results.amd = await (await import('./amd.ts')).run(); }
 if (want('campaigns')) { console.log('\n## campaigns per mode (real Asterisk lab)'); results.campaigns = await (await import('./campaigns.ts')).run(); }
+if (want('fax')) { console.log('\n## fax (real Asterisk lab)'); results.fax = await (await import('./fax.ts')).run(); }
 // The soak runs 30 minutes (KEFU_SOAK_S): only when asked by name.
 if (only.has('soak')) { console.log('\n## soak (real Asterisk lab + demo line)'); results.soak = await (await import('./soak.ts')).run(); }
 
