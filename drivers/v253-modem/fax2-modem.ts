@@ -118,13 +118,14 @@ export class Class2FaxModem {
   }
 
   /** Dial `number` and send the pages of `tiff`. */
-  async send(number: string, tiff: Buffer): Promise<FaxOutcome> {
+  async send(number: string, tiff: Buffer, onConnected?: () => void): Promise<FaxOutcome> {
     const pages = readFaxPages(tiff);
     if (pages.length === 0) throw new KefuError('UNPROCESSABLE', 'document: no pages');
     const session = this.opts.sessionTimeoutMs ?? 90_000;
     const dial = await this.command(`ATD${number.replace(/[^0-9*#+,]/g, '')}`, session);
     const s = this.reports(dial.lines);
     if (dial.final !== 'OK' || !s.connected) return outcome(false, 0, s.remoteId, dial.final === 'BUSY' ? 'BUSY' : dial.final === 'NO ANSWER' || dial.final === 'NO CARRIER' ? 'NO_ANSWER' : 'NO_FAX', s.hangup);
+    onConnected?.();
     let sent = 0;
     for (let i = 0; i < pages.length; i++) {
       const start = await this.command('AT+FDT', session);

@@ -10,6 +10,7 @@
  * machine call in, with the coded pages it will send.
  */
 import { SerialPort } from 'serialport';
+import { createPtyPair } from './pty.ts';
 import type { FaxPage } from '../../src/core/fax/tiff.ts';
 import { DC2, DleDeframer, dleFrame } from './fax2-protocol.ts';
 
@@ -170,4 +171,12 @@ export class Fax2Simulator {
     if (this.call) this.received.push({ number: this.call.number, pages: this.call.pages, complete });
     this.call = null;
   }
+}
+
+/** A class 2.0 fax modem simulator on a new pty pair (the demo's fax line). */
+export async function startSimulatedFaxModem(opts: { ptyDir?: string } = {}): Promise<{ simulator: Fax2Simulator; driverPath: string; close(): Promise<void> }> {
+  const pty = await createPtyPair(opts.ptyDir ? { dir: opts.ptyDir } : {});
+  const simulator = new Fax2Simulator({ path: pty.simulatorPath });
+  await simulator.start();
+  return { simulator, driverPath: pty.driverPath, async close() { await simulator.stop(); await pty.close(); } };
 }

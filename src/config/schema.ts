@@ -150,6 +150,11 @@ export const ConfigSchema = Type.Object(
         maxPages: Type.Integer({ default: 50, minimum: 1, maximum: 500, description: 'most pages one fax may have, sent or received' }),
         ringTimeoutS: Type.Integer({ default: 45, minimum: 5, maximum: 300 }),
         sessionTimeoutS: Type.Integer({ default: 1800, minimum: 60, maximum: 14_400, description: 'a fax session not finished after this long is failed' }),
+        modems: Type.Array(Type.Object({
+          id: Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 64 }),
+          port: Type.String({ minLength: 1, description: 'serial port of a class 2.0 fax modem (it answers faxes by itself)' }),
+          baudRate: Type.Integer({ default: 115200, minimum: 1200, maximum: 921_600 }),
+        }, { additionalProperties: false }), { default: [], maxItems: 16, description: 'fax modems (service class 2.0), each a line faxes go out on and come in' }),
         retry: Type.Object({
           maxAttempts: Type.Integer({ default: 3, minimum: 1, maximum: 10 }),
           delayS: Type.Integer({ default: 120, minimum: 0, maximum: 86_400 }),

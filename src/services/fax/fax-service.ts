@@ -43,7 +43,7 @@ export class FaxService {
   /** Outbound sessions waiting for their `done`. */
   private readonly waiting = new Map<string, (o: FaxOutcome) => void>();
   /** Inbound sessions: the backend's id -> our fax id and the file it writes. */
-  private readonly inbound = new Map<string, { id: string; file: string }>();
+  private readonly inbound = new Map<string, { id: string; file: string; created: Promise<unknown> }>();
   private readonly unsubscribe: Array<() => void> = [];
   private stopped = false;
 
@@ -55,6 +55,11 @@ export class FaxService {
   /** An Asterisk trunk line: numbers are dialled through its endpoint. */
   static pbxLine(line: { id: string; endpoint?: string | undefined }, transport: FaxTransport): FaxLine {
     return { id: line.id, transport, dial: (digits) => dialString(line.endpoint ?? '', digits) };
+  }
+
+  /** A class 2.0 fax modem: numbers are dialled as digits. */
+  static modemLine(id: string, transport: FaxTransport): FaxLine {
+    return { id, transport, dial: (digits) => digits };
   }
 
   addLine(line: FaxLine): void {
@@ -179,22 +184,29 @@ export class FaxService {
         return;
       }
       const id = UUID.test(e.faxId) ? e.faxId : randomUUID();
-      this.inbound.set(e.faxId, { id, file: e.file });
-      const n = e.number ? this.d.numbers.normalize(e.number) : null;
-      const number = n?.key || null;
-      const customer = number ? await this.d.repos.customers.findByPhone(number) : null;
-      const row = await this.d.repos.fax.createInbound({ id, number, lineId: line.id, customerId: customer?.id ?? null, callId: null, detected: e.detected });
-      this.d.logger.info({ faxId: id, number, detected: e.detected }, 'receiving a fax');
-      this.status(row);
+      // `done` may come before the row exists (a short session): it waits for `created`
+      const created = this.createInbound(id, line, e);
+      this.inbound.set(e.faxId, { id, file: e.file, created });
+      await created;
     } catch (err) {
       this.d.logger.error({ err, faxId: e.faxId, event: e.type }, 'fax event not handled');
     }
+  }
+
+  private async createInbound(id: string, line: FaxLine, e: Extract<FaxEvent, { type: 'receiving' }>): Promise<void> {
+    const n = e.number ? this.d.numbers.normalize(e.number) : null;
+    const number = n?.key || null;
+    const customer = number ? await this.d.repos.customers.findByPhone(number) : null;
+    const row = await this.d.repos.fax.createInbound({ id, number, lineId: line.id, customerId: customer?.id ?? null, callId: null, detected: e.detected });
+    this.d.logger.info({ faxId: id, number, lineId: line.id, detected: e.detected }, 'receiving a fax');
+    this.status(row);
   }
 
   private async received(backendId: string, outcome: FaxOutcome): Promise<void> {
     const session = this.inbound.get(backendId);
     if (!session) { this.d.logger.warn({ faxId: backendId }, 'fax done for a session kefu did not see start'); return; }
     this.inbound.delete(backendId);
+    await session.created;
     const row = await this.d.repos.fax.get(session.id);
     const folder = join(this.dir, row.id);
     await mkdir(folder, { recursive: true, mode: 0o700 });
