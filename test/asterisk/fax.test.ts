@@ -130,6 +130,12 @@ describe(`Asterisk fax on ${testDbKind()}`, () => {
     expect(failed.data).toMatchObject({ attempts: 2, resultCode: 'NO_ANSWER' });
   });
 
+  it('diagnostics: res_fax_spandsp and the kefu-fax context are there; gs and tiff2pdf installed', async () => {
+    const r = await daemon.api<{ checks: Array<{ id: string; ok: boolean; detail: string }> }>('GET', '/diagnostics');
+    const byId = Object.fromEntries(r.body.checks.map((c) => [c.id, c]));
+    for (const id of ['asterisk-fax', 'tool-gs', 'tool-tiff2pdf']) expect(byId[id]?.ok, `${id}: ${byId[id]?.detail}`).toBe(true);
+  });
+
   it('refuses what is not a PDF and a bad number, naming the field', async () => {
     const notPdf = await postPdf(Buffer.from('hello'), 'number=13680000002');
     expect(notPdf.status).toBe(422);
