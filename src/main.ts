@@ -118,6 +118,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (demoFax) cleanups.push(() => demoFax.close());
     await fax.start();
     cleanups.push(() => fax.stop());
+    if (pbx && pbxFax) pbx.faxReceiver = (lineId, legId) => fax.receiveOnLeg(lineId, legId);
     await demoFax?.ring();
     const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device') }) : null;
     if (demo) cleanups.push(() => demo.close());

@@ -139,6 +139,12 @@ export type CallControl = Pick<LineDriver, 'answer' | 'reject' | 'play' | 'hangu
    * faults; a hang-up resolves with what was recorded.
    */
   recordMessage?(opts: { maxMs: number; beep: boolean }): Promise<{ pcm: Buffer; endedBy: 'max' | 'hangup' | 'dtmf' | 'silence' }>;
+  /**
+   * Present when the backend can receive a fax on this call (Asterisk): hands
+   * the call over to fax reception and resolves true once it did (the call
+   * then leaves us: its end follows), false when it could not.
+   */
+  receiveFax?(): Promise<boolean>;
 };
 
 /** Offline text-to-speech. Returns telephone PCM. */

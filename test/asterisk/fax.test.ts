@@ -130,6 +130,26 @@ describe(`Asterisk fax on ${testDbKind()}`, () => {
     expect(failed.data).toMatchObject({ attempts: 2, resultCode: 'NO_ANSWER' });
   });
 
+  it('an IVR fax node hands the call to reception on purpose: received, the call ends completed with the fax node in its path', async () => {
+    const flow = { id: FLOW.id, name: 'Fax line', entry: 'fax', nodes: { fax: { type: 'fax', fallback: 'bye' }, bye: { type: 'hangup' } } };
+    expect((await daemon.api('PUT', `/ivr/flows/${FLOW.id}`, flow)).status).toBe(200);
+    const pdf = join(work, 'ivr.pdf');
+    makeTestPdf(pdf, 1, 'ivr fax node');
+    const tiff = pdfToTiffAt(pdf, join(work, 'ivr.tif'));
+    await lab.carrier.action('Originate', {
+      Channel: 'PJSIP/8000@pbx', Context: 'fax-caller', Exten: 's', Priority: 1, CallerID: '"FAX" <13800138099>',
+      Variable: [`FAX_FILE=${tiff}`, 'FAX_STATION=IVR SENDER'], Async: 'true', Timeout: 30000,
+    });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613800138099', 20_000);
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === ringing.data.callId, 30_000);
+    expect(ended.data.disposition).toBe('completed');
+    const received = await events.waitFor((e) => e.type === 'fax.received' && e.data.number === '+8613800138099', 90_000);
+    expect(received.data).toMatchObject({ pages: 1, remoteStationId: 'IVR SENDER', status: 'complete' });
+    expect((await daemon.api<FaxOut>('GET', `/fax/${received.data.faxId as string}`)).body.detected).toBe('ivr');
+    const call = await daemon.api<{ ivrPath: Array<{ node: string }> }>('GET', `/calls/${ringing.data.callId as string}`);
+    expect(call.body.ivrPath.map((s) => s.node)).toEqual(['fax']);
+  });
+
   it('diagnostics: res_fax_spandsp and the kefu-fax context are there; gs and tiff2pdf installed', async () => {
     const r = await daemon.api<{ checks: Array<{ id: string; ok: boolean; detail: string }> }>('GET', '/diagnostics');
     const byId = Object.fromEntries(r.body.checks.map((c) => [c.id, c]));

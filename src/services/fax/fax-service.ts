@@ -88,6 +88,24 @@ export class FaxService {
     for (const t of new Set([...this.lines.values()].map((l) => l.transport))) await t.stop();
   }
 
+  /**
+   * Receive a fax on a leg that is in our application (an IVR fax node on
+   * `lineId`): false when that line cannot (no fax transport, or the PBX
+   * refused the hand-over), true once the leg went to reception.
+   */
+  async receiveOnLeg(lineId: string, legId: string): Promise<boolean> {
+    const line = this.lines.get(lineId);
+    if (!line) return false;
+    const id = randomUUID();
+    try {
+      await line.transport.receive(legId, { faxId: id, file: join(this.spoolDir, `${id}.tif`) });
+      return true;
+    } catch (err) {
+      this.d.logger.warn({ err, lineId, legId }, 'could not hand the call to fax reception');
+      return false;
+    }
+  }
+
   /** Queue a PDF to `number`; resolves with the queued fax once its pages are ready to send. */
   async send(input: { pdf: Buffer; number: string; lineId?: string | undefined }): Promise<FaxRow> {
     if (input.pdf.length === 0) throw new KefuError('BAD_REQUEST', 'document: empty body, expected a PDF', { field: 'document' });
