@@ -24,6 +24,7 @@ const Reports = lazyPage(() => import('./pages/reports.tsx').then((m) => m.Repor
 const SetupWizard = lazyPage(() => import('./pages/setup.tsx').then((m) => m.SetupWizard));
 const Campaigns = lazyPage(() => import('./pages/campaigns.tsx').then((m) => m.Campaigns));
 const Hardware = lazyPage(() => import('./pages/hardware.tsx').then((m) => m.Hardware));
+const Fax = lazyPage(() => import('./pages/fax.tsx').then((m) => m.FaxPage));
 
 type Role = 'admin' | 'supervisor' | 'agent';
 /** `nav`: the roles the page is listed for in the menu (default: all its roles); the others reach it by link. */
@@ -41,6 +42,7 @@ export const PAGES: Page[] = [
   { id: 'contacts', label: 'nav.contacts', roles: ALL, component: Contacts },
   { id: 'blacklist', label: 'nav.blacklist', roles: ALL, component: Blacklist },
   { id: 'recordings', label: 'nav.recordings', roles: ALL, component: Recordings },
+  { id: 'fax', label: 'nav.fax', roles: ALL, component: Fax },
   { id: 'reports', label: 'nav.reports', roles: LEADS, component: Reports },
   { id: 'users', label: 'nav.users', roles: ['admin'], component: Users },
   { id: 'hardware', label: 'hardware.nav', roles: ['admin'], component: Hardware },

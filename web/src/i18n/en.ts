@@ -1,8 +1,10 @@
 /** English strings; the source every other language must cover (the type checks it). */
 import { campaignsEn } from './campaigns.en.ts';
+import { faxEn } from './fax.en.ts';
 
 export const en = {
   ...campaignsEn,
+  ...faxEn,
   'app.title': 'kefu',
   'nav.desk': 'Desk', 'nav.wallboard': 'Wallboard', 'nav.ivr': 'IVR', 'nav.screenpop': 'Screen pop', 'nav.customers': 'Customers',
   'nav.contacts': 'Contacts', 'nav.blacklist': 'Blacklist', 'nav.recordings': 'Recordings', 'nav.reports': 'Reports', 'nav.users': 'Users',
