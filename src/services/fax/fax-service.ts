@@ -148,7 +148,7 @@ export class FaxService {
   private schedule(id: string, inMs: number): void {
     if (this.stopped) return;
     clearTimeout(this.timers.get(id));
-    const t = setTimeout(() => { this.timers.delete(id); void this.attempt(id).catch((err: unknown) => this.d.logger.error({ err, faxId: id }, 'fax attempt failed')); }, Math.max(0, inMs));
+    const t = setTimeout(() => { this.timers.delete(id); void this.attempt(id).catch((err: unknown) => this.attemptFault(id, err)); }, Math.max(0, inMs));
     t.unref();
     this.timers.set(id, t);
   }
@@ -167,7 +167,8 @@ export class FaxService {
     try {
       const digits = dialDigits(row.number!, { defaultRegion: this.d.numbers.defaultRegion });
       const callerId = this.d.config.fax.stationId.replace(/\D/g, '');
-      const r = await line.transport.send({ faxId: id, dial: line.dial(digits), file: spool, callerId: callerId ? `<${callerId}>` : '', timeoutS: this.d.config.fax.ringTimeoutS });
+      const r = await line.transport.send({ faxId: id, dial: line.dial(digits), file: spool, callerId: callerId ? `<${callerId}>` : '', timeoutS: this.d.config.fax.ringTimeoutS })
+        .catch((err: unknown) => { this.d.logger.warn({ err, faxId: id }, 'fax backend failed to dial'); return 'failed' as const; });
       outcome = r === 'answered' ? await done.promise : this.failure(r === 'failed' ? 'DIAL_FAILED' : r.toUpperCase().replace('-', '_'), r === 'busy' ? 'the number was busy' : r === 'no-answer' ? 'no answer' : 'the call could not be placed');
     } finally {
       done.cancel();
@@ -180,6 +181,21 @@ export class FaxService {
     this.d.logger.info({ faxId: id, attempt: row.attempts, resultCode: outcome.resultCode, retryInMs: delay }, 'fax not sent; trying again later');
     this.status(again);
     this.schedule(id, delay);
+  }
+
+  /** An attempt that broke (the spool folder unwritable, the database away): failed, or tried again per fax.retry. */
+  private async attemptFault(id: string, err: unknown): Promise<void> {
+    this.d.logger.error({ err, faxId: id }, 'fax attempt failed');
+    try {
+      const row = await this.d.repos.fax.get(id);
+      const outcome = this.failure('INTERNAL', `the attempt could not run: ${(err as Error).message}`.slice(0, 300));
+      const delay = nextAttemptDelayMs(this.d.config.fax.retry, Math.max(1, row.attempts), outcome.resultCode);
+      if (delay === null) { await this.finish(row, 'failed', outcome); return; }
+      this.status(await this.d.repos.fax.retryAt(id, new Date(Date.now() + delay), outcome));
+      this.schedule(id, delay);
+    } catch (again) {
+      this.d.logger.error({ err: again, faxId: id }, 'fax left as it was; it is tried again at the next start');
+    }
   }
 
   /** The `done` of an outbound session, bounded by fax.sessionTimeoutS. */
@@ -233,10 +249,18 @@ export class FaxService {
     const size = (await stat(session.file).catch(() => null))?.size ?? 0;
     if (size > 0) {
       const tiff = join(folder, 'received.tif');
-      await rename(session.file, tiff).catch(async () => { await copyFile(session.file, tiff); await rm(session.file, { force: true }); });
-      pages = tiffPages(await readFile(tiff)).length;
-      await faxTiffToPdf(tiff, join(folder, 'received.pdf'));
-      files = { tiffFile: `${row.id}/received.tif`, pdfFile: `${row.id}/received.pdf` };
+      try {
+        await rename(session.file, tiff).catch(async () => { await copyFile(session.file, tiff); await rm(session.file, { force: true }); });
+        files = { tiffFile: `${row.id}/received.tif`, pdfFile: null };
+        pages = tiffPages(await readFile(tiff)).length;
+        await faxTiffToPdf(tiff, join(folder, 'received.pdf'));
+        files = { tiffFile: `${row.id}/received.tif`, pdfFile: `${row.id}/received.pdf` };
+      } catch (err) {
+        // the pages could not be kept or read (disk full, a broken TIFF): the fax failed, the row says why
+        this.d.logger.error({ err, faxId: row.id }, 'received fax not stored');
+        await this.finish(row, 'failed', { ...outcome, ok: false, pages, resultCode: 'FILE_ERROR', resultText: `the pages could not be stored: ${(err as Error).message}`.slice(0, 300) }, files);
+        return;
+      }
     }
     const ok = outcome.ok && pages > 0;
     const final = await this.finish(row, ok || pages > 0 ? 'received' : 'failed', { ...outcome, pages: Math.max(pages, ok ? outcome.pages : 0) }, files);
