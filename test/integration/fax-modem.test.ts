@@ -100,6 +100,41 @@ describe(`fax on a class 2.0 modem line on ${testDbKind()}`, () => {
   });
 });
 
+describe(`a queued fax survives a restart on ${testDbKind()}`, () => {
+  it('the retry due after the restart is made by the new daemon, and the fax is sent', async () => {
+    const db = await freshDatabase();
+    const pty = await createPtyPair();
+    const sim = new Fax2Simulator({ path: pty.simulatorPath });
+    await sim.start();
+    const config = { fax: { modems: [{ id: 'fax1', port: pty.driverPath }], retry: { maxAttempts: 3, delayS: 4, backoff: 1 } } };
+    let daemon = await startDaemonProcess({ databaseUrl: db.url, config });
+    const dataDir = daemon.dataDir;
+    try {
+      const events = await eventClient(daemon.url);
+      const pdf = join(dataDir, 'later.pdf');
+      makeTestPdf(pdf, 1, 'after the restart');
+      // nobody answers the first attempt (the number is not scripted yet)
+      const res = await fetch(`${daemon.url}/api/v1/fax?number=13680000077`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/pdf' }, body: new Uint8Array(readFileSync(pdf)) });
+      const id = (await res.json() as FaxOut).id;
+      await events.waitFor((e) => e.type === 'fax.status' && e.data.faxId === id && e.data.status === 'queued' && e.data.attempts === 1, 20_000);
+      events.close();
+      await daemon.stop();
+      sim.remote('13680000077', { kind: 'fax', stationId: 'BACK AGAIN' });
+      daemon = await startDaemonProcess({ databaseUrl: db.url, config, dataDir });
+      const sent = await until('the fax sent by the restarted daemon', async () => {
+        const f = (await daemon.api<FaxOut>('GET', `/fax/${id}`)).body;
+        return f.status === 'sent' || f.status === 'failed' ? f : null;
+      }, { timeoutMs: 30_000 });
+      expect(sent).toMatchObject({ status: 'sent', attempts: 2, remoteStationId: 'BACK AGAIN' });
+    } finally {
+      await daemon.stop();
+      await sim.stop();
+      await pty.close();
+      await db.drop();
+    }
+  });
+});
+
 describe(`serve --demo on ${testDbKind()}: the demo fax line`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let daemon: DaemonProcess;
