@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -93,7 +94,19 @@ export const faxRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     const pdf = await fileOf(f, f.pdfFile, 'document');
     if (f.pages !== null && req.params.page > f.pages) throw new KefuError('NOT_FOUND', `fax ${f.id} has ${f.pages} page(s)`);
     const png = join(dirname(pdf.path), `page-${req.params.page}.png`);
-    if (!(await stat(png).catch(() => null))?.isFile()) await renderPdfPage(pdf.path, req.params.page, png);
+    if (!(await stat(png).catch(() => null))?.isFile()) {
+      // rendered under a name of its own, then moved in place: a request meanwhile never reads a half-written page
+      const tmp = `${png}.${randomUUID()}.tmp`;
+      try {
+        await renderPdfPage(pdf.path, req.params.page, tmp);
+        await rename(tmp, png).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') throw new KefuError('NOT_FOUND', `fax ${f.id} has no page ${req.params.page}`);
+          throw err;
+        });
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    }
     const st = await stat(png).catch(() => null);
     if (!st?.isFile() || st.size === 0) throw new KefuError('NOT_FOUND', `fax ${f.id} has no page ${req.params.page}`);
     reply.type('image/png').header('content-length', String(st.size)).header('cache-control', 'private, max-age=3600');
