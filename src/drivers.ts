@@ -3,15 +3,19 @@ import type { Logger } from 'pino';
 import type { Config, LineConfig, SmsConfig } from './config/schema.ts';
 import type { SmsDongle } from './core/sms/port.ts';
 import { GsmDongle } from '../drivers/gsm-dongle/driver.ts';
-import type { LineDriver, Pbx } from './core/ports.ts';
+import type { FaxTransport, LineDriver, Pbx } from './core/ports.ts';
 import { KefuError } from './core/errors.ts';
 import { V253LineDriver } from '../drivers/v253-modem/driver.ts';
 import { probeModem } from '../drivers/v253-modem/probe.ts';
 import { AsteriskPbx } from '../drivers/asterisk/pbx.ts';
+import { AsteriskFax } from '../drivers/asterisk/fax.ts';
+import { ModemFaxTransport } from '../drivers/v253-modem/fax-transport.ts';
 /** The demo line's far side (`kefu serve --demo`): services reach it through this composition point, never drivers/ directly. */
 export { startSimulatedModem } from '../drivers/v253-modem/simulator.ts';
 /** The demo's simulated GSM dongle (`kefu serve --demo`). */
 export { startSimulatedDongle } from '../drivers/gsm-dongle/simulator.ts';
+/** The demo's fax line far side: a class 2.0 fax modem simulator. */
+export { startSimulatedFaxModem } from '../drivers/v253-modem/fax2-sim.ts';
 import { listSerialPorts } from './diagnostics/serial-ports.ts';
 import { listUsbDevices } from './diagnostics/usb-devices.ts';
 import type { HardwareBackends, SerialPortInfo } from './services/hardware/hardware.ts';
@@ -34,6 +38,21 @@ export function createPbx(asterisk: NonNullable<Config['asterisk']>, logger: Log
     asterisk.ami.username ? { host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret } : null,
     logger.child({ component: 'asterisk' }),
   );
+}
+
+/** Fax on the asterisk lines (res_fax): needs AMI (originate, the dialplan's fax events); null without an AMI user. */
+export function createPbxFax(asterisk: NonNullable<Config['asterisk']>, logger: Logger): FaxTransport | null {
+  if (!asterisk.ami.username) return null;
+  return new AsteriskFax(
+    { url: asterisk.ari.url, username: asterisk.ari.username, password: asterisk.ari.password, app: asterisk.ari.app },
+    { host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret },
+    logger.child({ component: 'fax' }),
+  );
+}
+
+/** A class 2.0 fax modem (config fax.modems) as a fax line. */
+export function createFaxModem(m: { id: string; port: string; baudRate: number }, logger: Logger, maxPages: number): FaxTransport {
+  return new ModemFaxTransport({ id: m.id, path: m.port, baudRate: m.baudRate, maxPages, logger: logger.child({ component: 'fax', lineId: m.id }) });
 }
 
 /** How the hardware service reaches serial ports, USB and modems (the set-up wizard, the hardware page). */

@@ -25,7 +25,9 @@ import { CallLedger } from './services/calls/ledger.ts';
 import { TtsPromptResolver } from './media/prompts.ts';
 import { EspeakTts } from './media/tts.ts';
 import { loadStoredAudio } from './media/audio-store.ts';
-import { createLineDriver, createPbx, hardwareBackends } from './drivers.ts';
+import { createFaxModem, createLineDriver, createPbx, createPbxFax, hardwareBackends } from './drivers.ts';
+import { addDemoFaxLine } from './services/fax/demo-fax.ts';
+import { FaxService } from './services/fax/fax-service.ts';
 import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
@@ -111,6 +113,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, pbxLines, createPbx(config.asterisk, logger));
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
+    const fax = new FaxService({ config, logger: logger.child({ component: 'fax' }), bus, repos, numbers });
+    const pbxFax = config.asterisk && pbxLines.length > 0 ? createPbxFax(config.asterisk, logger) : null;
+    if (pbxFax) for (const l of pbxLines) fax.addLine(FaxService.pbxLine(l, pbxFax));
+    for (const m of config.fax.modems) fax.addLine(FaxService.modemLine(m.id, createFaxModem(m, logger, config.fax.maxPages)));
+    const demoFax = config.demo ? await addDemoFaxLine(fax, logger, config.fax.maxPages) : null;
+    if (demoFax) cleanups.push(() => demoFax.close());
+    await fax.start();
+    cleanups.push(() => fax.stop());
+    if (pbx && pbxFax) pbx.faxReceiver = (lineId, legId) => fax.receiveOnLeg(lineId, legId);
+    await demoFax?.ring();
     const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device') }) : null;
     if (demo) cleanups.push(() => demo.close());
     const simulated = demo ? [{ path: demo.control.devicePath, manufacturer: 'kefu demo: simulated Conexant CX93010', vendorId: null, productId: null, serialNumber: null, simulated: true }] : [];
@@ -134,7 +146,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const sms = dongles.length ? new SmsService({ repos, numbers, blacklist, bus, logger: logger.child({ component: 'sms' }) }, dongles) : null;
     if (sms) { await sms.start(); cleanups.push(() => sms.stop()); }
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null };
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { KefuError } from '../../src/core/errors.ts';
 import { AmiParser, formatAction, type AmiMessage } from './ami-parser.ts';
 
-export interface AmiOptions { host: string; port: number; username: string; secret: string; timeoutMs?: number }
+export interface AmiOptions {
+  host: string; port: number; username: string; secret: string; timeoutMs?: number;
+  /** AMI event classes to receive (e.g. 'user' for UserEvent); default none. */
+  events?: string;
+  /** Called when an established connection closes (not after close()). */
+  onClose?: () => void;
+}
 
 export class AmiClient {
   private sock: net.Socket | null = null;
@@ -38,7 +44,7 @@ export class AmiClient {
           if (p && m.Response !== undefined) {
             clearTimeout(p.timer);
             this.pending.delete(id!);
-            if (m.Response === 'Error') p.reject(new KefuError('PBX_UNREACHABLE', `AMI ${m.Message ?? 'error'}`));
+            if (m.Response === 'Error') p.reject(new KefuError('PBX_UNREACHABLE', `AMI ${m.Message ?? 'error'}`, { amiError: m.Message ?? 'error' }));
             else p.resolve(m);
           } else if (m.Event !== undefined) {
             for (const l of this.listeners) { try { l(m); } catch { /* ignore */ } }
@@ -50,17 +56,18 @@ export class AmiClient {
     sock.on('close', () => {
       for (const [, p] of this.pending) { clearTimeout(p.timer); p.reject(new KefuError('PBX_UNREACHABLE', 'AMI connection closed')); }
       this.pending.clear();
+      if (this.sock === sock) { this.sock = null; this.opts.onClose?.(); }
     });
-    await this.action('Login', { Username: this.opts.username, Secret: this.opts.secret, Events: 'off' });
+    await this.action('Login', { Username: this.opts.username, Secret: this.opts.secret, Events: this.opts.events ?? 'off' });
   }
 
   /** Send an action; resolves with its response. */
-  action(action: string, fields: Record<string, string | number | undefined | string[]> = {}): Promise<AmiMessage> {
+  action(action: string, fields: Record<string, string | number | undefined | string[]> = {}, timeoutMs = this.opts.timeoutMs ?? 5000): Promise<AmiMessage> {
     const sock = this.sock;
     if (!sock || sock.destroyed) return Promise.reject(new KefuError('PBX_UNREACHABLE', 'AMI not connected'));
     const id = randomUUID();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.pending.delete(id); reject(new KefuError('PBX_UNREACHABLE', `AMI ${action}: no response`)); }, this.opts.timeoutMs ?? 5000);
+      const timer = setTimeout(() => { this.pending.delete(id); reject(new KefuError('PBX_UNREACHABLE', `AMI ${action}: no response`)); }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       sock.write(formatAction(action, fields, id));
     });

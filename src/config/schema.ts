@@ -151,6 +151,28 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    fax: Type.Object(
+      {
+        dir: Type.Optional(Type.String({ minLength: 1, description: 'private folder of fax documents; default <dataDir>/fax' })),
+        spoolDir: Type.Optional(Type.String({ minLength: 1, description: 'where the PBX reads faxes to send and writes faxes received; default <dataDir>/fax-spool (Asterisk must be able to write it)' })),
+        stationId: Type.String({ default: '', maxLength: 20, pattern: '^[0-9 +]*$', description: 'our fax station id (T.30 TSI/CSI): digits, spaces, +' }),
+        maxBytes: Type.Integer({ default: 10_485_760, minimum: 1024, maximum: 104_857_600, description: 'largest PDF accepted by POST /fax' }),
+        maxPages: Type.Integer({ default: 50, minimum: 1, maximum: 500, description: 'most pages one fax may have, sent or received' }),
+        ringTimeoutS: Type.Integer({ default: 45, minimum: 5, maximum: 300 }),
+        sessionTimeoutS: Type.Integer({ default: 1800, minimum: 60, maximum: 14_400, description: 'a fax session not finished after this long is failed' }),
+        modems: Type.Array(Type.Object({
+          id: Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 64 }),
+          port: Type.String({ minLength: 1, description: 'serial port of a class 2.0 fax modem (it answers faxes by itself)' }),
+          baudRate: Type.Integer({ default: 115200, minimum: 1200, maximum: 921_600 }),
+        }, { additionalProperties: false }), { default: [], maxItems: 16, description: 'fax modems (service class 2.0), each a line faxes go out on and come in' }),
+        retry: Type.Object({
+          maxAttempts: Type.Integer({ default: 3, minimum: 1, maximum: 10 }),
+          delayS: Type.Integer({ default: 120, minimum: 0, maximum: 86_400 }),
+          backoff: Type.Number({ default: 2, minimum: 1, maximum: 10 }),
+        }, { additionalProperties: false, default: {} }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     calls: Type.Object(
       { retentionDays: Type.Integer({ default: 365, minimum: 1, description: 'days call records (with their legs and recordings) are kept; pruned daily and by kefu prune' }) },
       { additionalProperties: false, default: {} },

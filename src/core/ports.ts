@@ -4,6 +4,7 @@
  * carry out these effects. Drivers decide nothing about business rules.
  */
 import type { Heard } from './call-progress/types.ts';
+import type { FaxOutcome } from './fax/records.ts';
 
 export type { Heard } from './call-progress/types.ts';
 
@@ -138,6 +139,12 @@ export type CallControl = Pick<LineDriver, 'answer' | 'reject' | 'play' | 'hangu
    * faults; a hang-up resolves with what was recorded.
    */
   recordMessage?(opts: { maxMs: number; beep: boolean }): Promise<{ pcm: Buffer; endedBy: 'max' | 'hangup' | 'dtmf' | 'silence' }>;
+  /**
+   * Present when the backend can receive a fax on this call (Asterisk): hands
+   * the call over to fax reception and resolves true once it did (the call
+   * then leaves us: its end follows), false when it could not.
+   */
+  receiveFax?(): Promise<boolean>;
 };
 
 /** Offline text-to-speech. Returns telephone PCM. */
@@ -324,4 +331,40 @@ export interface Pbx {
   takeRecording(name: string): Promise<Buffer | null>;
   /** Ids of the legs in our application now, ringing legs we originated included (for resync after `link` up). */
   legs(): Promise<string[]>;
+}
+
+/**
+ * Events of a fax backend, in order.
+ * - `receiving` when an inbound fax session starts: the backend recognised a
+ *   fax (a calling tone on a call, an IVR fax node's hand-over, the modem
+ *   line answering as a fax) and writes the pages to `file`. For a fax it
+ *   noticed by itself `faxId` is its own id (new to kefu).
+ * - `done` exactly once per session (sent or received, whole or not),
+ *   after the far end or we hung up. A received file is complete then.
+ */
+export type FaxEvent =
+  | { type: 'receiving'; faxId: string; legId: string | null; number: string | null; file: string; detected: 'cng' | 'ivr' | 'line' }
+  | { type: 'done'; faxId: string; outcome: FaxOutcome };
+
+/**
+ * Sending and receiving faxes on a backend that does T.30 itself (Asterisk's
+ * res_fax, a class 2.0 modem).
+ *
+ * Contract:
+ * - `start()` tells the backend where received files go (`spoolDir`, which
+ *   it must be able to write) and our station id; it resolves even when the
+ *   backend is not reachable yet.
+ * - `send()` dials and resolves once the far end answered (`answered`: the
+ *   session runs, `done` follows) or with why not (`no-answer`, `busy`,
+ *   `failed`: no `done` follows). `file` is a TIFF-F (G3, 1728 wide) it can read.
+ * - `receive()` hands a leg that is in our application over to fax
+ *   reception; from then on the leg is the fax session's (it leaves the call).
+ * - Sessions never overlap on one modem line; a PBX runs as many as it has channels.
+ */
+export interface FaxTransport {
+  on(listener: (event: FaxEvent) => void): () => void;
+  start(opts: { spoolDir: string; stationId: string }): Promise<void>;
+  stop(): Promise<void>;
+  send(o: { faxId: string; dial: string; file: string; callerId: string; timeoutS: number }): Promise<'answered' | 'no-answer' | 'busy' | 'failed'>;
+  receive(legId: string, o: { faxId: string; file: string }): Promise<void>;
 }

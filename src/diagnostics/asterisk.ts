@@ -40,6 +40,25 @@ async function amdCheck(ami: AmiClient, app: string): Promise<Check> {
   };
 }
 
+/**
+ * Fax on the asterisk lines: res_fax with res_fax_spandsp (G.711 fax), and
+ * the contexts kefu-fax / kefu-fax-done (dialplans/pbx/extensions.conf).
+ */
+async function faxCheck(ami: AmiClient): Promise<Check> {
+  const spandsp = /Running/.test(await command(ami, 'module show like res_fax_spandsp'));
+  const plan = await command(ami, 'dialplan show kefu-fax');
+  const context = /ReceiveFAX\(/.test(plan) && /SendFAX\(/.test(plan);
+  const problems = [...(spandsp ? [] : ['res_fax_spandsp.so is not running']), ...(context ? [] : ['context kefu-fax with ReceiveFAX and SendFAX not found'])];
+  return {
+    id: 'asterisk-fax', title: 'fax: res_fax_spandsp and context kefu-fax', ok: problems.length === 0,
+    detail: problems.length ? problems.join('; ') : 'present',
+    fix: problems.length ? [
+      ...(context ? [] : ["copy [kefu-fax] and [kefu-fax-done] (and the fax lines of [from-lines]) from dialplans/pbx/extensions.conf, then: asterisk -rx 'dialplan reload'"]),
+      ...(spandsp ? [] : ["install/load res_fax and res_fax_spandsp: asterisk -rx 'module load res_fax_spandsp.so'"]),
+    ].join('; ') : null,
+  };
+}
+
 export async function asteriskChecks(config: Readonly<Config>, opts: { appConnected?: boolean } = {}): Promise<Check[]> {
   const a = config.asterisk;
   if (!a) return [];
@@ -60,6 +79,7 @@ export async function asteriskChecks(config: Readonly<Config>, opts: { appConnec
       fix: missing.length ? `load them: asterisk -rx 'module load ${missing[0]}' (and remove any noload lines for them in modules.conf)` : null,
     });
     checks.push(await amdCheck(ami, a.ari.app));
+    checks.push(await faxCheck(ami));
   } catch (err) {
     checks.push({ id: 'asterisk-ami', title: `Asterisk AMI ${a.ami.host}:${a.ami.port}`, ok: false, detail: msg(err),
       fix: /auth|Authentication/i.test(msg(err)) ? 'check asterisk.ami.username/secret against manager.conf' : 'is Asterisk running? manager.conf: enabled = yes, bindaddr and port as in asterisk.ami' });

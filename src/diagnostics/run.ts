@@ -5,6 +5,7 @@
  * app, endpoints) when configured, media tools present.
  */
 import { existsSync } from 'node:fs';
+import { faxSupport } from '../core/fax/classes.ts';
 import { spawnSync } from 'node:child_process';
 import type { Config } from '../config/schema.ts';
 import { openDb, redactDbUrl } from '../db/open.ts';
@@ -82,7 +83,7 @@ export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOpt
     const caps = r.info?.capabilities;
     const identity = [r.info?.manufacturer, r.info?.model, r.info?.revision].filter(Boolean).join(' ') || 'unknown modem';
     const detail = r.responding
-      ? `${identity}; voice ${caps?.voice ? 'yes' : 'no'}, fax classes ${caps?.faxClasses.join('/') || 'none'}, caller ID ${r.info?.callerIdCommand ?? 'not enabled'}`
+      ? `${identity}; voice ${caps?.voice ? 'yes' : 'no'}, fax classes ${caps?.faxClasses.join('/') || 'none'} (${faxSupport(caps?.faxClasses ?? []).detail}), caller ID ${r.info?.callerIdCommand ?? 'not enabled'}`
         + (r.problems.length ? `; ${r.problems.map((p) => p.problem).join('; ')}` : '')
       : r.problems.map((p) => p.problem).join('; ') || 'no answer';
     checks.push({ id: `line-${line.id}`, title, ok, detail, fix: ok ? null : r.problems.map((p) => p.fix).join('; ') || null, data: r });
@@ -90,6 +91,7 @@ export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOpt
   checks.push(...await smsChecks(config, opts.smsStatus));
   checks.push(...await asteriskChecks(config, { appConnected: opts.appConnected ?? false }));
   checks.push(toolCheck('espeak-ng', 'espeak-ng', 'text-to-speech prompts'), toolCheck('sox', 'sox', 'prompt audio conversion'));
+  checks.push(toolCheck('gs', 'ghostscript', 'fax: PDF to fax pages'), toolCheck('tiff2pdf', 'libtiff-tools', 'fax: received pages as PDF'));
   return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), checks };
 }
 

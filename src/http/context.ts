@@ -20,6 +20,7 @@ import type { HardwareService } from '../services/hardware/hardware.ts';
 import type { CampaignService } from '../services/dialer/campaigns.ts';
 import type { SmsService } from '../services/sms/sms-service.ts';
 import type { SmsDemoControl } from '../services/sms/demo-sms.ts';
+import type { FaxService } from '../services/fax/fax-service.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -51,6 +52,8 @@ export interface AppContext {
   sms?: SmsService | null;
   /** Under `kefu serve --demo`: the simulated dongle's network (deliver an inbound SMS). */
   smsDemo?: SmsDemoControl | null;
+  /** Faxes (both backends); absent in contexts built before fax existed (tests). */
+  fax?: FaxService;
 }
 
 /** The demo line's far side, as the API drives it. */

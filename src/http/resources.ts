@@ -18,9 +18,10 @@ import { keyRoutes } from './keys/routes.ts';
 import { hardwareRoutes } from './hardware/routes.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { smsDemoRoutes, smsRoutes } from './sms/routes.ts';
+import { faxRoutes } from './fax/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
   authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes, campaignRoutes,
-  smsRoutes, smsDemoRoutes,
+  smsRoutes, smsDemoRoutes, faxRoutes,
 ];

@@ -3,6 +3,7 @@
  * (PGlite or PostgreSQL, by KEFU_TEST_DB) with the services the API needs, an
  * admin and an agent API key, and a small inject() client. No line, no PBX.
  */
+import { FaxService } from '../../src/services/fax/fax-service.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,8 @@ export interface TestAppOptions {
   /** The app's bus, when the test subscribes before the app exists. */
   bus?: EventBus;
   logger?: Logger;
+  /** Give the app a fax service (no fax lines: sending is refused until a backend is added). */
+  fax?: boolean;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -77,11 +80,14 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const blacklist = new BlacklistService(repos.blacklist, numbers, logger, { debounceMs: 50 });
   await blacklist.start();
   const bus = opts.bus ?? new EventBus();
+  const config = loadConfig({ overrides: { dataDir: dir, ...opts.config } });
+  const fax = opts.fax ? new FaxService({ config, logger, bus, repos, numbers }) : undefined;
+  await fax?.start();
   const app = await build({
-    config: loadConfig({ overrides: { dataDir: dir, ...opts.config } }), logger, db, bus, repos, numbers, blacklist,
+    config, logger, db, bus, repos, numbers, blacklist,
     flows: new FlowService(repos.flows, logger, []), telephony: null as never, prompts: opts.prompts ?? (null as never),
     acd: null, pbx: null, campaigns: new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger), demo: null, hardware: null as never,
-    agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger),
+    agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger), ...(fax ? { fax } : {}),
   });
   const admin = (await repos.keys.create('admin', 'test')).key;
   const agent = (await repos.keys.create('agent', 'test agent')).key;
@@ -103,6 +109,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     },
     async close() {
       await app.close();
+      await fax?.stop();
       await blacklist.stop();
       await closeDb();
       rmSync(dir, { recursive: true, force: true });

@@ -25,6 +25,7 @@ const SetupWizard = lazyPage(() => import('./pages/setup.tsx').then((m) => m.Set
 const Campaigns = lazyPage(() => import('./pages/campaigns.tsx').then((m) => m.Campaigns));
 const Hardware = lazyPage(() => import('./pages/hardware.tsx').then((m) => m.Hardware));
 const SmsPage = lazyPage(() => import('./pages/sms.tsx').then((m) => m.SmsPage));
+const Fax = lazyPage(() => import('./pages/fax.tsx').then((m) => m.FaxPage));
 
 type Role = 'admin' | 'supervisor' | 'agent';
 /** `nav`: the roles the page is listed for in the menu (default: all its roles); the others reach it by link. */
@@ -43,6 +44,7 @@ export const PAGES: Page[] = [
   { id: 'blacklist', label: 'nav.blacklist', roles: ALL, component: Blacklist },
   { id: 'recordings', label: 'nav.recordings', roles: ALL, component: Recordings },
   { id: 'sms', label: 'nav.sms', roles: ALL, component: SmsPage },
+  { id: 'fax', label: 'nav.fax', roles: ALL, component: Fax },
   { id: 'reports', label: 'nav.reports', roles: LEADS, component: Reports },
   { id: 'users', label: 'nav.users', roles: ['admin'], component: Users },
   { id: 'hardware', label: 'hardware.nav', roles: ['admin'], component: Hardware },

@@ -28,7 +28,7 @@ export type CallEvent =
   | { type: 'block'; action: 'reject' | 'message' }
   | { type: 'answer' }
   | { type: 'answered' }
-  | { type: 'ivrDone'; outcome: 'hangup' | 'voicemail' | 'handset' | 'queue' | 'caller-hangup' | 'error' }
+  | { type: 'ivrDone'; outcome: 'hangup' | 'voicemail' | 'handset' | 'queue' | 'fax' | 'caller-hangup' | 'error' }
   | { type: 'blockDone' }
   | { type: 'hangup' }
   | { type: 'deviceLost' }
@@ -57,7 +57,7 @@ const end = (disposition: Disposition, hangup = false): Transition => ({
 });
 
 const IVR_DISPOSITION: Record<Extract<CallEvent, { type: 'ivrDone' }>['outcome'], Disposition> = {
-  hangup: 'completed', voicemail: 'voicemail', handset: 'handset', queue: 'queued', 'caller-hangup': 'abandoned', error: 'failed',
+  hangup: 'completed', voicemail: 'voicemail', handset: 'handset', queue: 'queued', fax: 'completed', 'caller-hangup': 'abandoned', error: 'failed',
 };
 
 /** The next state and the effects to run. Events that do not apply leave the state as it is. */
@@ -96,7 +96,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
       if (event.type === 'ivrDone' && event.outcome === 'queue') return { state: 'queued', effects: [] };
       if (event.type === 'agentConnected') return { state: 'connected', effects: [] };
       if (event.type === 'take') return { state: 'connected', effects: [{ type: 'stopIvr' }] };
-      if (event.type === 'ivrDone') return end(IVR_DISPOSITION[event.outcome], event.outcome !== 'caller-hangup' && event.outcome !== 'handset');
+      if (event.type === 'ivrDone') return end(IVR_DISPOSITION[event.outcome], event.outcome !== 'caller-hangup' && event.outcome !== 'handset' && event.outcome !== 'fax');
       return stay;
     case 'queued':
       if (event.type === 'agentConnected') return { state: 'connected', effects: [] };

@@ -35,7 +35,13 @@ export interface EventMap {
   'sms.received': Record<string, unknown>;
   /** An outbound SMS changed status: queued, sending, sent, delivered, failed (`previous`: the status before, null when new). */
   'sms.status': { id: string; number: string; status: string; previous: string | null; dongleId: string | null; customerId: string | null; error: string | null; parts: number };
-  'fax.received': Record<string, unknown>;
+  /** A fax arrived in full (or with the pages that came: `status` says). */
+  'fax.received': { faxId: string; number: string | null; lineId: string | null; customerId: string | null; pages: number | null; remoteStationId: string | null; status: string };
+  /** A fax changed state: queued, sending (each attempt), sent, failed, receiving, received. */
+  'fax.status': {
+    faxId: string; direction: 'inbound' | 'outbound'; status: string; number: string | null; lineId: string | null;
+    pages: number | null; attempts: number; resultCode: string | null; resultText: string | null; nextAttemptAt: string | null;
+  };
   'campaign.update': Record<string, unknown>;
   /** A customer/contact/blacklist import under way: records read so far of `total` (the file's record count). */
   'import.progress': { importId: string; kind: 'customers' | 'contacts' | 'blacklist'; done: number; total: number; imported: number; skipped: number; finished: boolean };

@@ -51,7 +51,7 @@ export interface RunContext {
 }
 
 /** How a flow ended. */
-export type FlowOutcome = 'hangup' | 'voicemail' | 'handset' | 'queue' | 'caller-hangup' | 'error';
+export type FlowOutcome = 'hangup' | 'voicemail' | 'handset' | 'queue' | 'fax' | 'caller-hangup' | 'error';
 
 /** One visited node. */
 export interface PathEntry {

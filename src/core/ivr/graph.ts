@@ -48,6 +48,7 @@ export function nodeEdges(node: FlowNode): Edge[] {
       break;
     case 'handset':
     case 'queue':
+    case 'fax':
       add('/fallback', 'fallback', node.fallback);
       break;
     case 'goto':

@@ -70,6 +70,11 @@ export interface IvrMedia {
    * queue does not exist or refuses.
    */
   queue(queueId: string): Promise<boolean>;
+  /**
+   * Hand the call to fax reception. Resolves true once handed over (the call
+   * is the fax's now), false when the line cannot receive faxes.
+   */
+  fax(): Promise<boolean>;
   /** Hang up from our side. A no-op when the call is already over. */
   hangup(): Promise<void>;
 }

@@ -48,6 +48,7 @@ export function nodeRuleIssues(node: FlowNode, base: string): FlowIssue[] {
     case 'voicemail':
     case 'handset':
     case 'queue':
+    case 'fax':
     case 'hangup':
       checkPrompt(issues, `${base}/prompt`, node.prompt, false);
       break;

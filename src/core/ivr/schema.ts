@@ -188,6 +188,16 @@ export const HandsetNodeSchema = Type.Object(
   },
 );
 
+export const FaxNodeSchema = Type.Object(
+  {
+    type: Type.Literal('fax'),
+    ...common,
+    prompt: optPrompt('Prompt', 'Played before reception starts ("start your fax now").'),
+    fallback: target('Fallback', 'Node run when the line cannot receive faxes (no fax backend on it).'),
+  },
+  { additionalProperties: false, title: 'Fax', description: 'Receive a fax on this call (Asterisk lines); the fax goes to the fax inbox.' },
+);
+
 export const QueueNodeSchema = Type.Object(
   {
     type: Type.Literal('queue'),
@@ -219,6 +229,7 @@ export const NodeSchemas = {
   voicemail: VoicemailNodeSchema,
   handset: HandsetNodeSchema,
   queue: QueueNodeSchema,
+  fax: FaxNodeSchema,
   goto: GotoNodeSchema,
   hangup: HangupNodeSchema,
 } as const;
@@ -233,6 +244,7 @@ export const NodeSchema = Type.Union(
     VoicemailNodeSchema,
     HandsetNodeSchema,
     QueueNodeSchema,
+    FaxNodeSchema,
     GotoNodeSchema,
     HangupNodeSchema,
   ],
@@ -262,6 +274,7 @@ export type CallerNode = Static<typeof CallerNodeSchema>;
 export type VoicemailNode = Static<typeof VoicemailNodeSchema>;
 export type HandsetNode = Static<typeof HandsetNodeSchema>;
 export type QueueNode = Static<typeof QueueNodeSchema>;
+export type FaxNode = Static<typeof FaxNodeSchema>;
 export type GotoNode = Static<typeof GotoNodeSchema>;
 export type HangupNode = Static<typeof HangupNodeSchema>;
 export type FlowNode = Static<typeof NodeSchema>;

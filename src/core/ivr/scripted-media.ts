@@ -24,6 +24,8 @@ export interface ScriptedMediaOptions {
   queues?: string[] | boolean;
   /** Length of the voicemail the caller leaves. Default 3000 ms. */
   voicemailMs?: number;
+  /** Whether the line can receive a fax. Default false. */
+  fax?: boolean;
 }
 
 /** One thing the scripted call saw. */
@@ -33,6 +35,7 @@ export type ScriptedEvent =
   | { op: 'record'; maxMs: number; durationMs: number }
   | { op: 'handset'; ok: boolean }
   | { op: 'queue'; queue: string; ok: boolean }
+  | { op: 'fax'; ok: boolean }
   | { op: 'hangup' };
 
 /** Scripted media for one simulated call. */
@@ -112,6 +115,12 @@ export class ScriptedMedia implements IvrMedia {
     const q = this.opts.queues ?? false;
     const ok = !this.checkHangup() && (q === true || (Array.isArray(q) && q.includes(queueId)));
     this.events.push({ op: 'queue', queue: queueId, ok });
+    return Promise.resolve(ok);
+  }
+
+  fax(): Promise<boolean> {
+    const ok = !this.checkHangup() && (this.opts.fax ?? false);
+    this.events.push({ op: 'fax', ok });
     return Promise.resolve(ok);
   }
 

@@ -15,6 +15,7 @@ import { CallLegRepo } from './legs.ts';
 import { SetupRepo } from './setup.ts';
 import { CampaignRepo } from './campaigns.ts';
 import { SmsRepo } from './sms.ts';
+import { FaxRepo } from './fax.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -33,6 +34,7 @@ export interface Repos {
   setup: SetupRepo;
   campaigns: CampaignRepo;
   sms: SmsRepo;
+  fax: FaxRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -52,4 +54,5 @@ export const makeRepos = (db: Db): Repos => ({
   setup: new SetupRepo(db),
   campaigns: new CampaignRepo(db),
   sms: new SmsRepo(db),
+  fax: new FaxRepo(db),
 });

@@ -56,6 +56,13 @@ export class AsteriskChannelControl implements CallControl {
 
   /** Called once the channel is answered (the PBX marks the caller's leg). */
   onAnswered: (() => void) | null = null;
+  /** Hands the channel to fax reception (the fax service); null: this call cannot receive faxes. */
+  faxReceiver: (() => Promise<boolean>) | null = null;
+
+  async receiveFax(): Promise<boolean> {
+    if (this.gone || !this.faxReceiver) return false;
+    return this.faxReceiver();
+  }
 
   async answer(): Promise<void> {
     await this.pbx.answer(this.channel.id);

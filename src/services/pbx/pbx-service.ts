@@ -32,6 +32,11 @@ interface Live { session: CallSession; control: AsteriskChannelControl; line: Li
 
 export class PbxService implements LineGroup {
   private readonly live = new Map<string, Live>();
+  /**
+   * Receives a fax on an inbound leg (an IVR fax node): set by main.ts once
+   * the fax service exists; null leaves the node's fallback to run.
+   */
+  faxReceiver: ((lineId: string, legId: string, callerNumber: string) => Promise<boolean>) | null = null;
   private readonly monitors = new Set<Monitor>();
   private connected = false;
   private since = new Date();
@@ -211,6 +216,7 @@ export class PbxService implements LineGroup {
     }
     const control = new AsteriskChannelControl(channel, this.pbx, this.mediaDir, this.log);
     control.onAnswered = () => this.legLog.answered(channel.id);
+    control.faxReceiver = () => (this.faxReceiver ? this.faxReceiver(line.id, channel.id, channel.callerNumber) : Promise.resolve(false));
     const session: CallSession = new CallSession(this.deps, line, control, () => {
       this.live.delete(channel.id);
       if (!this.lines.some((l) => l.id === line.id && this.stateOf(l) === 'in-call')) {

@@ -116,6 +116,12 @@ export class LineIvrMedia implements IvrMedia {
   /** Set by the session when its backend has ACD queues. */
   router: ((queueId: string) => Promise<boolean>) | null = null;
 
+  /** Hands the call to fax reception where the backend can (CallControl.receiveFax: Asterisk). */
+  async fax(): Promise<boolean> {
+    if (this.signal.aborted || !this.driver.receiveFax) return false;
+    return this.driver.receiveFax();
+  }
+
   async queue(queueId: string): Promise<boolean> {
     if (this.signal.aborted || !this.router) return false; // single-line mode has no ACD queues
     return this.router(queueId);

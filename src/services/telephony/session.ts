@@ -338,7 +338,7 @@ export class CallSession {
     await this.driver.play(pcm, { signal: this.hangupSignal.signal });
   }
 
-  private async runIvr(): Promise<'hangup' | 'voicemail' | 'handset' | 'queue' | 'caller-hangup' | 'error'> {
+  private async runIvr(): Promise<'hangup' | 'voicemail' | 'handset' | 'queue' | 'fax' | 'caller-hangup' | 'error'> {
     const next = this.nextFlow;
     this.nextFlow = null;
     const flow = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');

@@ -1,10 +1,12 @@
 /** English strings; the source every other language must cover (the type checks it). */
 import { campaignsEn } from './campaigns.en.ts';
 import { smsEn } from './sms.en.ts';
+import { faxEn } from './fax.en.ts';
 
 export const en = {
   ...campaignsEn,
   ...smsEn,
+  ...faxEn,
   'app.title': 'kefu',
   'nav.desk': 'Desk', 'nav.wallboard': 'Wallboard', 'nav.ivr': 'IVR', 'nav.screenpop': 'Screen pop', 'nav.customers': 'Customers',
   'nav.contacts': 'Contacts', 'nav.blacklist': 'Blacklist', 'nav.recordings': 'Recordings', 'nav.reports': 'Reports', 'nav.users': 'Users',
@@ -181,6 +183,7 @@ export const en = {
   'ivr.type.voicemail': 'Voicemail',
   'ivr.type.handset': 'Office phone',
   'ivr.type.queue': 'Queue',
+  'ivr.type.fax': 'Fax',
   'ivr.type.goto': 'Go to',
   'ivr.type.hangup': 'Hang up',
   'ivr.help.play': 'Play a prompt, then go on.',
@@ -191,6 +194,7 @@ export const en = {
   'ivr.help.voicemail': 'Record a message, then hang up.',
   'ivr.help.handset': 'Hand the call to the office phone where the device allows it.',
   'ivr.help.queue': 'Route the call to an ACD queue (call-centre mode).',
+  'ivr.help.fax': 'Receive a fax on this call (Asterisk lines); it goes to the fax inbox.',
   'ivr.help.goto': 'Jump to another node: the only way to loop.',
   'ivr.help.hangup': 'End the call.',
   'ivr.day.mon': 'Mon',

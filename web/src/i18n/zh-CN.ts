@@ -1,11 +1,13 @@
 import type { MessageKey } from './en.ts';
 import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { smsZhCN } from './sms.zh-CN.ts';
+import { faxZhCN } from './fax.zh-CN.ts';
 
 /** 简体中文 */
 export const zhCN: Record<MessageKey, string> = {
   ...campaignsZhCN,
   ...smsZhCN,
+  ...faxZhCN,
   'app.title': '客服',
   'nav.desk': '坐席', 'nav.wallboard': '监控墙', 'nav.ivr': '语音导航', 'nav.screenpop': '弹屏', 'nav.customers': '客户',
   'nav.contacts': '通讯录', 'nav.blacklist': '黑名单', 'nav.recordings': '录音', 'nav.reports': '报表', 'nav.users': '用户',
@@ -182,6 +184,7 @@ export const zhCN: Record<MessageKey, string> = {
   'ivr.type.voicemail': '留言',
   'ivr.type.handset': '办公电话',
   'ivr.type.queue': '队列',
+  'ivr.type.fax': '传真',
   'ivr.type.goto': '跳转',
   'ivr.type.hangup': '挂断',
   'ivr.help.play': '播放提示音，然后继续。',
@@ -192,6 +195,7 @@ export const zhCN: Record<MessageKey, string> = {
   'ivr.help.voicemail': '录制留言，然后挂断。',
   'ivr.help.handset': '在设备支持时，将来电转到办公电话。',
   'ivr.help.queue': '将来电送入 ACD 队列（呼叫中心模式）。',
+  'ivr.help.fax': '在本次来电上接收传真（Asterisk 线路）；传真进入传真收件箱。',
   'ivr.help.goto': '跳转到另一个节点：这是循环的唯一方式。',
   'ivr.help.hangup': '结束通话。',
   'ivr.day.mon': '周一',

@@ -2,6 +2,7 @@
 import type { FlowNode, NodeType } from '../schema.ts';
 import { exec as caller } from './caller.ts';
 import { exec as collect } from './collect.ts';
+import { exec as fax } from './fax.ts';
 import { exec as goto } from './goto.ts';
 import { exec as handset } from './handset.ts';
 import { exec as hangup } from './hangup.ts';
@@ -21,6 +22,7 @@ export const NODE_EXECUTORS: { [K in NodeType]: NodeExec<Extract<FlowNode, { typ
   voicemail,
   handset,
   queue,
+  fax,
   goto,
   hangup,
 };

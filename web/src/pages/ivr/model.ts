@@ -83,6 +83,7 @@ export function makeNode(type: NodeType, target: string, voice: Voice, old?: Flo
     case 'voicemail': return { type, ...common, ...(optPrompt ? { prompt: optPrompt } : {}) };
     case 'handset': return { type, ...common, ...(optPrompt ? { prompt: optPrompt } : {}), fallback: next };
     case 'queue': return { type, ...common, queue: 'support', ...(optPrompt ? { prompt: optPrompt } : {}), fallback: next };
+    case 'fax': return { type, ...common, ...(optPrompt ? { prompt: optPrompt } : {}), fallback: next };
     case 'goto': return { type, ...common, target: next };
     case 'hangup': return { type, ...common, ...(optPrompt ? { prompt: optPrompt } : {}) };
   }

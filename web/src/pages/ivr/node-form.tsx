@@ -354,6 +354,11 @@ export function NodeForm({ flow, id, issues, voice, onChange, onSelect, onRename
         <label class="check"><input type="checkbox" checked={node.beep ?? true} onChange={(e) => set('beep', (e.target as HTMLInputElement).checked ? undefined : false)} />{t('ivr.beep')}</label>
       </>}
 
+      {node.type === 'fax' && <>
+        {prompt('prompt', t('ivr.promptBefore'), false, 'prompt-text')}
+        {target('fallback', t('ivr.edge.fallback'))}
+      </>}
+
       {node.type === 'handset' && <>
         {prompt('prompt', t('ivr.promptBefore'), false, 'prompt-text')}
         {target('fallback', t('ivr.edge.fallback'))}
