@@ -346,9 +346,11 @@ export class CallSession {
     this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
     this.media.router = (queueId) => this.enqueue(queueId);
     if (this.handsetRouter) this.media.handsetRouter = (opts) => this.handsetRouter!(opts, this);
+    if (this.driver.transfer) this.media.numberTransfer = (number) => this.driver.transfer!(number);
     const result = await runFlow(flow, {
       caller: { number: this.number, name: this.name, blacklisted: false, customer: this.customer ? { id: this.customer.id, tier: this.customer.tier } : null },
       now: () => new Date(),
+      ...(this.deps.speech ? { speech: this.deps.speech } : {}),
       hooks: {
         onNode: (node, type) => { this.path.push({ node, type, at: new Date().toISOString() }); },
         onDigits: (node, digits) => { const step = this.path.findLast((p) => p.node === node); if (step) step.digits = digits; },
