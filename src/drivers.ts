@@ -48,3 +48,4 @@ export function hardwareBackends(logger: Logger, extraPorts: () => SerialPortInf
     extraPorts,
   };
 }
+

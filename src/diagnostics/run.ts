@@ -15,6 +15,7 @@ import { listSerialPorts } from './serial-ports.ts';
 import { probeModem } from '../../drivers/v253-modem/probe.ts';
 import { asteriskChecks } from './asterisk.ts';
 import { storageChecks } from './storage.ts';
+import { asrChecks } from './asr.ts';
 
 import type { Check } from './check.ts';
 
@@ -85,6 +86,7 @@ export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOpt
   }
   checks.push(...await asteriskChecks(config, { appConnected: opts.appConnected ?? false }));
   checks.push(toolCheck('espeak-ng', 'espeak-ng', 'text-to-speech prompts'), toolCheck('sox', 'sox', 'prompt audio conversion'));
+  checks.push(...await asrChecks(config));
   return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), checks };
 }
 
