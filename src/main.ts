@@ -27,7 +27,7 @@ import { EspeakTts } from './media/tts.ts';
 import { loadStoredAudio } from './media/audio-store.ts';
 import { createLineDriver, createPbx, hardwareBackends } from './drivers.ts';
 import { createRecognizer } from './asr-engines.ts';
-import { contactDirectory } from './services/voice-directory.ts';
+import { contactDirectory, seedVoiceDirectoryDemo } from './services/voice-directory.ts';
 import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
@@ -112,7 +112,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls, speech }, pbxLines, createPbx(config.asterisk, logger));
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
-    const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device') }) : null;
+    if (config.demo && config.demoFlow === 'voice-directory') await seedVoiceDirectoryDemo(flows, repos.contacts);
+    const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, {
+      attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device'), flow: config.demoFlow, speak: (text, voice) => tts.synthesize(text, voice),
+    }) : null;
     if (demo) cleanups.push(() => demo.close());
     const simulated = demo ? [{ path: demo.control.devicePath, manufacturer: 'kefu demo: simulated Conexant CX93010', vendorId: null, productId: null, serialNumber: null, simulated: true }] : [];
     const hardware = new HardwareService({ config, logger, bus, repos, db, numbers, flows, telephony, backends: hardwareBackends(logger, () => simulated) });
