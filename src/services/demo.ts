@@ -73,7 +73,8 @@ export async function startDemoLine(telephony: Telephony, logger: Logger, defaul
     async say(text, voice) {
       if (!opts.speak) throw new KefuError('NOT_SUPPORTED', 'the demo caller cannot speak: no text-to-speech');
       // Queued as the caller's audio: the modem sends it while it listens (+VRX), as a real line would.
-      void sim.simulator.sendAudio(await opts.speak(text, voice)).catch((err: unknown) => log.warn({ err }, 'demo speech failed'));
+      const pcm = await opts.speak(text, voice);
+      void sim.simulator.sendAudio(pcm).catch((err: unknown) => log.warn({ err }, 'demo speech failed'));
     },
     hangup: () => sim.simulator.hangUp(),
   };
