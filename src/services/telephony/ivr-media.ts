@@ -96,7 +96,8 @@ export class LineIvrMedia implements IvrMedia {
       if (this.signal.aborted) return { pcm: Buffer.alloc(0), durationMs: 0, endedBy: 'hangup' };
       const r = await this.driver.recordMessage({
         maxMs: opts.maxMs, beep: opts.beep,
-        ...(opts.silenceMs !== undefined ? { silenceMs: opts.silenceMs } : {}), ...(opts.anyKey ? { anyKey: true } : {}),
+        // Asterisk counts silence from the start of the recording too: its limit is the no-input time, so a caller who starts late is still heard.
+        ...(opts.silenceMs !== undefined ? { silenceMs: Math.max(opts.silenceMs, opts.noInputMs ?? 0) } : {}), ...(opts.anyKey ? { anyKey: true } : {}),
       });
       if (r.endedBy === 'dtmf' && r.key && opts.anyKey) this.pushDigit(r.key);
       return { ...r, durationMs: pcmDurationMs(r.pcm.length) };
