@@ -28,6 +28,8 @@ import { loadStoredAudio } from './media/audio-store.ts';
 import { createFaxModem, createLineDriver, createPbx, createPbxFax, hardwareBackends } from './drivers.ts';
 import { addDemoFaxLine } from './services/fax/demo-fax.ts';
 import { FaxService } from './services/fax/fax-service.ts';
+import { createRecognizer } from './asr-engines.ts';
+import { contactDirectory, seedVoiceDirectoryDemo } from './services/voice-directory.ts';
 import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
@@ -104,13 +106,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await agents.load();
     agents.start();
     cleanups.push(() => agents.stop());
-    const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls });
+    const recognizer = createRecognizer(config.asr);
+    const speech = recognizer ? { recognizer, directory: contactDirectory(repos.contacts) } : undefined;
+    const telephony = new Telephony({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls, speech });
     for (const line of config.lines.filter((l) => l.driver !== 'asterisk')) await telephony.addLine(line, createLineDriver(line, logger));
     const pbxLines = config.lines.filter((l) => l.driver === 'asterisk');
     let pbx: PbxService | null = null;
     if (pbxLines.length > 0) {
       if (!config.asterisk) throw new KefuError('CONFIG_INVALID', 'asterisk: required when a line uses driver asterisk (asterisk.ari url, username, password)');
-      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, pbxLines, createPbx(config.asterisk, logger));
+      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls, speech }, pbxLines, createPbx(config.asterisk, logger));
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
     const fax = new FaxService({ config, logger: logger.child({ component: 'fax' }), bus, repos, numbers });
@@ -123,7 +127,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => fax.stop());
     if (pbx && pbxFax) pbx.faxReceiver = (lineId, legId) => fax.receiveOnLeg(lineId, legId);
     await demoFax?.ring();
-    const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, { attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device') }) : null;
+    if (config.demo && config.demoFlow === 'voice-directory') await seedVoiceDirectoryDemo(flows, repos.contacts);
+    const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, {
+      attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device'), flow: config.demoFlow, speak: (text, voice) => tts.synthesize(text, voice),
+    }) : null;
     if (demo) cleanups.push(() => demo.close());
     const simulated = demo ? [{ path: demo.control.devicePath, manufacturer: 'kefu demo: simulated Conexant CX93010', vendorId: null, productId: null, serialNumber: null, simulated: true }] : [];
     const hardware = new HardwareService({ config, logger, bus, repos, db, numbers, flows, telephony, backends: hardwareBackends(logger, () => simulated) });

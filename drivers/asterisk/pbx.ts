@@ -157,9 +157,10 @@ export class AsteriskPbx implements Pbx {
     await this.ami?.action('StopMixMonitor', { Channel: leg.name });
   }
 
-  async recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean }): Promise<void> {
+  async recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean; maxSilenceS?: number; terminateOn?: '#' | 'any' }): Promise<void> {
     await this.ari.request('POST', `${chan(legId)}/record`, {
-      name: opts.name, format: 'wav', maxDurationSeconds: opts.maxS, beep: opts.beep, terminateOn: '#', ifExists: 'overwrite',
+      name: opts.name, format: 'wav', maxDurationSeconds: opts.maxS, beep: opts.beep, terminateOn: opts.terminateOn ?? '#', ifExists: 'overwrite',
+      ...(opts.maxSilenceS !== undefined ? { maxSilenceSeconds: opts.maxSilenceS } : {}),
     });
   }
 

@@ -195,6 +195,35 @@ export class CallOps {
     });
   }
 
+  /**
+   * Blind transfer on the line's exchange or PBX: hook flash and dial in one
+   * dial string (`ATD!<number>;`, `!` is the V.250 flash modifier), then go
+   * on-hook, which completes the transfer. Resolves false when the modem
+   * refuses the dial string (the call stays with us), true once we are on-hook.
+   */
+  transfer(number: string): Promise<boolean> {
+    return this.serial(async () => {
+      const line = this.line;
+      if (!/^[0-9*#]{1,32}$/.test(number)) throw new KefuError('BAD_REQUEST', `not a number to transfer to: ${number} (expected 1-32 digits, * or #)`);
+      const call = line.call;
+      if (!call || call.ended || line.lineState() !== 'voice-rx') return false;
+      const conn = line.connection();
+      const probe = line.probe();
+      await stopRx(conn, probe.quirks.stopRepeat, line.waitRxEnd);
+      try {
+        await conn.run(`ATD!${number};`, { timeoutMs: 10_000 });
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, number }, 'transfer refused by the modem');
+        if (!call.ended && line.call === call) await startRx(conn);
+        return false;
+      }
+      call.end();
+      await this.leaveCall();
+      line.emit({ type: 'hangup', cause: 'local' });
+      return true;
+    });
+  }
+
   dial(number: string, opts: { signal?: AbortSignal; timeoutMs?: number }): Promise<DialOutcome> {
     return this.serial(async () => {
       const line = this.line;

@@ -108,6 +108,21 @@ describe.each(DIALECT_NAMES.map((d) => [d]))('V.253 driver over a pty pair: %s',
     expect(events.of('ring')).toHaveLength(6);
   });
 
+  it('transfers a call: hook flash and dial in one dial string, then on-hook', async () => {
+    expect(await driver.transfer('13900139002')).toBe(false); // no call
+    const ringing = sim.ring({ number: '13900000000', rings: 5, intervalMs: 300 });
+    await events.wait('ring');
+    await driver.answer();
+    await ringing;
+    await events.wait('answered');
+    await expect(driver.transfer('139-0013')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await driver.transfer('13900139002')).toBe(true);
+    expect(sim.history.find((h) => h.event === 'transfer')?.detail).toBe('13900139002');
+    expect(sim.commands.map((c) => c.command)).toContain('ATD!13900139002;');
+    expect((await events.wait('hangup'))[0]!.cause).toBe('local');
+    expect(sim.status().offHook).toBe(false);
+  });
+
   it('answers, receives DTMF and audio, plays 1 s, sees the far end hang up', async () => {
     const ringing = sim.ring({ number: '13900000000', rings: 5, intervalMs: 300 });
     await events.wait('ring');

@@ -112,6 +112,11 @@ export class V253LineDriver implements LineDriver {
     return this.ops.hangup();
   }
 
+  /** Blind transfer of the call in progress (hook flash + dial, then on-hook); see CallOps.transfer. */
+  transfer(number: string): Promise<boolean> {
+    return this.ops.transfer(number);
+  }
+
   dial(number: string, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<DialOutcome> {
     return this.ops.dial(number, opts ?? {});
   }

@@ -220,6 +220,11 @@ export class SimEngine {
     setTimeout(() => this.line('OK'), waitMs);
   }
   protected dial(number: string): void {
+    if (this.st.offHook && number.startsWith('!')) {
+      // Hook flash then digits during a call: the exchange transfers the caller once we hang up.
+      this.record('transfer', number.slice(1));
+      return this.line('OK');
+    }
     const script = this.numberScripts.get(number) ?? this.dialScript ?? { outcome: 'answer' };
     this.setHook(true);
     this.record('dial', number);

@@ -3,7 +3,7 @@ import type { FarEndKind, FarEndOptions } from '../../src/core/call-progress/far
 
 export type SimEventName =
   | 'ring' | 'callerid' | 'caller-gave-up' | 'offhook' | 'onhook' | 'vrx-start' | 'vrx-stop' | 'vtx-start' | 'vtx-end'
-  | 'dtmf' | 'remote-hangup' | 'dial' | 'remote-answer' | 'garbage' | 'disappear' | 'reappear' | 'stalled';
+  | 'dtmf' | 'remote-hangup' | 'dial' | 'remote-answer' | 'transfer' | 'garbage' | 'disappear' | 'reappear' | 'stalled';
 
 export interface DialScript {
   outcome: 'answer' | 'busy' | 'no-answer' | 'no-dialtone';

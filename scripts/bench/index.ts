@@ -17,6 +17,7 @@ if (want('blacklist-rebuild')) { console.log('\n## blacklist rebuilds (service, 
 if (want('acd')) { console.log('\n## ACD routing'); results.acd = await (await import('./acd.ts')).run(); }
 if (want('dialer')) { console.log('\n## dialer pacing (simulated shifts)'); results.dialer = await (await import('./dialer.ts')).run(); }
 if (want('answer-detect')) { console.log('\n## answer detection by ear (call-progress classifier)'); results.answerDetect = await (await import('./answer-detect.ts')).run(); }
+if (want('asr')) { console.log('\n## speech recognition (names over telephone audio)'); results.asr = await (await import('./asr.ts')).run(); }
 if (want('import')) { console.log('\n## imports while /health is asked'); results.import = await (await import('./import.ts')).run(); }
 if (want('pbx')) { console.log('\n## PBX (real Asterisk lab)'); results.pbx = await (await import('./pbx.ts')).run(); }
 if (want('amd')) { console.log('\n## answering-machine detection (real Asterisk lab)'); results.amd = await (await import('./amd.ts')).run(); }

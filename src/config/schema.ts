@@ -173,6 +173,32 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    asr: Type.Object(
+      {
+        engine: Type.Union([Type.Literal('none'), Type.Literal('pocketsphinx'), Type.Literal('sherpa-onnx')], { default: 'pocketsphinx', description: 'speech recogniser for listen and directory IVR nodes; none: those nodes take keys only' }),
+        timeoutMs: Type.Integer({ default: 10_000, minimum: 1000, maximum: 120_000, description: 'one recognition run is killed after this long' }),
+        maxConcurrent: Type.Integer({ default: 2, minimum: 1, maximum: 64, description: 'recognitions at once; more wait their turn' }),
+        pocketsphinx: Type.Object(
+          {
+            binary: Type.String({ default: 'pocketsphinx_continuous', minLength: 1 }),
+            hmm: Type.String({ default: '/usr/share/pocketsphinx/model/en-us/en-us', minLength: 1, description: 'acoustic model folder' }),
+            dict: Type.String({ default: '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict', minLength: 1, description: 'pronouncing dictionary' }),
+            noiseLevel: Type.Integer({ default: 50, minimum: 0, maximum: 2000, description: 'white noise added to telephone audio after resampling to 16 kHz' }),
+            targetPeak: Type.Integer({ default: 4000, minimum: 500, maximum: 32_000, description: 'peak the utterance is scaled to before decoding' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        sherpaOnnx: Type.Object(
+          {
+            model: Type.Optional(Type.String({ minLength: 1, description: 'model file (.onnx) of an offline sherpa-onnx recogniser, e.g. a Mandarin paraformer' })),
+            tokens: Type.Optional(Type.String({ minLength: 1, description: 'its tokens.txt' })),
+            language: Type.String({ default: 'zh-CN', description: 'language of the model (BCP 47)' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     calls: Type.Object(
       { retentionDays: Type.Integer({ default: 365, minimum: 1, description: 'days call records (with their legs and recordings) are kept; pruned daily and by kefu prune' }) },
       { additionalProperties: false, default: {} },
@@ -195,6 +221,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     demo: Type.Boolean({ default: false, description: 'attach one simulated modem line (kefu serve --demo)' }),
+    demoFlow: Type.String({ default: 'main', pattern: '^[a-z0-9-]{1,64}$', description: 'with demo on: the IVR flow of the demo line; voice-directory is the ready-made voice lookup of contacts (installed in demo mode)' }),
     demoAttach: Type.Boolean({ default: true, description: 'with demo on: false starts only the simulated modem, adding no line (kefu serve --demo-device); the set-up wizard finds it among the serial ports' }),
   },
   { additionalProperties: false },

@@ -138,7 +138,13 @@ export type CallControl = Pick<LineDriver, 'answer' | 'reject' | 'play' | 'hangu
    * the telephone PCM (empty when nothing was recorded). Rejects only for
    * faults; a hang-up resolves with what was recorded.
    */
-  recordMessage?(opts: { maxMs: number; beep: boolean }): Promise<{ pcm: Buffer; endedBy: 'max' | 'hangup' | 'dtmf' | 'silence' }>;
+  recordMessage?(opts: { maxMs: number; beep: boolean; silenceMs?: number; anyKey?: boolean }): Promise<{ pcm: Buffer; endedBy: 'max' | 'hangup' | 'dtmf' | 'silence'; key?: string }>;
+  /**
+   * Present when the backend can hand the call to another number itself (a
+   * modem line: hook flash, dial, hang up — a blind transfer done by the
+   * exchange or PBX the line is on). Resolves true once the call left us.
+   */
+  transfer?(number: string): Promise<boolean>;
   /**
    * Present when the backend can receive a fax on this call (Asterisk): hands
    * the call over to fax reception and resolves true once it did (the call
@@ -326,7 +332,7 @@ export interface Pbx {
   recordCall(leg: { name: string }, path: string): Promise<void>;
   stopCallRecording(leg: { name: string }): Promise<void>;
   /** Record what a leg says (beep, until `maxS`, `#` or hang-up) as stored recording `name`; its end is `recordingDone`. */
-  recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean }): Promise<void>;
+  recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean; maxSilenceS?: number; terminateOn?: '#' | 'any' }): Promise<void>;
   /** Fetch a stored recording as WAV and delete it from the PBX; null when there is none. */
   takeRecording(name: string): Promise<Buffer | null>;
   /** Ids of the legs in our application now, ringing legs we originated included (for resync after `link` up). */

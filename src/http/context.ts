@@ -69,5 +69,7 @@ export interface DemoControl {
   replug(): Promise<void>;
   call(opts: { number: string | null; name?: string | null; digits?: string; hangupAfterMs?: number }): Promise<void>;
   press(digits: string): Promise<void>;
+  /** The caller says `text` (spoken by the TTS into the line). */
+  say(text: string, voice: 'en-us' | 'cmn'): Promise<void>;
   hangup(): Promise<void>;
 }

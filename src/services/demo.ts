@@ -9,6 +9,7 @@ import type { LineConfig } from '../config/schema.ts';
 import type { DemoControl } from '../http/context.ts';
 import { createLineDriver, startSimulatedModem } from '../drivers.ts';
 import { normalizeNumber } from '../core/numbers/normalize.ts';
+import { KefuError } from '../core/errors.ts';
 import type { Telephony } from './telephony/telephony.ts';
 
 export const DEMO_LINE_ID = 'demo';
@@ -20,14 +21,18 @@ const MAX_DEMO_CALL_MS = 120_000;
  * started: its pty is listed among the serial ports, and the set-up wizard
  * adds the line on it like on real hardware.
  */
-export async function startDemoLine(telephony: Telephony, logger: Logger, defaultRegion = 'CN', opts: { attach?: boolean; ptyDir?: string } = {}): Promise<{ control: DemoControl; close(): Promise<void> }> {
+export async function startDemoLine(telephony: Telephony, logger: Logger, defaultRegion = 'CN', opts: {
+  attach?: boolean; ptyDir?: string; flow?: string;
+  /** What the demo caller says (`simulate/say`): text to telephone PCM (the daemon's TTS). */
+  speak?: (text: string, voice: 'en-us' | 'cmn') => Promise<Buffer>;
+} = {}): Promise<{ control: DemoControl; close(): Promise<void> }> {
   const attach = opts.attach ?? true;
   requireDemoTools(process.env.PATH);
   // Without attach the path is stable (under the data folder), so a line the wizard stored finds the device again after a restart.
   const sim = await startSimulatedModem({ dialect: 'conexant', ...(opts.ptyDir && !attach ? { ptyDir: opts.ptyDir } : {}) });
   const line: LineConfig = {
     id: DEMO_LINE_ID, name: 'Demo line (simulated modem)', driver: 'v253-modem', port: sim.driverPath, baudRate: 115200,
-    channels: 1, record: true, inbound: { flow: 'main', answerAfterRings: 2, ringGapMs: 8000 },
+    channels: 1, record: true, inbound: { flow: opts.flow ?? 'main', answerAfterRings: 2, ringGapMs: 8000 },
   };
   if (attach) await telephony.addLine(line, createLineDriver(line, logger));
   const log = logger.child({ lineId: DEMO_LINE_ID, component: 'demo' });
@@ -65,6 +70,12 @@ export async function startDemoLine(telephony: Telephony, logger: Logger, defaul
       }, () => undefined);
     },
     press: (digits) => sim.simulator.pressDigits(digits, { gapMs: 300 }),
+    async say(text, voice) {
+      if (!opts.speak) throw new KefuError('NOT_SUPPORTED', 'the demo caller cannot speak: no text-to-speech');
+      // Queued as the caller's audio: the modem sends it while it listens (+VRX), as a real line would.
+      const pcm = await opts.speak(text, voice);
+      void sim.simulator.sendAudio(pcm).catch((err: unknown) => log.warn({ err }, 'demo speech failed'));
+    },
     hangup: () => sim.simulator.hangUp(),
   };
   return {

@@ -87,6 +87,15 @@ export class FlowService {
     return flow;
   }
 
+  /** Stores a shipped ready-made flow (config/flows/NAME.json) unless a flow with its id exists. */
+  async installShipped(name: string): Promise<string> {
+    const flow = this.valid(JSON.parse(readFileSync(packagePath('config', 'flows', `${name}.json`), 'utf8')) as unknown);
+    if ((await this.repo.list()).some((f) => f.id === flow.id)) return flow.id;
+    await this.repo.create(flow.id, flow.name, flow);
+    this.logger.info({ flowId: flow.id }, 'ready-made IVR flow installed');
+    return flow.id;
+  }
+
   /** First start: store the shipped default flow when the database has none. */
   async seedDefault(path = DEFAULT_FLOW_PATH): Promise<void> {
     if ((await this.repo.list()).length > 0) return;

@@ -21,7 +21,7 @@ export interface Lab {
   env: Record<string, string>;
   carrier: AmiClient;
   /** The carrier places a call into the pbx: caller ID, then after answer it waits, presses keys, holds. */
-  call(opts: { number: string; name?: string; did?: string; dtmf?: string; preWaitS?: number; holdS?: number; say?: string; recordTo?: string }): Promise<void>;
+  call(opts: { number: string; name?: string; did?: string; dtmf?: string; preWaitS?: number; holdS?: number; say?: string; recordTo?: string; afterDtmf?: string; afterWaitS?: number }): Promise<void>;
   cli(which: 'pbx' | 'carrier', command: string): string;
   restart(which: 'pbx' | 'carrier', opts?: { crash?: boolean }): void;
   stop(): Promise<void>;
@@ -38,7 +38,7 @@ export async function startLab(): Promise<Lab> {
   return {
     dir, env, carrier,
     async call(o) {
-      const vars = [`DTMF=${o.dtmf ?? ''}`, `PRE_WAIT=${o.preWaitS ?? 1}`, `HOLD=${o.holdS ?? 5}`, `SAY=${o.say ?? ''}`, `RECORD_TO=${o.recordTo ?? ''}`];
+      const vars = [`DTMF=${o.dtmf ?? ''}`, `PRE_WAIT=${o.preWaitS ?? 1}`, `HOLD=${o.holdS ?? 5}`, `SAY=${o.say ?? ''}`, `RECORD_TO=${o.recordTo ?? ''}`, `AFTER_DTMF=${o.afterDtmf ?? ''}`, `AFTER_WAIT=${o.afterWaitS ?? 1}`];
       await carrier.action('Originate', {
         Channel: `PJSIP/${o.did ?? '8000'}@pbx`, Context: 'caller', Exten: 's', Priority: 1,
         CallerID: `"${o.name ?? ''}" <${o.number}>`, Variable: vars, Async: 'true', Timeout: 30000,

@@ -33,6 +33,10 @@ export interface Contact {
   phones: Phone[];
   groups: string[];
   notes: string | null;
+  /** Other names callers say for this contact (voice directory). */
+  nicknames?: string[];
+  /** Seat a voice-directory transfer rings on a PBX backend, or null. */
+  seat?: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -4,6 +4,7 @@
  */
 import type { RecordResult } from './media.ts';
 import type { NodeType } from './schema.ts';
+import type { SpeechContext } from '../asr/speech.ts';
 
 /** Who is calling, as the daemon knows it when the flow starts. */
 export interface CallerInfo {
@@ -46,6 +47,8 @@ export interface RunContext {
   /** The clock (business hours, path timestamps). */
   now(): Date;
   hooks?: FlowHooks;
+  /** Speech recognition for `listen` and `directory` nodes; without it `listen` takes keys only and `directory` goes to its fallback. */
+  speech?: SpeechContext;
   /** Initial call variables (e.g. from the dialer); `collect` nodes add to them. */
   variables?: Record<string, string>;
 }

@@ -54,6 +54,16 @@ export function nodeEdges(node: FlowNode): Edge[] {
     case 'goto':
       add('/target', 'goto', node.target);
       break;
+    case 'listen':
+      node.choices.forEach((c, i) => add(`/choices/${i}/next`, `said ${c.phrase}`, c.next));
+      add('/onNoMatch', 'on no match', node.onNoMatch);
+      add('/onNoInput', 'on no input', node.onNoInput);
+      break;
+    case 'directory':
+      add('/fallback', 'fallback', node.fallback);
+      add('/onNoMatch', 'on no match', node.onNoMatch);
+      add('/onNoInput', 'on no input', node.onNoInput);
+      break;
     case 'voicemail':
     case 'hangup':
       break;

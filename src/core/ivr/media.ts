@@ -57,8 +57,21 @@ export interface IvrMedia {
   getDigit(timeoutMs: number): Promise<string | null>;
   /** Drop every buffered key (before recording a voicemail, for example). */
   clearDigits(): void;
-  /** Record what the caller says, up to `maxMs`; `beep` plays a tone first. */
-  record(opts: { maxMs: number; beep: boolean }): Promise<RecordResult>;
+  /**
+   * Record what the caller says, up to `maxMs`; `beep` plays a tone first.
+   * With `silenceMs` (an answer to a question, for speech recognition) it
+   * also stops after that much silence following speech, or after
+   * `noInputMs` without speech (`endedBy: 'silence'` both times); with
+   * `anyKey` every key stops it (`'dtmf'`, the key stays in the buffer),
+   * otherwise only `#` does.
+   */
+  record(opts: RecordOptions): Promise<RecordResult>;
+  /**
+   * Transfer the call to a seat (PBX backends) or a number (a modem line:
+   * hook-flash transfer). Resolves true once the call left us (the IVR is
+   * done with it), false when the backend cannot or nobody took it.
+   */
+  transfer(target: TransferTarget): Promise<boolean>;
   /**
    * Hand the call to the office handset. Resolves true once handed over (the
    * IVR is done with the call), false when the device cannot or nobody took it.
@@ -77,6 +90,21 @@ export interface IvrMedia {
   fax(): Promise<boolean>;
   /** Hang up from our side. A no-op when the call is already over. */
   hangup(): Promise<void>;
+}
+
+/** Options of {@link IvrMedia.record}. */
+export interface RecordOptions {
+  maxMs: number;
+  beep: boolean;
+  silenceMs?: number;
+  noInputMs?: number;
+  anyKey?: boolean;
+}
+
+/** Where {@link IvrMedia.transfer} sends the call; the backend uses what it can (a seat first). */
+export interface TransferTarget {
+  seat?: string | null;
+  number?: string | null;
 }
 
 /** What a `handset` node asks for on a backend with seats (a PBX); a single line ignores it. */

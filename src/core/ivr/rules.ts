@@ -52,6 +52,29 @@ export function nodeRuleIssues(node: FlowNode, base: string): FlowIssue[] {
     case 'hangup':
       checkPrompt(issues, `${base}/prompt`, node.prompt, false);
       break;
+    case 'listen': {
+      checkPrompt(issues, `${base}/prompt`, node.prompt, true);
+      checkPrompt(issues, `${base}/noMatchPrompt`, node.noMatchPrompt, false);
+      checkPrompt(issues, `${base}/noInputPrompt`, node.noInputPrompt, false);
+      const phrases = new Map<string, number>();
+      const keys = new Map<string, number>();
+      node.choices.forEach((c, i) => {
+        const norm = c.phrase.trim().toLowerCase().replace(/\s+/g, ' ');
+        if (norm === '') issues.push({ path: `${base}/choices/${i}/phrase`, message: 'phrase is empty: expected the words the caller says' });
+        else if (phrases.has(norm)) issues.push({ path: `${base}/choices/${i}/phrase`, message: `"${c.phrase}" is the same phrase as choice ${phrases.get(norm)}: expected each phrase once` });
+        else phrases.set(norm, i);
+        if (c.key !== undefined) {
+          if (keys.has(c.key)) issues.push({ path: `${base}/choices/${i}/key`, message: `key ${c.key} already chooses choice ${keys.get(c.key)}: expected each key once` });
+          else keys.set(c.key, i);
+        }
+      });
+      break;
+    }
+    case 'directory':
+      checkPrompt(issues, `${base}/prompt`, node.prompt, true);
+      checkPrompt(issues, `${base}/noMatchPrompt`, node.noMatchPrompt, false);
+      checkPrompt(issues, `${base}/noInputPrompt`, node.noInputPrompt, false);
+      break;
     case 'caller':
     case 'goto':
       break;

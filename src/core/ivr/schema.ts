@@ -219,6 +219,56 @@ export const HangupNodeSchema = Type.Object(
   { additionalProperties: false, title: 'Hang up', description: 'End the call.' },
 );
 
+const listenCommon = {
+  minConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0.5, title: 'Minimum confidence', description: 'A result the engine is less sure of counts as no match (0..1).' })),
+  maxMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 15_000, default: 5000, title: 'Longest answer (ms)', description: 'Recording stops after this long.' })),
+  silenceMs: Type.Optional(Type.Integer({ minimum: 300, maximum: 5000, default: 800, title: 'End of answer (ms)', description: 'This much silence after speech ends the answer.' })),
+  noInputMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 15_000, default: 4000, title: 'No input (ms)', description: 'Nothing said (and no key) for this long: no input.' })),
+  retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, default: 1, title: 'Retries', description: 'Extra attempts after no match or no input.' })),
+  noMatchPrompt: optPrompt('No-match prompt', 'Played when the answer was not understood, before the next attempt.'),
+  noInputPrompt: optPrompt('No-input prompt', 'Played when nothing was said, before the next attempt.'),
+  onNoMatch: optTarget('On no match', 'Node run when the retries ran out on an answer not understood (default: hang up).'),
+  onNoInput: optTarget('On no input', 'Node run when the retries ran out on silence (default: hang up).'),
+};
+
+export const ListenChoiceSchema = Type.Object(
+  {
+    phrase: Type.String({ minLength: 1, maxLength: 100, title: 'Phrase', description: 'What the caller says ("sales", "opening hours").' }),
+    key: Type.Optional(Type.String({ pattern: '^[0-9*#]$', title: 'Key', description: 'DTMF key that chooses the same (fallback for callers who press instead).' })),
+    next: target('Next', 'Node run when the caller says the phrase or presses the key.'),
+  },
+  { additionalProperties: false, title: 'Choice' },
+);
+
+export const ListenNodeSchema = Type.Object(
+  {
+    type: Type.Literal('listen'),
+    ...common,
+    prompt: PromptSchema,
+    choices: Type.Array(ListenChoiceSchema, { minItems: 1, maxItems: 100, title: 'Choices', description: 'Phrases (with optional keys) and where each leads.' }),
+    variable: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', title: 'Variable', description: 'Stores the chosen phrase in the call variables.' })),
+    ...listenCommon,
+  },
+  { additionalProperties: false, title: 'Listen', description: 'Ask a question, recognise the spoken answer against a list of phrases, branch on it; keys work too.' },
+);
+
+export const DirectoryNodeSchema = Type.Object(
+  {
+    type: Type.Literal('directory'),
+    ...common,
+    prompt: PromptSchema,
+    groups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 20, title: 'Groups', description: 'Only contacts in one of these address-book groups (default: all).' })),
+    confirm: Type.Optional(Type.Boolean({ default: true, title: 'Confirm', description: 'Ask "did you say NAME? press 1 for yes, 2 for no" before transferring.' })),
+    voice: Type.Optional(VoiceSchema),
+    ...listenCommon,
+    fallback: target('Fallback', 'Node run when the transfer cannot be made (no number or seat, or nobody answers).'),
+  },
+  {
+    additionalProperties: false, title: 'Voice directory',
+    description: 'Say the name of the person you want: recognise it against the address book (names and nicknames), confirm, then transfer to the contact\'s seat or number.',
+  },
+);
+
 /** One schema per node type, keyed by the `type` discriminator. */
 export const NodeSchemas = {
   play: PlayNodeSchema,
@@ -232,6 +282,8 @@ export const NodeSchemas = {
   fax: FaxNodeSchema,
   goto: GotoNodeSchema,
   hangup: HangupNodeSchema,
+  listen: ListenNodeSchema,
+  directory: DirectoryNodeSchema,
 } as const;
 
 export const NodeSchema = Type.Union(
@@ -247,6 +299,8 @@ export const NodeSchema = Type.Union(
     FaxNodeSchema,
     GotoNodeSchema,
     HangupNodeSchema,
+    ListenNodeSchema,
+    DirectoryNodeSchema,
   ],
   { title: 'Node', description: 'A typed IVR node; `type` says which.' },
 );
@@ -277,6 +331,8 @@ export type QueueNode = Static<typeof QueueNodeSchema>;
 export type FaxNode = Static<typeof FaxNodeSchema>;
 export type GotoNode = Static<typeof GotoNodeSchema>;
 export type HangupNode = Static<typeof HangupNodeSchema>;
+export type ListenNode = Static<typeof ListenNodeSchema>;
+export type DirectoryNode = Static<typeof DirectoryNodeSchema>;
 export type FlowNode = Static<typeof NodeSchema>;
 export type NodeType = FlowNode['type'];
 export type Flow = Static<typeof FlowSchema>;

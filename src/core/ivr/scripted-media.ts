@@ -4,14 +4,15 @@
  * tests. Waits take no real time.
  */
 import { pcmBytesFor } from '../audio.ts';
-import type { IvrMedia, PlayResult, RecordResult } from './media.ts';
+import type { IvrMedia, PlayResult, RecordOptions, RecordResult, TransferTarget } from './media.ts';
 import type { Prompt } from './schema.ts';
 
 /** The scripted caller. */
 export interface ScriptedMediaOptions {
   /**
    * What the caller does, in order: `0-9 * # A-D` press a key, `.` lets one
-   * wait time out, `h` hangs up at that point. All keys are "typed ahead":
+   * wait time out, `h` hangs up at that point, `s` says the next of
+   * `utterances` when a node listens (a key wait sees it as a time-out). All keys are "typed ahead":
    * an interruptible prompt stops at once when the next script item is a key.
    * When the script is used up, every wait times out.
    */
@@ -26,6 +27,15 @@ export interface ScriptedMediaOptions {
   voicemailMs?: number;
   /** Whether the line can receive a fax. Default false. */
   fax?: boolean;
+  /**
+   * What the caller says at each `s` of the script when a node listens for
+   * an answer (a record with `silenceMs`): telephone PCM, in order. A listen
+   * with a key next in the script gets the key (with `anyKey`); with `.` or
+   * nothing left, silence.
+   */
+  utterances?: Buffer[];
+  /** Whether a transfer succeeds. Default true. */
+  transfer?: boolean;
 }
 
 /** One thing the scripted call saw. */
@@ -33,6 +43,8 @@ export type ScriptedEvent =
   | { op: 'play'; prompt: Prompt; interruptible: boolean; interruptedBy: string | null; hungUp: boolean }
   | { op: 'getDigit'; timeoutMs: number; digit: string | null }
   | { op: 'record'; maxMs: number; durationMs: number }
+  | { op: 'listen'; said: boolean; key: string | null }
+  | { op: 'transfer'; target: TransferTarget; ok: boolean }
   | { op: 'handset'; ok: boolean }
   | { op: 'queue'; queue: string; ok: boolean }
   | { op: 'fax'; ok: boolean }
@@ -45,9 +57,11 @@ export class ScriptedMedia implements IvrMedia {
   private readonly controller = new AbortController();
   private readonly script: string[];
   private prompts = 0;
+  private readonly utterances: Buffer[];
 
   constructor(private readonly opts: ScriptedMediaOptions = {}) {
     this.script = [...(opts.script ?? '')];
+    this.utterances = [...(opts.utterances ?? [])];
   }
 
   get signal(): AbortSignal {
@@ -78,23 +92,24 @@ export class ScriptedMedia implements IvrMedia {
     if (!this.checkHangup() && this.opts.hangupDuringPrompt === this.prompts) this.callerHangsUp();
     const hungUp = this.signal.aborted;
     const head = this.script[0];
-    const interruptedBy = !hungUp && opts.interruptible && head !== undefined && head !== '.' ? head : null;
+    const interruptedBy = !hungUp && opts.interruptible && head !== undefined && head !== '.' && head !== 's' ? head : null;
     this.events.push({ op: 'play', prompt, interruptible: opts.interruptible, interruptedBy, hungUp });
     return Promise.resolve({ interruptedBy, hungUp });
   }
 
   getDigit(timeoutMs: number): Promise<string | null> {
     const item = this.checkHangup() ? undefined : this.script.shift();
-    const digit = item === undefined || item === '.' ? null : item;
+    const digit = item === undefined || item === '.' || item === 's' ? null : item;
     this.events.push({ op: 'getDigit', timeoutMs, digit });
     return Promise.resolve(digit);
   }
 
   clearDigits(): void {
-    while (this.script.length > 0 && this.script[0] !== '.' && this.script[0] !== 'h') this.script.shift();
+    while (this.script.length > 0 && this.script[0] !== '.' && this.script[0] !== 'h' && this.script[0] !== 's') this.script.shift();
   }
 
-  record(opts: { maxMs: number; beep: boolean }): Promise<RecordResult> {
+  record(opts: RecordOptions): Promise<RecordResult> {
+    if (opts.silenceMs !== undefined) return Promise.resolve(this.answer(opts));
     if (this.checkHangup()) {
       this.events.push({ op: 'record', maxMs: opts.maxMs, durationMs: 0 });
       return Promise.resolve({ pcm: Buffer.alloc(0), durationMs: 0, endedBy: 'hangup' });
@@ -103,6 +118,30 @@ export class ScriptedMedia implements IvrMedia {
     this.events.push({ op: 'record', maxMs: opts.maxMs, durationMs });
     this.callerHangsUp(); // a caller who left a message hangs up (or the time ran out)
     return Promise.resolve({ pcm: Buffer.alloc(pcmBytesFor(durationMs)), durationMs, endedBy: durationMs >= opts.maxMs ? 'max' : 'hangup' });
+  }
+
+  /** An answer to a question: a key, the next utterance, or silence. */
+  private answer(opts: RecordOptions): RecordResult {
+    if (this.checkHangup()) {
+      this.events.push({ op: 'listen', said: false, key: null });
+      return { pcm: Buffer.alloc(0), durationMs: 0, endedBy: 'hangup' };
+    }
+    const head = this.script[0];
+    if (opts.anyKey && head !== undefined && head !== '.' && head !== 's') {
+      this.events.push({ op: 'listen', said: false, key: head });
+      return { pcm: Buffer.alloc(0), durationMs: 0, endedBy: 'dtmf' };
+    }
+    if (head === '.' || head === 's') this.script.shift();
+    const said = head === 's' ? this.utterances.shift() : undefined;
+    this.events.push({ op: 'listen', said: said !== undefined, key: null });
+    const pcm = said ?? Buffer.alloc(pcmBytesFor(opts.noInputMs ?? 4000));
+    return { pcm, durationMs: pcm.length / 16, endedBy: 'silence' };
+  }
+
+  transfer(target: TransferTarget): Promise<boolean> {
+    const ok = !this.checkHangup() && (this.opts.transfer ?? true);
+    this.events.push({ op: 'transfer', target, ok });
+    return Promise.resolve(ok);
   }
 
   handset(): Promise<boolean> {

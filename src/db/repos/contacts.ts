@@ -12,18 +12,18 @@ export type ContactInput = Partial<Omit<Contact, 'id' | 'createdAt' | 'updatedAt
 
 interface Row {
   id: string; name: string; company: string | null; title: string | null; email: string | null; address: string | null;
-  phones: Phone[]; groups: string[]; notes: string | null; created_at: Date; updated_at: Date;
+  phones: Phone[]; groups: string[]; notes: string | null; nicknames: string[]; seat: string | null; created_at: Date; updated_at: Date;
 }
 
-const COLS = 'id, name, company, title, email, address, phones, groups, notes, created_at, updated_at';
+const COLS = 'id, name, company, title, email, address, phones, groups, notes, nicknames, seat, created_at, updated_at';
 const FIELDS = [
   ['name', 'name'], ['company', 'company'], ['title', 'title'], ['email', 'email'], ['address', 'address'],
-  ['groups', 'groups'], ['notes', 'notes'], ['phones', 'phones', '::jsonb'],
+  ['groups', 'groups'], ['notes', 'notes'], ['phones', 'phones', '::jsonb'], ['nicknames', 'nicknames'], ['seat', 'seat'],
 ] as const;
 
 const toApi = (r: Row): Contact => ({
   id: r.id, name: r.name, company: r.company, title: r.title, email: r.email, address: r.address, phones: r.phones,
-  groups: r.groups, notes: r.notes, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  groups: r.groups, notes: r.notes, nicknames: r.nicknames, seat: r.seat, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 });
 
 export class ContactRepo {
@@ -33,10 +33,10 @@ export class ContactRepo {
     const phones = input.phones ?? [];
     return this.db.transaction(async (tx) => {
       const r = await tx.query<Row>(
-        `INSERT INTO contacts(id, name, company, title, email, address, phones, groups, notes)
-         VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::text[],$9) RETURNING ${COLS}`,
+        `INSERT INTO contacts(id, name, company, title, email, address, phones, groups, notes, nicknames, seat)
+         VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::text[],$9,$10::text[],$11) RETURNING ${COLS}`,
         [randomUUID(), input.name, input.company ?? null, input.title ?? null, input.email ?? null, input.address ?? null,
-          JSON.stringify(phones), input.groups ?? [], input.notes ?? null],
+          JSON.stringify(phones), input.groups ?? [], input.notes ?? null, input.nicknames ?? [], input.seat ?? null],
       );
       await setPhones(tx, CONTACT_PHONES, r.rows[0]!.id, phones.map((p) => p.number));
       return toApi(r.rows[0]!);
@@ -91,6 +91,18 @@ export class ContactRepo {
   async findByPhone(key: string): Promise<Contact | null> {
     const r = await this.db.query<Row>(`SELECT ${COLS} FROM contacts WHERE ${ownsNumber(CONTACT_PHONES, 'id', '$1')} ORDER BY updated_at DESC LIMIT 1`, [key]);
     return r.rows[0] ? toApi(r.rows[0]) : null;
+  }
+
+  /**
+   * The voice directory: contacts with a seat or a phone, in one of `groups`
+   * when given, at most `limit`, most recently updated first.
+   */
+  async directory(opts: { groups?: readonly string[] | undefined; limit: number }): Promise<Contact[]> {
+    const params: unknown[] = [opts.limit];
+    let where = `(seat IS NOT NULL OR jsonb_array_length(phones) > 0)`;
+    if (opts.groups?.length) { params.push([...opts.groups]); where += ` AND groups && $2::text[]`; }
+    const r = await this.db.query<Row>(`SELECT ${COLS} FROM contacts WHERE ${where} ORDER BY updated_at DESC, id LIMIT $1`, params);
+    return r.rows.map(toApi);
   }
 
   async list(opts: { limit: number; cursor?: string | undefined; phone?: string | undefined; q?: string | undefined; group?: string | undefined }): Promise<{ items: Contact[]; next: string | null }> {

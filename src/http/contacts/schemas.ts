@@ -6,6 +6,8 @@ const Group = Type.String({ minLength: 1, maxLength: 60 });
 const editable = {
   ...personFields,
   groups: Type.Optional(Type.Array(Group, { maxItems: 50, description: 'address-book groups, e.g. suppliers, vip' })),
+  nicknames: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 10, description: 'other names callers say for this contact (voice directory), e.g. Johnny, 小王' })),
+  seat: Type.Optional(Type.Union([Type.String({ pattern: '^[a-z0-9-]{1,64}$' }), Type.Null()], { description: 'seat id a voice-directory transfer rings (multi-seat mode); null: transfer to the first phone' })),
 };
 
 export const ContactCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...editable }, { additionalProperties: false });
@@ -15,6 +17,8 @@ export const Contact = Type.Object({
   id: Uuid,
   ...personOut,
   groups: Type.Array(Type.String()),
+  nicknames: Type.Optional(Type.Array(Type.String())),
+  seat: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 }, { $id: 'Contact' });

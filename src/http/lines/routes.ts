@@ -55,6 +55,24 @@ export const lineRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     return reply.status(202).send({ ok: true });
   });
 
+  app.post('/lines/:id/simulate/say', {
+    config: { roles: DEMO_ROLES },
+    schema: {
+      tags, params: Type.Object({ id: Type.String() }),
+      body: Type.Object({
+        text: Type.String({ minLength: 1, maxLength: 200, description: 'what the caller says, e.g. a contact\'s name' }),
+        voice: Type.Optional(Type.Union([Type.Literal('en-us'), Type.Literal('cmn')], { default: 'en-us' })),
+      }, { additionalProperties: false }),
+      description: 'Demo line only: the caller says this (text-to-speech into the line), e.g. a name for the voice directory.',
+      response: { 202: Type.Object({ ok: Type.Boolean() }) },
+    },
+  }, async (req, reply) => {
+    const text = req.body.text.trim();
+    if (text === '') throw new KefuError('BAD_REQUEST', 'body.text is blank: expected the words the caller says');
+    await demoOnly(req.params.id).say(text, req.body.voice ?? 'en-us');
+    return reply.status(202).send({ ok: true });
+  });
+
   app.post('/lines/:id/simulate/hangup', {
     config: { roles: DEMO_ROLES },
     schema: { tags, params: Type.Object({ id: Type.String() }), response: { 202: Type.Object({ ok: Type.Boolean() }) } },

@@ -20,6 +20,8 @@ export class AsteriskChannelControl implements CallControl {
   /** A readKey() waiting: resolved with null when the channel goes. */
   private keyGone: (() => void) | null = null;
   private readonly recordings = new Map<string, (ok: boolean) => void>();
+  /** Keys pressed since the last recordMessage started (tells a key from silence as what ended it). */
+  private keysWhileRecording = 0;
   private gone = false;
 
   constructor(
@@ -34,6 +36,7 @@ export class AsteriskChannelControl implements CallControl {
   // ---- fed by the PBX service from ARI events ----
   playbackFinished(playbackId: string): void { this.playbacks.get(playbackId)?.(); }
   dtmf(digit: string): void {
+    this.keysWhileRecording++;
     this.dtmfWaiter?.(digit);
     for (const fn of this.digitListeners) fn(digit);
   }
@@ -86,12 +89,16 @@ export class AsteriskChannelControl implements CallControl {
     await this.pbx.stopCallRecording(this.channel);
   }
 
-  async recordMessage(opts: { maxMs: number; beep: boolean }): Promise<{ pcm: Buffer; endedBy: 'max' | 'hangup' | 'dtmf' | 'silence' }> {
+  async recordMessage(opts: { maxMs: number; beep: boolean; silenceMs?: number; anyKey?: boolean }): Promise<{ pcm: Buffer; endedBy: 'max' | 'hangup' | 'dtmf' | 'silence' }> {
     const name = `kefu-vm-${randomUUID()}`;
     const started = Date.now();
     const done = new Promise<boolean>((resolve) => this.recordings.set(name, resolve));
+    this.keysWhileRecording = 0;
     try {
-      await this.pbx.recordMessage(this.channel.id, { name, maxS: Math.ceil(opts.maxMs / 1000), beep: opts.beep });
+      await this.pbx.recordMessage(this.channel.id, {
+        name, maxS: Math.ceil(opts.maxMs / 1000), beep: opts.beep, terminateOn: opts.anyKey ? 'any' : '#',
+        ...(opts.silenceMs !== undefined ? { maxSilenceS: Math.max(1, Math.round(opts.silenceMs / 1000)) } : {}),
+      });
     } catch (err) {
       this.recordings.delete(name);
       // 404/409: the channel hung up (or is leaving) under us: nothing recorded, not a fault.
@@ -100,7 +107,8 @@ export class AsteriskChannelControl implements CallControl {
     }
     const ok = await done;
     this.recordings.delete(name);
-    const endedBy = this.gone ? 'hangup' as const : Date.now() - started >= opts.maxMs ? 'max' as const : 'dtmf' as const;
+    const endedBy = this.gone ? 'hangup' as const : Date.now() - started >= opts.maxMs ? 'max' as const
+      : this.keysWhileRecording > 0 || opts.silenceMs === undefined ? 'dtmf' as const : 'silence' as const;
     if (!ok) return { pcm: Buffer.alloc(0), endedBy };
     const wav = await this.pbx.takeRecording(name);
     return { pcm: wav ? decodeWav(wav).pcm : Buffer.alloc(0), endedBy };

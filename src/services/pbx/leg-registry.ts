@@ -75,7 +75,7 @@ class OwnedPbx implements Pbx {
   stopPlayback(playbackId: string): Promise<void> { return this.pbx.stopPlayback(playbackId); }
   recordCall(leg: { name: string }, path: string): Promise<void> { return this.pbx.recordCall(leg, path); }
   stopCallRecording(leg: { name: string }): Promise<void> { return this.pbx.stopCallRecording(leg); }
-  recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean }): Promise<void> { return this.pbx.recordMessage(legId, opts); }
+  recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean; maxSilenceS?: number; terminateOn?: '#' | 'any' }): Promise<void> { return this.pbx.recordMessage(legId, opts); }
   takeRecording(name: string): Promise<Buffer | null> { return this.pbx.takeRecording(name); }
   legs(): Promise<string[]> { return this.pbx.legs(); }
 }

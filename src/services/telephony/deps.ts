@@ -9,6 +9,7 @@ import type { FlowService } from '../flows.ts';
 import type { RecordingService } from '../recording/recorder.ts';
 import type { AgentBoard } from '../agents/board.ts';
 import type { CallLedger } from '../calls/ledger.ts';
+import type { SpeechContext } from '../../core/asr/speech.ts';
 
 /** What the telephony service is given by main.ts. */
 export interface TelephonyDeps {
@@ -24,4 +25,6 @@ export interface TelephonyDeps {
   agents: AgentBoard;
   /** The only writer of call rows and emitter of call.* events. */
   calls: CallLedger;
+  /** Speech recognition and the voice directory for `listen` / `directory` nodes; absent when `asr.engine` is none. */
+  speech?: SpeechContext | undefined;
 }

@@ -3,7 +3,8 @@
  * call's digit buffer: the session pushes every DTMF key here.
  */
 import type { CallControl } from '../../core/ports.ts';
-import type { HandsetOptions, IvrMedia, PlayResult, PromptResolver, RecordResult } from '../../core/ivr/media.ts';
+import type { HandsetOptions, IvrMedia, PlayResult, PromptResolver, RecordOptions, RecordResult, TransferTarget } from '../../core/ivr/media.ts';
+import { Endpointer } from '../../core/asr/vad.ts';
 import type { Prompt } from '../../core/ivr/schema.ts';
 import { pcmDurationMs, SAMPLE_RATE } from '../../core/audio.ts';
 
@@ -18,7 +19,7 @@ function beep(): Buffer {
 export class LineIvrMedia implements IvrMedia {
   private readonly digits: string[] = [];
   private digitWaiter: (() => void) | null = null;
-  private recording: { chunks: Buffer[]; done: (endedBy: RecordResult['endedBy']) => void } | null = null;
+  private recording: { chunks: Buffer[]; done: (endedBy: RecordResult['endedBy']) => void; anyKey: boolean; endpoint: Endpointer | null } | null = null;
 
   constructor(
     private readonly driver: CallControl,
@@ -36,13 +37,18 @@ export class LineIvrMedia implements IvrMedia {
   /** Called by the session for each DTMF key. */
   pushDigit(digit: string): void {
     this.digits.push(digit);
-    if (this.recording && digit === '#') this.recording.done('dtmf');
+    if (this.recording && (digit === '#' || this.recording.anyKey)) this.recording.done('dtmf');
     this.digitWaiter?.();
   }
 
   /** Called by the session for audio heard on the line. */
   pushAudio(pcm: Buffer): void {
-    this.recording?.chunks.push(pcm);
+    const rec = this.recording;
+    if (!rec) return;
+    rec.chunks.push(pcm);
+    // An answer to a question ends on the audio's own clock: silence after speech, or no speech at all.
+    const state = rec.endpoint?.push(pcm);
+    if (state === 'done' || state === 'no-input') rec.done('silence');
   }
 
   /** Called by the session when the line reports a long silence. */
@@ -84,11 +90,16 @@ export class LineIvrMedia implements IvrMedia {
     this.digits.length = 0;
   }
 
-  async record(opts: { maxMs: number; beep: boolean }): Promise<RecordResult> {
+  async record(opts: RecordOptions): Promise<RecordResult> {
     // A backend that records the caller itself (Asterisk) does; a modem line hands us its audio.
     if (this.driver.recordMessage) {
       if (this.signal.aborted) return { pcm: Buffer.alloc(0), durationMs: 0, endedBy: 'hangup' };
-      const r = await this.driver.recordMessage({ maxMs: opts.maxMs, beep: opts.beep });
+      const r = await this.driver.recordMessage({
+        maxMs: opts.maxMs, beep: opts.beep,
+        // Asterisk counts silence from the start of the recording too: its limit is the no-input time, so a caller who starts late is still heard.
+        ...(opts.silenceMs !== undefined ? { silenceMs: Math.max(opts.silenceMs, opts.noInputMs ?? 0) } : {}), ...(opts.anyKey ? { anyKey: true } : {}),
+      });
+      if (r.endedBy === 'dtmf' && r.key && opts.anyKey) this.pushDigit(r.key);
       return { ...r, durationMs: pcmDurationMs(r.pcm.length) };
     }
     if (opts.beep && !this.signal.aborted) await this.driver.play(beep(), { signal: this.signal });
@@ -98,7 +109,8 @@ export class LineIvrMedia implements IvrMedia {
       : await new Promise<RecordResult['endedBy']>((resolve) => {
         const t = setTimeout(() => finish('max'), opts.maxMs);
         const finish = (why: RecordResult['endedBy']) => { clearTimeout(t); this.recording = null; resolve(why); };
-        this.recording = { chunks, done: finish };
+        const endpoint = opts.silenceMs !== undefined ? new Endpointer({ silenceMs: opts.silenceMs, noInputMs: opts.noInputMs ?? opts.maxMs }) : null;
+        this.recording = { chunks, done: finish, anyKey: opts.anyKey ?? false, endpoint };
       });
     const pcm = Buffer.concat(chunks);
     return { pcm, durationMs: pcmDurationMs(pcm.length), endedBy };
@@ -111,6 +123,17 @@ export class LineIvrMedia implements IvrMedia {
     // A voice modem cannot hand the call to an office handset we can confirm; a PBX rings its seats.
     if (this.signal.aborted || !this.handsetRouter) return false;
     return this.handsetRouter(opts);
+  }
+
+  /** Set by the session when its backend can transfer to a number (a modem line: hook flash, then dial). */
+  numberTransfer: ((number: string) => Promise<boolean>) | null = null;
+
+  async transfer(target: TransferTarget): Promise<boolean> {
+    if (this.signal.aborted) return false;
+    // A seat is rung the way a handset node rings seats; a number needs a backend that can transfer to one.
+    if (target.seat && this.handsetRouter) return this.handsetRouter({ seats: [target.seat] });
+    if (target.number && this.numberTransfer) return this.numberTransfer(target.number);
+    return false;
   }
 
   /** Set by the session when its backend has ACD queues. */

@@ -17,6 +17,7 @@ import type { ActiveRecording } from '../recording/recorder.ts';
 import { runFlow } from '../../core/ivr/interpreter.ts';
 import type { Flow, Prompt } from '../../core/ivr/schema.ts';
 import { KefuError } from '../../core/errors.ts';
+import { dialDigits } from '../../core/numbers/normalize.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
 
 /** Puts a call into an ACD queue; resolves true once the queue took it. Given by backends that have queues. */
@@ -346,9 +347,14 @@ export class CallSession {
     this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
     this.media.router = (queueId) => this.enqueue(queueId);
     if (this.handsetRouter) this.media.handsetRouter = (opts) => this.handsetRouter!(opts, this);
+    if (this.driver.transfer) {
+      // The contact's number as this line dials it (national digits, the line's prefix), as dial-out does.
+      this.media.numberTransfer = (number) => this.driver.transfer!(`${this.line.dialPrefix ?? ''}${dialDigits(number, { defaultRegion: this.deps.numbers.defaultRegion })}`);
+    }
     const result = await runFlow(flow, {
       caller: { number: this.number, name: this.name, blacklisted: false, customer: this.customer ? { id: this.customer.id, tier: this.customer.tier } : null },
       now: () => new Date(),
+      ...(this.deps.speech ? { speech: this.deps.speech } : {}),
       hooks: {
         onNode: (node, type) => { this.path.push({ node, type, at: new Date().toISOString() }); },
         onDigits: (node, digits) => { const step = this.path.findLast((p) => p.node === node); if (step) step.digits = digits; },

@@ -86,6 +86,8 @@ export function makeNode(type: NodeType, target: string, voice: Voice, old?: Flo
     case 'fax': return { type, ...common, ...(optPrompt ? { prompt: optPrompt } : {}), fallback: next };
     case 'goto': return { type, ...common, target: next };
     case 'hangup': return { type, ...common, ...(optPrompt ? { prompt: optPrompt } : {}) };
+    case 'listen': return { type, ...common, prompt, choices: [{ phrase: 'yes', key: '1', next }] };
+    case 'directory': return { type, ...common, prompt, fallback: next };
   }
 }
 

@@ -377,6 +377,40 @@ export function NodeForm({ flow, id, issues, voice, onChange, onSelect, onRename
 
       {node.type === 'hangup' && prompt('prompt', t('ivr.promptBefore'), false, 'prompt-text')}
 
+      {node.type === 'listen' && <>
+        {prompt('prompt', t('ivr.prompt'), true, 'prompt-text')}
+        <fieldset>
+          <legend>{t('ivr.choices')}</legend>
+          {node.choices.map((c, i) => (
+            <div class="row" data-testid={`choice-${i}`}>
+              <input value={c.phrase} aria-label={`${t('ivr.phrase')} ${i + 1}`} maxLength={100}
+                onInput={(e) => set('choices', node.choices.map((x, j) => (j === i ? { ...x, phrase: val(e) } : x)))} />
+              <select value={c.key ?? ''} aria-label={`${t('ivr.key')} ${i + 1}`}
+                onChange={(e) => set('choices', node.choices.map((x, j) => (j === i ? { phrase: x.phrase, next: x.next, ...(val(e) ? { key: val(e) } : {}) } : x)))}>
+                <option value="">–</option>
+                {MENU_KEYS.map((x) => <option value={x}>{x}</option>)}
+              </select>
+              <TargetSelect flow={flow} self={id} voice={voice} value={c.next} label={`${t('ivr.target')} ${i + 1}`}
+                onPick={(to, created) => onChange(setField(created ?? flow, id, 'choices', node.choices.map((x, j) => (j === i ? { ...x, next: to ?? x.next } : x))))} />
+              <button type="button" class="icon danger" disabled={node.choices.length === 1} aria-label={`${t('sp.remove')} ${i + 1}`}
+                onClick={() => set('choices', node.choices.filter((_, j) => j !== i))}>✕</button>
+              <FieldIssues issues={issues} field={`/choices/${i}`} />
+            </div>
+          ))}
+          <button type="button" onClick={() => { const [f, end] = ensureEnd(flow, id); onChange(setField(f, id, 'choices', [...node.choices, { phrase: '', next: end }])); }}>+ {t('ivr.addChoice')}</button>
+        </fieldset>
+        {target('onNoMatch', t('ivr.edge.onNoMatch'), t('ivr.hangUpDefault'))}
+        {target('onNoInput', t('ivr.edge.onNoInput'), t('ivr.hangUpDefault'))}
+      </>}
+
+      {node.type === 'directory' && <>
+        {prompt('prompt', t('ivr.prompt'), true, 'prompt-text')}
+        <label class="check"><input type="checkbox" checked={node.confirm ?? true} onChange={(e) => set('confirm', (e.target as HTMLInputElement).checked ? undefined : false)} />{t('ivr.confirmName')}</label>
+        {target('fallback', t('ivr.edge.fallback'))}
+        {target('onNoMatch', t('ivr.edge.onNoMatch'), t('ivr.hangUpDefault'))}
+        {target('onNoInput', t('ivr.edge.onNoInput'), t('ivr.hangUpDefault'))}
+      </>}
+
       <div class="row">
         <span class="spacer" />
         <button type="button" class="danger" data-testid="delete-node"

@@ -1,0 +1,112 @@
+/**
+ * Voice lookup of contacts end to end on the single-line office: the daemon
+ * as a process, the V.253 modem simulator on a socat pty playing the caller
+ * (a name spoken by espeak-ng at 8 kHz into +VRX), the real pocketsphinx, the
+ * database. Caller says a name → "did you say …? press 1" → 1 → the modem
+ * flashes and dials the contact's number (a blind transfer) and hangs up.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
+import { freshDatabase, testDbKind } from '../helpers/db.ts';
+import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { waitForLineIdle } from '../helpers/wait.ts';
+import { EspeakTts } from '../../src/media/tts.ts';
+
+const FLOW = {
+  id: 'voice-directory',
+  name: 'Voice directory',
+  entry: 'who',
+  nodes: {
+    who: {
+      type: 'directory', prompt: { text: 'Say the name of the person you want.', voice: 'en-us' },
+      noInputMs: 6000, retries: 0, fallback: 'sorry', onNoMatch: 'sorry', onNoInput: 'sorry',
+    },
+    sorry: { type: 'hangup', prompt: { text: 'Sorry, goodbye.', voice: 'en-us' } },
+  },
+};
+
+describe(`voice directory on the modem line (${testDbKind()})`, () => {
+  let sim: Awaited<ReturnType<typeof startSimulatedModem>>;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let daemon: DaemonProcess;
+  let events: Awaited<ReturnType<typeof eventClient>>;
+  const tts = new EspeakTts();
+
+  beforeAll(async () => {
+    sim = await startSimulatedModem({ dialect: 'conexant' });
+    db = await freshDatabase();
+    daemon = await startDaemonProcess({
+      databaseUrl: db.url,
+      config: { lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: FLOW.id, answerAfterRings: 2 } }] },
+    });
+    events = await eventClient(daemon.url);
+    await waitForLineIdle(daemon, 'office');
+    expect((await daemon.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
+    for (const c of [
+      { name: 'John Smith', nicknames: ['Johnny'], phones: [{ number: '139 0013 9001' }] },
+      { name: 'Mary Johnson', phones: [{ number: '139 0013 9002' }] },
+      { name: 'Robert Brown', phones: [{ number: '139 0013 9003' }] },
+      { name: '王芳', phones: [{ number: '139 0013 9004' }] },
+      { name: 'Nobody Reachable' },
+    ]) expect((await daemon.api('POST', '/contacts', c)).status).toBe(201);
+  });
+
+  afterEach((c) => {
+    if (c.task.result?.state === 'fail') console.log(`daemon log:\n${daemon.output().slice(-8000)}\nsimulator: ${sim.simulator.history.slice(-40).map((h) => `${h.event}${h.detail ? `(${h.detail})` : ''}`).join(' ')}`);
+  });
+
+  afterAll(async () => {
+    events?.close();
+    await daemon?.stop();
+    await sim?.close();
+    await db?.drop();
+  });
+
+  /** Rings, waits for the question to be played, then says `name` into the line. */
+  const callAndSay = async (name: string, caller: string) => {
+    const since = Date.now();
+    const rings = sim.simulator.ring({ number: caller, rings: 3, intervalMs: 1000 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && Date.parse(e.at) >= since - 1000 && e.data.number === `+86${caller}`);
+    const callId = ringing.data.callId as string;
+    const asked = await sim.simulator.waitFor('vtx-end', { since, timeoutMs: 30_000 }); // the question was played
+    await sim.simulator.waitFor('vrx-start', { since: asked.at, timeoutMs: 10_000 }); // and the modem listens again
+    await sim.simulator.sendAudio(await tts.synthesize(name, 'en-us'));
+    return { since, callId, rings };
+  };
+
+  /** Presses `key` once the prompt that started at `at` has played and the modem listens again (+VRX carries the DLE code). */
+  const pressAfterPrompt = async (at: number, key: string) => {
+    const played = await sim.simulator.waitFor('vtx-end', { since: at, timeoutMs: 30_000 });
+    await sim.simulator.waitFor('vrx-start', { since: played.at, timeoutMs: 10_000 });
+    await sim.simulator.pressDigits(key);
+  };
+
+  it('caller says a name, confirms with 1, and the call is transferred to that contact', async () => {
+    const { since, callId, rings } = await callAndSay('Mary Johnson', '13800138000');
+    // "Did you say Mary Johnson? …" is the next prompt; the caller presses 1 once it plays
+    const confirm = await sim.simulator.waitFor('vtx-start', { since: Date.now(), timeoutMs: 30_000 });
+    await pressAfterPrompt(confirm.at, '1');
+    const transfer = await sim.simulator.waitFor('transfer', { since, timeoutMs: 30_000 });
+    expect(transfer.detail).toBe('13900139002');
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 30_000);
+    expect(ended.data.disposition).toBe('handset');
+    const call = await daemon.api<{ ivrPath: Array<{ node: string; digits?: string }> }>('GET', `/calls/${callId}`);
+    expect(call.body.ivrPath.map((s) => s.node)).toEqual(['who']);
+    expect(call.body.ivrPath[0]!.digits).toBe('1');
+    expect(sim.simulator.commands.filter((c) => c.at >= since).map((c) => c.command)).toContain('ATD!13900139002;');
+    await rings;
+    await waitForLineIdle(daemon, 'office');
+  });
+
+  it('a nickname finds the contact; pressing 2 does not transfer', async () => {
+    const { since, callId, rings } = await callAndSay('Johnny', '13800138001');
+    const confirm = await sim.simulator.waitFor('vtx-start', { since: Date.now(), timeoutMs: 30_000 });
+    await pressAfterPrompt(confirm.at, '2');
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 60_000);
+    expect(ended.data.disposition).toBe('completed');
+    expect(sim.simulator.history.filter((h) => h.at >= since && h.event === 'transfer')).toEqual([]);
+    const played = sim.simulator.played().filter((p) => p.at >= since).length;
+    expect(played).toBeGreaterThanOrEqual(3); // question, "did you say John Smith?", "sorry"
+    await rings;
+  });
+});
