@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKefuError } from '../../src/core/errors.ts';
+import { until as waitUntil } from '../../test/helpers/wait.ts';
 import type { SmsDongleEvent } from '../../src/core/sms/port.ts';
 import type { Logger } from '../v253-modem/logger.ts';
 import { GsmDongle } from './driver.ts';
@@ -29,24 +30,12 @@ async function rig(sim: Omit<DongleSimOptions, 'pty'> = {}, drv: Partial<GsmDong
   const dongle = new GsmDongle({ id: 'd1', path: s.driverPath, statusPollMs: 300, reopenMinMs: 100, reopenMaxMs: 400, logger: log.logger, ...drv });
   const events: SmsDongleEvent[] = [];
   dongle.on((e) => events.push(e));
-  const waitFor = async <T extends SmsDongleEvent>(what: string, pred: (e: SmsDongleEvent) => e is T, timeoutMs = 10_000): Promise<T> => {
-    const t0 = Date.now();
-    for (;;) {
-      const hit = events.find(pred);
-      if (hit) return hit;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not seen in ${timeoutMs} ms; events: ${events.map((e) => e.type === 'state' ? e.status.state : e.type).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const waitFor = <T extends SmsDongleEvent>(what: string, pred: (e: SmsDongleEvent) => e is T, timeoutMs = 10_000): Promise<T> =>
+    waitUntil(what, () => events.find(pred), { timeoutMs, intervalMs: 20, detail: () => `events: ${events.map((e) => e.type === 'state' ? e.status.state : e.type).join(', ')}` });
   const state = (st: string, since = 0) => waitFor(`state ${st}`, (e): e is Extract<SmsDongleEvent, { type: 'state' }> => e.type === 'state' && e.status.state === st && events.indexOf(e) >= since);
   const received = (n: number) => until(`${n} received`, () => events.filter((e) => e.type === 'received').length >= n).then(() => events.flatMap((e) => (e.type === 'received' ? [e.message] : [])));
-  const until = async (what: string, probe: () => boolean, timeoutMs = 10_000) => {
-    const t0 = Date.now();
-    while (!probe()) {
-      if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not seen in ${timeoutMs} ms; last commands: ${s.simulator.commands.filter((c) => !['AT+CSQ', 'AT+CREG?', 'AT+CEREG?', 'AT+CPMS?'].includes(c)).slice(-40).join(' | ')}; stored ${s.simulator.stored}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = (what: string, probe: () => boolean, timeoutMs = 10_000) =>
+    waitUntil(what, probe, { timeoutMs, intervalMs: 20, detail: () => `last commands: ${s.simulator.commands.filter((c) => !['AT+CSQ', 'AT+CREG?', 'AT+CEREG?', 'AT+CPMS?'].includes(c)).slice(-40).join(' | ')}; stored ${s.simulator.stored}` });
   const r = { sim: s.simulator, pty: s.pty, dongle, events, log, state, received, until, async close() { await dongle.stop(); await s.close(); } };
   rigs.push(r);
   return r;

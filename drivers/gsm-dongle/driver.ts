@@ -175,7 +175,7 @@ export class GsmDongle implements SmsDongle {
       // The PIN goes out as raw bytes so that the command name logged never holds it.
       const pr = await conn.command('AT+CPIN=<pin>', { raw: Buffer.from(`AT+CPIN="${this.o.pin}"\r`, 'latin1') });
       if (pr.result.code !== 'OK') continue; // CPIN? again reports what the SIM wants now
-      await sleep(200);
+      await sleep(200); // a SIM answers +CPIN? with its old state for a moment after the PIN
     }
     this.apply({ type: 'sim', sim: 'error' });
     return false;
@@ -244,7 +244,10 @@ export class GsmDongle implements SmsDongle {
   /** +CNMA: the host took a directly routed message (phase 2+, AT+CSMS=1). */
   private async ack(): Promise<void> {
     if (this.o.inbound !== 'direct' || !this.conn) return;
-    await this.conn.command('AT+CNMA').catch(() => undefined);
+    await this.conn.command('AT+CNMA').catch((err: unknown) => {
+      // the network repeats an unacknowledged message, and the joiner drops a part it already has
+      this.o.logger.warn({ err, dongleId: this.id }, 'dongle: +CNMA (acknowledge a received message) failed');
+    });
   }
 
   private storageFull(): void {

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKefuError } from '../../src/core/errors.ts';
 import type { ReceivedSms, SmsDongle, SmsDongleEvent } from '../../src/core/sms/port.ts';
+import { until as waitUntil } from '../helpers/wait.ts';
 
 export interface SmsFarSide {
   dongle: SmsDongle;
@@ -39,11 +40,7 @@ export function smsDongleContract(name: string, setup: () => Promise<SmsFarSide>
       return far;
     };
     const until = async (f: SmsFarSide, what: string, probe: () => boolean): Promise<void> => {
-      const t0 = Date.now();
-      while (!probe()) {
-        if (Date.now() - t0 > f.patienceMs) throw new Error(`${what}: not seen in ${f.patienceMs} ms; status ${JSON.stringify(f.dongle.status())}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitUntil(what, probe, { timeoutMs: f.patienceMs, intervalMs: 50, detail: () => `status ${JSON.stringify(f.dongle.status())}` });
     };
 
     it('starts: SIM ready, registered, signal and SMS centre known', async () => {

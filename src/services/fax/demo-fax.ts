@@ -3,11 +3,11 @@
  * whose far side calls once, shortly after start, with a two-page welcome
  * fax, so a newcomer finds a fax in the inbox; more with `ring()`.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { runTool } from '../../media/run-tool.ts';
 import { readFaxPages, type FaxPage } from '../../core/fax/tiff.ts';
 import { createFaxModem, startSimulatedFaxModem } from '../../drivers.ts';
 import { FaxService } from './fax-service.ts';
@@ -28,8 +28,8 @@ async function welcomePages(): Promise<FaxPage[]> {
       ...lines.slice(1).map((l, i) => `72 ${650 - i * 40} moveto (${l.replace(/[()\\]/g, '')}) show`), '4 setlinewidth 50 50 495 742 rectstroke showpage',
     ].join('\n')).join('\n');
     await writeFile(join(dir, 'welcome.ps'), `%!PS\n${ps}\n`);
-    await new Promise<void>((resolve, reject) => execFile('gs', ['-q', '-dSAFER', '-dBATCH', '-dNOPAUSE', '-sDEVICE=tiffg3', '-r204x196', '-sPAPERSIZE=a4',
-      `-sOutputFile=${join(dir, 'welcome.tif')}`, join(dir, 'welcome.ps')], { timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
+    await runTool('gs', ['-q', '-dSAFER', '-dBATCH', '-dNOPAUSE', '-sDEVICE=tiffg3', '-r204x196', '-sPAPERSIZE=a4',
+      `-sOutputFile=${join(dir, 'welcome.tif')}`, join(dir, 'welcome.ps')], { timeoutMs: 30_000, packageName: 'ghostscript' });
     return readFaxPages(await readFile(join(dir, 'welcome.tif'))).map((p) => (p.fillOrder === 2 ? p : { ...p, fillOrder: 2, data: Buffer.from(p.data.map(reverse)) }));
   } finally {
     await rm(dir, { recursive: true, force: true });

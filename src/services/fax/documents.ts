@@ -6,20 +6,19 @@
  * says which tool and why (MEDIA_ERROR), or UNPROCESSABLE for a document
  * that is not a readable PDF.
  */
-import { execFile } from 'node:child_process';
 import { KefuError } from '../../core/errors.ts';
+import { runTool } from '../../media/run-tool.ts';
 
 const TOOL_TIMEOUT_MS = 120_000;
+const PACKAGES: Record<string, string> = { gs: 'ghostscript', tiff2pdf: 'libtiff-tools' };
 
-function run(cmd: string, args: string[], what: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1_048_576 }, (err, stdout, stderr) => {
-      if (!err) { resolve(stdout); return; }
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT') { reject(new KefuError('MEDIA_ERROR', `${cmd} is not installed (${what})`)); return; }
-      reject(new KefuError('MEDIA_ERROR', `${what}: ${cmd} failed: ${String(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`));
-    });
-  });
+/** Runs a document tool (bounded by runTool) and says what it was doing when it failed. */
+async function run(cmd: string, args: string[], what: string): Promise<string> {
+  try {
+    return (await runTool(cmd, args, { timeoutMs: TOOL_TIMEOUT_MS, maxOutputBytes: 1_048_576, packageName: PACKAGES[cmd] })).toString('utf8');
+  } catch (err) {
+    throw new KefuError('MEDIA_ERROR', `${what}: ${err instanceof Error ? err.message : String(err)}`, { tool: cmd }, { cause: err });
+  }
 }
 
 /** The number of pages of a PDF (ghostscript), or UNPROCESSABLE when it is none. */
