@@ -22,6 +22,10 @@ const NEEDS = [
   ['/usr/share/pocketsphinx/model/en-us', 'pocketsphinx-en-us'],
   ['gs', 'ghostscript'],
   ['tiff2pdf', 'libtiff-tools'],
+  // business-card scanning (OCR, Chinese and English)
+  ['tesseract', 'tesseract-ocr'],
+  ['/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata', 'tesseract-ocr-chi-sim'],
+  ['/usr/share/tesseract-ocr/5/tessdata/eng.traineddata', 'tesseract-ocr-eng'],
 ];
 
 const have = (cmd) =>
