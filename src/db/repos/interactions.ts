@@ -3,7 +3,7 @@ import type { Queryable } from '../types.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { afterCursor, whereClause } from '../sql.ts';
 
-export interface Interaction { id: string; customerId: string; kind: 'call' | 'sms' | 'fax' | 'note' | 'visit'; refId: string | null; summary: string | null; data: Record<string, unknown>; at: string }
+export interface Interaction { id: string; customerId: string; kind: 'call' | 'sms' | 'fax' | 'note' | 'visit' | 'complaint' | 'task' | 'survey'; refId: string | null; summary: string | null; data: Record<string, unknown>; at: string }
 interface Row { id: string; customer_id: string; kind: Interaction['kind']; ref_id: string | null; summary: string | null; data: Record<string, unknown>; at: Date }
 const toApi = (r: Row): Interaction => ({ id: r.id, customerId: r.customer_id, kind: r.kind, refId: r.ref_id, summary: r.summary, data: r.data, at: r.at.toISOString() });
 

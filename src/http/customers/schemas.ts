@@ -34,7 +34,7 @@ export const CustomerQuery = Type.Object({
 }, { additionalProperties: false });
 
 export const Interaction = Type.Object({
-  id: Uuid, customerId: Uuid, kind: Type.Union([Type.Literal('call'), Type.Literal('sms'), Type.Literal('fax'), Type.Literal('note'), Type.Literal('visit')]),
+  id: Uuid, customerId: Uuid, kind: Type.Union([Type.Literal('call'), Type.Literal('sms'), Type.Literal('fax'), Type.Literal('note'), Type.Literal('visit'), Type.Literal('complaint'), Type.Literal('task'), Type.Literal('survey')]),
   refId: Type.Union([Uuid, Type.Null()]), summary: Type.Union([Type.String(), Type.Null()]), data: Type.Record(Type.String(), Type.Unknown()), at: Type.String({ format: 'date-time' }),
 });
 export const InteractionCreate = Type.Object({
