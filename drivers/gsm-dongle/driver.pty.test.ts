@@ -2,6 +2,7 @@
  * The dongle driver over a real pty pair against the simulated dongle and
  * network: every behaviour of the simulator, waited for by event with a deadline.
  */
+import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKefuError } from '../../src/core/errors.ts';
 import { until as waitUntil } from '../../test/helpers/wait.ts';
@@ -36,7 +37,7 @@ async function rig(sim: Omit<DongleSimOptions, 'pty'> = {}, drv: Partial<GsmDong
   const received = (n: number) => until(`${n} received`, () => events.filter((e) => e.type === 'received').length >= n).then(() => events.flatMap((e) => (e.type === 'received' ? [e.message] : [])));
   const until = (what: string, probe: () => boolean, timeoutMs = 10_000) =>
     waitUntil(what, probe, { timeoutMs, intervalMs: 20, detail: () => `last commands: ${s.simulator.commands.filter((c) => !['AT+CSQ', 'AT+CREG?', 'AT+CEREG?', 'AT+CPMS?'].includes(c)).slice(-40).join(' | ')}; stored ${s.simulator.stored}` });
-  const r = { sim: s.simulator, pty: s.pty, dongle, events, log, state, received, until, async close() { await dongle.stop(); await s.close(); } };
+  const r = { sim: s.simulator, pty: s.pty, driverPath: s.driverPath, dongle, events, log, state, received, until, async close() { await dongle.stop(); await s.close(); } };
   rigs.push(r);
   return r;
 }
@@ -220,6 +221,24 @@ describe('GsmDongle against the simulated dongle (pty)', () => {
     await r.state('ready', n);
     await expect(r.dongle.send('+8613800138000', 'back', { statusReport: false })).resolves.toMatchObject({ parts: 1 });
     expect(r.dongle.status().problem).toBeNull();
+  });
+});
+
+describe('GsmDongle after a process that stopped mid-send', () => {
+  it('cancels the half-entered message the dongle still waits for (ESC), gets ready and sends', async () => {
+    const r = await rig();
+    // The previous owner of the port got as far as AT+CMGS and its prompt, then died.
+    const before = new SerialPort({ path: r.driverPath, baudRate: 115200 });
+    await new Promise<void>((resolve, reject) => before.once('open', resolve).once('error', reject));
+    let seen = '';
+    before.on('data', (d: Buffer) => { seen += d.toString('latin1'); });
+    before.write('AT+CMGS=20\r');
+    await r.until('the dongle prompts for the PDU', () => seen.includes('> '));
+    await new Promise<void>((resolve) => before.close(() => resolve()));
+    await r.dongle.start();
+    await r.state('ready');
+    await expect(r.dongle.send('+8613800138000', 'after the crash', { statusReport: false })).resolves.toMatchObject({ parts: 1 });
+    expect(r.sim.sent.map((m) => m.text)).toEqual(['after the crash']);
   });
 });
 

@@ -134,6 +134,11 @@ export class GsmDongle implements SmsDongle {
   }
 
   private async init(conn: ModemConnection): Promise<void> {
+    // A process stopped between AT+CMGS and the PDU leaves the dongle taking every
+    // byte as message text until Ctrl-Z or ESC. ESC first cancels such a half-entered
+    // message (the dongle answers OK); otherwise the dongle ignores it and stays quiet.
+    await conn.command('<ESC>', { raw: Buffer.from([0x1b]), timeoutMs: 1000 })
+      .catch((e: unknown) => { if (isKefuError(e, 'DEVICE_GONE')) throw e; });
     let alive = false;
     for (let i = 0; i < 3 && !alive; i++) alive = await conn.command('AT', { timeoutMs: 1000 }).then((r) => r.result.code === 'OK', (e: unknown) => { if (isKefuError(e, 'DEVICE_GONE')) throw e; return false; });
     if (!alive) throw new KefuError('MODEM_TIMEOUT', 'the device does not answer AT');

@@ -203,6 +203,8 @@ export class DongleSimulator {
         else void this.submit(pdu, len);
         continue;
       }
+      // Outside a message ESC means nothing to a dongle: dropped, as real ones do.
+      if (this.buf.includes('\x1b')) this.buf = this.buf.split('\x1b').join('');
       const cr = this.buf.indexOf('\r');
       if (cr < 0) return;
       const cmd = this.buf.slice(0, cr).replace(/\n/g, '').trim();
