@@ -40,6 +40,7 @@ describe(`voice directory on Asterisk (${testDbKind()})`, () => {
     expect((await daemon.api('POST', '/contacts', { name: 'Mary Johnson', seat: 'seat-110' })).status).toBe(201);
     expect((await daemon.api('POST', '/contacts', { name: 'John Smith', phones: [{ number: '13900139001' }] })).status).toBe(201);
     await writeWav(join(dir, 'mary.wav'), await new EspeakTts().synthesize('Mary Johnson', 'en-us'), undefined, 0o644);
+    await writeWav(join(dir, 'john.wav'), await new EspeakTts().synthesize('John Smith', 'en-us'), undefined, 0o644);
     await waitForLineIdle(daemon, 'trunk1');
   });
 
@@ -63,5 +64,20 @@ describe(`voice directory on Asterisk (${testDbKind()})`, () => {
     expect(call.digits).toBe('1');
     expect(call.ivrPath.map((p) => p.node)).toEqual(['who']);
     expect(call.legs.some((l) => l.seatId === 'seat-110' && l.answeredAt !== null)).toBe(true);
+  });
+
+  it('a contact with a number and no seat: the trunk dials the number and the caller is bridged to whoever answers', async () => {
+    await waitForLineIdle(daemon, 'trunk1');
+    await lab.call({ number: '13800138001', preWaitS: 3, say: join(dir, 'john'), afterWaitS: 5, afterDtmf: '1', holdS: 15 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613800138001');
+    const callId = ringing.data.callId as string;
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 90_000);
+    const call = await settledCall<{ disposition: string; digits: string; legs: LegOut[] }>(daemon, callId);
+    expect(ended.data.disposition, JSON.stringify(call)).toBe('completed');
+    expect(call.digits).toBe('1');
+    // 13900139001 on the lab's carrier is its plain customer, who answers after a second (test/helpers/callees.ts)
+    const out = call.legs.filter((l) => l.kind === 'outbound');
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ seatId: null, answeredAt: expect.any(String) });
   });
 });

@@ -62,6 +62,14 @@ export class AsteriskChannelControl implements CallControl {
   /** Hands the channel to fax reception (the fax service); null: this call cannot receive faxes. */
   faxReceiver: (() => Promise<boolean>) | null = null;
 
+  /** Rings a number through the call's trunk and bridges it to the caller (the directory node); null: no trunk to dial on. */
+  numberTransfer: ((digits: string) => Promise<boolean>) | null = null;
+
+  async transfer(digits: string): Promise<boolean> {
+    if (this.gone || !this.numberTransfer) return false;
+    return this.numberTransfer(digits);
+  }
+
   async receiveFax(): Promise<boolean> {
     if (this.gone || !this.faxReceiver) return false;
     return this.faxReceiver();

@@ -13,7 +13,8 @@ import type { Pbx } from '../../core/ports.ts';
 import type { CallSession } from '../telephony/session.ts';
 import type { LegLog } from './legs.ts';
 
-export interface RingSeat { id: string; endpoint: string; agentId: string | null }
+/** A seat's phone, or (kind `outbound`) a number dialled through a trunk: what the directory node transfers to. */
+export interface RingSeat { id: string; endpoint: string; agentId: string | null; kind?: 'agent' | 'outbound' }
 
 interface Ring {
   call: CallSession; callerChannelId: string; legs: Map<string, RingSeat>; answered: string | null; bridgeId: string | null;
@@ -37,7 +38,8 @@ export class SeatRinger {
     for (const seat of seats) {
       const channelId = randomUUID();
       ring.legs.set(channelId, seat);
-      this.legLog.start({ callId: call.id, kind: 'agent', channelId, endpoint: seat.endpoint, seatId: seat.id, agentId: seat.agentId }, call.created);
+      const outbound = seat.kind === 'outbound';
+      this.legLog.start({ callId: call.id, kind: outbound ? 'outbound' : 'agent', channelId, endpoint: seat.endpoint, seatId: outbound ? null : seat.id, agentId: seat.agentId }, call.created);
       this.pbx.originate({ id: channelId, endpoint: seat.endpoint, role: 'handset', args: [call.id], timeoutS: ringS, callerId: snap.number ?? 'kefu' })
         .catch((err: unknown) => { this.log.warn({ err, seatId: seat.id }, 'could not ring the seat'); this.legLog.ended(channelId, 'failed'); this.legGone(channelId); });
     }

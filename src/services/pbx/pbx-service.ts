@@ -21,6 +21,7 @@ import { AcdService } from '../acd/acd-service.ts';
 import { ClickToDialer, type DialRequest, type DialResult, type SeatWait } from './dialer.ts';
 import { Monitor, type MonitorMode } from './monitor.ts';
 import { SeatRinger } from './handset.ts';
+import { dialString } from './click-to-dial.ts';
 import { LegLog } from './legs.ts';
 import { LegRegistry, type LegOwner } from './leg-registry.ts';
 import { requireSeat } from '../seats.ts';
@@ -217,6 +218,10 @@ export class PbxService implements LineGroup {
     const control = new AsteriskChannelControl(channel, this.pbx, this.mediaDir, this.log);
     control.onAnswered = () => this.legLog.answered(channel.id);
     control.faxReceiver = () => (this.faxReceiver ? this.faxReceiver(line.id, channel.id, channel.callerNumber) : Promise.resolve(false));
+    if (line.endpoint) {
+      const trunk = line.endpoint;
+      control.numberTransfer = (digits) => this.ringer.ring(session, channel.id, [{ id: `number ${digits}`, endpoint: dialString(trunk, digits), agentId: null, kind: 'outbound' }], 30);
+    }
     const session: CallSession = new CallSession(this.deps, line, control, () => {
       this.live.delete(channel.id);
       if (!this.lines.some((l) => l.id === line.id && this.stateOf(l) === 'in-call')) {
