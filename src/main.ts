@@ -127,7 +127,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => fax.stop());
     if (pbx && pbxFax) pbx.faxReceiver = (lineId, legId) => fax.receiveOnLeg(lineId, legId);
     await demoFax?.ring();
-    if (config.demo && config.demoFlow === 'voice-directory') await seedVoiceDirectoryDemo(flows, repos.contacts);
+    // the demo menu's 3 (and demoFlow voice-directory) looks up these contacts by voice
+    if (config.demo) await seedVoiceDirectoryDemo(flows, repos.contacts);
     const demo = config.demo ? await startDemoLine(telephony, logger, config.numbers.defaultRegion, {
       attach: config.demoAttach, ptyDir: resolve(config.dataDir, 'demo-device'), flow: config.demoFlow, speak: (text, voice) => tts.synthesize(text, voice),
     }) : null;

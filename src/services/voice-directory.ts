@@ -22,7 +22,7 @@ const DEMO_CONTACTS = [
   { name: '王芳', nicknames: ['Wang Fang'], phones: [{ number: '+8613900139004', label: 'mobile' }] },
 ];
 
-/** `serve --demo` with demoFlow voice-directory: the ready-made flow, and demo contacts when the address book is empty. */
+/** `serve --demo`: the ready-made voice-directory flow (demoFlow voice-directory; the main menu's 3 uses the same contacts), and demo contacts when the address book is empty. */
 export async function seedVoiceDirectoryDemo(flows: Pick<FlowService, 'installShipped'>, contacts: Pick<ContactRepo, 'list' | 'create'>): Promise<void> {
   await flows.installShipped('voice-directory');
   if ((await contacts.list({ limit: 1 })).items.length > 0) return;

@@ -110,3 +110,65 @@ describe(`voice directory on the modem line (${testDbKind()})`, () => {
     await rings;
   });
 });
+
+describe(`the shipped main flow: 3 in the menu is the voice directory (${testDbKind()})`, () => {
+  let sim: Awaited<ReturnType<typeof startSimulatedModem>>;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let daemon: DaemonProcess;
+  let events: Awaited<ReturnType<typeof eventClient>>;
+
+  beforeAll(async () => {
+    sim = await startSimulatedModem({ dialect: 'conexant' });
+    db = await freshDatabase();
+    daemon = await startDaemonProcess({
+      databaseUrl: db.url,
+      config: { lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: 'main', answerAfterRings: 2 } }] },
+    });
+    events = await eventClient(daemon.url);
+    await waitForLineIdle(daemon, 'office');
+    // The office is open all week for this test (the shipped hours would send an evening run to voicemail); the rest is as shipped.
+    const main = await daemon.api<{ definition: { nodes: Record<string, Record<string, unknown>> } }>('GET', '/ivr/flows/main?version=published');
+    const def = main.body.definition;
+    const day = [['00:00', '24:00']];
+    def.nodes.hours = { ...def.nodes.hours, schedule: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, holidays: [] };
+    expect((await daemon.api('PUT', '/ivr/flows/main', def)).status).toBe(200);
+    expect((await daemon.api('POST', '/contacts', { name: 'Mary Johnson', phones: [{ number: '139 0013 9002' }] })).status).toBe(201);
+  });
+
+  afterEach((c) => {
+    if (c.task.result?.state === 'fail') console.log(`daemon log:\n${daemon.output().slice(-8000)}\nsimulator: ${sim.simulator.history.slice(-40).map((h) => `${h.event}${h.detail ? `(${h.detail})` : ''}`).join(' ')}`);
+  });
+
+  afterAll(async () => {
+    events?.close();
+    await daemon?.stop();
+    await sim?.close();
+    await db?.drop();
+  });
+
+  it('welcome, menu, 3, "Mary Johnson", 1: the call is transferred to her number', async () => {
+    const since = Date.now();
+    const rings = sim.simulator.ring({ number: '13800138009', rings: 3, intervalMs: 1000 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613800138009');
+    const callId = ringing.data.callId as string;
+    // Three prompts: the welcome in Mandarin, in English, then the menu; 3 once the modem listens again.
+    let at = since;
+    for (let i = 0; i < 3; i++) at = (await sim.simulator.waitFor('vtx-end', { since: at, timeoutMs: 60_000 })).at + 1;
+    await sim.simulator.waitFor('vrx-start', { since: at - 1, timeoutMs: 10_000 });
+    await sim.simulator.pressDigits('3');
+    // "Please say the name …", then the caller says it
+    const asked = await sim.simulator.waitFor('vtx-end', { since: Date.now(), timeoutMs: 30_000 });
+    await sim.simulator.waitFor('vrx-start', { since: asked.at, timeoutMs: 10_000 });
+    await sim.simulator.sendAudio(await new EspeakTts().synthesize('Mary Johnson', 'en-us'));
+    const confirm = await sim.simulator.waitFor('vtx-end', { since: Date.now(), timeoutMs: 30_000 });
+    await sim.simulator.waitFor('vrx-start', { since: confirm.at, timeoutMs: 10_000 });
+    await sim.simulator.pressDigits('1');
+    const transfer = await sim.simulator.waitFor('transfer', { since, timeoutMs: 30_000 });
+    expect(transfer.detail).toBe('13900139002');
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 30_000);
+    expect(ended.data.disposition).toBe('handset');
+    const call = await daemon.api<{ ivrPath: Array<{ node: string }> }>('GET', `/calls/${callId}`);
+    expect(call.body.ivrPath.map((s) => s.node)).toEqual(['hours', 'caller', 'welcome', 'welcome-en', 'menu', 'directory']);
+    await rings;
+  });
+});
