@@ -4,34 +4,23 @@
  * The daemon as a process, the simulator's far end playing scripted audio.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
-import { freshDatabase, testDbKind } from '../helpers/db.ts';
-import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { testDbKind } from '../helpers/db.ts';
+import type { DaemonProcess } from '../helpers/daemon.ts';
+import { startModemOffice, type ModemOffice } from '../helpers/modem-office.ts';
 import { waitForLineIdle } from '../helpers/wait.ts';
 
 describe(`click-to-dial by ear on a modem without call-progress reports (${testDbKind()})`, () => {
-  let sim: Awaited<ReturnType<typeof startSimulatedModem>>;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let office: ModemOffice;
+  let sim: ModemOffice['sim'];
   let daemon: DaemonProcess;
-  let events: Awaited<ReturnType<typeof eventClient>>;
+  let events: ModemOffice['events'];
 
   beforeAll(async () => {
-    sim = await startSimulatedModem({ dialect: 'no-progress' });
-    db = await freshDatabase();
-    daemon = await startDaemonProcess({
-      databaseUrl: db.url,
-      config: { lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: 'main', answerAfterRings: 2 } }] },
-    });
-    events = await eventClient(daemon.url);
-    await waitForLineIdle(daemon, 'office');
+    office = await startModemOffice({ dialect: 'no-progress' });
+    ({ sim, daemon, events } = office);
   });
 
-  afterAll(async () => {
-    events?.close();
-    await daemon?.stop();
-    await sim?.close();
-    await db?.drop();
-  });
+  afterAll(async () => { await office?.close(); });
 
   it('colour ring-back music, then a voicemail greeting: answered, and the history says a machine answered', async () => {
     const customer = await daemon.api<{ id: string }>('POST', '/customers', { name: '王芳', phones: [{ number: '13512345678' }] });

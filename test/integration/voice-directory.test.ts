@@ -6,9 +6,9 @@
  * flashes and dials the contact's number (a blind transfer) and hangs up.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
-import { freshDatabase, testDbKind } from '../helpers/db.ts';
-import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { testDbKind } from '../helpers/db.ts';
+import type { DaemonProcess } from '../helpers/daemon.ts';
+import { startModemOffice, type ModemOffice } from '../helpers/modem-office.ts';
 import { waitForLineIdle } from '../helpers/wait.ts';
 import { EspeakTts } from '../../src/media/tts.ts';
 
@@ -26,21 +26,15 @@ const FLOW = {
 };
 
 describe(`voice directory on the modem line (${testDbKind()})`, () => {
-  let sim: Awaited<ReturnType<typeof startSimulatedModem>>;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let office: ModemOffice;
+  let sim: ModemOffice['sim'];
   let daemon: DaemonProcess;
-  let events: Awaited<ReturnType<typeof eventClient>>;
+  let events: ModemOffice['events'];
   const tts = new EspeakTts();
 
   beforeAll(async () => {
-    sim = await startSimulatedModem({ dialect: 'conexant' });
-    db = await freshDatabase();
-    daemon = await startDaemonProcess({
-      databaseUrl: db.url,
-      config: { lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: FLOW.id, answerAfterRings: 2 } }] },
-    });
-    events = await eventClient(daemon.url);
-    await waitForLineIdle(daemon, 'office');
+    office = await startModemOffice({ flow: FLOW.id });
+    ({ sim, daemon, events } = office);
     expect((await daemon.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
     for (const c of [
       { name: 'John Smith', nicknames: ['Johnny'], phones: [{ number: '139 0013 9001' }] },
@@ -51,16 +45,8 @@ describe(`voice directory on the modem line (${testDbKind()})`, () => {
     ]) expect((await daemon.api('POST', '/contacts', c)).status).toBe(201);
   });
 
-  afterEach((c) => {
-    if (c.task.result?.state === 'fail') console.log(`daemon log:\n${daemon.output().slice(-8000)}\nsimulator: ${sim.simulator.history.slice(-40).map((h) => `${h.event}${h.detail ? `(${h.detail})` : ''}`).join(' ')}`);
-  });
-
-  afterAll(async () => {
-    events?.close();
-    await daemon?.stop();
-    await sim?.close();
-    await db?.drop();
-  });
+  afterEach((c) => office.logIfFailed(c));
+  afterAll(async () => { await office?.close(); });
 
   /** Rings, waits for the question to be played, then says `name` into the line. */
   const callAndSay = async (name: string, caller: string) => {
@@ -112,20 +98,11 @@ describe(`voice directory on the modem line (${testDbKind()})`, () => {
 });
 
 describe(`the shipped main flow: 3 in the menu is the voice directory (${testDbKind()})`, () => {
-  let sim: Awaited<ReturnType<typeof startSimulatedModem>>;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let daemon: DaemonProcess;
-  let events: Awaited<ReturnType<typeof eventClient>>;
+  let office: ModemOffice;
 
   beforeAll(async () => {
-    sim = await startSimulatedModem({ dialect: 'conexant' });
-    db = await freshDatabase();
-    daemon = await startDaemonProcess({
-      databaseUrl: db.url,
-      config: { lines: [{ id: 'office', driver: 'v253-modem', port: sim.driverPath, inbound: { flow: 'main', answerAfterRings: 2 } }] },
-    });
-    events = await eventClient(daemon.url);
-    await waitForLineIdle(daemon, 'office');
+    office = await startModemOffice({ flow: 'main' });
+    const { daemon } = office;
     // The office is open all week for this test (the shipped hours would send an evening run to voicemail); the rest is as shipped.
     const main = await daemon.api<{ definition: { nodes: Record<string, Record<string, unknown>> } }>('GET', '/ivr/flows/main?version=published');
     const def = main.body.definition;
@@ -135,18 +112,11 @@ describe(`the shipped main flow: 3 in the menu is the voice directory (${testDbK
     expect((await daemon.api('POST', '/contacts', { name: 'Mary Johnson', phones: [{ number: '139 0013 9002' }] })).status).toBe(201);
   });
 
-  afterEach((c) => {
-    if (c.task.result?.state === 'fail') console.log(`daemon log:\n${daemon.output().slice(-8000)}\nsimulator: ${sim.simulator.history.slice(-40).map((h) => `${h.event}${h.detail ? `(${h.detail})` : ''}`).join(' ')}`);
-  });
-
-  afterAll(async () => {
-    events?.close();
-    await daemon?.stop();
-    await sim?.close();
-    await db?.drop();
-  });
+  afterEach((c) => office.logIfFailed(c));
+  afterAll(async () => { await office?.close(); });
 
   it('welcome, menu, 3, "Mary Johnson", 1: the call is transferred to her number', async () => {
+    const { sim, daemon, events } = office;
     const since = Date.now();
     const rings = sim.simulator.ring({ number: '13800138009', rings: 3, intervalMs: 1000 });
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.data.number === '+8613800138009');
