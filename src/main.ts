@@ -117,7 +117,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls, speech }, pbxLines, createPbx(config.asterisk, logger));
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
-    const fax = new FaxService({ config, logger: logger.child({ component: 'fax' }), bus, repos, numbers });
+    const fax = new FaxService({ config, logger: logger.child({ component: 'fax' }), bus, repos, numbers, blacklist });
     const pbxFax = config.asterisk && pbxLines.length > 0 ? createPbxFax(config.asterisk, logger) : null;
     if (pbxFax) for (const l of pbxLines) fax.addLine(FaxService.pbxLine(l, pbxFax));
     for (const m of config.fax.modems) fax.addLine(FaxService.modemLine(m.id, createFaxModem(m, logger, config.fax.maxPages)));

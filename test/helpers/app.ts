@@ -81,7 +81,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   await blacklist.start();
   const bus = opts.bus ?? new EventBus();
   const config = loadConfig({ overrides: { dataDir: dir, ...opts.config } });
-  const fax = opts.fax ? new FaxService({ config, logger, bus, repos, numbers }) : undefined;
+  const fax = opts.fax ? new FaxService({ config, logger, bus, repos, numbers, blacklist }) : undefined;
   await fax?.start();
   const app = await build({
     config, logger, db, bus, repos, numbers, blacklist,

@@ -88,6 +88,17 @@ describe(`fax API on ${testDbKind()}`, () => {
     expect((await t.call('GET', '/fax?status=queued')).body.items).toEqual([]);
   });
 
+  it('POST /fax refuses a do-not-contact number (the outbound blacklist) before anything is queued', async () => {
+    expect((await t.call('POST', '/blacklist', { body: { number: '13800000031', direction: 'outbound', reason: 'asked not to be contacted' } })).status).toBe(201);
+    const pdfPath = join(t.dir, 'dnc.pdf');
+    makeTestPdf(pdfPath, 1);
+    const r = await t.call('POST', '/fax?number=138%200000%200031', { body: readFileSync(pdfPath), type: 'application/pdf' });
+    expect(r.status).toBe(422);
+    expect(r.body.error.message).toMatch(/\+8613800000031 is on the do-not-contact list/);
+    expect(r.body.error.details).toMatchObject({ field: 'querystring.number', reason: 'do-not-contact' });
+    expect((await t.call('GET', '/fax?status=queued')).body.items).toEqual([]);
+  });
+
   it('declares its roles: agents read and send, no key is refused', async () => {
     expect((await t.call('GET', '/fax', { key: t.agent })).status).toBe(200);
     expect((await t.call('GET', '/fax', { key: null })).status).toBe(401);

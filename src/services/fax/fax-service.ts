@@ -24,6 +24,7 @@ import type { EventBus } from '../../core/events/bus.ts';
 import type { Repos } from '../../db/repos/index.ts';
 import type { FaxRow } from '../../db/repos/fax.ts';
 import type { NumberService } from '../numbers.ts';
+import type { BlacklistService } from '../blacklist.ts';
 import { ensurePrivateFolder } from '../files/private-folder.ts';
 import { dialString } from '../pbx/click-to-dial.ts';
 import { faxTiffToPdf, pdfPageCount, pdfToFaxTiff } from './documents.ts';
@@ -33,7 +34,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A line faxes can go out on: its transport and how a number is dialled on it. */
 export interface FaxLine { id: string; transport: FaxTransport; dial(digits: string): string }
 
-interface Deps { config: Readonly<Config>; logger: Logger; bus: EventBus; repos: Repos; numbers: NumberService }
+interface Deps { config: Readonly<Config>; logger: Logger; bus: EventBus; repos: Repos; numbers: NumberService; blacklist: Pick<BlacklistService, 'check'> }
 
 export class FaxService {
   readonly dir: string;
@@ -111,6 +112,9 @@ export class FaxService {
     if (input.pdf.length === 0) throw new KefuError('BAD_REQUEST', 'document: empty body, expected a PDF', { field: 'document' });
     if (input.pdf.subarray(0, 5).toString('latin1') !== '%PDF-') throw new KefuError('UNPROCESSABLE', 'document: not a PDF (it must start with %PDF-)', { field: 'document' });
     const number = this.d.numbers.require(input.number, 'number');
+    // Do-not-contact covers faxes as it covers calls and SMS (the blacklist, outbound).
+    const dnc = this.d.blacklist.check(number, 'outbound');
+    if (dnc.blocked) throw new KefuError('UNPROCESSABLE', `${number} is on the do-not-contact list (${dnc.match?.kind} ${dnc.match?.value}, outbound): not sent`, { field: 'number', reason: 'do-not-contact' });
     const line = this.pickLine(input.lineId);
     const id = randomUUID();
     const folder = join(this.dir, id);
