@@ -37,6 +37,9 @@ CREATE TABLE scorecards (
   period_id uuid NOT NULL REFERENCES scorecard_periods(id) ON DELETE CASCADE,
   agent_id text NOT NULL,
   team_id text,
+  -- The KPI sums the card was computed from (the port's answer), kept so that
+  -- reviews, deductions and appeals recompute the same month.
+  sums jsonb NOT NULL,
   items jsonb NOT NULL,
   kpi_score numeric(10,2) NOT NULL,
   self_score numeric(10,2),
@@ -118,6 +121,7 @@ CREATE INDEX scorecard_appeals_open ON scorecard_appeals (due_at) WHERE status =
 -- Every change to a card: who, when, why, and the figures before and after.
 CREATE TABLE scorecard_changes (
   id uuid PRIMARY KEY,
+  seq bigserial NOT NULL,
   scorecard_id uuid NOT NULL REFERENCES scorecards(id) ON DELETE CASCADE,
   at timestamptz(3) NOT NULL DEFAULT now(),
   actor text NOT NULL,
@@ -125,4 +129,4 @@ CREATE TABLE scorecard_changes (
   before jsonb,
   after jsonb NOT NULL
 );
-CREATE INDEX scorecard_changes_card ON scorecard_changes (scorecard_id, at, id);
+CREATE INDEX scorecard_changes_card ON scorecard_changes (scorecard_id, seq);

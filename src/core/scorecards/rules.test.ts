@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { competitionRanks, gradeOf, itemScore, teamGrade, teamItemPoints, worseGrade } from './rules.ts';
 import { kpiValues, poolSums, roundTo, type AgentKpiSums } from './kpi.ts';
 import { transition } from './machine.ts';
+import { monthBounds } from './period.ts';
 import { validateIndividual, validateTeam, type IndividualDefinition } from './scheme.ts';
 
 describe('item scores', () => {
@@ -123,5 +124,14 @@ describe('scheme checks', () => {
   it('team schemes: items and ordered thresholds', () => {
     expect(validateTeam({ items: [{ kpi: 'answered', level: 4 }], conversionOutcomes: [], grades: { A: 92 } })).toEqual([]);
     expect(validateTeam({ items: [], conversionOutcomes: [], grades: { A: 92, B: 95 } }).map((p) => p.path)).toEqual(['items', 'grades.B']);
+  });
+});
+
+describe('month bounds', () => {
+  it('a month in UTC and in Asia/Shanghai; December rolls the year', () => {
+    expect(monthBounds('2026-11', 'UTC')).toEqual({ from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') });
+    expect(monthBounds('2026-11', 'Asia/Shanghai')).toEqual({ from: new Date('2026-10-31T16:00:00Z'), to: new Date('2026-11-30T16:00:00Z') });
+    expect(monthBounds('2026-12', 'UTC').to).toEqual(new Date('2027-01-01T00:00:00Z'));
+    expect(monthBounds('2026-03', 'Europe/Berlin')).toEqual({ from: new Date('2026-02-28T23:00:00Z'), to: new Date('2026-03-31T22:00:00Z') });
   });
 });
