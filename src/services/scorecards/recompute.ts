@@ -14,7 +14,9 @@ import { KefuError } from '../../core/errors.ts';
 import { ScorecardRepo, cardFigures, type Period } from '../../db/repos/scorecards.ts';
 import { ScorecardAppealRepo } from '../../db/repos/scorecard-appeals.ts';
 
-const same = (a: Record<string, unknown>, b: Record<string, unknown>): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as values (jsonb gives keys back in its own order). */
+const canon = (v: unknown): unknown => (Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canon(x)])) : v);
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 
 export async function recomputeCards(db: Db, kpis: KpiSource, period: Period, opts: { fresh: boolean; actor: string; reason: string }): Promise<void> {
   const def = period.definition as IndividualDefinition;
@@ -60,7 +62,7 @@ export async function recomputeCards(db: Db, kpis: KpiSource, period: Period, op
       const before = existing.get(f.agentId);
       const id = await r.saveCard(period.id, f, m.sums);
       const after = cardFigures(f);
-      const itemsChanged = before && JSON.stringify(before.items) !== JSON.stringify(f.items);
+      const itemsChanged = before && !same(before.items, f.items);
       if (!before || itemsChanged || !same(cardFigures(before), after)) {
         await r.addChange(id, { actor: opts.actor, reason: opts.reason, before: before ? cardFigures(before) : null, after });
       }
