@@ -218,7 +218,7 @@ describe(`scorecards: a hand-computed month on ${testDbKind()}`, () => {
     expect((await t.call('POST', `/scorecards/periods/${period}/close-reviews`, { key: supervisor })).body.state).toBe('reviewed');
 
     const r = await t.call('GET', `/scorecards/periods/${period}/results`);
-    cards = Object.fromEntries(r.body.cards.map((c: { agentId: string }) => [c.agentId, c]));
+    cards = Object.fromEntries(r.body.cards.map((c: { agentId: string }) => [c.agentId, c])) as typeof cards;
     const scores = (a: AgentId) => cards[a].items.map((i: { score: number; weighted: number }) => [i.score, i.weighted]);
     expect(scores('a1')).toEqual([[100, 20], [120, 18], [80, 12], [100, 20], [100, 10], [100, 10], [90, 9]]);
     expect(scores('a2')).toEqual([[50, 10], [66.67, 10], [50, 7.5], [0, 0], [100, 10], [50, 5], [60, 6]]);
