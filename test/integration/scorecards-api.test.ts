@@ -71,6 +71,7 @@ describe(`scorecards API on ${testDbKind()}`, () => {
     expectField(await post({ name: 'x', kind: 'team', definition: 'all of them' }), 'body.definition');
     expectField(await post({ name: 'x', kind: 'club', definition: {} }), 'body.kind');
     expectField(await post({ name: 'x', kind: 'team', definition: { items: [] }, owner: 'me' }), 'body.owner');
+    expectField(await post({ name: 'x', kind: 'team', definition: { items: [{ kpi: 'answered', level: 4 }], conversionOutcomes: ['sale', 'x\u0000y'] } }), 'body.definition.conversionOutcomes.1');
     expectField(await post({ name: 'a\u0000b', kind: 'team', definition: { items: [{ kpi: 'answered', level: 4 }] } }), 'body.name');
   });
 

@@ -18,7 +18,7 @@ const Rule = Type.Union([
     bands: Type.Array(Type.Object({ limit: Type.Number({ minimum: -1e9, maximum: 1e9 }), score: Score('item score in this band') }, { additionalProperties: false }), { minItems: 1, maxItems: 20, description: 'best first' }),
   }, { additionalProperties: false }),
 ]);
-const Outcomes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50, default: [], description: 'call outcomes that count as a conversion' });
+const Outcomes = Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]*$' }), { maxItems: 50, default: [], description: 'call outcomes that count as a conversion' });
 
 export const IndividualDef = Type.Object({
   items: Type.Array(Type.Object({
@@ -38,7 +38,7 @@ export const TeamDef = Type.Object({
   items: Type.Array(Type.Object({ kpi: Kpi, level: Type.Integer({ minimum: 1, maximum: 4 }), better: Better }, { additionalProperties: false }), { maxItems: 20 }),
   conversionOutcomes: Outcomes,
   grades: Type.Object({ A: Points, B: Type.Optional(Points), C: Type.Optional(Points), D: Type.Optional(Points) }, { additionalProperties: false, default: { A: 92 } }),
-  teamIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200 })),
+  teamIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]*$' }), { maxItems: 200 })),
 }, { additionalProperties: false });
 
 const Kind = Type.Union([Type.Literal('individual'), Type.Literal('team')]);
