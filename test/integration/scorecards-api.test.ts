@@ -209,6 +209,12 @@ describe(`scorecards API on ${testDbKind()}`, () => {
     // t1 (a1): 2 answered, handle 61 s; t2 (a2): 1 answered, handle 121 s → t1 first on both: 2×3 + 2×2 = 10; t2: 1×3 + 1×2 = 5.
     expect(r.body.teams.map((x: { teamId: string; total: number; rank: number; grade: string }) => [x.teamId, x.total, x.rank, x.grade])).toEqual([['t1', 10, 1, 'A'], ['t2', 5, 2, 'B']]);
     expect((await t.call('PUT', `/scorecards/periods/${p.body.id}/reviews`, { body: { agentId: 'a1', kind: 'supervisor', score: 1 } })).status).toBe(422);
+    // An individual scheme for team t1 only: a card for a1 alone.
+    const only = await t.call('POST', '/scorecards/schemes', { body: { name: 'Team 1 only', kind: 'individual', definition: individual({ teamIds: ['t1'] }) } });
+    expect(only.status, only.text).toBe(201);
+    const op = await t.call('POST', '/scorecards/periods', { body: { schemeId: only.body.id, month: '2026-11' } });
+    await t.call('POST', `/scorecards/periods/${op.body.id}/compute`);
+    expect((await t.call('GET', `/scorecards/periods/${op.body.id}/results`)).body.cards.map((c: { agentId: string }) => c.agentId)).toEqual(['a1']);
     const periods = await t.call('GET', '/scorecards/periods?limit=1', { key: a1 });
     expect(periods.status).toBe(200);
     expect(periods.body.next).not.toBeNull();

@@ -43,6 +43,8 @@ export interface IndividualDefinition {
   /** A team scheme whose grade bounds the members' grades (same period dates), or null. */
   teamSchemeId: string | null;
   boundByTeam: boolean;
+  /** Only the agents of these teams (default: every agent). */
+  teamIds?: string[] | undefined;
 }
 
 export interface TeamItem {

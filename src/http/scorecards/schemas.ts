@@ -32,6 +32,7 @@ export const IndividualDef = Type.Object({
   appealDays: Type.Integer({ minimum: 1, maximum: 90, default: 7, description: 'days an appeal may wait for its answer' }),
   teamSchemeId: Type.Union([Type.Null(), Uuid], { default: null }),
   boundByTeam: Type.Boolean({ default: false, description: 'a member\'s grade is at best the team\'s' }),
+  teamIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]*$' }), { maxItems: 200, description: 'only the agents of these teams (default: every agent)' })),
 }, { additionalProperties: false });
 
 export const TeamDef = Type.Object({

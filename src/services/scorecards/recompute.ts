@@ -24,7 +24,7 @@ export async function recomputeCards(db: Db, kpis: KpiSource, period: Period, op
   // Asked outside the transaction: the port may be another connection.
   let fresh: { agents: Array<{ agentId: string; teamId: string | null }>; sums: AgentKpiSums[] } | null = null;
   if (opts.fresh) {
-    const agents = await repo.agents();
+    const agents = await repo.agents(def.teamIds);
     const sums = await kpis.sums({ from: new Date(period.from), to: new Date(period.to), agentIds: agents.map((a) => a.agentId), conversionOutcomes: def.conversionOutcomes });
     fresh = { agents, sums };
   }
