@@ -28,6 +28,8 @@ import { loadStoredAudio } from './media/audio-store.ts';
 import { createFaxModem, createLineDriver, createPbx, createPbxFax, hardwareBackends } from './drivers.ts';
 import { addDemoFaxLine } from './services/fax/demo-fax.ts';
 import { FaxService } from './services/fax/fax-service.ts';
+import { ScorecardService } from './services/scorecards/service.ts';
+import { SqlKpiSource } from './db/kpi/sql-kpi-source.ts';
 import { createRecognizer } from './asr-engines.ts';
 import { contactDirectory, seedVoiceDirectoryDemo } from './services/voice-directory.ts';
 import { HardwareService } from './services/hardware/hardware.ts';
@@ -154,7 +156,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const sms = dongles.length ? new SmsService({ repos, numbers, blacklist, bus, logger: logger.child({ component: 'sms' }) }, dongles) : null;
     if (sms) { await sms.start(); cleanups.push(() => sms.stop()); }
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax };
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax,
+      scorecards: new ScorecardService({ db, bus, kpis: new SqlKpiSource(db) }) };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

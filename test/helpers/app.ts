@@ -4,6 +4,8 @@
  * admin and an agent API key, and a small inject() client. No line, no PBX.
  */
 import { FaxService } from '../../src/services/fax/fax-service.ts';
+import { ScorecardService } from '../../src/services/scorecards/service.ts';
+import { SqlKpiSource } from '../../src/db/kpi/sql-kpi-source.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +90,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     flows: new FlowService(repos.flows, logger, []), telephony: null as never, prompts: opts.prompts ?? (null as never),
     acd: null, pbx: null, campaigns: new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger), demo: null, hardware: null as never,
     agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger), ...(fax ? { fax } : {}),
+    scorecards: new ScorecardService({ db, bus, kpis: new SqlKpiSource(db) }),
   });
   const admin = (await repos.keys.create('admin', 'test')).key;
   const agent = (await repos.keys.create('agent', 'test agent')).key;

@@ -43,6 +43,10 @@ export interface EventMap {
     pages: number | null; attempts: number; resultCode: string | null; resultText: string | null; nextAttemptAt: string | null;
   };
   'campaign.update': Record<string, unknown>;
+  /** A scorecard period was published (issue 13): `results` cards (individual) or teams (team). */
+  'scorecard.published': { periodId: string; schemeId: string; kind: 'individual' | 'team'; label: string; from: string; to: string; results: number };
+  /** A scorecard appeal (申诉) was filed (status open) or answered (upheld, rejected). */
+  'scorecard.appeal': { appealId: string; scorecardId: string; periodId: string; agentId: string; deductionId: string | null; status: 'open' | 'upheld' | 'rejected'; dueAt: string; adjustment: number | null };
   /** A customer/contact/blacklist import under way: records read so far of `total` (the file's record count). */
   'import.progress': { importId: string; kind: 'customers' | 'contacts' | 'blacklist'; done: number; total: number; imported: number; skipped: number; finished: boolean };
 }

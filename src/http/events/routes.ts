@@ -34,7 +34,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     },
     schema: {
       tags: ['events'],
-      description: 'WebSocket. Messages: { type, at, data } with types line.state, line.ring, line.callerid (raw caller-ID block, normalised number, recognised), call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, recording.failed, sms.received, sms.status, fax.received, fax.status, campaign.update. '
+      description: 'WebSocket. Messages: { type, at, data } with types line.state, line.ring, line.callerid (raw caller-ID block, normalised number, recognised), call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, recording.failed, sms.received, sms.status, fax.received, fax.status, campaign.update, scorecard.published, scorecard.appeal. '
         + 'At most http.events.maxSockets streams at once and http.events.maxSocketsPerPrincipal per key or user (429 RATE_LIMITED before the upgrade); '
         + 'a client that leaves more than http.events.maxBufferedBytes unread is closed with 1013 "slow reader".',
       querystring: Type.Object({ types: Type.Optional(Type.String({ maxLength: 1000, description: 'comma-separated event types to receive' })) }, { additionalProperties: false }),
