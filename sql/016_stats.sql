@@ -216,8 +216,10 @@ CREATE TRIGGER agent_states_history AFTER INSERT OR UPDATE OR DELETE ON agent_st
   FOR EACH ROW EXECUTE FUNCTION agent_states_history_trigger();
 
 -- Rebuild everything from the raw tables (after the settings changed, or by hand).
+-- The lock makes a call that ends meanwhile wait, then move its own contribution.
 CREATE FUNCTION stats_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  LOCK TABLE stats_call_facts, stats_hourly, stats_agent_hours IN SHARE ROW EXCLUSIVE MODE;
   DELETE FROM stats_hourly;
   DELETE FROM stats_call_facts;
   DELETE FROM stats_agent_hours;
