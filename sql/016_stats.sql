@@ -15,7 +15,9 @@
 CREATE TABLE stats_settings (
   id boolean PRIMARY KEY DEFAULT true CHECK (id),
   service_level_ms integer NOT NULL DEFAULT 20000 CHECK (service_level_ms > 0),
-  ring_cycle_ms integer NOT NULL DEFAULT 6000 CHECK (ring_cycle_ms > 0)
+  ring_cycle_ms integer NOT NULL DEFAULT 6000 CHECK (ring_cycle_ms > 0),
+  -- The zone of the daily rollups (stats.timeZone).
+  time_zone text NOT NULL DEFAULT 'UTC'
 );
 INSERT INTO stats_settings DEFAULT VALUES;
 
@@ -104,6 +106,34 @@ CREATE TABLE stats_hourly (
 CREATE INDEX stats_hourly_agent ON stats_hourly (agent_id, hour);
 CREATE INDEX stats_hourly_queue ON stats_hourly (queue_id, hour);
 
+-- The same sums per (local day in stats_settings.time_zone, agent, queue): what a
+-- month report per agent or queue in the configured zone reads (a few rows per agent-day).
+CREATE TABLE stats_daily (
+  day date NOT NULL, agent_id text NOT NULL, queue_id text NOT NULL,
+  calls bigint NOT NULL,
+  answered bigint NOT NULL,
+  abandoned bigint NOT NULL,
+  abandon_wait_ms bigint NOT NULL,
+  answer_wait_ms bigint NOT NULL,
+  sl_met bigint NOT NULL,
+  ring1 bigint NOT NULL,
+  ring2 bigint NOT NULL,
+  ring3 bigint NOT NULL,
+  ring4 bigint NOT NULL,
+  ring5 bigint NOT NULL,
+  talk_ms bigint NOT NULL,
+  wrap_ms bigint NOT NULL,
+  wraps bigint NOT NULL,
+  PRIMARY KEY (day, agent_id, queue_id)
+);
+CREATE TABLE stats_agent_days (
+  day date NOT NULL,
+  agent_id text NOT NULL,
+  state text NOT NULL,
+  ms bigint NOT NULL,
+  PRIMARY KEY (day, agent_id, state)
+);
+
 CREATE FUNCTION stats_hourly_add(f stats_call_facts, sign integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO stats_hourly VALUES (f.hour, f.agent_id, f.queue_id, f.line_id, f.campaign_id, f.outcome, f.direction,
@@ -116,9 +146,15 @@ BEGIN
     ring1 = stats_hourly.ring1 + EXCLUDED.ring1, ring2 = stats_hourly.ring2 + EXCLUDED.ring2, ring3 = stats_hourly.ring3 + EXCLUDED.ring3,
     ring4 = stats_hourly.ring4 + EXCLUDED.ring4, ring5 = stats_hourly.ring5 + EXCLUDED.ring5, talk_ms = stats_hourly.talk_ms + EXCLUDED.talk_ms,
     wrap_ms = stats_hourly.wrap_ms + EXCLUDED.wrap_ms, wraps = stats_hourly.wraps + EXCLUDED.wraps;
+  INSERT INTO stats_daily VALUES ((f.hour AT TIME ZONE (SELECT time_zone FROM stats_settings))::date, f.agent_id, f.queue_id,
+    sign * f.calls, sign * f.answered, sign * f.abandoned, sign * f.abandon_wait_ms, sign * f.answer_wait_ms, sign * f.sl_met, sign * f.ring1, sign * f.ring2, sign * f.ring3, sign * f.ring4, sign * f.ring5, sign * f.talk_ms, sign * f.wrap_ms, sign * f.wraps)
+  ON CONFLICT (day, agent_id, queue_id) DO UPDATE SET
+    calls = stats_daily.calls + EXCLUDED.calls, answered = stats_daily.answered + EXCLUDED.answered, abandoned = stats_daily.abandoned + EXCLUDED.abandoned, abandon_wait_ms = stats_daily.abandon_wait_ms + EXCLUDED.abandon_wait_ms, answer_wait_ms = stats_daily.answer_wait_ms + EXCLUDED.answer_wait_ms, sl_met = stats_daily.sl_met + EXCLUDED.sl_met, ring1 = stats_daily.ring1 + EXCLUDED.ring1, ring2 = stats_daily.ring2 + EXCLUDED.ring2, ring3 = stats_daily.ring3 + EXCLUDED.ring3, ring4 = stats_daily.ring4 + EXCLUDED.ring4, ring5 = stats_daily.ring5 + EXCLUDED.ring5, talk_ms = stats_daily.talk_ms + EXCLUDED.talk_ms, wrap_ms = stats_daily.wrap_ms + EXCLUDED.wrap_ms, wraps = stats_daily.wraps + EXCLUDED.wraps;
   IF sign < 0 THEN
     DELETE FROM stats_hourly WHERE hour = f.hour AND agent_id = f.agent_id AND queue_id = f.queue_id AND line_id = f.line_id
       AND campaign_id = f.campaign_id AND outcome = f.outcome AND direction = f.direction AND calls = 0;
+    DELETE FROM stats_daily WHERE day = (f.hour AT TIME ZONE (SELECT time_zone FROM stats_settings))::date AND agent_id = f.agent_id
+      AND queue_id = f.queue_id AND calls = 0;
   END IF;
 END $$;
 
@@ -177,6 +213,13 @@ CREATE FUNCTION stats_agent_time(p_agent text, p_state text, p_from timestamptz,
   FROM generate_series(date_trunc('hour', p_from, 'UTC'), p_to, interval '1 hour') AS h
   WHERE h < p_to AND p_to > p_from
   ON CONFLICT (hour, agent_id, state) DO UPDATE SET ms = stats_agent_hours.ms + EXCLUDED.ms;
+  INSERT INTO stats_agent_days(day, agent_id, state, ms)
+  SELECT (h AT TIME ZONE (SELECT time_zone FROM stats_settings))::date, p_agent, p_state,
+    sum(sign * (extract(epoch FROM (least(h + interval '1 hour', p_to) - greatest(h, p_from))) * 1000)::bigint)
+  FROM generate_series(date_trunc('hour', p_from, 'UTC'), p_to, interval '1 hour') AS h
+  WHERE h < p_to AND p_to > p_from
+  GROUP BY 1
+  ON CONFLICT (day, agent_id, state) DO UPDATE SET ms = stats_agent_days.ms + EXCLUDED.ms;
 $$;
 
 CREATE FUNCTION stats_history_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -219,7 +262,9 @@ CREATE TRIGGER agent_states_history AFTER INSERT OR UPDATE OR DELETE ON agent_st
 -- The lock makes a call that ends meanwhile wait, then move its own contribution.
 CREATE FUNCTION stats_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  LOCK TABLE stats_call_facts, stats_hourly, stats_agent_hours IN SHARE ROW EXCLUSIVE MODE;
+  LOCK TABLE stats_call_facts, stats_hourly, stats_agent_hours, stats_daily, stats_agent_days IN SHARE ROW EXCLUSIVE MODE;
+  DELETE FROM stats_daily;
+  DELETE FROM stats_agent_days;
   DELETE FROM stats_hourly;
   DELETE FROM stats_call_facts;
   DELETE FROM stats_agent_hours;
@@ -233,6 +278,12 @@ BEGIN
   FROM agent_state_history s CROSS JOIN LATERAL generate_series(date_trunc('hour', s.started_at, 'UTC'), s.ended_at, interval '1 hour') AS h
   WHERE s.ended_at IS NOT NULL AND h < s.ended_at
   GROUP BY h, s.agent_id, s.state;
+  INSERT INTO stats_daily
+  SELECT (hour AT TIME ZONE (SELECT time_zone FROM stats_settings))::date, agent_id, queue_id, sum(calls), sum(answered), sum(abandoned), sum(abandon_wait_ms), sum(answer_wait_ms), sum(sl_met), sum(ring1), sum(ring2), sum(ring3), sum(ring4), sum(ring5), sum(talk_ms), sum(wrap_ms), sum(wraps)
+  FROM stats_hourly GROUP BY 1, 2, 3;
+  INSERT INTO stats_agent_days
+  SELECT (hour AT TIME ZONE (SELECT time_zone FROM stats_settings))::date, agent_id, state, sum(ms)
+  FROM stats_agent_hours GROUP BY 1, 2, 3;
 END $$;
 
 -- Calls already in the database get their facts and rollups now.

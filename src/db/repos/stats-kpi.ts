@@ -6,7 +6,7 @@
  * asked zone (a whole-hour zone: see src/core/stats/buckets.ts).
  */
 import type { Queryable } from '../types.ts';
-import type { Bucket } from '../../core/stats/buckets.ts';
+import { bucketKey, type Bucket } from '../../core/stats/buckets.ts';
 import type { CallSums, StateTimes } from '../../core/stats/metrics.ts';
 
 export type Dimension = 'agent' | 'queue' | 'line' | 'campaign' | 'outcome' | 'direction' | 'all';
@@ -84,11 +84,47 @@ function merge(sums: SumsRow[], times: TimeRow[] | null): KpiGroup[] {
   return [...groups.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
+const DAY_BUCKET: Record<Exclude<Bucket, 'hour'>, string> = {
+  day: "to_char(day, 'YYYY-MM-DD')", week: "to_char(date_trunc('week', day::timestamp), 'YYYY-MM-DD')", month: "to_char(day, 'YYYY-MM')", none: "''::text",
+};
+
+/** The daily rollups answer when the zone is theirs, the period is whole local days, and only agent and queue are asked for. */
+export function dailyApplies(q: KpiQuery, dailyZone: string): boolean {
+  return q.timeZone === dailyZone && q.bucket !== 'hour' && (q.dimension === 'agent' || q.dimension === 'queue' || q.dimension === 'all')
+    && Object.keys(q.filters).every((k) => k === 'agent' || k === 'queue')
+    && bucketKey(q.from, 'hour', q.timeZone).endsWith('T00:00') && bucketKey(q.to, 'hour', q.timeZone).endsWith('T00:00');
+}
+
 export class StatsKpiRepo {
   constructor(private readonly db: Queryable) {}
 
-  /** The figures from the rollups (stats_hourly, stats_agent_hours). */
+  /** The figures from the rollups: daily ones (stats_daily, stats_agent_days) where they apply, else hourly ones. */
   async rollup(q: KpiQuery): Promise<KpiGroup[]> {
+    const z = await this.db.query<{ time_zone: string }>('SELECT time_zone FROM stats_settings');
+    if (dailyApplies(q, z.rows[0]!.time_zone)) return this.daily(q);
+    return this.hourly(q);
+  }
+
+  /** From the daily rollups (see dailyApplies). */
+  async daily(q: KpiQuery): Promise<KpiGroup[]> {
+    const bucket = DAY_BUCKET[q.bucket as Exclude<Bucket, 'hour'>];
+    const params: unknown[] = [bucketKey(q.from, 'day', q.timeZone), bucketKey(q.to, 'day', q.timeZone)];
+    const sums = await this.db.query<SumsRow>(
+      `SELECT ${bucket} AS bucket, ${DIM_COL[q.dimension]} AS key, ${SUMS}
+       FROM stats_daily WHERE day >= $1::date AND day < $2::date${where(q, params)} GROUP BY 1, 2`, params);
+    let times: TimeRow[] | null = null;
+    if (timesApply(q)) {
+      const tp: unknown[] = [params[0], params[1]];
+      const agent = q.filters.agent === undefined ? '' : (tp.push(q.filters.agent), ` AND agent_id = $${tp.length}`);
+      times = (await this.db.query<TimeRow>(
+        `SELECT ${bucket} AS bucket, ${q.dimension === 'agent' ? 'agent_id' : "''::text"} AS key, state, sum(ms)::bigint AS ms
+         FROM stats_agent_days WHERE day >= $1::date AND day < $2::date${agent} GROUP BY 1, 2, 3 HAVING sum(ms) <> 0`, tp)).rows;
+    }
+    return merge(sums.rows, times);
+  }
+
+  /** From the hourly rollups (stats_hourly, stats_agent_hours): any dimension, filter and whole-hour zone. */
+  async hourly(q: KpiQuery): Promise<KpiGroup[]> {
     const params: unknown[] = [q.from, q.to, q.timeZone];
     const sums = await this.db.query<SumsRow>(
       `SELECT ${bucketSql('hour', q.bucket)} AS bucket, ${DIM_COL[q.dimension]} AS key, ${SUMS}

@@ -7,7 +7,7 @@ import type { Db, Queryable } from '../types.ts';
 import { addSums, emptySums, type CallSums, type StateTimes } from '../../core/stats/metrics.ts';
 import { toSums, type SumsRow } from './stats-kpi.ts';
 
-export interface StatsSettings { serviceLevelMs: number; ringCycleMs: number }
+export interface StatsSettings { serviceLevelMs: number; ringCycleMs: number; timeZone: string }
 
 export interface LiveFigures {
   since: Date;
@@ -55,21 +55,21 @@ export class StatsLiveRepo {
   }
 
   async settings(): Promise<StatsSettings> {
-    const r = await this.db.query<{ service_level_ms: number; ring_cycle_ms: number }>('SELECT service_level_ms, ring_cycle_ms FROM stats_settings');
-    return { serviceLevelMs: r.rows[0]!.service_level_ms, ringCycleMs: r.rows[0]!.ring_cycle_ms };
+    const r = await this.db.query<{ service_level_ms: number; ring_cycle_ms: number; time_zone: string }>('SELECT service_level_ms, ring_cycle_ms, time_zone FROM stats_settings');
+    return { serviceLevelMs: r.rows[0]!.service_level_ms, ringCycleMs: r.rows[0]!.ring_cycle_ms, timeZone: r.rows[0]!.time_zone };
   }
 }
 
 /**
- * Make the rollups measure against `s` (config): when the stored settings
+ * Make the rollups measure against `s` (config; the daily rollups are in its zone): when the stored settings
  * differ, store them and rebuild every rollup from the raw tables, in one
  * transaction. Returns true when it rebuilt. Run at start-up.
  */
 export async function applyStatsSettings(db: Db, s: StatsSettings): Promise<boolean> {
   return db.transaction(async (tx) => {
     const cur = await new StatsLiveRepo(tx).settings();
-    if (cur.serviceLevelMs === s.serviceLevelMs && cur.ringCycleMs === s.ringCycleMs) return false;
-    await tx.query('UPDATE stats_settings SET service_level_ms = $1, ring_cycle_ms = $2', [s.serviceLevelMs, s.ringCycleMs]);
+    if (cur.serviceLevelMs === s.serviceLevelMs && cur.ringCycleMs === s.ringCycleMs && cur.timeZone === s.timeZone) return false;
+    await tx.query('UPDATE stats_settings SET service_level_ms = $1, ring_cycle_ms = $2, time_zone = $3', [s.serviceLevelMs, s.ringCycleMs, s.timeZone]);
     await tx.query('SELECT stats_rebuild()');
     return true;
   });
