@@ -33,7 +33,7 @@ async function generate(db: Db, calls: number, days: number, agents: number): Pr
   await db.query(`
     INSERT INTO calls(id, line_id, direction, number, state, disposition, agent_id, queue_id, outcome, started_at, answered_at, ended_at, duration_ms, queue_wait_ms)
     SELECT md5(i::text)::uuid, 'l' || (i % 8), CASE WHEN r1 < 0.1 THEN 'outbound' ELSE 'inbound' END, '+86138' || lpad((i % 100000000)::text, 8, '0'), 'ended',
-      disp, CASE WHEN disp = 'answered' THEN 'a' || (1 + (i * 7919) % $3) END,
+      disp, CASE WHEN disp = 'answered' THEN 'a' || (1 + (i::bigint * 7919) % $3) END,
       CASE WHEN r1 >= 0.1 AND r2 < 0.85 THEN 'q' || (i % 10) END,
       CASE WHEN disp = 'answered' THEN (ARRAY['sale', 'info', 'callback', 'complaint', 'wrong-number', 'no-sale'])[1 + i % 6] END,
       st, CASE WHEN disp = 'answered' THEN st + wait END, st + wait + talk, (extract(epoch FROM wait + talk) * 1000)::int,
