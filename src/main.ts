@@ -14,6 +14,8 @@ import { migrate } from './db/migrate.ts';
 import { pgliteFolder, privatiseTree } from './db/private-files.ts';
 import { SQL_DIR } from './paths.ts';
 import { makeRepos } from './db/repos/index.ts';
+import { applyStatsSettings } from './db/repos/stats-live.ts';
+import { isTimeZone, wholeHourZone } from './core/stats/buckets.ts';
 import { EventBus } from './core/events/bus.ts';
 import { NumberService } from './services/numbers.ts';
 import { BlacklistService } from './services/blacklist.ts';
@@ -82,6 +84,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (dbFolder) await privatiseTree(dbFolder);
     logger.info({ db: db.kind, url: redactDbUrl(config.database.url), migrations: applied.map((m) => m.version) }, 'database ready');
     const repos = makeRepos(db);
+    if (!isTimeZone(config.stats.timeZone)) throw new Error(`stats.timeZone: not a time zone this system knows: ${config.stats.timeZone}`);
+    if (!wholeHourZone(config.stats.timeZone, new Date(Date.now() - 366 * 86_400_000), new Date(Date.now() + 366 * 86_400_000))) {
+      throw new Error(`stats.timeZone: ${config.stats.timeZone} is not a whole number of hours from UTC; the statistics rollups are hourly`);
+    }
+    if (await applyStatsSettings(db, { serviceLevelMs: config.stats.serviceLevelS * 1000, ringCycleMs: config.stats.ringCycleS * 1000, timeZone: config.stats.timeZone })) {
+      logger.info({ ...config.stats }, 'statistics settings changed: rollups rebuilt');
+    }
     // Secrets shown once go to the terminal, never into a log line (journald and log files keep those).
     await ensureAdminKey(repos.keys, opts.bootstrapKey, opts.announceKey ?? ((key) => process.stderr.write(`kefu: first start: admin API key created, shown once: ${key}\n`)), (msg) => logger.warn(msg));
     await ensureAdminUser(repos.users, opts.adminPassword, opts.announcePassword ?? ((pw) => process.stderr.write(`kefu: first start: console user "admin" created, password shown once: ${pw}\n`)));

@@ -25,6 +25,7 @@ if (want('sms')) { console.log('\n## SMS (simulated dongle on a pty; PDU codec v
 if (want('campaigns')) { console.log('\n## campaigns per mode (real Asterisk lab)'); results.campaigns = await (await import('./campaigns.ts')).run(); }
 if (want('fax')) { console.log('\n## fax (real Asterisk lab)'); results.fax = await (await import('./fax.ts')).run(); }
 if (want('scorecards')) { console.log('\n## scorecards (a month computed through the SQL KPI port)'); results.scorecards = await (await import('./scorecards.ts')).run(); }
+if (want('stats')) { console.log('\n## statistics at 1 M call records (PostgreSQL: rollups vs GROUP BY)'); results.stats = await (await import('./stats.ts')).run(); }
 // The soak runs 30 minutes (KEFU_SOAK_S): only when asked by name.
 if (only.has('soak')) { console.log('\n## soak (real Asterisk lab + demo line)'); results.soak = await (await import('./soak.ts')).run(); }
 

@@ -59,10 +59,19 @@ export async function migrate(db: Db, dir = SQL_DIR): Promise<Migration[]> {
   }
 }
 
-/** Split a migration into statements on semicolons at line ends (our migrations keep to that form). */
+/**
+ * Split a migration into statements on semicolons at line ends (our migrations keep to that form);
+ * a `$$ ... $$` body (a function) is never split.
+ */
 export function splitSql(sql: string): string[] {
-  return sql
-    .split(/;\s*$/m)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
+  const out: string[] = [];
+  let cur: string[] = [];
+  let inBody = false;
+  for (const line of sql.split('\n')) {
+    cur.push(line);
+    if ((line.split('$$').length - 1) % 2 === 1) inBody = !inBody;
+    if (!inBody && /;\s*$/.test(line)) { out.push(cur.join('\n').replace(/;\s*$/, '')); cur = []; }
+  }
+  out.push(cur.join('\n'));
+  return out.map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.length > 0);
 }

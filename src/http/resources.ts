@@ -14,6 +14,7 @@ import { userRoutes } from './users/routes.ts';
 import { screenpopRoutes } from './screenpop/routes.ts';
 import { deskRoutes } from './desk/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
+import { statsKpiRoutes } from './stats/kpi-routes.ts';
 import { keyRoutes } from './keys/routes.ts';
 import { hardwareRoutes } from './hardware/routes.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
@@ -25,6 +26,6 @@ import { scorecardCardRoutes } from './scorecards/cards-routes.ts';
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
   authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes, campaignRoutes,
-  smsRoutes, smsDemoRoutes, faxRoutes,
+  smsRoutes, smsDemoRoutes, faxRoutes, statsKpiRoutes,
   scorecardRoutes, scorecardCardRoutes,
 ];

@@ -21,6 +21,7 @@ import { useSetupRedirect } from './setup-redirect.ts';
 
 const IvrEditor = lazyPage(() => import('./pages/ivr.tsx').then((m) => m.IvrEditor));
 const Reports = lazyPage(() => import('./pages/reports.tsx').then((m) => m.Reports));
+const Statistics = lazyPage(() => import('./pages/statistics.tsx').then((m) => m.Statistics));
 const SetupWizard = lazyPage(() => import('./pages/setup.tsx').then((m) => m.SetupWizard));
 const Campaigns = lazyPage(() => import('./pages/campaigns.tsx').then((m) => m.Campaigns));
 const Hardware = lazyPage(() => import('./pages/hardware.tsx').then((m) => m.Hardware));
@@ -48,6 +49,7 @@ export const PAGES: Page[] = [
   { id: 'fax', label: 'nav.fax', roles: ALL, component: Fax },
   { id: 'reports', label: 'nav.reports', roles: LEADS, component: Reports },
   { id: 'scorecards', label: 'nav.scorecards', roles: ALL, component: Scorecards },
+  { id: 'statistics', label: 'nav.statistics', roles: LEADS, component: Statistics },
   { id: 'users', label: 'nav.users', roles: ['admin'], component: Users },
   { id: 'hardware', label: 'hardware.nav', roles: ['admin'], component: Hardware },
   { id: 'setup', label: 'wizard.title', roles: ['admin'], component: SetupWizard, hidden: true },

@@ -11,6 +11,8 @@ import { AcdRepo } from './acd.ts';
 import { UserRepo } from './users.ts';
 import { ScreenpopRepo } from './screenpops.ts';
 import { StatsRepo } from './stats.ts';
+import { StatsKpiRepo } from './stats-kpi.ts';
+import { StatsLiveRepo } from './stats-live.ts';
 import { CallLegRepo } from './legs.ts';
 import { SetupRepo } from './setup.ts';
 import { CampaignRepo } from './campaigns.ts';
@@ -30,6 +32,8 @@ export interface Repos {
   users: UserRepo;
   screenpops: ScreenpopRepo;
   stats: StatsRepo;
+  statsKpi: StatsKpiRepo;
+  statsLive: StatsLiveRepo;
   legs: CallLegRepo;
   setup: SetupRepo;
   campaigns: CampaignRepo;
@@ -50,6 +54,8 @@ export const makeRepos = (db: Db): Repos => ({
   users: new UserRepo(db),
   screenpops: new ScreenpopRepo(db),
   stats: new StatsRepo(db),
+  statsKpi: new StatsKpiRepo(db),
+  statsLive: new StatsLiveRepo(db),
   legs: new CallLegRepo(db),
   setup: new SetupRepo(db),
   campaigns: new CampaignRepo(db),

@@ -3,12 +3,14 @@ import { campaignsEn } from './campaigns.en.ts';
 import { smsEn } from './sms.en.ts';
 import { faxEn } from './fax.en.ts';
 import { scorecardsEn } from './scorecards.en.ts';
+import { statsEn } from './stats.en.ts';
 
 export const en = {
   ...campaignsEn,
   ...smsEn,
   ...faxEn,
   ...scorecardsEn,
+  ...statsEn,
   'app.title': 'kefu',
   'nav.desk': 'Desk', 'nav.wallboard': 'Wallboard', 'nav.ivr': 'IVR', 'nav.screenpop': 'Screen pop', 'nav.customers': 'Customers',
   'nav.contacts': 'Contacts', 'nav.blacklist': 'Blacklist', 'nav.recordings': 'Recordings', 'nav.reports': 'Reports', 'nav.users': 'Users',

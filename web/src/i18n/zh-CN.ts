@@ -3,6 +3,7 @@ import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { smsZhCN } from './sms.zh-CN.ts';
 import { faxZhCN } from './fax.zh-CN.ts';
 import { scorecardsZhCN } from './scorecards.zh-CN.ts';
+import { statsZh } from './stats.zh-CN.ts';
 
 /** 简体中文 */
 export const zhCN: Record<MessageKey, string> = {
@@ -10,6 +11,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...smsZhCN,
   ...faxZhCN,
   ...scorecardsZhCN,
+  ...statsZh,
   'app.title': '客服',
   'nav.desk': '坐席', 'nav.wallboard': '监控墙', 'nav.ivr': '语音导航', 'nav.screenpop': '弹屏', 'nav.customers': '客户',
   'nav.contacts': '通讯录', 'nav.blacklist': '黑名单', 'nav.recordings': '录音', 'nav.reports': '报表', 'nav.users': '用户',

@@ -26,3 +26,33 @@ export function ChartBox({ config, label, testid }: { config: ChartConfiguration
     </div>
   );
 }
+
+/** One row of /stats/kpi as the statistics chart needs it. */
+export interface KpiChartRow { answered: number; abandoned: number; unanswered: number; serviceLevel: number | null }
+
+/** Volumes as stacked bars (answered, abandoned, unanswered) with the service level as a line on its own 0–100 % axis. */
+export function kpiChartConfig(
+  labels: string[], rows: KpiChartRow[], text: { answered: string; abandoned: string; unanswered: string; serviceLevel: string; calls: string },
+  percent: (v: number) => string,
+): ChartConfiguration<'bar' | 'line', Array<number | null>, string> {
+  return {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        { type: 'bar', label: text.answered, data: rows.map((r) => r.answered), backgroundColor: COLORS.answered, stack: 'calls', yAxisID: 'y', maxBarThickness: 56 },
+        { type: 'bar', label: text.abandoned, data: rows.map((r) => r.abandoned), backgroundColor: COLORS.abandoned, stack: 'calls', yAxisID: 'y', maxBarThickness: 56 },
+        { type: 'bar', label: text.unanswered, data: rows.map((r) => r.unanswered), backgroundColor: COLORS.missed, stack: 'calls', yAxisID: 'y', maxBarThickness: 56 },
+        { type: 'line', label: text.serviceLevel, data: rows.map((r) => r.serviceLevel), borderColor: COLORS.serviceLevel, backgroundColor: COLORS.serviceLevel, yAxisID: 'sl', spanGaps: true, tension: 0.2, pointRadius: 3 },
+      ],
+    },
+    options: {
+      responsive: true, maintainAspectRatio: false, animation: false, interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: { stacked: true },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: text.calls } },
+        sl: { position: 'right', min: 0, max: 1, grid: { drawOnChartArea: false }, ticks: { callback: (v: string | number) => percent(Number(v)) }, title: { display: true, text: text.serviceLevel } },
+      },
+    },
+  };
+}
