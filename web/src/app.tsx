@@ -26,6 +26,7 @@ const Campaigns = lazyPage(() => import('./pages/campaigns.tsx').then((m) => m.C
 const Hardware = lazyPage(() => import('./pages/hardware.tsx').then((m) => m.Hardware));
 const SmsPage = lazyPage(() => import('./pages/sms.tsx').then((m) => m.SmsPage));
 const Fax = lazyPage(() => import('./pages/fax.tsx').then((m) => m.FaxPage));
+const Webhooks = lazyPage(() => import('./pages/webhooks.tsx').then((m) => m.WebhooksPage));
 
 type Role = 'admin' | 'supervisor' | 'agent';
 /** `nav`: the roles the page is listed for in the menu (default: all its roles); the others reach it by link. */
@@ -48,6 +49,7 @@ export const PAGES: Page[] = [
   { id: 'reports', label: 'nav.reports', roles: LEADS, component: Reports },
   { id: 'users', label: 'nav.users', roles: ['admin'], component: Users },
   { id: 'hardware', label: 'hardware.nav', roles: ['admin'], component: Hardware },
+  { id: 'webhooks', label: 'nav.webhooks', roles: ['admin'], component: Webhooks },
   { id: 'setup', label: 'wizard.title', roles: ['admin'], component: SetupWizard, hidden: true },
 ];
 
