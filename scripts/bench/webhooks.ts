@@ -14,7 +14,7 @@
  * Prints a table and writes bench/results/webhooks.json. Figures only.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config/load.ts';
@@ -48,10 +48,10 @@ async function waitTaken(rx: Receiver, n: number, timeoutMs: number): Promise<vo
 }
 
 export async function run(opts: WebhookBenchOptions = {}) {
-  const burst = opts.burst ?? 4000;
+  const burst = opts.burst ?? 2000;
   const rate = opts.rate ?? 200;
   const steadyS = opts.steadyS ?? 10;
-  const outageS = opts.outageS ?? 30;
+  const outageS = opts.outageS ?? 20;
   const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-webhooks-'));
   const dbUrl = process.env.KEFU_BENCH_DB_URL ?? `pglite://${join(dir, 'db')}`;
   const config = loadConfig({ overrides: { http: { port: 0 }, database: { url: dbUrl }, dataDir: dir, log: { level: 'warn' } } });
@@ -109,10 +109,10 @@ export async function run(opts: WebhookBenchOptions = {}) {
     const dupes = rx.taken().length - outageTaken;
 
     const result = {
-      bench: 'webhooks', db: dbUrl.startsWith('pglite') ? 'pglite' : 'postgres',
+      bench: 'webhooks', cpus: cpus().length, loadAvg1m: +loadavg()[0]!.toFixed(1), db: dbUrl.startsWith('pglite') ? 'pglite' : 'postgres',
       config: { concurrency: config.webhooks.concurrency, perWebhook: config.webhooks.perWebhook, retry: config.webhooks.retry },
       burst: { events: n, ms: Math.round(burstMs), eventsPerS: Math.round((n / burstMs) * 1000), orderViolations: burstOrder },
-      steady: { ratePerS: rate, seconds: steadyS, events: steadyN, p50DelayMs: percentile(delays, 50), p99DelayMs: percentile(delays, 99), maxDelayMs: delays[delays.length - 1] },
+      steady: { ratePerS: rate, seconds: steadyS, events: steadyN, p50DelayMs: Math.round(percentile(delays, 50)), p99DelayMs: Math.round(percentile(delays, 99)), maxDelayMs: Math.round(delays[delays.length - 1]!) },
       outage: {
         seconds: outageS, published: outageN, pendingAtRecovery: retriesBefore, delivered: outageTaken, lost: outageN - outageTaken,
         duplicates: dupes, orderViolations: outageOrder, drainMs: Math.round(drainMs),

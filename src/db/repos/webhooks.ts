@@ -39,7 +39,7 @@ export interface Delivery {
 /** A due delivery with what sending it needs. */
 export interface DueDelivery {
   id: string; webhookId: string; url: string; secret: string; eventType: string; body: string; orderKey: string | null;
-  state: DeliveryState; dueAt: number;
+  state: DeliveryState; dueAt: number; seq: number;
   /** The subscription (whose concurrency share it uses). */
   owner: string;
 }
@@ -122,7 +122,11 @@ export class WebhookRepo {
     if (rows.length === 0) return;
     await this.db.query(
       `INSERT INTO webhook_deliveries(id, webhook_id, event_type, body, order_key, next_attempt_at, round_started_at, created_at)
-       SELECT id, webhook_id, event_type, body, order_key, at, at, at
+       SELECT id, webhook_id, event_type, body, order_key,
+              -- behind a retrying head of its call: due no earlier than the head (it could not go anyway)
+              CASE WHEN order_key IS NULL THEN at ELSE GREATEST(at, (SELECT max(e.next_attempt_at) FROM webhook_deliveries e
+                WHERE e.webhook_id = x.webhook_id AND e.order_key = x.order_key AND e.status = 'pending')) END,
+              at, at
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY
               AS x(id, webhook_id, event_type, body, order_key, at, n)
         WHERE EXISTS (SELECT 1 FROM webhooks w WHERE w.id = x.webhook_id)
@@ -148,7 +152,7 @@ export class WebhookRepo {
     return r.rows.map((x) => ({
       id: x.id, webhookId: x.webhook_id, url: x.url, secret: x.secret, eventType: x.event_type, body: x.body, orderKey: x.order_key,
       state: { status: x.status, attempts: x.attempts, nextAttemptAt: x.next_attempt_at, roundStartedAt: x.round_started_at },
-      dueAt: x.next_attempt_at.getTime(), owner: x.webhook_id,
+      dueAt: x.next_attempt_at.getTime(), seq: x.seq, owner: x.webhook_id,
     }));
   }
 
@@ -174,13 +178,31 @@ export class WebhookRepo {
     return { count: row?.consecutive_dead ?? 0, disabled: !!row && row.was && !row.enabled };
   }
 
-  /** A delivery was taken: the dead-letter count starts again, and retries waiting for this receiver go now. */
+  /** A delivery was taken: the dead-letter count starts again, and deliveries waiting for this receiver go now. */
   async receiverBack(webhookId: string, at: Date): Promise<number> {
     await this.db.query('UPDATE webhooks SET consecutive_dead = 0 WHERE id = $1 AND consecutive_dead <> 0', [webhookId]);
     const r = await this.db.query(
-      "UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE webhook_id = $1 AND status = 'pending' AND attempts > 0 AND next_attempt_at > $2",
+      "UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE webhook_id = $1 AND status = 'pending' AND next_attempt_at > $2",
       [webhookId, at]);
     return r.rowCount;
+  }
+
+  /**
+   * The head of an order key will be retried at `until`: the deliveries behind
+   * it are not due before (scheduling only: the order itself is kept by due()).
+   * Keeps due() from walking a long queue of blocked deliveries during an outage.
+   */
+  async holdLane(webhookId: string, orderKey: string, seq: number, until: Date): Promise<void> {
+    await this.db.query(
+      "UPDATE webhook_deliveries SET next_attempt_at = $4 WHERE webhook_id = $1 AND order_key = $2 AND status = 'pending' AND seq > $3 AND next_attempt_at < $4",
+      [webhookId, orderKey, seq, until]);
+  }
+
+  /** The head of an order key is done (taken or dead) after being held: the deliveries behind it are due now. */
+  async releaseLane(webhookId: string, orderKey: string, at: Date): Promise<void> {
+    await this.db.query(
+      "UPDATE webhook_deliveries SET next_attempt_at = $3 WHERE webhook_id = $1 AND order_key = $2 AND status = 'pending' AND next_attempt_at > $3",
+      [webhookId, orderKey, at]);
   }
 
   async deliveries(webhookId: string, opts: { limit: number; cursor?: string | undefined; status?: DeliveryStatus | undefined; eventType?: string | undefined }): Promise<{ items: Delivery[]; next: string | null }> {
@@ -218,6 +240,15 @@ export class WebhookRepo {
       "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, round_started_at = $2 WHERE webhook_id = $1 AND status = 'dead'",
       [webhookId, at]);
     return r.rowCount;
+  }
+
+  /**
+   * Fresh planner statistics for the outbox. The embedded database has no
+   * autovacuum: without them the due() query is planned as if the table were
+   * empty and checks every pending row (100 ms at 4,000 pending instead of 0.5).
+   */
+  async analyze(): Promise<void> {
+    await this.db.query('ANALYZE webhook_deliveries');
   }
 
   /** Deletes finished deliveries (taken or dead) created before `before`. */

@@ -58,6 +58,10 @@ export class WebhookService {
   /** Subscriptions with a failed attempt since their last success (a success then flushes their waiting retries). */
   private readonly failing = new Set<string>();
   private droppedWarned = false;
+  /** Rows written since the outbox's statistics were last refreshed, and when that was. */
+  private sinceAnalyze = 0;
+  private analyzedAt = 0;
+  private analyzing: Promise<void> | null = null;
 
   constructor(private readonly d: WebhookServiceDeps) {
     const c = d.config;
@@ -81,6 +85,7 @@ export class WebhookService {
   async start(): Promise<void> {
     await this.reload();
     for (const s of this.subs) this.failing.add(s.id);
+    if (this.subs.length > 0) this.analyze();
     this.unsubscribe = this.d.bus.subscribe((e) => this.publish(e));
     this.pump.start();
     const prune = () => {
@@ -101,6 +106,7 @@ export class WebhookService {
     if (this.writeRetry) clearTimeout(this.writeRetry);
     await this.flush();
     await this.pump.stop();
+    await this.analyzing;
     this.sender.close();
   }
 
@@ -149,6 +155,8 @@ export class WebhookService {
         await this.d.repo.enqueue(batch);
         this.queue.splice(0, batch.length);
         this.droppedWarned = false;
+        this.sinceAnalyze += batch.length;
+        if (this.sinceAnalyze >= 200 && Date.now() - this.analyzedAt >= 10_000) this.analyze();
         this.pump.wake();
       }
       return true;
@@ -159,6 +167,16 @@ export class WebhookService {
     }).finally(() => { this.writing = null; });
     this.writing = p;
     return p;
+  }
+
+  /** Refreshes the outbox statistics (see WebhookRepo.analyze), at most every 10 s, when many rows came. */
+  private analyze(): void {
+    this.sinceAnalyze = 0;
+    this.analyzedAt = Date.now();
+    if (this.analyzing) return;
+    this.analyzing = this.d.repo.analyze()
+      .catch((err: unknown) => this.d.logger.warn({ err }, 'ANALYZE of the webhook outbox failed'))
+      .finally(() => { this.analyzing = null; });
   }
 
   private async attempt(d: DueDelivery): Promise<void> {
@@ -180,6 +198,10 @@ export class WebhookService {
     const next = transition(d.state, r.ok ? { type: 'succeeded', at } : { type: 'failed', at: new Date(), random: (this.d.random ?? Math.random)() }, this.policy);
     await this.d.repo.recordAttempt(d.id, d.webhookId, next, { at, statusCode: r.statusCode, error, latencyMs: r.latencyMs, response: r.response });
     const log = this.d.logger.child({ webhookId: d.webhookId, deliveryId: d.id, event: d.eventType, attempt });
+    if (d.orderKey !== null) {
+      if (next.status === 'pending') await this.d.repo.holdLane(d.webhookId, d.orderKey, d.seq, next.nextAttemptAt);
+      else if (d.state.attempts > 0 || next.status === 'dead') await this.d.repo.releaseLane(d.webhookId, d.orderKey, new Date());
+    }
     if (next.status === 'succeeded') {
       if (this.failing.delete(d.webhookId)) {
         const flushed = await this.d.repo.receiverBack(d.webhookId, new Date());
