@@ -12,7 +12,7 @@ import { startReceiver, type Receiver } from '../helpers/receiver.ts';
 import { until } from '../helpers/wait.ts';
 import { parsed, publishCall, signatureValid } from '../helpers/webhook-events.ts';
 
-const FAST = { retry: { initialDelayMs: 30, factor: 2, maxDelayMs: 120, jitter: 0.2, maxAttempts: 4, maxAgeS: 3600 }, timeoutMs: 2000 };
+const FAST = { retry: { initialDelayMs: 30, factor: 2, maxDelayMs: 120, jitter: 0.2, maxAttempts: 4, maxAgeS: 3600 }, timeoutMs: 2000, autoDisableAfter: 5 };
 
 describe(`webhooks API on ${testDbKind()}`, () => {
   let t: TestApp;
@@ -174,5 +174,31 @@ describe(`webhooks API on ${testDbKind()}`, () => {
       expect((await t.call('GET', `/webhooks/${h.item.id}`)).body.consecutiveDeadLetters).toBe(0);
       await t.call('DELETE', `/webhooks/${h.item.id}`);
     } finally { await r3.close(); }
+  });
+
+  it('disables a subscription after autoDisableAfter dead letters in a row; enabling it again starts afresh', async () => {
+    const r4 = await startReceiver();
+    try {
+      r4.respond(() => 500);
+      const h = await hook({ url: r4.url, events: ['import.*'] });
+      const progress = (i: number) => t.bus.emit('import.progress', { importId: `imp-${i}`, kind: 'contacts', done: i, total: 9, imported: i, skipped: 0, finished: false });
+      for (let i = 0; i < 5; i++) progress(i);
+      const off = await until('disabled after 5 dead letters', async () => { const w = (await t.call('GET', `/webhooks/${h.item.id}`)).body; return w.enabled ? null : w; });
+      expect(off).toMatchObject({ enabled: false, dead: 5, consecutiveDeadLetters: 5, disabledReason: 'disabled after 5 dead letters in a row' });
+      // while disabled, nothing new is queued for it
+      progress(5);
+      await t.call('GET', '/webhooks');
+      expect((await deliveries(h.item.id)).length).toBe(5);
+      r4.respond(() => 200);
+      const on = await t.call('PATCH', `/webhooks/${h.item.id}`, { body: { enabled: true } });
+      expect(on.body).toMatchObject({ enabled: true, disabledReason: null, consecutiveDeadLetters: 0 });
+      expect((await t.call('POST', `/webhooks/${h.item.id}/deliveries/replay-dead`)).body).toEqual({ replayed: 5 });
+      progress(6);
+      await until('all six taken', () => r4.taken().length === 6);
+      // the event published while it was disabled was never queued
+      expect((await deliveries(h.item.id)).map((d) => d.status)).toEqual(Array(6).fill('succeeded'));
+      expect(r4.taken().map((r) => (parsed(r).data as { importId: string }).importId).sort()).toEqual(['imp-0', 'imp-1', 'imp-2', 'imp-3', 'imp-4', 'imp-6']);
+      await t.call('DELETE', `/webhooks/${h.item.id}`);
+    } finally { await r4.close(); }
   });
 });
