@@ -27,7 +27,7 @@ import { CALL_STEPS, orderProblems, parsed, publishCall } from '../../test/helpe
 const KEY = 'bench-admin-key-0123456789abcdef';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface WebhookBenchOptions { burst?: number; rate?: number; steadyS?: number; outageS?: number; out?: string | null }
+export interface WebhookBenchOptions { burst?: number; rates?: number[]; steadyS?: number; outageS?: number; out?: string | null }
 
 /** Publishes `calls` calls (4 events each, interleaved) and `other` unordered events; returns the events published. */
 function publishMix(d: Daemon, calls: number, other: number): number {
@@ -49,7 +49,7 @@ async function waitTaken(rx: Receiver, n: number, timeoutMs: number): Promise<vo
 
 export async function run(opts: WebhookBenchOptions = {}) {
   const burst = opts.burst ?? 2000;
-  const rate = opts.rate ?? 200;
+  const rates = opts.rates ?? [50, 150];
   const steadyS = opts.steadyS ?? 10;
   const outageS = opts.outageS ?? 20;
   const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-webhooks-'));
@@ -76,19 +76,25 @@ export async function run(opts: WebhookBenchOptions = {}) {
     const burstMs = performance.now() - t0;
     const burstOrder = orderProblems(rx.received).length;
 
-    // 2. steady rate: delay from publish (the event's `at`) to receipt
-    rx.received.length = 0;
-    const tick = 50;
-    const perTick = Math.max(1, Math.round((rate * tick) / 1000));
-    let steadyN = 0;
-    const s0 = Date.now();
-    while (Date.now() - s0 < steadyS * 1000) {
-      const next = s0 + Math.ceil((Date.now() - s0 + 1) / tick) * tick;
-      steadyN += publishMix(daemon, Math.floor(perTick / 4), perTick % 4);
-      await sleep(Math.max(0, next - Date.now()));
+    // 2. steady rates: one call (4 events) every 4000/rate ms; delay from publish (the event's `at`) to receipt
+    const steady = [];
+    for (const rate of rates) {
+      rx.received.length = 0;
+      const tick = 4000 / rate;
+      let steadyN = 0;
+      const s0 = Date.now();
+      for (let k = 0; Date.now() - s0 < steadyS * 1000; k++) {
+        steadyN += publishMix(daemon, 1, 0);
+        await sleep(Math.max(0, s0 + (k + 1) * tick - Date.now()));
+      }
+      const seconds = (Date.now() - s0) / 1000;
+      await waitTaken(rx, steadyN, 120_000);
+      const delays = rx.taken().map((r) => r.at - Date.parse(parsed(r).at)).sort((a, b) => a - b);
+      steady.push({
+        ratePerS: Math.round(steadyN / seconds), seconds: Math.round(seconds), events: steadyN, orderViolations: orderProblems(rx.received).length,
+        p50DelayMs: Math.round(percentile(delays, 50)), p99DelayMs: Math.round(percentile(delays, 99)), maxDelayMs: Math.round(delays[delays.length - 1]!),
+      });
     }
-    await waitTaken(rx, steadyN, 120_000);
-    const delays = rx.taken().map((r) => r.at - Date.parse(parsed(r).at)).sort((a, b) => a - b);
 
     // 3. outage: receiver down while events keep coming, then up
     rx.received.length = 0;
@@ -112,7 +118,7 @@ export async function run(opts: WebhookBenchOptions = {}) {
       bench: 'webhooks', cpus: cpus().length, loadAvg1m: +loadavg()[0]!.toFixed(1), db: dbUrl.startsWith('pglite') ? 'pglite' : 'postgres',
       config: { concurrency: config.webhooks.concurrency, perWebhook: config.webhooks.perWebhook, retry: config.webhooks.retry },
       burst: { events: n, ms: Math.round(burstMs), eventsPerS: Math.round((n / burstMs) * 1000), orderViolations: burstOrder },
-      steady: { ratePerS: rate, seconds: steadyS, events: steadyN, p50DelayMs: Math.round(percentile(delays, 50)), p99DelayMs: Math.round(percentile(delays, 99)), maxDelayMs: Math.round(delays[delays.length - 1]!) },
+      steady,
       outage: {
         seconds: outageS, published: outageN, pendingAtRecovery: retriesBefore, delivered: outageTaken, lost: outageN - outageTaken,
         duplicates: dupes, orderViolations: outageOrder, drainMs: Math.round(drainMs),
@@ -121,7 +127,7 @@ export async function run(opts: WebhookBenchOptions = {}) {
     };
     console.log(table([
       { phase: 'burst', events: n, 'events/s': result.burst.eventsPerS, 'p50 ms': '–', 'p99 ms': '–', lost: 0, 'order violations': burstOrder },
-      { phase: `steady ${rate}/s`, events: steadyN, 'events/s': rate, 'p50 ms': result.steady.p50DelayMs, 'p99 ms': result.steady.p99DelayMs, lost: 0, 'order violations': orderProblems(rx.received).length },
+      ...steady.map((x) => ({ phase: `steady ${x.ratePerS}/s`, events: x.events, 'events/s': x.ratePerS, 'p50 ms': x.p50DelayMs, 'p99 ms': x.p99DelayMs, lost: 0, 'order violations': x.orderViolations })),
       { phase: `outage ${outageS} s`, events: outageN, 'events/s': '–', 'p50 ms': '–', 'p99 ms': `drain ${result.outage.drainMs}`, lost: result.outage.lost, 'order violations': outageOrder },
     ]));
     if (opts.out !== null) {
