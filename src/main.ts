@@ -48,6 +48,7 @@ import { Retention } from './services/retention.ts';
 import { SmsService } from './services/sms/sms-service.ts';
 import { startDemoDongle } from './services/sms/demo-sms.ts';
 import { createSmsDongle } from './drivers.ts';
+import { WebhookService } from './services/webhooks/webhook-service.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -101,6 +102,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
 
     const bus = new EventBus();
+    // first on the bus, last to stop: every event published until shutdown reaches the outbox
+    const webhooks = new WebhookService({ repo: repos.webhooks, bus, logger: logger.child({ component: 'webhooks' }), config: config.webhooks });
+    await webhooks.start();
+    cleanups.push(() => webhooks.stop());
     const numbers = new NumberService(config.numbers.defaultRegion);
     const blacklist = new BlacklistService(repos.blacklist, numbers, logger.child({ component: 'blacklist' }));
     await blacklist.start();
@@ -165,7 +170,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const sms = dongles.length ? new SmsService({ repos, numbers, blacklist, bus, logger: logger.child({ component: 'sms' }) }, dongles) : null;
     if (sms) { await sms.start(); cleanups.push(() => sms.stop()); }
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax,
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks,
       scorecards: new ScorecardService({ db, bus, kpis: new SqlKpiSource(db) }) };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });

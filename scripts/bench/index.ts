@@ -23,6 +23,7 @@ if (want('pbx')) { console.log('\n## PBX (real Asterisk lab)'); results.pbx = aw
 if (want('amd')) { console.log('\n## answering-machine detection (real Asterisk lab)'); results.amd = await (await import('./amd.ts')).run(); }
 if (want('sms')) { console.log('\n## SMS (simulated dongle on a pty; PDU codec vs node-pdu)'); results.sms = await (await import('./sms.ts')).run(); }
 if (want('campaigns')) { console.log('\n## campaigns per mode (real Asterisk lab)'); results.campaigns = await (await import('./campaigns.ts')).run(); }
+if (want('webhooks')) { console.log('\n## webhooks (loopback receiver)'); results.webhooks = await (await import('./webhooks.ts')).run(); }
 if (want('fax')) { console.log('\n## fax (real Asterisk lab)'); results.fax = await (await import('./fax.ts')).run(); }
 if (want('scorecards')) { console.log('\n## scorecards (a month computed through the SQL KPI port)'); results.scorecards = await (await import('./scorecards.ts')).run(); }
 if (want('stats')) { console.log('\n## statistics at 1 M call records (PostgreSQL: rollups vs GROUP BY)'); results.stats = await (await import('./stats.ts')).run(); }

@@ -22,6 +22,7 @@ import type { SmsService } from '../services/sms/sms-service.ts';
 import type { SmsDemoControl } from '../services/sms/demo-sms.ts';
 import type { FaxService } from '../services/fax/fax-service.ts';
 import type { ScorecardService } from '../services/scorecards/service.ts';
+import type { WebhookService } from '../services/webhooks/webhook-service.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -57,6 +58,8 @@ export interface AppContext {
   fax?: FaxService;
   /** Scorecards (绩效考核); absent in contexts built before they existed. */
   scorecards?: ScorecardService;
+  /** Webhook deliveries; absent in contexts built without them (tests). */
+  webhooks?: WebhookService;
 }
 
 /** The demo line's far side, as the API drives it. */

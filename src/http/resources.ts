@@ -22,10 +22,12 @@ import { smsDemoRoutes, smsRoutes } from './sms/routes.ts';
 import { faxRoutes } from './fax/routes.ts';
 import { scorecardRoutes } from './scorecards/routes.ts';
 import { scorecardCardRoutes } from './scorecards/cards-routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
   authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes, campaignRoutes,
   smsRoutes, smsDemoRoutes, faxRoutes, statsKpiRoutes,
   scorecardRoutes, scorecardCardRoutes,
+  webhookRoutes,
 ];

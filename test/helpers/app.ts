@@ -6,6 +6,7 @@
 import { FaxService } from '../../src/services/fax/fax-service.ts';
 import { ScorecardService } from '../../src/services/scorecards/service.ts';
 import { SqlKpiSource } from '../../src/db/kpi/sql-kpi-source.ts';
+import { WebhookService } from '../../src/services/webhooks/webhook-service.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Give the app a fax service (no fax lines: sending is refused until a backend is added). */
   fax?: boolean;
+  /** Run webhook deliveries (config.webhooks as given in `config`). */
+  webhooks?: boolean;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -85,11 +88,13 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const config = loadConfig({ overrides: { dataDir: dir, ...opts.config } });
   const fax = opts.fax ? new FaxService({ config, logger, bus, repos, numbers, blacklist }) : undefined;
   await fax?.start();
+  const webhooks = opts.webhooks ? new WebhookService({ repo: repos.webhooks, bus, logger, config: config.webhooks }) : undefined;
+  await webhooks?.start();
   const app = await build({
     config, logger, db, bus, repos, numbers, blacklist,
     flows: new FlowService(repos.flows, logger, []), telephony: null as never, prompts: opts.prompts ?? (null as never),
     acd: null, pbx: null, campaigns: new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger), demo: null, hardware: null as never,
-    agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger), ...(fax ? { fax } : {}),
+    agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger), ...(fax ? { fax } : {}), ...(webhooks ? { webhooks } : {}),
     scorecards: new ScorecardService({ db, bus, kpis: new SqlKpiSource(db) }),
   });
   const admin = (await repos.keys.create('admin', 'test')).key;
@@ -112,6 +117,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     },
     async close() {
       await app.close();
+      await webhooks?.stop();
       await fax?.stop();
       await blacklist.stop();
       await closeDb();

@@ -28,6 +28,7 @@ const Hardware = lazyPage(() => import('./pages/hardware.tsx').then((m) => m.Har
 const SmsPage = lazyPage(() => import('./pages/sms.tsx').then((m) => m.SmsPage));
 const Fax = lazyPage(() => import('./pages/fax.tsx').then((m) => m.FaxPage));
 const Scorecards = lazyPage(() => import('./pages/scorecards.tsx').then((m) => m.Scorecards));
+const Webhooks = lazyPage(() => import('./pages/webhooks.tsx').then((m) => m.WebhooksPage));
 
 type Role = 'admin' | 'supervisor' | 'agent';
 /** `nav`: the roles the page is listed for in the menu (default: all its roles); the others reach it by link. */
@@ -52,6 +53,7 @@ export const PAGES: Page[] = [
   { id: 'statistics', label: 'nav.statistics', roles: LEADS, component: Statistics },
   { id: 'users', label: 'nav.users', roles: ['admin'], component: Users },
   { id: 'hardware', label: 'hardware.nav', roles: ['admin'], component: Hardware },
+  { id: 'webhooks', label: 'nav.webhooks', roles: ['admin'], component: Webhooks },
   { id: 'setup', label: 'wizard.title', roles: ['admin'], component: SetupWizard, hidden: true },
 ];
 

@@ -18,6 +18,7 @@ import { SetupRepo } from './setup.ts';
 import { CampaignRepo } from './campaigns.ts';
 import { SmsRepo } from './sms.ts';
 import { FaxRepo } from './fax.ts';
+import { WebhookRepo } from './webhooks.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -39,6 +40,7 @@ export interface Repos {
   campaigns: CampaignRepo;
   sms: SmsRepo;
   fax: FaxRepo;
+  webhooks: WebhookRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -61,4 +63,5 @@ export const makeRepos = (db: Db): Repos => ({
   campaigns: new CampaignRepo(db),
   sms: new SmsRepo(db),
   fax: new FaxRepo(db),
+  webhooks: new WebhookRepo(db),
 });

@@ -4,6 +4,7 @@ import { smsEn } from './sms.en.ts';
 import { faxEn } from './fax.en.ts';
 import { scorecardsEn } from './scorecards.en.ts';
 import { statsEn } from './stats.en.ts';
+import { webhooksEn } from './webhooks.en.ts';
 
 export const en = {
   ...campaignsEn,
@@ -11,6 +12,7 @@ export const en = {
   ...faxEn,
   ...scorecardsEn,
   ...statsEn,
+  ...webhooksEn,
   'app.title': 'kefu',
   'nav.desk': 'Desk', 'nav.wallboard': 'Wallboard', 'nav.ivr': 'IVR', 'nav.screenpop': 'Screen pop', 'nav.customers': 'Customers',
   'nav.contacts': 'Contacts', 'nav.blacklist': 'Blacklist', 'nav.recordings': 'Recordings', 'nav.reports': 'Reports', 'nav.users': 'Users',
