@@ -1,6 +1,7 @@
 import type { Db } from '../types.ts';
 import { KeyRepo } from './keys.ts';
 import { CustomerRepo } from './customers.ts';
+import { CustomerFieldRepo } from './customer-fields.ts';
 import { ContactRepo } from './contacts.ts';
 import { CallRepo } from './calls.ts';
 import { RecordingRepo } from './recordings.ts';
@@ -20,6 +21,7 @@ import { FaxRepo } from './fax.ts';
 export interface Repos {
   keys: KeyRepo;
   customers: CustomerRepo;
+  customerFields: CustomerFieldRepo;
   contacts: ContactRepo;
   calls: CallRepo;
   recordings: RecordingRepo;
@@ -40,6 +42,7 @@ export interface Repos {
 export const makeRepos = (db: Db): Repos => ({
   keys: new KeyRepo(db),
   customers: new CustomerRepo(db),
+  customerFields: new CustomerFieldRepo(db),
   contacts: new ContactRepo(db),
   calls: new CallRepo(db),
   recordings: new RecordingRepo(db),
