@@ -99,7 +99,8 @@ function CustomerList() {
           <table data-testid="customer-table">
             <thead><tr>
               <th scope="col">{t('common.name')}</th><th scope="col">{t('common.company')}</th><th scope="col">{t('field.phones')}</th>
-              <th scope="col">{t('cust.tier')}</th><th scope="col">{t('cust.tags')}</th><th scope="col">{t('data.updated')}</th>
+              <th scope="col">{t('cust.tier')}</th><th scope="col">{t('cust.tags')}</th>
+              <th scope="col">{t('crm.roster.owner')}</th><th scope="col">{t('crm.roster.region')}</th><th scope="col">{t('data.updated')}</th>
               {canDelete && <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>}
             </tr></thead>
             <tbody>
@@ -110,6 +111,8 @@ function CustomerList() {
                   <td><PhoneList phones={c.phones} fmt={(n) => fmtPhone(n)} /></td>
                   <td>{c.tier ? <span class="badge">{c.tier}</span> : ''}</td>
                   <td>{c.tags.map((g) => <span class="badge tag" key={g}>{g}</span>)}</td>
+                  <td>{(c as CrmCustomer).ownerId ?? ''}</td>
+                  <td>{String((c as CrmCustomer).characteristics?.region ?? '')}</td>
                   <td class="nowrap">{fmtDateTime(c.updatedAt)}</td>
                   {canDelete && <td class="actions"><button type="button" class="danger" onClick={() => void remove(c)} aria-label={`${t('common.delete')} ${c.name}`} data-testid={`customer-delete-${c.id}`}>{t('common.delete')}</button></td>}
                 </tr>
