@@ -150,6 +150,8 @@ describe(`CRM on ${testDbKind()}`, () => {
       expect(await names('/customers?region=east&owner=li-na&status=prospect')).toEqual(['Charlie']);
       expect(await names(`/customers?phone=${encodeURIComponent('138-0013-8002')}`)).toEqual(['alpha']);
       expect(await names('/customers?q=0013800&tag=roster&sort=name')).toEqual(['alpha', 'delta']);
+      expect(await names(`/customers?q=${encodeURIComponent('0013 8002')}&tag=roster`)).toEqual(['alpha']);
+      expect(await names(`/customers?q=${encodeURIComponent('(0013)-800')}&tag=roster&sort=name`)).toEqual(['alpha', 'delta']);
       expect(await names(`/customers?q=${encodeURIComponent('示例')}`)).toEqual(['bravo']);
       expect((await h.call('GET', '/customers?sort=colour')).body.error.message).toContain('querystring.sort');
       expect((await h.call('GET', '/customers?region=')).status).toBe(400);

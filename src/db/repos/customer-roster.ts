@@ -68,7 +68,12 @@ export function rosterWhere(f: RosterFilter, params: unknown[]): Array<string | 
   if (f.region) add(f.region, (p) => `card_characteristics->>'region' = ${p}`);
   if (f.tag) add([f.tag], (p) => `tags @> ${p}::text[]`);
   if (f.q) {
-    add(containsPattern(f.q), (p) => `(lower(name) LIKE ${p} OR lower(coalesce(company,'')) LIKE ${p} OR lower(coalesce(email,'')) LIKE ${p} OR ${numberLike(CUSTOMER_PHONES, 'id', p)})`);
+    // A number fragment written with spaces, dashes or brackets ("0013-8000") is matched on its digits.
+    const digits = /^[+\d\s\-().]+$/.test(f.q) ? f.q.replace(/[^\d+]/g, '') : '';
+    add(containsPattern(f.q), (p) => {
+      const num = digits.length >= 3 ? (params.push(containsPattern(digits)), `$${params.length}`) : p;
+      return `(lower(name) LIKE ${p} OR lower(coalesce(company,'')) LIKE ${p} OR lower(coalesce(email,'')) LIKE ${p} OR ${numberLike(CUSTOMER_PHONES, 'id', num)})`;
+    });
   }
   return where;
 }
