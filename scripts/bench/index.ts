@@ -12,6 +12,7 @@ const results: Record<string, unknown> = { at: new Date().toISOString(), node: p
 if (want('startup')) { console.log('\n## start-up'); results.startup = await (await import('./startup.ts')).run(); }
 if (want('screenpop')) { console.log('\n## screen pop'); results.screenpop = await (await import('./screenpop.ts')).run(); }
 if (want('customers')) { console.log('\n## GET /customers?phone='); results.customers = await (await import('./customers.ts')).run(); }
+if (want('crm')) { console.log('\n## CRM roster, export, merge'); results.crm = await (await import('./crm.ts')).run(); }
 if (want('blacklist')) { console.log('\n## blacklist'); results.blacklist = await (await import('./blacklist.ts')).run(); }
 if (want('blacklist-rebuild')) { console.log('\n## blacklist rebuilds (service, database)'); results.blacklistRebuild = await (await import('./blacklist-rebuild.ts')).run(); }
 if (want('acd')) { console.log('\n## ACD routing'); results.acd = await (await import('./acd.ts')).run(); }

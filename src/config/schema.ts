@@ -251,6 +251,12 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    crm: Type.Object(
+      {
+        exportMaxRows: Type.Integer({ default: 50_000, minimum: 1, maximum: 1_000_000, description: 'GET /customers/export refuses (422) a roster of more customers; narrow the filters' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     demo: Type.Boolean({ default: false, description: 'attach one simulated modem line (kefu serve --demo)' }),
     demoFlow: Type.String({ default: 'main', pattern: '^[a-z0-9-]{1,64}$', description: 'with demo on: the IVR flow of the demo line; voice-directory is the ready-made voice lookup of contacts (installed in demo mode)' }),
     demoAttach: Type.Boolean({ default: true, description: 'with demo on: false starts only the simulated modem, adding no line (kefu serve --demo-device); the set-up wizard finds it among the serial ports' }),

@@ -1,6 +1,7 @@
 import type { Db } from '../types.ts';
 import { KeyRepo } from './keys.ts';
 import { CustomerRepo } from './customers.ts';
+import { CustomerFieldRepo } from './customer-fields.ts';
 import { ContactRepo } from './contacts.ts';
 import { CallRepo } from './calls.ts';
 import { RecordingRepo } from './recordings.ts';
@@ -23,6 +24,7 @@ import { WebhookRepo } from './webhooks.ts';
 export interface Repos {
   keys: KeyRepo;
   customers: CustomerRepo;
+  customerFields: CustomerFieldRepo;
   contacts: ContactRepo;
   calls: CallRepo;
   recordings: RecordingRepo;
@@ -46,6 +48,7 @@ export interface Repos {
 export const makeRepos = (db: Db): Repos => ({
   keys: new KeyRepo(db),
   customers: new CustomerRepo(db),
+  customerFields: new CustomerFieldRepo(db),
   contacts: new ContactRepo(db),
   calls: new CallRepo(db),
   recordings: new RecordingRepo(db),

@@ -10,8 +10,16 @@ export interface ScreenpopLayout {
 export type LayoutScope = 'default' | 'line' | 'queue' | 'campaign';
 export interface StoredLayout { scope: LayoutScope; scopeId: string; layout: ScreenpopLayout; updatedAt: string }
 
-/** The fields a layout may name: the customer's own, or `attributes.<key>` for custom ones. */
-export const LAYOUT_FIELDS = ['name', 'company', 'title', 'phones', 'email', 'address', 'tier', 'tags', 'status', 'transactionStatus', 'notes'] as const;
+/**
+ * The fields a layout may name: the customer's own, the info card's (`basic.kind`,
+ * `transaction.credit.limit`…), or `attributes.<key>` / `custom.<key>` (the
+ * admin's custom fields, GET /customers/fields).
+ */
+export const LAYOUT_FIELDS = ['name', 'company', 'title', 'phones', 'email', 'address', 'tier', 'tags', 'status', 'transactionStatus', 'notes', 'ownerId',
+  'basic.kind', 'basic.legalRepresentative', 'basic.founded', 'basic.relationshipSince',
+  'characteristics.region', 'characteristics.salesCapacity', 'characteristics.potential', 'characteristics.industry', 'characteristics.source', 'characteristics.size',
+  'business.scale', 'business.sales', 'business.relationship', 'business.attitude',
+  'transaction.currentOrders', 'transaction.issues', 'transaction.terms', 'transaction.credit.limit', 'transaction.credit.rating', 'transaction.credit.overdue'] as const;
 
 export const BUILTIN_LAYOUT: ScreenpopLayout = {
   groups: [

@@ -8,12 +8,16 @@ import type { Phone } from '../../core/crm/records.ts';
 import { acceptImportFiles, importBodySchema, importOptions, parseImportBody } from '../contacts/import.ts';
 import { importPeople } from '../../services/imports/people.ts';
 import { ImportResult } from '../contacts/schemas.ts';
+import { customerFieldRoutes, requireCustomValues } from './fields.ts';
+import { customerRosterRoutes } from './roster.ts';
 
-/** /customers: CRUD, lookup by any written phone form, interaction history. */
+/** /customers: CRUD with the info card, the roster (search, filters, sort), lookup by any written phone form, interaction history; custom fields, export and merge in their own files. */
 export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { customers, interactions } = ctx.repos;
   const tags = ['customers'];
   acceptImportFiles(app);
+  await app.register(customerFieldRoutes, { ctx });
+  await app.register(customerRosterRoutes, { ctx });
   const normPhones = (phones: Array<{ number: string; label?: string }> | undefined): Phone[] | undefined =>
     phones?.map((p, i) => ({ number: ctx.numbers.require(p.number, `body.phones.${i}.number`), ...(p.label ? { label: p.label } : {}) }));
 
@@ -23,20 +27,26 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   });
 
   app.post('/customers', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, body: CustomerCreate, response: { 201: Customer } } }, async (req, reply) => {
+    await requireCustomValues(ctx.repos.customerFields, req.body.custom);
     const c = await customers.create({ ...req.body, phones: normPhones(req.body.phones) });
     return reply.status(201).send(c);
   });
 
   app.get('/customers/:id', { schema: { tags, params: IdParams, response: { 200: Customer } } }, async (req) => customers.get(req.params.id));
 
-  app.patch('/customers/:id', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, body: CustomerPatch, response: { 200: Customer } } }, async (req) =>
-    customers.update(req.params.id, { ...req.body, phones: normPhones(req.body.phones) }));
+  app.patch('/customers/:id', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, body: CustomerPatch, response: { 200: Customer } } }, async (req) => {
+    await requireCustomValues(ctx.repos.customerFields, req.body.custom);
+    return customers.update(req.params.id, { ...req.body, phones: normPhones(req.body.phones) });
+  });
 
-  app.put('/customers/:id', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, body: CustomerCreate, response: { 200: Customer } } }, async (req) =>
-    customers.update(req.params.id, {
+  app.put('/customers/:id', { config: { roles: [...WRITERS, 'agent'] }, schema: { tags, params: IdParams, body: CustomerCreate, response: { 200: Customer } } }, async (req) => {
+    await requireCustomValues(ctx.repos.customerFields, req.body.custom);
+    return customers.update(req.params.id, {
       company: null, title: null, email: null, address: null, tier: null, tags: [], status: null, transactionStatus: null, notes: null, attributes: {},
+      ownerId: null, basic: {}, characteristics: {}, business: {}, transaction: {}, custom: {},
       ...req.body, phones: normPhones(req.body.phones) ?? [],
-    }));
+    }, { replaceGroups: true });
+  });
 
   app.delete('/customers/:id', { config: { roles: WRITERS }, schema: { tags, params: IdParams, response: { 204: Type.Null() } } }, async (req, reply) => {
     await customers.delete(req.params.id);

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { FreeJson, ListQuery, Nullable, Page, PhoneInput, Uuid, personFields, personOut } from '../common.ts';
+import { cardInput, cardOutput } from './card.ts';
 
 const editable = {
   ...personFields,
@@ -8,6 +9,7 @@ const editable = {
   status: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'business status, e.g. prospect, active, churned' }))),
   transactionStatus: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'e.g. quoted, ordered, paid' }))),
   attributes: Type.Optional(FreeJson('free-form characteristics')),
+  ...cardInput,
 };
 
 export const CustomerCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...editable }, { additionalProperties: false });
@@ -21,16 +23,28 @@ export const Customer = Type.Object({
   status: Type.Union([Type.String(), Type.Null()]),
   transactionStatus: Type.Union([Type.String(), Type.Null()]),
   attributes: Type.Record(Type.String(), Type.Unknown()),
+  ...cardOutput,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 }, { $id: 'Customer' });
 
 export const CustomerList = Page(Customer);
-export const CustomerQuery = Type.Object({
-  ...ListQuery,
+/** The roster's search and filters, shared by the list and the export. */
+export const rosterFilters = {
   phone: Type.Optional(PhoneInput),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'text in name, company, email or number' })),
-  tier: Type.Optional(Type.String()),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'customers with this tag' })),
+  tier: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  status: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'business status, e.g. active' })),
+  owner: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'owner (account manager) agent id' })),
+  region: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'characteristics.region (服务区域)' })),
+  sort: Type.Optional(Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('name'), Type.Literal('tier')], { description: 'default created' })),
+  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default asc' })),
+};
+export const CustomerQuery = Type.Object({ ...ListQuery, ...rosterFilters }, { additionalProperties: false });
+export const ExportQuery = Type.Object({
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { description: 'csv (UTF-8 with BOM) or xlsx' }),
+  ...rosterFilters,
 }, { additionalProperties: false });
 
 export const Interaction = Type.Object({

@@ -10,7 +10,10 @@ import { IdParams } from '../common.ts';
 import { KefuError } from '../../core/errors.ts';
 import { LAYOUT_FIELDS, type LayoutScope } from '../../db/repos/screenpops.ts';
 
-const Field = Type.String({ pattern: `^(${LAYOUT_FIELDS.join('|')}|attributes\\.[A-Za-z0-9_-]{1,40})$`, description: `${LAYOUT_FIELDS.join(', ')}, or attributes.<key>` });
+const Field = Type.String({
+  pattern: `^(${LAYOUT_FIELDS.map((f) => f.replaceAll('.', '\\.')).join('|')}|attributes\\.[A-Za-z0-9_-]{1,40}|custom\\.[a-z][a-z0-9_]{0,39})$`,
+  description: `${LAYOUT_FIELDS.join(', ')}, attributes.<key>, or custom.<key> (a custom field)`,
+});
 export const Layout = Type.Object({
   groups: Type.Array(Type.Object({ title: Type.String({ minLength: 1, maxLength: 60 }), fields: Type.Array(Field, { minItems: 1, maxItems: 40 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 12 }),
   interactions: Type.Integer({ minimum: 0, maximum: 50, description: 'recent interactions listed under the card' }),

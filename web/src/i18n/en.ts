@@ -5,6 +5,7 @@ import { faxEn } from './fax.en.ts';
 import { scorecardsEn } from './scorecards.en.ts';
 import { statsEn } from './stats.en.ts';
 import { webhooksEn } from './webhooks.en.ts';
+import { crmEn } from './crm.en.ts';
 
 export const en = {
   ...campaignsEn,
@@ -13,6 +14,7 @@ export const en = {
   ...scorecardsEn,
   ...statsEn,
   ...webhooksEn,
+  ...crmEn,
   'app.title': 'kefu',
   'nav.desk': 'Desk', 'nav.wallboard': 'Wallboard', 'nav.ivr': 'IVR', 'nav.screenpop': 'Screen pop', 'nav.customers': 'Customers',
   'nav.contacts': 'Contacts', 'nav.blacklist': 'Blacklist', 'nav.recordings': 'Recordings', 'nav.reports': 'Reports', 'nav.users': 'Users',

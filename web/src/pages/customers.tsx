@@ -1,4 +1,4 @@
-/** Customers: search, list, create, edit, delete; a customer's page with interactions and call history. */
+/** Customers: the roster (search, filters, sort, export), duplicates and merge, custom fields; a customer's page with the info card, interactions and call history. */
 import { useState } from 'preact/hooks';
 import { api, qs } from '../api.ts';
 import { t, fmtDateTime, fmtPhone } from '../i18n.ts';
@@ -14,6 +14,16 @@ import { CallTable, known, type CallRecord } from './data/calls.tsx';
 import { inputValue, isWriterRole } from './data/format.ts';
 import { ImportBox } from './data/import-box.tsx';
 import { isVcard } from './data/http.ts';
+import { CardEditor, CardView, type CardData } from './crm/card.tsx';
+import type { CustomFieldDef } from './crm/card-fields.ts';
+import { Duplicates } from './crm/duplicates.tsx';
+import { CustomFieldsAdmin } from './crm/fields-admin.tsx';
+
+type CrmCustomer = Customer & CardData;
+const useCustomFields = () => useLoad(() => api.get<{ items: CustomFieldDef[] }>('/customers/fields').then((r) => r.items), []);
+const FILTERS = ['tag', 'tier', 'status', 'owner', 'region'] as const;
+type Filters = Record<typeof FILTERS[number], string> & { sort: string; order: string };
+const NO_FILTERS: Filters = { tag: '', tier: '', status: '', owner: '', region: '', sort: 'created', order: 'asc' };
 
 interface Interaction { id: string; customerId: string; kind: string; refId: string | null; summary: string | null; data: Record<string, unknown>; at: string }
 
@@ -27,9 +37,13 @@ function CustomerList() {
   const [text, setText] = useState('');
   const [phone, setPhone] = useState('');
   const [query, setQuery] = useState({ q: '', phone: '' });
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [creating, setCreating] = useState(false);
-  const list = usePaged<Customer>((cursor) => '/customers' + qs({ limit: 50, cursor, q: query.q, phone: query.phone }), [query.q, query.phone]);
+  const roster = { q: query.q, phone: query.phone, ...filters, sort: filters.sort === 'created' ? '' : filters.sort, order: filters.order === 'asc' ? '' : filters.order };
+  const list = usePaged<Customer>((cursor) => '/customers' + qs({ limit: 50, cursor, ...roster }), [JSON.stringify(roster)]);
   const canDelete = isWriterRole(who?.role);
+  const fields = useCustomFields();
+  const setFilter = (k: keyof Filters) => (e: Event) => setFilters((f) => ({ ...f, [k]: (e.target as HTMLInputElement).value.trim() }));
 
   const remove = async (c: Customer) => {
     if (!confirm(`${t('common.confirmDelete')}\n${c.name}`)) return;
@@ -64,11 +78,29 @@ function CustomerList() {
           <button type="submit" data-testid="customer-search-submit">{t('common.search')}</button>
           {(query.q || query.phone) && <button type="button" class="link" onClick={() => { setText(''); setPhone(''); setQuery({ q: '', phone: '' }); }}>{t('data.clear')}</button>}
         </form>
+        <div class="toolbar" data-testid="roster-filters">
+          {FILTERS.map((k) => (
+            <label>{t(`crm.roster.${k}`)}<input type="search" size={10} value={filters[k]} maxLength={100} onChange={setFilter(k)} data-testid={`roster-${k}`} /></label>
+          ))}
+          <label>{t('crm.roster.sort')}
+            <select value={filters.sort} onChange={setFilter('sort')} data-testid="roster-sort">
+              {(['created', 'updated', 'name', 'tier'] as const).map((x) => <option value={x}>{t(`crm.sort.${x}`)}</option>)}
+            </select>
+          </label>
+          <select value={filters.order} onChange={setFilter('order')} aria-label={t('crm.roster.sort')} data-testid="roster-order">
+            <option value="asc">{t('crm.order.asc')}</option><option value="desc">{t('crm.order.desc')}</option>
+          </select>
+          {canDelete && <>
+            <a class="button" href={`/api/v1/customers/export${qs({ format: 'csv', ...roster })}`} download="customers.csv" data-testid="roster-export-csv">{t('crm.export.csv')}</a>
+            <a class="button" href={`/api/v1/customers/export${qs({ format: 'xlsx', ...roster })}`} download="customers.xlsx" data-testid="roster-export-xlsx">{t('crm.export.xlsx')}</a>
+          </>}
+        </div>
         <div class="table-wrap">
           <table data-testid="customer-table">
             <thead><tr>
               <th scope="col">{t('common.name')}</th><th scope="col">{t('common.company')}</th><th scope="col">{t('field.phones')}</th>
-              <th scope="col">{t('cust.tier')}</th><th scope="col">{t('cust.tags')}</th><th scope="col">{t('data.updated')}</th>
+              <th scope="col">{t('cust.tier')}</th><th scope="col">{t('cust.tags')}</th>
+              <th scope="col">{t('crm.roster.owner')}</th><th scope="col">{t('crm.roster.region')}</th><th scope="col">{t('data.updated')}</th>
               {canDelete && <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>}
             </tr></thead>
             <tbody>
@@ -79,6 +111,8 @@ function CustomerList() {
                   <td><PhoneList phones={c.phones} fmt={(n) => fmtPhone(n)} /></td>
                   <td>{c.tier ? <span class="badge">{c.tier}</span> : ''}</td>
                   <td>{c.tags.map((g) => <span class="badge tag" key={g}>{g}</span>)}</td>
+                  <td>{(c as CrmCustomer).ownerId ?? ''}</td>
+                  <td>{String((c as CrmCustomer).characteristics?.region ?? '')}</td>
                   <td class="nowrap">{fmtDateTime(c.updatedAt)}</td>
                   {canDelete && <td class="actions"><button type="button" class="danger" onClick={() => void remove(c)} aria-label={`${t('common.delete')} ${c.name}`} data-testid={`customer-delete-${c.id}`}>{t('common.delete')}</button></td>}
                 </tr>
@@ -88,15 +122,19 @@ function CustomerList() {
         </div>
         <ListFooter list={list} testid="customers-more" />
       </section>
+      {canDelete && <Duplicates onMerged={list.reload} />}
+      {who?.role === 'admin' && <CustomFieldsAdmin fields={fields.data ?? []} onChange={fields.reload} />}
     </div>
   );
 }
 
 function CustomerPage({ id }: { id: string }) {
   const who = useSignal(me);
-  const loaded = useLoad(() => api.get<Customer>(`/customers/${encodeURIComponent(id)}`), [id]);
-  const [edited, setEdited] = useState<Customer | null>(null);
+  const loaded = useLoad(() => api.get<CrmCustomer>(`/customers/${encodeURIComponent(id)}`), [id]);
+  const [edited, setEdited] = useState<CrmCustomer | null>(null);
   const [editing, setEditing] = useState(false);
+  const [editingCard, setEditingCard] = useState(false);
+  const fields = useCustomFields();
   const seat = useMySeat();
   const c = edited ?? loaded.data;
 
@@ -120,7 +158,7 @@ function CustomerPage({ id }: { id: string }) {
                 {isWriterRole(who?.role) && <button type="button" class="danger" onClick={() => void remove()} data-testid="customer-delete">{t('common.delete')}</button>}
               </div>
               {editing ? (
-                <PersonForm<Customer> kind="customer" initial={c} onCancel={() => setEditing(false)} onSaved={(x) => { setEdited(x); setEditing(false); toast(t('common.saved')); }} />
+                <PersonForm<Customer> kind="customer" initial={c} onCancel={() => setEditing(false)} onSaved={(x) => { setEdited(x as CrmCustomer); setEditing(false); toast(t('common.saved')); }} />
               ) : (
                 <dl class="fields" data-testid="customer-fields">
                   {c.company && <><dt>{t('common.company')}</dt><dd>{c.company}</dd></>}
@@ -140,6 +178,12 @@ function CustomerPage({ id }: { id: string }) {
                 </dl>
               )}
             </section>
+            <Section title={t('crm.card')} actions={!editingCard && <button type="button" onClick={() => setEditingCard(true)} data-testid="crm-card-edit">{t('crm.editCard')}</button>}>
+              {editingCard
+                ? <CardEditor customer={c} fields={fields.data ?? []} onCancel={() => setEditingCard(false)}
+                  onSaved={(x) => { setEdited(x as CrmCustomer); setEditingCard(false); toast(t('common.saved')); }} />
+                : <CardView customer={c} fields={fields.data ?? []} />}
+            </Section>
             <CustomerCalls id={c.id} />
           </div>
           <Interactions id={c.id} />

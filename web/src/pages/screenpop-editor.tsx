@@ -10,6 +10,7 @@ import { go } from '../router.ts';
 import { me } from '../session.ts';
 import { ErrorNote, errorText, toast, useLoad } from '../components/ui.tsx';
 import { CARD_FIELDS, CustomerCard, fieldLabel, type CardCustomer, type ScreenpopLayout } from './screenpop/card.tsx';
+import type { CustomFieldDef } from './crm/card-fields.ts';
 
 type Scope = 'default' | 'line' | 'queue' | 'campaign';
 interface Stored { scope: Scope; scopeId: string; layout: ScreenpopLayout; updatedAt: string }
@@ -35,6 +36,11 @@ export const SAMPLE_CUSTOMER: CustomerItem = {
   transactionStatus: 'order shipped',
   notes: 'Prefers calls after 14:00.',
   attributes: { accountNo: 'A-10023', region: 'East China' },
+  ownerId: 'li-na',
+  basic: { kind: 'company', legalRepresentative: '王强', founded: '2003-05-18', relationshipSince: '2019-01-07' },
+  characteristics: { region: '华东', potential: 'high', industry: '批发', source: 'exhibition', size: '50-200' },
+  business: { scale: 'medium', relationship: 'good', attitude: 'positive' },
+  transaction: { currentOrders: 3, terms: '30 days net', credit: { limit: 200000, rating: 'AA', overdue: false } },
 };
 
 const scopePath = (scope: Scope, id: string): string =>
@@ -76,6 +82,7 @@ export function ScreenpopEditor({ params }: { params: string[] }) {
   const campaigns = useLoad(() => api.get<{ items: Array<{ id: string; name: string }> }>(`/campaigns${qs({ limit: 200 })}`).then((r) => r.items).catch(() => [] as Array<{ id: string; name: string }>), []);
   const stored = useLoad(() => api.get<{ items: Stored[] }>('/screenpop-layouts').then((r) => r.items), []);
   const customers = useLoad(() => api.get<{ items: CustomerItem[] }>(`/customers${qs({ limit: 5 })}`).then((r) => r.items).catch(() => [] as CustomerItem[]), []);
+  const customFields = useLoad(() => api.get<{ items: CustomFieldDef[] }>('/customers/fields').then((r) => r.items), []);
 
   const own = stored.data?.find((s) => s.scope === scope && s.scopeId === scopeId) ?? null;
   const [layout, setLayout] = useState<ScreenpopLayout | null>(null);
@@ -193,7 +200,7 @@ export function ScreenpopEditor({ params }: { params: string[] }) {
             </div>
             {problems.length > 0 && <ul class="issues" data-testid="sp-problems">{problems.map((p) => <li>{p}</li>)}</ul>}
             {layout.groups.map((g, i) => (
-              <GroupEditor key={i} index={i} group={g} count={layout.groups.length} attrKeys={attrKeys}
+              <GroupEditor key={i} index={i} group={g} count={layout.groups.length} attrKeys={attrKeys} customFields={customFields.data ?? []}
                 onChange={(ng) => setGroup(i, ng)}
                 onMove={(d) => update((l) => ({ ...l, groups: move(l.groups, i, i + d) }))}
                 onRemove={() => update((l) => ({ ...l, groups: l.groups.filter((_, j) => j !== i) }))} />
@@ -216,7 +223,7 @@ export function ScreenpopEditor({ params }: { params: string[] }) {
               </label>
             </div>
             <div class="pop sp-preview">
-              <CustomerCard customer={sample} layout={layout} />
+              <CustomerCard customer={sample} layout={layout} fields={customFields.data ?? []} />
               {layout.interactions > 0
                 ? <p class="muted small">{t('sp.previewInteractions').replace('{n}', String(layout.interactions))}</p>
                 : <p class="muted small">{t('sp.noInteractions')}</p>}
@@ -228,13 +235,14 @@ export function ScreenpopEditor({ params }: { params: string[] }) {
   );
 }
 
-function GroupEditor({ index, group, count, attrKeys, onChange, onMove, onRemove }: {
-  index: number; group: ScreenpopLayout['groups'][number]; count: number; attrKeys: string[];
+function GroupEditor({ index, group, count, attrKeys, customFields, onChange, onMove, onRemove }: {
+  index: number; group: ScreenpopLayout['groups'][number]; count: number; attrKeys: string[]; customFields: CustomFieldDef[];
   onChange: (g: ScreenpopLayout['groups'][number]) => void; onMove: (d: -1 | 1) => void; onRemove: () => void;
 }) {
   const [pick, setPick] = useState('');
   const [attr, setAttr] = useState('');
-  const free = CARD_FIELDS.filter((f) => !group.fields.includes(f));
+  const free = [...CARD_FIELDS, ...customFields.map((f) => `custom.${f.key}`)].filter((f) => !group.fields.includes(f));
+  const label = (f: string) => fieldLabel(f, customFields);
   const add = (f: string) => { if (f && !group.fields.includes(f) && group.fields.length < 40) onChange({ ...group, fields: [...group.fields, f] }); };
   const attrOk = ATTR_KEY.test(attr) && !group.fields.includes(`attributes.${attr}`);
   const listId = `sp-attrs-${index}`;
@@ -252,12 +260,12 @@ function GroupEditor({ index, group, count, attrKeys, onChange, onMove, onRemove
       <ol class="sp-fields">
         {group.fields.map((f, i) => (
           <li key={f} class="row" data-testid={`sp-field-${index}-${f}`}>
-            <span class="grow">{fieldLabel(f)} {f.startsWith('attributes.') && <span class="badge">{t('sp.attribute')}</span>}</span>
-            <button type="button" class="icon" disabled={i === 0} title={t('ivr.moveUp')} aria-label={`${t('ivr.moveUp')}: ${fieldLabel(f)}`}
+            <span class="grow">{label(f)} {f.startsWith('attributes.') && <span class="badge">{t('sp.attribute')}</span>}{f.startsWith('custom.') && <span class="badge">{t('crm.group.custom')}</span>}</span>
+            <button type="button" class="icon" disabled={i === 0} title={t('ivr.moveUp')} aria-label={`${t('ivr.moveUp')}: ${label(f)}`}
               onClick={() => onChange({ ...group, fields: move(group.fields, i, i - 1) })}>↑</button>
-            <button type="button" class="icon" disabled={i === group.fields.length - 1} title={t('ivr.moveDown')} aria-label={`${t('ivr.moveDown')}: ${fieldLabel(f)}`}
+            <button type="button" class="icon" disabled={i === group.fields.length - 1} title={t('ivr.moveDown')} aria-label={`${t('ivr.moveDown')}: ${label(f)}`}
               onClick={() => onChange({ ...group, fields: move(group.fields, i, i + 1) })}>↓</button>
-            <button type="button" class="icon danger" title={t('sp.remove')} aria-label={`${t('sp.remove')}: ${fieldLabel(f)}`}
+            <button type="button" class="icon danger" title={t('sp.remove')} aria-label={`${t('sp.remove')}: ${label(f)}`}
               onClick={() => onChange({ ...group, fields: group.fields.filter((x) => x !== f) })}>✕</button>
           </li>
         ))}
@@ -265,7 +273,7 @@ function GroupEditor({ index, group, count, attrKeys, onChange, onMove, onRemove
       <div class="row">
         <select value={pick} aria-label={t('sp.addField')} data-testid={`sp-field-pick-${index}`} onChange={(e) => setPick((e.target as HTMLSelectElement).value)}>
           <option value="">{t('sp.chooseField')}</option>
-          {free.map((f) => <option value={f}>{fieldLabel(f)}</option>)}
+          {free.map((f) => <option value={f}>{label(f)}</option>)}
         </select>
         <button type="button" disabled={!pick} data-testid={`sp-add-field-${index}`} onClick={() => { add(pick); setPick(''); }}>+ {t('sp.addField')}</button>
         <span class="muted small">{t('sp.or')}</span>

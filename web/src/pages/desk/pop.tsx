@@ -8,6 +8,7 @@ import { api } from '../../api.ts';
 import { fmtDateTime, fmtDuration, fmtPhone, t } from '../../i18n.ts';
 import { errorText, Player } from '../../components/ui.tsx';
 import { CustomerCard } from '../screenpop/card.tsx';
+import type { CustomFieldDef } from '../crm/card-fields.ts';
 import type { Customer, DeskCall } from './types.ts';
 import { known } from '../data/calls.tsx';
 
@@ -32,6 +33,13 @@ export function Pop({ call, canTake, onTake, onHangup, onCreated }: {
     } catch (err) { setError(errorText(err)); }
   };
   const pop = call.pop;
+  // Custom fields' labels, fetched only when the layout shows one (else the card shows the key).
+  const needsLabels = (pop?.layout.groups ?? []).some((g) => g.fields.some((f) => f.startsWith('custom.')));
+  const [customFields, setCustomFields] = useState<CustomFieldDef[]>([]);
+  useEffect(() => {
+    if (!needsLabels) return;
+    api.get<{ items: CustomFieldDef[] }>('/customers/fields').then((r) => setCustomFields(r.items), (err: unknown) => setError(errorText(err)));
+  }, [needsLabels]);
   return (
     <section class="card pop" ref={ref} data-testid="screenpop" data-call-id={call.callId} aria-live="polite">
       <div class="row">
@@ -44,7 +52,7 @@ export function Pop({ call, canTake, onTake, onHangup, onCreated }: {
       {call.customer ? (
         <>
           <div class="customer-name" data-testid="customer-name">{call.customer.name}</div>
-          <CustomerCard customer={call.customer} layout={pop?.layout ?? FALLBACK_LAYOUT} />
+          <CustomerCard customer={call.customer} layout={pop?.layout ?? FALLBACK_LAYOUT} fields={customFields} />
         </>
       ) : (
         <div class="row">

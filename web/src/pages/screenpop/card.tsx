@@ -3,6 +3,7 @@
  * order. Used by the screen-pop editor's preview and the agent desk.
  */
 import { fmtPhone, t, type MessageKey } from '../../i18n.ts';
+import { CARD_FIELD_DEFS, showValue, valueAt, type CustomFieldDef } from '../crm/card-fields.ts';
 
 /** Which customer fields a screen pop shows (as GET /screenpop-layouts returns it). */
 export interface ScreenpopLayout {
@@ -31,6 +32,12 @@ export interface CardCustomer {
   transactionStatus?: unknown;
   notes?: unknown;
   attributes?: unknown;
+  ownerId?: unknown;
+  basic?: unknown;
+  characteristics?: unknown;
+  business?: unknown;
+  transaction?: unknown;
+  custom?: unknown;
 }
 
 /** The built-in customer fields a layout may name, in the order the editor offers them. */
@@ -38,12 +45,17 @@ export interface CardCustomer {
 const BUILTIN_TITLES: Record<string, MessageKey> = { Customer: 'sp.builtin.customer', Account: 'sp.builtin.account' };
 const groupTitle = (title: string): string => (BUILTIN_TITLES[title] ? t(BUILTIN_TITLES[title]) : title);
 
-export const CARD_FIELDS = ['name', 'company', 'title', 'phones', 'email', 'address', 'tier', 'tags', 'status', 'transactionStatus', 'notes'] as const;
+const OWN_FIELDS = ['name', 'company', 'title', 'phones', 'email', 'address', 'tier', 'tags', 'status', 'transactionStatus', 'notes'] as const;
+export const CARD_FIELDS: readonly string[] = [...OWN_FIELDS, 'ownerId', ...CARD_FIELD_DEFS.map((d) => d.path)];
 
-/** The label of a layout field: `t('field.<name>')`, or the key of `attributes.<key>`. */
-export function fieldLabel(field: string): string {
+/** The label of a layout field: `t('field.<name>')`, the info card's label, a custom field's label, or the key of `attributes.<key>`. */
+export function fieldLabel(field: string, custom: readonly CustomFieldDef[] = []): string {
   if (field.startsWith('attributes.')) return field.slice('attributes.'.length);
-  return (CARD_FIELDS as readonly string[]).includes(field) ? t(`field.${field}` as MessageKey) : field;
+  if (field.startsWith('custom.')) return custom.find((f) => `custom.${f.key}` === field)?.label ?? field.slice('custom.'.length);
+  if (field === 'ownerId') return t('crm.f.ownerId');
+  const def = CARD_FIELD_DEFS.find((d) => d.path === field);
+  if (def) return t(def.label);
+  return (OWN_FIELDS as readonly string[]).includes(field) ? t(`field.${field}` as MessageKey) : field;
 }
 
 const empty = <span class="muted">–</span>;
@@ -68,6 +80,12 @@ function phonesOf(v: unknown): Array<{ number: string; label: string }> {
 }
 
 function value(customer: CardCustomer, field: string) {
+  if (field.startsWith('custom.') || field === 'ownerId') {
+    const s = attributeText(valueAt(customer, field));
+    return s || empty;
+  }
+  const def = CARD_FIELD_DEFS.find((d) => d.path === field);
+  if (def) return showValue(def, valueAt(customer, field)) || empty;
   if (field.startsWith('attributes.')) {
     const attrs = customer.attributes && typeof customer.attributes === 'object' ? (customer.attributes as Record<string, unknown>) : {};
     const s = attributeText(attrs[field.slice('attributes.'.length)]);
@@ -109,14 +127,14 @@ function value(customer: CardCustomer, field: string) {
 }
 
 /** The customer laid out as `layout` says: one `<dl class="fields">` per group. */
-export function CustomerCard({ customer, layout }: { customer: CardCustomer; layout: ScreenpopLayout }) {
+export function CustomerCard({ customer, layout, fields = [] }: { customer: CardCustomer; layout: ScreenpopLayout; fields?: readonly CustomFieldDef[] }) {
   return (
     <div class="customer-card" data-testid="customer-card">
       {layout.groups.map((g) => (
         <div class="card-group">
           <h3>{groupTitle(g.title)}</h3>
           <dl class="fields">
-            {g.fields.map((f) => <><dt>{fieldLabel(f)}</dt><dd data-field={f}>{value(customer, f)}</dd></>)}
+            {g.fields.map((f) => <><dt>{fieldLabel(f, fields)}</dt><dd data-field={f}>{value(customer, f)}</dd></>)}
           </dl>
         </div>
       ))}

@@ -1,0 +1,21 @@
+/** English strings of the CRM pages: info card, custom fields, roster, merge (spread into en.ts). */
+export const crmEn = {
+  'crm.group.basic': 'Basic information', 'crm.group.characteristics': 'Characteristics', 'crm.group.business': 'Business status',
+  'crm.group.transaction': 'Transaction status', 'crm.group.custom': 'Custom fields',
+  'crm.f.ownerId': 'Owner', 'crm.f.kind': 'Kind', 'crm.f.legalRepresentative': 'Legal representative', 'crm.f.founded': 'Founded',
+  'crm.f.relationshipSince': 'Customer since', 'crm.f.region': 'Service region', 'crm.f.salesCapacity': 'Sales capacity',
+  'crm.f.potential': 'Potential', 'crm.f.industry': 'Industry', 'crm.f.source': 'Source', 'crm.f.size': 'Size',
+  'crm.f.scale': 'Scale', 'crm.f.sales': 'Sales', 'crm.f.relationship': 'Relationship', 'crm.f.attitude': 'Attitude',
+  'crm.f.currentOrders': 'Current orders', 'crm.f.issues': 'Issues', 'crm.f.terms': 'Terms', 'crm.f.credit': 'Credit',
+  'crm.f.creditLimit': 'Credit limit', 'crm.f.creditRating': 'Credit rating', 'crm.f.creditOverdue': 'Payment overdue',
+  'crm.overdue': 'overdue', 'crm.notOverdue': 'not overdue',
+  'crm.editCard': 'Edit card', 'crm.card': 'Customer card',
+  'crm.fields.title': 'Custom fields', 'crm.fields.key': 'Key', 'crm.fields.label': 'Label', 'crm.fields.type': 'Type',
+  'crm.fields.options': 'Options (comma-separated)', 'crm.fields.add': 'Add field', 'crm.fields.none': 'No custom fields yet.',
+  'crm.type.text': 'Text', 'crm.type.number': 'Number', 'crm.type.date': 'Date', 'crm.type.choice': 'Choice',
+  'crm.roster.tag': 'Tag', 'crm.roster.tier': 'Tier', 'crm.roster.status': 'Status', 'crm.roster.owner': 'Owner', 'crm.roster.region': 'Region',
+  'crm.roster.sort': 'Sort', 'crm.sort.created': 'Created', 'crm.sort.updated': 'Updated', 'crm.sort.name': 'Name', 'crm.sort.tier': 'Tier',
+  'crm.order.asc': 'Ascending', 'crm.order.desc': 'Descending', 'crm.export.csv': 'Export CSV', 'crm.export.xlsx': 'Export Excel',
+  'crm.dups.title': 'Duplicates', 'crm.dups.none': 'No number is shared by two customers.', 'crm.dups.find': 'Find duplicates',
+  'crm.dups.keep': 'Keep', 'crm.dups.merge': 'Merge into the kept one', 'crm.dups.merged': 'Merged', 'crm.dups.confirm': 'Merge these customers? Their calls, messages and history move to the kept one.',
+} as const;
