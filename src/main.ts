@@ -44,6 +44,7 @@ import { Retention } from './services/retention.ts';
 import { SmsService } from './services/sms/sms-service.ts';
 import { startDemoDongle } from './services/sms/demo-sms.ts';
 import { createSmsDongle } from './drivers.ts';
+import { CareService } from './services/care/care-service.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -153,7 +154,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const sms = dongles.length ? new SmsService({ repos, numbers, blacklist, bus, logger: logger.child({ component: 'sms' }) }, dongles) : null;
     if (sms) { await sms.start(); cleanups.push(() => sms.stop()); }
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax };
+    const care = new CareService({ repos, bus, logger: logger.child({ component: 'care' }), timezone: config.timezone, tickS: config.care.tickS, planRunS: config.care.planRunS });
+    await care.start();
+    cleanups.push(() => care.stop());
+
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, care };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

@@ -19,9 +19,13 @@ import { hardwareRoutes } from './hardware/routes.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { smsDemoRoutes, smsRoutes } from './sms/routes.ts';
 import { faxRoutes } from './fax/routes.ts';
+import { taskRoutes } from './tasks/routes.ts';
+import { carePlanRoutes } from './care-plans/routes.ts';
+import { complaintRoutes } from './complaints/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
   authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes, campaignRoutes,
   smsRoutes, smsDemoRoutes, faxRoutes,
+  taskRoutes, carePlanRoutes, complaintRoutes,
 ];

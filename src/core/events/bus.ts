@@ -43,6 +43,8 @@ export interface EventMap {
     pages: number | null; attempts: number; resultCode: string | null; resultText: string | null; nextAttemptAt: string | null;
   };
   'campaign.update': Record<string, unknown>;
+  /** A follow-up task fell due (once per task and due time, even across restarts). */
+  'task.due': { taskId: string; ownerId: string | null; customerId: string | null; customerName: string | null; kind: string; title: string; dueAt: string; planId: string | null };
   /** A customer/contact/blacklist import under way: records read so far of `total` (the file's record count). */
   'import.progress': { importId: string; kind: 'customers' | 'contacts' | 'blacklist'; done: number; total: number; imported: number; skipped: number; finished: boolean };
 }

@@ -16,6 +16,10 @@ import { SetupRepo } from './setup.ts';
 import { CampaignRepo } from './campaigns.ts';
 import { SmsRepo } from './sms.ts';
 import { FaxRepo } from './fax.ts';
+import { TaskRepo } from './tasks.ts';
+import { CarePlanRepo } from './care-plans.ts';
+import { ComplaintRepo } from './complaints.ts';
+import { SurveyRepo } from './surveys.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -35,6 +39,10 @@ export interface Repos {
   campaigns: CampaignRepo;
   sms: SmsRepo;
   fax: FaxRepo;
+  tasks: TaskRepo;
+  carePlans: CarePlanRepo;
+  complaints: ComplaintRepo;
+  surveys: SurveyRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -55,4 +63,8 @@ export const makeRepos = (db: Db): Repos => ({
   campaigns: new CampaignRepo(db),
   sms: new SmsRepo(db),
   fax: new FaxRepo(db),
+  tasks: new TaskRepo(db),
+  carePlans: new CarePlanRepo(db),
+  complaints: new ComplaintRepo(db),
+  surveys: new SurveyRepo(db),
 });
