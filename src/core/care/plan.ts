@@ -25,7 +25,7 @@ export const PlanScheduleSchema = Type.Union([
   Type.Object({
     type: Type.Literal('yearly'),
     field: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', description: 'the customer attribute holding the date (YYYY-MM-DD or MM-DD), e.g. birthday' }),
-    leadDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, default: 0, description: 'make the task this many days before the date' })),
+    leadDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: 'make the task this many days before the date (default 0: on the day)' })),
   }, { additionalProperties: false, description: "yearly on a date of the customer's (customers.attributes)" }),
 ]);
 
