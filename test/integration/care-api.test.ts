@@ -200,6 +200,20 @@ describe(`care layer over HTTP on ${testDbKind()}`, () => {
     });
   });
 
+  describe('call surveys', () => {
+    it('stored against the call, its customer and its agent; a second answer replaces the first; the timeline has each', async () => {
+      const callId = randomUUID();
+      await t.repos.calls.create({ id: callId, lineId: 'office', direction: 'inbound', state: 'ended', number: '+8613800138000' });
+      await t.repos.calls.update(callId, { agentId: 'li-na', customerId: vip1 });
+      expect(await t.repos.surveys.record(callId, 3)).toMatchObject({ callId, customerId: vip1, agentId: 'li-na', score: 3 });
+      expect(await t.repos.surveys.record(callId, 5)).toMatchObject({ score: 5 });
+      expect(await t.repos.surveys.forCall(callId)).toMatchObject({ score: 5, agentId: 'li-na' });
+      const tl = (await t.call('GET', `/customers/${vip1}/interactions?limit=100`)).body.items.filter((i: { kind: string }) => i.kind === 'survey');
+      expect(tl.map((i: { summary: string }) => i.summary)).toEqual(['satisfaction 5/5', 'satisfaction 3/5']);
+      await expect(t.repos.surveys.record(callId, 6)).rejects.toThrow();
+    });
+  });
+
   describe('complaints', () => {
     it('open → investigating → substantiated → closed, with who and when; the timeline has it', async () => {
       const c = await t.call('POST', '/complaints', { key: liNa, body: { summary: 'Waited 20 minutes on hold', customerId: vip1, agentId: 'wang-wei' } });

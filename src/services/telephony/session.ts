@@ -359,6 +359,11 @@ export class CallSession {
         onNode: (node, type) => { this.path.push({ node, type, at: new Date().toISOString() }); },
         onDigits: (node, digits) => { const step = this.path.findLast((p) => p.node === node); if (step) step.digits = digits; },
         onVoicemail: (vm) => this.deps.recordings.saveVoicemail(this.id, vm.pcm),
+        // in the call's write queue: after the call row and the agent on it are written
+        onSurvey: (_node, score) => this.record.run(async () => {
+          const sv = await this.deps.repos.surveys.record(this.id, score);
+          this.log.info({ score: sv.score, agentId: sv.agentId, customerId: sv.customerId }, 'survey answered');
+        }),
       },
     }, this.media);
     if (result.outcome === 'error') this.log.warn({ flowId: flow.id, error: result.error }, 'IVR flow ended with an error');

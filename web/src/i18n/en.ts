@@ -2,11 +2,13 @@
 import { campaignsEn } from './campaigns.en.ts';
 import { smsEn } from './sms.en.ts';
 import { faxEn } from './fax.en.ts';
+import { careEn } from './care.en.ts';
 
 export const en = {
   ...campaignsEn,
   ...smsEn,
   ...faxEn,
+  ...careEn,
   'app.title': 'kefu',
   'nav.desk': 'Desk', 'nav.wallboard': 'Wallboard', 'nav.ivr': 'IVR', 'nav.screenpop': 'Screen pop', 'nav.customers': 'Customers',
   'nav.contacts': 'Contacts', 'nav.blacklist': 'Blacklist', 'nav.recordings': 'Recordings', 'nav.reports': 'Reports', 'nav.users': 'Users',

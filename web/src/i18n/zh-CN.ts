@@ -2,12 +2,14 @@ import type { MessageKey } from './en.ts';
 import { campaignsZhCN } from './campaigns.zh-CN.ts';
 import { smsZhCN } from './sms.zh-CN.ts';
 import { faxZhCN } from './fax.zh-CN.ts';
+import { careZhCN } from './care.zh-CN.ts';
 
 /** 简体中文 */
 export const zhCN: Record<MessageKey, string> = {
   ...campaignsZhCN,
   ...smsZhCN,
   ...faxZhCN,
+  ...careZhCN,
   'app.title': '客服',
   'nav.desk': '坐席', 'nav.wallboard': '监控墙', 'nav.ivr': '语音导航', 'nav.screenpop': '弹屏', 'nav.customers': '客户',
   'nav.contacts': '通讯录', 'nav.blacklist': '黑名单', 'nav.recordings': '录音', 'nav.reports': '报表', 'nav.users': '用户',

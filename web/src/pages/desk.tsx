@@ -19,6 +19,7 @@ import { Dialer } from './desk/dialer.tsx';
 import { WorkAs } from './desk/work-as.tsx';
 import { PreviewPanel } from './desk/preview.tsx';
 import { useCallAlert } from './desk/alert.tsx';
+import { DeskTasks } from './desk/tasks.tsx';
 import type { Agent, CallRecord, Customer, DeskCall, Screenpop } from './desk/types.ts';
 
 export function Desk(_props: { params: string[] }) {
@@ -102,6 +103,7 @@ export function Desk(_props: { params: string[] }) {
       </div>
       <div>
         {(who.pbx || who.lineDial) && <Dialer />}
+        <DeskTasks agentId={agentId} />
         <section class="card">
           <h2>{t('desk.history')}</h2>
           <ErrorNote error={recent.error} />

@@ -1,0 +1,23 @@
+/** English strings of the care pages: tasks, care plans, complaints, the survey node (spread into en.ts). */
+export const careEn = {
+  'ivr.type.survey': 'Satisfaction survey',
+  'ivr.help.survey': 'Ask the caller to press 1 to 5; the key is stored as the call\'s satisfaction score.',
+  'ivr.thanksPrompt': 'Thanks prompt',
+  'ivr.edge.answered': 'after the answer',
+  'ivr.edge.noAnswer': 'no answer',
+  'nav.tasks': 'Tasks', 'nav.complaints': 'Complaints',
+  'task.title': 'Follow-ups', 'task.dueToday': 'Due today', 'task.overdue': 'Overdue', 'task.owner': 'Owner', 'task.allOwners': 'All agents',
+  'task.kind': 'Kind', 'task.kind.call': 'call', 'task.kind.visit': 'visit', 'task.kind.sms': 'SMS', 'task.due': 'Due', 'task.customer': 'Customer',
+  'task.status': 'Status', 'task.status.open': 'open', 'task.status.overdue': 'overdue', 'task.status.done': 'done', 'task.status.cancelled': 'cancelled',
+  'task.outcome': 'Outcome', 'task.complete': 'Complete', 'task.call': 'Call', 'task.none': 'Nothing due today.', 'task.new': 'New task',
+  'task.name': 'What', 'task.create': 'Add', 'task.done': 'Task completed', 'task.linkedCall': 'linked to the call',
+  'plan.title': 'Care plans', 'plan.new': 'New care plan', 'plan.name': 'Name', 'plan.tiers': 'Tiers (comma-separated)', 'plan.tags': 'Tags (comma-separated)',
+  'plan.schedule': 'Schedule', 'plan.every': 'Every', 'plan.unit.day': 'days', 'plan.unit.week': 'weeks', 'plan.unit.month': 'months', 'plan.start': 'Starting',
+  'plan.yearly': 'Yearly on the customer\'s', 'plan.field': 'date field', 'plan.leadDays': 'days ahead', 'plan.taskTitle': 'Task', 'plan.ownerId': 'Fixed owner (agent id, empty: the customer\'s owner)',
+  'plan.save': 'Save plan', 'plan.run': 'Run now', 'plan.progress': 'This occurrence', 'plan.created': 'created', 'plan.doneN': 'done', 'plan.openN': 'open', 'plan.overdueN': 'overdue',
+  'plan.none': 'No care plans yet.', 'plan.ran': '{n} tasks made', 'plan.active': 'Active', 'plan.type.every': 'every n', 'plan.type.yearly': 'yearly date',
+  'complaint.title': 'Complaints', 'complaint.summary': 'Complaint', 'complaint.agent': 'Agent', 'complaint.status': 'Status', 'complaint.new': 'Record a complaint',
+  'complaint.create': 'Record', 'complaint.none': 'No complaints.', 'complaint.to': 'Move to', 'complaint.note': 'Note', 'complaint.history': 'History',
+  'complaint.status.open': 'open', 'complaint.status.investigating': 'investigating', 'complaint.status.substantiated': 'substantiated',
+  'complaint.status.rejected': 'rejected', 'complaint.status.closed': 'closed', 'complaint.any': 'Any status',
+} as const;
