@@ -26,6 +26,8 @@ const Campaigns = lazyPage(() => import('./pages/campaigns.tsx').then((m) => m.C
 const Hardware = lazyPage(() => import('./pages/hardware.tsx').then((m) => m.Hardware));
 const SmsPage = lazyPage(() => import('./pages/sms.tsx').then((m) => m.SmsPage));
 const Fax = lazyPage(() => import('./pages/fax.tsx').then((m) => m.FaxPage));
+const TasksPage = lazyPage(() => import('./pages/tasks.tsx').then((m) => m.TasksPage));
+const ComplaintsPage = lazyPage(() => import('./pages/complaints.tsx').then((m) => m.ComplaintsPage));
 
 type Role = 'admin' | 'supervisor' | 'agent';
 /** `nav`: the roles the page is listed for in the menu (default: all its roles); the others reach it by link. */
@@ -45,6 +47,8 @@ export const PAGES: Page[] = [
   { id: 'recordings', label: 'nav.recordings', roles: ALL, component: Recordings },
   { id: 'sms', label: 'nav.sms', roles: ALL, component: SmsPage },
   { id: 'fax', label: 'nav.fax', roles: ALL, component: Fax },
+  { id: 'tasks', label: 'nav.tasks', roles: ALL, component: TasksPage },
+  { id: 'complaints', label: 'nav.complaints', roles: ALL, component: ComplaintsPage },
   { id: 'reports', label: 'nav.reports', roles: LEADS, component: Reports },
   { id: 'users', label: 'nav.users', roles: ['admin'], component: Users },
   { id: 'hardware', label: 'hardware.nav', roles: ['admin'], component: Hardware },
