@@ -59,7 +59,7 @@ describe('care pages in a real browser', () => {
     await page.goto(`${daemon.url}/#/tasks`);
     await page.waitForSelector('[data-testid=tasks-page]');
     await page.selectOption('[data-testid=tasks-view]', 'overdue');
-    await page.waitForFunction(() => document.querySelector('[data-testid=tasks-of-admin]')?.textContent?.includes('Renewal call') === false);
+    await page.waitForFunction(() => !(document.querySelector('[data-testid=tasks-of-admin]')?.textContent ?? '').includes('Renewal call'));
     await page.selectOption('[data-testid=tasks-view]', 'today');
     await page.waitForFunction(() => document.querySelector('[data-testid=tasks-of-admin]')?.textContent?.includes('Site visit'));
     await page.fill('[data-testid=plan-name]', 'VIP quarterly');
