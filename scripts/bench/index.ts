@@ -23,6 +23,7 @@ if (want('pbx')) { console.log('\n## PBX (real Asterisk lab)'); results.pbx = aw
 if (want('amd')) { console.log('\n## answering-machine detection (real Asterisk lab)'); results.amd = await (await import('./amd.ts')).run(); }
 if (want('sms')) { console.log('\n## SMS (simulated dongle on a pty; PDU codec vs node-pdu)'); results.sms = await (await import('./sms.ts')).run(); }
 if (want('campaigns')) { console.log('\n## campaigns per mode (real Asterisk lab)'); results.campaigns = await (await import('./campaigns.ts')).run(); }
+if (want('care')) { console.log('\n## care plans and task.due'); results.care = await (await import('./care.ts')).run(); }
 if (want('fax')) { console.log('\n## fax (real Asterisk lab)'); results.fax = await (await import('./fax.ts')).run(); }
 // The soak runs 30 minutes (KEFU_SOAK_S): only when asked by name.
 if (only.has('soak')) { console.log('\n## soak (real Asterisk lab + demo line)'); results.soak = await (await import('./soak.ts')).run(); }
