@@ -86,6 +86,7 @@ export function Desk(_props: { params: string[] }) {
     try { await api.post(`/calls/${call.callId}/hangup`); } catch (err) { setError(errorText(err)); }
   };
   const wrapping = wrapCallId ?? (agent?.state === 'wrap-up' && call ? call.callId : null);
+  const onCall = mine ? call!.callId : wrapping;
 
   return (
     <div class="cols-2">
@@ -103,7 +104,7 @@ export function Desk(_props: { params: string[] }) {
       </div>
       <div>
         {(who.pbx || who.lineDial) && <Dialer />}
-        <DeskTasks agentId={agentId} />
+        <DeskTasks agentId={agentId} currentCallId={onCall} />
         <section class="card">
           <h2>{t('desk.history')}</h2>
           <ErrorNote error={recent.error} />

@@ -1,7 +1,8 @@
 /**
  * The agent's follow-ups on the desk: what is due today and what is overdue,
  * each with a Call button (the customer's number) and Complete; a task
- * completed after calling from it is linked to that call.
+ * completed after calling from it is linked to that call, one completed
+ * while on (or wrapping up) a call to the call.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, events } from '../../api.ts';
@@ -14,7 +15,8 @@ export interface Task {
   customerId: string | null; customerName: string | null; customerPhone: string | null; outcome: string | null; callId: string | null; planId: string | null;
 }
 
-export function DeskTasks({ agentId }: { agentId: string }) {
+/** `currentCallId`: the call the agent is on or wrapping up, linked to a task completed meanwhile (unless one was placed from the task). */
+export function DeskTasks({ agentId, currentCallId }: { agentId: string; currentCallId?: string | null }) {
   const seat = useMySeat();
   const list = useLoad(async () => {
     const [today, overdue] = await Promise.all([
@@ -32,7 +34,7 @@ export function DeskTasks({ agentId }: { agentId: string }) {
   const complete = async (task: Task, ev: Event) => {
     ev.preventDefault();
     setError(null);
-    const callId = calls[task.id];
+    const callId = calls[task.id] ?? currentCallId ?? undefined;
     try {
       await api.post(`/tasks/${task.id}/complete`, { outcome: outcome[task.id] ?? '', ...(callId ? { callId } : {}) });
       toast(callId ? `${t('task.done')} · ${t('task.linkedCall')}` : t('task.done'));
