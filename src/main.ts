@@ -59,6 +59,8 @@ export interface DaemonOptions {
   adminPassword?: string | undefined;
   /** Where the first-start console password is shown (once). */
   announcePassword?: (password: string) => void;
+  /** The event bus, when the caller must see events sent during start-up (tests: task.due of tasks that fell due while down). */
+  bus?: EventBus;
 }
 
 export interface Daemon {
@@ -90,7 +92,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (linked) logger.info({ agentId: linked }, 'console user "admin" works the desk as agent "admin"');
     }
 
-    const bus = new EventBus();
+    const bus = opts.bus ?? new EventBus();
     const numbers = new NumberService(config.numbers.defaultRegion);
     const blacklist = new BlacklistService(repos.blacklist, numbers, logger.child({ component: 'blacklist' }));
     await blacklist.start();

@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { startDaemon, type Daemon } from '../../src/main.ts';
 import { openDb } from '../../src/db/open.ts';
 import { makeRepos } from '../../src/db/repos/index.ts';
-import type { KefuEvent } from '../../src/core/events/bus.ts';
+import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
 
 describe(`task.due across restarts on ${testDbKind()}`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -25,9 +25,10 @@ describe(`task.due across restarts on ${testDbKind()}`, () => {
   const start = async (): Promise<{ d: Daemon; events: Array<KefuEvent<'task.due'>> }> => {
     const events: Array<KefuEvent<'task.due'>> = [];
     const config = loadConfig({ overrides: { database: { url: db.url }, dataDir: dir, http: { port: 0 }, log: { level: 'silent' }, care: { tickS: 1 } } });
-    // the bus exists only inside startDaemon: subscribe as the first thing the daemon's event stream would see
-    const d = await startDaemon({ config, logger: pino({ level: 'silent' }), bootstrapKey: BOOT, adminPassword: 'care-restart-pw-1' });
-    d.ctx.bus.subscribe((e) => { if (e.type === 'task.due') events.push(e as KefuEvent<'task.due'>); });
+    // subscribed before start: the sweep at start-up is seen too
+    const bus = new EventBus();
+    bus.subscribe((e) => { if (e.type === 'task.due') events.push(e as KefuEvent<'task.due'>); });
+    const d = await startDaemon({ config, logger: pino({ level: 'silent' }), bootstrapKey: BOOT, adminPassword: 'care-restart-pw-1', bus });
     daemon = d;
     return { d, events };
   };
@@ -54,9 +55,10 @@ describe(`task.due across restarts on ${testDbKind()}`, () => {
     daemon = null;
     const missed = await addWhileDown('fell due while down', new Date(Date.now() - 60_000));
 
-    // the daemon's first sweep runs before it subscribes here: the task is fired by then, so read fired_at, then watch a marker
     const second = await start();
     const fired = await until('the missed task fired', async () => (await api(second.d, `/tasks/${missed}`)).firedAt as string | null);
+    expect(second.events.filter((e) => e.data.taskId === missed)).toHaveLength(1);
+    expect(second.events.find((e) => e.data.taskId === missed)!.data).toMatchObject({ kind: 'call', title: 'fell due while down', ownerId: null });
     const later = (await api(second.d, '/tasks')).items as Array<{ id: string }>;
     expect(later.map((x) => x.id)).toContain(missed);
     // a task falling due while this daemon runs fires through the tick, as an event
@@ -69,11 +71,12 @@ describe(`task.due across restarts on ${testDbKind()}`, () => {
     await second.d.stop();
     daemon = null;
 
-    // third start: a marker due while down fires; the first task does not fire again (claims go in due order)
+    // third start: a marker due while down fires; neither earlier task fires again
     const marker = await addWhileDown('marker', new Date(Date.now() - 1000));
     const third = await start();
     await until('the marker fired', async () => (await api(third.d, `/tasks/${marker}`)).firedAt);
     expect((await api(third.d, `/tasks/${missed}`)).firedAt).toBe(fired);
+    expect(third.events.filter((e) => e.data.taskId === marker)).toHaveLength(1);
     expect(third.events.filter((e) => e.data.taskId === missed || e.data.taskId === soon.id)).toHaveLength(0);
   });
 });
