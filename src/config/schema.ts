@@ -225,6 +225,7 @@ export const ConfigSchema = Type.Object(
       {
         tickS: Type.Integer({ default: 30, minimum: 1, maximum: 3600, description: 'how often tasks that fell due are looked for (task.due)' }),
         planRunS: Type.Integer({ default: 600, minimum: 10, maximum: 86_400, description: 'how often active care plans make the tasks of their current occurrence' }),
+        surveyFlow: Type.String({ default: 'survey', pattern: '^[a-z0-9-]{1,64}$', description: 'the flow POST /calls/{id}/survey sends a caller to after the agent (a flow with a survey node)' }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -22,10 +22,11 @@ import { faxRoutes } from './fax/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import { carePlanRoutes } from './care-plans/routes.ts';
 import { complaintRoutes } from './complaints/routes.ts';
+import { surveyRoutes } from './surveys/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
   authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes, campaignRoutes,
   smsRoutes, smsDemoRoutes, faxRoutes,
-  taskRoutes, carePlanRoutes, complaintRoutes,
+  taskRoutes, carePlanRoutes, complaintRoutes, surveyRoutes,
 ];

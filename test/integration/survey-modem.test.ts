@@ -83,4 +83,31 @@ describe(`satisfaction survey on the modem line (${testDbKind()})`, () => {
       (await daemon.api<{ items: Item[] }>('GET', `/customers/${customer.body.id}/interactions`)).body.items.find((i) => i.kind === 'survey'));
     expect(survey.data).toMatchObject({ callId, score: 5 });
   });
+
+  it('after the agent: the agent takes the call, then sends the caller to the survey; the score is stored against the agent', async () => {
+    expect((await daemon.api('POST', '/agents', { id: 'wang', name: '王伟' })).status).toBe(201);
+    expect((await daemon.api('POST', '/agents/wang/state', { state: 'ready' })).status).toBe(200);
+    const customer = await daemon.api<{ id: string }>('POST', '/customers', { name: '韩梅梅', phones: [{ number: '135 0013 5000' }] });
+    const since = new Date().toISOString();
+    const rings = sim.simulator.ring({ number: '13500135000', rings: 4, intervalMs: 1000 });
+    const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.at >= since);
+    const callId = ringing.data.callId as string;
+    expect((await daemon.api('POST', `/calls/${callId}/survey`, {})).status).toBe(409); // not connected yet
+    expect((await daemon.api('POST', `/calls/${callId}/claim`, { agentId: 'wang' })).status).toBe(200);
+    await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === callId);
+    await until('the call connected to wang', async () => (await daemon.api<{ agentId: string | null; state: string }>('GET', `/calls/${callId}`)).body.agentId === 'wang');
+    expect((await daemon.api('POST', `/calls/${callId}/survey`, { flow: 'nope' })).status).toBe(400);
+    const sent = await daemon.api<{ flow: string }>('POST', `/calls/${callId}/survey`, {});
+    expect(sent.status).toBe(202);
+    expect(sent.body.flow).toBe('survey');
+    await sim.simulator.waitFor('vtx-start', { since: Date.now() - 5000, timeoutMs: 20_000 });
+    await sim.simulator.pressDigits('3', { gapMs: 200 });
+    const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 60_000);
+    expect(ended.data.disposition).toBe('completed');
+    const survey = await until('the survey', async () =>
+      (await daemon.api<{ items: Item[] }>('GET', `/customers/${customer.body.id}/interactions`)).body.items.find((i) => i.kind === 'survey'));
+    expect(survey.data).toMatchObject({ callId, score: 3, agentId: 'wang' });
+    await rings;
+    await waitForLineIdle(daemon, 'office');
+  });
 });
