@@ -5,6 +5,7 @@ export const careEn = {
   'ivr.thanksPrompt': 'Thanks prompt',
   'ivr.edge.answered': 'after the answer',
   'ivr.edge.noAnswer': 'no answer',
+  'desk.toSurvey': 'Hang up and survey', 'desk.surveySent': 'The caller is rating the call',
   'nav.tasks': 'Tasks', 'nav.complaints': 'Complaints',
   'task.title': 'Follow-ups', 'task.dueToday': 'Due today', 'task.overdue': 'Overdue', 'task.owner': 'Owner', 'task.allOwners': 'All agents',
   'task.kind': 'Kind', 'task.kind.call': 'call', 'task.kind.visit': 'visit', 'task.kind.sms': 'SMS', 'task.due': 'Due', 'task.customer': 'Customer',

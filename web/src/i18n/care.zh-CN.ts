@@ -7,6 +7,7 @@ export const careZhCN: Record<keyof typeof careEn, string> = {
   'ivr.thanksPrompt': '致谢提示音',
   'ivr.edge.answered': '评分之后',
   'ivr.edge.noAnswer': '未评分',
+  'desk.toSurvey': '挂机转满意度评价', 'desk.surveySent': '客户正在评价本次通话',
   'nav.tasks': '回访', 'nav.complaints': '投诉',
   'task.title': '回访任务', 'task.dueToday': '今日到期', 'task.overdue': '已逾期', 'task.owner': '负责人', 'task.allOwners': '全部坐席',
   'task.kind': '方式', 'task.kind.call': '电话', 'task.kind.visit': '拜访', 'task.kind.sms': '短信', 'task.due': '到期', 'task.customer': '客户',

@@ -85,6 +85,10 @@ export function Desk(_props: { params: string[] }) {
     if (!call) return;
     try { await api.post(`/calls/${call.callId}/hangup`); } catch (err) { setError(errorText(err)); }
   };
+  const toSurvey = async () => {
+    if (!call) return;
+    try { await api.post(`/calls/${call.callId}/survey`, {}); toast(t('desk.surveySent')); } catch (err) { setError(errorText(err)); }
+  };
   const wrapping = wrapCallId ?? (agent?.state === 'wrap-up' && call ? call.callId : null);
   const onCall = mine ? call!.callId : wrapping;
 
@@ -99,6 +103,7 @@ export function Desk(_props: { params: string[] }) {
         ) : (
           <div class="card muted" data-testid="desk-idle">{agent?.state === 'ready' ? t('desk.waiting') : t('desk.notReady')}</div>
         )}
+        {mine && !who.pbx && !call?.ended && <button type="button" onClick={() => void toSurvey()} data-testid="desk-survey">{t('desk.toSurvey')}</button>}
         <PreviewPanel agentId={agentId} agentState={agent?.state} />
         {wrapping && agent?.state === 'wrap-up' && <WrapUp callId={wrapping} onDone={() => { setWrapCallId(null); setCall(null); recent.reload(); }} />}
       </div>
