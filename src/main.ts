@@ -49,6 +49,7 @@ import { SmsService } from './services/sms/sms-service.ts';
 import { startDemoDongle } from './services/sms/demo-sms.ts';
 import { createSmsDongle } from './drivers.ts';
 import { WebhookService } from './services/webhooks/webhook-service.ts';
+import { CareService } from './services/care/care-service.ts';
 
 export interface DaemonOptions {
   config: Readonly<Config>;
@@ -63,6 +64,8 @@ export interface DaemonOptions {
   adminPassword?: string | undefined;
   /** Where the first-start console password is shown (once). */
   announcePassword?: (password: string) => void;
+  /** The event bus, when the caller must see events sent during start-up (tests: task.due of tasks that fell due while down). */
+  bus?: EventBus;
 }
 
 export interface Daemon {
@@ -101,7 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (linked) logger.info({ agentId: linked }, 'console user "admin" works the desk as agent "admin"');
     }
 
-    const bus = new EventBus();
+    const bus = opts.bus ?? new EventBus();
     // first on the bus, last to stop: every event published until shutdown reaches the outbox
     const webhooks = new WebhookService({ repo: repos.webhooks, bus, logger: logger.child({ component: 'webhooks' }), config: config.webhooks });
     await webhooks.start();
@@ -170,7 +173,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const sms = dongles.length ? new SmsService({ repos, numbers, blacklist, bus, logger: logger.child({ component: 'sms' }) }, dongles) : null;
     if (sms) { await sms.start(); cleanups.push(() => sms.stop()); }
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks,
+    const care = new CareService({ repos, bus, logger: logger.child({ component: 'care' }), timezone: config.timezone, tickS: config.care.tickS, planRunS: config.care.planRunS });
+    await care.start();
+    cleanups.push(() => care.stop());
+
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks, care,
       scorecards: new ScorecardService({ db, bus, kpis: new SqlKpiSource(db) }) };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });

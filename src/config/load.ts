@@ -12,6 +12,7 @@ import { KefuError } from '../core/errors.ts';
 import { configSecrets, maskSecretValues, scrubSecrets } from './secrets.ts';
 import { resolveConfigPaths } from './paths.ts';
 import { packagePath } from '../paths.ts';
+import { isValidTimeZone } from '../core/ivr/time.ts';
 
 export const DEFAULT_CONFIG_PATH = packagePath('config', 'default.yaml');
 
@@ -133,6 +134,7 @@ function semanticProblems(config: Config): string[] {
     if ((line.driver === 'v253-modem') && !line.port) out.push(`lines.${i}.port: required for driver ${line.driver} (a serial device such as /dev/ttyACM0)`);
     if (line.driver === 'asterisk' && !line.endpoint) out.push(`lines.${i}.endpoint: required for driver asterisk (e.g. PJSIP/fxo-gw or DAHDI/1)`);
   });
+  if (!isValidTimeZone(config.timezone)) out.push(`timezone = "${config.timezone}": expected an IANA time zone such as Asia/Shanghai`);
   return out;
 }
 

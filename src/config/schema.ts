@@ -257,6 +257,15 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    timezone: Type.String({ default: 'Asia/Shanghai', minLength: 1, maxLength: 64, description: 'IANA time zone of the office: "today" of due-today task lists and the local dates of care-plan schedules' }),
+    care: Type.Object(
+      {
+        tickS: Type.Integer({ default: 30, minimum: 1, maximum: 3600, description: 'how often tasks that fell due are looked for (task.due)' }),
+        planRunS: Type.Integer({ default: 600, minimum: 10, maximum: 86_400, description: 'how often active care plans make the tasks of their current occurrence' }),
+        surveyFlow: Type.String({ default: 'survey', pattern: '^[a-z0-9-]{1,64}$', description: 'the flow POST /calls/{id}/survey sends a caller to after the agent (a flow with a survey node)' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     demo: Type.Boolean({ default: false, description: 'attach one simulated modem line (kefu serve --demo)' }),
     demoFlow: Type.String({ default: 'main', pattern: '^[a-z0-9-]{1,64}$', description: 'with demo on: the IVR flow of the demo line; voice-directory is the ready-made voice lookup of contacts (installed in demo mode)' }),
     demoAttach: Type.Boolean({ default: true, description: 'with demo on: false starts only the simulated modem, adding no line (kefu serve --demo-device); the set-up wizard finds it among the serial ports' }),

@@ -23,6 +23,7 @@ import type { SmsDemoControl } from '../services/sms/demo-sms.ts';
 import type { FaxService } from '../services/fax/fax-service.ts';
 import type { ScorecardService } from '../services/scorecards/service.ts';
 import type { WebhookService } from '../services/webhooks/webhook-service.ts';
+import type { CareService } from '../services/care/care-service.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -60,6 +61,8 @@ export interface AppContext {
   scorecards?: ScorecardService;
   /** Webhook deliveries; absent in contexts built without them (tests). */
   webhooks?: WebhookService;
+  /** The care scheduler (task.due, care-plan runs); plan progress and runs need it. */
+  care?: CareService;
 }
 
 /** The demo line's far side, as the API drives it. */

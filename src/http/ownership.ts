@@ -55,3 +55,22 @@ export async function assertMayActOnCall(ctx: AppContext, req: FastifyRequest, c
   if ((await ctx.repos.legs.forCall(callId)).some((l) => l.agentId === me)) return;
   throw new KefuError('FORBIDDEN', `call ${callId} is not agent ${me}'s`);
 }
+
+/**
+ * Whose records a principal sees where records belong to an agent (follow-up
+ * tasks, complaints against an agent): undefined for everyone's (admins,
+ * supervisors, an integrator key bound to no agent), else the one agent the
+ * principal works as. A user or agent key bound to no agent sees none.
+ */
+export function ownScope(req: FastifyRequest): string | undefined {
+  const p = principal(req);
+  if (actsForAnyone(p) || (p.role === 'integrator' && p.agentId === null)) return undefined;
+  if (!p.agentId) throw new KefuError('FORBIDDEN', `this ${p.user ? 'user' : 'key'} works as no agent, so it has no tasks`);
+  return p.agentId;
+}
+
+/** Who did it, as kept in records: the agent the principal works as, else the user or key. */
+export function actorName(req: FastifyRequest): string {
+  const p = principal(req);
+  return p.agentId ?? (p.user ? `user:${p.user.username}` : `key:${p.keyId}`);
+}

@@ -23,6 +23,10 @@ import { faxRoutes } from './fax/routes.ts';
 import { scorecardRoutes } from './scorecards/routes.ts';
 import { scorecardCardRoutes } from './scorecards/cards-routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { taskRoutes } from './tasks/routes.ts';
+import { carePlanRoutes } from './care-plans/routes.ts';
+import { complaintRoutes } from './complaints/routes.ts';
+import { surveyRoutes } from './surveys/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
@@ -30,4 +34,5 @@ export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   smsRoutes, smsDemoRoutes, faxRoutes, statsKpiRoutes,
   scorecardRoutes, scorecardCardRoutes,
   webhookRoutes,
+  taskRoutes, carePlanRoutes, complaintRoutes, surveyRoutes,
 ];

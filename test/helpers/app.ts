@@ -26,6 +26,7 @@ import { FlowService } from '../../src/services/flows.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { build, type App } from '../../src/http/app.ts';
 import type { PromptResolver } from '../../src/core/ivr/media.ts';
+import { CareService } from '../../src/services/care/care-service.ts';
 
 /** A fresh database with every migration applied, its repositories, and how to close and drop it. */
 export interface MigratedDb { db: Db; repos: Repos; close(): Promise<void> }
@@ -86,6 +87,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   await blacklist.start();
   const bus = opts.bus ?? new EventBus();
   const config = loadConfig({ overrides: { dataDir: dir, ...opts.config } });
+  // not started: tests drive fireDue/runPlans themselves (the daemon starts its own)
+  const care = new CareService({ repos, bus, logger, timezone: config.timezone, tickS: config.care.tickS, planRunS: config.care.planRunS });
   const fax = opts.fax ? new FaxService({ config, logger, bus, repos, numbers, blacklist }) : undefined;
   await fax?.start();
   const webhooks = opts.webhooks ? new WebhookService({ repo: repos.webhooks, bus, logger, config: config.webhooks }) : undefined;
@@ -94,7 +97,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     config, logger, db, bus, repos, numbers, blacklist,
     flows: new FlowService(repos.flows, logger, []), telephony: null as never, prompts: opts.prompts ?? (null as never),
     acd: null, pbx: null, campaigns: new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger), demo: null, hardware: null as never,
-    agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger), ...(fax ? { fax } : {}), ...(webhooks ? { webhooks } : {}),
+    agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger), ...(fax ? { fax } : {}), ...(webhooks ? { webhooks } : {}), care,
     scorecards: new ScorecardService({ db, bus, kpis: new SqlKpiSource(db) }),
   });
   const admin = (await repos.keys.create('admin', 'test')).key;

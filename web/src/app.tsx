@@ -29,6 +29,8 @@ const SmsPage = lazyPage(() => import('./pages/sms.tsx').then((m) => m.SmsPage))
 const Fax = lazyPage(() => import('./pages/fax.tsx').then((m) => m.FaxPage));
 const Scorecards = lazyPage(() => import('./pages/scorecards.tsx').then((m) => m.Scorecards));
 const Webhooks = lazyPage(() => import('./pages/webhooks.tsx').then((m) => m.WebhooksPage));
+const TasksPage = lazyPage(() => import('./pages/tasks.tsx').then((m) => m.TasksPage));
+const ComplaintsPage = lazyPage(() => import('./pages/complaints.tsx').then((m) => m.ComplaintsPage));
 
 type Role = 'admin' | 'supervisor' | 'agent';
 /** `nav`: the roles the page is listed for in the menu (default: all its roles); the others reach it by link. */
@@ -48,6 +50,8 @@ export const PAGES: Page[] = [
   { id: 'recordings', label: 'nav.recordings', roles: ALL, component: Recordings },
   { id: 'sms', label: 'nav.sms', roles: ALL, component: SmsPage },
   { id: 'fax', label: 'nav.fax', roles: ALL, component: Fax },
+  { id: 'tasks', label: 'nav.tasks', roles: ALL, component: TasksPage },
+  { id: 'complaints', label: 'nav.complaints', roles: ALL, component: ComplaintsPage },
   { id: 'reports', label: 'nav.reports', roles: LEADS, component: Reports },
   { id: 'scorecards', label: 'nav.scorecards', roles: ALL, component: Scorecards },
   { id: 'statistics', label: 'nav.statistics', roles: LEADS, component: Statistics },

@@ -74,4 +74,9 @@ describe('call machine', () => {
     expect(run([{ type: 'take' }], 'queued').effects).toEqual([]);
     expect(run([{ type: 'take' }], 'blocking').effects).toEqual([]);
   });
+  it('a connected call goes back into the IVR for the post-call survey, and ends with it', () => {
+    const back = transition('connected', { type: 'resumeIvr' });
+    expect(back).toEqual({ state: 'ivr', effects: [{ type: 'startIvr' }] });
+    expect(transition('ivr', { type: 'ivrDone', outcome: 'hangup' }).effects).toContainEqual({ type: 'end', disposition: 'completed' });
+  });
 });

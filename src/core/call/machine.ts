@@ -106,6 +106,8 @@ export function transition(state: CallState, event: CallEvent): Transition {
       return stay;
     case 'connected':
       if (event.type === 'hangup') return end('completed', true);
+      // the agent hung up and sent the caller to a flow (the post-call survey): the modem still holds the line
+      if (event.type === 'resumeIvr') return { state: 'ivr', effects: [{ type: 'startIvr' }] };
       return stay;
   }
 }

@@ -47,6 +47,8 @@ export interface EventMap {
   'scorecard.published': { periodId: string; schemeId: string; kind: 'individual' | 'team'; label: string; from: string; to: string; results: number };
   /** A scorecard appeal (申诉) was filed (status open) or answered (upheld, rejected). */
   'scorecard.appeal': { appealId: string; scorecardId: string; periodId: string; agentId: string; deductionId: string | null; status: 'open' | 'upheld' | 'rejected'; dueAt: string; adjustment: number | null };
+  /** A follow-up task fell due (once per task and due time, even across restarts). */
+  'task.due': { taskId: string; ownerId: string | null; customerId: string | null; customerName: string | null; kind: string; title: string; dueAt: string; planId: string | null };
   /** A customer/contact/blacklist import under way: records read so far of `total` (the file's record count). */
   'import.progress': { importId: string; kind: 'customers' | 'contacts' | 'blacklist'; done: number; total: number; imported: number; skipped: number; finished: boolean };
 }

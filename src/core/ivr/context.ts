@@ -39,6 +39,8 @@ export interface FlowHooks {
   onDigits?(nodeId: string, digits: string): void;
   /** The sink for voicemail: store it (recording service) before the call is released. */
   onVoicemail?(message: VoicemailMessage): Promise<void> | void;
+  /** A `survey` node got its answer (1-5): store it against the call (awaited: a rejecting sink ends the flow with `error`). */
+  onSurvey?(nodeId: string, score: number): Promise<void> | void;
 }
 
 /** Everything {@link runFlow} needs to know about the call besides the media. */

@@ -64,6 +64,10 @@ export function nodeEdges(node: FlowNode): Edge[] {
       add('/onNoMatch', 'on no match', node.onNoMatch);
       add('/onNoInput', 'on no input', node.onNoInput);
       break;
+    case 'survey':
+      add('/next', 'answered', node.next);
+      add('/onNoAnswer', 'no answer', node.onNoAnswer);
+      break;
     case 'voicemail':
     case 'hangup':
       break;

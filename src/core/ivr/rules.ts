@@ -75,6 +75,11 @@ export function nodeRuleIssues(node: FlowNode, base: string): FlowIssue[] {
       checkPrompt(issues, `${base}/noMatchPrompt`, node.noMatchPrompt, false);
       checkPrompt(issues, `${base}/noInputPrompt`, node.noInputPrompt, false);
       break;
+    case 'survey':
+      checkPrompt(issues, `${base}/prompt`, node.prompt, true);
+      checkPrompt(issues, `${base}/invalidPrompt`, node.invalidPrompt, false);
+      checkPrompt(issues, `${base}/thanksPrompt`, node.thanksPrompt, false);
+      break;
     case 'caller':
     case 'goto':
       break;

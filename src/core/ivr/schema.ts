@@ -269,6 +269,25 @@ export const DirectoryNodeSchema = Type.Object(
   },
 );
 
+export const SurveyNodeSchema = Type.Object(
+  {
+    type: Type.Literal('survey'),
+    ...common,
+    prompt: PromptSchema,
+    timeoutMs: timeoutMs(6000),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, default: 1, title: 'Retries', description: 'Extra attempts after no key or a key other than 1-5.' })),
+    invalidPrompt: optPrompt('Invalid prompt', 'Played after no key or a key other than 1-5, before the next attempt.'),
+    thanksPrompt: optPrompt('Thanks prompt', 'Played after the answer was stored.'),
+    variable: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', title: 'Variable', description: 'Also stores the score (1-5) in the call variables.' })),
+    next: optTarget('Next', 'Node run after an answer (default: hang up).'),
+    onNoAnswer: optTarget('On no answer', 'Node run when the retries ran out (default: hang up).'),
+  },
+  {
+    additionalProperties: false, title: 'Satisfaction survey',
+    description: 'Ask "press 1 to 5" and store the key as the call\'s satisfaction score (against the call\'s customer and agent).',
+  },
+);
+
 /** One schema per node type, keyed by the `type` discriminator. */
 export const NodeSchemas = {
   play: PlayNodeSchema,
@@ -284,6 +303,7 @@ export const NodeSchemas = {
   hangup: HangupNodeSchema,
   listen: ListenNodeSchema,
   directory: DirectoryNodeSchema,
+  survey: SurveyNodeSchema,
 } as const;
 
 export const NodeSchema = Type.Union(
@@ -301,6 +321,7 @@ export const NodeSchema = Type.Union(
     HangupNodeSchema,
     ListenNodeSchema,
     DirectoryNodeSchema,
+    SurveyNodeSchema,
   ],
   { title: 'Node', description: 'A typed IVR node; `type` says which.' },
 );
@@ -333,6 +354,7 @@ export type GotoNode = Static<typeof GotoNodeSchema>;
 export type HangupNode = Static<typeof HangupNodeSchema>;
 export type ListenNode = Static<typeof ListenNodeSchema>;
 export type DirectoryNode = Static<typeof DirectoryNodeSchema>;
+export type SurveyNode = Static<typeof SurveyNodeSchema>;
 export type FlowNode = Static<typeof NodeSchema>;
 export type NodeType = FlowNode['type'];
 export type Flow = Static<typeof FlowSchema>;

@@ -20,6 +20,10 @@ import { CampaignRepo } from './campaigns.ts';
 import { SmsRepo } from './sms.ts';
 import { FaxRepo } from './fax.ts';
 import { WebhookRepo } from './webhooks.ts';
+import { TaskRepo } from './tasks.ts';
+import { CarePlanRepo } from './care-plans.ts';
+import { ComplaintRepo } from './complaints.ts';
+import { SurveyRepo } from './surveys.ts';
 
 export interface Repos {
   keys: KeyRepo;
@@ -43,6 +47,10 @@ export interface Repos {
   sms: SmsRepo;
   fax: FaxRepo;
   webhooks: WebhookRepo;
+  tasks: TaskRepo;
+  carePlans: CarePlanRepo;
+  complaints: ComplaintRepo;
+  surveys: SurveyRepo;
 }
 
 export const makeRepos = (db: Db): Repos => ({
@@ -67,4 +75,8 @@ export const makeRepos = (db: Db): Repos => ({
   sms: new SmsRepo(db),
   fax: new FaxRepo(db),
   webhooks: new WebhookRepo(db),
+  tasks: new TaskRepo(db),
+  carePlans: new CarePlanRepo(db),
+  complaints: new ComplaintRepo(db),
+  surveys: new SurveyRepo(db),
 });

@@ -51,7 +51,11 @@ export class CallSession {
   private queueId: string | null = null;
   private readonly hangupSignal = new AbortController();
   /** Stops the IVR: when the caller hangs up (with hangupSignal), or when an agent takes the call at the desk (the call goes on). */
-  private readonly ivrStop = new AbortController();
+  private ivrStop = new AbortController();
+  /** Counts IVR runs: a flow stopped by a take-over that ends late must not end the run after it. */
+  private ivrRun = 0;
+  /** The flow runs after an agent (the post-call survey): the call was completed whoever hangs up. */
+  private afterAgent = false;
   private media: LineIvrMedia | null = null;
   private recording: ActiveRecording | null = null;
   private readonly log: Logger;
@@ -213,6 +217,23 @@ export class CallSession {
     this.fire({ type: 'resumeIvr' });
   }
 
+  /**
+   * The agent is done and hands the caller to a flow (the post-call survey)
+   * instead of hanging up: single line only, a connected call. The modem,
+   * still off-hook, runs the flow; the call ends when it does.
+   */
+  toFlow(flow: string): void {
+    if (this.line.driver === 'asterisk') throw new KefuError('NOT_SUPPORTED', `call ${this.id} is on a PBX line: the post-call survey there is not built yet`);
+    if (this.state !== 'connected') throw new KefuError('CONFLICT', `call ${this.id} is ${this.state}: only a connected call can go to the survey`);
+    this.ivrRun++;
+    this.afterAgent = true;
+    this.ivrStop = new AbortController();
+    this.hangupSignal.signal.addEventListener('abort', () => this.ivrStop.abort(), { once: true });
+    this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
+    this.nextFlow = flow;
+    this.fire({ type: 'resumeIvr' });
+  }
+
   /** Play a prompt to the caller and wait until it ends (or `signal` aborts, or the caller hangs up). */
   async say(prompt: Prompt, signal: AbortSignal): Promise<void> {
     if (this.ended || signal.aborted) return;
@@ -304,12 +325,14 @@ export class CallSession {
       case 'startRecording':
         this.recording = this.newRecording(false);
         return;
-      case 'startIvr':
-        this.runIvr().then((outcome) => this.fire({ type: 'ivrDone', outcome }), (err: unknown) => {
+      case 'startIvr': {
+        const run = ++this.ivrRun;
+        this.runIvr().then((outcome) => { if (run === this.ivrRun) this.fire({ type: 'ivrDone', outcome: this.afterAgent && outcome === 'caller-hangup' ? 'hangup' : outcome }); }, (err: unknown) => {
           this.log.error({ err }, 'IVR failed');
-          this.fire({ type: 'ivrDone', outcome: 'error' });
+          if (run === this.ivrRun) this.fire({ type: 'ivrDone', outcome: 'error' });
         });
         return;
+      }
       case 'stopIvr':
         this.ivrStop.abort();
         return;
@@ -359,6 +382,11 @@ export class CallSession {
         onNode: (node, type) => { this.path.push({ node, type, at: new Date().toISOString() }); },
         onDigits: (node, digits) => { const step = this.path.findLast((p) => p.node === node); if (step) step.digits = digits; },
         onVoicemail: (vm) => this.deps.recordings.saveVoicemail(this.id, vm.pcm),
+        // in the call's write queue: after the call row and the agent on it are written
+        onSurvey: (_node, score) => this.record.run(async () => {
+          const sv = await this.deps.repos.surveys.record(this.id, score);
+          this.log.info({ score: sv.score, agentId: sv.agentId, customerId: sv.customerId }, 'survey answered');
+        }),
       },
     }, this.media);
     if (result.outcome === 'error') this.log.warn({ flowId: flow.id, error: result.error }, 'IVR flow ended with an error');

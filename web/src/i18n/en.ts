@@ -6,6 +6,7 @@ import { scorecardsEn } from './scorecards.en.ts';
 import { statsEn } from './stats.en.ts';
 import { webhooksEn } from './webhooks.en.ts';
 import { crmEn } from './crm.en.ts';
+import { careEn } from './care.en.ts';
 
 export const en = {
   ...campaignsEn,
@@ -15,6 +16,7 @@ export const en = {
   ...statsEn,
   ...webhooksEn,
   ...crmEn,
+  ...careEn,
   'app.title': 'kefu',
   'nav.desk': 'Desk', 'nav.wallboard': 'Wallboard', 'nav.ivr': 'IVR', 'nav.screenpop': 'Screen pop', 'nav.customers': 'Customers',
   'nav.contacts': 'Contacts', 'nav.blacklist': 'Blacklist', 'nav.recordings': 'Recordings', 'nav.reports': 'Reports', 'nav.users': 'Users',

@@ -6,6 +6,7 @@ import { scorecardsZhCN } from './scorecards.zh-CN.ts';
 import { statsZh } from './stats.zh-CN.ts';
 import { webhooksZhCN } from './webhooks.zh-CN.ts';
 import { crmZhCN } from './crm.zh-CN.ts';
+import { careZhCN } from './care.zh-CN.ts';
 
 /** 简体中文 */
 export const zhCN: Record<MessageKey, string> = {
@@ -16,6 +17,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...statsZh,
   ...webhooksZhCN,
   ...crmZhCN,
+  ...careZhCN,
   'app.title': '客服',
   'nav.desk': '坐席', 'nav.wallboard': '监控墙', 'nav.ivr': '语音导航', 'nav.screenpop': '弹屏', 'nav.customers': '客户',
   'nav.contacts': '通讯录', 'nav.blacklist': '黑名单', 'nav.recordings': '录音', 'nav.reports': '报表', 'nav.users': '用户',

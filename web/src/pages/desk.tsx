@@ -19,6 +19,7 @@ import { Dialer } from './desk/dialer.tsx';
 import { WorkAs } from './desk/work-as.tsx';
 import { PreviewPanel } from './desk/preview.tsx';
 import { useCallAlert } from './desk/alert.tsx';
+import { DeskTasks } from './desk/tasks.tsx';
 import type { Agent, CallRecord, Customer, DeskCall, Screenpop } from './desk/types.ts';
 
 export function Desk(_props: { params: string[] }) {
@@ -84,7 +85,12 @@ export function Desk(_props: { params: string[] }) {
     if (!call) return;
     try { await api.post(`/calls/${call.callId}/hangup`); } catch (err) { setError(errorText(err)); }
   };
+  const toSurvey = async () => {
+    if (!call) return;
+    try { await api.post(`/calls/${call.callId}/survey`, {}); toast(t('desk.surveySent')); } catch (err) { setError(errorText(err)); }
+  };
   const wrapping = wrapCallId ?? (agent?.state === 'wrap-up' && call ? call.callId : null);
+  const onCall = mine ? call!.callId : wrapping;
 
   return (
     <div class="cols-2">
@@ -97,11 +103,13 @@ export function Desk(_props: { params: string[] }) {
         ) : (
           <div class="card muted" data-testid="desk-idle">{agent?.state === 'ready' ? t('desk.waiting') : t('desk.notReady')}</div>
         )}
+        {mine && !who.pbx && !call?.ended && <button type="button" onClick={() => void toSurvey()} data-testid="desk-survey">{t('desk.toSurvey')}</button>}
         <PreviewPanel agentId={agentId} agentState={agent?.state} />
         {wrapping && agent?.state === 'wrap-up' && <WrapUp callId={wrapping} onDone={() => { setWrapCallId(null); setCall(null); recent.reload(); }} />}
       </div>
       <div>
         {(who.pbx || who.lineDial) && <Dialer />}
+        <DeskTasks agentId={agentId} currentCallId={onCall} />
         <section class="card">
           <h2>{t('desk.history')}</h2>
           <ErrorNote error={recent.error} />

@@ -12,6 +12,7 @@ import { exec as listen } from './listen.ts';
 import { exec as menu } from './menu.ts';
 import { exec as play } from './play.ts';
 import { exec as queue } from './queue.ts';
+import { exec as survey } from './survey.ts';
 import type { NodeExec } from './types.ts';
 import { exec as voicemail } from './voicemail.ts';
 
@@ -29,4 +30,5 @@ export const NODE_EXECUTORS: { [K in NodeType]: NodeExec<Extract<FlowNode, { typ
   hangup,
   listen,
   directory,
+  survey,
 };

@@ -34,7 +34,7 @@ export function useMySeat(): DialWay {
 }
 
 /** A "Call" button for one number; renders nothing when no line or seat can place calls. */
-export function CallButton({ number, seat, testid }: { number: string; seat: DialWay; testid?: string }) {
+export function CallButton({ number, seat, testid, onCall }: { number: string; seat: DialWay; testid?: string; onCall?: (callId: string) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   /** On a modem line the call stays ours to hang up until it ends. */
@@ -47,6 +47,7 @@ export function CallButton({ number, seat, testid }: { number: string; seat: Dia
     try {
       const r = await api.post<{ callId: string }>('/calls', seat.pbx ? { seatId: seat.seatId, number } : { number });
       if (!seat.pbx) setCallId(r.callId);
+      onCall?.(r.callId);
       toast(t(seat.pbx ? 'desk.dialStarted' : 'desk.dialLine'));
     } catch (err) { setError(errorText(err)); } finally { setBusy(false); }
   };

@@ -88,6 +88,7 @@ export function makeNode(type: NodeType, target: string, voice: Voice, old?: Flo
     case 'hangup': return { type, ...common, ...(optPrompt ? { prompt: optPrompt } : {}) };
     case 'listen': return { type, ...common, prompt, choices: [{ phrase: 'yes', key: '1', next }] };
     case 'directory': return { type, ...common, prompt, fallback: next };
+    case 'survey': return { type, ...common, prompt: promptOf(o) ?? { text: 'Please rate our service: press 1 to 5, 5 is best.', voice }, next };
   }
 }
 

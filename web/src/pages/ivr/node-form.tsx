@@ -354,6 +354,13 @@ export function NodeForm({ flow, id, issues, voice, onChange, onSelect, onRename
         <label class="check"><input type="checkbox" checked={node.beep ?? true} onChange={(e) => set('beep', (e.target as HTMLInputElement).checked ? undefined : false)} />{t('ivr.beep')}</label>
       </>}
 
+      {node.type === 'survey' && <>
+        {prompt('prompt', t('ivr.prompt'), true, 'prompt-text')}
+        {prompt('thanksPrompt', t('ivr.thanksPrompt'), false)}
+        {target('next', t('ivr.edge.answered'))}
+        {target('onNoAnswer', t('ivr.edge.noAnswer'))}
+      </>}
+
       {node.type === 'fax' && <>
         {prompt('prompt', t('ivr.promptBefore'), false, 'prompt-text')}
         {target('fallback', t('ivr.edge.fallback'))}
