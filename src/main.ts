@@ -29,6 +29,7 @@ import { createFaxModem, createLineDriver, createPbx, createPbxFax, hardwareBack
 import { addDemoFaxLine } from './services/fax/demo-fax.ts';
 import { FaxService } from './services/fax/fax-service.ts';
 import { createRecognizer } from './asr-engines.ts';
+import { createCardScanner } from './ocr-engines.ts';
 import { contactDirectory, seedVoiceDirectoryDemo } from './services/voice-directory.ts';
 import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
@@ -153,7 +154,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const sms = dongles.length ? new SmsService({ repos, numbers, blacklist, bus, logger: logger.child({ component: 'sms' }) }, dongles) : null;
     if (sms) { await sms.start(); cleanups.push(() => sms.stop()); }
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax };
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, cardScanner: createCardScanner(config.cardScan) };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

@@ -21,6 +21,7 @@ import type { CampaignService } from '../services/dialer/campaigns.ts';
 import type { SmsService } from '../services/sms/sms-service.ts';
 import type { SmsDemoControl } from '../services/sms/demo-sms.ts';
 import type { FaxService } from '../services/fax/fax-service.ts';
+import type { CardScanner } from '../services/card-scan/scanner.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -54,6 +55,8 @@ export interface AppContext {
   smsDemo?: SmsDemoControl | null;
   /** Faxes (both backends); absent in contexts built before fax existed (tests). */
   fax?: FaxService;
+  /** Business-card scanning (null: cardScan.engine none); absent in contexts built before it existed (tests). */
+  cardScanner?: CardScanner | null;
 }
 
 /** The demo line's far side, as the API drives it. */

@@ -19,9 +19,10 @@ import { hardwareRoutes } from './hardware/routes.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { smsDemoRoutes, smsRoutes } from './sms/routes.ts';
 import { faxRoutes } from './fax/routes.ts';
+import { cardScanRoutes } from './contacts/scan.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
   authRoutes, userRoutes, screenpopRoutes, deskRoutes, statsRoutes, keyRoutes, hardwareRoutes, campaignRoutes,
-  smsRoutes, smsDemoRoutes, faxRoutes,
+  smsRoutes, smsDemoRoutes, faxRoutes, cardScanRoutes,
 ];

@@ -4,6 +4,7 @@
  * admin and an agent API key, and a small inject() client. No line, no PBX.
  */
 import { FaxService } from '../../src/services/fax/fax-service.ts';
+import { createCardScanner } from '../../src/ocr-engines.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     flows: new FlowService(repos.flows, logger, []), telephony: null as never, prompts: opts.prompts ?? (null as never),
     acd: null, pbx: null, campaigns: new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger), demo: null, hardware: null as never,
     agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger), ...(fax ? { fax } : {}),
+    cardScanner: createCardScanner(config.cardScan),
   });
   const admin = (await repos.keys.create('admin', 'test')).key;
   const agent = (await repos.keys.create('agent', 'test agent')).key;

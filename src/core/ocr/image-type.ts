@@ -19,6 +19,6 @@ export function describeNonImage(bytes: Uint8Array): string {
   if (head === '%PDF-') return 'a PDF';
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'a ZIP archive (or an Office file)';
   if (head.startsWith('GIF8')) return 'a GIF (not taken: send JPEG, PNG or WebP)';
-  if (/^[\x09\x0a\x0d\x20-\x7e]{5}$/.test(head)) return 'text';
+  if ([...head].every((ch) => ch === '\t' || ch === '\n' || ch === '\r' || (ch >= ' ' && ch <= '~'))) return 'text';
   return `bytes starting ${Buffer.from(bytes.subarray(0, 4)).toString('hex')}`;
 }

@@ -6,7 +6,7 @@
  * and removed, and brought to a size tesseract reads well (long side 1600 to
  * 2400 px). Never thresholded: tesseract binarises better itself.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { KefuError } from '../../core/errors.ts';
 import type { QuarterTurn } from '../../core/ocr/types.ts';
 
@@ -18,7 +18,7 @@ export const MAX_LONG_SIDE = 2400;
 
 const toPng = (g: Grey) => sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
 
-async function raw(img: sharp.Sharp): Promise<Grey> {
+async function raw(img: Sharp): Promise<Grey> {
   const { data, info } = await img.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
