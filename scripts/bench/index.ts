@@ -24,6 +24,7 @@ if (want('amd')) { console.log('\n## answering-machine detection (real Asterisk 
 if (want('sms')) { console.log('\n## SMS (simulated dongle on a pty; PDU codec vs node-pdu)'); results.sms = await (await import('./sms.ts')).run(); }
 if (want('campaigns')) { console.log('\n## campaigns per mode (real Asterisk lab)'); results.campaigns = await (await import('./campaigns.ts')).run(); }
 if (want('fax')) { console.log('\n## fax (real Asterisk lab)'); results.fax = await (await import('./fax.ts')).run(); }
+if (want('card-scan')) { console.log('\n## business-card scanning (generated cards, real tesseract)'); results.cardScan = await (await import('./card-scan.ts')).run(); }
 // The soak runs 30 minutes (KEFU_SOAK_S): only when asked by name.
 if (only.has('soak')) { console.log('\n## soak (real Asterisk lab + demo line)'); results.soak = await (await import('./soak.ts')).run(); }
 

@@ -93,9 +93,9 @@ const TITLE_START = /^(?:总|副总|技术|销售|市场|项目|客户|财务|�
 
 /** "王建国销售经理" read as one run: the name (2–3 characters) and the title after it. */
 function splitNameTitle(s: string): { name: string; title: string } | null {
-  if (!/^\p{Script=Han}{4,}$/u.test(s) || !TITLE_HAN.test(s)) return null;
+  if (!/^\p{Script=Han}{4,}$/u.test(s) || !TITLE_HAN.test(s) || TITLE_START.test(s)) return null;
   for (const n of [3, 2]) if (TITLE_START.test(s.slice(n)) && s.length - n >= 2) return { name: s.slice(0, n), title: s.slice(n) };
-  return s.length >= 5 ? { name: s.slice(0, 3), title: s.slice(3) } : { name: s.slice(0, 2), title: s.slice(2) };
+  return s.length >= 6 ? { name: s.slice(0, 3), title: s.slice(3) } : null;
 }
 
 /** The card's fields from its lines (top to bottom). */
@@ -140,7 +140,7 @@ export function extractCardFields(lines: readonly TextLine[]): CardFields {
     const body = c.replace(ADDRESS_LABEL, '').replace(/^[^\p{Script=Han}\d]{1,8}[:：](?=\p{Script=Han})/u, '').trim();
     const han = HAN.test(body);
     const marks = han ? (compactHan(body).match(ADDRESS_HAN) ?? []).length : 0;
-    const score = (labelled ? 4 : 0) + (han ? 2 : 0) + (marks >= 3 ? 2 : 0) + (!han && ADDRESS_LATIN.test(body) ? 2 : 0);
+    const score = (labelled ? 4 : 0) + (han ? 2 : 0) + (marks >= 3 ? 2 : 0) + (!han && ADDRESS_LATIN.test(body) ? 4 : 0);
     return { i, body: han ? compactHan(body) : body, score, labelled };
   }).filter((a) => a.score >= 4 && !/@/.test(a.body) && a.body.length >= 4 && !COMPANY_HAN.test(a.body))
     .sort((a, b) => b.score - a.score || a.i - b.i);

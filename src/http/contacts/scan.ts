@@ -35,7 +35,7 @@ export const cardScanRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       description: 'The body is the photo (JPEG, PNG or WebP; Content-Type image/* or application/octet-stream; at most cardScan.maxBytes, else 413). '
         + 'It is turned upright (EXIF, quarter turns, skew), read by OCR (chi_sim+eng) and the fields extracted, each with a confidence. '
         + 'Nothing is saved: after the user has checked `draft`, POST it to /contacts.',
-      body: { content: Object.fromEntries(IMAGE_TYPES.map((t) => [t, { schema: Type.Any({ description: 'the photo bytes', format: 'binary' }) }])) },
+      body: { content: Object.fromEntries(IMAGE_TYPES.map((t) => [t, { schema: Type.Any({ description: 'the photo bytes (binary)' }) }])) },
       response: { 200: CardScanResult },
     },
   }, async (req) => {
