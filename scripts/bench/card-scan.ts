@@ -16,7 +16,10 @@ const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 export async function run(): Promise<unknown> {
   const scanner = createCardScanner(loadConfig({ overrides: {} }).cardScan);
   if (!scanner) throw new Error('cardScan.engine is none');
-  const results = await scanCards(scanner, cardSet());
+  const results = await scanCards(scanner, cardSet(), (r) => {
+    const wrong = FIELDS.filter((f) => !r.right[f]);
+    console.log(`${r.card.id.padEnd(18)} ${String(r.ms).padStart(6)} ms  ${wrong.length === 0 ? 'all right' : `wrong: ${wrong.join(', ')}`}`);
+  });
   const overall = accuracy(results);
   const byLayout = Object.fromEntries(LAYOUTS.map((l) => [l, accuracy(results.filter((r) => r.card.layout === l))]));
   const byVariant = Object.fromEntries(VARIANTS.map((v) => [v, accuracy(results.filter((r) => r.card.variant === v))]));

@@ -34,7 +34,7 @@ export interface CardFields {
 
 const HAN = /\p{Script=Han}/u;
 const HAN_ONLY = /^\p{Script=Han}{2,4}$/u;
-const LABEL = /^(?:手机|移动电话|电话|座机|办公电话|传真|邮箱|电邮|邮件|网址|网站|主页|地址|住址|公司地址|Mobile|Mob|Cell|Tel|Phone|Fax|Email|E-mail|Web|Website|URL|Add|Addr|Address|[MTFE])\s*[:.]?\s*/i;
+const LABEL = /^(?:(?:手机|移动电话|电话|座机|办公电话|传真|邮箱|电邮|邮件|网址|网站|主页|地址|住址|公司地址)\s*[:.]?|(?:Mobile|Mob|Cell|Tel|Phone|Fax|Email|E-mail|Web|Website|URL|Add|Addr|Address)\b\s*[:.]?|[MTFE]\s*[:.])\s*/i;
 const COMPANY_HAN = /公司|集团|有限|工厂|厂$|研究所|研究院|事务所|银行|大学|学院|医院|商行|工作室|商店|酒店/u;
 const COMPANY_LATIN = /\b(?:Co\.?,?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|Company|Group|LLC|GmbH|Technology|Technologies|Trading|Industries|Electronics|Logistics|Software|Foods?|Machinery|Materials)\b/i;
 const TITLE_HAN = /经理|总监|主任|主管|专员|总裁|董事|工程师|顾问|秘书|会计|助理|部长|厂长|主席|代表|律师|教授|负责人|店长|科长|处长|院长|校长|总经理|经理人/u;

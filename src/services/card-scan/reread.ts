@@ -11,10 +11,11 @@ import type { OcrWord, TextRecognizer } from '../../core/ocr/types.ts';
 import type { Grey } from './preprocess.ts';
 
 const UNSURE = 0.8;
+const HAN = /\p{Script=Han}/u;
 const HEIGHT = 64;
 const GAP = 48;
 
-interface Run { words: OcrWord[]; left: number; top: number; width: number; height: number }
+interface Run { words: OcrWord[]; left: number; top: number; width: number; height: number; apart: boolean }
 
 function unsureRuns(words: readonly OcrWord[], g: Grey): Run[] {
   const byLine = new Map<string, OcrWord[]>();
@@ -26,19 +27,32 @@ function unsureRuns(words: readonly OcrWord[], g: Grey): Run[] {
   for (const ws of byLine.values()) {
     ws.sort((a, b) => a.left - b.left);
     let cur: OcrWord[] = [];
+    let apart = false;
     const flush = () => {
       if (cur.length === 0) return;
       const left = Math.min(...cur.map((w) => w.left)), top = Math.min(...cur.map((w) => w.top));
       const right = Math.max(...cur.map((w) => w.left + w.width)), bottom = Math.max(...cur.map((w) => w.top + w.height));
-      const pad = Math.round((bottom - top) * 0.3) + 4;
-      const l = Math.max(0, left - pad), t = Math.max(0, top - pad);
-      out.push({ words: cur, left: l, top: t, width: Math.min(g.width, right + pad) - l, height: Math.min(g.height, bottom + pad) - t });
+      // Little room at the sides: a neighbouring character partly in the cut is read twice (区区).
+      const pad = Math.round((bottom - top) * 0.3) + 4, side = Math.round((bottom - top) * 0.08) + 2;
+      const l = Math.max(0, left - side), t = Math.max(0, top - pad);
+      out.push({ words: cur, left: l, top: t, width: Math.min(g.width, right + side) - l, height: Math.min(g.height, bottom + pad) - t, apart });
       cur = [];
+      apart = false;
     };
-    for (const w of ws) {
-      if (w.confidence < UNSURE) cur.push(w);
-      else flush();
-    }
+    ws.forEach((w, j) => {
+      const last = ws[j - 1];
+      // a large name beside a small title: two cuts, each scaled on its own and kept apart
+      const sizeChange = last !== undefined && Math.max(w.height, last.height) > 1.4 * Math.min(w.height, last.height);
+      if (sizeChange) {
+        if (cur.length > 0) { apart = true; flush(); }
+        const before = out.at(-1);
+        if (before?.words.includes(last)) before.apart = true;
+      }
+      if (w.confidence < UNSURE) {
+        if (sizeChange) apart = true;
+        cur.push(w);
+      } else flush();
+    });
     flush();
   }
   return out.filter((r) => r.width > 4 && r.height > 8).slice(0, 20);
@@ -69,11 +83,13 @@ export async function rereadUnsure(words: OcrWord[], g: Grey, ocr: TextRecognize
     if (got.length === 0) return;
     const conf = (ws: readonly OcrWord[]) => ws.reduce((s, w) => s + w.confidence * w.text.length, 0) / Math.max(1, ws.reduce((s, w) => s + w.text.length, 0));
     if (conf(got) <= conf(r.words)) return;
+    // Han read as Latin noise (明 → "aA") is no better reading
+    if (HAN.test(r.words.map((w) => w.text).join('')) && !HAN.test(got.map((w) => w.text).join(''))) return;
     const scale = r.height / HEIGHT;
     const first = r.words[0]!;
     for (const w of r.words) dropped.add(w);
-    // new words keep the old run's line and are placed back in its box
-    const back = got.map((w) => ({ ...w, block: first.block, paragraph: first.paragraph, line: first.line,
+    // new words are placed back in the run's box, as a line of their own (a title read apart from the name stays apart)
+    const back = got.map((w) => ({ ...w, block: first.block, paragraph: first.paragraph, line: r.apart ? first.line + 1000 * (i + 1) : first.line,
       left: Math.round(r.left + (w.left - GAP) * scale), top: r.top + Math.round((w.top - y0) * scale), width: Math.round(w.width * scale), height: Math.round(w.height * scale) }));
     insertions.set(first, back);
   });
