@@ -21,6 +21,8 @@ export interface CardScannerOptions {
   maxPixels: number;
   /** Fields read with less confidence than this are listed in `lowConfidence`. */
   lowConfidence: number;
+  /** Scans in progress or waiting at once; more are refused (RATE_LIMITED). Default 8. */
+  maxPending?: number;
 }
 
 /** What a scan found. */
@@ -54,17 +56,30 @@ const meanConfidence = (lines: readonly TextLine[]) => {
 };
 
 export class CardScanner {
+  private pending = 0;
+
   constructor(private readonly ocr: TextRecognizer, private readonly o: CardScannerOptions) {}
 
   get engine(): string { return this.ocr.engine; }
 
+  /** Reads a card photo. BAD_REQUEST naming `image` for what is no readable photo; RATE_LIMITED when too many scans wait. */
   async scan(image: Buffer, opts: { signal?: AbortSignal } = {}): Promise<CardScan> {
+    const max = this.o.maxPending ?? 8;
+    if (this.pending >= max) throw new KefuError('RATE_LIMITED', `${max} card scans are already in progress; try again shortly`);
+    this.pending++;
+    try {
+      return await this.scanOne(image, opts.signal);
+    } finally {
+      this.pending--;
+    }
+  }
+
+  private async scanOne(image: Buffer, signal: AbortSignal | undefined): Promise<CardScan> {
     const started = Date.now();
     if (image.length === 0) throw new KefuError('BAD_REQUEST', 'image: the body is empty; send the card photo (JPEG, PNG or WebP) as the body', { field: 'image' });
     const type = sniffImage(image);
     if (!type) throw new KefuError('BAD_REQUEST', `image: expected a JPEG, PNG or WebP photo, got ${describeNonImage(image)}`, { field: 'image' });
     const prepared = await prepareCard(image, { maxPixels: this.o.maxPixels });
-    const signal = opts.signal;
     const osd = await this.ocr.orientation(await toPng(prepared.grey), signal ? { signal } : {});
     let rotated: QuarterTurn = osd && osd.confidence >= 1 ? osd.rotate : 0;
     let upright = await turn(prepared.grey, rotated, 0);
