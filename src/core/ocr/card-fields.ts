@@ -124,7 +124,8 @@ export function extractCardFields(lines: readonly TextLine[]): CardFields {
   // Phones: every valid number on every line, fax when labelled so.
   const seen = new Set<string>();
   lineText.forEach((t, i) => {
-    const noMail = t.replace(EMAIL, ' ');
+    // letters OCR reads for digits inside numbers: O for 0, l or I for 1
+    const noMail = t.replace(EMAIL, ' ').replace(/(?<![A-Za-z])[Oo](?=\d{2})|(?<=\d)[Oo](?=\d)/g, '0').replace(/(?<=\d)[lI](?=\d)/g, '1');
     for (const p of phonesIn(noMail, lineConf[i]!)) {
       if (seen.has(p.number)) continue;
       seen.add(p.number);

@@ -11,7 +11,6 @@ import type { OcrWord, TextRecognizer } from '../../core/ocr/types.ts';
 import type { Grey } from './preprocess.ts';
 
 const UNSURE = 0.8;
-const HAN = /\p{Script=Han}/u;
 const HEIGHT = 64;
 const GAP = 48;
 
@@ -83,8 +82,10 @@ export async function rereadUnsure(words: OcrWord[], g: Grey, ocr: TextRecognize
     if (got.length === 0) return;
     const conf = (ws: readonly OcrWord[]) => ws.reduce((s, w) => s + w.confidence * w.text.length, 0) / Math.max(1, ws.reduce((s, w) => s + w.text.length, 0));
     if (conf(got) <= conf(r.words)) return;
-    // Han read as Latin noise (明 → "aA") is no better reading
-    if (HAN.test(r.words.map((w) => w.text).join('')) && !HAN.test(got.map((w) => w.text).join(''))) return;
+    // Han read as Latin noise (明 → "aA") is no better reading,
+    // and a reading with fewer characters drops some (北京市海淀区 → 北京市区)
+    const hanCount = (ws: readonly OcrWord[]) => ws.map((w) => w.text).join('').match(/\p{Script=Han}/gu)?.length ?? 0;
+    if (hanCount(got) < hanCount(r.words)) return;
     const scale = r.height / HEIGHT;
     const first = r.words[0]!;
     for (const w of r.words) dropped.add(w);

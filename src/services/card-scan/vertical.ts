@@ -11,6 +11,9 @@ import { otsu, type Grey } from './preprocess.ts';
 
 interface Run { start: number; end: number }
 
+/** Character size (px) of the re-laid-out lines. */
+const CELL = 56;
+
 function runs(profile: ArrayLike<number>, minInk: number, maxGap: number): Run[] {
   const out: Run[] = [];
   let cur: Run | null = null;
@@ -56,33 +59,38 @@ export function verticalStripOf(g: Grey, blank: readonly Box[] = []): Grey | nul
       const tall = cells.length ? cells.at(-1)!.end - cells[0]!.start : 0;
       return { ...c, cw, cells, tall };
     })
-    .filter((c) => c.cells.length >= 2 && c.tall > 2.5 * c.cw);
+    .filter((c) => c.cells.length >= 2 && c.tall > 1.5 * c.cw);
   if (columns.length === 0) return null;
   columns.sort((a, b) => b.start - a.start);
 
+  // Every column brought to one character size (a large name beside small lines confuses the model), nearest-neighbour.
   const pad = 12;
-  const lineH = Math.max(...columns.map((c) => Math.max(c.cw, ...c.cells.map((x) => x.end - x.start + 1)))) + 2 * pad;
+  const lineH = Math.round(CELL * 1.5) + 2 * pad;
   const lines = columns.map((c) => {
+    const scale = CELL / c.cw;
     let width = pad;
     const placed: Array<{ cell: Run; x: number }> = [];
     c.cells.forEach((cell, i) => {
       const prev = c.cells[i - 1];
-      if (prev && cell.start - prev.end > 0.6 * c.cw) width += Math.round(0.6 * c.cw);
+      if (prev && cell.start - prev.end > 0.6 * c.cw) width += Math.round(0.6 * CELL);
       placed.push({ cell, x: width });
-      width += c.cw + Math.round(0.12 * c.cw);
+      width += CELL + Math.round(0.12 * CELL);
     });
-    return { c, placed, width: width + pad };
+    return { c, scale, placed, width: width + pad };
   });
   const outW = Math.max(...lines.map((l) => l.width));
   const outH = lineH * lines.length;
   const out = Buffer.alloc(outW * outH, 255);
   lines.forEach((l, li) => {
     for (const { cell, x } of l.placed) {
-      const ch = cell.end - cell.start + 1;
+      const ch = Math.max(1, Math.round((cell.end - cell.start + 1) * l.scale));
       const y0 = li * lineH + Math.round((lineH - ch) / 2);
       for (let y = 0; y < ch; y++) {
-        const src = (cell.start + y) * w + l.c.start;
-        g.data.copy(out, (y0 + y) * outW + x, src, src + l.c.cw);
+        const sy = Math.min(cell.end, cell.start + Math.floor(y / l.scale));
+        for (let xx = 0; xx < CELL; xx++) {
+          const sx = l.c.start + Math.min(l.c.cw - 1, Math.floor(xx / l.scale));
+          out[(y0 + y) * outW + x + xx] = g.data[sy * w + sx]!;
+        }
       }
     }
   });
