@@ -32,7 +32,7 @@ function unsureRuns(words: readonly OcrWord[], g: Grey): Run[] {
       const left = Math.min(...cur.map((w) => w.left)), top = Math.min(...cur.map((w) => w.top));
       const right = Math.max(...cur.map((w) => w.left + w.width)), bottom = Math.max(...cur.map((w) => w.top + w.height));
       // Little room at the sides: a neighbouring character partly in the cut is read twice (区区).
-      const pad = Math.round((bottom - top) * 0.3) + 4, side = Math.round((bottom - top) * 0.08) + 2;
+      const pad = Math.round((bottom - top) * 0.3) + 4, side = 2;
       const l = Math.max(0, left - side), t = Math.max(0, top - pad);
       out.push({ words: cur, left: l, top: t, width: Math.min(g.width, right + side) - l, height: Math.min(g.height, bottom + pad) - t, apart });
       cur = [];
@@ -41,7 +41,8 @@ function unsureRuns(words: readonly OcrWord[], g: Grey): Run[] {
     ws.forEach((w, j) => {
       const last = ws[j - 1];
       // a large name beside a small title: two cuts, each scaled on its own and kept apart
-      const sizeChange = last !== undefined && Math.max(w.height, last.height) > 1.4 * Math.min(w.height, last.height);
+      // (Han glyph boxes vary in height by a third: only a clear change counts)
+      const sizeChange = last !== undefined && Math.max(w.height, last.height) > 1.6 * Math.min(w.height, last.height);
       if (sizeChange) {
         if (cur.length > 0) { apart = true; flush(); }
         const before = out.at(-1);
@@ -83,9 +84,9 @@ export async function rereadUnsure(words: OcrWord[], g: Grey, ocr: TextRecognize
     const conf = (ws: readonly OcrWord[]) => ws.reduce((s, w) => s + w.confidence * w.text.length, 0) / Math.max(1, ws.reduce((s, w) => s + w.text.length, 0));
     if (conf(got) <= conf(r.words)) return;
     // Han read as Latin noise (明 → "aA") is no better reading,
-    // and a reading with fewer characters drops some (北京市海淀区 → 北京市区)
+    // and Han text must keep its number of characters (a neighbour caught in the cut is read twice: 海淀 → 每淀区)
     const hanCount = (ws: readonly OcrWord[]) => ws.map((w) => w.text).join('').match(/\p{Script=Han}/gu)?.length ?? 0;
-    if (hanCount(got) < hanCount(r.words)) return;
+    if (hanCount(r.words) > 0 && hanCount(got) !== hanCount(r.words)) return;
     const scale = r.height / HEIGHT;
     const first = r.words[0]!;
     for (const w of r.words) dropped.add(w);
