@@ -87,8 +87,8 @@ export class CardScanner {
     if (Math.abs(skew) >= 0.3) upright = await turn(upright, 0, -skew);
 
     let best = await this.read(upright, 'horizontal', signal);
-    if (best.score < 3) {
-      // Poor: maybe upside down (OSD unsure), or vertical text.
+    if (best.score < 3 || best.confidence < 0.75) {
+      // Poor (few fields, or text read with little confidence): maybe upside down (OSD unsure), or vertical text.
       const flipped = await this.read(await turn(upright, 180, 0), 'horizontal', signal);
       if (flipped.score > best.score) { best = flipped; rotated = ((rotated + 180) % 360) as QuarterTurn; }
       // Horizontal text read well (an email under the columns) is kept and blanked out of the column analysis.
