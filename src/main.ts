@@ -33,6 +33,7 @@ import { FaxService } from './services/fax/fax-service.ts';
 import { ScorecardService } from './services/scorecards/service.ts';
 import { SqlKpiSource } from './db/kpi/sql-kpi-source.ts';
 import { createRecognizer } from './asr-engines.ts';
+import { createCardScanner } from './ocr-engines.ts';
 import { contactDirectory, seedVoiceDirectoryDemo } from './services/voice-directory.ts';
 import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
@@ -177,7 +178,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await care.start();
     cleanups.push(() => care.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks, care,
+    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks, care, cardScanner: createCardScanner(config.cardScan),
       scorecards: new ScorecardService({ db, bus, kpis: new SqlKpiSource(db) }) };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });

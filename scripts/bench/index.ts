@@ -29,6 +29,7 @@ if (want('care')) { console.log('\n## care plans and task.due'); results.care = 
 if (want('fax')) { console.log('\n## fax (real Asterisk lab)'); results.fax = await (await import('./fax.ts')).run(); }
 if (want('scorecards')) { console.log('\n## scorecards (a month computed through the SQL KPI port)'); results.scorecards = await (await import('./scorecards.ts')).run(); }
 if (want('stats')) { console.log('\n## statistics at 1 M call records (PostgreSQL: rollups vs GROUP BY)'); results.stats = await (await import('./stats.ts')).run(); }
+if (want('card-scan')) { console.log('\n## business-card scanning (generated cards, real tesseract)'); results.cardScan = await (await import('./card-scan.ts')).run(); }
 // The soak runs 30 minutes (KEFU_SOAK_S): only when asked by name.
 if (only.has('soak')) { console.log('\n## soak (real Asterisk lab + demo line)'); results.soak = await (await import('./soak.ts')).run(); }
 

@@ -173,6 +173,24 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    cardScan: Type.Object(
+      {
+        engine: Type.Union([Type.Literal('none'), Type.Literal('tesseract')], { default: 'tesseract', description: 'OCR engine of POST /contacts/scan; none: the route answers 422' }),
+        maxBytes: Type.Integer({ default: 10_485_760, minimum: 1024, maximum: 52_428_800, description: 'largest card photo accepted (bytes)' }),
+        maxPixels: Type.Integer({ default: 40_000_000, minimum: 100_000, maximum: 268_402_689, description: 'largest decoded image (width × height)' }),
+        timeoutMs: Type.Integer({ default: 30_000, minimum: 1000, maximum: 300_000, description: 'one tesseract run is killed after this long' }),
+        maxConcurrent: Type.Integer({ default: 1, minimum: 1, maximum: 16, description: 'tesseract runs at once; more wait their turn (each uses one core)' }),
+        lowConfidence: Type.Number({ default: 0.6, minimum: 0, maximum: 1, description: 'fields read with less confidence are flagged for checking' }),
+        tesseract: Type.Object(
+          {
+            binary: Type.String({ default: 'tesseract', minLength: 1 }),
+            languages: Type.String({ default: 'chi_sim+eng', pattern: '^[a-z_]+(\\+[a-z_]+)*$', description: 'tesseract languages joined by +' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     asr: Type.Object(
       {
         engine: Type.Union([Type.Literal('none'), Type.Literal('pocketsphinx'), Type.Literal('sherpa-onnx')], { default: 'pocketsphinx', description: 'speech recogniser for listen and directory IVR nodes; none: those nodes take keys only' }),

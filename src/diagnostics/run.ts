@@ -19,6 +19,7 @@ import { storageChecks } from './storage.ts';
 import { smsChecks } from './sms.ts';
 import type { SmsDongleStatus } from '../core/sms/port.ts';
 import { asrChecks } from './asr.ts';
+import { cardScanChecks } from './card-scan.ts';
 
 import type { Check } from './check.ts';
 
@@ -94,6 +95,7 @@ export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOpt
   checks.push(toolCheck('espeak-ng', 'espeak-ng', 'text-to-speech prompts'), toolCheck('sox', 'sox', 'prompt audio conversion'));
   checks.push(toolCheck('gs', 'ghostscript', 'fax: PDF to fax pages'), toolCheck('tiff2pdf', 'libtiff-tools', 'fax: received pages as PDF'));
   checks.push(...await asrChecks(config));
+  checks.push(...await cardScanChecks(config));
   return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), checks };
 }
 

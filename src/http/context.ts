@@ -24,6 +24,7 @@ import type { FaxService } from '../services/fax/fax-service.ts';
 import type { ScorecardService } from '../services/scorecards/service.ts';
 import type { WebhookService } from '../services/webhooks/webhook-service.ts';
 import type { CareService } from '../services/care/care-service.ts';
+import type { CardScanner } from '../services/card-scan/scanner.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -63,6 +64,8 @@ export interface AppContext {
   webhooks?: WebhookService;
   /** The care scheduler (task.due, care-plan runs); plan progress and runs need it. */
   care?: CareService;
+  /** Business-card scanning (null: cardScan.engine none); absent in contexts built before it existed (tests). */
+  cardScanner?: CardScanner | null;
 }
 
 /** The demo line's far side, as the API drives it. */

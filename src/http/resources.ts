@@ -27,6 +27,7 @@ import { taskRoutes } from './tasks/routes.ts';
 import { carePlanRoutes } from './care-plans/routes.ts';
 import { complaintRoutes } from './complaints/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
+import { cardScanRoutes } from './contacts/scan.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
@@ -35,4 +36,5 @@ export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   scorecardRoutes, scorecardCardRoutes,
   webhookRoutes,
   taskRoutes, carePlanRoutes, complaintRoutes, surveyRoutes,
+  cardScanRoutes,
 ];

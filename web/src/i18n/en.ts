@@ -57,6 +57,7 @@ export const en = {
   'field.tier': 'Tier', 'field.tags': 'Tags', 'field.status': 'Status', 'field.transactionStatus': 'Transaction', 'field.notes': 'Notes',
   'cust.title': 'Customers', 'cust.new': 'New customer', 'cust.importCsv': 'Import CSV or vCard', 'cust.tier': 'Tier', 'cust.tags': 'Tags',
   'contacts.title': 'Address book', 'contacts.new': 'New contact', 'contacts.import': 'Import CSV or vCard',
+  'scan.action': 'Scan a card', 'scan.pick': 'Photo of the card (camera or file)', 'scan.reading': 'Reading the card…', 'scan.check': 'Check the fields read from the card (highlighted: unsure), then save', 'scan.save': 'Save contact', 'scan.website': 'Website', 'scan.confidence': 'confidence',
   'bl.title': 'Blacklist', 'bl.number': 'Number or prefix', 'bl.kind': 'Kind', 'bl.kind.number': 'Number', 'bl.kind.prefix': 'Prefix',
   'bl.direction': 'Direction', 'bl.dir.inbound': 'Inbound', 'bl.dir.outbound': 'Outbound', 'bl.dir.both': 'Both', 'bl.check': 'Check a number',
   'bl.blocked': 'Blocked', 'bl.notBlocked': 'Not blocked', 'bl.import': 'Import CSV',

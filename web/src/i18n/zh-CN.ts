@@ -58,6 +58,7 @@ export const zhCN: Record<MessageKey, string> = {
   'field.tier': '等级', 'field.tags': '标签', 'field.status': '状态', 'field.transactionStatus': '交易状态', 'field.notes': '备注',
   'cust.title': '客户', 'cust.new': '新建客户', 'cust.importCsv': '导入 CSV 或 vCard', 'cust.tier': '等级', 'cust.tags': '标签',
   'contacts.title': '通讯录', 'contacts.new': '新建联系人', 'contacts.import': '导入 CSV 或 vCard',
+  'scan.action': '扫描名片', 'scan.pick': '名片照片（拍照或选择文件）', 'scan.reading': '正在识别名片…', 'scan.check': '请核对识别出的字段（高亮为不确定），然后保存', 'scan.save': '保存联系人', 'scan.website': '网址', 'scan.confidence': '置信度',
   'bl.title': '黑名单', 'bl.number': '号码或前缀', 'bl.kind': '类型', 'bl.kind.number': '号码', 'bl.kind.prefix': '前缀',
   'bl.direction': '方向', 'bl.dir.inbound': '呼入', 'bl.dir.outbound': '呼出', 'bl.dir.both': '双向', 'bl.check': '检查号码',
   'bl.blocked': '已拦截', 'bl.notBlocked': '未拦截', 'bl.import': '导入 CSV',

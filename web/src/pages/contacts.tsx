@@ -10,6 +10,7 @@ import { ListFooter } from './data/list-footer.tsx';
 import { PersonForm, PhoneList, type Contact } from './data/person-form.tsx';
 import { CallButton, useMySeat } from './data/dial.tsx';
 import { ImportBox } from './data/import-box.tsx';
+import { CardScan } from './data/card-scan.tsx';
 import { isVcard } from './data/http.ts';
 import { inputValue, isWriterRole } from './data/format.ts';
 
@@ -23,6 +24,7 @@ export function Contacts(_props: { params: string[] }) {
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<Contact | 'new' | null>(null);
+  const [scanning, setScanning] = useState(false);
   const list = usePaged<Contact>((cursor) => '/contacts' + qs({ limit: 50, cursor, q: query }), [query]);
 
   const remove = async (c: Contact) => {
@@ -42,8 +44,14 @@ export function Contacts(_props: { params: string[] }) {
         <h1>{t('contacts.title')}</h1><span class="spacer" />
         <a class="button" href="/api/v1/contacts/export?format=csv" download="contacts.csv" data-testid="contacts-export-csv">{t('data.exportCsv')}</a>
         <a class="button" href="/api/v1/contacts/export?format=vcard" download="contacts.vcf" data-testid="contacts-export-vcard">{t('data.exportVcard')}</a>
+        <button type="button" onClick={() => setScanning(true)} disabled={scanning} data-testid="scan-card">{t('scan.action')}</button>
         <button type="button" class="primary" onClick={() => setEditing('new')} disabled={editing !== null} data-testid="new-contact">{t('contacts.new')}</button>
       </div>
+      {scanning && (
+        <Section title={t('scan.action')}>
+          <CardScan onCancel={() => setScanning(false)} onSaved={() => { toast(t('common.saved')); setScanning(false); list.reload(); }} />
+        </Section>
+      )}
       {editing !== null && (
         <Section title={editing === 'new' ? t('contacts.new') : `${t('common.edit')}: ${editing.name}`}>
           <PersonForm<Contact> key={editing === 'new' ? 'new' : editing.id} kind="contact" initial={editing === 'new' ? undefined : editing} onCancel={() => setEditing(null)} onSaved={saved} />
