@@ -8,8 +8,8 @@
  * dial: no PBX), and the compliance and attempts exports answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
-import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
+import { type DaemonProcess } from '../helpers/daemon.ts';
+import { openPage, signIn, startDemoConsoleAsAdmin, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
 
 // "号码,姓名\n" in GBK, as a spreadsheet on a Chinese Windows saves it; "张伟" in GBK.
 const GBK_HEADER = [0xba, 0xc5, 0xc2, 0xeb, 0x2c, 0xd0, 0xd5, 0xc3, 0xfb, 0x0a];
@@ -29,10 +29,7 @@ describe('campaign pages in a real browser', () => {
   let campaignId = '';
 
   beforeAll(async () => {
-    lab = await startConsoleLab({ lineId: 'demo', args: ['--demo'] });
-    ({ daemon } = lab);
-    tab = await openPage(lab.browser, { locale: 'zh-CN' });
-    await signIn(tab.page, daemon.url, 'admin', TEST_ADMIN_PASSWORD);
+    ({ lab, daemon, tab } = await startDemoConsoleAsAdmin('zh-CN'));
   });
 
   afterAll(async () => { await lab?.close(); });

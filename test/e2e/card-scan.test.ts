@@ -5,8 +5,8 @@
  * shown with the fields read, saved, and the contact exists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
-import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
+import { type DaemonProcess } from '../helpers/daemon.ts';
+import { startDemoConsoleAsAdmin, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
 import { until } from '../helpers/wait.ts';
 import { cardSet } from '../fixtures/cards/data.ts';
 import { renderCards } from '../fixtures/cards/render.ts';
@@ -18,10 +18,7 @@ describe('card scanning in a real browser', () => {
   const spec = cardSet().find((c) => c.id === 'en-clean')!;
 
   beforeAll(async () => {
-    lab = await startConsoleLab({ lineId: 'demo', args: ['--demo'] });
-    ({ daemon } = lab);
-    tab = await openPage(lab.browser, { locale: 'en' });
-    await signIn(tab.page, daemon.url, 'admin', TEST_ADMIN_PASSWORD);
+    ({ lab, daemon, tab } = await startDemoConsoleAsAdmin());
   });
   afterAll(async () => { await lab?.close(); });
 

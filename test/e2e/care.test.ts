@@ -7,8 +7,8 @@
  * their states from the list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
-import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
+import { type DaemonProcess } from '../helpers/daemon.ts';
+import { startDemoConsoleAsAdmin, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
 import { until } from '../helpers/wait.ts';
 import { addMonths, localDate } from '../../src/core/care/zoned.ts';
 
@@ -21,10 +21,7 @@ describe('care pages in a real browser', () => {
   let customerId: string;
 
   beforeAll(async () => {
-    lab = await startConsoleLab({ lineId: 'demo', args: ['--demo'] });
-    ({ daemon } = lab);
-    tab = await openPage(lab.browser, { locale: 'en' });
-    await signIn(tab.page, daemon.url, 'admin', TEST_ADMIN_PASSWORD);
+    ({ lab, daemon, tab } = await startDemoConsoleAsAdmin());
     customerId = (await daemon.api<{ id: string }>('POST', '/customers', { name: 'Zhang San', tier: 'vip', phones: [{ number: '138 0013 8000' }] })).body.id;
   });
   afterAll(async () => { await lab?.close(); });

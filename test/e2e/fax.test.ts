@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
-import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
+import { type DaemonProcess } from '../helpers/daemon.ts';
+import { startDemoConsoleAsAdmin, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
 import { makeTestPdf } from '../helpers/fax-pages.ts';
 import { until } from '../helpers/wait.ts';
 
@@ -17,10 +17,7 @@ describe('fax page in a real browser', () => {
   let tab: ConsolePage;
 
   beforeAll(async () => {
-    lab = await startConsoleLab({ lineId: 'demo', args: ['--demo'] });
-    ({ daemon } = lab);
-    tab = await openPage(lab.browser, { locale: 'en' });
-    await signIn(tab.page, daemon.url, 'admin', TEST_ADMIN_PASSWORD);
+    ({ lab, daemon, tab } = await startDemoConsoleAsAdmin());
   });
   afterAll(async () => { await lab?.close(); });
 

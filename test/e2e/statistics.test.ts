@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { TEST_ADMIN_PASSWORD, type DaemonProcess } from '../helpers/daemon.ts';
-import { openPage, signIn, startConsoleLab, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
+import { type DaemonProcess } from '../helpers/daemon.ts';
+import { startDemoConsoleAsAdmin, type ConsoleLab, type ConsolePage } from '../helpers/browser.ts';
 
 describe('statistics page in a real browser', () => {
   let lab: ConsoleLab;
@@ -16,10 +16,7 @@ describe('statistics page in a real browser', () => {
   let tab: ConsolePage;
 
   beforeAll(async () => {
-    lab = await startConsoleLab({ lineId: 'demo', args: ['--demo'] });
-    ({ daemon } = lab);
-    tab = await openPage(lab.browser, { locale: 'en' });
-    await signIn(tab.page, daemon.url, 'admin', TEST_ADMIN_PASSWORD);
+    ({ lab, daemon, tab } = await startDemoConsoleAsAdmin());
   });
   afterAll(async () => { await lab?.close(); });
 

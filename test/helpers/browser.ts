@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { eventClient, ROOT, startDaemonProcess, type DaemonProcess } from './daemon.ts';
+import { eventClient, ROOT, startDaemonProcess, TEST_ADMIN_PASSWORD, type DaemonProcess } from './daemon.ts';
 import { freshDatabase } from './db.ts';
 import { waitForLineIdle } from './wait.ts';
 
@@ -66,4 +66,12 @@ export async function startConsoleLab(opts: { lineId: string; args?: string[]; c
       await db.drop();
     },
   };
+}
+
+/** `serve --demo` with the browser, and one tab signed in as admin in `locale`. */
+export async function startDemoConsoleAsAdmin(locale = 'en'): Promise<{ lab: ConsoleLab; daemon: DaemonProcess; tab: ConsolePage }> {
+  const lab = await startConsoleLab({ lineId: 'demo', args: ['--demo'] });
+  const tab = await openPage(lab.browser, { locale });
+  await signIn(tab.page, lab.daemon.url, 'admin', TEST_ADMIN_PASSWORD);
+  return { lab, daemon: lab.daemon, tab };
 }
