@@ -22,6 +22,7 @@ import { addFreeJsonKeywords, guardInput } from './input-guard.ts';
 import { cspWithInlineStyles, securityHeaders } from './security-headers.ts';
 import { applyHttpLimits, serverLimitOptions } from './limits.ts';
 import { lazySchemas } from './lazy-schemas.ts';
+import { completeDocument, transformRoute } from './openapi/document.ts';
 
 export type App = FastifyInstance;
 
@@ -69,6 +70,11 @@ export async function build(ctx: AppContext): Promise<App> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key (kefu keys create --role ROLE)' } } },
       security: [{ bearer: [] }],
     },
+    // Documentation only (the route schemas are untouched): see openapi/document.ts.
+    transform: transformRoute,
+    transformObject: (d) => completeDocument((d as { openapiObject: Record<string, unknown> }).openapiObject, { license: 'MIT' }),
+    // Shared schemas are named by their $id (Error, Customer, CallRecord...), not def-N.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(json.$id) ? json.$id : `def-${i}`) },
   });
   await app.register(websocket, {
     options: {
