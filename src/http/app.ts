@@ -23,6 +23,7 @@ import { cspWithInlineStyles, securityHeaders } from './security-headers.ts';
 import { applyHttpLimits, serverLimitOptions } from './limits.ts';
 import { lazySchemas } from './lazy-schemas.ts';
 import { completeDocument, transformRoute } from './openapi/document.ts';
+import { asyncApiDocument } from './events/asyncapi.ts';
 
 export type App = FastifyInstance;
 
@@ -85,6 +86,8 @@ export async function build(ctx: AppContext): Promise<App> {
   registerAuth(app, ctx.repos.keys, ctx.repos.users);
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  // The event stream (AsyncAPI 3), public like the OpenAPI document.
+  app.get('/api/v1/asyncapi.json', { config: { public: true }, schema: { hide: true } }, async (req) => asyncApiDocument(req.host, req.protocol === 'https'));
   // The API documentation page and the console's static files are public: their routes say so.
   await app.register(async (pub) => {
     pub.addHook('onRoute', (route) => { route.config = { ...route.config, public: true }; });
