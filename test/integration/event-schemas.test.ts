@@ -52,7 +52,7 @@ describe(`published event schemas against the daemon's events (${testDbKind()})`
     expect(customer.status).toBe(201);
     void sim.simulator.ring({ number: '13900139000', rings: 3, intervalMs: 1000 });
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && Date.parse(e.at) >= since - 1000);
-    expect(ringing.data.customer?.id).toBe(customer.body.id);
+    expect((ringing.data.customer as { id: string } | null)?.id).toBe(customer.body.id);
     const callId = ringing.data.callId as string;
     await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === callId, 30_000);
     await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 30_000 });
@@ -67,7 +67,8 @@ describe(`published event schemas against the daemon's events (${testDbKind()})`
     for (const e of seen) {
       if (!doc.components.messages[e.type]) { failures.push(`${e.type}: no schema published`); continue; }
       const check = validators.get(e.type)!;
-      if (!check(e)) failures.push(`${e.type}: ${ajv.errorsText(check.errors)} in ${JSON.stringify(e)}`);
+      const ok: boolean = check(e);
+      if (!ok) failures.push(`${e.type}: ${ajv.errorsText(check.errors)} in ${JSON.stringify(e)}`);
     }
     expect(failures).toEqual([]);
     const types = new Set(seen.map((e) => e.type));
