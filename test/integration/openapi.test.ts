@@ -121,6 +121,14 @@ describe(`OpenAPI document on ${testDbKind()}`, () => {
     if (denied.status === 403) expect(denied.body.error.details).toEqual(expect.objectContaining({ allowedRoles: expect.any(Array) }));
   });
 
+  it('is what /docs shows: descriptions with roles, summaries and examples', async () => {
+    const shown = await t.call('GET', '/docs/json', { key: null });
+    expect(shown.status).toBe(200);
+    expect(shown.body).toEqual(doc);
+    const page = await t.call('GET', '/docs/', { key: null });
+    expect(page.status).toBe(200);
+  });
+
   it('passes redocly lint (recommended rules) with 0 errors and only the warnings redocly.yaml keeps', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kefu-openapi-'));
     try {
