@@ -30,6 +30,7 @@ export function exampleOf(schema: unknown, resolve: (ref: string) => unknown, de
   if ('example' in s) return s.example;
   if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
   if ('default' in s) return s.default;
+  if ('const' in s) return s.const;
   if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
   if (s.not !== undefined) return undefined;
   for (const key of ['anyOf', 'oneOf'] as const) {
@@ -78,7 +79,7 @@ export function exampleOf(schema: unknown, resolve: (ref: string) => unknown, de
     }
     case 'array': {
       const min = typeof s.minItems === 'number' ? s.minItems : 1;
-      if (min > 3) return undefined;
+      if (min > 3 || (s.uniqueItems === true && min > 1)) return undefined;
       const item = exampleOf(s.items, resolve, depth + 1);
       if (item === undefined) return min === 0 ? [] : undefined;
       return Array.from({ length: Math.max(min, 1) }, () => item);
@@ -94,10 +95,14 @@ export function exampleOf(schema: unknown, resolve: (ref: string) => unknown, de
       return word.length >= min ? word.slice(0, Math.max(min, Math.min(max, word.length))) : word.padEnd(min, 'x');
     }
     case 'integer': case 'number': {
-      const min = typeof s.minimum === 'number' ? s.minimum : typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum + 1 : 1;
-      const max = typeof s.maximum === 'number' ? s.maximum : Number.MAX_SAFE_INTEGER;
-      const v = Math.max(min, Math.min(max, 1));
-      return s.type === 'integer' ? Math.ceil(v) : v;
+      const max = typeof s.maximum === 'number' ? s.maximum : typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum - 1 : Number.MAX_SAFE_INTEGER;
+      const min = typeof s.minimum === 'number' ? s.minimum : typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum + 1 : Math.min(1, max);
+      if (typeof s.multipleOf === 'number') {
+        const v = Math.ceil(min / s.multipleOf) * s.multipleOf;
+        return v <= max ? v : undefined;
+      }
+      const v = s.type === 'integer' ? Math.ceil(Math.max(min, Math.min(max, 1))) : Math.max(min, Math.min(max, 1));
+      return v >= min && v <= max ? v : undefined;
     }
     case 'boolean': return true;
     default: return undefined;
