@@ -66,7 +66,7 @@ export async function build(ctx: AppContext): Promise<App> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'kefu API', version: '1', description: 'Telephony and customer service: calls, customers, blacklist, IVR, lines. Errors: { error: { code, message, details } }. Lists: ?limit=&cursor= -> { items, next }.' },
+      info: { title: 'kefu API', version: '1', description: 'Telephony and customer service: calls, customers, blacklist, IVR, lines. Errors: { error: { code, message, details } }. Lists: ?limit=&cursor= -> { items, next }. Every operation names the roles allowed (Roles: ..., x-kefu-roles). The event stream (WebSocket /api/v1/events) is described by /api/v1/asyncapi.json (AsyncAPI 3). A typed TypeScript client and the first integration: docs/integrators.md.' },
       servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key (kefu keys create --role ROLE)' } } },
       security: [{ bearer: [] }],
