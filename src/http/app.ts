@@ -22,6 +22,8 @@ import { addFreeJsonKeywords, guardInput } from './input-guard.ts';
 import { cspWithInlineStyles, securityHeaders } from './security-headers.ts';
 import { applyHttpLimits, serverLimitOptions } from './limits.ts';
 import { lazySchemas } from './lazy-schemas.ts';
+import { completeDocument, transformRoute } from './openapi/document.ts';
+import { asyncApiDocument } from './events/asyncapi.ts';
 
 export type App = FastifyInstance;
 
@@ -64,11 +66,16 @@ export async function build(ctx: AppContext): Promise<App> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'kefu API', version: '1', description: 'Telephony and customer service: calls, customers, blacklist, IVR, lines. Errors: { error: { code, message, details } }. Lists: ?limit=&cursor= -> { items, next }.' },
+      info: { title: 'kefu API', version: '1', description: 'Telephony and customer service: calls, customers, blacklist, IVR, lines. Errors: { error: { code, message, details } }. Lists: ?limit=&cursor= -> { items, next }. Every operation names the roles allowed (Roles: ..., x-kefu-roles). The event stream (WebSocket /api/v1/events) is described by /api/v1/asyncapi.json (AsyncAPI 3). A typed TypeScript client and the first integration: docs/integrators.md.' },
       servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key (kefu keys create --role ROLE)' } } },
       security: [{ bearer: [] }],
     },
+    // Documentation only (the route schemas are untouched): see openapi/document.ts.
+    transform: transformRoute,
+    transformObject: (d) => completeDocument((d as { openapiObject: Record<string, unknown> }).openapiObject, { license: 'MIT' }),
+    // Shared schemas are named by their $id (Error, Customer, CallRecord...), not def-N.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(json.$id) ? json.$id : `def-${i}`) },
   });
   await app.register(websocket, {
     options: {
@@ -79,6 +86,8 @@ export async function build(ctx: AppContext): Promise<App> {
   registerAuth(app, ctx.repos.keys, ctx.repos.users);
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  // The event stream (AsyncAPI 3), public like the OpenAPI document.
+  app.get('/api/v1/asyncapi.json', { config: { public: true }, schema: { hide: true } }, async (req) => asyncApiDocument(req.host, req.protocol === 'https'));
   // The API documentation page and the console's static files are public: their routes say so.
   await app.register(async (pub) => {
     pub.addHook('onRoute', (route) => { route.config = { ...route.config, public: true }; });

@@ -29,7 +29,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   const recent = (k: string) => (failures.get(k) ?? []).filter((t) => t > Date.now() - WINDOW_MS);
 
   app.post('/auth/login', {
-    config: { public: true },
+    config: { public: true, errors: { 429: 'too many failed sign-ins from this address or for this user' } },
     schema: {
       tags, security: [], description: 'Console sign-in. Sets the HttpOnly session cookie; the response is the user.',
       body: Type.Object({

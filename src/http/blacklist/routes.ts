@@ -30,7 +30,7 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   });
 
   app.post('/blacklist', {
-    config: { roles: WRITERS },
+    config: { roles: WRITERS, errors: { 409: 'the same entry exists' } },
     schema: { tags, summary: 'Block a number or a prefix', description: 'Exactly one of number or prefix. 409 when the same entry exists.', body: BlacklistCreate, response: { 201: BlacklistEntry } },
   }, async (req, reply) => {
     const e = await ctx.blacklist.add({ ...req.body, direction: req.body.direction ?? 'both' });

@@ -17,6 +17,7 @@ export const smsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   };
 
   app.post('/sms', {
+    config: { errors: { 429: 'the SMS queue is full' } },
     schema: {
       tags, summary: 'Send SMS to one or many numbers',
       description: 'Queues one message per recipient (sent in order, at most sms[].ratePerMinute per dongle; the queue survives a restart). Do-not-contact numbers (blacklist, outbound) are refused: 422 DO_NOT_CONTACT when every recipient is refused, else listed in `refused`. Progress: `sms.status` events.',

@@ -1,0 +1,89 @@
+/**
+ * Every event on the stream (WebSocket /api/v1/events, webhooks) as a TypeBox
+ * schema: the one machine-readable description of what the bus emits, published
+ * as AsyncAPI 3 at GET /api/v1/asyncapi.json (src/http/events/asyncapi.ts) and
+ * used by the tests to check what the daemon really emits.
+ *
+ * The type check at the bottom keeps this in step with EventMap (bus.ts): an
+ * event type added there without a schema here, or a payload whose fields
+ * differ, fails `tsc`.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import { DISPOSITION_NAMES, type Disposition } from '../call/disposition.ts';
+import type { EventMap, EventType } from './bus.ts';
+
+const Str = (description?: string) => Type.String(description ? { description } : {});
+const OrNull = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
+/** One of some strings (an `enum` in the published document). */
+const Enum = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+
+export const CustomerSummarySchema = Type.Object({
+  id: Str('the customer (GET /customers/{id} gives the full record)'),
+  name: Str(), company: OrNull(Str()), title: OrNull(Str()), email: OrNull(Str()),
+  phones: Type.Array(Type.Object({ number: Str('E.164'), label: Type.Optional(Str()) })),
+  tier: OrNull(Str()), tags: Type.Array(Str()), status: OrNull(Str()),
+  attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+  truncated: Type.Boolean({ description: 'something was left out or cut: the full record is GET /customers/{id}' }),
+}, { description: "A bounded summary of the caller's record" });
+
+const DispositionSchema = Type.Unsafe<Disposition>({ type: 'string', enum: [...DISPOSITION_NAMES], description: 'how the call ended' });
+
+/** Payloads (`data`) by event type. Fields listed as open (`additionalProperties`) may gain fields in a minor version. */
+export const EventPayloads = {
+  'line.state': Type.Object({ lineId: Str(), state: Str('idle, ringing, offhook, in-call, offline...'), previous: OrNull(Str()), reason: Type.Optional(Str()) }, { description: 'A line changed state.' }),
+  'line.ring': Type.Object({ lineId: Str(), ring: Type.Integer({ minimum: 1, description: 'count from 1 per call' }) }, { description: 'A ring burst on a device line.' }),
+  'line.callerid': Type.Object({
+    lineId: Str(), raw: Type.Array(Str()), recognised: Type.Boolean(), format: Enum(['fsk', 'dtmf', 'unknown'] as const),
+    number: OrNull(Str()), e164: OrNull(Str()), display: OrNull(Str()), valid: Type.Boolean(), region: OrNull(Str()),
+    name: OrNull(Str()), withheld: Type.Union([Type.Literal('private'), Type.Literal('unavailable'), Type.Null()]), defaultRegion: Str(),
+  }, { description: 'Caller ID as the device delivered it, and as normalised.' }),
+  'call.ringing': Type.Object({
+    callId: Str(), lineId: Str(), number: OrNull(Str('E.164, or null when withheld')), name: OrNull(Str()),
+    customer: OrNull(CustomerSummarySchema), blacklisted: Type.Boolean(),
+  }, { description: 'A call is ringing: who it is, and their customer record if known.' }),
+  'call.answered': Type.Object({ callId: Str(), lineId: Str(), number: OrNull(Str()) }, { description: 'The call was answered.' }),
+  'call.dtmf': Type.Object({ callId: Str(), lineId: Str(), digit: Type.String({ minLength: 1, maxLength: 1, description: '0-9 * # A-D' }) }, { description: 'The caller pressed a key.' }),
+  'call.ended': Type.Object({ callId: Str(), lineId: Str(), number: OrNull(Str()), disposition: DispositionSchema, durationMs: Type.Integer({ minimum: 0 }) }, { description: 'The call ended (disposition: how).' }),
+  screenpop: Type.Object({ agentId: OrNull(Str()), callId: Str(), lineId: Str(), number: OrNull(Str()), customer: OrNull(CustomerSummarySchema) }, { description: 'What the agent screen shows for a call.' }),
+  'agent.state': Type.Object({ agentId: Str(), state: Str(), reason: Type.Optional(OrNull(Str())), seatId: Type.Optional(OrNull(Str())), callId: Type.Optional(OrNull(Str())) }, { description: 'An agent changed state.' }),
+  'queue.update': Type.Object({ queueId: Str() }, { additionalProperties: true, description: "A queue's figures changed (waiting, agents, today's counters)." }),
+  'queue.announcement': Type.Object({ callId: Str(), queueId: Str(), position: Type.Integer(), estimatedWaitS: OrNull(Type.Number()), text: Str('as spoken') }, { description: 'A waiting caller heard their position and wait.' }),
+  'recording.ready': Type.Object({ recordingId: Str(), callId: Str(), durationMs: Type.Integer({ minimum: 0 }), sha256: Str() }, { description: 'A recording is stored (GET /recordings/{id}/audio).' }),
+  'recording.failed': Type.Object({ recordingId: Str(), callId: Str(), reason: Str() }, { description: 'A recording could not be made or kept; the call went on.' }),
+  'sms.received': Type.Object({
+    id: Str(), direction: Type.Literal('inbound'), number: Str(), text: Str(), parts: Type.Integer(), status: Str(),
+    customerId: OrNull(Str()), incomplete: Type.Boolean({ description: 'a part never came' }),
+  }, { additionalProperties: true, description: 'An SMS came in: the stored message (as GET /sms/{id}), with sentAt and partsReceived.' }),
+  'sms.status': Type.Object({
+    id: Str(), number: Str(), status: Str('queued, sending, sent, delivered, failed'), previous: OrNull(Str()),
+    dongleId: OrNull(Str()), customerId: OrNull(Str()), error: OrNull(Str()), parts: Type.Integer(),
+  }, { description: 'An outbound SMS changed status.' }),
+  'fax.received': Type.Object({
+    faxId: Str(), number: OrNull(Str()), lineId: OrNull(Str()), customerId: OrNull(Str()), pages: OrNull(Type.Integer()), remoteStationId: OrNull(Str()), status: Str(),
+  }, { description: 'A fax arrived (status says whether in full).' }),
+  'fax.status': Type.Object({
+    faxId: Str(), direction: Enum(['inbound', 'outbound'] as const), status: Str(), number: OrNull(Str()), lineId: OrNull(Str()),
+    pages: OrNull(Type.Integer()), attempts: Type.Integer(), resultCode: OrNull(Str()), resultText: OrNull(Str()), nextAttemptAt: OrNull(Str()),
+  }, { description: 'A fax changed state.' }),
+  'campaign.update': Type.Object({ campaignId: Str(), state: Str(), mode: Str() }, { additionalProperties: true, description: "A campaign's progress (as GET /campaigns/{id}/stats)." }),
+  'import.progress': Type.Object({
+    importId: Str(), kind: Enum(['customers', 'contacts', 'blacklist'] as const), done: Type.Integer(), total: Type.Integer(),
+    imported: Type.Integer(), skipped: Type.Integer(), finished: Type.Boolean(),
+  }, { description: 'An import under way.' }),
+} satisfies { [K in EventType]: TSchema };
+
+/** The message on the stream: { type, at, data }. */
+export const eventEnvelope = <K extends EventType>(type: K) => Type.Object({
+  type: Type.Literal(type), at: Type.String({ format: 'date-time' }), data: EventPayloads[type],
+}, { additionalProperties: false });
+
+// ---- Kept in step with EventMap (compile time only) ----
+type Payload<K extends EventType> = Static<(typeof EventPayloads)[K]>;
+/** Open payloads (EventMap says Record<string, unknown>, or has an index signature) need only fit; the rest must match both ways. */
+type InStep<K extends EventType> = string extends keyof EventMap[K]
+  ? (Payload<K> extends EventMap[K] ? true : false)
+  : ([Payload<K>] extends [EventMap[K]] ? ([EventMap[K]] extends [Payload<K>] ? true : false) : false);
+/** The event types whose schema and EventMap differ (tsc names them below). */
+type OutOfStep = { [K in EventType]: InStep<K> extends true ? never : K }[EventType];
+const inStep: [OutOfStep] extends [never] ? true : OutOfStep = true;
+void inStep;
