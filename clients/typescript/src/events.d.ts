@@ -264,6 +264,45 @@ export interface components {
                 sha256: string;
             };
         };
+        "scorecard.appeal": {
+            /** @constant */
+            type: "scorecard.appeal";
+            /** Format: date-time */
+            at: string;
+            /** @description A scorecard appeal (申诉) was filed (open) or answered (upheld, rejected). */
+            data: {
+                appealId: string;
+                scorecardId: string;
+                periodId: string;
+                agentId: string;
+                deductionId: string | null;
+                /** @enum {string} */
+                status: "open" | "upheld" | "rejected";
+                /** @description answer due by */
+                dueAt: string;
+                adjustment: number | null;
+            };
+        };
+        "scorecard.published": {
+            /** @constant */
+            type: "scorecard.published";
+            /** Format: date-time */
+            at: string;
+            /** @description A scorecard period was published (GET /scorecards/periods/{id}). */
+            data: {
+                periodId: string;
+                schemeId: string;
+                /** @enum {string} */
+                kind: "individual" | "team";
+                label: string;
+                /** @description first day, YYYY-MM-DD */
+                from: string;
+                /** @description last day, YYYY-MM-DD */
+                to: string;
+                /** @description cards (individual) or teams (team) in the period */
+                results: number;
+            };
+        };
         screenpop: {
             /** @constant */
             type: "screenpop";
@@ -317,6 +356,24 @@ export interface components {
                 parts: number;
             };
         };
+        "task.due": {
+            /** @constant */
+            type: "task.due";
+            /** Format: date-time */
+            at: string;
+            /** @description A follow-up task fell due (once per task and due time, even across restarts). */
+            data: {
+                taskId: string;
+                ownerId: string | null;
+                customerId: string | null;
+                customerName: string | null;
+                /** @description call, visit or sms */
+                kind: string;
+                title: string;
+                dueAt: string;
+                planId: string | null;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -328,6 +385,6 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every event type on the stream. */
-export type KefuEventType = "agent.state" | "call.answered" | "call.dtmf" | "call.ended" | "call.ringing" | "campaign.update" | "fax.received" | "fax.status" | "import.progress" | "line.callerid" | "line.ring" | "line.state" | "queue.announcement" | "queue.update" | "recording.failed" | "recording.ready" | "screenpop" | "sms.received" | "sms.status";
+export type KefuEventType = "agent.state" | "call.answered" | "call.dtmf" | "call.ended" | "call.ringing" | "campaign.update" | "fax.received" | "fax.status" | "import.progress" | "line.callerid" | "line.ring" | "line.state" | "queue.announcement" | "queue.update" | "recording.failed" | "recording.ready" | "scorecard.appeal" | "scorecard.published" | "screenpop" | "sms.received" | "sms.status" | "task.due";
 /** The message of one event type: { type, at, data }. */
 export type KefuEvent<T extends KefuEventType = KefuEventType> = { [K in T]: components['schemas'][K] }[T];

@@ -20,6 +20,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Custom customer fields
+         * @description Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["customers.fields.get"];
+        put?: never;
+        /**
+         * Define a custom field
+         * @description Roles: admin.
+         */
+        post: operations["customers.fields.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/fields/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get customer field
+         * @description Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["customers.fields.getByKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove the field and every customer's value of it
+         * @description Roles: admin.
+         */
+        delete: operations["customers.fields.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the label, options or position (the type and key stay)
+         * @description Roles: admin.
+         */
+        patch: operations["customers.fields.update"];
+        trace?: never;
+    };
+    "/api/v1/customers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the filtered roster as CSV or XLSX
+         * @description The same search and filters as GET /customers, every matching customer in the sort asked for, at most crm.exportMaxRows (now 50000); more is refused with 422 (narrow the filters). CSV is UTF-8 with a BOM, cells that look like formulas get a leading apostrophe.
+         *
+         *     Roles: admin, supervisor, integrator.
+         */
+        get: operations["customers.export.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers sharing a normalised number (merge candidates)
+         * @description Roles: admin, supervisor, integrator.
+         */
+        get: operations["customers.duplicates.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge duplicate customers into one
+         * @description In one transaction: every row pointing at a merged customer (interactions, calls, SMS, faxes, complaints, surveys, campaign numbers, tasks…) is re-pointed at `into`; phones and tags are united; empty fields and card keys of `into` are filled from the merged ones (in the order given); the merged customers are deleted; a note on the timeline records it. 404 when a customer does not exist, 409 when `into` is also in `from`.
+         *
+         *     Roles: admin, supervisor, integrator.
+         */
+        post: operations["customers.merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -2146,6 +2262,916 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/kpi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get stat kpi
+         * @description KPIs (volumes, answered, abandoned, answered within N rings, service level, ASA, talk, wrap-up, handle, occupancy, utilisation) per dimension and time bucket; format=csv (UTF-8, BOM) or xlsx to export.
+         *
+         *     Roles: admin, supervisor, integrator.
+         */
+        get: operations["stats.kpi.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get stat live
+         * @description Today's figures so far (since local midnight), calls up and waiting now, agents per state.
+         *
+         *     Roles: admin, supervisor, integrator.
+         */
+        get: operations["stats.live.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/schemes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scorecard schemes
+         * @description Roles: admin, supervisor, integrator.
+         */
+        get: operations["scorecards.schemes.list"];
+        put?: never;
+        /**
+         * Create a scheme
+         * @description Checked: weights sum to 100, thresholds in order, bands best first; an error names the field.
+         *
+         *     Roles: admin, supervisor.
+         */
+        post: operations["scorecards.schemes.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/schemes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One scheme
+         * @description Roles: admin, supervisor, integrator.
+         */
+        get: operations["scorecards.schemes.get"];
+        /**
+         * Change a scheme
+         * @description Periods already made keep the definition they were made with.
+         *
+         *     Roles: admin, supervisor.
+         */
+        put: operations["scorecards.schemes.set"];
+        post?: never;
+        /**
+         * Delete a scheme without periods
+         * @description Roles: admin, supervisor.
+         */
+        delete: operations["scorecards.schemes.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Periods, newest first
+         * @description Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["scorecards.periods.list"];
+        put?: never;
+        /**
+         * Open a period of a scheme
+         * @description A month (YYYY-MM in timeZone) or any [from, to). A team period may set this month's items.
+         *
+         *     Roles: admin, supervisor.
+         */
+        post: operations["scorecards.periods.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/periods/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One period
+         * @description Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["scorecards.periods.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an open period
+         * @description Roles: admin, supervisor.
+         */
+        delete: operations["scorecards.periods.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/periods/{id}/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take the figures (again): open or computed → computed
+         * @description Roles: admin, supervisor.
+         */
+        post: operations["scorecards.periods.compute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/periods/{id}/close-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close reviews and deductions: computed → reviewed
+         * @description Roles: admin, supervisor.
+         */
+        post: operations["scorecards.periods.closeReviews"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/periods/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen reviews: reviewed → computed
+         * @description Roles: admin, supervisor.
+         */
+        post: operations["scorecards.periods.reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/periods/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish: reviewed → published (agents see it final and may appeal; event scorecard.published)
+         * @description Roles: admin, supervisor.
+         */
+        post: operations["scorecards.periods.publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/periods/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Results: cards (individual) or teams (team), by rank, with grades
+         * @description Roles: admin, supervisor, integrator.
+         */
+        get: operations["scorecards.periods.results.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/periods/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every review of a period
+         * @description Roles: admin, supervisor, integrator.
+         */
+        get: operations["scorecards.periods.reviews.get"];
+        /**
+         * Give a review (0–100)
+         * @description kind self (自评): only the agent, for themselves; kind supervisor (主管评分): admins and supervisors. Until the reviews are closed.
+         *
+         *     Roles: admin, supervisor, agent.
+         */
+        put: operations["scorecards.periods.reviews.set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/periods/{id}/deductions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every deduction of a period
+         * @description Roles: admin, supervisor, integrator.
+         */
+        get: operations["scorecards.periods.deductions.get"];
+        put?: never;
+        /**
+         * Deduct points from an agent, with a reason
+         * @description Roles: admin, supervisor.
+         */
+        post: operations["scorecards.periods.deductions.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scorecards, newest first
+         * @description An agent gets only their own.
+         *
+         *     Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["scorecards.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Appeals, newest first
+         * @description ?overdue=true: open past their due date. An agent gets only their own.
+         *
+         *     Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["scorecards.appeals.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One scorecard with its period, reviews, deductions and history of changes
+         * @description Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["scorecards.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/{id}/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A scorecard's appeals
+         * @description Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["scorecards.appeals.listById"];
+        put?: never;
+        /**
+         * Appeal (申诉) your own published scorecard or one of its deductions
+         * @description Answered within the scheme's appealDays (overdue after). Event scorecard.appeal.
+         *
+         *     Roles: admin, supervisor, agent.
+         */
+        post: operations["scorecards.appeals.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scorecards/{id}/appeals/{appealId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an appeal: upheld or rejected
+         * @description Upheld: the deduction appealed is voided, or a whole card gets `adjustment` points; totals, ranks and grades are recomputed and each change logged.
+         *
+         *     Roles: admin, supervisor.
+         */
+        post: operations["scorecards.appeals.decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions
+         * @description Roles: admin.
+         */
+        get: operations["webhooks.list"];
+        put?: never;
+        /**
+         * Subscribe a URL to events
+         * @description The secret (given, or generated when not) is in this response only; deliveries are signed with it (HMAC-SHA256, see docs/webhooks.md).
+         *
+         *     Roles: admin.
+         */
+        post: operations["webhooks.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook subscription
+         * @description Roles: admin.
+         */
+        get: operations["webhooks.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a subscription and its delivery log
+         * @description Roles: admin.
+         */
+        delete: operations["webhooks.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a subscription
+         * @description Roles: admin.
+         */
+        patch: operations["webhooks.update"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret
+         * @description A new secret is generated and shown in this response only; deliveries from now on are signed with it.
+         *
+         *     Roles: admin.
+         */
+        post: operations["webhooks.secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log, newest first
+         * @description `?status=dead` lists the dead letters.
+         *
+         *     Roles: admin.
+         */
+        get: operations["webhooks.deliveries.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery with the event sent
+         * @description Roles: admin.
+         */
+        get: operations["webhooks.deliveries.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Whatever its status: it is pending again with a new round of attempts, sent as soon as it is the first of its call.
+         *
+         *     Roles: admin.
+         */
+        post: operations["webhooks.deliveries.replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/replay-dead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send every dead letter again
+         * @description Roles: admin.
+         */
+        post: operations["webhooks.deliveries.replayDead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow-up tasks
+         * @description Sorted by due time. `due=today` with `owner`: an agent's due-today list (today in the configured `timezone`). Agents see their own only.
+         *
+         *     Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["tasks.list"];
+        put?: never;
+        /**
+         * Create task
+         * @description Roles: admin, supervisor, integrator, agent.
+         */
+        post: operations["tasks.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get task
+         * @description Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["tasks.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete task
+         * @description Roles: admin, supervisor, integrator.
+         */
+        delete: operations["tasks.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update task
+         * @description An open task only; a new dueAt makes it fall due (task.due) again.
+         *
+         *     Roles: admin, supervisor, integrator, agent.
+         */
+        patch: operations["tasks.update"];
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a task
+         * @description With `callId`, the call it was done on is linked (an agent: one of their own calls).
+         *
+         *     Roles: admin, supervisor, integrator, agent.
+         */
+        post: operations["tasks.complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel task
+         * @description Roles: admin, supervisor, integrator, agent.
+         */
+        post: operations["tasks.cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen task
+         * @description Roles: admin, supervisor, integrator, agent.
+         */
+        post: operations["tasks.reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List care plans
+         * @description Roles: admin, supervisor, integrator.
+         */
+        get: operations["carePlans.list"];
+        put?: never;
+        /**
+         * Create care plan
+         * @description A segment of customers, a schedule, and the task each gets per occurrence. An active plan runs at once and then every care.planRunS.
+         *
+         *     Roles: admin, supervisor, integrator.
+         */
+        post: operations["carePlans.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get care plan
+         * @description Roles: admin, supervisor, integrator.
+         */
+        get: operations["carePlans.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete care plan
+         * @description Its tasks stay (no longer linked to a plan).
+         *
+         *     Roles: admin, supervisor, integrator.
+         */
+        delete: operations["carePlans.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update care plan
+         * @description Tasks already made stay as they are.
+         *
+         *     Roles: admin, supervisor, integrator.
+         */
+        patch: operations["carePlans.update"];
+        trace?: never;
+    };
+    "/api/v1/care-plans/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tasks of the current occurrence: created, done, open, overdue
+         * @description Roles: admin, supervisor, integrator.
+         */
+        get: operations["carePlans.progress.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care-plans/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the plan now
+         * @description Makes the current occurrence's missing tasks; running again makes none.
+         *
+         *     Roles: admin, supervisor, integrator.
+         */
+        post: operations["carePlans.run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complaints, newest first
+         * @description Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["complaints.list"];
+        put?: never;
+        /**
+         * Create complaint
+         * @description Roles: admin, supervisor, integrator, agent.
+         */
+        post: operations["complaints.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get complaint
+         * @description With its status history (who, when, why).
+         *
+         *     Roles: admin, supervisor, agent, integrator.
+         */
+        get: operations["complaints.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete complaint
+         * @description Roles: admin.
+         */
+        delete: operations["complaints.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update complaint
+         * @description Roles: admin, supervisor, integrator.
+         */
+        patch: operations["complaints.update"];
+        trace?: never;
+    };
+    "/api/v1/complaints/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the status
+         * @description open → investigating → substantiated | rejected → closed; anything else is 409.
+         *
+         *     Roles: admin, supervisor.
+         */
+        post: operations["complaints.transitions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the caller to the post-call survey
+         * @description A connected call on a modem line (the agent's own): the caller hears the survey flow (`flow`, default care.surveyFlow) and the call ends with it. 409 for a call not connected; 422 on a PBX line (not built yet).
+         *
+         *     Roles: admin, supervisor, agent, integrator.
+         */
+        post: operations["calls.survey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a business card photo into a draft contact
+         * @description The body is the photo (JPEG, PNG or WebP; Content-Type image/* or application/octet-stream; at most cardScan.maxBytes, else 413). It is turned upright (EXIF, quarter turns, skew), read by OCR (chi_sim+eng) and the fields extracted, each with a confidence. Nothing is saved: after the user has checked `draft`, POST it to /contacts.
+         *
+         *     Roles: admin, supervisor, agent, integrator.
+         */
+        post: operations["contacts.scan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2157,6 +3183,17 @@ export interface components {
                 message: string;
                 details?: unknown;
             };
+        };
+        CustomField: {
+            key: string;
+            label: string;
+            type: "text" | "number" | "date" | "choice";
+            options: string[];
+            position: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         Customer: {
             /**
@@ -2181,6 +3218,71 @@ export interface components {
             transactionStatus: string | null;
             attributes: {
                 [key: string]: unknown;
+            };
+            ownerId: string | null;
+            /** @description 基本信息 */
+            basic: {
+                /** @description a company (单位) or a person (个人) */
+                kind?: "company" | "person";
+                /** @description 法定代表人 */
+                legalRepresentative?: string;
+                /**
+                 * Format: date
+                 * @description 成立日期 (YYYY-MM-DD)
+                 */
+                founded?: string;
+                /**
+                 * Format: date
+                 * @description 建立关系日期 (YYYY-MM-DD)
+                 */
+                relationshipSince?: string;
+            };
+            /** @description 客户特征 */
+            characteristics: {
+                /** @description 服务区域: a roster filter */
+                region?: string;
+                /** @description 销售能力 */
+                salesCapacity?: string;
+                /** @description 潜力 */
+                potential?: "high" | "medium" | "low";
+                /** @description 行业 */
+                industry?: string;
+                /** @description 来源, e.g. referral, exhibition, web */
+                source?: string;
+                /** @description 规模, e.g. 50-200 employees */
+                size?: string;
+            };
+            /** @description 业务状态 */
+            business: {
+                /** @description 经营规模 */
+                scale?: string;
+                /** @description 销售情况 */
+                sales?: string;
+                /** @description 关系程度 */
+                relationship?: "close" | "good" | "normal" | "poor";
+                /** @description 态度 */
+                attitude?: "positive" | "neutral" | "negative";
+            };
+            /** @description 交易状态 */
+            transaction: {
+                /** @description 当前订单 (open orders) */
+                currentOrders?: number;
+                /** @description 问题 (open issues) */
+                issues?: string;
+                /** @description 交易条件 (payment and delivery terms) */
+                terms?: string;
+                /** @description 信用 */
+                credit?: {
+                    /** @description 信用额度, in the office currency */
+                    limit?: number;
+                    /** @description 信用等级 */
+                    rating?: "AAA" | "AA" | "A" | "B" | "C" | "D";
+                    /** @description true while a payment is overdue (逾期) */
+                    overdue?: boolean;
+                };
+            };
+            custom: {
+                [key: string]: string | number;
             };
             /** Format: date-time */
             createdAt: string;
@@ -2451,6 +3553,218 @@ export interface components {
             /** Format: date-time */
             completedAt: string | null;
         };
+        Webhook: {
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            id: string;
+            url: string;
+            events: string[];
+            enabled: boolean;
+            description: string;
+            /** @description the first characters of the secret, to recognise it (the secret itself is shown once, when made) */
+            secretPrefix: string;
+            consecutiveDeadLetters: number;
+            /** @description why kefu disabled it (webhooks.autoDisableAfter) */
+            disabledReason: string | null;
+            /** @description deliveries waiting for a first attempt or a retry */
+            pending: number;
+            /** @description dead letters */
+            dead: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            webhookId: string;
+            eventType: string;
+            /** @description call:<id> or fax:<id>: deliveries with the same key go in publish order */
+            orderKey: string | null;
+            status: "pending" | "succeeded" | "dead";
+            /** @description attempts in the current round (a replay starts a new one) */
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            lastLatencyMs: number | null;
+            /** @description the start of the last response body (webhooks.maxResponseBytes) */
+            lastResponse: string | null;
+            /**
+             * Format: date-time
+             * @description when the event was published
+             */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
+        Task: {
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            customerId: string | null;
+            customerName: string | null;
+            /** @description the customer's first number (E.164) */
+            customerPhone: string | null;
+            ownerId: string | null;
+            /** @description call, visit or sms */
+            kind: "call" | "visit" | "sms";
+            /** @description open, done or cancelled; overdue is an open task past its due time (derived) */
+            status: "open" | "overdue" | "done" | "cancelled";
+            title: string;
+            notes: string | null;
+            outcome: string | null;
+            /** Format: date-time */
+            dueAt: string;
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            callId: string | null;
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            planId: string | null;
+            occurrence: string | null;
+            /**
+             * Format: date-time
+             * @description when task.due was sent
+             */
+            firedAt: string | null;
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            closedBy: string | null;
+        };
+        CarePlan: {
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            id: string;
+            name: string;
+            active: boolean;
+            /** @description which customers: every filter given must match (none: every customer) */
+            segment: {
+                /** @description customers of any of these tiers (e.g. vip) */
+                tiers?: string[];
+                /** @description customers with any of these tags */
+                tags?: string[];
+                /** @description customers with any of these business statuses */
+                statuses?: string[];
+                /** @description customers managed by any of these agents (owner) */
+                owners?: string[];
+                /**
+                 * @description also customers marked churned
+                 * @default false
+                 */
+                includeChurned: boolean;
+            };
+            schedule: {
+                /** @enum {string} */
+                type: "every";
+                /** @description n units between occurrences */
+                every: number;
+                unit: "day" | "week" | "month";
+                /** @description first occurrence (local date, YYYY-MM-DD) */
+                start: string;
+            } | {
+                /** @enum {string} */
+                type: "yearly";
+                /** @description the customer attribute holding the date (YYYY-MM-DD or MM-DD), e.g. birthday */
+                field: string;
+                /** @description make the task this many days before the date (default 0: on the day) */
+                leadDays?: number;
+            };
+            /** @description the task made per customer: owner is ownerId when given, else the customer's owner, else fallbackOwnerId (else unassigned) */
+            task: {
+                kind: "call" | "visit" | "sms";
+                title: string;
+                /** @description an agent id */
+                ownerId?: string;
+                /** @description an agent id */
+                fallbackOwnerId?: string;
+                /**
+                 * @description days after the occurrence the task is due
+                 * @default 0
+                 */
+                dueOffsetDays: number;
+                /**
+                 * @description local time the task is due (HH:MM)
+                 * @default 10:00
+                 */
+                dueTime: string;
+            };
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            lastRunAt: string | null;
+        };
+        Complaint: {
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            customerId: string | null;
+            /**
+             * Format: uuid
+             * @description identifier
+             */
+            callId: string | null;
+            agentId: string | null;
+            /** @description open → investigating → substantiated | rejected → closed */
+            status: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+            summary: string;
+            resolution: string | null;
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            history?: {
+                from: (never | null) | ("open" | "investigating" | "substantiated" | "rejected" | "closed");
+                /** @description open → investigating → substantiated | rejected → closed */
+                to: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                by: string | null;
+                note: string | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
         /** @description The cursor of the next page, or null on the last page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
         NextCursor: string | null;
     };
@@ -2619,6 +3933,342 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    "customers.fields.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CustomField"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "customers.fields.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "key": "example",
+                 *       "label": "example",
+                 *       "type": "text"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description lower-case letters, digits and _, starting with a letter; the values are stored under it */
+                    key: string;
+                    /** @description shown on the card and the screen pop */
+                    label: string;
+                    type: "text" | "number" | "date" | "choice";
+                    /** @description the choices of a choice field (1–50); none for the other types */
+                    options?: string[];
+                    /** @description order on the card (then key) */
+                    position?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        label: string;
+                        type: "text" | "number" | "date" | "choice";
+                        options: string[];
+                        position: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "customers.fields.getByKey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description lower-case letters, digits and _, starting with a letter; the values are stored under it */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        label: string;
+                        type: "text" | "number" | "date" | "choice";
+                        options: string[];
+                        position: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "customers.fields.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description lower-case letters, digits and _, starting with a letter; the values are stored under it */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "customers.fields.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description lower-case letters, digits and _, starting with a letter; the values are stored under it */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "label": "example"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description shown on the card and the screen pop */
+                    label?: string;
+                    /** @description the choices of a choice field (1–50); none for the other types */
+                    options?: string[];
+                    /** @description order on the card (then key) */
+                    position?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        label: string;
+                        type: "text" | "number" | "date" | "choice";
+                        options: string[];
+                        position: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "customers.export.get": {
+        parameters: {
+            query: {
+                /** @description csv (UTF-8 with BOM) or xlsx */
+                format: "csv" | "xlsx";
+                /** @description any written form: 138 0013 8000, +86 10 8888 8888, 400-800-8888 */
+                phone?: string;
+                /** @description text in name, company, email or number */
+                q?: string;
+                /** @description customers with this tag */
+                tag?: string;
+                tier?: string;
+                /** @description business status, e.g. active */
+                status?: string;
+                /** @description owner (account manager) agent id */
+                owner?: string;
+                /** @description characteristics.region (服务区域) */
+                region?: string;
+                /** @description default created */
+                sort?: "created" | "updated" | "name" | "tier";
+                /** @description default asc */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "customers.duplicates.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description the normalised number they share */
+                            number: string;
+                            customers: components["schemas"]["Customer"][];
+                        }[];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "customers.merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "into": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                 *       "from": [
+                 *         "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    into: string;
+                    /** @description customers merged into `into` and then deleted */
+                    from: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customer: components["schemas"]["Customer"];
+                        merged: string[];
+                        /** @description rows re-pointed at the survivor, by table.column */
+                        moved: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     "customers.list": {
         parameters: {
             query?: {
@@ -2630,7 +4280,19 @@ export interface operations {
                 phone?: string;
                 /** @description text in name, company, email or number */
                 q?: string;
+                /** @description customers with this tag */
+                tag?: string;
                 tier?: string;
+                /** @description business status, e.g. active */
+                status?: string;
+                /** @description owner (account manager) agent id */
+                owner?: string;
+                /** @description characteristics.region (服务区域) */
+                region?: string;
+                /** @description default created */
+                sort?: "created" | "updated" | "name" | "tier";
+                /** @description default asc */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -2696,6 +4358,68 @@ export interface operations {
                     attributes?: {
                         [key: string]: unknown;
                     };
+                    /** @description account manager (客户经理): an agent id */
+                    ownerId?: string | null;
+                    /** @description 基本信息: basic information (address, phones and owner are the top-level fields); on PATCH given keys replace, null removes one */
+                    basic?: {
+                        kind?: (never | null) | ("company" | "person");
+                        /** @description 法定代表人 */
+                        legalRepresentative?: string | null;
+                        /**
+                         * Format: date
+                         * @description 成立日期 (YYYY-MM-DD)
+                         */
+                        founded?: string | null;
+                        /**
+                         * Format: date
+                         * @description 建立关系日期 (YYYY-MM-DD)
+                         */
+                        relationshipSince?: string | null;
+                    };
+                    /** @description 客户特征: characteristics; on PATCH given keys replace, null removes one */
+                    characteristics?: {
+                        /** @description 服务区域: a roster filter */
+                        region?: string | null;
+                        /** @description 销售能力 */
+                        salesCapacity?: string | null;
+                        potential?: (never | null) | ("high" | "medium" | "low");
+                        /** @description 行业 */
+                        industry?: string | null;
+                        /** @description 来源, e.g. referral, exhibition, web */
+                        source?: string | null;
+                        /** @description 规模, e.g. 50-200 employees */
+                        size?: string | null;
+                    };
+                    /** @description 业务状态: business status; on PATCH given keys replace, null removes one */
+                    business?: {
+                        /** @description 经营规模 */
+                        scale?: string | null;
+                        /** @description 销售情况 */
+                        sales?: string | null;
+                        relationship?: (never | null) | ("close" | "good" | "normal" | "poor");
+                        attitude?: (never | null) | ("positive" | "neutral" | "negative");
+                    };
+                    /** @description 交易状态: transaction status; on PATCH given keys replace, null removes one */
+                    transaction?: {
+                        /** @description 当前订单 (open orders) */
+                        currentOrders?: number | null;
+                        /** @description 问题 (open issues) */
+                        issues?: string | null;
+                        /** @description 交易条件 (payment and delivery terms) */
+                        terms?: string | null;
+                        /** @description 信用 (replaced as a whole) */
+                        credit?: {
+                            /** @description 信用额度, in the office currency */
+                            limit?: number | null;
+                            rating?: (never | null) | ("AAA" | "AA" | "A" | "B" | "C" | "D");
+                            /** @description true while a payment is overdue (逾期) */
+                            overdue?: boolean | null;
+                        } | null;
+                    };
+                    /** @description values of the custom fields (GET /customers/fields) by key: text, number, date (YYYY-MM-DD) or one of a choice's options; null removes a value */
+                    custom?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -2729,6 +4453,71 @@ export interface operations {
                         transactionStatus: string | null;
                         attributes: {
                             [key: string]: unknown;
+                        };
+                        ownerId: string | null;
+                        /** @description 基本信息 */
+                        basic: {
+                            /** @description a company (单位) or a person (个人) */
+                            kind?: "company" | "person";
+                            /** @description 法定代表人 */
+                            legalRepresentative?: string;
+                            /**
+                             * Format: date
+                             * @description 成立日期 (YYYY-MM-DD)
+                             */
+                            founded?: string;
+                            /**
+                             * Format: date
+                             * @description 建立关系日期 (YYYY-MM-DD)
+                             */
+                            relationshipSince?: string;
+                        };
+                        /** @description 客户特征 */
+                        characteristics: {
+                            /** @description 服务区域: a roster filter */
+                            region?: string;
+                            /** @description 销售能力 */
+                            salesCapacity?: string;
+                            /** @description 潜力 */
+                            potential?: "high" | "medium" | "low";
+                            /** @description 行业 */
+                            industry?: string;
+                            /** @description 来源, e.g. referral, exhibition, web */
+                            source?: string;
+                            /** @description 规模, e.g. 50-200 employees */
+                            size?: string;
+                        };
+                        /** @description 业务状态 */
+                        business: {
+                            /** @description 经营规模 */
+                            scale?: string;
+                            /** @description 销售情况 */
+                            sales?: string;
+                            /** @description 关系程度 */
+                            relationship?: "close" | "good" | "normal" | "poor";
+                            /** @description 态度 */
+                            attitude?: "positive" | "neutral" | "negative";
+                        };
+                        /** @description 交易状态 */
+                        transaction: {
+                            /** @description 当前订单 (open orders) */
+                            currentOrders?: number;
+                            /** @description 问题 (open issues) */
+                            issues?: string;
+                            /** @description 交易条件 (payment and delivery terms) */
+                            terms?: string;
+                            /** @description 信用 */
+                            credit?: {
+                                /** @description 信用额度, in the office currency */
+                                limit?: number;
+                                /** @description 信用等级 */
+                                rating?: "AAA" | "AA" | "A" | "B" | "C" | "D";
+                                /** @description true while a payment is overdue (逾期) */
+                                overdue?: boolean;
+                            };
+                        };
+                        custom: {
+                            [key: string]: string | number;
                         };
                         /** Format: date-time */
                         createdAt: string;
@@ -2787,6 +4576,71 @@ export interface operations {
                         attributes: {
                             [key: string]: unknown;
                         };
+                        ownerId: string | null;
+                        /** @description 基本信息 */
+                        basic: {
+                            /** @description a company (单位) or a person (个人) */
+                            kind?: "company" | "person";
+                            /** @description 法定代表人 */
+                            legalRepresentative?: string;
+                            /**
+                             * Format: date
+                             * @description 成立日期 (YYYY-MM-DD)
+                             */
+                            founded?: string;
+                            /**
+                             * Format: date
+                             * @description 建立关系日期 (YYYY-MM-DD)
+                             */
+                            relationshipSince?: string;
+                        };
+                        /** @description 客户特征 */
+                        characteristics: {
+                            /** @description 服务区域: a roster filter */
+                            region?: string;
+                            /** @description 销售能力 */
+                            salesCapacity?: string;
+                            /** @description 潜力 */
+                            potential?: "high" | "medium" | "low";
+                            /** @description 行业 */
+                            industry?: string;
+                            /** @description 来源, e.g. referral, exhibition, web */
+                            source?: string;
+                            /** @description 规模, e.g. 50-200 employees */
+                            size?: string;
+                        };
+                        /** @description 业务状态 */
+                        business: {
+                            /** @description 经营规模 */
+                            scale?: string;
+                            /** @description 销售情况 */
+                            sales?: string;
+                            /** @description 关系程度 */
+                            relationship?: "close" | "good" | "normal" | "poor";
+                            /** @description 态度 */
+                            attitude?: "positive" | "neutral" | "negative";
+                        };
+                        /** @description 交易状态 */
+                        transaction: {
+                            /** @description 当前订单 (open orders) */
+                            currentOrders?: number;
+                            /** @description 问题 (open issues) */
+                            issues?: string;
+                            /** @description 交易条件 (payment and delivery terms) */
+                            terms?: string;
+                            /** @description 信用 */
+                            credit?: {
+                                /** @description 信用额度, in the office currency */
+                                limit?: number;
+                                /** @description 信用等级 */
+                                rating?: "AAA" | "AA" | "A" | "B" | "C" | "D";
+                                /** @description true while a payment is overdue (逾期) */
+                                overdue?: boolean;
+                            };
+                        };
+                        custom: {
+                            [key: string]: string | number;
+                        };
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2844,6 +4698,68 @@ export interface operations {
                     attributes?: {
                         [key: string]: unknown;
                     };
+                    /** @description account manager (客户经理): an agent id */
+                    ownerId?: string | null;
+                    /** @description 基本信息: basic information (address, phones and owner are the top-level fields); on PATCH given keys replace, null removes one */
+                    basic?: {
+                        kind?: (never | null) | ("company" | "person");
+                        /** @description 法定代表人 */
+                        legalRepresentative?: string | null;
+                        /**
+                         * Format: date
+                         * @description 成立日期 (YYYY-MM-DD)
+                         */
+                        founded?: string | null;
+                        /**
+                         * Format: date
+                         * @description 建立关系日期 (YYYY-MM-DD)
+                         */
+                        relationshipSince?: string | null;
+                    };
+                    /** @description 客户特征: characteristics; on PATCH given keys replace, null removes one */
+                    characteristics?: {
+                        /** @description 服务区域: a roster filter */
+                        region?: string | null;
+                        /** @description 销售能力 */
+                        salesCapacity?: string | null;
+                        potential?: (never | null) | ("high" | "medium" | "low");
+                        /** @description 行业 */
+                        industry?: string | null;
+                        /** @description 来源, e.g. referral, exhibition, web */
+                        source?: string | null;
+                        /** @description 规模, e.g. 50-200 employees */
+                        size?: string | null;
+                    };
+                    /** @description 业务状态: business status; on PATCH given keys replace, null removes one */
+                    business?: {
+                        /** @description 经营规模 */
+                        scale?: string | null;
+                        /** @description 销售情况 */
+                        sales?: string | null;
+                        relationship?: (never | null) | ("close" | "good" | "normal" | "poor");
+                        attitude?: (never | null) | ("positive" | "neutral" | "negative");
+                    };
+                    /** @description 交易状态: transaction status; on PATCH given keys replace, null removes one */
+                    transaction?: {
+                        /** @description 当前订单 (open orders) */
+                        currentOrders?: number | null;
+                        /** @description 问题 (open issues) */
+                        issues?: string | null;
+                        /** @description 交易条件 (payment and delivery terms) */
+                        terms?: string | null;
+                        /** @description 信用 (replaced as a whole) */
+                        credit?: {
+                            /** @description 信用额度, in the office currency */
+                            limit?: number | null;
+                            rating?: (never | null) | ("AAA" | "AA" | "A" | "B" | "C" | "D");
+                            /** @description true while a payment is overdue (逾期) */
+                            overdue?: boolean | null;
+                        } | null;
+                    };
+                    /** @description values of the custom fields (GET /customers/fields) by key: text, number, date (YYYY-MM-DD) or one of a choice's options; null removes a value */
+                    custom?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -2877,6 +4793,71 @@ export interface operations {
                         transactionStatus: string | null;
                         attributes: {
                             [key: string]: unknown;
+                        };
+                        ownerId: string | null;
+                        /** @description 基本信息 */
+                        basic: {
+                            /** @description a company (单位) or a person (个人) */
+                            kind?: "company" | "person";
+                            /** @description 法定代表人 */
+                            legalRepresentative?: string;
+                            /**
+                             * Format: date
+                             * @description 成立日期 (YYYY-MM-DD)
+                             */
+                            founded?: string;
+                            /**
+                             * Format: date
+                             * @description 建立关系日期 (YYYY-MM-DD)
+                             */
+                            relationshipSince?: string;
+                        };
+                        /** @description 客户特征 */
+                        characteristics: {
+                            /** @description 服务区域: a roster filter */
+                            region?: string;
+                            /** @description 销售能力 */
+                            salesCapacity?: string;
+                            /** @description 潜力 */
+                            potential?: "high" | "medium" | "low";
+                            /** @description 行业 */
+                            industry?: string;
+                            /** @description 来源, e.g. referral, exhibition, web */
+                            source?: string;
+                            /** @description 规模, e.g. 50-200 employees */
+                            size?: string;
+                        };
+                        /** @description 业务状态 */
+                        business: {
+                            /** @description 经营规模 */
+                            scale?: string;
+                            /** @description 销售情况 */
+                            sales?: string;
+                            /** @description 关系程度 */
+                            relationship?: "close" | "good" | "normal" | "poor";
+                            /** @description 态度 */
+                            attitude?: "positive" | "neutral" | "negative";
+                        };
+                        /** @description 交易状态 */
+                        transaction: {
+                            /** @description 当前订单 (open orders) */
+                            currentOrders?: number;
+                            /** @description 问题 (open issues) */
+                            issues?: string;
+                            /** @description 交易条件 (payment and delivery terms) */
+                            terms?: string;
+                            /** @description 信用 */
+                            credit?: {
+                                /** @description 信用额度, in the office currency */
+                                limit?: number;
+                                /** @description 信用等级 */
+                                rating?: "AAA" | "AA" | "A" | "B" | "C" | "D";
+                                /** @description true while a payment is overdue (逾期) */
+                                overdue?: boolean;
+                            };
+                        };
+                        custom: {
+                            [key: string]: string | number;
                         };
                         /** Format: date-time */
                         createdAt: string;
@@ -2963,6 +4944,68 @@ export interface operations {
                     attributes?: {
                         [key: string]: unknown;
                     };
+                    /** @description account manager (客户经理): an agent id */
+                    ownerId?: string | null;
+                    /** @description 基本信息: basic information (address, phones and owner are the top-level fields); on PATCH given keys replace, null removes one */
+                    basic?: {
+                        kind?: (never | null) | ("company" | "person");
+                        /** @description 法定代表人 */
+                        legalRepresentative?: string | null;
+                        /**
+                         * Format: date
+                         * @description 成立日期 (YYYY-MM-DD)
+                         */
+                        founded?: string | null;
+                        /**
+                         * Format: date
+                         * @description 建立关系日期 (YYYY-MM-DD)
+                         */
+                        relationshipSince?: string | null;
+                    };
+                    /** @description 客户特征: characteristics; on PATCH given keys replace, null removes one */
+                    characteristics?: {
+                        /** @description 服务区域: a roster filter */
+                        region?: string | null;
+                        /** @description 销售能力 */
+                        salesCapacity?: string | null;
+                        potential?: (never | null) | ("high" | "medium" | "low");
+                        /** @description 行业 */
+                        industry?: string | null;
+                        /** @description 来源, e.g. referral, exhibition, web */
+                        source?: string | null;
+                        /** @description 规模, e.g. 50-200 employees */
+                        size?: string | null;
+                    };
+                    /** @description 业务状态: business status; on PATCH given keys replace, null removes one */
+                    business?: {
+                        /** @description 经营规模 */
+                        scale?: string | null;
+                        /** @description 销售情况 */
+                        sales?: string | null;
+                        relationship?: (never | null) | ("close" | "good" | "normal" | "poor");
+                        attitude?: (never | null) | ("positive" | "neutral" | "negative");
+                    };
+                    /** @description 交易状态: transaction status; on PATCH given keys replace, null removes one */
+                    transaction?: {
+                        /** @description 当前订单 (open orders) */
+                        currentOrders?: number | null;
+                        /** @description 问题 (open issues) */
+                        issues?: string | null;
+                        /** @description 交易条件 (payment and delivery terms) */
+                        terms?: string | null;
+                        /** @description 信用 (replaced as a whole) */
+                        credit?: {
+                            /** @description 信用额度, in the office currency */
+                            limit?: number | null;
+                            rating?: (never | null) | ("AAA" | "AA" | "A" | "B" | "C" | "D");
+                            /** @description true while a payment is overdue (逾期) */
+                            overdue?: boolean | null;
+                        } | null;
+                    };
+                    /** @description values of the custom fields (GET /customers/fields) by key: text, number, date (YYYY-MM-DD) or one of a choice's options; null removes a value */
+                    custom?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -2996,6 +5039,71 @@ export interface operations {
                         transactionStatus: string | null;
                         attributes: {
                             [key: string]: unknown;
+                        };
+                        ownerId: string | null;
+                        /** @description 基本信息 */
+                        basic: {
+                            /** @description a company (单位) or a person (个人) */
+                            kind?: "company" | "person";
+                            /** @description 法定代表人 */
+                            legalRepresentative?: string;
+                            /**
+                             * Format: date
+                             * @description 成立日期 (YYYY-MM-DD)
+                             */
+                            founded?: string;
+                            /**
+                             * Format: date
+                             * @description 建立关系日期 (YYYY-MM-DD)
+                             */
+                            relationshipSince?: string;
+                        };
+                        /** @description 客户特征 */
+                        characteristics: {
+                            /** @description 服务区域: a roster filter */
+                            region?: string;
+                            /** @description 销售能力 */
+                            salesCapacity?: string;
+                            /** @description 潜力 */
+                            potential?: "high" | "medium" | "low";
+                            /** @description 行业 */
+                            industry?: string;
+                            /** @description 来源, e.g. referral, exhibition, web */
+                            source?: string;
+                            /** @description 规模, e.g. 50-200 employees */
+                            size?: string;
+                        };
+                        /** @description 业务状态 */
+                        business: {
+                            /** @description 经营规模 */
+                            scale?: string;
+                            /** @description 销售情况 */
+                            sales?: string;
+                            /** @description 关系程度 */
+                            relationship?: "close" | "good" | "normal" | "poor";
+                            /** @description 态度 */
+                            attitude?: "positive" | "neutral" | "negative";
+                        };
+                        /** @description 交易状态 */
+                        transaction: {
+                            /** @description 当前订单 (open orders) */
+                            currentOrders?: number;
+                            /** @description 问题 (open issues) */
+                            issues?: string;
+                            /** @description 交易条件 (payment and delivery terms) */
+                            terms?: string;
+                            /** @description 信用 */
+                            credit?: {
+                                /** @description 信用额度, in the office currency */
+                                limit?: number;
+                                /** @description 信用等级 */
+                                rating?: "AAA" | "AA" | "A" | "B" | "C" | "D";
+                                /** @description true while a payment is overdue (逾期) */
+                                overdue?: boolean;
+                            };
+                        };
+                        custom: {
+                            [key: string]: string | number;
                         };
                         /** Format: date-time */
                         createdAt: string;
@@ -4877,6 +6985,118 @@ export interface operations {
                              * @description Node run when the transfer cannot be made (no number or seat, or nobody answers).
                              */
                             fallback: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "survey";
+                            /**
+                             * Label
+                             * @description Label shown in the editor.
+                             */
+                            title?: string;
+                            /**
+                             * Notes
+                             * @description Notes for the people who edit the flow.
+                             */
+                            description?: string;
+                            /**
+                             * Prompt
+                             * @description Either `{ text, voice? }` spoken by TTS or `{ file }` a stored audio id.
+                             */
+                            prompt: {
+                                /**
+                                 * Text
+                                 * @description Words spoken by the offline TTS. Space out phone numbers digit by digit.
+                                 */
+                                text: string;
+                                /**
+                                 * Voice
+                                 * @description TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); tone-numbered pinyin is read too.
+                                 * @default en-us
+                                 * @enum {unknown}
+                                 */
+                                voice?: "en-us" | "cmn";
+                            } | {
+                                /**
+                                 * Audio id
+                                 * @description Id of a stored audio file (uploaded prompt or recording).
+                                 */
+                                file: string;
+                            };
+                            /**
+                             * Timeout (ms)
+                             * @description How long to wait for a key press.
+                             * @default 6000
+                             */
+                            timeoutMs?: number;
+                            /**
+                             * Retries
+                             * @description Extra attempts after no key or a key other than 1-5.
+                             * @default 1
+                             */
+                            retries?: number;
+                            /**
+                             * Invalid prompt
+                             * @description Played after no key or a key other than 1-5, before the next attempt.
+                             */
+                            invalidPrompt?: {
+                                /**
+                                 * Text
+                                 * @description Words spoken by the offline TTS. Space out phone numbers digit by digit.
+                                 */
+                                text: string;
+                                /**
+                                 * Voice
+                                 * @description TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); tone-numbered pinyin is read too.
+                                 * @default en-us
+                                 * @enum {unknown}
+                                 */
+                                voice?: "en-us" | "cmn";
+                            } | {
+                                /**
+                                 * Audio id
+                                 * @description Id of a stored audio file (uploaded prompt or recording).
+                                 */
+                                file: string;
+                            };
+                            /**
+                             * Thanks prompt
+                             * @description Played after the answer was stored.
+                             */
+                            thanksPrompt?: {
+                                /**
+                                 * Text
+                                 * @description Words spoken by the offline TTS. Space out phone numbers digit by digit.
+                                 */
+                                text: string;
+                                /**
+                                 * Voice
+                                 * @description TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); tone-numbered pinyin is read too.
+                                 * @default en-us
+                                 * @enum {unknown}
+                                 */
+                                voice?: "en-us" | "cmn";
+                            } | {
+                                /**
+                                 * Audio id
+                                 * @description Id of a stored audio file (uploaded prompt or recording).
+                                 */
+                                file: string;
+                            };
+                            /**
+                             * Variable
+                             * @description Also stores the score (1-5) in the call variables.
+                             */
+                            variable?: string;
+                            /**
+                             * Next
+                             * @description Node run after an answer (default: hang up).
+                             */
+                            next?: string;
+                            /**
+                             * On no answer
+                             * @description Node run when the retries ran out (default: hang up).
+                             */
+                            onNoAnswer?: string;
                         };
                     };
                 };
@@ -5833,6 +8053,118 @@ export interface operations {
                              * @description Node run when the transfer cannot be made (no number or seat, or nobody answers).
                              */
                             fallback: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "survey";
+                            /**
+                             * Label
+                             * @description Label shown in the editor.
+                             */
+                            title?: string;
+                            /**
+                             * Notes
+                             * @description Notes for the people who edit the flow.
+                             */
+                            description?: string;
+                            /**
+                             * Prompt
+                             * @description Either `{ text, voice? }` spoken by TTS or `{ file }` a stored audio id.
+                             */
+                            prompt: {
+                                /**
+                                 * Text
+                                 * @description Words spoken by the offline TTS. Space out phone numbers digit by digit.
+                                 */
+                                text: string;
+                                /**
+                                 * Voice
+                                 * @description TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); tone-numbered pinyin is read too.
+                                 * @default en-us
+                                 * @enum {unknown}
+                                 */
+                                voice?: "en-us" | "cmn";
+                            } | {
+                                /**
+                                 * Audio id
+                                 * @description Id of a stored audio file (uploaded prompt or recording).
+                                 */
+                                file: string;
+                            };
+                            /**
+                             * Timeout (ms)
+                             * @description How long to wait for a key press.
+                             * @default 6000
+                             */
+                            timeoutMs?: number;
+                            /**
+                             * Retries
+                             * @description Extra attempts after no key or a key other than 1-5.
+                             * @default 1
+                             */
+                            retries?: number;
+                            /**
+                             * Invalid prompt
+                             * @description Played after no key or a key other than 1-5, before the next attempt.
+                             */
+                            invalidPrompt?: {
+                                /**
+                                 * Text
+                                 * @description Words spoken by the offline TTS. Space out phone numbers digit by digit.
+                                 */
+                                text: string;
+                                /**
+                                 * Voice
+                                 * @description TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); tone-numbered pinyin is read too.
+                                 * @default en-us
+                                 * @enum {unknown}
+                                 */
+                                voice?: "en-us" | "cmn";
+                            } | {
+                                /**
+                                 * Audio id
+                                 * @description Id of a stored audio file (uploaded prompt or recording).
+                                 */
+                                file: string;
+                            };
+                            /**
+                             * Thanks prompt
+                             * @description Played after the answer was stored.
+                             */
+                            thanksPrompt?: {
+                                /**
+                                 * Text
+                                 * @description Words spoken by the offline TTS. Space out phone numbers digit by digit.
+                                 */
+                                text: string;
+                                /**
+                                 * Voice
+                                 * @description TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); tone-numbered pinyin is read too.
+                                 * @default en-us
+                                 * @enum {unknown}
+                                 */
+                                voice?: "en-us" | "cmn";
+                            } | {
+                                /**
+                                 * Audio id
+                                 * @description Id of a stored audio file (uploaded prompt or recording).
+                                 */
+                                file: string;
+                            };
+                            /**
+                             * Variable
+                             * @description Also stores the score (1-5) in the call variables.
+                             */
+                            variable?: string;
+                            /**
+                             * Next
+                             * @description Node run after an answer (default: hang up).
+                             */
+                            next?: string;
+                            /**
+                             * On no answer
+                             * @description Node run when the retries ran out (default: hang up).
+                             */
+                            onNoAnswer?: string;
                         };
                     };
                 };
@@ -6820,6 +9152,118 @@ export interface operations {
                              * @description Node run when the transfer cannot be made (no number or seat, or nobody answers).
                              */
                             fallback: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "survey";
+                            /**
+                             * Label
+                             * @description Label shown in the editor.
+                             */
+                            title?: string;
+                            /**
+                             * Notes
+                             * @description Notes for the people who edit the flow.
+                             */
+                            description?: string;
+                            /**
+                             * Prompt
+                             * @description Either `{ text, voice? }` spoken by TTS or `{ file }` a stored audio id.
+                             */
+                            prompt: {
+                                /**
+                                 * Text
+                                 * @description Words spoken by the offline TTS. Space out phone numbers digit by digit.
+                                 */
+                                text: string;
+                                /**
+                                 * Voice
+                                 * @description TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); tone-numbered pinyin is read too.
+                                 * @default en-us
+                                 * @enum {unknown}
+                                 */
+                                voice?: "en-us" | "cmn";
+                            } | {
+                                /**
+                                 * Audio id
+                                 * @description Id of a stored audio file (uploaded prompt or recording).
+                                 */
+                                file: string;
+                            };
+                            /**
+                             * Timeout (ms)
+                             * @description How long to wait for a key press.
+                             * @default 6000
+                             */
+                            timeoutMs?: number;
+                            /**
+                             * Retries
+                             * @description Extra attempts after no key or a key other than 1-5.
+                             * @default 1
+                             */
+                            retries?: number;
+                            /**
+                             * Invalid prompt
+                             * @description Played after no key or a key other than 1-5, before the next attempt.
+                             */
+                            invalidPrompt?: {
+                                /**
+                                 * Text
+                                 * @description Words spoken by the offline TTS. Space out phone numbers digit by digit.
+                                 */
+                                text: string;
+                                /**
+                                 * Voice
+                                 * @description TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); tone-numbered pinyin is read too.
+                                 * @default en-us
+                                 * @enum {unknown}
+                                 */
+                                voice?: "en-us" | "cmn";
+                            } | {
+                                /**
+                                 * Audio id
+                                 * @description Id of a stored audio file (uploaded prompt or recording).
+                                 */
+                                file: string;
+                            };
+                            /**
+                             * Thanks prompt
+                             * @description Played after the answer was stored.
+                             */
+                            thanksPrompt?: {
+                                /**
+                                 * Text
+                                 * @description Words spoken by the offline TTS. Space out phone numbers digit by digit.
+                                 */
+                                text: string;
+                                /**
+                                 * Voice
+                                 * @description TTS voice. "en-us": English. "cmn": Mandarin; write the text in Han characters ("欢迎致电"); tone-numbered pinyin is read too.
+                                 * @default en-us
+                                 * @enum {unknown}
+                                 */
+                                voice?: "en-us" | "cmn";
+                            } | {
+                                /**
+                                 * Audio id
+                                 * @description Id of a stored audio file (uploaded prompt or recording).
+                                 */
+                                file: string;
+                            };
+                            /**
+                             * Variable
+                             * @description Also stores the score (1-5) in the call variables.
+                             */
+                            variable?: string;
+                            /**
+                             * Next
+                             * @description Node run after an answer (default: hang up).
+                             */
+                            next?: string;
+                            /**
+                             * On no answer
+                             * @description Node run when the retries ran out (default: hang up).
+                             */
+                            onNoAnswer?: string;
                         };
                     };
                 };
@@ -12126,6 +14570,3576 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "stats.kpi.get": {
+        parameters: {
+            query: {
+                /** @description start (inclusive), on a whole hour (UTC); a local midnight in a whole-hour zone is one */
+                from: string;
+                /** @description end (exclusive), on a whole hour, at most 400 days after from */
+                to: string;
+                dimension?: "agent" | "queue" | "line" | "campaign" | "outcome" | "direction" | "all";
+                bucket?: "hour" | "day" | "week" | "month" | "none";
+                /** @description IANA zone of the buckets (default stats.timeZone); its offset must be whole hours */
+                timeZone?: string;
+                /** @description answered within this many rings (ring cycle: stats.ringCycleS) */
+                rings?: number;
+                agent?: string;
+                queue?: string;
+                line?: string;
+                campaign?: string;
+                outcome?: string;
+                direction?: "inbound" | "outbound";
+                /** @description raw: the same figures by a plain GROUP BY over the call records (slower; for checks) */
+                source?: "rollup" | "raw";
+                format?: "json" | "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report (JSON), or its export */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        dimension: string;
+                        bucket: string;
+                        timeZone: string;
+                        serviceLevelS: number;
+                        ringCycleS: number;
+                        source: string;
+                        items: {
+                            bucket: string;
+                            key: string;
+                            offered: number;
+                            answered: number;
+                            abandoned: number;
+                            unanswered: number;
+                            answerRate: number | null;
+                            abandonRate: number | null;
+                            averageAbandonWaitMs: number | null;
+                            rings: number;
+                            answeredWithinRings: number;
+                            answeredWithinRingsRate: number | null;
+                            serviceLevel: number | null;
+                            serviceLevelMet: number;
+                            averageSpeedOfAnswerMs: number | null;
+                            talkMs: number;
+                            averageTalkMs: number | null;
+                            /**
+                             * @description hold is not tracked by kefu
+                             * @enum {object|null}
+                             */
+                            averageHoldMs: never | null;
+                            wrapUpMs: number;
+                            averageWrapUpMs: number | null;
+                            averageHandleMs: number | null;
+                            loggedInMs: number | null;
+                            occupancy: number | null;
+                            utilisation: number | null;
+                        }[];
+                        totals: {
+                            offered: number;
+                            answered: number;
+                            abandoned: number;
+                            unanswered: number;
+                            answerRate: number | null;
+                            abandonRate: number | null;
+                            averageAbandonWaitMs: number | null;
+                            rings: number;
+                            answeredWithinRings: number;
+                            answeredWithinRingsRate: number | null;
+                            serviceLevel: number | null;
+                            serviceLevelMet: number;
+                            averageSpeedOfAnswerMs: number | null;
+                            talkMs: number;
+                            averageTalkMs: number | null;
+                            /**
+                             * @description hold is not tracked by kefu
+                             * @enum {object|null}
+                             */
+                            averageHoldMs: never | null;
+                            wrapUpMs: number;
+                            averageWrapUpMs: number | null;
+                            averageHandleMs: number | null;
+                            loggedInMs: number | null;
+                            occupancy: number | null;
+                            utilisation: number | null;
+                        };
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "stats.live.get": {
+        parameters: {
+            query?: {
+                /** @description IANA zone whose midnight starts "today" (default stats.timeZone) */
+                timeZone?: string;
+                rings?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        at: string;
+                        since: string;
+                        timeZone: string;
+                        serviceLevelS: number;
+                        ringCycleS: number;
+                        today: {
+                            offered: number;
+                            answered: number;
+                            abandoned: number;
+                            unanswered: number;
+                            answerRate: number | null;
+                            abandonRate: number | null;
+                            averageAbandonWaitMs: number | null;
+                            rings: number;
+                            answeredWithinRings: number;
+                            answeredWithinRingsRate: number | null;
+                            serviceLevel: number | null;
+                            serviceLevelMet: number;
+                            averageSpeedOfAnswerMs: number | null;
+                            talkMs: number;
+                            averageTalkMs: number | null;
+                            /**
+                             * @description hold is not tracked by kefu
+                             * @enum {object|null}
+                             */
+                            averageHoldMs: never | null;
+                            wrapUpMs: number;
+                            averageWrapUpMs: number | null;
+                            averageHandleMs: number | null;
+                            loggedInMs: number | null;
+                            occupancy: number | null;
+                            utilisation: number | null;
+                        };
+                        queues: {
+                            queueId: string;
+                            offered: number;
+                            answered: number;
+                            abandoned: number;
+                            unanswered: number;
+                            answerRate: number | null;
+                            abandonRate: number | null;
+                            averageAbandonWaitMs: number | null;
+                            rings: number;
+                            answeredWithinRings: number;
+                            answeredWithinRingsRate: number | null;
+                            serviceLevel: number | null;
+                            serviceLevelMet: number;
+                            averageSpeedOfAnswerMs: number | null;
+                            talkMs: number;
+                            averageTalkMs: number | null;
+                            /**
+                             * @description hold is not tracked by kefu
+                             * @enum {object|null}
+                             */
+                            averageHoldMs: never | null;
+                            wrapUpMs: number;
+                            averageWrapUpMs: number | null;
+                            averageHandleMs: number | null;
+                            loggedInMs: number | null;
+                            occupancy: number | null;
+                            utilisation: number | null;
+                        }[];
+                        callsUp: number;
+                        waiting: number;
+                        longestWaitMs: number | null;
+                        /** @description agents per current state */
+                        agents: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.schemes.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+                kind?: "individual" | "team";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            kind: "individual" | "team";
+                            definition: unknown;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.schemes.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    kind: "individual" | "team";
+                    /** @description individual: { items[{kpi,target,weight,rule,better?}], conversionOutcomes, parts{kpi,review}, reviewWeights{self,supervisor}, complaintDeduction, grades{A,B,C,D}, appealDays, teamSchemeId, boundByTeam }; team: { items[{kpi,level 1–4,better?}], conversionOutcomes, grades{A,B?,C?,D?}, teamIds? } */
+                    definition: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        kind: "individual" | "team";
+                        definition: unknown;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.schemes.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        kind: "individual" | "team";
+                        definition: unknown;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.schemes.set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description individual: { items[{kpi,target,weight,rule,better?}], conversionOutcomes, parts{kpi,review}, reviewWeights{self,supervisor}, complaintDeduction, grades{A,B,C,D}, appealDays, teamSchemeId, boundByTeam }; team: { items[{kpi,level 1–4,better?}], conversionOutcomes, grades{A,B?,C?,D?}, teamIds? } */
+                    definition: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        kind: "individual" | "team";
+                        definition: unknown;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.schemes.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+                /** @description identifier */
+                schemeId?: string;
+                state?: "open" | "computed" | "reviewed" | "published";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            schemeId: string;
+                            kind: "individual" | "team";
+                            label: string;
+                            from: string;
+                            to: string;
+                            state: "open" | "computed" | "reviewed" | "published";
+                            definition: unknown;
+                            computedAt: string | null;
+                            publishedAt: string | null;
+                            createdAt: string;
+                        }[];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "schemeId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                 *       "timeZone": "UTC"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    schemeId: string;
+                    /** @description YYYY-MM: the whole month in timeZone (the default period) */
+                    month?: string;
+                    /**
+                     * @description IANA zone of the month, e.g. Asia/Shanghai
+                     * @default UTC
+                     */
+                    timeZone: string;
+                    /**
+                     * Format: date-time
+                     * @description instead of month: any period [from, to)
+                     */
+                    from?: string;
+                    /** Format: date-time */
+                    to?: string;
+                    label?: string;
+                    items?: {
+                        /** @description answered, responseMs (agent ring-to-answer), handleMs (talk + wrap-up), conversion (fraction), complaints, churn, survey (1–5) */
+                        kpi: "answered" | "responseMs" | "handleMs" | "conversion" | "complaints" | "churn" | "survey";
+                        level: number;
+                        /** @description default: the KPI's own (times, complaints, churn: lower) */
+                        better?: "higher" | "lower";
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        schemeId: string;
+                        kind: "individual" | "team";
+                        label: string;
+                        from: string;
+                        to: string;
+                        state: "open" | "computed" | "reviewed" | "published";
+                        definition: unknown;
+                        computedAt: string | null;
+                        publishedAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        schemeId: string;
+                        kind: "individual" | "team";
+                        label: string;
+                        from: string;
+                        to: string;
+                        state: "open" | "computed" | "reviewed" | "published";
+                        definition: unknown;
+                        computedAt: string | null;
+                        publishedAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        schemeId: string;
+                        kind: "individual" | "team";
+                        label: string;
+                        from: string;
+                        to: string;
+                        state: "open" | "computed" | "reviewed" | "published";
+                        definition: unknown;
+                        computedAt: string | null;
+                        publishedAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.closeReviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        schemeId: string;
+                        kind: "individual" | "team";
+                        label: string;
+                        from: string;
+                        to: string;
+                        state: "open" | "computed" | "reviewed" | "published";
+                        definition: unknown;
+                        computedAt: string | null;
+                        publishedAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        schemeId: string;
+                        kind: "individual" | "team";
+                        label: string;
+                        from: string;
+                        to: string;
+                        state: "open" | "computed" | "reviewed" | "published";
+                        definition: unknown;
+                        computedAt: string | null;
+                        publishedAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        schemeId: string;
+                        kind: "individual" | "team";
+                        label: string;
+                        from: string;
+                        to: string;
+                        state: "open" | "computed" | "reviewed" | "published";
+                        definition: unknown;
+                        computedAt: string | null;
+                        publishedAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.results.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        period: {
+                            id: string;
+                            schemeId: string;
+                            kind: "individual" | "team";
+                            label: string;
+                            from: string;
+                            to: string;
+                            state: "open" | "computed" | "reviewed" | "published";
+                            definition: unknown;
+                            computedAt: string | null;
+                            publishedAt: string | null;
+                            createdAt: string;
+                        };
+                        /** @description individual periods: every card by rank */
+                        cards: {
+                            id: string;
+                            periodId: string;
+                            agentId: string;
+                            teamId: string | null;
+                            items: {
+                                kpi: string;
+                                value: number | null;
+                                target: number;
+                                score: number;
+                                weight: number;
+                                weighted: number;
+                            }[];
+                            kpiScore: number;
+                            selfScore: number | null;
+                            supervisorScore: number | null;
+                            reviewScore: number;
+                            deductions: number;
+                            adjustments: number;
+                            total: number;
+                            rank: number;
+                            ownGrade: "A" | "B" | "C" | "D" | "E";
+                            teamGrade: (never | null) | ("A" | "B" | "C" | "D" | "E");
+                            grade: "A" | "B" | "C" | "D" | "E";
+                            updatedAt: string;
+                        }[];
+                        /** @description team periods: every team by rank */
+                        teams: {
+                            teamId: string;
+                            items: {
+                                kpi: string;
+                                level: number;
+                                value: number | null;
+                                rank: number;
+                                points: number;
+                            }[];
+                            total: number;
+                            rank: number;
+                            grade: "A" | "B" | "C" | "D" | "E";
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.reviews.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            agentId: string;
+                            kind: string;
+                            score: number;
+                            comment: string | null;
+                            by: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.reviews.set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agentId": "example",
+                 *       "kind": "self",
+                 *       "score": 1
+                 *     }
+                 */
+                "application/json": {
+                    agentId: string;
+                    /** @description self (自评, the agent only) or supervisor (主管评分) */
+                    kind: "self" | "supervisor";
+                    score: number;
+                    comment?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        kind: string;
+                        score: number;
+                        comment: string | null;
+                        by: string;
+                        at: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.deductions.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            periodId: string;
+                            agentId: string;
+                            kind: string;
+                            complaintId: string | null;
+                            points: number;
+                            reason: string;
+                            createdBy: string;
+                            createdAt: string;
+                            voidedAt: string | null;
+                            voidedBy: string | null;
+                            voidReason: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.periods.deductions.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agentId": "example",
+                 *       "points": 1,
+                 *       "reason": "example"
+                 *     }
+                 */
+                "application/json": {
+                    agentId: string;
+                    points: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        periodId: string;
+                        agentId: string;
+                        kind: string;
+                        complaintId: string | null;
+                        points: number;
+                        reason: string;
+                        createdBy: string;
+                        createdAt: string;
+                        voidedAt: string | null;
+                        voidedBy: string | null;
+                        voidReason: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+                /** @description identifier */
+                periodId?: string;
+                agentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            periodId: string;
+                            agentId: string;
+                            teamId: string | null;
+                            items: {
+                                kpi: string;
+                                value: number | null;
+                                target: number;
+                                score: number;
+                                weight: number;
+                                weighted: number;
+                            }[];
+                            kpiScore: number;
+                            selfScore: number | null;
+                            supervisorScore: number | null;
+                            reviewScore: number;
+                            deductions: number;
+                            adjustments: number;
+                            total: number;
+                            rank: number;
+                            ownGrade: "A" | "B" | "C" | "D" | "E";
+                            teamGrade: (never | null) | ("A" | "B" | "C" | "D" | "E");
+                            grade: "A" | "B" | "C" | "D" | "E";
+                            updatedAt: string;
+                        }[];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.appeals.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+                status?: "open" | "upheld" | "rejected";
+                overdue?: boolean;
+                agentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            scorecardId: string;
+                            deductionId: string | null;
+                            agentId: string;
+                            reason: string;
+                            status: "open" | "upheld" | "rejected";
+                            dueAt: string;
+                            overdue: boolean;
+                            answer: string | null;
+                            adjustment: number | null;
+                            answeredBy: string | null;
+                            answeredAt: string | null;
+                            createdAt: string;
+                        }[];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        periodId: string;
+                        agentId: string;
+                        teamId: string | null;
+                        items: {
+                            kpi: string;
+                            value: number | null;
+                            target: number;
+                            score: number;
+                            weight: number;
+                            weighted: number;
+                        }[];
+                        kpiScore: number;
+                        selfScore: number | null;
+                        supervisorScore: number | null;
+                        reviewScore: number;
+                        deductions: number;
+                        adjustments: number;
+                        total: number;
+                        rank: number;
+                        ownGrade: "A" | "B" | "C" | "D" | "E";
+                        teamGrade: (never | null) | ("A" | "B" | "C" | "D" | "E");
+                        grade: "A" | "B" | "C" | "D" | "E";
+                        updatedAt: string;
+                        period: {
+                            id: string;
+                            schemeId: string;
+                            kind: "individual" | "team";
+                            label: string;
+                            from: string;
+                            to: string;
+                            state: "open" | "computed" | "reviewed" | "published";
+                            definition: unknown;
+                            computedAt: string | null;
+                            publishedAt: string | null;
+                            createdAt: string;
+                        };
+                        reviews: {
+                            agentId: string;
+                            kind: string;
+                            score: number;
+                            comment: string | null;
+                            by: string;
+                            at: string;
+                        }[];
+                        deductionList: {
+                            id: string;
+                            periodId: string;
+                            agentId: string;
+                            kind: string;
+                            complaintId: string | null;
+                            points: number;
+                            reason: string;
+                            createdBy: string;
+                            createdAt: string;
+                            voidedAt: string | null;
+                            voidedBy: string | null;
+                            voidReason: string | null;
+                        }[];
+                        history: {
+                            id: string;
+                            at: string;
+                            actor: string;
+                            reason: string;
+                            before: unknown;
+                            after: unknown;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.appeals.listById": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+                status?: "open" | "upheld" | "rejected";
+                overdue?: boolean;
+                agentId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            scorecardId: string;
+                            deductionId: string | null;
+                            agentId: string;
+                            reason: string;
+                            status: "open" | "upheld" | "rejected";
+                            dueAt: string;
+                            overdue: boolean;
+                            answer: string | null;
+                            adjustment: number | null;
+                            answeredBy: string | null;
+                            answeredAt: string | null;
+                            createdAt: string;
+                        }[];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.appeals.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "example"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    deductionId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        scorecardId: string;
+                        deductionId: string | null;
+                        agentId: string;
+                        reason: string;
+                        status: "open" | "upheld" | "rejected";
+                        dueAt: string;
+                        overdue: boolean;
+                        answer: string | null;
+                        adjustment: number | null;
+                        answeredBy: string | null;
+                        answeredAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "scorecards.appeals.decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+                /** @description identifier */
+                appealId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "upheld",
+                 *       "answer": "example"
+                 *     }
+                 */
+                "application/json": {
+                    status: "upheld" | "rejected";
+                    answer: string;
+                    /** @description an upheld appeal of a whole card: points added to the total */
+                    adjustment?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        scorecardId: string;
+                        deductionId: string | null;
+                        agentId: string;
+                        reason: string;
+                        status: "open" | "upheld" | "rejected";
+                        dueAt: string;
+                        overdue: boolean;
+                        answer: string | null;
+                        adjustment: number | null;
+                        answeredBy: string | null;
+                        answeredAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Webhook"][];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "example",
+                 *       "events": [
+                 *         "example"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description http:// or https:// URL the events are POSTed to (no user or password in it) */
+                    url: string;
+                    /** @description event types (call.ended), families (call.*) or * for every event */
+                    events: string[];
+                    /** @description the signing secret (16-200 printable ASCII characters); generated when not given */
+                    secret?: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the signing secret, shown this once */
+                        secret: string;
+                        item: components["schemas"]["Webhook"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        url: string;
+                        events: string[];
+                        enabled: boolean;
+                        description: string;
+                        /** @description the first characters of the secret, to recognise it (the secret itself is shown once, when made) */
+                        secretPrefix: string;
+                        consecutiveDeadLetters: number;
+                        /** @description why kefu disabled it (webhooks.autoDisableAfter) */
+                        disabledReason: string | null;
+                        /** @description deliveries waiting for a first attempt or a retry */
+                        pending: number;
+                        /** @description dead letters */
+                        dead: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "example"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description http:// or https:// URL the events are POSTed to (no user or password in it) */
+                    url?: string;
+                    /** @description event types (call.ended), families (call.*) or * for every event */
+                    events?: string[];
+                    /** @description true also clears an automatic disable and its dead-letter count */
+                    enabled?: boolean;
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        url: string;
+                        events: string[];
+                        enabled: boolean;
+                        description: string;
+                        /** @description the first characters of the secret, to recognise it (the secret itself is shown once, when made) */
+                        secretPrefix: string;
+                        consecutiveDeadLetters: number;
+                        /** @description why kefu disabled it (webhooks.autoDisableAfter) */
+                        disabledReason: string | null;
+                        /** @description deliveries waiting for a first attempt or a retry */
+                        pending: number;
+                        /** @description dead letters */
+                        dead: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the signing secret, shown this once */
+                        secret: string;
+                        item: components["schemas"]["Webhook"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.deliveries.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+                status?: "pending" | "succeeded" | "dead";
+                /** @description only this event type */
+                event?: string;
+            };
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.deliveries.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+                /** @description identifier */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        webhookId: string;
+                        eventType: string;
+                        /** @description call:<id> or fax:<id>: deliveries with the same key go in publish order */
+                        orderKey: string | null;
+                        status: "pending" | "succeeded" | "dead";
+                        /** @description attempts in the current round (a replay starts a new one) */
+                        attempts: number;
+                        /** Format: date-time */
+                        nextAttemptAt: string | null;
+                        /** Format: date-time */
+                        lastAttemptAt: string | null;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        lastLatencyMs: number | null;
+                        /** @description the start of the last response body (webhooks.maxResponseBytes) */
+                        lastResponse: string | null;
+                        /**
+                         * Format: date-time
+                         * @description when the event was published
+                         */
+                        createdAt: string;
+                        /** Format: date-time */
+                        deliveredAt: string | null;
+                        /** @description the body as sent: {type, at, data} */
+                        event: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.deliveries.replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+                /** @description identifier */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        webhookId: string;
+                        eventType: string;
+                        /** @description call:<id> or fax:<id>: deliveries with the same key go in publish order */
+                        orderKey: string | null;
+                        status: "pending" | "succeeded" | "dead";
+                        /** @description attempts in the current round (a replay starts a new one) */
+                        attempts: number;
+                        /** Format: date-time */
+                        nextAttemptAt: string | null;
+                        /** Format: date-time */
+                        lastAttemptAt: string | null;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        lastLatencyMs: number | null;
+                        /** @description the start of the last response body (webhooks.maxResponseBytes) */
+                        lastResponse: string | null;
+                        /**
+                         * Format: date-time
+                         * @description when the event was published
+                         */
+                        createdAt: string;
+                        /** Format: date-time */
+                        deliveredAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "webhooks.deliveries.replayDead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        replayed: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "tasks.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+                /** @description today: due within today (local day of the configured time zone) */
+                due?: "today";
+                /** @description an agent id */
+                owner?: string;
+                /** @description open, done or cancelled; overdue is an open task past its due time (derived) */
+                status?: "open" | "overdue" | "done" | "cancelled";
+                /** @description call, visit or sms */
+                kind?: "call" | "visit" | "sms";
+                /** @description identifier */
+                customerId?: string;
+                /** @description identifier */
+                planId?: string;
+                /** @description ISO 8601 instant with a zone, e.g. 2026-12-01T10:00:00+08:00 */
+                from?: string;
+                /** @description ISO 8601 instant with a zone, e.g. 2026-12-01T10:00:00+08:00 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Task"][];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "tasks.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "call",
+                 *       "title": "example",
+                 *       "dueAt": "2026-01-15T09:30:00Z"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    customerId?: string | null;
+                    /** @description an agent id */
+                    ownerId?: string | null;
+                    /** @description call, visit or sms */
+                    kind: "call" | "visit" | "sms";
+                    title: string;
+                    notes?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 instant with a zone, e.g. 2026-12-01T10:00:00+08:00
+                     */
+                    dueAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        customerName: string | null;
+                        /** @description the customer's first number (E.164) */
+                        customerPhone: string | null;
+                        ownerId: string | null;
+                        /** @description call, visit or sms */
+                        kind: "call" | "visit" | "sms";
+                        /** @description open, done or cancelled; overdue is an open task past its due time (derived) */
+                        status: "open" | "overdue" | "done" | "cancelled";
+                        title: string;
+                        notes: string | null;
+                        outcome: string | null;
+                        /** Format: date-time */
+                        dueAt: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        planId: string | null;
+                        occurrence: string | null;
+                        /**
+                         * Format: date-time
+                         * @description when task.due was sent
+                         */
+                        firedAt: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "tasks.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        customerName: string | null;
+                        /** @description the customer's first number (E.164) */
+                        customerPhone: string | null;
+                        ownerId: string | null;
+                        /** @description call, visit or sms */
+                        kind: "call" | "visit" | "sms";
+                        /** @description open, done or cancelled; overdue is an open task past its due time (derived) */
+                        status: "open" | "overdue" | "done" | "cancelled";
+                        title: string;
+                        notes: string | null;
+                        outcome: string | null;
+                        /** Format: date-time */
+                        dueAt: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        planId: string | null;
+                        occurrence: string | null;
+                        /**
+                         * Format: date-time
+                         * @description when task.due was sent
+                         */
+                        firedAt: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "tasks.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "tasks.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "customerId": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    customerId?: string | null;
+                    /** @description an agent id */
+                    ownerId?: string | null;
+                    /** @description call, visit or sms */
+                    kind?: "call" | "visit" | "sms";
+                    title?: string;
+                    notes?: string | null;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 instant with a zone, e.g. 2026-12-01T10:00:00+08:00
+                     */
+                    dueAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        customerName: string | null;
+                        /** @description the customer's first number (E.164) */
+                        customerPhone: string | null;
+                        ownerId: string | null;
+                        /** @description call, visit or sms */
+                        kind: "call" | "visit" | "sms";
+                        /** @description open, done or cancelled; overdue is an open task past its due time (derived) */
+                        status: "open" | "overdue" | "done" | "cancelled";
+                        title: string;
+                        notes: string | null;
+                        outcome: string | null;
+                        /** Format: date-time */
+                        dueAt: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        planId: string | null;
+                        occurrence: string | null;
+                        /**
+                         * Format: date-time
+                         * @description when task.due was sent
+                         */
+                        firedAt: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "tasks.complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "example"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description what came of it (e.g. reached, left a message, renewed) */
+                    outcome: string;
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    callId?: string;
+                    notes?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        customerName: string | null;
+                        /** @description the customer's first number (E.164) */
+                        customerPhone: string | null;
+                        ownerId: string | null;
+                        /** @description call, visit or sms */
+                        kind: "call" | "visit" | "sms";
+                        /** @description open, done or cancelled; overdue is an open task past its due time (derived) */
+                        status: "open" | "overdue" | "done" | "cancelled";
+                        title: string;
+                        notes: string | null;
+                        outcome: string | null;
+                        /** Format: date-time */
+                        dueAt: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        planId: string | null;
+                        occurrence: string | null;
+                        /**
+                         * Format: date-time
+                         * @description when task.due was sent
+                         */
+                        firedAt: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "tasks.cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        customerName: string | null;
+                        /** @description the customer's first number (E.164) */
+                        customerPhone: string | null;
+                        ownerId: string | null;
+                        /** @description call, visit or sms */
+                        kind: "call" | "visit" | "sms";
+                        /** @description open, done or cancelled; overdue is an open task past its due time (derived) */
+                        status: "open" | "overdue" | "done" | "cancelled";
+                        title: string;
+                        notes: string | null;
+                        outcome: string | null;
+                        /** Format: date-time */
+                        dueAt: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        planId: string | null;
+                        occurrence: string | null;
+                        /**
+                         * Format: date-time
+                         * @description when task.due was sent
+                         */
+                        firedAt: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "tasks.reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        customerName: string | null;
+                        /** @description the customer's first number (E.164) */
+                        customerPhone: string | null;
+                        ownerId: string | null;
+                        /** @description call, visit or sms */
+                        kind: "call" | "visit" | "sms";
+                        /** @description open, done or cancelled; overdue is an open task past its due time (derived) */
+                        status: "open" | "overdue" | "done" | "cancelled";
+                        title: string;
+                        notes: string | null;
+                        outcome: string | null;
+                        /** Format: date-time */
+                        dueAt: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        planId: string | null;
+                        occurrence: string | null;
+                        /**
+                         * Format: date-time
+                         * @description when task.due was sent
+                         */
+                        firedAt: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        closedAt: string | null;
+                        closedBy: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "carePlans.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CarePlan"][];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "carePlans.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "example",
+                 *       "schedule": {
+                 *         "type": "yearly",
+                 *         "field": "example"
+                 *       },
+                 *       "task": {
+                 *         "kind": "call",
+                 *         "title": "example"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    active?: boolean;
+                    /** @description which customers: every filter given must match (none: every customer) */
+                    segment?: {
+                        /** @description customers of any of these tiers (e.g. vip) */
+                        tiers?: string[];
+                        /** @description customers with any of these tags */
+                        tags?: string[];
+                        /** @description customers with any of these business statuses */
+                        statuses?: string[];
+                        /** @description customers managed by any of these agents (owner) */
+                        owners?: string[];
+                        /**
+                         * @description also customers marked churned
+                         * @default false
+                         */
+                        includeChurned?: boolean;
+                    };
+                    schedule: {
+                        /** @enum {string} */
+                        type: "every";
+                        /** @description n units between occurrences */
+                        every: number;
+                        unit: "day" | "week" | "month";
+                        /** @description first occurrence (local date, YYYY-MM-DD) */
+                        start: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "yearly";
+                        /** @description the customer attribute holding the date (YYYY-MM-DD or MM-DD), e.g. birthday */
+                        field: string;
+                        /** @description make the task this many days before the date (default 0: on the day) */
+                        leadDays?: number;
+                    };
+                    /** @description the task made per customer: owner is ownerId when given, else the customer's owner, else fallbackOwnerId (else unassigned) */
+                    task: {
+                        kind: "call" | "visit" | "sms";
+                        title: string;
+                        /** @description an agent id */
+                        ownerId?: string;
+                        /** @description an agent id */
+                        fallbackOwnerId?: string;
+                        /**
+                         * @description days after the occurrence the task is due
+                         * @default 0
+                         */
+                        dueOffsetDays?: number;
+                        /**
+                         * @description local time the task is due (HH:MM)
+                         * @default 10:00
+                         */
+                        dueTime?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        name: string;
+                        active: boolean;
+                        /** @description which customers: every filter given must match (none: every customer) */
+                        segment: {
+                            /** @description customers of any of these tiers (e.g. vip) */
+                            tiers?: string[];
+                            /** @description customers with any of these tags */
+                            tags?: string[];
+                            /** @description customers with any of these business statuses */
+                            statuses?: string[];
+                            /** @description customers managed by any of these agents (owner) */
+                            owners?: string[];
+                            /**
+                             * @description also customers marked churned
+                             * @default false
+                             */
+                            includeChurned: boolean;
+                        };
+                        schedule: {
+                            /** @enum {string} */
+                            type: "every";
+                            /** @description n units between occurrences */
+                            every: number;
+                            unit: "day" | "week" | "month";
+                            /** @description first occurrence (local date, YYYY-MM-DD) */
+                            start: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "yearly";
+                            /** @description the customer attribute holding the date (YYYY-MM-DD or MM-DD), e.g. birthday */
+                            field: string;
+                            /** @description make the task this many days before the date (default 0: on the day) */
+                            leadDays?: number;
+                        };
+                        /** @description the task made per customer: owner is ownerId when given, else the customer's owner, else fallbackOwnerId (else unassigned) */
+                        task: {
+                            kind: "call" | "visit" | "sms";
+                            title: string;
+                            /** @description an agent id */
+                            ownerId?: string;
+                            /** @description an agent id */
+                            fallbackOwnerId?: string;
+                            /**
+                             * @description days after the occurrence the task is due
+                             * @default 0
+                             */
+                            dueOffsetDays: number;
+                            /**
+                             * @description local time the task is due (HH:MM)
+                             * @default 10:00
+                             */
+                            dueTime: string;
+                        };
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        lastRunAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "carePlans.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        name: string;
+                        active: boolean;
+                        /** @description which customers: every filter given must match (none: every customer) */
+                        segment: {
+                            /** @description customers of any of these tiers (e.g. vip) */
+                            tiers?: string[];
+                            /** @description customers with any of these tags */
+                            tags?: string[];
+                            /** @description customers with any of these business statuses */
+                            statuses?: string[];
+                            /** @description customers managed by any of these agents (owner) */
+                            owners?: string[];
+                            /**
+                             * @description also customers marked churned
+                             * @default false
+                             */
+                            includeChurned: boolean;
+                        };
+                        schedule: {
+                            /** @enum {string} */
+                            type: "every";
+                            /** @description n units between occurrences */
+                            every: number;
+                            unit: "day" | "week" | "month";
+                            /** @description first occurrence (local date, YYYY-MM-DD) */
+                            start: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "yearly";
+                            /** @description the customer attribute holding the date (YYYY-MM-DD or MM-DD), e.g. birthday */
+                            field: string;
+                            /** @description make the task this many days before the date (default 0: on the day) */
+                            leadDays?: number;
+                        };
+                        /** @description the task made per customer: owner is ownerId when given, else the customer's owner, else fallbackOwnerId (else unassigned) */
+                        task: {
+                            kind: "call" | "visit" | "sms";
+                            title: string;
+                            /** @description an agent id */
+                            ownerId?: string;
+                            /** @description an agent id */
+                            fallbackOwnerId?: string;
+                            /**
+                             * @description days after the occurrence the task is due
+                             * @default 0
+                             */
+                            dueOffsetDays: number;
+                            /**
+                             * @description local time the task is due (HH:MM)
+                             * @default 10:00
+                             */
+                            dueTime: string;
+                        };
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        lastRunAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "carePlans.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "carePlans.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "example"
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    active?: boolean;
+                    /** @description which customers: every filter given must match (none: every customer) */
+                    segment?: {
+                        /** @description customers of any of these tiers (e.g. vip) */
+                        tiers?: string[];
+                        /** @description customers with any of these tags */
+                        tags?: string[];
+                        /** @description customers with any of these business statuses */
+                        statuses?: string[];
+                        /** @description customers managed by any of these agents (owner) */
+                        owners?: string[];
+                        /**
+                         * @description also customers marked churned
+                         * @default false
+                         */
+                        includeChurned?: boolean;
+                    };
+                    schedule?: {
+                        /** @enum {string} */
+                        type: "every";
+                        /** @description n units between occurrences */
+                        every: number;
+                        unit: "day" | "week" | "month";
+                        /** @description first occurrence (local date, YYYY-MM-DD) */
+                        start: string;
+                    } | {
+                        /** @enum {string} */
+                        type: "yearly";
+                        /** @description the customer attribute holding the date (YYYY-MM-DD or MM-DD), e.g. birthday */
+                        field: string;
+                        /** @description make the task this many days before the date (default 0: on the day) */
+                        leadDays?: number;
+                    };
+                    /** @description the task made per customer: owner is ownerId when given, else the customer's owner, else fallbackOwnerId (else unassigned) */
+                    task?: {
+                        kind: "call" | "visit" | "sms";
+                        title: string;
+                        /** @description an agent id */
+                        ownerId?: string;
+                        /** @description an agent id */
+                        fallbackOwnerId?: string;
+                        /**
+                         * @description days after the occurrence the task is due
+                         * @default 0
+                         */
+                        dueOffsetDays?: number;
+                        /**
+                         * @description local time the task is due (HH:MM)
+                         * @default 10:00
+                         */
+                        dueTime?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        name: string;
+                        active: boolean;
+                        /** @description which customers: every filter given must match (none: every customer) */
+                        segment: {
+                            /** @description customers of any of these tiers (e.g. vip) */
+                            tiers?: string[];
+                            /** @description customers with any of these tags */
+                            tags?: string[];
+                            /** @description customers with any of these business statuses */
+                            statuses?: string[];
+                            /** @description customers managed by any of these agents (owner) */
+                            owners?: string[];
+                            /**
+                             * @description also customers marked churned
+                             * @default false
+                             */
+                            includeChurned: boolean;
+                        };
+                        schedule: {
+                            /** @enum {string} */
+                            type: "every";
+                            /** @description n units between occurrences */
+                            every: number;
+                            unit: "day" | "week" | "month";
+                            /** @description first occurrence (local date, YYYY-MM-DD) */
+                            start: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "yearly";
+                            /** @description the customer attribute holding the date (YYYY-MM-DD or MM-DD), e.g. birthday */
+                            field: string;
+                            /** @description make the task this many days before the date (default 0: on the day) */
+                            leadDays?: number;
+                        };
+                        /** @description the task made per customer: owner is ownerId when given, else the customer's owner, else fallbackOwnerId (else unassigned) */
+                        task: {
+                            kind: "call" | "visit" | "sms";
+                            title: string;
+                            /** @description an agent id */
+                            ownerId?: string;
+                            /** @description an agent id */
+                            fallbackOwnerId?: string;
+                            /**
+                             * @description days after the occurrence the task is due
+                             * @default 0
+                             */
+                            dueOffsetDays: number;
+                            /**
+                             * @description local time the task is due (HH:MM)
+                             * @default 10:00
+                             */
+                            dueTime: string;
+                        };
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        lastRunAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "carePlans.progress.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        planId: string;
+                        /** @description the current occurrence (its local date; a yearly plan: the year); null before the first */
+                        occurrence: string | null;
+                        /** @description the next occurrence of an every-n plan */
+                        next: string | null;
+                        created: number;
+                        done: number;
+                        open: number;
+                        overdue: number;
+                        cancelled: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "carePlans.run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        planId: string;
+                        occurrence: string | null;
+                        /** @description tasks made by this run (0 when they all existed) */
+                        created: number;
+                        /** @description customers of the segment looked at */
+                        members: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "complaints.list": {
+        parameters: {
+            query?: {
+                /** @description page size (1–500; 50 when left out) */
+                limit?: components["parameters"]["limit"];
+                /** @description `next` from the previous page; left out: the first page */
+                cursor?: components["parameters"]["cursor"];
+                /** @description identifier */
+                customerId?: string;
+                /** @description an agent id */
+                agentId?: string;
+                /** @description open → investigating → substantiated | rejected → closed */
+                status?: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. Lists are paged: `?limit=` (1–500, 50 when left out) and `?cursor=` (the `next` of the previous page) give `{ items, next }`; `next` is null on the last page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Complaint"][];
+                        next: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "complaints.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "summary": "example"
+                 *     }
+                 */
+                "application/json": {
+                    summary: string;
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    customerId?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    callId?: string | null;
+                    /** @description an agent id */
+                    agentId?: string | null;
+                    resolution?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        agentId: string | null;
+                        /** @description open → investigating → substantiated | rejected → closed */
+                        status: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                        summary: string;
+                        resolution: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        resolvedAt: string | null;
+                        history?: {
+                            from: (never | null) | ("open" | "investigating" | "substantiated" | "rejected" | "closed");
+                            /** @description open → investigating → substantiated | rejected → closed */
+                            to: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                            by: string | null;
+                            note: string | null;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "complaints.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        agentId: string | null;
+                        /** @description open → investigating → substantiated | rejected → closed */
+                        status: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                        summary: string;
+                        resolution: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        resolvedAt: string | null;
+                        history?: {
+                            from: (never | null) | ("open" | "investigating" | "substantiated" | "rejected" | "closed");
+                            /** @description open → investigating → substantiated | rejected → closed */
+                            to: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                            by: string | null;
+                            note: string | null;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "complaints.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "complaints.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "summary": "example"
+                 *     }
+                 */
+                "application/json": {
+                    summary?: string;
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    customerId?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description identifier
+                     */
+                    callId?: string | null;
+                    /** @description an agent id */
+                    agentId?: string | null;
+                    resolution?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        agentId: string | null;
+                        /** @description open → investigating → substantiated | rejected → closed */
+                        status: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                        summary: string;
+                        resolution: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        resolvedAt: string | null;
+                        history?: {
+                            from: (never | null) | ("open" | "investigating" | "substantiated" | "rejected" | "closed");
+                            /** @description open → investigating → substantiated | rejected → closed */
+                            to: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                            by: string | null;
+                            note: string | null;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "complaints.transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "to": "open"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description open → investigating → substantiated | rejected → closed */
+                    to: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                    /** @description why (kept in the history) */
+                    note?: string;
+                    resolution?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        customerId: string | null;
+                        /**
+                         * Format: uuid
+                         * @description identifier
+                         */
+                        callId: string | null;
+                        agentId: string | null;
+                        /** @description open → investigating → substantiated | rejected → closed */
+                        status: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                        summary: string;
+                        resolution: string | null;
+                        createdBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        resolvedAt: string | null;
+                        history?: {
+                            from: (never | null) | ("open" | "investigating" | "substantiated" | "rejected" | "closed");
+                            /** @description open → investigating → substantiated | rejected → closed */
+                            to: "open" | "investigating" | "substantiated" | "rejected" | "closed";
+                            by: string | null;
+                            note: string | null;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "calls.survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description identifier */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": {
+                    /** @description a published flow with a survey node */
+                    flow?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callId: string;
+                        flow: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "contacts.scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": unknown;
+                "image/png": unknown;
+                "image/webp": unknown;
+                "application/octet-stream": unknown;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description a body for POST /contacts once the user has checked it (not saved) */
+                        draft: {
+                            /** @description empty when no name was found: the user must fill it in */
+                            name: string;
+                            company: string | null;
+                            title: string | null;
+                            email: string | null;
+                            address: string | null;
+                            phones: {
+                                number: string;
+                                label: string;
+                            }[];
+                            /** @description the website, when the card has one */
+                            notes: string | null;
+                        };
+                        fields: {
+                            name: {
+                                value: string;
+                                /** @description how sure the reading is (0..1) */
+                                confidence: number;
+                            } | null;
+                            title: {
+                                value: string;
+                                /** @description how sure the reading is (0..1) */
+                                confidence: number;
+                            } | null;
+                            company: {
+                                value: string;
+                                /** @description how sure the reading is (0..1) */
+                                confidence: number;
+                            } | null;
+                            email: {
+                                value: string;
+                                /** @description how sure the reading is (0..1) */
+                                confidence: number;
+                            } | null;
+                            website: {
+                                value: string;
+                                /** @description how sure the reading is (0..1) */
+                                confidence: number;
+                            } | null;
+                            address: {
+                                value: string;
+                                /** @description how sure the reading is (0..1) */
+                                confidence: number;
+                            } | null;
+                            phones: {
+                                /** @description E.164 */
+                                number: string;
+                                /** @description as read on the card */
+                                written: string;
+                                /** @description service: 400/800 numbers; fax: labelled 传真/Fax/F */
+                                kind: "mobile" | "landline" | "service" | "fax";
+                                confidence: number;
+                            }[];
+                        };
+                        /** @description fields under cardScan.lowConfidence, to check first (phones as phones.N) */
+                        lowConfidence: string[];
+                        /** @description all text read, line by line */
+                        text: string;
+                        /** @description mean confidence of the text */
+                        confidence: number;
+                        image: {
+                            type: "jpeg" | "png" | "webp";
+                            /** @description clockwise quarter turn applied (0, 90, 180, 270) */
+                            rotated: number;
+                            /** @description skew removed */
+                            skewDegrees: number;
+                            /** @description a card was found on a darker background and cut out */
+                            cropped: boolean;
+                            layout: "horizontal" | "vertical";
+                        };
+                        engine: string;
+                        elapsedMs: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
         };
     };

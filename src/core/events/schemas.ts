@@ -70,6 +70,18 @@ export const EventPayloads = {
     importId: Str(), kind: Enum(['customers', 'contacts', 'blacklist'] as const), done: Type.Integer(), total: Type.Integer(),
     imported: Type.Integer(), skipped: Type.Integer(), finished: Type.Boolean(),
   }, { description: 'An import under way.' }),
+  'scorecard.published': Type.Object({
+    periodId: Str(), schemeId: Str(), kind: Enum(['individual', 'team'] as const), label: Str(), from: Str('first day, YYYY-MM-DD'), to: Str('last day, YYYY-MM-DD'),
+    results: Type.Integer({ description: 'cards (individual) or teams (team) in the period' }),
+  }, { description: 'A scorecard period was published (GET /scorecards/periods/{id}).' }),
+  'scorecard.appeal': Type.Object({
+    appealId: Str(), scorecardId: Str(), periodId: Str(), agentId: Str(), deductionId: OrNull(Str()),
+    status: Enum(['open', 'upheld', 'rejected'] as const), dueAt: Str('answer due by'), adjustment: OrNull(Type.Number({ description: 'points the upheld appeal changed' })),
+  }, { description: 'A scorecard appeal (申诉) was filed (open) or answered (upheld, rejected).' }),
+  'task.due': Type.Object({
+    taskId: Str(), ownerId: OrNull(Str('agent id')), customerId: OrNull(Str()), customerName: OrNull(Str()), kind: Str('call, visit or sms'),
+    title: Str(), dueAt: Str(), planId: OrNull(Str('the care plan that made it')),
+  }, { description: 'A follow-up task fell due (once per task and due time, even across restarts).' }),
 } satisfies { [K in EventType]: TSchema };
 
 /** The message on the stream: { type, at, data }. */

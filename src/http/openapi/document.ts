@@ -74,7 +74,11 @@ const firstSegment = (path: string): string => path.replace(/^\/api\/v1/, '').sp
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** OpenAPI 3.0 schemas take one `example`: TypeBox's `examples: [...]` become it. */
+/**
+ * OpenAPI 3.0 schemas take one `example`: TypeBox's `examples: [...]` become it.
+ * And a bound written the JSON Schema 2019 way (`exclusiveMinimum: 0`) is
+ * written the 3.0 way (`minimum: 0, exclusiveMinimum: true`).
+ */
 function examplesToExample(node: unknown): void {
   if (Array.isArray(node)) { for (const n of node) examplesToExample(n); return; }
   if (typeof node !== 'object' || node === null) return;
@@ -82,6 +86,9 @@ function examplesToExample(node: unknown): void {
   if (Array.isArray(o.examples) && (o.type !== undefined || o.anyOf || o.oneOf || o.properties || o.$ref === undefined)) {
     if (o.example === undefined && o.examples.length > 0) o.example = o.examples[0];
     delete o.examples;
+  }
+  for (const [bound, plain] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+    if (typeof o[bound] === 'number') { o[plain] = o[bound]; o[bound] = true; }
   }
   for (const v of Object.values(o)) examplesToExample(v);
 }

@@ -46,7 +46,7 @@ export const TaskCancel = Type.Object({ reason: Type.Optional(Text(500)) }, { ad
 
 export const TaskQuery = Type.Object({
   ...ListQuery,
-  due: Type.Optional(Type.Union([Type.Literal('today')], { description: 'today: due within today (local day of the configured time zone)' })),
+  due: Type.Optional(Type.Literal('today', { description: 'today: due within today (local day of the configured time zone)' })),
   owner: Type.Optional(AgentIdIn),
   status: Type.Optional(Status),
   kind: Type.Optional(Kind),
