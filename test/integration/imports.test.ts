@@ -66,6 +66,24 @@ describe(`imports in batches on ${testDbKind()}`, () => {
     expect(bl.status).toBe(400);
   });
 
+  it('reads a CSV saved as GBK (Chinese spreadsheets) as well as UTF-8; an unknown charset is a 400 naming it', async () => {
+    // 王芳 and 张伟 in GBK: CD F5 B7 BC, D5 C5 CE B0 (not valid UTF-8, so read as GB18030)
+    const gbk = Buffer.concat([Buffer.from('name,mobile\n'), Buffer.from([0xcd, 0xf5, 0xb7, 0xbc]), Buffer.from(',13912340001\n'), Buffer.from([0xd5, 0xc5, 0xce, 0xb0]), Buffer.from(',13912340002\n')]);
+    const r = await t.call('POST', '/customers/import', { body: gbk, type: 'text/csv' });
+    expect(r.body).toMatchObject({ imported: 2, skipped: 0 });
+    const named = await t.call('POST', '/customers/import', { body: Buffer.concat([Buffer.from('name,mobile\n'), Buffer.from([0xcd, 0xf5, 0xb7, 0xbc]), Buffer.from(',13912340003\n')]), type: 'text/csv; charset=GBK' });
+    expect(named.body).toMatchObject({ imported: 1 });
+    const utf8 = await t.call('POST', '/customers/import', { body: Buffer.from('\ufeffname,mobile\n李娜,13912340004\n'), type: 'text/csv' });
+    expect(utf8.body).toMatchObject({ imported: 1 });
+    for (const [n, name] of [['13912340001', '王芳'], ['13912340002', '张伟'], ['13912340003', '王芳'], ['13912340004', '李娜']]) {
+      const found = await t.call('GET', `/customers?phone=${n}`);
+      expect((found.body as { items: Array<{ name: string }> }).items.map((c) => c.name)).toEqual([name]);
+    }
+    const bad = await t.call('POST', '/customers/import', { body: Buffer.from('name,mobile\n'), type: 'text/csv; charset=klingon' });
+    expect(bad.status).toBe(400);
+    expect((bad.body as { error: { message: string } }).error.message).toMatch(/charset "klingon"/);
+  });
+
   it('reports a record with a NUL by line and imports the rest of its batch', async () => {
     const csv = `${csvOf(300, 200_000)}\nbad\u0000name,13600000001\n`;
     const r = await post('/contacts/import', csv);

@@ -4,6 +4,7 @@
  * `""` escapes and line breaks inside, and a comma, semicolon or tab
  * delimiter (detected from the first line).
  */
+import { KefuError } from '../errors.ts';
 
 /** One record and the physical line (1-based) it starts on. */
 export interface CsvRecord {
@@ -114,3 +115,29 @@ export function writeCsv(rows: ReadonlyArray<ReadonlyArray<string | null | undef
   const body = rows.map((r) => r.map((v) => csvField(v)).join(',')).join('\r\n');
   return `${opts.bom ? '\ufeff' : ''}${body}${rows.length ? '\r\n' : ''}`;
 }
+
+/**
+ * Text of an uploaded file: the charset its Content-Type names, else UTF-8 when
+ * it decodes as such (a BOM dropped), else GB18030 (a superset of GBK, what
+ * Chinese Windows spreadsheets save). An unknown charset label is a 400.
+ */
+export function decodeUpload(bytes: Uint8Array, charset?: string): string {
+  const wanted = charset?.toLowerCase();
+  if (wanted && wanted !== 'utf-8' && wanted !== 'utf8') {
+    const label = wanted === 'gbk' || wanted === 'gb2312' ? 'gb18030' : wanted;
+    let decoder: TextDecoder;
+    try { decoder = new TextDecoder(label); } catch {
+      throw new KefuError('BAD_REQUEST', `Content-Type charset "${charset}" is not one kefu reads: expected utf-8, gbk, gb18030 or another WHATWG label`, { field: 'content-type' });
+    }
+    return decoder.decode(bytes).replace(/^\ufeff/, '');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\ufeff/, '');
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes);
+  }
+}
+
+/** The charset parameter of a Content-Type header, if any. */
+export const charsetOf = (contentType: string | undefined): string | undefined => /charset=["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
+

@@ -9,7 +9,8 @@ import { actingAgent } from '../ownership.ts';
 import { KefuError } from '../../core/errors.ts';
 import { checkRowCap } from '../../services/imports/slices.ts';
 import { countLines } from '../contacts/import.ts';
-import { decodeListFile, listRowsFromCsv, rowsFromContacts, rowsFromCustomers } from '../../services/dialer/lists.ts';
+import { listRowsFromCsv, rowsFromContacts, rowsFromCustomers } from '../../services/dialer/lists.ts';
+import { charsetOf, decodeUpload } from '../../core/crm/csv.ts';
 import { attemptsCsv, auditCsv, auditPdf } from '../../services/dialer/audit-export.ts';
 import type { ListRow } from '../../services/dialer/campaigns.ts';
 import type { SettingsInput } from '../../core/dialer/campaign.ts';
@@ -72,8 +73,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   }, async (req) => {
     const body: unknown = req.body;
     if (Buffer.isBuffer(body)) {
-      const charset = /charset=([\w-]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
-      const text = decodeListFile(body, charset);
+      const text = decodeUpload(body, charsetOf(req.headers['content-type']));
       checkRowCap(Math.max(0, countLines(text) - 1), ctx.config.imports, 'lines');
       return svc().addNumbers(req.params.id, listRowsFromCsv(text));
     }

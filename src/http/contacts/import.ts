@@ -5,13 +5,16 @@ import type { ImportReader } from '../../core/crm/contact.ts';
 import { KefuError } from '../../core/errors.ts';
 import { readContactsCsv } from '../../core/crm/contacts-csv.ts';
 import { readVcards } from '../../core/crm/vcard.ts';
+import { charsetOf, decodeUpload } from '../../core/crm/csv.ts';
 import { ImportProgress, type ImportKind, type ImportLimits } from '../../services/imports/slices.ts';
 import type { AppContext } from '../context.ts';
 import { ImportBody, VCARD_TYPES } from './schemas.ts';
 
-/** Lets a route plugin take CSV and vCard files as request bodies (kept as text). */
+/** Lets a route plugin take CSV and vCard files as request bodies, as text: UTF-8, or GBK as Chinese spreadsheets save it (decodeUpload). */
 export function acceptImportFiles(app: Pick<FastifyInstance, 'addContentTypeParser'>): void {
-  app.addContentTypeParser(['text/csv', 'application/csv', ...VCARD_TYPES], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['text/csv', 'application/csv', ...VCARD_TYPES], { parseAs: 'buffer' }, (req, body, done) => {
+    try { done(null, decodeUpload(body as Buffer, charsetOf(req.headers['content-type']))); } catch (err) { done(err as Error, undefined); }
+  });
 }
 
 /** The OpenAPI body of an import route: the file under each content type it takes. */

@@ -8,17 +8,6 @@ import { csvRecords } from '../../core/crm/csv.ts';
 import type { Repos } from '../../db/repos/index.ts';
 import type { ListRow } from './campaigns.ts';
 
-/** Text of an uploaded file: UTF-8 when it decodes as such, else GB18030 (a superset of GBK). */
-export function decodeListFile(bytes: Buffer, charset?: string): string {
-  const wanted = charset?.toLowerCase();
-  if (wanted && wanted !== 'utf-8' && wanted !== 'utf8') return new TextDecoder(wanted === 'gbk' || wanted === 'gb2312' ? 'gb18030' : wanted).decode(bytes);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\ufeff/, '');
-  } catch {
-    return new TextDecoder('gb18030').decode(bytes);
-  }
-}
-
 const NUMBER = new Set(['number', 'phone', 'mobile', 'tel', 'telephone', '号码', '电话', '手机', '电话号码', '手机号', '手机号码']);
 const NAME = new Set(['name', 'contact', '姓名', '名字', '客户', '联系人']);
 const PRIORITY = new Set(['priority', '优先级']);
