@@ -33,6 +33,12 @@ describe('config', () => {
     expect(envOverrides({ KEFU_NUMBERS_DEFAULTREGION: 'HK', KEFU_BOOTSTRAP_KEY: 'x', KEFU_NOPE: '1' })).toEqual({ numbers: { defaultRegion: 'HK' } });
   });
 
+  it('statistics buckets are the office\'s days unless stats.timeZone says otherwise', () => {
+    expect(loadConfig().stats.timeZone).toBe('Asia/Shanghai');
+    expect(loadConfig({ overrides: { timezone: 'Europe/London' } }).stats.timeZone).toBe('Europe/London');
+    expect(loadConfig({ overrides: { timezone: 'Europe/London', stats: { timeZone: 'UTC' } } }).stats.timeZone).toBe('UTC');
+  });
+
   it('fills line defaults', () => {
     const c = loadConfig({ file: file('lines:\n  - { id: office, driver: v253-modem, port: /dev/ttyACM0, inbound: { flow: main } }\n') });
     expect(c.lines[0]).toMatchObject({ baudRate: 115200, record: true, channels: 1, inbound: { flow: 'main', answerAfterRings: 2, ringGapMs: 8000 } });

@@ -97,6 +97,8 @@ export function validateConfig(doc: unknown, source: string): Config {
     return new KefuError('CONFIG_INVALID', `invalid configuration (${source}):\n  ${safe.join('\n  ')}`, { errors: safe });
   };
   const withDefaults = Value.Default(ConfigSchema, structuredClone(doc));
+  // The statistics buckets are the office's days unless stats.timeZone says otherwise.
+  if (isObj(withDefaults) && isObj(withDefaults.stats) && withDefaults.stats.timeZone === undefined) withDefaults.stats.timeZone = withDefaults.timezone;
   const errors = [...Value.Errors(ConfigSchema, withDefaults)];
   if (errors.length > 0) {
     const seen = new Set<string>();

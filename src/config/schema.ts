@@ -223,7 +223,7 @@ export const ConfigSchema = Type.Object(
     ),
     stats: Type.Object(
       {
-        timeZone: Type.String({ default: 'UTC', minLength: 1, maxLength: 64, description: 'IANA zone of the statistics buckets (hour, day, week, month) when a request names none, e.g. Asia/Shanghai; its offset must be whole hours' }),
+        timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone of the statistics buckets (hour, day, week, month) when a request names none; when not given, the office\'s `timezone`; its offset must be whole hours' }),
         serviceLevelS: Type.Integer({ default: 20, minimum: 1, maximum: 600, description: 'service level: calls answered within this many seconds over calls offered (changing it rebuilds the rollups at start-up)' }),
         ringCycleS: Type.Integer({ default: 6, minimum: 1, maximum: 30, description: 'one ring cycle in seconds ("answered within N rings" = wait <= N x this; 6 s in China); changing it rebuilds the rollups at start-up' }),
       },

@@ -125,11 +125,11 @@ export function decodeUpload(bytes: Uint8Array, charset?: string): string {
   const wanted = charset?.toLowerCase();
   if (wanted && wanted !== 'utf-8' && wanted !== 'utf8') {
     const label = wanted === 'gbk' || wanted === 'gb2312' ? 'gb18030' : wanted;
-    let decoder: TextDecoder;
-    try { decoder = new TextDecoder(label); } catch {
+    let text: string;
+    try { text = new TextDecoder(label).decode(bytes); } catch {
       throw new KefuError('BAD_REQUEST', `Content-Type charset "${charset}" is not one kefu reads: expected utf-8, gbk, gb18030 or another WHATWG label`, { field: 'content-type' });
     }
-    return decoder.decode(bytes).replace(/^\ufeff/, '');
+    return text.replace(/^\ufeff/, '');
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\ufeff/, '');
