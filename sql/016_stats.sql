@@ -167,6 +167,11 @@ DECLARE
   new_f stats_call_facts;
 BEGIN
   IF p_id IS NULL THEN RETURN; END IF;
+  -- One refresh of a call at a time: two writes about the same call (its row and
+  -- a leg, from two connections) would otherwise both find no facts and both
+  -- insert them. The lock is held to the end of the transaction, and the next
+  -- statements see what the other committed.
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_id::text, 0));
   SELECT * INTO old_f FROM stats_call_facts WHERE call_id = p_id FOR UPDATE;
   IF FOUND THEN
     PERFORM stats_hourly_add(old_f, -1);
