@@ -49,6 +49,7 @@ export class CareService {
   /** One run at a time (a tick, a plan run, an API-asked run), in order. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.chain.then(fn, fn);
+    // the caller of this run gets (and logs) its failure through `p`; the chain only orders the next run
     this.chain = p.catch(() => undefined);
     return p;
   }
@@ -65,7 +66,7 @@ export class CareService {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.chain.catch(() => undefined);
+    await this.chain; // never rejects: serial() keeps it settled
   }
 
   /** Emits task.due for every open task that fell due and has not fired; returns how many fired. */
