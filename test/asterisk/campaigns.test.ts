@@ -8,6 +8,7 @@
  * without calling anyone twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANY_HOUR } from '../helpers/campaign.ts';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
@@ -63,7 +64,7 @@ describe(`campaigns on the Asterisk lab, ${testDbKind()}`, () => {
     const busy = [callee('busy', { n: 1 }), callee('busy', { n: 2 })];
     const noAnswer = [callee('no-answer', { n: 1 })];
     const congestion = [callee('congestion', { n: 1 })];
-    const id = await create({ name: 'Lab progressive', mode: 'progressive', settings: { agents: AGENTS, maxLines: 6, ringTimeoutS: 15, retry: ONE_TRY, amd: { enabled: true, onMachine: 'hangup' } } },
+    const id = await create({ name: 'Lab progressive', mode: 'progressive', settings: { window: ANY_HOUR, agents: AGENTS, maxLines: 6, ringTimeoutS: 15, retry: ONE_TRY, amd: { enabled: true, onMachine: 'hangup' } } },
       [...people, ...machines, ...busy, ...noAnswer, ...congestion]);
     expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
     await finished(id, 180_000);
@@ -89,7 +90,7 @@ describe(`campaigns on the Asterisk lab, ${testDbKind()}`, () => {
 
   it('predictive: never more calls up than lines, abandonment within the cap, every attempt accounted for', async () => {
     const numbers = Array.from({ length: 24 }, (_, i) => (i % 4 === 3 ? callee('busy', { ringS: 2, n: 10 + i }) : callee('human', { ringS: 2 + (i % 5), talkS: 2 + (i % 3), n: 10 + i })));
-    const id = await create({ name: 'Lab predictive', mode: 'predictive', settings: { agents: AGENTS, maxLines: 8, ringTimeoutS: 15, retry: ONE_TRY } }, numbers);
+    const id = await create({ name: 'Lab predictive', mode: 'predictive', settings: { window: ANY_HOUR, agents: AGENTS, maxLines: 8, ringTimeoutS: 15, retry: ONE_TRY } }, numbers);
     const events = await eventClient(daemon.url);
     let most = 0;
     const reasons = new Set<string>();
@@ -115,7 +116,7 @@ describe(`campaigns on the Asterisk lab, ${testDbKind()}`, () => {
   it('broadcast: the message plays, a key opts the callee out (do-not-call at once), results kept per attempt', async () => {
     const listeners = Array.from({ length: 4 }, (_, i) => callee('human', { ringS: 1, talkS: 6, n: 40 + i }));
     const optOut = callee('keypress', { ringS: 1, digit: '9', talkS: 2, n: 50 });
-    const id = await create({ name: 'Lab broadcast', mode: 'broadcast', settings: { message: 'This is a test message from the lab.', keys: { optOut: '9' }, maxLines: 4, retry: ONE_TRY } },
+    const id = await create({ name: 'Lab broadcast', mode: 'broadcast', settings: { window: ANY_HOUR, message: 'This is a test message from the lab.', keys: { optOut: '9' }, maxLines: 4, retry: ONE_TRY } },
       [...listeners, optOut]);
     expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
     await finished(id, 120_000);
@@ -128,7 +129,7 @@ describe(`campaigns on the Asterisk lab, ${testDbKind()}`, () => {
 
   it('preview: the agent sees the record, dials it, and talks to the callee', async () => {
     const n = callee('human', { ringS: 1, talkS: 3, n: 60 });
-    const id = await create({ name: 'Lab preview', mode: 'preview', settings: { agents: ['ag1'] } }, [n]);
+    const id = await create({ name: 'Lab preview', mode: 'preview', settings: { window: ANY_HOUR, agents: ['ag1'] } }, [n]);
     expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
     const shown = await api<{ number: { id: string; number: string } | null }>('POST', `/campaigns/${id}/preview`, { agentId: 'ag1' });
     expect(shown.body.number?.number).toBe(`+86${n}`);
@@ -140,7 +141,7 @@ describe(`campaigns on the Asterisk lab, ${testDbKind()}`, () => {
 
   it('do-not-call mid-campaign, pause at once, and a daemon killed mid-campaign resumes without calling anyone twice', async () => {
     const numbers = Array.from({ length: 12 }, (_, i) => callee('human', { ringS: 3, talkS: 3, n: 70 + i }));
-    const id = await create({ name: 'Lab resume', mode: 'progressive', settings: { agents: AGENTS, maxLines: 4, retry: ONE_TRY } }, numbers);
+    const id = await create({ name: 'Lab resume', mode: 'progressive', settings: { window: ANY_HOUR, agents: AGENTS, maxLines: 4, retry: ONE_TRY } }, numbers);
     const blocked = numbers[11]!;
     expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
     expect((await api('POST', '/blacklist', { number: blocked, direction: 'outbound', reason: 'asked mid-campaign' })).status).toBe(201);

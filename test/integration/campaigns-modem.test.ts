@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
+import { ANY_HOUR } from '../helpers/campaign.ts';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
@@ -54,12 +55,12 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
   });
 
   it('predictive is refused on one modem line, saying why; the modes a line can do are accepted', async () => {
-    const res = await api<{ error: { code: string; message: string; details: { field: string } } }>('POST', '/campaigns', { name: 'Ahead', mode: 'predictive', settings: { agents: ['desk'] } });
+    const res = await api<{ error: { code: string; message: string; details: { field: string } } }>('POST', '/campaigns', { name: 'Ahead', mode: 'predictive', settings: { window: ANY_HOUR, agents: ['desk'] } });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toMatch(/predictive dialing needs more lines than agents/);
     expect(res.body.error.details.field).toBe('body.mode');
     for (const mode of ['preview', 'progressive', 'broadcast']) {
-      const ok = await api<{ id: string }>('POST', '/campaigns', { name: `Line ${mode}`, mode, settings: { agents: ['desk'], message: 'Hello.' } });
+      const ok = await api<{ id: string }>('POST', '/campaigns', { name: `Line ${mode}`, mode, settings: { window: ANY_HOUR, agents: ['desk'], message: 'Hello.' } });
       expect(ok.status, mode).toBe(201);
       expect((await api('DELETE', `/campaigns/${ok.body.id}`)).status).toBe(204);
     }
@@ -70,7 +71,7 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
     sim.simulator.scriptNumber('13512340002', { outcome: 'busy', farEnd: { kind: 'busy', country: 'CN', totalMs: 20_000, seed: 12 } });
     sim.simulator.scriptNumber('13512340003', { outcome: 'answer', farEnd: { kind: 'machine', country: 'CN', ringMs: 2000, seed: 13 } });
     expect((await api('POST', '/agents/desk/state', { state: 'ready' })).status).toBe(200);
-    const id = await create({ name: 'Office progressive', mode: 'progressive', settings: { agents: ['desk'], retry: ONE_TRY, amd: { enabled: true, onMachine: 'hangup' } } },
+    const id = await create({ name: 'Office progressive', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['desk'], retry: ONE_TRY, amd: { enabled: true, onMachine: 'hangup' } } },
       [{ number: '13512340001', priority: 3 }, { number: '13512340002', priority: 2 }, { number: '13512340003', priority: 1 }]);
     // the campaign's own screen-pop layout
     const layout = { groups: [{ title: 'Renewal', fields: ['name', 'tier', 'notes'] }], interactions: 3 };
@@ -99,7 +100,7 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
   it('preview: the desk sees the record, dials it, talks to the callee; a skipped number waits', async () => {
     sim.simulator.scriptNumber('13512340031', { outcome: 'answer', farEnd: { kind: 'live', country: 'CN', ringMs: 1500, seed: 41 } });
     expect((await api('POST', '/agents/desk/state', { state: 'ready' })).status).toBe(200);
-    const id = await create({ name: 'Office preview', mode: 'preview', settings: { agents: ['desk'], retry: ONE_TRY } },
+    const id = await create({ name: 'Office preview', mode: 'preview', settings: { window: ANY_HOUR, agents: ['desk'], retry: ONE_TRY } },
       [{ number: '13512340031', priority: 2 }, { number: '13512340032', priority: 1 }]);
     expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
     const shown = await api<{ number: { id: string; number: string } | null }>('POST', `/campaigns/${id}/preview`, { agentId: 'desk' });
@@ -123,7 +124,7 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
     sim.simulator.scriptNumber('13512340011', { outcome: 'answer', farEnd: { kind: 'live', country: 'CN', ringMs: 1500, seed: 21 } });
     sim.simulator.scriptNumber('13512340012', { outcome: 'answer', farEnd: { kind: 'live', country: 'CN', ringMs: 1500, seed: 22 } });
     const since = Date.now();
-    const id = await create({ name: 'Office notice', mode: 'broadcast', settings: { message: 'Your order has shipped.', keys: { optOut: '9' }, retry: ONE_TRY } },
+    const id = await create({ name: 'Office notice', mode: 'broadcast', settings: { window: ANY_HOUR, message: 'Your order has shipped.', keys: { optOut: '9' }, retry: ONE_TRY } },
       [{ number: '13512340011', priority: 2 }, { number: '13512340012', priority: 1 }]);
     expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
     // the first callee presses 9 while the message plays
@@ -152,7 +153,7 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
     expect((await api('POST', '/ivr/flows', survey)).status).toBe(201);
     sim.simulator.scriptNumber('13512340021', { outcome: 'answer', farEnd: { kind: 'live', country: 'CN', ringMs: 1500, seed: 31 } });
     const since = Date.now();
-    const id = await create({ name: 'Office survey', mode: 'broadcast', settings: { flowId: 'survey', keys: { optOut: '9' }, retry: ONE_TRY } }, [{ number: '13512340021', priority: 1 }]);
+    const id = await create({ name: 'Office survey', mode: 'broadcast', settings: { window: ANY_HOUR, flowId: 'survey', keys: { optOut: '9' }, retry: ONE_TRY } }, [{ number: '13512340021', priority: 1 }]);
     expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
     const first = await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 60_000 });
     await sim.simulator.pressDigits('4');
