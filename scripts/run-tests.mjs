@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Runs every test tier in one vitest run: unit, integration on PGlite and
+// Runs every test tier: unit, integration on PGlite and
 // integration on a real PostgreSQL 15 server (a throwaway cluster made by
 // pg_virtualenv for this run). Prints vitest's report, then a plain line
 // "N passed, N failed" for CI.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const args = process.argv.slice(2);
 
@@ -35,30 +36,61 @@ for (const [name, cmd] of [
   if (r.status === 0) { staticPassed++; console.log(`${name}: ok`); } else { staticFailed++; console.error(`${name}: FAILED`); }
 }
 
+// The tiers run in two lanes at once: each lane is one vitest process whose files run one at a time
+// (they start daemons, simulators and a browser, and wait mostly on those), so two lanes keep both
+// cores busy without two files of one tier sharing a resource. The Asterisk lab is only in lane B.
+// Arguments (files, -t, --project) make it one plain vitest run instead.
+const LANES = args.length > 0
+  ? [{ name: '', projects: [] }]
+  : [
+      { name: 'A', projects: ['unit', 'integration-pglite', 'e2e'] },
+      { name: 'B', projects: ['integration-postgres', 'asterisk'] },
+    ];
+
 const dir = mkdtempSync(join(tmpdir(), 'kefu-test-'));
-const report = join(dir, 'report.json');
-const r = spawnSync(
-  process.execPath,
-  ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
-  { stdio: 'inherit', env: process.env },
-);
+
+/** Runs one lane; its output lines are prefixed with the lane's name (when there are two). */
+function runLane(lane) {
+  const report = join(dir, `report${lane.name}.json`);
+  const started = Date.now();
+  const child = spawn(
+    process.execPath,
+    ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`,
+      ...lane.projects.flatMap((p) => ['--project', p]), ...args],
+    { stdio: lane.name ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: process.env },
+  );
+  if (lane.name) {
+    for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+      createInterface({ input: from }).on('line', (line) => to.write(`[${lane.name}] ${line}\n`));
+    }
+  }
+  return new Promise((resolve) => child.on('close', (status) => {
+    const s = Math.round((Date.now() - started) / 1000);
+    console.log(`lane ${lane.name || 'all'} (${lane.projects.join(', ') || 'as asked'}): ${Math.floor(s / 60)} min ${s % 60} s, exit ${status}`);
+    resolve({ status, report });
+  }));
+}
+
 let passed = 0;
 let failed = 0;
-try {
-  const json = JSON.parse(readFileSync(report, 'utf8'));
-  passed = json.numPassedTests ?? 0;
-  failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
-  const skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
-  if (skipped > 0) {
-    console.error(`${skipped} test(s) skipped or todo: every test must run`);
-    failed += skipped;
+for (const r of await Promise.all(LANES.map(runLane))) {
+  try {
+    const json = JSON.parse(readFileSync(r.report, 'utf8'));
+    passed += json.numPassedTests ?? 0;
+    let laneFailed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
+    const skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+    if (skipped > 0) {
+      console.error(`${skipped} test(s) skipped or todo: every test must run`);
+      laneFailed += skipped;
+    }
+    if (r.status !== 0 && laneFailed === 0) laneFailed = 1;
+    failed += laneFailed;
+  } catch {
+    failed += 1;
+    console.error('no vitest report was written');
   }
-} catch {
-  failed += 1;
-  console.error('no vitest report was written');
 }
 rmSync(dir, { recursive: true, force: true });
-if (r.status !== 0 && failed === 0) failed = 1;
 passed += staticPassed;
 failed += staticFailed;
 console.log(`${passed} passed, ${failed} failed`);
