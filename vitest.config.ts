@@ -23,6 +23,7 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'drivers/**/*.test.ts', 'scripts/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/unit/**/*.test.ts'],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       integration('pglite'),

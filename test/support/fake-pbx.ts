@@ -64,6 +64,8 @@ export class FakePbx implements Pbx {
   private reachable = true;
   private started = false;
   private seq = 0;
+  /** How many legs we originated per endpoint, gone or not. */
+  readonly originations = new Map<string, number>();
   private readonly ringMs: number;
   private readonly playMs: number;
   private readonly amdMs: number;
@@ -157,6 +159,7 @@ export class FakePbx implements Pbx {
     if (this.legMap.has(o.id)) throw new KefuError('CONFLICT', `leg ${o.id} exists`);
     if (o.args.some((a) => a.includes(','))) throw new KefuError('BAD_REQUEST', 'leg args must not contain commas');
     const leg = this.addLeg(o.id, o.endpoint, o.role, o.args, o.callerId, '');
+    this.originations.set(o.endpoint, (this.originations.get(o.endpoint) ?? 0) + 1);
     const behaviour = this.phones.get(o.endpoint) ?? 'answer';
     if (o.detectMachine) leg.verdict = behaviour === 'machine' ? { status: 'machine', cause: 'long-greeting' } : { status: 'human', cause: 'silence-after-greeting' };
     if (behaviour === 'busy') leg.timer = setTimeout(() => this.gone(leg, CAUSE.busy), 0);

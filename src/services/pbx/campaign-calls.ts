@@ -35,6 +35,13 @@ import { broadcast, say, type AnsweredDeps, type CampaignMedia } from '../dialer
 /** An agent's nailed-up seat leg. */
 interface SeatLeg { agentId: string; legId: string; up: boolean; call: CampaignCall | null }
 
+/**
+ * A seat leg that went away is called again after this long, not at once: an
+ * agent who put the phone down, or a phone that declines or is not answered,
+ * would otherwise be rung in a tight loop.
+ */
+export const SEAT_RECALL_MS = { wasUp: 3_000, neverUp: 15_000 } as const;
+
 class CampaignCall {
   legId = randomUUID();
   control: AsteriskChannelControl | null = null;
@@ -106,13 +113,16 @@ export class PbxCampaignCalls implements DialerBackend {
   }
 
   private campaignAgents = new Set<string>();
+  /** Agents whose seat leg went away: not called again before the timer. */
+  private readonly recallTimers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
   /** Agents of running campaigns: those ready get their seat called (once); the others are let go. */
   staff(ids: Iterable<string>): void { this.campaignAgents = new Set(ids); this.syncSeats(); }
 
   private syncSeats(): void {
     for (const id of this.campaignAgents) {
       const a = this.deps.agents.get(id);
-      if (a?.state === 'ready' && !this.seats.has(id)) this.callSeat(id);
+      if (a?.state === 'ready' && !this.seats.has(id) && !this.recallTimers.has(id)) this.callSeat(id);
     }
     for (const [id, seat] of this.seats) {
       const a = this.deps.agents.get(id);
@@ -126,7 +136,7 @@ export class PbxCampaignCalls implements DialerBackend {
   private callSeat(agentId: string): void {
     const a = this.deps.agents.get(agentId);
     const seat = this.deps.config.seats.find((s) => s.id === a?.seatId);
-    if (!a || !seat || !this.connected()) return;
+    if (!a || !seat || !this.connected() || this.stopped) return;
     const leg: SeatLeg = { agentId, legId: randomUUID(), up: false, call: null };
     this.seats.set(agentId, leg);
     this.log.info({ agentId, seatId: seat.id }, 'calling the agent\'s seat for the campaign');
@@ -227,7 +237,7 @@ export class PbxCampaignCalls implements DialerBackend {
     if (seat) {
       this.seats.delete(seat.agentId);
       if (seat.call) void this.pbx.hangup(seat.call.legId).catch(quietly(this.log, 'PBX clean-up'));
-      this.syncSeats();
+      this.recallLater(seat);
       this.changed();
       return;
     }
@@ -318,9 +328,19 @@ export class PbxCampaignCalls implements DialerBackend {
     this.changed();
   }
 
-  /** Daemon stop: seat legs hung up. */
+  private recallLater(seat: SeatLeg): void {
+    if (this.stopped) return;
+    const id = seat.agentId;
+    clearTimeout(this.recallTimers.get(id));
+    this.recallTimers.set(id, setTimeout(() => { this.recallTimers.delete(id); this.syncSeats(); }, seat.up ? SEAT_RECALL_MS.wasUp : SEAT_RECALL_MS.neverUp));
+  }
+
+  /** Daemon stop: seat legs hung up, none called again (their legGone comes while we hang up). */
   async stop(): Promise<void> {
-    for (const seat of this.seats.values()) await this.pbx.hangup(seat.legId).catch(quietly(this.log, 'PBX clean-up'));
+    this.stopped = true;
+    for (const t of this.recallTimers.values()) clearTimeout(t);
+    this.recallTimers.clear();
+    for (const seat of [...this.seats.values()]) await this.pbx.hangup(seat.legId).catch(quietly(this.log, 'PBX clean-up'));
     this.seats.clear();
   }
 }
