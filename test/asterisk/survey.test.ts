@@ -11,6 +11,32 @@ import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, settledCall, startLab, type Lab, type LegOut } from '../helpers/asterisk-lab.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseWavLayout } from '../../src/media/wav.ts';
+
+/**
+ * 100 ms frames of what a phone heard (its MixMonitor file, possibly still
+ * being written) that carry sound after the last stretch of two seconds or
+ * more of silence: the survey prompt after a silent agent.
+ */
+function loudAfterLastGap(path: string): number {
+  if (!existsSync(path)) return 0;
+  const file = readFileSync(path);
+  const pcm = file.subarray(parseWavLayout(file).dataOffset);
+  const loud: boolean[] = [];
+  for (let off = 0; off + 1600 <= pcm.length; off += 1600) {
+    let energy = 0;
+    for (let i = 0; i < 800; i++) { const x = pcm.readInt16LE(off + i * 2); energy += x * x; }
+    loud.push(Math.sqrt(energy / 800) > 300);
+  }
+  let quiet = 0;
+  let gapEnd = -1;
+  for (let i = 0; i < loud.length; i++) {
+    if (loud[i]) { if (quiet >= 20) gapEnd = i; quiet = 0; } else quiet++;
+  }
+  return gapEnd < 0 ? 0 : loud.slice(gapEnd).filter(Boolean).length;
+}
 
 const SURVEY = {
   id: 'survey', name: 'Post-call survey', entry: 'rate',
@@ -52,12 +78,13 @@ describe(`post-call survey on Asterisk, ${testDbKind()}`, () => {
   /** The caller's own phone (the carrier channel with that caller ID). */
   const callerChannel = (number: string) => until('the caller channel', () => carrierChannel((f) => f[1] === 'caller' && f[7] === number), { timeoutMs: 5000 });
   const active = async (id: string) => (await daemon.api<{ items: Array<{ id: string; state: string }> }>('GET', '/calls/active')).body.items.find((c) => c.id === id);
+  const legsNow = async (id: string) => (await daemon.api<{ legs: LegOut[] }>('GET', `/calls/${id}`)).body.legs;
   const timeline = async (customerId: string) => (await daemon.api<{ items: Item[] }>('GET', `/customers/${customerId}/interactions`)).body.items;
 
   /** The carrier calls in, presses `key` at the menu and stays on the line; resolves once ann talks to them. */
-  const connected = async (number: string, key: string): Promise<string> => {
+  const connected = async (number: string, key: string, o: { say?: string; recordTo?: string } = {}): Promise<string> => {
     const since = new Date().toISOString();
-    await lab.call({ number, dtmf: key, preWaitS: 2, holdS: 60 });
+    await lab.call({ number, dtmf: key, preWaitS: 2, holdS: 60, ...o });
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.at >= since && e.data.number === `+86${number}`);
     const id = ringing.data.callId as string;
     await until('the call connected to ann', async () => (await active(id))?.state === 'connected', { timeoutMs: 30_000 });
@@ -103,9 +130,17 @@ describe(`post-call survey on Asterisk, ${testDbKind()}`, () => {
 
   it('a queue with surveyFlow: the seat hangs up, the caller hears the survey and presses 4: stored with the agent', async () => {
     const customer = await daemon.api<{ id: string }>('POST', '/customers', { name: '王芳', phones: [{ number: '138 0000 0041' }] });
-    const id = await connected('13800000041', '1');
+    // the agent's phone answers and stays silent: whatever the caller hears after it is the survey
+    await lab.carrier.action('Setvar', { Variable: 'AGENT_101', Value: 'quiet' });
+    const heard = join(lab.dir, 'caller-a-heard.wav');
+    const id = await connected('13800000041', '1', { say: 'silence/10&silence/10&silence/10', recordTo: join(lab.dir, 'caller-a') });
+    await until('three seconds of the silent agent', async () => Date.now() - Date.parse((await legsNow(id)).find((l) => l.kind === 'agent')?.answeredAt ?? '') > 3000, { timeoutMs: 10_000 });
+    expect(loudAfterLastGap(heard)).toBe(0);
     await seatHangsUp();
     const ready = annReady();
+    await until('the caller in the survey', async () => (await active(id))?.state === 'ivr', { timeoutMs: 15_000 });
+    // the caller hears the prompt (more than a second of it) before pressing a key
+    await until('the caller hears the survey prompt', () => loudAfterLastGap(heard) >= 10, { timeoutMs: 15_000 });
     await answer(id, '13800000041', '4');
     const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === id, 30_000);
     expect(ended.data.disposition).toBe('completed');
@@ -123,6 +158,7 @@ describe(`post-call survey on Asterisk, ${testDbKind()}`, () => {
 
   it('POST /calls/{id}/survey mid-call: the agent\'s leg ends, the caller stays for the survey and presses 5', async () => {
     const customer = await daemon.api<{ id: string }>('POST', '/customers', { name: '李雷', phones: [{ number: '138 0000 0042' }] });
+    await lab.carrier.action('Setvar', { Variable: 'AGENT_101', Value: 'answer' });
     const id = await connected('13800000042', '2');
     expect((await daemon.api('POST', `/calls/${id}/survey`, { flow: 'nope' })).status).toBe(400);
     const ready = annReady();
