@@ -127,6 +127,27 @@ describe(`campaigns on the Asterisk lab, ${testDbKind()}`, () => {
     expect(check.blocked).toBe(true);
   }, 150_000);
 
+  it('broadcast with a flow\'s survey node: the callee presses 4, stored on the call and the customer the number matches', async () => {
+    const csat = {
+      id: 'csat', name: 'Delivery survey', entry: 'rate',
+      nodes: {
+        rate: { type: 'survey', prompt: { text: 'Please rate your delivery. Press 1 to 5.', voice: 'en-us' }, timeoutMs: 8000, retries: 1, thanksPrompt: { text: 'Thank you.', voice: 'en-us' }, next: 'bye' },
+        bye: { type: 'hangup' },
+      },
+    };
+    expect((await api('POST', '/ivr/flows', csat)).status).toBe(201);
+    const rater = callee('keypress', { ringS: 1, digit: '4', talkS: 5, n: 55 });
+    const customer = await api<{ id: string }>('POST', '/customers', { name: '钱进', phones: [{ number: rater }] });
+    expect(customer.status).toBe(201);
+    const id = await create({ name: 'Lab survey', mode: 'broadcast', settings: { window: ANY_HOUR, flowId: 'csat', maxLines: 1, retry: ONE_TRY } }, [rater]);
+    expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
+    await finished(id, 60_000);
+    const [a] = await attempts(id);
+    expect(a).toMatchObject({ outcome: 'connected', result: { flow: 'csat', survey: 4 } });
+    const items = (await api<{ items: Array<{ kind: string; refId: string; data: Record<string, unknown> }> }>('GET', `/customers/${customer.body.id}/interactions`)).body.items;
+    expect(items.filter((i) => i.kind === 'survey')).toEqual([expect.objectContaining({ refId: a!.callId, data: { callId: a!.callId, score: 4, agentId: null } })]);
+  }, 90_000);
+
   it('preview: the agent sees the record, dials it, and talks to the callee', async () => {
     const n = callee('human', { ringS: 1, talkS: 3, n: 60 });
     const id = await create({ name: 'Lab preview', mode: 'preview', settings: { window: ANY_HOUR, agents: ['ag1'] } }, [n]);

@@ -165,4 +165,33 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
     expect((await api<{ blocked: boolean }>('GET', '/blacklist/check?number=13512340021&direction=outbound')).body.blocked).toBe(true);
     await waitForLineIdle(daemon, 'office');
   });
+  it('broadcast with a flow\'s survey node: the answer is stored on the call and the customer (call_surveys, the timeline)', async () => {
+    const csat = {
+      id: 'csat', name: 'Post-delivery survey', entry: 'rate',
+      nodes: {
+        rate: {
+          type: 'survey', prompt: { text: 'Please rate your delivery. Press 1 to 5.', voice: 'en-us' }, timeoutMs: 8000, retries: 1,
+          invalidPrompt: { text: 'One to five, please.', voice: 'en-us' }, thanksPrompt: { text: 'Thank you.', voice: 'en-us' }, next: 'bye',
+        },
+        bye: { type: 'hangup' },
+      },
+    };
+    expect((await api('POST', '/ivr/flows', csat)).status).toBe(201);
+    const customer = await api<{ id: string }>('POST', '/customers', { name: '赵敏', phones: [{ number: '135 1234 0031' }] });
+    expect(customer.status).toBe(201);
+    sim.simulator.scriptNumber('13512340031', { outcome: 'answer', farEnd: { kind: 'live', country: 'CN', ringMs: 1500, seed: 41 } });
+    const since = Date.now();
+    const id = await create({ name: 'Delivery survey', mode: 'broadcast', settings: { window: ANY_HOUR, flowId: 'csat', retry: ONE_TRY } }, [{ number: '13512340031', priority: 1 }]);
+    expect((await api('POST', `/campaigns/${id}/start`)).status).toBe(200);
+    await sim.simulator.waitFor('vtx-start', { since, timeoutMs: 60_000 });
+    await sim.simulator.pressDigits('4');
+    await finished(id);
+    const [a] = await attempts(id);
+    expect(a).toMatchObject({ outcome: 'connected', result: { flow: 'csat', outcome: 'hangup', survey: 4, path: ['rate', 'bye'] } });
+    const items = (await api<{ items: Array<{ kind: string; refId: string; summary: string; data: Record<string, unknown> }> }>('GET', `/customers/${customer.body.id}/interactions`)).body.items;
+    expect(items.filter((i) => i.kind === 'survey')).toEqual([expect.objectContaining({ refId: a!.callId, summary: 'satisfaction 4/5', data: { callId: a!.callId, score: 4, agentId: null } })]);
+    const call = (await api<{ customerId: string | null; disposition: string }>('GET', `/calls/${a!.callId!}`)).body;
+    expect(call).toMatchObject({ customerId: customer.body.id, disposition: 'completed' });
+    await waitForLineIdle(daemon, 'office');
+  });
 });

@@ -3139,7 +3139,7 @@ export interface paths {
         put?: never;
         /**
          * Send the caller to the post-call survey
-         * @description A connected call on a modem line (the agent's own): the caller hears the survey flow (`flow`, default care.surveyFlow) and the call ends with it. 409 for a call not connected; 422 on a PBX line (not built yet).
+         * @description A connected call (the agent's own): the caller hears the survey flow (`flow`, default care.surveyFlow) and the call ends with it. On a modem line the modem runs the flow while the agent puts the phone down; on an Asterisk line the agent's leg is hung up and the caller's channel runs the flow. 409 for a call not connected, or on Asterisk one with no queue agent on it.
          *
          *     Roles: admin, supervisor, agent, integrator.
          */
@@ -9700,6 +9700,8 @@ export interface operations {
                             type: "flow";
                             flowId: string;
                         };
+                        /** @description a published flow with a survey node: when the agent hangs up, every answered caller of this queue stays on the line and hears it (the post-call survey); null (default): the caller is hung up */
+                        surveyFlow?: string | null;
                     };
                 };
             };

@@ -27,6 +27,8 @@ export interface QueueSettings {
   exitKey?: string | undefined;
   /** Where the caller goes on timeout or exit key. */
   overflow?: QueueOverflow | undefined;
+  /** A published flow (the post-call survey) every answered caller goes to when the agent hangs up; absent or null: the caller is hung up. */
+  surveyFlow?: string | null | undefined;
 }
 
 /** Where a caller goes when the queue's wait limit passes (or they press the exit key). Default hangup (disposition overflow). */

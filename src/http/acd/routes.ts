@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { WRITERS } from '../auth.ts';
 import { assertMayActAsAgent } from '../ownership.ts';
 import { KefuError } from '../../core/errors.ts';
+import { FLOW_ID_PATTERN } from '../../core/ivr/schema.ts';
 
 const Id = Type.String({ pattern: '^[a-z0-9-]+$', minLength: 1, maxLength: 64 });
 const AgentState = Type.String({ description: 'logged-out | ready | ringing | on-call | wrap-up | paused' });
@@ -33,6 +34,9 @@ const QueueSettings = Type.Object({
     }, { additionalProperties: false }),
     Type.Object({ type: Type.Literal('flow'), flowId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
   ], { description: 'where the caller goes on timeout (maxWaitS) or exit key: hangup (default; disposition overflow), another queue, voicemail, or an IVR flow' })),
+  surveyFlow: Type.Optional(Type.Union([Type.String({ pattern: FLOW_ID_PATTERN, maxLength: 64 }), Type.Null()], {
+    description: 'a published flow with a survey node: when the agent hangs up, every answered caller of this queue stays on the line and hears it (the post-call survey); null (default): the caller is hung up',
+  })),
 }, { additionalProperties: false });
 
 /** /agents (both modes), /queues (the ACD, needs the Asterisk backend), /seats. */
@@ -102,6 +106,12 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     if (overflow?.type === 'flow') {
       await ctx.flows.published(overflow.flowId).catch(() => {
         throw new KefuError('BAD_REQUEST', `body.settings.overflow.flowId: no published flow ${overflow.flowId}`, { field: 'body.settings.overflow.flowId' });
+      });
+    }
+    const surveyFlow = req.body.settings?.surveyFlow;
+    if (surveyFlow) {
+      await ctx.flows.published(surveyFlow).catch(() => {
+        throw new KefuError('BAD_REQUEST', `body.settings.surveyFlow: no published flow ${surveyFlow}`, { field: 'body.settings.surveyFlow' });
       });
     }
     const q = await ctx.repos.acd.createQueue(req.body);

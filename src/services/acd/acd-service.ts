@@ -263,11 +263,23 @@ export class AcdService {
       this.route(w.queue.id);
       return true;
     }
-    // The conversation is over: the agent wraps up, the caller is hung up if still there.
+    // The conversation is over: the agent wraps up; the caller, if still there, goes to the post-call
+    // survey when the call or its queue asks for it (after-agent.ts), else is hung up.
     this.handleTimes.set(w.queue.id, [Date.now() - leg.answeredAt, ...(this.handleTimes.get(w.queue.id) ?? [])].slice(0, HISTORY));
     this.board.callEnded(leg.agentId, w.queue.settings.wrapUpS);
-    if (leg.bridgeId) void this.pbx.destroyBridge(leg.bridgeId).catch(quietly(this.log, 'PBX clean-up'));
-    void this.pbx.hangup(w.channelId).catch(quietly(this.log, 'PBX clean-up'));
+    const unbridged = leg.bridgeId ? this.pbx.destroyBridge(leg.bridgeId).catch(quietly(this.log, 'PBX clean-up')) : Promise.resolve();
+    void unbridged.then(() => {
+      if (w.call.afterAgent.agentGone(w.queue.settings.surveyFlow ?? null)) { this.log.info({ callId: w.call.id }, 'agent gone: the caller goes to the survey'); return; }
+      void this.pbx.hangup(w.channelId).catch(quietly(this.log, 'PBX clean-up'));
+    });
+    return true;
+  }
+
+  /** Hangs up the answered agent leg of a call (POST /calls/{id}/survey); false when it has none. */
+  async endAgentLeg(callId: string): Promise<boolean> {
+    const leg = this.connectedLegOf(callId);
+    if (!leg) return false;
+    await this.pbx.hangup(leg.legId);
     return true;
   }
 

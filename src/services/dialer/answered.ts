@@ -26,6 +26,8 @@ export interface CampaignMedia {
   keys(fn: (digit: string) => void): () => void;
   /** Aborted once the call is gone. */
   signal: AbortSignal;
+  /** Stores a `survey` node's answer against the call (call_surveys: its customer and agent, the customer's timeline). */
+  storeSurvey(score: number): Promise<void>;
 }
 
 export interface AnsweredDeps { prompts: PromptResolver; blacklist: BlacklistService; flows: FlowService; log: Logger }
@@ -97,6 +99,8 @@ async function broadcastFlow(media: CampaignMedia, spec: DialerCall, flowId: str
         if (flow.nodes[node]?.type === 'collect') return;
         if (optOutKey !== null && digits === optOutKey) optedOut = true;
       },
+      // a survey node's answer is stored as on an inbound call (a failed store ends the flow with `error`)
+      onSurvey: async (_node, score) => { await media.storeSurvey(score); out.survey = score; },
     },
   }, ivr).finally(off);
   Object.assign(variables, r.variables);

@@ -216,7 +216,17 @@ export class PbxCampaignCalls implements DialerBackend {
     return {
       play: (pcm, opts) => control.play(pcm, opts), readKey: (ms) => control.readKey(ms), control,
       keys: (fn) => control.onDigit(fn), signal: call.gone.signal,
+      storeSurvey: (score) => this.storeSurvey(call, score),
     };
+  }
+
+  /** A campaign flow's survey answer, against the call's customer (the list's, or the one the number matches). */
+  private async storeSurvey(call: CampaignCall, score: number): Promise<void> {
+    if (!call.spec.customerId) {
+      const c = await this.deps.repos.customers.findByPhone(call.spec.numberKey).catch(() => null);
+      if (c) await call.record.update({ customerId: c.id });
+    }
+    await call.record.run(() => this.deps.repos.surveys.record(call.record.id, score));
   }
 
   private seatUp(leg: PbxLegInfo): void {

@@ -229,6 +229,7 @@ export class PbxService implements LineGroup {
       }
       this.dialer.pump();
     }, (queueId, call) => this.acd.enqueue(call, channel.id, queueId), (opts, call) => this.handset(call, channel.id, opts));
+    session.afterAgent.endAgentLeg = () => this.acd.endAgentLeg(session.id);
     const wasIdle = this.stateOf(line) === 'idle';
     const live: Live = { session, control, line };
     this.live.set(channel.id, live);

@@ -156,6 +156,7 @@ export class ModemCampaignCalls implements DialerBackend {
       control: { answer: async () => undefined, reject: () => this.finish(call, null), play: (pcm, opts) => driver.play(pcm, { ...opts, signal: opts?.signal ?? call.gone.signal }), hangup: () => this.finish(call, null) },
       keys,
       signal: call.gone.signal,
+      storeSurvey: (score) => call.dialOut!.storeSurvey(score),
     };
   }
 

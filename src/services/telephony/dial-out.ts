@@ -93,6 +93,12 @@ export class DialOut {
 
   get ended(): boolean { return this.state === 'ended'; }
 
+  /** A campaign flow's survey answer: stored in the call's write queue, after the customer lookup (call_surveys reads the call row). */
+  async storeSurvey(score: number): Promise<void> {
+    await this.lookedUp;
+    await this.record.run(() => this.deps.repos.surveys.record(this.id, score));
+  }
+
   snapshot(): CallSnapshot {
     return {
       id: this.id, lineId: this.line.id, direction: 'outbound', state: this.state === 'ended' ? 'ended' : this.state === 'connected' ? 'connected' : 'dialing',

@@ -19,6 +19,7 @@ import type { Flow, Prompt } from '../../core/ivr/schema.ts';
 import { KefuError } from '../../core/errors.ts';
 import { dialDigits } from '../../core/numbers/normalize.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
+import { AfterAgent } from './after-agent.ts';
 
 /** Puts a call into an ACD queue; resolves true once the queue took it. Given by backends that have queues. */
 export type QueueRouter = (queueId: string, call: CallSession) => Promise<boolean>;
@@ -55,7 +56,7 @@ export class CallSession {
   /** Counts IVR runs: a flow stopped by a take-over that ends late must not end the run after it. */
   private ivrRun = 0;
   /** The flow runs after an agent (the post-call survey): the call was completed whoever hangs up. */
-  private afterAgent = false;
+  private surveying = false;
   private media: LineIvrMedia | null = null;
   private recording: ActiveRecording | null = null;
   private readonly log: Logger;
@@ -81,6 +82,7 @@ export class CallSession {
     this.created = this.record.created;
     this.log = deps.logger.child({ callId: this.id, lineId: line.id });
     this.finished = new Promise((r) => { this.finish = r; });
+    this.afterAgent = new AfterAgent({ id: this.id, pbx: line.driver === 'asterisk', state: () => this.state, runFlow: (flow) => this.resumeAfterAgent(flow) });
     this.hangupSignal.signal.addEventListener('abort', () => this.ivrStop.abort(), { once: true });
   }
 
@@ -217,16 +219,13 @@ export class CallSession {
     this.fire({ type: 'resumeIvr' });
   }
 
-  /**
-   * The agent is done and hands the caller to a flow (the post-call survey)
-   * instead of hanging up: single line only, a connected call. The modem,
-   * still off-hook, runs the flow; the call ends when it does.
-   */
-  toFlow(flow: string): void {
-    if (this.line.driver === 'asterisk') throw new KefuError('NOT_SUPPORTED', `call ${this.id} is on a PBX line: the post-call survey there is not built yet`);
-    if (this.state !== 'connected') throw new KefuError('CONFLICT', `call ${this.id} is ${this.state}: only a connected call can go to the survey`);
+  /** The post-call survey (after-agent.ts): POST /calls/{id}/survey, and the ACD when an agent's leg ends. */
+  readonly afterAgent: AfterAgent;
+
+  /** The agent is done: the caller's line (the modem still off-hook, or the caller's channel) runs `flow`; the call ends with it. */
+  private resumeAfterAgent(flow: string): void {
     this.ivrRun++;
-    this.afterAgent = true;
+    this.surveying = true;
     this.ivrStop = new AbortController();
     this.hangupSignal.signal.addEventListener('abort', () => this.ivrStop.abort(), { once: true });
     this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
@@ -327,7 +326,7 @@ export class CallSession {
         return;
       case 'startIvr': {
         const run = ++this.ivrRun;
-        this.runIvr().then((outcome) => { if (run === this.ivrRun) this.fire({ type: 'ivrDone', outcome: this.afterAgent && outcome === 'caller-hangup' ? 'hangup' : outcome }); }, (err: unknown) => {
+        this.runIvr().then((outcome) => { if (run === this.ivrRun) this.fire({ type: 'ivrDone', outcome: this.surveying && outcome === 'caller-hangup' ? 'hangup' : outcome }); }, (err: unknown) => {
           this.log.error({ err }, 'IVR failed');
           if (run === this.ivrRun) this.fire({ type: 'ivrDone', outcome: 'error' });
         });

@@ -103,7 +103,7 @@ export function Desk(_props: { params: string[] }) {
         ) : (
           <div class="card muted" data-testid="desk-idle">{agent?.state === 'ready' ? t('desk.waiting') : t('desk.notReady')}</div>
         )}
-        {mine && !who.pbx && !call?.ended && <button type="button" onClick={() => void toSurvey()} data-testid="desk-survey">{t('desk.toSurvey')}</button>}
+        {mine && !call?.ended && <button type="button" onClick={() => void toSurvey()} data-testid="desk-survey">{t('desk.toSurvey')}</button>}
         <PreviewPanel agentId={agentId} agentState={agent?.state} />
         {wrapping && agent?.state === 'wrap-up' && <WrapUp callId={wrapping} onDone={() => { setWrapCallId(null); setCall(null); recent.reload(); }} />}
       </div>
