@@ -34,14 +34,15 @@ export const isWholeHour = (d: Date): boolean => d.getTime() % 3_600_000 === 0;
  */
 export async function agentPeriodSums(db: Queryable, q: { from: Date; to: Date; agentIds: readonly string[]; outcomes?: readonly string[] }): Promise<{ source: 'hourly' | 'facts'; rows: AgentPeriodSums[] }> {
   const source = isWholeHour(q.from) && isWholeHour(q.to) ? 'hourly' : 'facts';
-  const cols = `agent_id, sum(answered)::bigint AS answered, sum(answer_wait_ms)::bigint AS wait, sum(talk_ms)::bigint AS talk, sum(wrap_ms)::bigint AS wrap,
-    coalesce(sum(answered) FILTER (WHERE outcome = ANY($4::text[])), 0)::bigint AS converted`;
+  const cols = (t: string) => `${t}agent_id AS agent_id, sum(${t}answered)::bigint AS answered, sum(${t}answer_wait_ms)::bigint AS wait,
+    sum(${t}talk_ms)::bigint AS talk, sum(${t}wrap_ms)::bigint AS wrap,
+    coalesce(sum(${t}answered) FILTER (WHERE ${t}outcome = ANY($4::text[])), 0)::bigint AS converted`;
   const params = [[...q.agentIds], q.from, q.to, [...(q.outcomes ?? [])]];
+  // The facts: the calls started in the period (calls_started index), each joined to its facts by key.
   const sql = source === 'hourly'
-    ? `SELECT ${cols} FROM stats_hourly WHERE agent_id = ANY($1::text[]) AND hour >= $2 AND hour < $3 GROUP BY agent_id`
-    : `SELECT ${cols} FROM stats_call_facts f WHERE f.agent_id = ANY($1::text[])
-         AND f.hour >= date_trunc('hour', $2::timestamptz, 'UTC') AND f.hour < $3
-         AND EXISTS (SELECT 1 FROM calls c WHERE c.id = f.call_id AND c.started_at >= $2 AND c.started_at < $3) GROUP BY agent_id`;
+    ? `SELECT ${cols('')} FROM stats_hourly WHERE agent_id = ANY($1::text[]) AND hour >= $2 AND hour < $3 GROUP BY agent_id`
+    : `SELECT ${cols('f.')} FROM calls c JOIN stats_call_facts f ON f.call_id = c.id
+       WHERE c.started_at >= $2 AND c.started_at < $3 AND f.agent_id = ANY($1::text[]) GROUP BY f.agent_id`;
   const r = await db.query<{ agent_id: string; answered: number; wait: number; talk: number; wrap: number; converted: number }>(sql, params);
   const by = new Map(r.rows.map((x) => [x.agent_id, x]));
   return {
