@@ -31,7 +31,7 @@ import { createFaxModem, createLineDriver, createPbx, createPbxFax, hardwareBack
 import { addDemoFaxLine } from './services/fax/demo-fax.ts';
 import { FaxService } from './services/fax/fax-service.ts';
 import { ScorecardService } from './services/scorecards/service.ts';
-import { SqlKpiSource } from './db/kpi/sql-kpi-source.ts';
+import { StatsKpiSource } from './db/kpi/stats-kpi-source.ts';
 import { createRecognizer } from './asr-engines.ts';
 import { createCardScanner } from './ocr-engines.ts';
 import { contactDirectory, seedVoiceDirectoryDemo } from './services/voice-directory.ts';
@@ -179,7 +179,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => care.stop());
 
     const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks, care, cardScanner: createCardScanner(config.cardScan),
-      scorecards: new ScorecardService({ db, bus, kpis: new SqlKpiSource(db) }) };
+      scorecards: new ScorecardService({ db, bus, kpis: new StatsKpiSource(db) }) };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());

@@ -27,7 +27,7 @@ if (want('campaigns')) { console.log('\n## campaigns per mode (real Asterisk lab
 if (want('webhooks')) { console.log('\n## webhooks (loopback receiver)'); results.webhooks = await (await import('./webhooks.ts')).run(); }
 if (want('care')) { console.log('\n## care plans and task.due'); results.care = await (await import('./care.ts')).run(); }
 if (want('fax')) { console.log('\n## fax (real Asterisk lab)'); results.fax = await (await import('./fax.ts')).run(); }
-if (want('scorecards')) { console.log('\n## scorecards (a month computed through the SQL KPI port)'); results.scorecards = await (await import('./scorecards.ts')).run(); }
+if (want('scorecards')) { console.log('\n## scorecards (a month computed through the KPI port: statistics rollups + records)'); results.scorecards = await (await import('./scorecards.ts')).run(); }
 if (want('stats')) { console.log('\n## statistics at 1 M call records (PostgreSQL: rollups vs GROUP BY)'); results.stats = await (await import('./stats.ts')).run(); }
 if (want('card-scan')) { console.log('\n## business-card scanning (generated cards, real tesseract)'); results.cardScan = await (await import('./card-scan.ts')).run(); }
 // The soak runs 30 minutes (KEFU_SOAK_S): only when asked by name.

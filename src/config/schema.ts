@@ -275,7 +275,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    timezone: Type.String({ default: 'Asia/Shanghai', minLength: 1, maxLength: 64, description: 'IANA time zone of the office: "today" of due-today task lists and the local dates of care-plan schedules' }),
+    timezone: Type.String({ default: 'Asia/Shanghai', minLength: 1, maxLength: 64, description: 'IANA time zone of the office: "today" of due-today task lists, the local dates of care-plan schedules, and scorecard months named without a zone' }),
     care: Type.Object(
       {
         tickS: Type.Integer({ default: 30, minimum: 1, maximum: 3600, description: 'how often tasks that fell due are looked for (task.due)' }),

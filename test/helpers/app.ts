@@ -5,7 +5,7 @@
  */
 import { FaxService } from '../../src/services/fax/fax-service.ts';
 import { ScorecardService } from '../../src/services/scorecards/service.ts';
-import { SqlKpiSource } from '../../src/db/kpi/sql-kpi-source.ts';
+import { StatsKpiSource } from '../../src/db/kpi/stats-kpi-source.ts';
 import { WebhookService } from '../../src/services/webhooks/webhook-service.ts';
 import { createCardScanner } from '../../src/ocr-engines.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -99,7 +99,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     flows: new FlowService(repos.flows, logger, []), telephony: null as never, prompts: opts.prompts ?? (null as never),
     acd: null, pbx: null, campaigns: new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger), demo: null, hardware: null as never,
     agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger), ...(fax ? { fax } : {}), ...(webhooks ? { webhooks } : {}), care,
-    scorecards: new ScorecardService({ db, bus, kpis: new SqlKpiSource(db) }),
+    scorecards: new ScorecardService({ db, bus, kpis: new StatsKpiSource(db) }),
     cardScanner: createCardScanner(config.cardScan),
   });
   const admin = (await repos.keys.create('admin', 'test')).key;

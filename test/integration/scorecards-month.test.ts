@@ -7,7 +7,11 @@
  *
  * Teams: red = a1 + a2, blue = a3, green = a4, gold = a5.
  *
- * Records in the month (each answered call: an agent leg ringing `ring` ms, talk, wrap-up):
+ * Records in the month (each answered call: an agent leg ringing `ring` ms, talk, wrap-up). The call figures are the
+ * statistics engine's (one source, docs/statistics.md): answer speed = the caller's wait (start → answer, no queue here),
+ * talk = the agent leg's answer → end, wrap-up = the agent's wrap-up state after the call (agent_state_history, as the
+ * daemon records it; calls.wrapped_at is written too). The month is November in UTC (timeZone given: the default is
+ * the office's zone).
  * | agent | answered | ring ms | talk s | wrap s | handle ms | conv. (sale/renewal) | complaints counted        | churned | surveys   |
  * | a1    | 4        | 3000    | 200    | 40     | 240000    | 2 (sale)             | 0 (1 rejected: not)        | 0       | 5,5,4,4   |
  * | a2    | 2        | 6000    | 300    | 60     | 360000    | 0                    | 0                          | 1       | 3         |
@@ -85,6 +89,7 @@ describe(`scorecards: a hand-computed month on ${testDbKind()}`, () => {
              VALUES ($1,'l1','inbound','+8613800138000','ended','answered',$2,$3,$4,$5,$6,$7)`, [id, agent, start, answered, ended, wrapped, o.outcome ?? null]);
     await q(`INSERT INTO call_legs(id, call_id, kind, agent_id, started_at, answered_at, ended_at) VALUES ($1,$2,'agent',$3,$4,$5,$6)`,
       [randomUUID(), id, agent, start, answered, ended]);
+    if (o.wrap > 0) await q("INSERT INTO agent_state_history(agent_id, state, call_id, started_at, ended_at) VALUES ($1,'wrap-up',$2,$3,$4)", [agent, id, ended, wrapped]);
     if (o.survey !== undefined) await q('INSERT INTO call_surveys(call_id, agent_id, score, at) VALUES ($1,$2,$3,$4)', [id, agent, o.survey, wrapped]);
   }
 
@@ -158,7 +163,7 @@ describe(`scorecards: a hand-computed month on ${testDbKind()}`, () => {
       },
     });
     expect(scheme.status, scheme.text).toBe(201);
-    const p = await t.call('POST', '/scorecards/periods', { key: supervisor, body: { schemeId: scheme.body.id, month: '2026-11' } });
+    const p = await t.call('POST', '/scorecards/periods', { key: supervisor, body: { schemeId: scheme.body.id, month: '2026-11', timeZone: 'UTC' } });
     expect(p.status, p.text).toBe(201);
     expect(p.body).toMatchObject({ label: '2026-11', from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', state: 'open' });
     teamPeriod = p.body.id;
@@ -201,7 +206,7 @@ describe(`scorecards: a hand-computed month on ${testDbKind()}`, () => {
       },
     });
     expect(scheme.status, scheme.text).toBe(201);
-    period = (await t.call('POST', '/scorecards/periods', { key: supervisor, body: { schemeId: scheme.body.id, month: '2026-11' } })).body.id;
+    period = (await t.call('POST', '/scorecards/periods', { key: supervisor, body: { schemeId: scheme.body.id, month: '2026-11', timeZone: 'UTC' } })).body.id;
 
     // Self-reviews before the figures (kept until compute), by each agent for themselves.
     for (const [a, s] of [['a1', 90], ['a3', 100], ['a4', 80], ['a5', 100]] as const) {

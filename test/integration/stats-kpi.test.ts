@@ -10,7 +10,8 @@ import { testDbKind } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { writeStatsMonth, AGENTS, type GenCall } from '../helpers/stats-month.ts';
 import { parseCsv } from '../../src/core/crm/csv.ts';
-import { agentPeriodFigures, applyStatsSettings, rebuildStats } from '../../src/db/repos/stats-live.ts';
+import { applyStatsSettings, rebuildStats } from '../../src/db/repos/stats-live.ts';
+import { agentPeriodSums } from '../../src/db/repos/stats-agents.ts';
 
 // November 2026 in Asia/Shanghai: 2026-10-31T16:00Z .. 2026-11-30T16:00Z.
 const FROM = new Date('2026-10-31T16:00:00Z');
@@ -120,13 +121,16 @@ describe(`statistics engine on ${testDbKind()}`, () => {
       expect(x.utilisation).toBeLessThanOrEqual(x.occupancy);
       expect(x.averageWrapUpMs).toBe(45_000);
     }
-    const figures = await agentPeriodFigures(h.db, { from: FROM, to: TO, agentIds: [...AGENTS, 'nobody'] });
-    expect(figures.map((f) => f.agentId)).toEqual([...AGENTS, 'nobody']);
-    for (const f of figures.slice(0, 3)) {
+    const figures = await agentPeriodSums(h.db, { from: FROM, to: TO, agentIds: [...AGENTS, 'nobody'], outcomes: ['sale'] });
+    expect(figures.source).toBe('hourly');
+    expect(figures.rows.map((f) => f.agentId)).toEqual([...AGENTS, 'nobody']);
+    const sales = await h.call('GET', `/stats/kpi?${month}&dimension=agent&bucket=none&outcome=sale&timeZone=Asia/Shanghai`);
+    for (const f of figures.rows.slice(0, 3)) {
       const x = rows.find((y: { key: string }) => y.key === f.agentId);
-      expect(f).toEqual({ agentId: f.agentId, answered: x.answered, averageAnswerMs: x.averageSpeedOfAnswerMs, averageHandleMs: x.averageHandleMs });
+      expect(f).toMatchObject({ answered: x.answered, talkMs: x.talkMs, wrapMs: x.wrapUpMs, converted: sales.body.items.find((y: { key: string }) => y.key === f.agentId)?.answered ?? 0 });
+      expect(Math.round(f.answerWaitMs / f.answered)).toBe(x.averageSpeedOfAnswerMs);
     }
-    expect(figures[3]).toEqual({ agentId: 'nobody', answered: 0, averageAnswerMs: null, averageHandleMs: null });
+    expect(figures.rows[3]).toEqual({ agentId: 'nobody', answered: 0, answerWaitMs: 0, talkMs: 0, wrapMs: 0, converted: 0 });
     // A queue filter makes agent time unattributable: null, not invented.
     const f = await h.call('GET', `/stats/kpi?${month}&dimension=agent&bucket=none&queue=sales&timeZone=Asia/Shanghai`);
     expect(f.body.items.every((x: { occupancy: unknown }) => x.occupancy === null)).toBe(true);

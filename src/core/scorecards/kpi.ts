@@ -3,9 +3,10 @@
  * period. The port returns sums and counts (never averages), so a team's
  * figure is exact: the members' sums are pooled and divided once.
  *
- * Implemented with plain SQL over calls, call_legs, complaints, call_surveys
- * and customers by src/db/kpi/sql-kpi-source.ts; the statistics engine's
- * rollups may implement it instead. Contract:
+ * Implemented by src/db/kpi/stats-kpi-source.ts: the call figures (answered,
+ * answer speed, handle time, conversion) are the statistics engine's per-agent
+ * sums, the same the /stats/kpi report gives (one source); complaints, churn
+ * and surveys from their records. Contract:
  * - the period is [from, to): an instant equal to `to` is outside it;
  * - one row per asked agent, in any order, with zeros when the agent did nothing;
  * - agents not asked for are never returned.
@@ -20,12 +21,12 @@ export interface KpiQuery {
 
 export interface AgentKpiSums {
   agentId: string;
-  /** Calls the agent answered (calls.agent_id, answered, started in the period). */
+  /** Calls the agent answered (the statistics' "answered": ended calls started in the period). */
   answered: number;
-  /** Agent legs answered in the period and their ring-to-answer time summed (answer speed). */
+  /** Answer speed: the answered calls and the callers' waits summed (the statistics' ASA: queue wait, else start → answer). */
   responseCount: number;
   responseTotalMs: number;
-  /** Answered calls that ended: talk (answered → ended) plus wrap-up (ended → wrapped) summed. */
+  /** Handle time: the answered calls and their talk plus wrap-up time summed (the statistics' handle). */
   handleCount: number;
   handleTotalMs: number;
   /** Answered calls whose outcome is one of the conversion outcomes. */

@@ -1,7 +1,7 @@
 /**
  * Today's live figures (rollups since local midnight, calls up now, agents by
- * state), the settings the rollups were built with, and the per-agent period
- * figures other parts (scorecards) read.
+ * state) and the settings the rollups were built with. The per-agent period
+ * sums other parts (scorecards) read are in stats-agents.ts.
  */
 import type { Db, Queryable } from '../types.ts';
 import { addSums, emptySums, type CallSums, type StateTimes } from '../../core/stats/metrics.ts';
@@ -77,40 +77,3 @@ export async function applyStatsSettings(db: Db, s: StatsSettings): Promise<bool
 
 /** Rebuild the rollups from the raw tables (kefu keeps them exact; this is for repairs and benchmarks). */
 export async function rebuildStats(db: Queryable): Promise<void> { await db.query('SELECT stats_rebuild()'); }
-
-/** One agent's figures over a period, for scorecards. */
-export interface AgentPeriodFigures {
-  agentId: string;
-  /** Calls the agent answered. */
-  answered: number;
-  /** Average speed of answer (the caller's wait before the agent answered), ms; null without answered calls. */
-  averageAnswerMs: number | null;
-  /** Average handle time (talk + wrap-up) per answered call, ms; null without answered calls. */
-  averageHandleMs: number | null;
-}
-
-/**
- * Per-agent figures over [from, to) (whole UTC hours, e.g. a month in
- * Asia/Shanghai) from the rollups; every agent in `agentIds` gets a row (zeros
- * when it took no call), or every agent with calls when `agentIds` is absent.
- */
-export async function agentPeriodFigures(db: Queryable, q: { from: Date; to: Date; agentIds?: readonly string[] }): Promise<AgentPeriodFigures[]> {
-  if (q.from.getTime() % 3_600_000 !== 0 || q.to.getTime() % 3_600_000 !== 0) throw new RangeError('from and to must be whole hours (UTC)');
-  const params: unknown[] = [q.from, q.to];
-  let filter = " AND agent_id <> ''";
-  if (q.agentIds) { params.push([...q.agentIds]); filter = ` AND agent_id = ANY($${params.length}::text[])`; }
-  const r = await db.query<{ agent_id: string; answered: number; wait: number; handle: number }>(
-    `SELECT agent_id, sum(answered)::bigint AS answered, sum(answer_wait_ms)::bigint AS wait, sum(talk_ms + wrap_ms)::bigint AS handle
-     FROM stats_hourly WHERE hour >= $1 AND hour < $2${filter} GROUP BY agent_id ORDER BY agent_id`, params);
-  const by = new Map(r.rows.map((x) => [x.agent_id, x]));
-  const ids = q.agentIds ? [...q.agentIds] : [...by.keys()];
-  return ids.map((agentId) => {
-    const x = by.get(agentId);
-    const answered = x ? Number(x.answered) : 0;
-    return {
-      agentId, answered,
-      averageAnswerMs: answered > 0 ? Math.round(Number(x!.wait) / answered) : null,
-      averageHandleMs: answered > 0 ? Math.round(Number(x!.handle) / answered) : null,
-    };
-  });
-}

@@ -73,7 +73,7 @@ export const scorecardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     schema: { tags, summary: 'Open a period of a scheme', description: 'A month (YYYY-MM in timeZone) or any [from, to). A team period may set this month\'s items.', body: PeriodIn, response: { 201: PeriodOut } },
   }, async (req, reply) => {
     const b = req.body;
-    const { from, to, label } = periodBounds(b);
+    const { from, to, label } = periodBounds({ ...b, timeZone: b.timeZone ?? ctx.config.timezone });
     let items: TeamDefinition['items'] | undefined;
     if (b.items) {
       const scheme = await svc().repo.scheme(b.schemeId);

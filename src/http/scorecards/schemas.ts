@@ -56,7 +56,7 @@ const State = Type.Union([Type.Literal('open'), Type.Literal('computed'), Type.L
 export const PeriodIn = Type.Object({
   schemeId: Uuid,
   month: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM: the whole month in timeZone (the default period)' })),
-  timeZone: Type.String({ default: 'UTC', maxLength: 64, description: 'IANA zone of the month, e.g. Asia/Shanghai' }),
+  timeZone: Type.Optional(Type.String({ maxLength: 64, description: "IANA zone of the month, e.g. Asia/Shanghai; default the office's `timezone` (config), the zone the statistics' buckets default to" })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'instead of month: any period [from, to)' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   label: Type.Optional(Text(100)),
