@@ -8,6 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import pino from 'pino';
 import { FAKE_CLOCK, pbxHarness, type PbxHarness } from '../../support/pbx-harness.ts';
 import { CampaignService } from '../../../src/services/dialer/campaigns.ts';
+import { SEAT_RECALL_MS } from '../../../src/services/pbx/campaign-calls.ts';
+import { ANY_HOUR } from '../../helpers/campaign.ts';
 import type { CampaignAttempt } from '../../../src/core/dialer/campaign.ts';
 
 describe('campaigns on the PBX (fake PBX, fake timers)', () => {
@@ -54,7 +56,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
 
   it('progressive: agents\' seats are nailed up once; one call per ready agent; a person who answers is bridged at once', async () => {
     for (let i = 0; i < 3; i++) h.pbx.phone(`PJSIP/1380000000${i}@trunk`, 'manual');
-    const c = await svc.create({ name: 'Progressive', mode: 'progressive', settings: { agents: ['a1', 'a2'], maxLines: 4 } });
+    const c = await svc.create({ name: 'Progressive', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['a1', 'a2'], maxLines: 4 } });
     await svc.addNumbers(c.id, [0, 1, 2].map((i) => ({ number: `1380000000${i}`, line: i + 1 })));
     await svc.act(c.id, 'start');
     await h.until(() => seatLeg('a1').length === 1 && seatLeg('a2').length === 1, 'both seats called');
@@ -91,7 +93,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     h.agents.setState('a1', { state: 'paused', reason: 'break' });
     h.agents.setState('a2', { state: 'paused', reason: 'break' });
     h.agents.setState('a3', { state: 'paused', reason: 'break' });
-    const c = await svc.create({ name: 'Preview-abandon', mode: 'preview', settings: { agents: ['a3'] } });
+    const c = await svc.create({ name: 'Preview-abandon', mode: 'preview', settings: { window: ANY_HOUR, agents: ['a3'] } });
     await svc.addNumbers(c.id, [{ number: '13900000001', line: 1 }]);
     await svc.act(c.id, 'start');
     h.agents.setState('a3', { state: 'ready' });
@@ -121,7 +123,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     h.pbx.phone('PJSIP/13400000003@trunk', 'busy');
     h.agents.setState('a1', { state: 'ready' });
     const once = { delayS: 0, maxAttempts: 1 };
-    const c = await svc.create({ name: 'Finish', mode: 'progressive', settings: { agents: ['a1'], maxLines: 2, retry: { abandoned: once, busy: once } } });
+    const c = await svc.create({ name: 'Finish', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['a1'], maxLines: 2, retry: { abandoned: once, busy: once } } });
     await svc.addNumbers(c.id, [{ number: '13400000001', priority: 3, line: 1 }, { number: '13400000002', priority: 2, line: 2 }, { number: '13400000003', priority: 1, line: 3 }]);
     await svc.act(c.id, 'start');
     await drive(() => customer('13400000001').length === 1, 'one call for the one ready agent');
@@ -155,7 +157,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
   it('broadcast: the message, then key 9 opts the callee out (do-not-call at once); busy is retried later', async () => {
     h.pbx.phone('PJSIP/13700000001@trunk', 'manual');
     h.pbx.phone('PJSIP/13700000002@trunk', 'busy');
-    const c = await svc.create({ name: 'Notice', mode: 'broadcast', settings: { message: 'Your order has shipped.', keys: { optOut: '9' }, maxLines: 2 } });
+    const c = await svc.create({ name: 'Notice', mode: 'broadcast', settings: { window: ANY_HOUR, message: 'Your order has shipped.', keys: { optOut: '9' }, maxLines: 2 } });
     await svc.addNumbers(c.id, [{ number: '13700000001', line: 1 }, { number: '13700000002', line: 2 }]);
     await svc.act(c.id, 'start');
     await h.until(() => customer('13700000001').length === 1, 'dialled');
@@ -188,7 +190,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     });
     h.pbx.phone('PJSIP/13300000001@trunk', 'manual');
     h.agents.setState('a2', { state: 'ready' });
-    const c = await svc.create({ name: 'Offer', mode: 'broadcast', settings: { flowId: 'offer', agents: ['a2'], keys: { optOut: '9' }, maxLines: 1 } });
+    const c = await svc.create({ name: 'Offer', mode: 'broadcast', settings: { window: ANY_HOUR, flowId: 'offer', agents: ['a2'], keys: { optOut: '9' }, maxLines: 1 } });
     await svc.addNumbers(c.id, [{ number: '13300000001', line: 1 }]);
     await svc.act(c.id, 'start');
     await drive(() => customer('13300000001').length === 1, 'dialled');
@@ -210,8 +212,8 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     const high = Array.from({ length: 3 }, (_, i) => `1321000000${i}`);
     for (const n of [...low, ...high]) h.pbx.phone(`PJSIP/${n}@trunk`, 'manual');
     const up = (list: string[]) => list.flatMap((n) => customer(n));
-    const cLow = await svc.create({ name: 'Low', mode: 'broadcast', priority: 1, settings: { message: 'Low.', maxLines: 6 } });
-    const cHigh = await svc.create({ name: 'High', mode: 'broadcast', priority: 5, settings: { message: 'High.', maxLines: 6 } });
+    const cLow = await svc.create({ name: 'Low', mode: 'broadcast', priority: 1, settings: { window: ANY_HOUR, message: 'Low.', maxLines: 6 } });
+    const cHigh = await svc.create({ name: 'High', mode: 'broadcast', priority: 5, settings: { window: ANY_HOUR, message: 'High.', maxLines: 6 } });
     await svc.addNumbers(cLow.id, low.map((number, i) => ({ number, line: i + 1 })));
     await svc.addNumbers(cHigh.id, high.map((number, i) => ({ number, line: i + 1 })));
     await svc.act(cLow.id, 'start');
@@ -229,7 +231,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
   });
 
   it('do-not-call is checked at dial time: a number added after the list was made is never dialled', async () => {
-    const c = await svc.create({ name: 'DNC', mode: 'broadcast', settings: { message: 'Hello.' } });
+    const c = await svc.create({ name: 'DNC', mode: 'broadcast', settings: { window: ANY_HOUR, message: 'Hello.' } });
     await svc.addNumbers(c.id, [{ number: '13600000001', line: 1 }]);
     await h.blacklist.add({ number: '13600000001', direction: 'outbound', reason: 'asked us' });
     await svc.act(c.id, 'start');
@@ -240,7 +242,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
   });
 
   it('an unclean stop: open attempts are closed as interrupted; a number someone answered is never dialled again', async () => {
-    const c = await svc.create({ name: 'Crash', mode: 'progressive' });
+    const c = await svc.create({ name: 'Crash', mode: 'progressive', settings: { window: ANY_HOUR } });
     await svc.addNumbers(c.id, [{ number: '13500000001', line: 1 }, { number: '13500000002', line: 2 }]);
     const [n1, n2] = await h.repos.campaigns.claimDue(c.id, 2, new Date());
     const a1 = await h.repos.campaigns.openAttempt({ campaignId: c.id, numberId: n1!.id, number: n1!.number, lineId: 'trunk1', agentId: null, placedAt: new Date() });
@@ -252,5 +254,51 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     expect(nums.find((n) => n.id === n1!.id)).toMatchObject({ state: 'done', lastOutcome: 'interrupted' });
     expect(nums.find((n) => n.id === n2!.id)).toMatchObject({ state: 'pending', lastOutcome: 'interrupted' });
     expect((await attempts(c.id)).every((a) => a.outcome === 'interrupted')).toBe(true);
+  });
+  it('a seat whose phone declines is rung again only after a pause, not in a loop', async () => {
+    for (const id of ['a1', 'a2']) h.agents.setState(id, { state: 'paused', reason: 'break' });
+    h.pbx.phone('PJSIP/a3', 'busy');
+    h.agents.setState('a3', { state: 'ready' });
+    const rung = () => h.pbx.originations.get('PJSIP/a3') ?? 0;
+    const before = rung();
+    h.pbx.phone('PJSIP/13700000002@trunk', 'manual');
+    const c = await svc.create({ name: 'Declining seat', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['a3'] } });
+    await svc.addNumbers(c.id, [{ number: '13700000002', line: 1 }]);
+    await svc.act(c.id, 'start');
+    await h.until(() => rung() === before + 1, 'the seat rung');
+    await vi.advanceTimersByTimeAsync(1); // it declines (busy)
+    await h.until(() => seatLeg('a3').length === 0, 'the seat declined');
+    await vi.advanceTimersByTimeAsync(SEAT_RECALL_MS.neverUp - 1000);
+    await h.settle();
+    expect(rung()).toBe(before + 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    await h.until(() => rung() === before + 2, 'rung again after the pause');
+    await svc.act(c.id, 'stop');
+    h.pbx.phone('PJSIP/a3', 'answer');
+  });
+
+  it('a daemon stop hangs up the seats of a running campaign once and rings none of them again', async () => {
+    vi.useRealTimers();
+    const h2 = await pbxHarness({ seats: ['b1'], channels: 2 });
+    const svc2 = new CampaignService(h2.repos.campaigns, h2.repos.acd, h2.numbers, h2.blacklist, h2.bus, pino({ level: 'silent' }));
+    try {
+      await h2.service.start();
+      await svc2.start(h2.service.campaignCalls);
+      await h2.addAgents(['b1']);
+      vi.useFakeTimers(FAKE_CLOCK);
+      h2.pbx.phone('PJSIP/13700000001@trunk', 'manual');
+      const c = await svc2.create({ name: 'Stopped daemon', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['b1'] } });
+      await svc2.addNumbers(c.id, [{ number: '13700000001', line: 1 }]);
+      await svc2.act(c.id, 'start');
+      await h2.until(() => h2.pbx.legsTo('PJSIP/b1').length === 1, 'the seat rung');
+      await vi.advanceTimersByTimeAsync(1000); // the agent answers the seat
+      await h2.until(() => h2.pbx.legsTo('PJSIP/b1')[0]?.state === 'up', 'the seat up');
+      await h2.service.stop();
+      expect(h2.pbx.legsTo('PJSIP/b1')).toHaveLength(0);
+      expect(h2.pbx.originations.get('PJSIP/b1')).toBe(1);
+    } finally {
+      await svc2.stop();
+      await h2.close();
+    }
   });
 });
