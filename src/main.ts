@@ -109,17 +109,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
 
     const bus = opts.bus ?? new EventBus();
-    // the event log gives every event its id (docs/scale-out.md); stopped after the webhooks, it writes the last events
+    // the event log gives every event its id (docs/scale-out.md), then hands it to the webhooks and the stream
     const eventLog = new EventLogService({
       bus, repo: new EventLogRepo(db), config: config.events, logger: logger.child({ component: 'events' }),
       listen: db.kind === 'postgres' ? (channel, onNotify, onLost) => listenPostgres(config.database.url, channel, onNotify, onLost) : null,
     });
-    await eventLog.start();
-    cleanups.push(() => eventLog.stop());
     // first on the bus, last to stop: every event published until shutdown reaches the outbox
     const webhooks = new WebhookService({ repo: repos.webhooks, bus, logger: logger.child({ component: 'webhooks' }), config: config.webhooks });
     await webhooks.start();
     cleanups.push(() => webhooks.stop());
+    await eventLog.start();
+    // stopped before the webhooks: its last write hands the last events to their outbox
+    cleanups.push(() => eventLog.stop());
     const numbers = new NumberService(config.numbers.defaultRegion);
     const blacklist = new BlacklistService(repos.blacklist, numbers, logger.child({ component: 'blacklist' }));
     await blacklist.start();

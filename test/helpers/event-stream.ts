@@ -10,6 +10,8 @@ export interface StreamMsg { id?: number; type: string; at: string; data: Record
 
 export interface EventStream {
   msgs: StreamMsg[];
+  /** When each message came (Date.now(), same index as msgs): figures only. */
+  recvAt: number[];
   /** Resolves when `pred` holds over the messages so far. */
   until(what: string, pred: (msgs: StreamMsg[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -18,11 +20,12 @@ export interface EventStream {
 export async function openEventStream(url: string, query = ''): Promise<EventStream> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/events${query}`, ['kefu', `kefu.bearer.${TEST_KEY}`]);
   const msgs: StreamMsg[] = [];
+  const recvAt: number[] = [];
   const waiters = new Set<() => void>();
-  ws.on('message', (d: Buffer) => { msgs.push(JSON.parse(d.toString()) as StreamMsg); for (const w of [...waiters]) w(); });
+  ws.on('message', (d: Buffer) => { recvAt.push(Date.now()); msgs.push(JSON.parse(d.toString()) as StreamMsg); for (const w of [...waiters]) w(); });
   await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
   return {
-    msgs,
+    msgs, recvAt,
     until(what, pred, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => { if (pred(msgs)) { waiters.delete(check); clearTimeout(t); resolve(); } };

@@ -169,6 +169,13 @@ if (testDbKind() === 'postgres') {
         expect(new Set(ids(c.msgs)).size).toBe(c.msgs.length);
       }
       expect(statesOf(on2.msgs, 'ha-a')).toEqual(statesOf(on1.msgs, 'ha-a'));
+      // figures (printed, not asserted): emit on D1 (the event's `at`) -> message on each console
+      const lat = (c: EventStream) => c.msgs.map((m, i) => c.recvAt[i]! - Date.parse(m.at)).sort((a, b) => a - b);
+      const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+      for (const [name, c] of [['D1 (local)', on1], ['D2 (NOTIFY)', on2], ['D3 (poll 300 ms)', on3]] as const) {
+        const xs = lat(c);
+        console.log(`event latency ${name}: p50 ${pct(xs, 50)} ms, p95 ${pct(xs, 95)} ms, max ${xs[xs.length - 1]} ms over ${xs.length} events`);
+      }
       await Promise.all([on1.close(), on2.close(), on3.close()]);
     });
 

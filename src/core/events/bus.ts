@@ -84,6 +84,7 @@ export type EventSink = (event: KefuEvent) => void;
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
   private readonly logged = new Set<LoggedListener>();
+  private readonly ownLogged = new Set<LoggedListener>();
   private sink: EventSink | null = null;
   /** Ids of a bus with no log (unit tests, tools): counted here. */
   private localId = 0;
@@ -101,6 +102,27 @@ export class EventBus {
   subscribeLogged(listener: LoggedListener): () => void {
     this.logged.add(listener);
     return () => this.logged.delete(listener);
+  }
+
+  /**
+   * The events emitted by this daemon only, with their ids, in emit order,
+   * as soon as they are written (webhooks: one daemon, the emitter, puts an
+   * event in the outbox).
+   */
+  subscribeOwnLogged(listener: LoggedListener): () => void {
+    this.ownLogged.add(listener);
+    return () => this.ownLogged.delete(listener);
+  }
+
+  /** Called by the event log with this daemon's events right after they are written, in emit order. */
+  deliverOwnLogged(event: LoggedEvent): void {
+    for (const listener of this.ownLogged) {
+      try {
+        listener(event);
+      } catch {
+        // A faulty subscriber must never break the others.
+      }
+    }
   }
 
   /** Called by the event log, in id order. */
@@ -126,6 +148,7 @@ export class EventBus {
     if (this.sink) this.sink(event as KefuEvent);
     else {
       event.id = ++this.localId;
+      this.deliverOwnLogged(event as LoggedEvent);
       this.deliverLogged(event as LoggedEvent);
     }
     return event;

@@ -7,7 +7,7 @@
  * sends NOTIFY kefu_events '<highest id>'; every daemon LISTENs, and also
  * polls `id > last` every events.pollMs, and streams the events other daemons
  * wrote (never to its webhooks: each daemon's webhooks take only its own
- * events). A periodic prune keeps events.retentionH hours, at most
+ * events, through bus.subscribeOwnLogged, right after the write). A periodic prune keeps events.retentionH hours, at most
  * events.maxRows rows.
  */
 import { hostname } from 'node:os';
@@ -146,10 +146,9 @@ export class EventLogService {
       this.queue.splice(0, batch.length);
       this.stats.written += batch.length;
       this.stats.batches++;
-      batch.forEach((e, i) => {
-        e.id = ids[i]!;
-        this.seq.offer(e as LoggedEvent);
-      });
+      batch.forEach((e, i) => { e.id = ids[i]!; });
+      for (const e of batch) this.d.bus.deliverOwnLogged(e as LoggedEvent);
+      for (const e of batch) this.seq.offer(e as LoggedEvent);
     }
   }
 
