@@ -17,6 +17,9 @@ import { makeRepos } from './db/repos/index.ts';
 import { applyStatsSettings } from './db/repos/stats-live.ts';
 import { isTimeZone, wholeHourZone } from './core/stats/buckets.ts';
 import { EventBus } from './core/events/bus.ts';
+import { EventLogService } from './services/events/event-log-service.ts';
+import { EventLogRepo } from './db/repos/event-log.ts';
+import { listenPostgres } from './db/listen.ts';
 import { NumberService } from './services/numbers.ts';
 import { BlacklistService } from './services/blacklist.ts';
 import { FlowService } from './services/flows.ts';
@@ -106,10 +109,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
 
     const bus = opts.bus ?? new EventBus();
+    // the event log gives every event its id (docs/scale-out.md), then hands it to the webhooks and the stream
+    const eventLog = new EventLogService({
+      bus, repo: new EventLogRepo(db), config: config.events, logger: logger.child({ component: 'events' }),
+      listen: db.kind === 'postgres' ? (channel, onNotify, onLost) => listenPostgres(config.database.url, channel, onNotify, onLost) : null,
+    });
     // first on the bus, last to stop: every event published until shutdown reaches the outbox
     const webhooks = new WebhookService({ repo: repos.webhooks, bus, logger: logger.child({ component: 'webhooks' }), config: config.webhooks });
     await webhooks.start();
     cleanups.push(() => webhooks.stop());
+    await eventLog.start();
+    // stopped before the webhooks: its last write hands the last events to their outbox
+    cleanups.push(() => eventLog.stop());
     const numbers = new NumberService(config.numbers.defaultRegion);
     const blacklist = new BlacklistService(repos.blacklist, numbers, logger.child({ component: 'blacklist' }));
     await blacklist.start();
@@ -178,7 +189,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await care.start();
     cleanups.push(() => care.stop());
 
-    const ctx: AppContext = { config, logger, db, bus, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks, care, cardScanner: createCardScanner(config.cardScan),
+    const ctx: AppContext = { config, logger, db, bus, eventLog, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks, care, cardScanner: createCardScanner(config.cardScan),
       scorecards: new ScorecardService({ db, bus, kpis: new StatsKpiSource(db) }) };
     const app = await build(ctx);
     await app.listen({ host: config.http.host, port: config.http.port });

@@ -25,6 +25,7 @@ if (want('amd')) { console.log('\n## answering-machine detection (real Asterisk 
 if (want('sms')) { console.log('\n## SMS (simulated dongle on a pty; PDU codec vs node-pdu)'); results.sms = await (await import('./sms.ts')).run(); }
 if (want('campaigns')) { console.log('\n## campaigns per mode (real Asterisk lab)'); results.campaigns = await (await import('./campaigns.ts')).run(); }
 if (want('webhooks')) { console.log('\n## webhooks (loopback receiver)'); results.webhooks = await (await import('./webhooks.ts')).run(); }
+if (want('events')) { console.log('\n## event log (ids, stream latency)'); results.events = await (await import('./events.ts')).run(); }
 if (want('care')) { console.log('\n## care plans and task.due'); results.care = await (await import('./care.ts')).run(); }
 if (want('fax')) { console.log('\n## fax (real Asterisk lab)'); results.fax = await (await import('./fax.ts')).run(); }
 if (want('scorecards')) { console.log('\n## scorecards (a month computed through the KPI port: statistics rollups + records)'); results.scorecards = await (await import('./scorecards.ts')).run(); }

@@ -23,6 +23,7 @@ import type { SmsDemoControl } from '../services/sms/demo-sms.ts';
 import type { FaxService } from '../services/fax/fax-service.ts';
 import type { ScorecardService } from '../services/scorecards/service.ts';
 import type { WebhookService } from '../services/webhooks/webhook-service.ts';
+import type { EventLogService } from '../services/events/event-log-service.ts';
 import type { CareService } from '../services/care/care-service.ts';
 import type { CardScanner } from '../services/card-scan/scanner.ts';
 
@@ -62,6 +63,8 @@ export interface AppContext {
   scorecards?: ScorecardService;
   /** Webhook deliveries; absent in contexts built without them (tests). */
   webhooks?: WebhookService;
+  /** The event log (ids, ?since= resumes, other daemons' events); absent: the stream cannot resume. */
+  eventLog?: EventLogService;
   /** The care scheduler (task.due, care-plan runs); plan progress and runs need it. */
   care?: CareService;
   /** Business-card scanning (null: cardScan.engine none); absent in contexts built before it existed (tests). */

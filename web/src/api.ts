@@ -50,12 +50,17 @@ export const qs = (o: Record<string, string | number | undefined | null>): strin
   return s ? `?${s}` : '';
 };
 
-export interface KefuEvent { type: string; at: string; data: Record<string, unknown> }
+export interface KefuEvent { id?: number; type: string; at: string; data: Record<string, unknown> }
 type Listener = (e: KefuEvent) => void;
 
-/** One WebSocket for the page, reconnecting with backoff; the cookie authenticates it. */
+/**
+ * One WebSocket for the page, reconnecting with backoff; the cookie
+ * authenticates it. A reconnect resumes after the last event id seen
+ * (?since=), so events sent while away are not missed (docs/scale-out.md).
+ */
 class EventStream {
   private ws: WebSocket | null = null;
+  private lastId: number | null = null;
   private readonly listeners = new Set<Listener>();
   private readonly statusListeners = new Set<(up: boolean) => void>();
   private retry = 500;
@@ -72,16 +77,19 @@ class EventStream {
     this.closed = true;
     this.ws?.close();
     this.ws = null;
+    this.lastId = null;
   }
 
   private connect(): void {
-    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/events`;
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/events${this.lastId !== null ? `?since=${this.lastId}` : ''}`;
     const ws = new WebSocket(url, ['kefu']);
     this.ws = ws;
     ws.onopen = () => { this.retry = 500; this.setUp(true); };
     ws.onmessage = (m) => {
       let e: KefuEvent;
       try { e = JSON.parse(String(m.data)) as KefuEvent; } catch { return; }
+      if (typeof e.id === 'number') this.lastId = e.id;
+      else if (e.type === 'resync-required') this.lastId = null; // too old: the pages reload on reconnect anyway
       for (const l of this.listeners) l(e);
     };
     ws.onclose = () => {

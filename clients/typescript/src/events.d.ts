@@ -26,6 +26,8 @@ export interface components {
             truncated: boolean;
         };
         "agent.state": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "agent.state";
             /** Format: date-time */
@@ -40,6 +42,8 @@ export interface components {
             };
         };
         "call.answered": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "call.answered";
             /** Format: date-time */
@@ -52,6 +56,8 @@ export interface components {
             };
         };
         "call.dtmf": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "call.dtmf";
             /** Format: date-time */
@@ -65,6 +71,8 @@ export interface components {
             };
         };
         "call.ended": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "call.ended";
             /** Format: date-time */
@@ -83,6 +91,8 @@ export interface components {
             };
         };
         "call.ringing": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "call.ringing";
             /** Format: date-time */
@@ -98,6 +108,8 @@ export interface components {
             };
         };
         "campaign.update": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "campaign.update";
             /** Format: date-time */
@@ -112,6 +124,8 @@ export interface components {
             };
         };
         "fax.received": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "fax.received";
             /** Format: date-time */
@@ -128,6 +142,8 @@ export interface components {
             };
         };
         "fax.status": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "fax.status";
             /** Format: date-time */
@@ -148,6 +164,8 @@ export interface components {
             };
         };
         "import.progress": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "import.progress";
             /** Format: date-time */
@@ -165,6 +183,8 @@ export interface components {
             };
         };
         "line.callerid": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "line.callerid";
             /** Format: date-time */
@@ -187,6 +207,8 @@ export interface components {
             };
         };
         "line.ring": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "line.ring";
             /** Format: date-time */
@@ -199,6 +221,8 @@ export interface components {
             };
         };
         "line.state": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "line.state";
             /** Format: date-time */
@@ -213,6 +237,8 @@ export interface components {
             };
         };
         "queue.announcement": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "queue.announcement";
             /** Format: date-time */
@@ -228,6 +254,8 @@ export interface components {
             };
         };
         "queue.update": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "queue.update";
             /** Format: date-time */
@@ -240,6 +268,8 @@ export interface components {
             };
         };
         "recording.failed": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "recording.failed";
             /** Format: date-time */
@@ -252,6 +282,8 @@ export interface components {
             };
         };
         "recording.ready": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "recording.ready";
             /** Format: date-time */
@@ -265,6 +297,8 @@ export interface components {
             };
         };
         "scorecard.appeal": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "scorecard.appeal";
             /** Format: date-time */
@@ -284,6 +318,8 @@ export interface components {
             };
         };
         "scorecard.published": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "scorecard.published";
             /** Format: date-time */
@@ -304,6 +340,8 @@ export interface components {
             };
         };
         screenpop: {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "screenpop";
             /** Format: date-time */
@@ -318,6 +356,8 @@ export interface components {
             };
         };
         "sms.received": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "sms.received";
             /** Format: date-time */
@@ -339,6 +379,8 @@ export interface components {
             };
         };
         "sms.status": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "sms.status";
             /** Format: date-time */
@@ -357,6 +399,8 @@ export interface components {
             };
         };
         "task.due": {
+            /** @description the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received> */
+            id: number;
             /** @constant */
             type: "task.due";
             /** Format: date-time */
@@ -374,6 +418,23 @@ export interface components {
                 planId: string | null;
             };
         };
+        /** @description No id: the stream cannot resume from `since` (older than the kept log, or newer than any id); it goes on live from now. */
+        "resync-required": {
+            /** @constant */
+            type: "resync-required";
+            /** Format: date-time */
+            at: string;
+            data: {
+                /** @description the id asked for */
+                since: number;
+                /** @description ids up to this one may have been deleted (events.retentionH, events.maxRows) */
+                prunedThrough: number;
+                /** @description the newest id in the log */
+                lastId: number;
+                /** @enum {string} */
+                reason: "pruned" | "unknown";
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -385,6 +446,6 @@ export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
 /** Every event type on the stream. */
-export type KefuEventType = "agent.state" | "call.answered" | "call.dtmf" | "call.ended" | "call.ringing" | "campaign.update" | "fax.received" | "fax.status" | "import.progress" | "line.callerid" | "line.ring" | "line.state" | "queue.announcement" | "queue.update" | "recording.failed" | "recording.ready" | "scorecard.appeal" | "scorecard.published" | "screenpop" | "sms.received" | "sms.status" | "task.due";
+export type KefuEventType = "agent.state" | "call.answered" | "call.dtmf" | "call.ended" | "call.ringing" | "campaign.update" | "fax.received" | "fax.status" | "import.progress" | "line.callerid" | "line.ring" | "line.state" | "queue.announcement" | "queue.update" | "recording.failed" | "recording.ready" | "resync-required" | "scorecard.appeal" | "scorecard.published" | "screenpop" | "sms.received" | "sms.status" | "task.due";
 /** The message of one event type: { type, at, data }. */
 export type KefuEvent<T extends KefuEventType = KefuEventType> = { [K in T]: components['schemas'][K] }[T];

@@ -46,8 +46,12 @@ export interface EventStream {
 export interface KefuClient {
   /** openapi-fetch: `api.GET('/api/v1/calls/{id}', { params: { path: { id } } })` → { data, error, response }. */
   api: Client<paths>;
-  /** Opens the event stream (`types`: only these), authenticated by the subprotocol "kefu.bearer.<key>". */
-  events(types?: readonly KefuEventType[]): Promise<EventStream>;
+  /**
+   * Opens the event stream (`types`: only these), authenticated by the subprotocol "kefu.bearer.<key>".
+   * `since`: resume after this event id (the last `id` received): the missed events come first, or a
+   * `resync-required` message when the server's log no longer reaches back that far.
+   */
+  events(types?: readonly KefuEventType[], opts?: { since?: number }): Promise<EventStream>;
 }
 
 export function createKefuClient(opts: KefuClientOptions): KefuClient {
@@ -55,10 +59,13 @@ export function createKefuClient(opts: KefuClientOptions): KefuClient {
   const api = createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${opts.apiKey}` } });
   return {
     api,
-    events(types) {
+    events(types, streamOpts) {
       const Ws = opts.WebSocket ?? (globalThis as { WebSocket?: KefuClientOptions['WebSocket'] }).WebSocket;
       if (!Ws) throw new Error('no WebSocket here: pass options.WebSocket (e.g. the ws package)');
-      const url = `${baseUrl.replace(/^http/, 'ws')}/api/v1/events${types && types.length ? `?types=${encodeURIComponent(types.join(','))}` : ''}`;
+      const query = new URLSearchParams();
+      if (types && types.length) query.set('types', types.join(','));
+      if (streamOpts?.since !== undefined) query.set('since', String(streamOpts.since));
+      const url = `${baseUrl.replace(/^http/, 'ws')}/api/v1/events${query.size ? `?${query.toString()}` : ''}`;
       const ws = new Ws(url, ['kefu', `kefu.bearer.${opts.apiKey}`]);
       const handlers = new Map<string, Set<(e: KefuEvent) => void>>();
       const any = new Set<(e: KefuEvent) => void>();

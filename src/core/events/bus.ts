@@ -56,6 +56,13 @@ export interface EventMap {
 export type EventType = keyof EventMap;
 
 export interface KefuEvent<T extends EventType = EventType> {
+  /**
+   * The event's id in the event log (sql/021_events.sql): a positive integer,
+   * increasing in emit order. Set once the event is written (a few ms after
+   * emit); listeners of `subscribeLogged` always see it, plain `subscribe`
+   * listeners run before the write and see it undefined.
+   */
+  id?: number;
   type: T;
   at: string;
   data: EventMap[T];
@@ -63,8 +70,71 @@ export interface KefuEvent<T extends EventType = EventType> {
 
 export type EventListener = (event: KefuEvent) => void;
 
+/** An event as logged: its id is set. */
+export type LoggedEvent = KefuEvent & { id: number };
+export type LoggedListener = (event: LoggedEvent) => void;
+
+/**
+ * Where emitted events are written (the event log service). It gives them
+ * their ids and hands them back, in id order, to `deliverLogged` (with the
+ * events other daemons wrote).
+ */
+export type EventSink = (event: KefuEvent) => void;
+
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
+  private readonly logged = new Set<LoggedListener>();
+  private readonly ownLogged = new Set<LoggedListener>();
+  private sink: EventSink | null = null;
+  /** Ids of a bus with no log (unit tests, tools): counted here. */
+  private localId = 0;
+
+  /** Attach the event log; from now on logged listeners get events only through it. */
+  attachSink(sink: EventSink | null): void {
+    this.sink = sink;
+  }
+
+  /**
+   * Events with their ids, in id order: the ones emitted here once written,
+   * and (on a PostgreSQL server) the ones other daemons wrote. The WebSocket
+   * stream listens here; webhooks do not (they see only this daemon's events).
+   */
+  subscribeLogged(listener: LoggedListener): () => void {
+    this.logged.add(listener);
+    return () => this.logged.delete(listener);
+  }
+
+  /**
+   * The events emitted by this daemon only, with their ids, in emit order,
+   * as soon as they are written (webhooks: one daemon, the emitter, puts an
+   * event in the outbox).
+   */
+  subscribeOwnLogged(listener: LoggedListener): () => void {
+    this.ownLogged.add(listener);
+    return () => this.ownLogged.delete(listener);
+  }
+
+  /** Called by the event log with this daemon's events right after they are written, in emit order. */
+  deliverOwnLogged(event: LoggedEvent): void {
+    for (const listener of this.ownLogged) {
+      try {
+        listener(event);
+      } catch {
+        // A faulty subscriber must never break the others.
+      }
+    }
+  }
+
+  /** Called by the event log, in id order. */
+  deliverLogged(event: LoggedEvent): void {
+    for (const listener of this.logged) {
+      try {
+        listener(event);
+      } catch {
+        // A faulty subscriber must never break the others.
+      }
+    }
+  }
 
   emit<T extends EventType>(type: T, data: EventMap[T]): KefuEvent<T> {
     const event: KefuEvent<T> = { type, at: new Date().toISOString(), data };
@@ -74,6 +144,12 @@ export class EventBus {
       } catch {
         // A faulty subscriber must never break the emitter.
       }
+    }
+    if (this.sink) this.sink(event as KefuEvent);
+    else {
+      event.id = ++this.localId;
+      this.deliverOwnLogged(event as LoggedEvent);
+      this.deliverLogged(event as LoggedEvent);
     }
     return event;
   }

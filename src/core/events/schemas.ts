@@ -84,10 +84,22 @@ export const EventPayloads = {
   }, { description: 'A follow-up task fell due (once per task and due time, even across restarts).' }),
 } satisfies { [K in EventType]: TSchema };
 
-/** The message on the stream: { type, at, data }. */
+/** The message on the stream: { id, type, at, data }. */
 export const eventEnvelope = <K extends EventType>(type: K) => Type.Object({
+  id: Type.Integer({ minimum: 1, description: 'the event log id (a JSON number): increases along the stream; resume with ?since=<the last id received>' }),
   type: Type.Literal(type), at: Type.String({ format: 'date-time' }), data: EventPayloads[type],
 }, { additionalProperties: false });
+
+/** The first message of a `?since=` stream whose id the log no longer reaches (or never had): reload state, then keep the new ids. */
+export const ResyncRequiredSchema = Type.Object({
+  type: Type.Literal('resync-required'), at: Type.String({ format: 'date-time' }),
+  data: Type.Object({
+    since: Type.Integer({ description: 'the id asked for' }),
+    prunedThrough: Type.Integer({ description: 'ids up to this one may have been deleted (events.retentionH, events.maxRows)' }),
+    lastId: Type.Integer({ description: 'the newest id in the log' }),
+    reason: Enum(['pruned', 'unknown'] as const),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false, description: 'No id: the stream cannot resume from `since` (older than the kept log, or newer than any id); it goes on live from now.' });
 
 // ---- Kept in step with EventMap (compile time only) ----
 type Payload<K extends EventType> = Static<(typeof EventPayloads)[K]>;

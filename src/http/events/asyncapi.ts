@@ -4,7 +4,7 @@
  * (src/core/events/schemas.ts), served at GET /api/v1/asyncapi.json.
  * Every message is { type, at, data }; one AsyncAPI message per event type.
  */
-import { EventPayloads, CustomerSummarySchema, eventEnvelope } from '../../core/events/schemas.ts';
+import { EventPayloads, CustomerSummarySchema, eventEnvelope, ResyncRequiredSchema } from '../../core/events/schemas.ts';
 import type { EventType } from '../../core/events/bus.ts';
 
 type Obj = Record<string, unknown>;
@@ -30,6 +30,11 @@ export function asyncApiDocument(host: string, secure: boolean): Obj {
       payload: plain(eventEnvelope(type)),
     };
   }
+  messages['resync-required'] = {
+    name: 'resync-required', title: 'resync-required', summary: (ResyncRequiredSchema as { description?: string }).description,
+    contentType: 'application/json', payload: plain(ResyncRequiredSchema),
+  };
+  const all = [...types, 'resync-required'];
   return {
     asyncapi: '3.0.0',
     info: {
@@ -38,7 +43,9 @@ export function asyncApiDocument(host: string, secure: boolean): Obj {
       description: 'Everything that happens (calls ringing, answered, keys pressed, ended; lines; agents; queues; recordings; SMS; fax; campaigns) '
         + 'as JSON messages { type, at, data } on one WebSocket. `?types=call.ringing,call.ended` narrows the stream. '
         + 'Authenticate with an API key as the subprotocol: `new WebSocket(url, ["kefu", "kefu.bearer." + key])` (keys never go in URLs); '
-        + 'the server answers with the subprotocol "kefu". A client that does not read is closed with 1013 "slow reader"; reconnect.',
+        + 'the server answers with the subprotocol "kefu". A client that does not read is closed with 1013 "slow reader"; reconnect. '
+        + 'Each event has an `id` (integer, increasing along the stream). Reconnect with `?since=<last id received>` to get every event missed first, '
+        + 'then live ones, none twice; if the log no longer reaches back that far the first message is `resync-required` (reload state).',
       license: { name: 'MIT', url: 'https://spdx.org/licenses/MIT.html' },
     },
     defaultContentType: 'application/json',
@@ -53,8 +60,11 @@ export function asyncApiDocument(host: string, secure: boolean): Obj {
         address: '/api/v1/events',
         title: 'Event stream',
         description: 'One WebSocket; each message is one event.',
-        messages: Object.fromEntries(types.map((t) => [t, { $ref: `#/components/messages/${t}` }])),
-        bindings: { ws: { method: 'GET', query: { type: 'object', properties: { types: { type: 'string', maxLength: 1000, description: 'comma-separated event types to receive (all when left out)' } } } } },
+        messages: Object.fromEntries(all.map((t) => [t, { $ref: `#/components/messages/${t}` }])),
+        bindings: { ws: { method: 'GET', query: { type: 'object', properties: {
+          types: { type: 'string', maxLength: 1000, description: 'comma-separated event types to receive (all when left out)' },
+          since: { type: 'string', pattern: '^(0|[1-9][0-9]{0,14})$', description: 'resume after this event id: the logged events after it come first, then live ones' },
+        } } } },
       },
     },
     operations: {
@@ -62,7 +72,7 @@ export function asyncApiDocument(host: string, secure: boolean): Obj {
         action: 'receive',
         channel: { $ref: '#/channels/events' },
         summary: 'Receive the events',
-        messages: types.map((t) => ({ $ref: `#/channels/events/messages/${t}` })),
+        messages: all.map((t) => ({ $ref: `#/channels/events/messages/${t}` })),
       },
     },
     components: {

@@ -3,11 +3,16 @@ import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { KefuEvent } from '../../core/events/bus.ts';
+import type { LoggedEvent } from '../../core/events/bus.ts';
+import { replayThenLive } from './resume.ts';
 
 /**
  * GET /api/v1/events: the event stream over WebSocket. Each message is
- * { type, at, data }. `?types=call.ringing,screenpop` narrows it. Browsers
+ * { id, type, at, data } (id: the event log's, an integer increasing in
+ * stream order). `?types=call.ringing,screenpop` narrows it; `?since=<id>`
+ * first replays the logged events after that id, then goes on live with no
+ * gap and no duplicate (or starts with a `resync-required` message when the
+ * log no longer reaches back to it: see docs/scale-out.md). Browsers
  * authenticate with the subprotocols ["kefu", "kefu.bearer.<key>"]; the
  * server answers with "kefu".
  */
@@ -34,10 +39,16 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     },
     schema: {
       tags: ['events'],
-      description: 'WebSocket. Messages: { type, at, data } with types line.state, line.ring, line.callerid (raw caller-ID block, normalised number, recognised), call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, recording.failed, sms.received, sms.status, fax.received, fax.status, campaign.update, scorecard.published, scorecard.appeal. '
+      description: 'WebSocket. Messages: { id, type, at, data } (id: integer from the event log, increasing along the stream) with types line.state, line.ring, line.callerid (raw caller-ID block, normalised number, recognised), call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, recording.failed, sms.received, sms.status, fax.received, fax.status, campaign.update, scorecard.published, scorecard.appeal. '
         + 'At most http.events.maxSockets streams at once and http.events.maxSocketsPerPrincipal per key or user (429 RATE_LIMITED before the upgrade); '
-        + 'a client that leaves more than http.events.maxBufferedBytes unread is closed with 1013 "slow reader".',
-      querystring: Type.Object({ types: Type.Optional(Type.String({ maxLength: 1000, description: 'comma-separated event types to receive' })) }, { additionalProperties: false }),
+        + 'a client that leaves more than http.events.maxBufferedBytes unread is closed with 1013 "slow reader". '
+        + '`?since=<id>` resumes: every logged event after that id first (same `types` narrowing), then live events, none missed or repeated; '
+        + 'when the id is older than the kept log (events.retentionH, events.maxRows) or unknown, the first message is '
+        + '{ type: "resync-required", at, data: { since, prunedThrough, lastId, reason: "pruned" | "unknown" } } and the stream goes on live from now (reload state, then keep the ids).',
+      querystring: Type.Object({
+        types: Type.Optional(Type.String({ maxLength: 1000, description: 'comma-separated event types to receive' })),
+        since: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$', description: 'resume after this event id (a non-negative integer): the events logged after it come first' })),
+      }, { additionalProperties: false }),
     },
   }, (socket, req) => {
     const who = principalOf(req);
@@ -47,8 +58,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     total++;
     open.set(who, (open.get(who) ?? 0) + 1);
     const wanted = req.query.types ? new Set(req.query.types.split(',').map((s) => s.trim()).filter(Boolean)) : null;
-    const send = (e: KefuEvent) => {
-      if (wanted && !wanted.has(e.type)) return;
+    const send = (e: LoggedEvent | { type: 'resync-required'; at: string; data: Record<string, unknown> }) => {
+      if (wanted && e.type !== 'resync-required' && !wanted.has(e.type)) return;
       if (socket.readyState !== socket.OPEN) return;
       if (socket.bufferedAmount > limits.maxBufferedBytes) {
         req.log.warn({ principal: who, bufferedAmount: socket.bufferedAmount }, 'event stream dropped: slow reader');
@@ -57,7 +68,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       }
       socket.send(JSON.stringify(e));
     };
-    const off = ctx.bus.subscribe(send);
+    const since = req.query.since === undefined ? null : Number(req.query.since);
+    const off = since === null || !ctx.eventLog
+      ? ctx.bus.subscribeLogged(send)
+      : replayThenLive({ bus: ctx.bus, log: ctx.eventLog, since, types: wanted ? [...wanted] : null, send, socket, maxBufferedBytes: limits.maxBufferedBytes, logger: req.log });
     let closed = false;
     const release = () => {
       if (closed) return;

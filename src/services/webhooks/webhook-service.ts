@@ -86,7 +86,8 @@ export class WebhookService {
     await this.reload();
     for (const s of this.subs) this.failing.add(s.id);
     if (this.subs.length > 0) this.analyze();
-    this.unsubscribe = this.d.bus.subscribe((e) => this.publish(e));
+    // this daemon's events once logged (with their ids): another daemon's events are its own webhooks' business
+    this.unsubscribe = this.d.bus.subscribeOwnLogged((e) => this.publish(e));
     this.pump.start();
     const prune = () => {
       void this.d.repo.prune(new Date(Date.now() - this.d.config.retentionDays * 86_400_000))
