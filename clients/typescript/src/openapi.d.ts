@@ -15032,8 +15032,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "schemeId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                 *       "timeZone": "UTC"
+                 *       "schemeId": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
                  *     }
                  */
                 "application/json": {
@@ -15044,11 +15043,8 @@ export interface operations {
                     schemeId: string;
                     /** @description YYYY-MM: the whole month in timeZone (the default period) */
                     month?: string;
-                    /**
-                     * @description IANA zone of the month, e.g. Asia/Shanghai
-                     * @default UTC
-                     */
-                    timeZone: string;
+                    /** @description IANA zone of the month, e.g. Asia/Shanghai; default the office's `timezone` (config), the zone the statistics' buckets default to */
+                    timeZone?: string;
                     /**
                      * Format: date-time
                      * @description instead of month: any period [from, to)
