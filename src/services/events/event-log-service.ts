@@ -34,6 +34,13 @@ export interface EventLogDeps {
 /** Queued events above this are dropped (with an error logged): the database is gone for long. */
 const MAX_QUEUE = 100_000;
 const PAGE = 1000;
+/**
+ * Failed writes in a row after which the queued events go to the consoles
+ * without an id (the database is down: a ringing call must still pop up).
+ * They are still written once the database is back (webhooks take them then),
+ * but not streamed a second time; a console cannot resume over them.
+ */
+export const LIVE_WITHOUT_LOG_AFTER = 3;
 
 export class EventLogService {
   readonly origin: string;
@@ -47,14 +54,16 @@ export class EventLogService {
   private listening: Listening | null = null;
   private relisten: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** Events streamed without an id while the log could not be written. */
+  private readonly shownUnlogged = new WeakSet<KefuEvent>();
   /** Figures (GET /health could show them; tests read them). */
-  readonly stats = { written: 0, batches: 0, remote: 0, dropped: 0, writeErrors: 0, notifies: 0, polls: 0 };
+  readonly stats = { written: 0, batches: 0, remote: 0, dropped: 0, writeErrors: 0, notifies: 0, polls: 0, unlogged: 0 };
 
   constructor(private readonly d: EventLogDeps) {
     this.origin = d.config.origin ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.seq = new EventSequencer({
       holeWaitMs: d.config.holeWaitMs,
-      deliver: (e) => d.bus.deliverLogged(e),
+      deliver: (e) => { if (!this.shownUnlogged.has(e)) d.bus.deliverLogged(e); },
       onHole: () => { void this.fetch(); },
     });
   }
@@ -139,6 +148,7 @@ export class EventLogService {
         failures++;
         this.d.logger.error({ err, events: this.queue.length }, 'event log: write failed; retrying');
         if (this.stopped && failures >= 3) { this.stats.dropped += this.queue.length; this.queue = []; return; }
+        if (failures >= LIVE_WITHOUT_LOG_AFTER) this.streamUnlogged();
         await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** failures)));
         continue;
       }
@@ -149,6 +159,16 @@ export class EventLogService {
       batch.forEach((e, i) => { e.id = ids[i]!; });
       for (const e of batch) this.d.bus.deliverOwnLogged(e as LoggedEvent);
       for (const e of batch) this.seq.offer(e as LoggedEvent);
+    }
+  }
+
+  /** The database is down: the queued events go to the consoles now, without an id, each once. */
+  private streamUnlogged(): void {
+    for (const e of this.queue) {
+      if (this.shownUnlogged.has(e)) continue;
+      this.shownUnlogged.add(e);
+      this.stats.unlogged++;
+      this.d.bus.deliverLogged(e as LoggedEvent);
     }
   }
 
