@@ -136,6 +136,11 @@ function semanticProblems(config: Config): string[] {
     if ((line.driver === 'v253-modem') && !line.port) out.push(`lines.${i}.port: required for driver ${line.driver} (a serial device such as /dev/ttyACM0)`);
     if (line.driver === 'asterisk' && !line.endpoint) out.push(`lines.${i}.endpoint: required for driver asterisk (e.g. PJSIP/fxo-gw or DAHDI/1)`);
   });
+  if (config.cluster.enabled) {
+    if (!/^postgres(ql)?:\/\//.test(config.database.url)) out.push('cluster.enabled = true: needs a PostgreSQL server (database.url postgres://...); the embedded database (pglite) is single-node');
+    if (config.cluster.renewS >= config.cluster.leaseS / 2) out.push(`cluster.renewS = ${config.cluster.renewS}: must be less than half of cluster.leaseS (${config.cluster.leaseS})`);
+    if (!config.asterisk || !config.lines.some((l) => l.driver === 'asterisk')) out.push('cluster.enabled = true: needs asterisk lines (the lease is on an Asterisk node)');
+  }
   if (!isValidTimeZone(config.timezone)) out.push(`timezone = "${config.timezone}": expected an IANA time zone such as Asia/Shanghai`);
   return out;
 }

@@ -297,6 +297,16 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    cluster: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'PostgreSQL only: own the Asterisk node by a lease (node_lease) and fence call and leg writes by its epoch; off: one daemon, as before' }),
+        node: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:/@-]+$', description: 'the Asterisk node\'s name in node_lease (default: asterisk.ari.url + "/" + asterisk.ari.app)' })),
+        owner: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$', description: 'this daemon\'s name as a lease owner (default: host:pid:random, new at each start); unique among daemons' })),
+        renewS: Type.Number({ default: 3, minimum: 0.2, maximum: 60, description: 'seconds between lease renewals; less than half of leaseS' }),
+        leaseS: Type.Number({ default: 10, minimum: 1, maximum: 300, description: 'seconds a lease lasts after its last renewal (database clock); a stalled owner is replaced after this' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     demo: Type.Boolean({ default: false, description: 'attach one simulated modem line (kefu serve --demo)' }),
     demoFlow: Type.String({ default: 'main', pattern: '^[a-z0-9-]{1,64}$', description: 'with demo on: the IVR flow of the demo line; voice-directory is the ready-made voice lookup of contacts (installed in demo mode)' }),
     demoAttach: Type.Boolean({ default: true, description: 'with demo on: false starts only the simulated modem, adding no line (kefu serve --demo-device); the set-up wizard finds it among the serial ports' }),

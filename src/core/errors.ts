@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'LINE_OFFLINE'
   | 'NOT_SUPPORTED'
   | 'PBX_UNREACHABLE'
+  /** A fenced write by a daemon that no longer holds the Asterisk node's lease (docs/scale-out.md). */
+  | 'STALE_EPOCH'
   | 'MEDIA_ERROR'
   | 'CANCELLED'
   | 'INTERNAL';
