@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config, LineConfig, SmsConfig } from './config/schema.ts';
 import type { SmsDongle } from './core/sms/port.ts';
 import { GsmDongle } from '../drivers/gsm-dongle/driver.ts';
-import type { FaxTransport, LineDriver, Pbx } from './core/ports.ts';
+import type { FaxTransport, LineDriver } from './core/ports.ts';
 import { KefuError } from './core/errors.ts';
 import { V253LineDriver } from '../drivers/v253-modem/driver.ts';
 import { probeModem } from '../drivers/v253-modem/probe.ts';
@@ -32,7 +32,7 @@ export function createLineDriver(line: LineConfig, logger: Logger): LineDriver {
 }
 
 /** The PBX behind the asterisk lines: ARI, and AMI when a user is configured (whole-call recording). */
-export function createPbx(asterisk: NonNullable<Config['asterisk']>, logger: Logger): Pbx {
+export function createPbx(asterisk: NonNullable<Config['asterisk']>, logger: Logger): AsteriskPbx {
   return new AsteriskPbx(
     { url: asterisk.ari.url, username: asterisk.ari.username, password: asterisk.ari.password, app: asterisk.ari.app },
     asterisk.ami.username ? { host: asterisk.ami.host, port: asterisk.ami.port, username: asterisk.ami.username, secret: asterisk.ami.secret } : null,

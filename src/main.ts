@@ -41,6 +41,7 @@ import { contactDirectory, seedVoiceDirectoryDemo } from './services/voice-direc
 import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
+import { ownNode, type OwnedNode } from './services/cluster/node.ts';
 import { AgentBoard } from './services/agents/board.ts';
 import { CampaignService } from './services/dialer/campaigns.ts';
 import { ModemCampaignCalls } from './services/telephony/campaign-calls.ts';
@@ -129,7 +130,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await flows.seedDefault();
     const recordings = new RecordingService(config, repos.recordings, bus, logger.child({ component: 'recording' }));
     const calls = new CallLedger(repos, bus, logger);
-    await recoverInterruptedCalls(calls, repos, recordings, logger);
+    // with a cluster, open calls may be another daemon's live ones: the node's owner closes them when it takes the node
+    await recoverInterruptedCalls(calls, repos, recordings, logger, { callRows: !config.cluster.enabled });
     const tts = new EspeakTts({ cacheDir: config.tts.cacheDir ?? resolve(config.dataDir, 'tts-cache'), diskCacheBytes: config.tts.cacheMaxBytes });
     const prompts = new TtsPromptResolver(tts, loadStoredAudio(repos.recordings));
 
@@ -143,9 +145,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     for (const line of config.lines.filter((l) => l.driver !== 'asterisk')) await telephony.addLine(line, createLineDriver(line, logger));
     const pbxLines = config.lines.filter((l) => l.driver === 'asterisk');
     let pbx: PbxService | null = null;
+    let owned: OwnedNode | null = null;
     if (pbxLines.length > 0) {
       if (!config.asterisk) throw new KefuError('CONFIG_INVALID', 'asterisk: required when a line uses driver asterisk (asterisk.ari url, username, password)');
-      pbx = new PbxService({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls, speech }, pbxLines, createPbx(config.asterisk, logger));
+      // cluster.enabled: the node is owned by lease, the PBX's writes fenced by its epoch (docs/scale-out.md)
+      owned = config.cluster.enabled ? ownNode({ config, db, bus, logger, inner: createPbx(config.asterisk, logger), lineIds: pbxLines.map((l) => l.id) }) : null;
+      pbx = new PbxService({ config, logger, bus, repos: owned?.repos ?? repos, numbers, blacklist, flows, prompts, recordings, agents, calls: owned?.calls ?? calls, speech }, pbxLines, owned?.pbx ?? createPbx(config.asterisk, logger));
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
     const fax = new FaxService({ config, logger: logger.child({ component: 'fax' }), bus, repos, numbers, blacklist });
@@ -169,7 +174,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await hardware.load();
     cleanups.push(async () => hardware.stop());
     await telephony.start();
+    // the lease stops after the PBX service (which hangs its calls up while ARI is still open), then gives up the row
+    if (owned) { const lease = owned.lease; cleanups.push(() => lease.stop()); }
     cleanups.push(() => telephony.stop());
+    await owned?.lease.start();
     const retention = new Retention(db, config, logger.child({ component: 'retention' }));
     retention.start();
     cleanups.push(() => retention.stop());

@@ -53,14 +53,26 @@ export class AsteriskPbx implements Pbx {
     for (const l of this.listeners) { try { l(e); } catch (err) { this.log.error({ err, event: e.type }, 'PBX event listener failed'); } }
   }
 
+  /**
+   * Asterisk handed our Stasis application to another connection (another
+   * daemon subscribed with the same app name): ARI's `ApplicationReplaced`.
+   * The cluster lease lets go on it (src/services/cluster); null: ignored, as before.
+   */
+  onApplicationReplaced: (() => void) | null = null;
+  private wired = false;
+
   async start(): Promise<void> {
-    this.ari.on((e) => this.onAri(e));
-    this.ari.onStatus((s, reason) => {
-      const up = s === 'connected';
-      if (up === this.up) return;
-      this.up = up;
-      this.emit({ type: 'link', up, ...(reason ? { reason } : {}) });
-    });
+    // started again after a stop (a lease won back): the listeners are there already
+    if (!this.wired) {
+      this.wired = true;
+      this.ari.on((e) => this.onAri(e));
+      this.ari.onStatus((s, reason) => {
+        const up = s === 'connected';
+        if (up === this.up) return;
+        this.up = up;
+        this.emit({ type: 'link', up, ...(reason ? { reason } : {}) });
+      });
+    }
     await this.ami?.connect().catch((err: unknown) => { this.log.warn({ err }, 'AMI not available: calls are not recorded'); this.ami = null; });
     await this.ari.connect().catch((err: unknown) => this.log.warn({ err }, 'ARI not reachable yet; retrying'));
   }
@@ -71,6 +83,7 @@ export class AsteriskPbx implements Pbx {
   }
 
   private onAri(e: AriEvent): void {
+    if ((e as { type: string }).type === 'ApplicationReplaced') { this.onApplicationReplaced?.(); return; }
     if (AriEventTranslator.isAmdEntry(e)) void this.listen(e.channel.id);
     const ev = this.events.translate(e);
     if (ev) this.emit(ev);

@@ -47,6 +47,12 @@ export class CallLegRepo {
    * After an unclean stop: every leg still open is closed with `cause`, at the
    * end of its call when the call is closed already, else now. Returns how many.
    */
+  /** The open legs of these calls closed with `cause` at the time of closing. */
+  async closeOpenOf(callIds: readonly string[], cause: string): Promise<number> {
+    const r = await this.db.query('UPDATE call_legs SET end_cause = $1, ended_at = now() WHERE ended_at IS NULL AND call_id = ANY($2::uuid[])', [cause, callIds]);
+    return r.rowCount;
+  }
+
   async closeOpen(cause: string): Promise<number> {
     const r = await this.db.query(
       `UPDATE call_legs l SET end_cause = $1, ended_at = COALESCE((SELECT c.ended_at FROM calls c WHERE c.id = l.call_id), now())

@@ -170,9 +170,14 @@ export class CallLedger {
     }
   }
 
-  /** After an unclean stop: every call row left open is closed as `interrupted`; returns how many. */
-  async closeInterrupted(): Promise<number> {
-    const open = await this.repos.calls.open();
+  /**
+   * After an unclean stop: every call row left open is closed as `interrupted`;
+   * returns how many. `lineIds`: only the calls of these lines, and their open
+   * legs too (a node taken over from another daemon: docs/scale-out.md).
+   */
+  async closeInterrupted(lineIds?: readonly string[]): Promise<number> {
+    const open = (await this.repos.calls.open()).filter((c) => !lineIds || lineIds.includes(c.lineId));
+    if (lineIds && open.length > 0) await this.repos.legs.closeOpenOf(open.map((c) => c.id), 'interrupted');
     for (const c of open) {
       const endedAt = new Date();
       await this.repos.calls.update(c.id, { state: 'ended', disposition: 'interrupted', endedAt, durationMs: endedAt.getTime() - Date.parse(c.startedAt) });

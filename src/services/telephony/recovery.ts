@@ -10,9 +10,9 @@ import type { CallLedger } from '../calls/ledger.ts';
  * `interrupted` at its call's end, and every recording left open is repaired
  * into a playable file. Nothing is deleted, nothing is written twice.
  */
-export async function recoverInterruptedCalls(calls: CallLedger, repos: Repos, recordings: RecordingService, logger: Logger): Promise<void> {
-  const open = await calls.closeInterrupted();
-  const legs = await repos.legs.closeOpen('interrupted');
+export async function recoverInterruptedCalls(calls: CallLedger, repos: Repos, recordings: RecordingService, logger: Logger, opts: { callRows: boolean } = { callRows: true }): Promise<void> {
+  const open = opts.callRows ? await calls.closeInterrupted() : 0;
+  const legs = opts.callRows ? await repos.legs.closeOpen('interrupted') : 0;
   const repaired = await recordings.repairUnfinished();
   if (open || legs || repaired) logger.info({ calls: open, legs, recordings: repaired }, 'recovered after an unclean stop');
 }

@@ -1,0 +1,69 @@
+/**
+ * The Pbx of a node owned by lease: only the lease holder opens the node's
+ * ARI socket. `start()` (the PBX service's) only remembers that the service
+ * runs; `open()` / `close()` (the lease service's) start and stop the real
+ * driver. While closed, every command is refused (PBX_UNREACHABLE): a daemon
+ * that lost the node drives none of its channels.
+ */
+import type { Pbx, PbxHangupReason, PbxListener, PbxOriginate } from '../../core/ports.ts';
+import { KefuError } from '../../core/errors.ts';
+
+export class LeasedPbx implements Pbx {
+  private running = false;
+  private opened = false;
+  /** Serialises open/close. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly inner: Pbx, private readonly node: string) {}
+
+  get canRecordCalls(): boolean { return this.inner.canRecordCalls; }
+  get isOpen(): boolean { return this.opened; }
+
+  on(listener: PbxListener): () => void { return this.inner.on(listener); }
+
+  start(): Promise<void> { this.running = true; return Promise.resolve(); }
+
+  async stop(): Promise<void> { this.running = false; await this.close(); }
+
+  /** The lease was won: connect (once the PBX service runs). */
+  open(): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      if (this.opened || !this.running) return;
+      this.opened = true;
+      await this.inner.start();
+    });
+    return this.chain;
+  }
+
+  /** The lease was lost (or the daemon stops): disconnect at once. */
+  close(): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      if (!this.opened) return;
+      this.opened = false;
+      await this.inner.stop();
+    });
+    return this.chain;
+  }
+
+  private gate<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.opened) return Promise.reject(new KefuError('PBX_UNREACHABLE', `not the owner of Asterisk node ${this.node} (cluster lease)`));
+    return fn();
+  }
+
+  originate(leg: PbxOriginate) { return this.gate(() => this.inner.originate(leg)); }
+  answer(legId: string) { return this.gate(() => this.inner.answer(legId)); }
+  hangup(legId: string, reason?: PbxHangupReason) { return this.gate(() => this.inner.hangup(legId, reason)); }
+  ring(legId: string, on: boolean) { return this.gate(() => this.inner.ring(legId, on)); }
+  moh(legId: string, on: boolean) { return this.gate(() => this.inner.moh(legId, on)); }
+  bridge(legIds: string[]) { return this.gate(() => this.inner.bridge(legIds)); }
+  addToBridge(bridgeId: string, legId: string) { return this.gate(() => this.inner.addToBridge(bridgeId, legId)); }
+  destroyBridge(bridgeId: string) { return this.gate(() => this.inner.destroyBridge(bridgeId)); }
+  snoop(legId: string, opts: { id: string; whisper: boolean; args: string[] }) { return this.gate(() => this.inner.snoop(legId, opts)); }
+  play(legId: string, file: string, playbackId: string) { return this.gate(() => this.inner.play(legId, file, playbackId)); }
+  stopPlayback(playbackId: string) { return this.gate(() => this.inner.stopPlayback(playbackId)); }
+  recordCall(leg: { name: string }, path: string) { return this.gate(() => this.inner.recordCall(leg, path)); }
+  stopCallRecording(leg: { name: string }) { return this.gate(() => this.inner.stopCallRecording(leg)); }
+  recordMessage(legId: string, opts: Parameters<Pbx['recordMessage']>[1]) { return this.gate(() => this.inner.recordMessage(legId, opts)); }
+  takeRecording(name: string) { return this.gate(() => this.inner.takeRecording(name)); }
+  legs() { return this.gate(() => this.inner.legs()); }
+}

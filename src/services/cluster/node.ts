@@ -1,0 +1,64 @@
+/**
+ * `cluster.enabled`: the Asterisk node owned by lease. What main.ts gives the
+ * PBX service instead of the plain ones: a Pbx that opens ARI only while this
+ * daemon holds the lease, and repositories and a call ledger whose writes are
+ * fenced by the lease's epoch. Off (the default): none of this exists.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/schema.ts';
+import type { EventBus } from '../../core/events/bus.ts';
+import type { Pbx } from '../../core/ports.ts';
+import type { Db } from '../../db/types.ts';
+import { makeRepos, type Repos } from '../../db/repos/index.ts';
+import { CallLedger } from '../calls/ledger.ts';
+import { fencedDb, StaleEpochCounter } from './fenced-db.ts';
+import { LeasedPbx } from './leased-pbx.ts';
+import { LeaseService } from './lease-service.ts';
+
+export interface OwnedNode {
+  pbx: LeasedPbx;
+  repos: Repos;
+  calls: CallLedger;
+  lease: LeaseService;
+  /** Fenced writes refused (STALE_EPOCH) since the start. */
+  stale: StaleEpochCounter;
+}
+
+/** The node's name in node_lease: cluster.node, else the ARI URL and app. */
+export function nodeName(config: Config): string {
+  return config.cluster.node ?? `${config.asterisk?.ari.url ?? 'asterisk'}/${config.asterisk?.ari.app ?? 'kefu'}`;
+}
+
+export function ownNode(o: {
+  config: Config; db: Db; bus: EventBus; logger: Logger; inner: Pbx & { onApplicationReplaced: (() => void) | null }; lineIds: string[];
+}): OwnedNode {
+  const log = o.logger.child({ component: 'cluster' });
+  const node = nodeName(o.config);
+  const owner = o.config.cluster.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const stale = new StaleEpochCounter();
+  const pbx = new LeasedPbx(o.inner, node);
+  let lease: LeaseService | null = null;
+  const repos = makeRepos(fencedDb(o.db, () => lease?.fence() ?? null, stale));
+  const calls = new CallLedger(repos, o.bus, o.logger);
+  lease = new LeaseService({
+    db: o.db, node, owner, logger: log,
+    renewMs: o.config.cluster.renewS * 1000, leaseMs: o.config.cluster.leaseS * 1000,
+    hooks: {
+      open: async (epoch, takeover) => {
+        // calls an earlier owner left open on this node's lines: closed (fenced by the new epoch) before ARI opens
+        const closed = takeover ? await calls.closeInterrupted(o.lineIds) : 0;
+        log.info({ node, epoch, closedCalls: closed }, 'node owned: opening ARI');
+        await pbx.open();
+      },
+      close: async () => {
+        log.warn({ node, staleWritesRefused: stale.rejected }, 'node lost: closing ARI');
+        await pbx.close();
+      },
+    },
+  });
+  const held = lease;
+  o.inner.onApplicationReplaced = () => { log.warn({ node }, 'Asterisk: ApplicationReplaced'); held.replaced(); };
+  return { pbx, repos, calls, lease, stale };
+}
