@@ -175,7 +175,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cleanups.push(async () => hardware.stop());
     await telephony.start();
     // the lease stops after the PBX service (which hangs its calls up while ARI is still open), then gives up the row
-    if (owned) { const lease = owned.lease; cleanups.push(() => lease.stop()); }
+    if (owned) { const node = owned; cleanups.push(() => node.stop()); }
     cleanups.push(() => telephony.stop());
     await owned?.lease.start();
     const retention = new Retention(db, config, logger.child({ component: 'retention' }));

@@ -56,4 +56,16 @@ describe('config', () => {
     expect(failure(() => loadConfig({ file: file('http: [1, 2\n') }))).toContain('not valid YAML');
     expect(failure(() => loadConfig({ file: '/nonexistent/kefu.yaml' }))).toContain('cannot read config file');
   });
+
+  it('cluster: off by default; on needs PostgreSQL, asterisk lines and renewS < leaseS / 2, each named', () => {
+    expect(loadConfig({}).cluster).toEqual({ enabled: false, renewS: 3, leaseS: 10 });
+    const ast = 'asterisk: { ari: { url: "http://127.0.0.1:8088" } }\nlines:\n  - { id: t, driver: asterisk, endpoint: PJSIP/trunk }\n';
+    expect(failure(() => loadConfig({ file: file(`${ast}cluster: { enabled: true }\n`) }))).toContain('cluster.enabled = true: needs a PostgreSQL server');
+    const pgUrl = 'database: { url: "postgres://u@127.0.0.1/k" }\n';
+    const ok = loadConfig({ file: file(`${ast}${pgUrl}cluster: { enabled: true, leaseS: 4, renewS: 1 }\n`) });
+    expect(ok.cluster).toMatchObject({ enabled: true, leaseS: 4, renewS: 1 });
+    expect(failure(() => loadConfig({ file: file(`${ast}${pgUrl}cluster: { enabled: true, leaseS: 4, renewS: 2 }\n`) }))).toContain('cluster.renewS = 2: must be less than half of cluster.leaseS (4)');
+    expect(failure(() => loadConfig({ file: file(`${pgUrl}cluster: { enabled: true }\n`) }))).toContain('cluster.enabled = true: needs asterisk lines');
+    expect(failure(() => loadConfig({ file: file('cluster: { enable: true }\n') }))).toContain('unknown key(s) "enable"');
+  });
 });

@@ -26,8 +26,9 @@ export class StaleEpochCounter {
 export async function checkFence(tx: Queryable, fence: Fence | null, counter: StaleEpochCounter): Promise<void> {
   const r = fence
     ? await tx.query('SELECT 1 FROM node_lease WHERE node = $1 AND owner = $2 AND epoch = $3 FOR SHARE', [fence.node, fence.owner, fence.epoch])
-    : { rowCount: 0 };
-  if (r.rowCount === 0) {
+    : { rows: [] };
+  // rows, not rowCount: PGlite counts only the rows a statement changed
+  if (r.rows.length === 0) {
     counter.rejected++;
     throw new KefuError('STALE_EPOCH', fence
       ? `node ${fence.node}: lease epoch ${fence.epoch} of ${fence.owner} is no longer current; write refused`

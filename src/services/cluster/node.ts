@@ -24,6 +24,8 @@ export interface OwnedNode {
   lease: LeaseService;
   /** Fenced writes refused (STALE_EPOCH) since the start. */
   stale: StaleEpochCounter;
+  /** At the daemon's stop (after the PBX service): lets go of the node and logs the refused writes. */
+  stop(): Promise<void>;
 }
 
 /** The node's name in node_lease: cluster.node, else the ARI URL and app. */
@@ -60,5 +62,11 @@ export function ownNode(o: {
   });
   const held = lease;
   o.inner.onApplicationReplaced = () => { log.warn({ node }, 'Asterisk: ApplicationReplaced'); held.replaced(); };
-  return { pbx, repos, calls, lease, stale };
+  return {
+    pbx, repos, calls, lease, stale,
+    async stop() {
+      await held.stop();
+      log.info({ node, lease: held.status(), staleWritesRefused: stale.rejected }, 'cluster: stopped');
+    },
+  };
 }

@@ -1,0 +1,123 @@
+/**
+ * Issue 14, ownership by lease (docs/scale-out.md, "Leases and fencing"): two
+ * daemons on one PostgreSQL database, both configured for the lab's pbx with
+ * cluster.enabled. D1 holds the node's lease and drives its calls; D2 waits
+ * without an ARI socket. SIGSTOP D1: D2 takes the node (epoch bumped), opens
+ * ARI and answers new calls. SIGCONT D1: it lets go, and none of its writes
+ * after the takeover is accepted (fenced by the epoch).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { freshDatabase } from '../helpers/db.ts';
+import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { until, waitForLineIdle } from '../helpers/wait.ts';
+
+const FLOW = {
+  id: 'lease-menu', name: 'Lease menu', entry: 'menu',
+  nodes: {
+    menu: { type: 'menu', prompt: { text: 'Press one.', voice: 'en-us' }, options: { 1: 'bye' }, timeoutMs: 4000, retries: 8 },
+    bye: { type: 'hangup' },
+  },
+};
+const LEASE_S = 4;
+const NODE = 'lab-pbx';
+
+interface LeaseRow { owner: string; epoch: number }
+interface CallRow { id: string; number: string | null; state: string; disposition: string | null; answered_at: Date | null; ended_at: Date | null; updated_at: Date }
+
+describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => {
+  let lab: Lab;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let sql: pg.Client;
+  let d1: DaemonProcess;
+  let d2: DaemonProcess;
+  const config = (owner: string) => labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, { cluster: { enabled: true, node: NODE, owner, leaseS: LEASE_S, renewS: 1 } });
+  const lease = async (): Promise<LeaseRow | null> => {
+    const r = await sql.query<LeaseRow>('SELECT owner, epoch::int AS epoch FROM node_lease WHERE node = $1', [NODE]);
+    return r.rows[0] ?? null;
+  };
+  const callOf = async (number: string): Promise<CallRow | null> => {
+    const r = await sql.query<CallRow>('SELECT id, number, state, disposition, answered_at, ended_at, updated_at FROM calls WHERE number = $1', [number]);
+    return r.rows[0] ?? null;
+  };
+  const lineState = async (d: DaemonProcess) => (await d.api<{ state: string }>('GET', '/lines/trunk1')).body.state;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    db = await freshDatabase('postgres');
+    d1 = await startDaemonProcess({ databaseUrl: db.url, config: config('d1') });
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    expect((await d1.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
+    await waitForLineIdle(d1, 'trunk1');
+    d2 = await startDaemonProcess({ databaseUrl: db.url, config: config('d2') });
+  });
+
+  afterAll(async () => {
+    if (d1?.child.pid && d1.child.exitCode === null) { try { process.kill(d1.child.pid, 'SIGCONT'); } catch { /* gone */ } }
+    await d1?.stop();
+    await d2?.stop();
+    await sql?.end();
+    await lab?.stop();
+    await db?.drop();
+  });
+
+  it('D1 owns the node and answers; D2 stands by without ARI; SIGSTOP D1 -> D2 takes over and answers; D1 resumed writes nothing', async () => {
+    expect(await lease()).toEqual({ owner: 'd1', epoch: 1 });
+    // D2 is up (its API answers) but does not open the node: its line stays offline
+    expect(await lineState(d2)).toBe('offline');
+    expect(d2.output()).not.toContain('opening ARI');
+
+    // a carrier call reaches the IVR through D1
+    await lab.call({ number: '13800138001', preWaitS: 1, holdS: 60 });
+    const first = await until('call 1 answered by D1', async () => { const c = await callOf('+8613800138001'); return c?.answered_at ? c : null; }, { detail: () => d1.output().slice(-3000) });
+    expect(first.ended_at).toBeNull();
+
+    // D1 stalls
+    const stoppedAt = Date.now();
+    process.kill(d1.child.pid!, 'SIGSTOP');
+    const taken = await until('D2 owns the node', async () => { const l = await lease(); return l?.owner === 'd2' ? l : null; }, { timeoutMs: (LEASE_S + 10) * 1000, intervalMs: 50 });
+    const takeoverMs = Date.now() - stoppedAt;
+    expect(taken.epoch).toBe(2);
+    await waitForLineIdle(d2, 'trunk1', 20_000);
+    const ariUpMs = Date.now() - stoppedAt;
+    // the call D1 left open was closed by D2 under the new epoch
+    const closedByD2 = await until('call 1 closed by the new owner', async () => { const c = await callOf('+8613800138001'); return c?.ended_at ? c : null; });
+    expect(closedByD2.disposition).toBe('interrupted');
+
+    // a new call is answered through D2 and gets its record
+    const callAt = Date.now();
+    await lab.call({ number: '13800138002', preWaitS: 1, holdS: 4 });
+    const second = await until('call 2 answered by D2', async () => { const c = await callOf('+8613800138002'); return c?.answered_at ? c : null; }, { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });
+    const answeredMs = Date.now() - stoppedAt;
+    const placeToAnswerMs = Date.now() - callAt;
+    expect((await d2.api<{ id: string; lineId: string }>('GET', `/calls/${second.id}`)).body.lineId).toBe('trunk1');
+
+    // D1 resumes: it notices the lease is gone and closes ARI
+    process.kill(d1.child.pid!, 'SIGCONT');
+    await until('D1 lets go of the node', () => /node lease: lost/.test(d1.output()) && /node lost: closing ARI/.test(d1.output()), { timeoutMs: 15_000, detail: () => d1.output().slice(-3000) });
+    expect(await lease()).toEqual({ owner: 'd2', epoch: 2 });
+    await until('D1 line offline', async () => (await lineState(d1)) === 'offline', { timeoutMs: 10_000 });
+
+    // D1 stops: its open call session hangs up and tries to close its row; the fence refuses
+    await d1.stop();
+    const refused = /"staleWritesRefused":(\d+)[^\n]*cluster: stopped/.exec(d1.output());
+    expect(refused, d1.output().slice(-3000)).not.toBeNull();
+    const staleRefused = Number(refused![1]);
+    expect(staleRefused).toBeGreaterThan(0);
+    expect(d1.output()).toContain('no longer current; write refused');
+    // nothing D1 did after the takeover reached the database: the row is as D2 closed it
+    const after = (await callOf('+8613800138001'))!;
+    expect(after.disposition).toBe('interrupted');
+    expect(after.updated_at.getTime()).toBe(closedByD2.updated_at.getTime());
+    expect(after.ended_at!.getTime()).toBe(closedByD2.ended_at!.getTime());
+    const d1Legs = await sql.query<{ end_cause: string | null }>('SELECT l.end_cause FROM call_legs l WHERE l.call_id = $1', [first.id]);
+    expect(d1Legs.rows.map((l) => l.end_cause)).toEqual(['interrupted']);
+
+    // D2 still owns and its call ends normally
+    const secondEnded = await until('call 2 ended', async () => { const c = await callOf('+8613800138002'); return c?.ended_at ? c : null; }, { timeoutMs: 30_000 });
+    expect(secondEnded.disposition).not.toBe('interrupted');
+    console.log(`lease figures: takeover (SIGSTOP -> D2 owner) ${takeoverMs} ms; D2 ARI up (line idle) ${ariUpMs} ms; new call answered via D2 ${answeredMs} ms after SIGSTOP (${placeToAnswerMs} ms after it was placed); stale writes refused by D1's fence ${staleRefused}, accepted 0`);
+  });
+});
