@@ -73,6 +73,8 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     await lab.call({ number: '13800138001', preWaitS: 1, holdS: 60 });
     const first = await until('call 1 answered by D1', async () => { const c = await callOf('+8613800138001'); return c?.answered_at ? c : null; }, { detail: () => d1.output().slice(-3000) });
     expect(first.ended_at).toBeNull();
+    // its caller leg is written (after the call row) before D1 stalls
+    await until('call 1\'s caller leg written', async () => (await sql.query('SELECT 1 FROM call_legs WHERE call_id = $1', [first.id])).rows.length === 1);
 
     // D1 stalls
     const stoppedAt = Date.now();

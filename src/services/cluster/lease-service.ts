@@ -46,6 +46,7 @@ export class LeaseService {
   private timer: NodeJS.Timeout | null = null;
   private inFlight = false;
   private effects: Promise<void> = Promise.resolve();
+  private last: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   /** The epochs this daemon has opened the node with (a new one is a takeover of an earlier owner's rows). */
   private readonly opened = new Set<number>();
@@ -70,15 +71,16 @@ export class LeaseService {
 
   /** The first attempt at once, then one every renewMs. */
   async start(): Promise<void> {
-    this.timer = setInterval(() => { void this.round(); }, this.o.renewMs);
-    await this.round();
+    this.timer = setInterval(() => { this.last = this.round(); }, this.o.renewMs);
+    this.last = this.round();
+    await this.last;
   }
 
   /** Asterisk's ApplicationReplaced: let go now. */
   replaced(): void { this.apply({ type: 'replaced', at: this.now() }); }
 
-  /** Wait for the effects queued so far. */
-  settled(): Promise<void> { return this.effects; }
+  /** Wait for the last renewal and the effects queued so far. */
+  async settled(): Promise<void> { await this.last; await this.effects; }
 
   async stop(): Promise<void> {
     this.stopped = true;
