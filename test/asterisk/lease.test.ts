@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { freshDatabase } from '../helpers/db.ts';
 import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
@@ -121,5 +122,25 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     const secondEnded = await until('call 2 ended', async () => { const c = await callOf('+8613800138002'); return c?.ended_at ? c : null; }, { timeoutMs: 30_000 });
     expect(secondEnded.disposition).not.toBe('interrupted');
     console.log(`lease figures: takeover (SIGSTOP -> D2 owner) ${takeoverMs} ms; D2 ARI up (line idle) ${ariUpMs} ms; new call answered via D2 ${answeredMs} ms after SIGSTOP (${placeToAnswerMs} ms after it was placed); stale writes refused by D1's fence ${staleRefused}, accepted 0`);
+  });
+
+  it('ApplicationReplaced: another connection takes our Stasis app; the owner (D2) closes ARI, gives the row up, and comes back one lease later', async () => {
+    const before = (await lease())!;
+    expect(before.owner).toBe('d2');
+    const e = lab.env;
+    const u = new URL('/ari/events', e.KEFU_LAB_PBX_ARI_URL);
+    u.protocol = 'ws:';
+    u.searchParams.set('app', e.KEFU_LAB_PBX_ARI_APP!);
+    const got: string[] = [];
+    const intruder = new WebSocket(u, { headers: { authorization: `Basic ${Buffer.from(`${e.KEFU_LAB_PBX_ARI_USER}:${e.KEFU_LAB_PBX_ARI_PASSWORD}`).toString('base64')}` } });
+    intruder.on('message', (d: Buffer) => got.push((JSON.parse(d.toString()) as { type: string }).type));
+    await new Promise<void>((resolve, reject) => { intruder.once('open', () => resolve()); intruder.once('error', reject); });
+    await until('D2 lets go on ApplicationReplaced', () => /ApplicationReplaced/.test(d2.output()) && /"why":"replaced"/.test(d2.output()), { timeoutMs: 10_000, detail: () => d2.output().slice(-3000) });
+    await until('D2 line offline', async () => (await lineState(d2)) === 'offline', { timeoutMs: 10_000 });
+    // one lease later it takes the node back (same owner: same epoch) and its socket replaces the intruder's
+    await waitForLineIdle(d2, 'trunk1', (LEASE_S + 10) * 1000);
+    expect(await lease()).toEqual(before);
+    await until('the intruder is replaced in turn', () => got.includes('ApplicationReplaced'), { timeoutMs: 10_000 });
+    intruder.close();
   });
 });
