@@ -44,6 +44,8 @@ export interface LeaseStatus { node: string; owner: string; state: LeaseState['k
 export class LeaseService {
   private state: LeaseState = initialLease();
   private timer: NodeJS.Timeout | null = null;
+  /** Fires when the owner's lease runs out locally (validUntil), so it lets go before the database lets another take it. */
+  private expiry: NodeJS.Timeout | null = null;
   private inFlight = false;
   private effects: Promise<void> = Promise.resolve();
   private last: Promise<void> = Promise.resolve();
@@ -86,6 +88,8 @@ export class LeaseService {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.expiry) clearTimeout(this.expiry);
+    this.expiry = null;
     await this.effects;
     if (this.state.kind === 'owner') {
       await this.o.hooks.close().catch((err: unknown) => this.o.logger.warn({ err }, 'closing the node failed'));
@@ -119,6 +123,12 @@ export class LeaseService {
     const before = this.state;
     const { state, effects } = stepLease(before, input, this.o.leaseMs);
     this.state = state;
+    if (this.expiry) clearTimeout(this.expiry);
+    this.expiry = null;
+    if (state.kind === 'owner' && !this.stopped) {
+      this.expiry = setTimeout(() => { this.expiry = null; this.apply({ type: 'tick', at: this.now() }); }, Math.max(0, state.validUntil - this.now()));
+      this.expiry.unref();
+    }
     if (state.kind !== before.kind || lastEpoch(state) !== lastEpoch(before)) {
       this.changes++;
       const log = state.kind === 'owner' ? this.o.logger.info.bind(this.o.logger) : this.o.logger.warn.bind(this.o.logger);
