@@ -10,6 +10,13 @@ describe('inputProblems', () => {
     expect(inputProblems('a\u0000', 'body')).toEqual([{ field: 'body', message: 'must not contain NUL characters' }]);
   });
 
+  it('names numbers that overflowed to Infinity (JSON 1e309, or a query coerced by the schema)', () => {
+    expect(inputProblems(JSON.parse('{"a":[1,1e309],"b":-1e400}'), 'body')).toEqual([
+      { field: 'body.a.1', message: 'must be a finite number' },
+      { field: 'body.b', message: 'must be a finite number' },
+    ]);
+  });
+
   it('accepts surrogate pairs and ordinary values', () => {
     expect(inputProblems({ s: '😀 𠮷', n: 1, t: true, z: null }, 'body')).toEqual([]);
   });

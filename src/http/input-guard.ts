@@ -1,7 +1,8 @@
 /**
  * Input rules every route shares, checked once before schema validation:
  * text carries no NUL character and is well-formed UTF-16 (PostgreSQL refuses
- * both in text and jsonb), and JSON is not nested deeper than MAX_DEPTH. The
+ * both in text and jsonb), numbers are finite, and JSON is not nested deeper
+ * than MAX_DEPTH. The
  * free-form JSON fields (customer attributes, interaction data) also declare
  * their own bound with the `x-max-bytes` schema keyword (see freeJsonKeywords).
  */
@@ -23,6 +24,11 @@ export function inputProblems(value: unknown, root: string, max = 10): InputProb
     if (typeof v === 'string') {
       const problem = textProblem(v);
       if (problem) problems.push({ field: path, message: problem });
+      continue;
+    }
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      // JSON.parse and the query's coercion turn 1e309 into Infinity
+      problems.push({ field: path, message: 'must be a finite number' });
       continue;
     }
     if (typeof v !== 'object' || v === null) continue;
@@ -61,10 +67,18 @@ export function guardInput(app: FastifyInstance): void {
       // Import routes check a raw file's records one by one (and report each bad one by line).
       ...(typeof req.body === 'string' && req.routeOptions.config.recordsChecked === true ? [] : inputProblems(req.body, 'body')),
     ];
-    if (problems.length === 0) return;
-    const message = problems.map((p) => `${printable(p.field)}: ${p.message}`).join('; ');
-    throw new KefuError('BAD_REQUEST', message, { field: printable(problems[0]!.field), problems: problems.map((p) => ({ ...p, field: printable(p.field) })) });
+    refuse(problems);
   });
+  // The schema coerced query and path text to numbers: "1e309" passes `type: integer, maximum: 5` as Infinity (Ajv).
+  app.addHook('preHandler', async (req) => {
+    refuse([...inputProblems(req.params, 'params'), ...inputProblems(req.query, 'querystring')]);
+  });
+}
+
+function refuse(problems: InputProblem[]): void {
+  if (problems.length === 0) return;
+  const message = problems.map((p) => `${printable(p.field)}: ${p.message}`).join('; ');
+  throw new KefuError('BAD_REQUEST', message, { field: printable(problems[0]!.field), problems: problems.map((p) => ({ ...p, field: printable(p.field) })) });
 }
 
 /**

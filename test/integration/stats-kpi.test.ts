@@ -145,6 +145,7 @@ describe(`statistics engine on ${testDbKind()}`, () => {
       [`${month}&timeZone=Asia/Kolkata`, 'querystring.timeZone'],
       [`${month}&timeZone=Mars/Base`, 'querystring.timeZone'],
       [`${month}&rings=9`, 'querystring.rings'],
+      [`${month}&rings=1e309`, 'querystring.rings'],
       [`${month}&bogus=1`, 'querystring.bogus'],
       [`${month}&format=pdf`, 'querystring.format'],
       [`to=${TO.toISOString()}`, 'querystring.from'],
@@ -155,6 +156,8 @@ describe(`statistics engine on ${testDbKind()}`, () => {
       expect(JSON.stringify(r.body.error), q).toContain(field);
     }
     expect((await h.call('GET', '/stats/live?timeZone=Asia/Kathmandu')).status).toBe(400);
+    // found by the fuzz: a number that overflows to Infinity is no integer
+    expect((await h.call('GET', '/stats/live?rings=1e309')).status).toBe(400);
     expect((await h.call('GET', `/stats/kpi?${month}`, { key: h.agent })).status).toBe(403);
   });
 
