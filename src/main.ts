@@ -116,7 +116,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       listen: db.kind === 'postgres' ? (channel, onNotify, onLost) => listenPostgres(config.database.url, channel, onNotify, onLost) : null,
     });
     // first on the bus, last to stop: every event published until shutdown reaches the outbox
-    const webhooks = new WebhookService({ repo: repos.webhooks, bus, logger: logger.child({ component: 'webhooks' }), config: config.webhooks });
+    const webhooks = new WebhookService({ repo: repos.webhooks, bus, logger: logger.child({ component: 'webhooks' }), config: config.webhooks, claimant: eventLog.origin });
     await webhooks.start();
     cleanups.push(() => webhooks.stop());
     await eventLog.start();

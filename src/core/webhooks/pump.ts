@@ -29,6 +29,12 @@ export interface PumpOptions<T extends PumpItem> {
    * may come after the due ones: the first of them says when to wake.
    */
   due(limit: number, busy: readonly string[], fullOwners: readonly string[]): Promise<T[]>;
+  /**
+   * Gives back items that were due but not started (no room: all slots or the
+   * owner's share taken), when `due` claims what it returns. A rejection is
+   * reported to onError (the claims then expire).
+   */
+  release?(items: readonly T[]): Promise<void>;
   /** Delivers one item (records its outcome); a rejection is reported to onError. */
   run(item: T): Promise<void>;
   onError(err: unknown): void;
@@ -83,17 +89,25 @@ export class Pump<T extends PumpItem> {
     for (const r of this.running.values()) perOwner.set(r.owner, (perOwner.get(r.owner) ?? 0) + 1);
     const full = [...perOwner].filter(([, n]) => n >= this.o.perOwner).map(([o]) => o);
     const items = await this.o.due(slots + 1, [...this.running.keys()], full);
-    if (this.stopped) return;
     const now = this.now();
+    if (this.stopped) {
+      // stopping: give back what was claimed for us (another daemon, or this one restarted, sends it now)
+      const claimed = items.filter((i) => i.dueAt <= now);
+      if (claimed.length > 0 && this.o.release) await this.o.release(claimed).catch((err: unknown) => this.o.onError(err));
+      return;
+    }
     let started = 0;
     let nextAt: number | null = null;
+    const unused: T[] = [];
     for (const item of items) {
       if (item.dueAt > now) { nextAt = nextAt === null ? item.dueAt : Math.min(nextAt, item.dueAt); continue; }
-      if (started >= slots || this.running.has(item.id) || (perOwner.get(item.owner) ?? 0) >= this.o.perOwner) continue;
+      if (this.running.has(item.id)) continue;
+      if (started >= slots || (perOwner.get(item.owner) ?? 0) >= this.o.perOwner) { unused.push(item); continue; }
       perOwner.set(item.owner, (perOwner.get(item.owner) ?? 0) + 1);
       started++;
       this.launch(item);
     }
+    if (unused.length > 0 && this.o.release) await this.o.release(unused).catch((err: unknown) => this.o.onError(err));
     // more due than slots: a finished run wakes the pump; else sleep until the next is due
     if (started < slots) this.sleep(nextAt === null ? this.o.idleMs : Math.min(this.o.idleMs, Math.max(0, nextAt - now)));
   }

@@ -136,31 +136,56 @@ export class WebhookRepo {
 
   /**
    * Deliveries that may go, soonest first: pending, of an enabled subscription,
-   * and the first pending one of their order key (a later event of a call
-   * waits while an earlier one is retrying). None of `busy`, none of `fullOwners`.
+   * not claimed by a daemon (or its claim expired), and the first pending one of
+   * their order key (a later event of a call waits while an earlier one is
+   * retrying or being sent). None of `busy`, none of `fullOwners`.
+   *
+   * One statement claims those due now for `claim.by` until `claim.ms` from now
+   * (FOR UPDATE SKIP LOCKED: two daemons on one database never get the same
+   * delivery). Those not due yet come after, unclaimed (the first says when to
+   * look again). recordAttempt, unclaim and a replay clear a claim.
    */
-  async due(limit: number, busy: readonly string[], fullOwners: readonly string[]): Promise<DueDelivery[]> {
-    const r = await this.db.query<DeliveryRow & { url: string; secret: string; body: string }>(
-      `SELECT d.id, d.seq, d.webhook_id, d.event_type, d.body, d.order_key, d.status, d.attempts, d.next_attempt_at, d.round_started_at, w.url, w.secret
-         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.enabled
-        WHERE d.status = 'pending' AND NOT (d.id = ANY($2::uuid[])) AND NOT (d.webhook_id = ANY($3::uuid[]))
-          AND (d.order_key IS NULL OR NOT EXISTS (
-                SELECT 1 FROM webhook_deliveries e
-                 WHERE e.webhook_id = d.webhook_id AND e.order_key = d.order_key AND e.status = 'pending' AND e.seq < d.seq))
-        ORDER BY d.next_attempt_at, d.seq LIMIT $1`,
-      [limit, busy, fullOwners]);
+  async due(limit: number, busy: readonly string[], fullOwners: readonly string[], claim: { by: string; ms: number }): Promise<DueDelivery[]> {
+    const r = await this.db.query<DeliveryRow & { url: string; secret: string; body: string; go: boolean }>(
+      `WITH c AS (
+         SELECT d.id, d.seq, d.webhook_id, d.event_type, d.body, d.order_key, d.status, d.attempts, d.next_attempt_at, d.round_started_at,
+                w.url, w.secret, d.next_attempt_at <= now() AS go
+           FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.enabled
+          WHERE d.status = 'pending' AND NOT (d.id = ANY($2::uuid[])) AND NOT (d.webhook_id = ANY($3::uuid[]))
+            AND (d.claimed_until IS NULL OR d.claimed_until < now())
+            AND (d.order_key IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM webhook_deliveries e
+                   WHERE e.webhook_id = d.webhook_id AND e.order_key = d.order_key AND e.status = 'pending' AND e.seq < d.seq))
+          ORDER BY d.next_attempt_at, d.seq LIMIT $1
+          FOR UPDATE OF d SKIP LOCKED),
+       u AS (
+         UPDATE webhook_deliveries d SET claimed_by = $4, claimed_until = now() + $5::int * interval '1 millisecond'
+           FROM c WHERE d.id = c.id AND c.go RETURNING d.id)
+       SELECT c.* FROM c ORDER BY c.next_attempt_at, c.seq`,
+      [limit, busy, fullOwners, claim.by, claim.ms]);
+    const now = Date.now();
     return r.rows.map((x) => ({
       id: x.id, webhookId: x.webhook_id, url: x.url, secret: x.secret, eventType: x.event_type, body: x.body, orderKey: x.order_key,
       state: { status: x.status, attempts: x.attempts, nextAttemptAt: x.next_attempt_at, roundStartedAt: x.round_started_at },
-      dueAt: x.next_attempt_at.getTime(), seq: x.seq, owner: x.webhook_id,
+      // claimed (due by the database's clock): due now by ours too
+      dueAt: x.go ? Math.min(x.next_attempt_at.getTime(), now) : x.next_attempt_at.getTime(), seq: x.seq, owner: x.webhook_id,
     }));
+  }
+
+  /** Gives back claims of `by` that were not used (deliveries the pump had no room for). */
+  async unclaim(ids: readonly string[], by: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(
+      'UPDATE webhook_deliveries SET claimed_by = NULL, claimed_until = NULL WHERE id = ANY($1::uuid[]) AND claimed_by = $2',
+      [ids, by]);
   }
 
   /** Stores an attempt and the state it led to (unless a replay or a delete came meanwhile). */
   async recordAttempt(id: string, webhookId: string, s: DeliveryState, a: AttemptRecord): Promise<void> {
     await this.db.query(
       `UPDATE webhook_deliveries SET status = $2, attempts = $3, next_attempt_at = $4, last_attempt_at = $5, last_status_code = $6,
-         last_error = $7, last_latency_ms = $8, last_response = $9, delivered_at = CASE WHEN $2 = 'succeeded' THEN $5 ELSE delivered_at END
+         last_error = $7, last_latency_ms = $8, last_response = $9, delivered_at = CASE WHEN $2 = 'succeeded' THEN $5 ELSE delivered_at END,
+         claimed_by = NULL, claimed_until = NULL
        WHERE id = $1 AND webhook_id = $10 AND status = 'pending'`,
       [id, s.status, s.attempts, s.nextAttemptAt, a.at, a.statusCode, a.error, a.latencyMs, a.response, webhookId]);
   }
@@ -228,7 +253,7 @@ export class WebhookRepo {
   /** Sends a delivery again (a new round of attempts), whatever its status. */
   async replay(webhookId: string, id: string, at: Date): Promise<Delivery> {
     const r = await this.db.query<DeliveryRow>(
-      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $3, round_started_at = $3
+      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $3, round_started_at = $3, claimed_by = NULL, claimed_until = NULL
         WHERE webhook_id = $1 AND id = $2 RETURNING ${DELIVERY_COLS}`, [webhookId, id, at]);
     if (!r.rows[0]) throw new KefuError('NOT_FOUND', `delivery ${id} of webhook ${webhookId} not found`);
     return delivery(r.rows[0]);
@@ -237,7 +262,7 @@ export class WebhookRepo {
   /** Every dead letter of a subscription goes again. Returns how many. */
   async replayDead(webhookId: string, at: Date): Promise<number> {
     const r = await this.db.query(
-      "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, round_started_at = $2 WHERE webhook_id = $1 AND status = 'dead'",
+      "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, round_started_at = $2, claimed_by = NULL, claimed_until = NULL WHERE webhook_id = $1 AND status = 'dead'",
       [webhookId, at]);
     return r.rowCount;
   }

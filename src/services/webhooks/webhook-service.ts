@@ -5,7 +5,8 @@
  * backoff until taken or dead. At least once; in order per call (the store
  * hands out only the head of each order key); other keys in parallel, bounded.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { EventBus, KefuEvent } from '../../core/events/bus.ts';
 import { matches, orderKeyOf } from '../../core/webhooks/patterns.ts';
@@ -36,10 +37,14 @@ export interface WebhookServiceDeps {
   bus: EventBus;
   logger: Logger;
   config: WebhooksConfig;
+  /** Who claims deliveries (default: host, process id and a random part; the event log's origin in main). */
+  claimant?: string;
   /** The jitter's random draw (default Math.random). */
   random?: () => number;
 }
 
+/** A claim lasts the request timeout and this much more (the attempt is recorded within it). */
+export const CLAIM_MARGIN_MS = 30_000;
 /** Outbox rows written per INSERT. */
 const BATCH = 500;
 const USER_AGENT = 'kefu-webhooks/1';
@@ -62,6 +67,8 @@ export class WebhookService {
   private sinceAnalyze = 0;
   private analyzedAt = 0;
   private analyzing: Promise<void> | null = null;
+  /** This daemon's claims on deliveries (two daemons on one database never send one at once). */
+  private readonly claim: { by: string; ms: number };
 
   constructor(private readonly d: WebhookServiceDeps) {
     const c = d.config;
@@ -74,9 +81,11 @@ export class WebhookService {
     this.hosts = new HostPolicy(c);
     this.sender = new WebhookSender({ timeoutMs: c.timeoutMs, maxResponseBytes: c.maxResponseBytes, maxSockets: c.perWebhook, hosts: this.hosts });
     this.policy = { ...c.retry, maxAgeMs: c.retry.maxAgeS * 1000 };
+    this.claim = { by: d.claimant ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, ms: c.timeoutMs + CLAIM_MARGIN_MS };
     this.pump = new Pump<DueDelivery>({
       concurrency: c.concurrency, perOwner: c.perWebhook, idleMs: 5000,
-      due: (limit, busy, full) => this.d.repo.due(limit, busy, full),
+      due: (limit, busy, full) => this.d.repo.due(limit, busy, full, this.claim),
+      release: (items) => this.d.repo.unclaim(items.map((i) => i.id), this.claim.by),
       run: (item) => this.attempt(item),
       onError: (err) => this.d.logger.error({ err }, 'webhook delivery step failed'),
     });
