@@ -15,6 +15,38 @@ afterEach(() => { vi.useRealTimers(); });
 const deferred = () => { let resolve!: () => void; const p = new Promise<void>((r) => { resolve = r; }); return { p, resolve }; };
 
 describe('delivery pump', () => {
+  it('gives back (release) due items it had no room for, and what a fill got while stopping; never a running one', async () => {
+    const items: PumpItem[] = [{ id: 'a1', owner: 'a', dueAt: 0 }, { id: 'a2', owner: 'a', dueAt: 0 }, { id: 'b1', owner: 'b', dueAt: 0 },
+      { id: 'later', owner: 'b', dueAt: Date.now() + 60_000 }];
+    const released: string[][] = [];
+    const gate = deferred();
+    const ran: string[] = [];
+    let answer: (() => void) | null = null;
+    let calls = 0;
+    const pump = new Pump<PumpItem>({
+      concurrency: 3, perOwner: 1, idleMs: 10_000, onError: (e) => { throw e; },
+      due: async (_limit, busy) => {
+        calls++;
+        if (calls === 2) await new Promise<void>((r) => { answer = r; }); // the second fill answers while the pump stops
+        return items.filter((x) => !busy.includes(x.id) && !ran.includes(x.id));
+      },
+      release: async (xs) => { released.push(xs.map((x) => x.id)); },
+      run: async (item) => { ran.push(item.id); await gate.p; },
+    });
+    pump.start();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ran).toEqual(['a1', 'b1']);
+    expect(released).toEqual([['a2']]); // owner a full; 'later' not due: not claimed, not given back
+    pump.wake();
+    await vi.advanceTimersByTimeAsync(1);
+    const stopping = pump.stop();
+    answer!();
+    gate.resolve();
+    await stopping;
+    expect(released).toEqual([['a2'], ['a2']]);
+    expect(ran).toEqual(['a1', 'b1']);
+  });
+
   it('runs at most `concurrency` at once, `perOwner` per owner, never one item twice', async () => {
     const items: PumpItem[] = Array.from({ length: 12 }, (_, i) => ({ id: `d${i}`, owner: i < 8 ? 'a' : 'b', dueAt: 0 }));
     const done = new Set<string>();
