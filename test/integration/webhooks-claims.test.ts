@@ -181,8 +181,14 @@ if (testDbKind() === 'postgres') {
       await Promise.all([toggle(d1, 'claim-a', 100), toggle(d2, 'claim-b', 100)]);
       const total = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_deliveries')).rows[0]!.n;
       const pending = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE status <> 'succeeded' OR claimed_by IS NOT NULL")).rows[0]!.n;
-      await until('every delivery taken', async () => (await pending()) === 0 && rx.taken().length >= (await total()), {
-        timeoutMs: 90_000, detail: async () => `${rx.taken().length} taken of ${await total()}, ${await pending()} pending\n${d1.output().slice(-2000)}\n${d2.output().slice(-2000)}`,
+      // the outbox is written just after the event log (both after the API answered): every logged agent.state has its delivery
+      const logged = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM event_log WHERE type = 'agent.state'")).rows[0]!.n;
+      const distinct = () => new Set(rx.received.map((r) => r.headers['kefu-delivery-id'])).size;
+      await until('every delivery taken', async () => {
+        const want = keyed.length + await logged();
+        return want >= keyed.length + 200 && (await total()) === want && (await pending()) === 0 && distinct() === want;
+      }, {
+        timeoutMs: 90_000, detail: async () => `${distinct()} taken of ${await total()} (${await logged()} logged), ${await pending()} pending\n${d1.output().slice(-2000)}\n${d2.output().slice(-2000)}`,
       });
       const n = await total();
       expect(n).toBeGreaterThanOrEqual(300);
