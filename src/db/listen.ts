@@ -15,10 +15,12 @@ export async function listenPostgres(url: string, channel: string, onNotify: (pa
   const client = new pg.Client({ connectionString: url });
   let closing = false;
   let lost = false;
+  // Ending a client that already failed, or that we are closing, can only fail the same way again: nothing to report.
+  const end = (): Promise<void> => client.end().catch(() => undefined);
   const fail = (err: unknown) => {
     if (closing || lost) return;
     lost = true;
-    client.end().catch(() => undefined);
+    void end();
     onLost(err);
   };
   client.on('error', fail);
@@ -29,13 +31,13 @@ export async function listenPostgres(url: string, channel: string, onNotify: (pa
     await client.query(`LISTEN ${channel}`);
   } catch (e) {
     closing = true;
-    await client.end().catch(() => undefined);
+    await end();
     throw e;
   }
   return {
     async close() {
       closing = true;
-      await client.end().catch(() => undefined);
+      await end();
     },
   };
 }

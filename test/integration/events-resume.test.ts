@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { startDaemonProcess, TEST_KEY, type DaemonProcess } from '../helpers/daemon.ts';
 import { openEventStream, statesOf, type EventStream, type StreamMsg } from '../helpers/event-stream.ts';
+import { until } from '../helpers/wait.ts';
 
 const ids = (msgs: StreamMsg[]) => msgs.map((m) => m.id!);
 const increasing = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]!);
@@ -108,16 +109,13 @@ describe(`event stream resume beyond the kept log (${testDbKind()})`, () => {
     await watcher.until('30 toggles seen', (m) => statesOf(m, 'prune-a').length >= 2 + 30);
     // the prune runs every second: resume from the first id until it is gone
     const firstId = watcher.msgs[0]!.id!;
-    let old: EventStream | null = null;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    const old = await until('the log pruned below the first id (a resume answered resync-required)', async () => {
       const s = await openEventStream(d.url, `?since=${firstId}`);
       await s.until('a first message', (m) => m.length > 0);
-      if (s.msgs[0]!.type === 'resync-required') { old = s; break; }
+      if (s.msgs[0]!.type === 'resync-required') return s;
       await s.close();
-      if (Date.now() > deadline) throw new Error('the log was never pruned below the first id');
-      await new Promise((r) => setTimeout(r, 200)); // the next prune (events.pruneS: 1)
-    }
+      return null;
+    }, { intervalMs: 200 });
     const head = old.msgs[0]!;
     expect(head.id).toBeUndefined();
     expect(head.data).toMatchObject({ since: firstId, reason: 'pruned' });

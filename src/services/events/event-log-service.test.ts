@@ -10,14 +10,7 @@ import { EventBus, type KefuEvent } from '../../core/events/bus.ts';
 import { EventLogRepo } from '../../db/repos/event-log.ts';
 import { EventLogService } from './event-log-service.ts';
 import { templateDb } from '../../../test/support/template-db.ts';
-
-const until = async (what: string, cond: () => boolean): Promise<void> => {
-  const deadline = performance.now() + 20_000;
-  while (!cond()) {
-    if (performance.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+import { until } from '../../../test/helpers/wait.ts';
 
 describe('event log with its table gone', () => {
   let t: Awaited<ReturnType<typeof templateDb>>;
