@@ -14,6 +14,7 @@ import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/
 import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
 import { callee } from '../helpers/callees.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
+import { surveyFlow } from '../helpers/flows.ts';
 
 interface Attempt { number: string; outcome: string | null; abandoned: boolean; agentId: string | null; liveAt: string | null; connectedAt: string | null; answeredAt: string | null; amd: string | null; result: Record<string, unknown> | null; skipReason: string | null; callId: string | null }
 interface Stats { state: string; numbers: { total: number; pending: number; dialing: number; done: number }; outcomes: Record<string, number>; callsUp: number; abandon: { day: { liveAnswered: number; abandoned: number } }; pacing: { mode: string; reason: string; decisionMs: number } | null }
@@ -128,13 +129,7 @@ describe(`campaigns on the Asterisk lab, ${testDbKind()}`, () => {
   }, 150_000);
 
   it('broadcast with a flow\'s survey node: the callee presses 4, stored on the call and the customer the number matches', async () => {
-    const csat = {
-      id: 'csat', name: 'Delivery survey', entry: 'rate',
-      nodes: {
-        rate: { type: 'survey', prompt: { text: 'Please rate your delivery. Press 1 to 5.', voice: 'en-us' }, timeoutMs: 8000, retries: 1, thanksPrompt: { text: 'Thank you.', voice: 'en-us' }, next: 'bye' },
-        bye: { type: 'hangup' },
-      },
-    };
+    const csat = surveyFlow({ id: 'csat', name: 'Delivery survey', question: 'Please rate your delivery. Press 1 to 5.' });
     expect((await api('POST', '/ivr/flows', csat)).status).toBe(201);
     const rater = callee('keypress', { ringS: 1, digit: '4', talkS: 5, n: 55 });
     const customer = await api<{ id: string }>('POST', '/customers', { name: '钱进', phones: [{ number: rater }] });

@@ -14,6 +14,7 @@ import { until, waitForLineIdle } from '../helpers/wait.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWavLayout } from '../../src/media/wav.ts';
+import { surveyFlow } from '../helpers/flows.ts';
 
 /** 100 ms frames of what a phone heard (its MixMonitor file, possibly still being written): true where there is sound. */
 function soundFrames(path: string): boolean[] {
@@ -47,16 +48,7 @@ function loudAfterLastGap(path: string): number {
   return gapEnd < 0 ? 0 : loud.slice(gapEnd).filter(Boolean).length;
 }
 
-const SURVEY = {
-  id: 'survey', name: 'Post-call survey', entry: 'rate',
-  nodes: {
-    rate: {
-      type: 'survey', prompt: { text: 'Please rate our service. Press 1 to 5.', voice: 'en-us' }, timeoutMs: 8000, retries: 1,
-      invalidPrompt: { text: 'One to five, please.', voice: 'en-us' }, thanksPrompt: { text: 'Thank you.', voice: 'en-us' }, next: 'bye',
-    },
-    bye: { type: 'hangup' },
-  },
-};
+const SURVEY = surveyFlow({ id: 'survey', name: 'Post-call survey', question: 'Please rate our service. Press 1 to 5.' });
 const FRONT = {
   id: 'front', name: 'Front desk', entry: 'menu',
   nodes: {

@@ -12,6 +12,7 @@ import { ANY_HOUR } from '../helpers/campaign.ts';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
+import { surveyFlow } from '../helpers/flows.ts';
 
 interface Attempt { number: string; outcome: string | null; abandoned: boolean; agentId: string | null; liveAt: string | null; connectedAt: string | null; amd: string | null; result: Record<string, unknown> | null; callId: string | null; lineId: string | null }
 const ONCE = { delayS: 0, maxAttempts: 1 };
@@ -166,16 +167,7 @@ describe(`campaigns on a modem line (${testDbKind()})`, () => {
     await waitForLineIdle(daemon, 'office');
   });
   it('broadcast with a flow\'s survey node: the answer is stored on the call and the customer (call_surveys, the timeline)', async () => {
-    const csat = {
-      id: 'csat', name: 'Post-delivery survey', entry: 'rate',
-      nodes: {
-        rate: {
-          type: 'survey', prompt: { text: 'Please rate your delivery. Press 1 to 5.', voice: 'en-us' }, timeoutMs: 8000, retries: 1,
-          invalidPrompt: { text: 'One to five, please.', voice: 'en-us' }, thanksPrompt: { text: 'Thank you.', voice: 'en-us' }, next: 'bye',
-        },
-        bye: { type: 'hangup' },
-      },
-    };
+    const csat = surveyFlow({ id: 'csat', name: 'Post-delivery survey', question: 'Please rate your delivery. Press 1 to 5.' });
     expect((await api('POST', '/ivr/flows', csat)).status).toBe(201);
     const customer = await api<{ id: string }>('POST', '/customers', { name: '赵敏', phones: [{ number: '135 1234 0031' }] });
     expect(customer.status).toBe(201);

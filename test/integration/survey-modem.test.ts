@@ -8,19 +8,9 @@ import { startSimulatedModem } from '../../drivers/v253-modem/simulator.ts';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
+import { surveyFlow } from '../helpers/flows.ts';
 
-const FLOW = {
-  id: 'survey',
-  name: 'Post-call survey',
-  entry: 'rate',
-  nodes: {
-    rate: {
-      type: 'survey', prompt: { text: 'Please rate our service. Press 1 to 5.', voice: 'en-us' }, timeoutMs: 6000, retries: 1,
-      invalidPrompt: { text: 'One to five, please.', voice: 'en-us' }, thanksPrompt: { text: 'Thank you.', voice: 'en-us' }, next: 'bye',
-    },
-    bye: { type: 'hangup' },
-  },
-};
+const FLOW = surveyFlow({ id: 'survey', name: 'Post-call survey', question: 'Please rate our service. Press 1 to 5.', timeoutMs: 6000 });
 
 interface Item { kind: string; refId: string; summary: string; data: Record<string, unknown> }
 
