@@ -5,7 +5,7 @@
  * and runs effects; it decides nothing about calls.
  */
 import type { Logger } from 'pino';
-import type { Pbx, PbxEvent, PbxHangupReason, PbxListener, PbxOriginate } from '../../src/core/ports.ts';
+import type { Pbx, PbxEvent, PbxHangupReason, PbxLegInfo, PbxListener, PbxOriginate } from '../../src/core/ports.ts';
 import { isKefuError, KefuError } from '../../src/core/errors.ts';
 import { AriClient, type AriOptions } from './ari-client.ts';
 import { AmiClient, type AmiOptions } from './ami-client.ts';
@@ -187,5 +187,13 @@ export class AsteriskPbx implements Pbx {
   async legs(): Promise<string[]> {
     const app = await this.ari.request<{ channel_ids: string[] }>('GET', `/applications/${enc(this.appName)}`);
     return app.channel_ids;
+  }
+
+  async bridges(): Promise<Array<{ id: string; legs: PbxLegInfo[] }>> {
+    const bridges = await this.ari.request<Array<{ id: string; bridge_type: string; channels: string[] }>>('GET', '/bridges');
+    const channels = new Map((await this.ari.request<Array<{ id: string; name: string; caller: { name: string; number: string } }>>('GET', '/channels'))
+      .map((c) => [c.id, { id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name }]));
+    return bridges.filter((b) => b.bridge_type === 'mixing')
+      .map((b) => ({ id: b.id, legs: b.channels.flatMap((id) => channels.get(id) ?? []) }));
   }
 }

@@ -337,6 +337,11 @@ export interface Pbx {
   takeRecording(name: string): Promise<Buffer | null>;
   /** Ids of the legs in our application now, ringing legs we originated included (for resync after `link` up). */
   legs(): Promise<string[]>;
+  /**
+   * The mixing bridges on the PBX now with the legs in them (a daemon that
+   * takes a node over finds the conversations still going: docs/scale-out.md).
+   */
+  bridges(): Promise<Array<{ id: string; legs: PbxLegInfo[] }>>;
 }
 
 /**

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKefuError } from '../../src/core/errors.ts';
 import type { Pbx } from '../../src/core/ports.ts';
 import { PbxEventLog } from './pbx-events.ts';
+import { until } from '../helpers/wait.ts';
 
 /** The far side of a PBX, as small as the contract needs. */
 export interface PbxFarSide {
@@ -230,10 +231,15 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       const agent = await answeredAgent();
       const bridgeId = await pbx.bridge([caller.id, agent.id]);
       expect((await far.bridgeMembers(bridgeId)).sort()).toEqual([caller.id, agent.id].sort());
+      // bridges() lists it with its legs (a node taken over finds its conversations with it)
+      const listed = (await pbx.bridges()).find((b) => b.id === bridgeId);
+      expect(listed?.legs.map((l) => l.id).sort()).toEqual([caller.id, agent.id].sort());
+      expect(listed?.legs.find((l) => l.id === caller.id)).toMatchObject({ name: caller.name, callerNumber: '13800138003' });
       const third = await answeredAgent(['monitor-1']);
       await pbx.addToBridge(bridgeId, third.id);
       expect(await far.bridgeMembers(bridgeId)).toHaveLength(3);
       await pbx.destroyBridge(bridgeId);
+      await until('the bridge is gone from bridges()', async () => !(await pbx.bridges()).some((b) => b.id === bridgeId));
       await pbx.destroyBridge(bridgeId);
       // a bridge being torn down may still refuse as CONFLICT (ports.ts: NOT_FOUND / CONFLICT)
       await rejectsWith(pbx.addToBridge(bridgeId, third.id), 'NOT_FOUND', 'CONFLICT');

@@ -54,7 +54,7 @@ export class FakePbx implements Pbx {
   readonly canRecordCalls: boolean;
   private readonly listeners = new Set<PbxListener>();
   private readonly legMap = new Map<string, FakeLeg>();
-  private readonly bridges = new Map<string, Set<string>>();
+  private readonly bridgeMap = new Map<string, Set<string>>();
   private readonly playbacks = new Map<string, { legId: string; timer: NodeJS.Timeout }>();
   private readonly recordings = new Map<string, { legId: string; timer: NodeJS.Timeout; startedAt: number; maxS: number }>();
   private readonly stored = new Map<string, Buffer>();
@@ -127,7 +127,7 @@ export class FakePbx implements Pbx {
   leg(id: string): FakeLeg | undefined { return this.legMap.get(id); }
   allLegs(): FakeLeg[] { return [...this.legMap.values()]; }
   /** Legs in a bridge. */
-  bridgeMembers(bridgeId: string): string[] { return [...(this.bridges.get(bridgeId) ?? [])]; }
+  bridgeMembers(bridgeId: string): string[] { return [...(this.bridgeMap.get(bridgeId) ?? [])]; }
   /** Legs we originated to `endpoint` that still exist. */
   legsTo(endpoint: string): FakeLeg[] { return this.allLegs().filter((l) => l.endpoint === endpoint); }
   /** Whether a playback is running. */
@@ -198,21 +198,21 @@ export class FakePbx implements Pbx {
     this.assertReachable('bridge');
     const legs = legIds.map((id) => this.live(id, 'bridge'));
     const id = randomUUID();
-    this.bridges.set(id, new Set());
+    this.bridgeMap.set(id, new Set());
     for (const l of legs) this.join(id, l);
     return id;
   }
 
   async addToBridge(bridgeId: string, legId: string): Promise<void> {
     this.assertReachable('addToBridge');
-    if (!this.bridges.has(bridgeId)) throw new KefuError('NOT_FOUND', `bridge ${bridgeId} not found`);
+    if (!this.bridgeMap.has(bridgeId)) throw new KefuError('NOT_FOUND', `bridge ${bridgeId} not found`);
     this.join(bridgeId, this.live(legId, 'addToBridge'));
   }
 
   async destroyBridge(bridgeId: string): Promise<void> {
     this.assertReachable('destroyBridge');
-    for (const legId of this.bridges.get(bridgeId) ?? []) { const l = this.legMap.get(legId); if (l) l.bridgeId = null; }
-    this.bridges.delete(bridgeId);
+    for (const legId of this.bridgeMap.get(bridgeId) ?? []) { const l = this.legMap.get(legId); if (l) l.bridgeId = null; }
+    this.bridgeMap.delete(bridgeId);
   }
 
   async snoop(legId: string, opts: { id: string; whisper: boolean; args: string[] }): Promise<void> {
@@ -267,6 +267,11 @@ export class FakePbx implements Pbx {
     return this.allLegs().map((l) => l.id);
   }
 
+  async bridges(): Promise<Array<{ id: string; legs: PbxLegInfo[] }>> {
+    this.assertReachable('bridges');
+    return [...this.bridgeMap].map(([id, legs]) => ({ id, legs: [...legs].flatMap((legId) => { const l = this.legMap.get(legId); return l ? [this.info(l)] : []; }) }));
+  }
+
   // ---------------------------------------------------------------- inside
 
   private emit(e: PbxEvent): void {
@@ -316,18 +321,18 @@ export class FakePbx implements Pbx {
   }
 
   private join(bridgeId: string, leg: FakeLeg): void {
-    if (leg.bridgeId && leg.bridgeId !== bridgeId) this.bridges.get(leg.bridgeId)?.delete(leg.id);
+    if (leg.bridgeId && leg.bridgeId !== bridgeId) this.bridgeMap.get(leg.bridgeId)?.delete(leg.id);
     leg.bridgeId = bridgeId;
     leg.moh = false;
     leg.ringing = false;
-    this.bridges.get(bridgeId)!.add(leg.id);
+    this.bridgeMap.get(bridgeId)!.add(leg.id);
   }
 
   private gone(leg: FakeLeg, cause: number): void {
     if (this.legMap.get(leg.id) !== leg) return;
     if (leg.timer) clearTimeout(leg.timer);
     this.legMap.delete(leg.id);
-    if (leg.bridgeId) this.bridges.get(leg.bridgeId)?.delete(leg.id);
+    if (leg.bridgeId) this.bridgeMap.get(leg.bridgeId)?.delete(leg.id);
     for (const [id, p] of this.playbacks) if (p.legId === leg.id) this.playbackDone(id);
     for (const [name, r] of this.recordings) if (r.legId === leg.id) this.recordingDone(name, true);
     this.callRecordings.delete(leg.name);
@@ -360,7 +365,7 @@ export class FakePbx implements Pbx {
     for (const l of this.legMap.values()) if (l.timer) clearTimeout(l.timer);
     for (const p of this.playbacks.values()) clearTimeout(p.timer);
     for (const r of this.recordings.values()) clearTimeout(r.timer);
-    this.legMap.clear(); this.bridges.clear(); this.playbacks.clear(); this.recordings.clear(); this.callRecordings.clear();
+    this.legMap.clear(); this.bridgeMap.clear(); this.playbacks.clear(); this.recordings.clear(); this.callRecordings.clear();
   }
 }
 

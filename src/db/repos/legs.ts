@@ -43,16 +43,23 @@ export class CallLegRepo {
     return r.rows.map(toApi);
   }
 
-  /**
-   * After an unclean stop: every leg still open is closed with `cause`, at the
-   * end of its call when the call is closed already, else now. Returns how many.
-   */
+  /** The legs still open of these calls (a node taken over: which conversations go on). */
+  async openOf(callIds: readonly string[]): Promise<Array<CallLeg & { callId: string }>> {
+    if (callIds.length === 0) return [];
+    const r = await this.db.query<Row & { call_id: string }>('SELECT * FROM call_legs WHERE ended_at IS NULL AND call_id = ANY($1::uuid[]) ORDER BY started_at, id', [callIds]);
+    return r.rows.map((row) => ({ ...toApi(row), callId: row.call_id }));
+  }
+
   /** The open legs of these calls closed with `cause` at the time of closing. */
   async closeOpenOf(callIds: readonly string[], cause: string): Promise<number> {
     const r = await this.db.query('UPDATE call_legs SET end_cause = $1, ended_at = now() WHERE ended_at IS NULL AND call_id = ANY($2::uuid[])', [cause, callIds]);
     return r.rowCount;
   }
 
+  /**
+   * After an unclean stop: every leg still open is closed with `cause`, at the
+   * end of its call when the call is closed already, else now. Returns how many.
+   */
   async closeOpen(cause: string): Promise<number> {
     const r = await this.db.query(
       `UPDATE call_legs l SET end_cause = $1, ended_at = COALESCE((SELECT c.ended_at FROM calls c WHERE c.id = l.call_id), now())

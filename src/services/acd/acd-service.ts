@@ -27,7 +27,7 @@ import type { LegLog } from '../pbx/legs.ts';
 import { Announcer, type WaitingCaller } from './announcer.ts';
 import { voicemailFlow } from './overflow.ts';
 
-interface Waiting extends WaitingCaller { tried: Set<string>; legs: Map<string, string>; timer: NodeJS.Timeout; visited: string[] }
+interface Waiting extends WaitingCaller { tried: Set<string>; legs: Map<string, string>; timer: NodeJS.Timeout | undefined; visited: string[] }
 /** An agent's phone offered a call. `cancelled`: kefu stopped the ring itself, so its end is not a miss. */
 interface Leg { waiting: Waiting; agentId: string; answered: boolean; answeredAt: number; bridgeId: string | null; cancelled: boolean }
 
@@ -142,6 +142,25 @@ export class AcdService {
     this.route(queue.id);
     return true;
   }
+
+  /**
+   * A node taken over (docs/scale-out.md): a conversation its earlier owner
+   * bridged goes on here, and ends as if this daemon had bridged it (the
+   * agent's wrap-up, the caller hung up or sent to the survey). False when
+   * the queue is not known here.
+   */
+  adopt(call: CallSession, c: { callerChannelId: string; agentChannelId: string; agentId: string; queueId: string; bridgeId: string; answeredAt: number }): boolean {
+    const queue = this.queues.get(c.queueId);
+    if (!queue) return false;
+    const w: Waiting = { call, channelId: c.callerChannelId, queue, since: c.answeredAt, tried: new Set([c.agentId]), legs: new Map([[c.agentChannelId, c.agentId]]),
+      connected: true, visited: [c.queueId], announcing: null, announceTimer: null, timer: undefined };
+    this.waiting.push(w);
+    this.legs.set(c.agentChannelId, { waiting: w, agentId: c.agentId, answered: true, answeredAt: c.answeredAt, bridgeId: c.bridgeId, cancelled: false });
+    void call.finished.then(() => this.drop(w));
+    return true;
+  }
+
+  knows(queueId: string): boolean { return this.queues.has(queueId); }
 
   /** PBX: a key from a caller's channel; the queue's exit key takes them out. */
   dtmf(channelId: string, digit: string): void {

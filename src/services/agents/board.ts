@@ -35,18 +35,37 @@ export class AgentBoard {
   ) {}
 
   /** Agents from the database, with the states they had (new agents start logged out). */
-  async load(): Promise<void> {
+  async load(): Promise<void> { await this.read(false, new Map()); }
+
+  /**
+   * A node taken over from another daemon (docs/scale-out.md): every agent's
+   * state as that daemon saved it. Agents on a conversation that goes on
+   * (`onCall`: agent id -> call id) stay on it; any other call of theirs is over.
+   */
+  async reload(onCall: ReadonlyMap<string, string>): Promise<void> {
+    await this.read(true, onCall);
+    this.changed();
+  }
+
+  private async read(all: boolean, onCall: ReadonlyMap<string, string>): Promise<void> {
     const now = Date.now();
     const saved = new Map((await this.repo.agentStates()).map((s) => [s.id, s]));
     for (const row of await this.repo.agents()) {
-      if (this.agents.has(row.id)) continue;
+      const had = this.agents.get(row.id);
+      if (had && !all) continue;
       const s = saved.get(row.id);
-      const a = s ? { ...s } : newAgent(row.id, now);
+      const a = s ? { ...s } : had ? { ...had } : newAgent(row.id, now);
+      const call = onCall.get(row.id);
+      if (call) Object.assign(a, { state: 'on-call', callId: call });
       if (a.state === 'ringing') Object.assign(a, { state: 'ready', callId: null, since: now });
-      if (a.state === 'on-call') Object.assign(a, { state: 'wrap-up', since: now, lastCallEndedAt: now });
+      if (a.state === 'on-call' && !call) Object.assign(a, { state: 'wrap-up', since: now, lastCallEndedAt: now });
+      this.clearWrap(row.id);
       this.agents.set(row.id, a);
       if (a.state === 'wrap-up') this.wrapUp(row.id, this.wrapUpS);
-      if (s && (s.state !== a.state)) this.persist(a);
+      if (s && (s.state !== a.state || s.callId !== a.callId)) this.persist(a);
+      if (had && (had.state !== a.state || had.callId !== a.callId)) {
+        this.bus.emit('agent.state', { agentId: a.id, state: a.state, reason: a.reason, seatId: a.seatId, callId: a.callId });
+      }
     }
   }
 

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { EventBus, EventMap } from '../../core/events/bus.ts';
 import type { Disposition } from '../../core/call/disposition.ts';
 import type { CallPatch } from '../../db/repos/calls.ts';
-import type { IvrStep } from '../../core/call/records.ts';
+import type { CallRecord, IvrStep } from '../../core/call/records.ts';
 import type { Repos } from '../../db/repos/index.ts';
 import { SerialQueue } from '../telephony/serial.ts';
 
@@ -47,7 +47,7 @@ export interface CallEnd {
 
 export class LedgerCall {
   readonly id: string;
-  readonly startedAt = new Date();
+  readonly startedAt: Date;
   /** Settles once the call row exists (rows that refer to it wait for this). */
   readonly created: Promise<void>;
   private readonly queue: SerialQueue;
@@ -55,12 +55,15 @@ export class LedgerCall {
   private answeredAt: Date | null = null;
   private endedWith: { disposition: Disposition; durationMs: number } | null = null;
 
-  constructor(private readonly ledger: CallLedger, private readonly open: CallOpening, log: Logger) {
+  constructor(private readonly ledger: CallLedger, private readonly open: CallOpening, log: Logger, existing?: { startedAt: Date; answeredAt: Date | null }) {
     this.id = open.id ?? randomUUID();
+    this.startedAt = existing?.startedAt ?? new Date();
+    this.answeredAt = existing?.answeredAt ?? null;
     this.customerId = open.customerId ?? null;
     this.queue = new SerialQueue((err) => log.error({ err, callId: this.id }, 'call record update failed'));
     const { repos } = ledger;
-    this.created = this.queue.run(async () => {
+    // a call another owner of the node opened (takeover): its row exists
+    this.created = existing ? Promise.resolve() : this.queue.run(async () => {
       await repos.calls.create({ id: this.id, lineId: open.lineId, direction: open.direction, state: open.state, number: open.number ?? null, startedAt: this.startedAt });
       if (open.agentId || open.customerId) await repos.calls.update(this.id, { agentId: open.agentId ?? null, customerId: open.customerId ?? null });
     });
@@ -138,6 +141,12 @@ export class CallLedger {
   /** A new call: its row is written at once (state ringing, dialing or waiting-for-line). */
   open(o: CallOpening): LedgerCall { return new LedgerCall(this, { ...o }, this.log); }
 
+  /** An open call row written by an earlier owner of the node, taken over with its conversation still going (docs/scale-out.md). */
+  resume(row: CallRecord): LedgerCall {
+    return new LedgerCall(this, { id: row.id, lineId: row.lineId, direction: row.direction, state: 'ringing', number: row.number, agentId: row.agentId, customerId: row.customerId }, this.log,
+      { startedAt: new Date(row.startedAt), answeredAt: row.answeredAt ? new Date(row.answeredAt) : null });
+  }
+
   /**
    * A call refused before it began (every channel of its line busy): one row,
    * opened and closed at once as `busy`, and its `call.ended`.
@@ -173,10 +182,11 @@ export class CallLedger {
   /**
    * After an unclean stop: every call row left open is closed as `interrupted`;
    * returns how many. `lineIds`: only the calls of these lines, and their open
-   * legs too (a node taken over from another daemon: docs/scale-out.md).
+   * legs too (a node taken over from another daemon: docs/scale-out.md),
+   * except the calls in `keep` (their conversations go on).
    */
-  async closeInterrupted(lineIds?: readonly string[]): Promise<number> {
-    const open = (await this.repos.calls.open()).filter((c) => !lineIds || lineIds.includes(c.lineId));
+  async closeInterrupted(lineIds?: readonly string[], keep: ReadonlySet<string> = new Set()): Promise<number> {
+    const open = (await this.repos.calls.open()).filter((c) => (!lineIds || lineIds.includes(c.lineId)) && !keep.has(c.id));
     if (lineIds && open.length > 0) await this.repos.legs.closeOpenOf(open.map((c) => c.id), 'interrupted');
     for (const c of open) {
       const endedAt = new Date();

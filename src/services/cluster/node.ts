@@ -24,6 +24,11 @@ export interface OwnedNode {
   lease: LeaseService;
   /** Fenced writes refused (STALE_EPOCH) since the start. */
   stale: StaleEpochCounter;
+  /**
+   * True once after each takeover (a new epoch): the PBX service's next
+   * resync takes over the calls the earlier owner left (pbx/takeover.ts).
+   */
+  takenOver(): boolean;
   /** At the daemon's stop (after the PBX service): lets go of the node and logs the refused writes. */
   stop(): Promise<void>;
 }
@@ -42,6 +47,7 @@ export function ownNode(o: {
   const stale = new StaleEpochCounter();
   const pbx = new LeasedPbx(o.inner, node);
   let lease: LeaseService | null = null;
+  let takeoverPending = false;
   const repos = makeRepos(fencedDb(o.db, () => lease?.fence() ?? null, stale));
   const calls = new CallLedger(repos, o.bus, o.logger);
   lease = new LeaseService({
@@ -49,9 +55,10 @@ export function ownNode(o: {
     renewMs: o.config.cluster.renewS * 1000, leaseMs: o.config.cluster.leaseS * 1000,
     hooks: {
       open: async (epoch, takeover) => {
-        // calls an earlier owner left open on this node's lines: closed (fenced by the new epoch) before ARI opens
-        const closed = takeover ? await calls.closeInterrupted(o.lineIds) : 0;
-        log.info({ node, epoch, closedCalls: closed }, 'node owned: opening ARI');
+        // the calls an earlier owner left open on this node's lines: once ARI is up, the PBX service keeps the
+        // conversations still bridged and closes the rest (fenced by the new epoch)
+        takeoverPending ||= takeover;
+        log.info({ node, epoch, takeover }, 'node owned: opening ARI');
         await pbx.open();
       },
       close: async () => {
@@ -64,6 +71,7 @@ export function ownNode(o: {
   o.inner.onApplicationReplaced = () => { log.warn({ node }, 'Asterisk: ApplicationReplaced'); held.replaced(); };
   return {
     pbx, repos, calls, lease, stale,
+    takenOver: () => { const t = takeoverPending; takeoverPending = false; return t; },
     async stop() {
       await held.stop();
       log.info({ node, lease: held.status(), staleWritesRefused: stale.rejected }, 'cluster: stopped');

@@ -78,4 +78,5 @@ class OwnedPbx implements Pbx {
   recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean; maxSilenceS?: number; terminateOn?: '#' | 'any' }): Promise<void> { return this.pbx.recordMessage(legId, opts); }
   takeRecording(name: string): Promise<Buffer | null> { return this.pbx.takeRecording(name); }
   legs(): Promise<string[]> { return this.pbx.legs(); }
+  bridges(): Promise<Array<{ id: string; legs: PbxLegInfo[] }>> { return this.pbx.bridges(); }
 }

@@ -31,6 +31,11 @@ export class LegLog {
     this.open.set(l.channelId, { id, answered: false, chain: this.guard(chain, l.channelId) });
   }
 
+  /** A leg whose row an earlier owner of the node opened (takeover: the conversation goes on); its end is written here. */
+  adopt(channelId: string, legId: string, answered: boolean): void {
+    if (!this.open.has(channelId)) this.open.set(channelId, { id: legId, answered, chain: Promise.resolve() });
+  }
+
   has(channelId: string): boolean { return this.open.has(channelId); }
   channels(): string[] { return [...this.open.keys()]; }
   wasAnswered(channelId: string): boolean { return this.open.get(channelId)?.answered ?? false; }

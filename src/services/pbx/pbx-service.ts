@@ -28,6 +28,8 @@ import { requireSeat } from '../seats.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { HandsetOptions } from '../../core/ivr/media.ts';
 import { PbxCampaignCalls } from './campaign-calls.ts';
+import type { CallRecord } from '../../core/call/records.ts';
+import { conversationsToKeep, type Conversation } from './takeover.ts';
 
 interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
 
@@ -52,12 +54,20 @@ export class PbxService implements LineGroup {
   readonly acd: AcdService;
   /** The dialer's calls (campaigns). */
   readonly campaignCalls: PbxCampaignCalls;
+  /** Agents' phones the ACD rang: it owns their legs. */
+  private readonly acdLegs: LegOwner;
+  /**
+   * cluster.enabled (node.ts): true once after this daemon took the node
+   * over from another; the next resync then takes over that daemon's calls
+   * (takeover.ts) before it hangs up what nobody owns.
+   */
+  takenOver: (() => boolean) | null = null;
 
   constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], private readonly pbx: Pbx) {
     this.log = deps.logger.child({ component: 'pbx' });
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
     this.legLog = new LegLog(deps.repos.legs, this.log);
-    const acdLegs: LegOwner = {
+    const acdLegs: LegOwner = this.acdLegs = {
       entered: (leg) => { void this.acd.agentAnswered(leg).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed')); },
       gone: (legId) => { this.acd.legGone(legId); },
     };
@@ -215,6 +225,17 @@ export class PbxService implements LineGroup {
       void this.overCapacity(line, channel);
       return;
     }
+    const wasIdle = this.stateOf(line) === 'idle';
+    const { session } = this.open(line, channel, null);
+    this.legLog.start({ callId: session.id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null }, session.created);
+    if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
+    const number = channel.callerNumber || null;
+    session.onCallerId({ number, name: channel.callerName || null, withheld: number ? null : 'unavailable', date: null, time: null });
+    session.answerWhenIdentified();
+  }
+
+  /** A caller's channel gets its call session (a new call, or one `resumed` from its row after a takeover). */
+  private open(line: LineConfig, channel: PbxLegInfo, resumed: CallRecord | null): Live {
     const control = new AsteriskChannelControl(channel, this.pbx, this.mediaDir, this.log);
     control.onAnswered = () => this.legLog.answered(channel.id);
     control.faxReceiver = () => (this.faxReceiver ? this.faxReceiver(line.id, channel.id, channel.callerNumber) : Promise.resolve(false));
@@ -228,17 +249,12 @@ export class PbxService implements LineGroup {
         this.deps.bus.emit('line.state', { lineId: line.id, state: this.stateOf(line), previous: 'in-call' });
       }
       this.dialer.pump();
-    }, (queueId, call) => this.acd.enqueue(call, channel.id, queueId), (opts, call) => this.handset(call, channel.id, opts));
+    }, (queueId, call) => this.acd.enqueue(call, channel.id, queueId), (opts, call) => this.handset(call, channel.id, opts), resumed);
     session.afterAgent.endAgentLeg = () => this.acd.endAgentLeg(session.id);
-    const wasIdle = this.stateOf(line) === 'idle';
     const live: Live = { session, control, line };
     this.live.set(channel.id, live);
     this.registry.claim(channel.id, this.callerLegs(live));
-    this.legLog.start({ callId: session.id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null }, session.created);
-    if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
-    const number = channel.callerNumber || null;
-    session.onCallerId({ number, name: channel.callerName || null, withheld: number ? null : 'unavailable', date: null, time: null });
-    session.answerWhenIdentified();
+    return live;
   }
 
   /** The IVR's handset node: ring the node's seats (default: every seat whose agent is not on a call). */
@@ -305,6 +321,7 @@ export class PbxService implements LineGroup {
     const ids = await this.pbx.legs().catch(() => null);
     if (!ids) return;
     const present = new Set(ids);
+    if (this.takenOver?.()) await this.takeOver(present).catch((err: unknown) => this.log.error({ err }, 'taking over the calls of the node failed'));
     for (const id of this.legLog.channels()) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
     for (const id of this.registry.ids()) if (!present.has(id)) this.legGone(id, 'failed', true);
     for (const id of present) {
@@ -312,5 +329,49 @@ export class PbxService implements LineGroup {
       this.log.warn({ channelId: id }, 'channel left in Stasis by an earlier run: hung up');
       await this.pbx.hangup(id).catch(quietly(this.log, 'PBX clean-up'));
     }
+  }
+
+  /**
+   * The node was just taken over from another daemon (cluster lease): each
+   * queue conversation still bridged on Asterisk goes on here, from its call
+   * row; every other call it left open on these lines is closed as
+   * `interrupted` (its channels are hung up by the resync), and their
+   * recordings are repaired. Agents get the states that daemon saved.
+   */
+  private async takeOver(present: Set<string>): Promise<void> {
+    const lineIds = this.lines.map((l) => l.id);
+    // queues and agents as they are now: the earlier owner's API may have changed them since this daemon loaded them
+    await this.acd.load();
+    const open = (await this.deps.repos.calls.open()).filter((c) => lineIds.includes(c.lineId));
+    const legs = await this.deps.repos.legs.openOf(open.map((c) => c.id));
+    const kept = conversationsToKeep(open, legs, await this.pbx.bridges())
+      .filter((k) => present.has(k.caller.channel.id) && present.has(k.agent.channel.id) && this.acd.knows(k.queueId));
+    await this.deps.agents.reload(new Map(kept.map((k) => [k.agent.agentId, k.call.id])));
+    for (const k of kept) this.resumeConversation(k);
+    const keptIds = new Set(kept.map((k) => k.call.id));
+    // other legs of the calls that go on (a phone still ringing, a supervisor): theirs was the earlier owner's; closed, their channels hung up
+    const adopted = new Set(kept.flatMap((k) => [k.caller.leg.id, k.agent.leg.id]));
+    const now = new Date();
+    for (const l of legs) if (keptIds.has(l.callId) && !adopted.has(l.id)) await this.deps.repos.legs.ended(l.id, now, 'interrupted');
+    const closed = await this.deps.calls.closeInterrupted(lineIds, keptIds);
+    const stillOpen = async (): Promise<Set<string>> => new Set((await this.deps.repos.calls.open()).map((c) => c.id));
+    const repaired = await this.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
+    this.log.info({ kept: kept.length, closed, repairedRecordings: repaired }, 'node taken over: conversations kept, other calls closed');
+  }
+
+  /** A bridged queue call of the earlier owner: its session, its two legs and the agent's leg in the ACD go on here. */
+  private resumeConversation(k: Conversation): void {
+    const line = this.lines.find((l) => l.id === k.call.lineId)!;
+    const wasIdle = this.stateOf(line) === 'idle';
+    const { session } = this.open(line, k.caller.channel, k.call);
+    this.legLog.adopt(k.caller.channel.id, k.caller.leg.id, true);
+    this.legLog.adopt(k.agent.channel.id, k.agent.leg.id, true);
+    this.registry.claim(k.agent.channel.id, this.acdLegs);
+    this.acd.adopt(session, {
+      callerChannelId: k.caller.channel.id, agentChannelId: k.agent.channel.id, agentId: k.agent.agentId, queueId: k.queueId, bridgeId: k.bridgeId,
+      answeredAt: Date.parse(k.agent.leg.answeredAt!),
+    });
+    if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
+    this.log.info({ callId: session.id, agentId: k.agent.agentId, queueId: k.queueId }, 'conversation taken over: it goes on');
   }
 }

@@ -117,22 +117,30 @@ export class RecordingService {
       await fault.fail('recording could not start', err);
       return false;
     });
-    return {
-      id,
-      write: () => undefined,
-      finish: async () => {
-        if (!(await started)) return;
-        try {
-          await waitForStableFile(path);
-          if (!existsSync(path)) throw Object.assign(new Error(`the PBX wrote no file at ${path}`), { code: 'ENOENT' });
-          const { dataBytes } = await repairWavHeader(path);
-          await chmod(path, 0o600).catch(() => undefined); // the PBX's umask, not ours; its owner may differ
-          await this.seal(id, callId, path, 'ready', dataBytes);
-        } catch (err) {
-          await fault.fail('recording could not be finished', err);
-        }
-      },
-    };
+    return { id, write: () => undefined, finish: async () => { if (await started) await this.finishExternal(id, callId, path); } };
+  }
+
+  /** Once the PBX stopped writing: fix the header if needed, then seal it like ours. */
+  private async finishExternal(id: string, callId: string, path: string): Promise<void> {
+    try {
+      await waitForStableFile(path);
+      if (!existsSync(path)) throw Object.assign(new Error(`the PBX wrote no file at ${path}`), { code: 'ENOENT' });
+      const { dataBytes } = await repairWavHeader(path);
+      await chmod(path, 0o600).catch(() => undefined); // the PBX's umask, not ours; its owner may differ
+      await this.seal(id, callId, path, 'ready', dataBytes);
+    } catch (err) {
+      await this.fault(id, callId).fail('recording could not be finished', err);
+    }
+  }
+
+  /**
+   * The PBX's recording of a call whose conversation goes on under a new
+   * owner of the node (takeover): sealed when the call ends, as if this
+   * daemon had started it. Null when the call has none in progress.
+   */
+  async resumeExternal(callId: string): Promise<ActiveRecording | null> {
+    const r = (await this.repo.unfinished()).find((x) => x.callId === callId);
+    return r ? { id: r.id, write: () => undefined, finish: () => this.finishExternal(r.id, callId, r.path) } : null;
   }
 
   /** Checksum, store duration and size, announce. The file's header is already right. */
@@ -159,9 +167,12 @@ export class RecordingService {
   }
 
   /** On start: recordings a crash left open become playable files with real sizes. */
-  async repairUnfinished(): Promise<number> {
+  async repairUnfinished(opts: { keepCalls?: (callIds: string[]) => Promise<Set<string>> } = {}): Promise<number> {
     let n = 0;
-    for (const r of await this.repo.unfinished()) {
+    const all = await this.repo.unfinished();
+    // with a cluster: recordings of calls still open may be another daemon's, still being written
+    const keep = opts.keepCalls ? await opts.keepCalls(all.map((r) => r.callId)) : new Set<string>();
+    for (const r of all.filter((x) => !keep.has(x.callId))) {
       try {
         if (!existsSync(r.path) || statSync(r.path).size < WAV_HEADER_BYTES) throw Object.assign(new Error(`no audio in ${r.path}`), { code: 'ENOENT' });
         const { dataBytes } = await repairWavHeader(r.path);

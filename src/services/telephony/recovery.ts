@@ -13,6 +13,8 @@ import type { CallLedger } from '../calls/ledger.ts';
 export async function recoverInterruptedCalls(calls: CallLedger, repos: Repos, recordings: RecordingService, logger: Logger, opts: { callRows: boolean } = { callRows: true }): Promise<void> {
   const open = opts.callRows ? await calls.closeInterrupted() : 0;
   const legs = opts.callRows ? await repos.legs.closeOpen('interrupted') : 0;
-  const repaired = await recordings.repairUnfinished();
+  // with a cluster the recordings of calls still open are another daemon's, still being written: the node's owner repairs them when it takes the node
+  const openCalls = async (): Promise<Set<string>> => new Set((await repos.calls.open()).map((c) => c.id));
+  const repaired = await recordings.repairUnfinished(opts.callRows ? {} : { keepCalls: openCalls });
   if (open || legs || repaired) logger.info({ calls: open, legs, recordings: repaired }, 'recovered after an unclean stop');
 }

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { CallControl, CallerId } from '../../core/ports.ts';
 import { transition, type CallEffect, type CallEvent, type CallState, type Disposition } from '../../core/call/machine.ts';
-import type { IvrStep } from '../../core/call/records.ts';
+import type { CallRecord, IvrStep } from '../../core/call/records.ts';
 import type { Customer } from '../../core/crm/records.ts';
 import { customerSummary, type CustomerSummary } from '../../core/crm/summary.ts';
 import type { LineConfig } from '../../config/schema.ts';
@@ -75,8 +75,10 @@ export class CallSession {
     private readonly onEnded: (s: CallSession) => void,
     private readonly router: QueueRouter | null = null,
     private readonly handsetRouter: HandsetRouter | null = null,
+    /** A call an earlier owner of the node left with its conversation going (takeover): it goes on from its row. */
+    resumed: CallRecord | null = null,
   ) {
-    this.record = deps.calls.open({ lineId: line.id, direction: 'inbound', state: 'ringing' });
+    this.record = resumed ? deps.calls.resume(resumed) : deps.calls.open({ lineId: line.id, direction: 'inbound', state: 'ringing' });
     this.id = this.record.id;
     this.startedAt = this.record.startedAt;
     this.created = this.record.created;
@@ -84,6 +86,20 @@ export class CallSession {
     this.finished = new Promise((r) => { this.finish = r; });
     this.afterAgent = new AfterAgent({ id: this.id, pbx: line.driver === 'asterisk', state: () => this.state, runFlow: (flow) => this.resumeAfterAgent(flow) });
     this.hangupSignal.signal.addEventListener('abort', () => this.ivrStop.abort(), { once: true });
+    if (resumed) this.resume(resumed);
+  }
+
+  /** A call taken over in conversation: what its row says, the customer looked up again, its recording sealed at the end. */
+  private resume(row: CallRecord): void {
+    this.state = 'connected';
+    this.announced = true;
+    [this.number, this.name, this.digits, this.queueId] = [row.number, row.callerName, row.digits, row.queueId];
+    this.answeredAt = row.answeredAt ? new Date(row.answeredAt) : null;
+    this.path.push(...row.ivrPath);
+    const customer = row.customerId ? this.deps.repos.customers.get(row.customerId).catch(() => null) : Promise.resolve(null);
+    this.identified = customer.then((c) => { this.customer = c; });
+    void this.deps.recordings.resumeExternal(this.id).then((rec) => { if (this.ended) void rec?.finish(); else this.recording = rec; })
+      .catch((err: unknown) => this.log.warn({ err }, 'the recording of a call taken over could not be found'));
   }
 
   snapshot(): CallSnapshot {
