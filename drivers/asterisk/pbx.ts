@@ -5,7 +5,7 @@
  * and runs effects; it decides nothing about calls.
  */
 import type { Logger } from 'pino';
-import type { Pbx, PbxEvent, PbxHangupReason, PbxLegInfo, PbxListener, PbxOriginate } from '../../src/core/ports.ts';
+import type { Pbx, PbxEvent, PbxHangupReason, PbxInventory, PbxListener, PbxOriginate } from '../../src/core/ports.ts';
 import { isKefuError, KefuError } from '../../src/core/errors.ts';
 import { AriClient, type AriOptions } from './ari-client.ts';
 import { AmiClient, type AmiOptions } from './ami-client.ts';
@@ -189,11 +189,13 @@ export class AsteriskPbx implements Pbx {
     return app.channel_ids;
   }
 
-  async bridges(): Promise<Array<{ id: string; legs: PbxLegInfo[] }>> {
+  async inventory(): Promise<PbxInventory> {
+    const ours = new Set(await this.legs());
+    const channels = await this.ari.request<Array<{ id: string; name: string; caller: { name: string; number: string } }>>('GET', '/channels');
     const bridges = await this.ari.request<Array<{ id: string; bridge_type: string; channels: string[] }>>('GET', '/bridges');
-    const channels = new Map((await this.ari.request<Array<{ id: string; name: string; caller: { name: string; number: string } }>>('GET', '/channels'))
-      .map((c) => [c.id, { id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name }]));
-    return bridges.filter((b) => b.bridge_type === 'mixing')
-      .map((b) => ({ id: b.id, legs: b.channels.flatMap((id) => channels.get(id) ?? []) }));
+    return {
+      legs: channels.filter((c) => ours.has(c.id)).map((c) => ({ id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name })),
+      bridges: bridges.filter((b) => b.bridge_type === 'mixing').map((b) => ({ id: b.id, legIds: b.channels.filter((id) => ours.has(id)) })),
+    };
   }
 }

@@ -167,6 +167,8 @@ export interface TextToSpeech {
 export type PbxLegRole = 'inbound' | 'agent' | 'handset' | 'monitor' | 'snoop' | 'c2d-agent' | 'c2d-customer' | 'dialer';
 
 /** A leg as the PBX describes it when it enters our application. */
+export interface PbxInventory { legs: PbxLegInfo[]; bridges: Array<{ id: string; legIds: string[] }> }
+
 export interface PbxLegInfo {
   /** Our id when we originated it; the PBX's id for a leg that came in by itself. */
   id: string;
@@ -338,10 +340,11 @@ export interface Pbx {
   /** Ids of the legs in our application now, ringing legs we originated included (for resync after `link` up). */
   legs(): Promise<string[]>;
   /**
-   * The mixing bridges on the PBX now with the legs in them (a daemon that
-   * takes a node over finds the conversations still going: docs/scale-out.md).
+   * The legs in our application now, with their channel names and caller
+   * ID, and the mixing bridges with the legs in them: a daemon that takes a
+   * node over finds the calls still going with it (docs/scale-out.md).
    */
-  bridges(): Promise<Array<{ id: string; legs: PbxLegInfo[] }>>;
+  inventory(): Promise<PbxInventory>;
 }
 
 /**

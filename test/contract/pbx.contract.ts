@@ -231,15 +231,16 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       const agent = await answeredAgent();
       const bridgeId = await pbx.bridge([caller.id, agent.id]);
       expect((await far.bridgeMembers(bridgeId)).sort()).toEqual([caller.id, agent.id].sort());
-      // bridges() lists it with its legs (a node taken over finds its conversations with it)
-      const listed = (await pbx.bridges()).find((b) => b.id === bridgeId);
-      expect(listed?.legs.map((l) => l.id).sort()).toEqual([caller.id, agent.id].sort());
-      expect(listed?.legs.find((l) => l.id === caller.id)).toMatchObject({ name: caller.name, callerNumber: '13800138003' });
+      // inventory() lists the legs with their names and the bridge with its legs (a node taken over finds its calls with it)
+      const inv = await pbx.inventory();
+      expect(inv.bridges.find((b) => b.id === bridgeId)?.legIds.sort()).toEqual([caller.id, agent.id].sort());
+      expect(inv.legs.find((l) => l.id === caller.id)).toMatchObject({ name: caller.name, callerNumber: '13800138003' });
+      expect(inv.legs.find((l) => l.id === agent.id)?.name).toBe(agent.name);
       const third = await answeredAgent(['monitor-1']);
       await pbx.addToBridge(bridgeId, third.id);
       expect(await far.bridgeMembers(bridgeId)).toHaveLength(3);
       await pbx.destroyBridge(bridgeId);
-      await until('the bridge is gone from bridges()', async () => !(await pbx.bridges()).some((b) => b.id === bridgeId));
+      await until('the bridge is gone from inventory()', async () => !(await pbx.inventory()).bridges.some((b) => b.id === bridgeId));
       await pbx.destroyBridge(bridgeId);
       // a bridge being torn down may still refuse as CONFLICT (ports.ts: NOT_FOUND / CONFLICT)
       await rejectsWith(pbx.addToBridge(bridgeId, third.id), 'NOT_FOUND', 'CONFLICT');

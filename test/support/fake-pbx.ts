@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KefuError } from '../../src/core/errors.ts';
-import type { Pbx, PbxEvent, PbxHangupReason, PbxLegInfo, PbxLegRole, PbxListener, PbxMachineVerdict, PbxOriginate } from '../../src/core/ports.ts';
+import type { Pbx, PbxEvent, PbxHangupReason, PbxInventory, PbxLegInfo, PbxLegRole, PbxListener, PbxMachineVerdict, PbxOriginate } from '../../src/core/ports.ts';
 
 /**
  * What a phone does when it rings: answers (after the ring time; a person),
@@ -267,9 +267,9 @@ export class FakePbx implements Pbx {
     return this.allLegs().map((l) => l.id);
   }
 
-  async bridges(): Promise<Array<{ id: string; legs: PbxLegInfo[] }>> {
-    this.assertReachable('bridges');
-    return [...this.bridgeMap].map(([id, legs]) => ({ id, legs: [...legs].flatMap((legId) => { const l = this.legMap.get(legId); return l ? [this.info(l)] : []; }) }));
+  async inventory(): Promise<PbxInventory> {
+    this.assertReachable('inventory');
+    return { legs: this.allLegs().map((l) => this.info(l)), bridges: [...this.bridgeMap].map(([id, legs]) => ({ id, legIds: [...legs] })) };
   }
 
   // ---------------------------------------------------------------- inside

@@ -66,5 +66,5 @@ export class LeasedPbx implements Pbx {
   recordMessage(legId: string, opts: Parameters<Pbx['recordMessage']>[1]) { return this.gate(() => this.inner.recordMessage(legId, opts)); }
   takeRecording(name: string) { return this.gate(() => this.inner.takeRecording(name)); }
   legs() { return this.gate(() => this.inner.legs()); }
-  bridges() { return this.gate(() => this.inner.bridges()); }
+  inventory() { return this.gate(() => this.inner.inventory()); }
 }

@@ -5,7 +5,7 @@
  * the claim is released when the leg is gone. A leg nobody owns is not ours
  * to keep (left by an earlier run, or too late for a request that ended).
  */
-import type { Pbx, PbxMachineVerdict, PbxGoneReason, PbxHangupReason, PbxLegInfo, PbxLegRole, PbxListener, PbxOriginate } from '../../core/ports.ts';
+import type { Pbx, PbxInventory, PbxMachineVerdict, PbxGoneReason, PbxHangupReason, PbxLegInfo, PbxLegRole, PbxListener, PbxOriginate } from '../../core/ports.ts';
 
 export interface LegOwner {
   /** One of the owner's legs entered our application (it answered, or a snoop started); `amd` when it was dialled with machine detection. */
@@ -78,5 +78,5 @@ class OwnedPbx implements Pbx {
   recordMessage(legId: string, opts: { name: string; maxS: number; beep: boolean; maxSilenceS?: number; terminateOn?: '#' | 'any' }): Promise<void> { return this.pbx.recordMessage(legId, opts); }
   takeRecording(name: string): Promise<Buffer | null> { return this.pbx.takeRecording(name); }
   legs(): Promise<string[]> { return this.pbx.legs(); }
-  bridges(): Promise<Array<{ id: string; legs: PbxLegInfo[] }>> { return this.pbx.bridges(); }
+  inventory(): Promise<PbxInventory> { return this.pbx.inventory(); }
 }

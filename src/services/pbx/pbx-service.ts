@@ -29,7 +29,7 @@ import { KefuError } from '../../core/errors.ts';
 import type { HandsetOptions } from '../../core/ivr/media.ts';
 import { PbxCampaignCalls } from './campaign-calls.ts';
 import type { CallRecord } from '../../core/call/records.ts';
-import { conversationsToKeep, type Conversation } from './takeover.ts';
+import { planTakeover, type Conversation, type InIvr, type Queued } from './takeover.ts';
 
 interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
 
@@ -235,7 +235,7 @@ export class PbxService implements LineGroup {
   }
 
   /** A caller's channel gets its call session (a new call, or one `resumed` from its row after a takeover). */
-  private open(line: LineConfig, channel: PbxLegInfo, resumed: CallRecord | null): Live {
+  private open(line: LineConfig, channel: PbxLegInfo, resumed: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' } | null): Live {
     const control = new AsteriskChannelControl(channel, this.pbx, this.mediaDir, this.log);
     control.onAnswered = () => this.legLog.answered(channel.id);
     control.faxReceiver = () => (this.faxReceiver ? this.faxReceiver(line.id, channel.id, channel.callerNumber) : Promise.resolve(false));
@@ -321,7 +321,7 @@ export class PbxService implements LineGroup {
     const ids = await this.pbx.legs().catch(() => null);
     if (!ids) return;
     const present = new Set(ids);
-    if (this.takenOver?.()) await this.takeOver(present).catch((err: unknown) => this.log.error({ err }, 'taking over the calls of the node failed'));
+    if (this.takenOver?.()) await this.takeOver().catch((err: unknown) => this.log.error({ err }, 'taking over the calls of the node failed'));
     for (const id of this.legLog.channels()) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
     for (const id of this.registry.ids()) if (!present.has(id)) this.legGone(id, 'failed', true);
     for (const id of present) {
@@ -332,46 +332,51 @@ export class PbxService implements LineGroup {
   }
 
   /**
-   * The node was just taken over from another daemon (cluster lease): each
-   * queue conversation still bridged on Asterisk goes on here, from its call
-   * row; every other call it left open on these lines is closed as
-   * `interrupted` (its channels are hung up by the resync), and their
-   * recordings are repaired. Agents get the states that daemon saved.
+   * The node was just taken over from another daemon (cluster lease): the
+   * calls it left go on here as takeover.ts plans them (conversations,
+   * callers waiting in queues, callers in the IVR); every other call it left
+   * open on these lines is closed as `interrupted` (its channels are hung up
+   * by the resync) and their recordings repaired. Agents get the states that
+   * daemon saved.
    */
-  private async takeOver(present: Set<string>): Promise<void> {
+  private async takeOver(): Promise<void> {
     const lineIds = this.lines.map((l) => l.id);
     // queues and agents as they are now: the earlier owner's API may have changed them since this daemon loaded them
     await this.acd.load();
     const open = (await this.deps.repos.calls.open()).filter((c) => lineIds.includes(c.lineId));
     const legs = await this.deps.repos.legs.openOf(open.map((c) => c.id));
-    const kept = conversationsToKeep(open, legs, await this.pbx.bridges())
-      .filter((k) => present.has(k.caller.channel.id) && present.has(k.agent.channel.id) && this.acd.knows(k.queueId));
-    await this.deps.agents.reload(new Map(kept.map((k) => [k.agent.agentId, k.call.id])));
-    for (const k of kept) this.resumeConversation(k);
-    const keptIds = new Set(kept.map((k) => k.call.id));
-    // other legs of the calls that go on (a phone still ringing, a supervisor): theirs was the earlier owner's; closed, their channels hung up
-    const adopted = new Set(kept.flatMap((k) => [k.caller.leg.id, k.agent.leg.id]));
+    const plan = planTakeover(open, legs, await this.pbx.inventory(), (q) => this.acd.knows(q));
+    await this.deps.agents.reload(new Map(plan.conversations.map((k) => [k.agent.agentId, k.call.id])));
+    for (const k of plan.conversations) this.resume(k, 'connected');
+    for (const k of plan.queued) this.resume(k, 'queued');
+    for (const k of plan.ivr) this.resume(k, 'ivr');
+    const all = [...plan.conversations, ...plan.queued, ...plan.ivr];
+    const keep = new Set(all.map((k) => k.call.id));
+    // other legs of the calls that go on (phones still ringing for them, a supervisor): the earlier owner's; closed, their channels hung up
+    const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id)]);
     const now = new Date();
-    for (const l of legs) if (keptIds.has(l.callId) && !adopted.has(l.id)) await this.deps.repos.legs.ended(l.id, now, 'interrupted');
-    const closed = await this.deps.calls.closeInterrupted(lineIds, keptIds);
+    for (const l of legs) if (keep.has(l.callId) && !adopted.has(l.id)) await this.deps.repos.legs.ended(l.id, now, 'interrupted');
+    const closed = await this.deps.calls.closeInterrupted(lineIds, keep);
     const stillOpen = async (): Promise<Set<string>> => new Set((await this.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await this.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    this.log.info({ kept: kept.length, closed, repairedRecordings: repaired }, 'node taken over: conversations kept, other calls closed');
+    this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired }, 'node taken over');
   }
 
-  /** A bridged queue call of the earlier owner: its session, its two legs and the agent's leg in the ACD go on here. */
-  private resumeConversation(k: Conversation): void {
+  /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */
+  private resume(k: Conversation | Queued | InIvr, as: 'connected' | 'queued' | 'ivr'): void {
     const line = this.lines.find((l) => l.id === k.call.lineId)!;
     const wasIdle = this.stateOf(line) === 'idle';
-    const { session } = this.open(line, k.caller.channel, k.call);
-    this.legLog.adopt(k.caller.channel.id, k.caller.leg.id, true);
-    this.legLog.adopt(k.agent.channel.id, k.agent.leg.id, true);
-    this.registry.claim(k.agent.channel.id, this.acdLegs);
-    this.acd.adopt(session, {
-      callerChannelId: k.caller.channel.id, agentChannelId: k.agent.channel.id, agentId: k.agent.agentId, queueId: k.queueId, bridgeId: k.bridgeId,
-      answeredAt: Date.parse(k.agent.leg.answeredAt!),
-    });
+    const channelId = k.caller.channel.id;
+    const { session } = this.open(line, k.caller.channel, { row: k.call, as });
+    this.legLog.adopt(channelId, k.caller.leg.id, true);
+    if ('agent' in k) {
+      this.legLog.adopt(k.agent.channel.id, k.agent.leg.id, true);
+      this.registry.claim(k.agent.channel.id, this.acdLegs);
+      this.acd.adopt(session, { callerChannelId: channelId, agentChannelId: k.agent.channel.id, agentId: k.agent.agentId, queueId: k.queueId, bridgeId: k.bridgeId, answeredAt: Date.parse(k.agent.leg.answeredAt!) });
+    } else if ('queueId' in k) {
+      void this.acd.enqueue(session, channelId, k.queueId).catch((err: unknown) => this.log.error({ err, callId: session.id }, 'putting a caller back in the queue failed'));
+    }
     if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
-    this.log.info({ callId: session.id, agentId: k.agent.agentId, queueId: k.queueId }, 'conversation taken over: it goes on');
+    this.log.info({ callId: session.id, as, ...('agent' in k ? { agentId: k.agent.agentId } : {}) }, 'call taken over: it goes on');
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../core/call/records.ts';
-import { conversationsToKeep, type OpenLeg } from './takeover.ts';
+import type { PbxInventory } from '../../core/ports.ts';
+import { planTakeover, type OpenLeg } from './takeover.ts';
 
 const call = (id: string, over: Partial<CallRecord> = {}): CallRecord => ({
   id, lineId: 'trunk1', direction: 'inbound', number: '+8613800138001', callerName: null, withheld: null, customerId: null, customerName: null,
@@ -13,33 +14,48 @@ const leg = (callId: string, kind: OpenLeg['kind'], channelId: string, over: Par
   startedAt: '2026-12-01T10:00:00.000Z', answeredAt: '2026-12-01T10:00:05.000Z', endedAt: null, endCause: null, ...over,
 });
 const chan = (id: string) => ({ id, name: `PJSIP/x-${id}`, callerNumber: '', callerName: '' });
+const inv = (legIds: string[], bridges: string[][] = []): PbxInventory => ({ legs: legIds.map(chan), bridges: bridges.map((b, i) => ({ id: `b${i + 1}`, legIds: b })) });
+const known = (q: string) => q === 'sales';
+const both = [leg('c1', 'caller', 'ch-caller'), leg('c1', 'agent', 'ch-alice', { agentId: 'alice' })];
+const bridged = inv(['ch-caller', 'ch-alice'], [['ch-caller', 'ch-alice']]);
 
-describe('conversationsToKeep (a node taken over)', () => {
-  it('keeps a queue call whose caller and answering agent share a bridge, with both channels and the bridge', () => {
-    const kept = conversationsToKeep([call('c1')], [leg('c1', 'caller', 'ch-caller'), leg('c1', 'agent', 'ch-alice', { agentId: 'alice' })],
-      [{ id: 'b1', legs: [chan('ch-caller'), chan('ch-alice')] }]);
-    expect(kept).toHaveLength(1);
-    expect(kept[0]).toMatchObject({ bridgeId: 'b1', queueId: 'sales', caller: { channel: { id: 'ch-caller', name: 'PJSIP/x-ch-caller' } }, agent: { agentId: 'alice', leg: { id: 'leg-ch-alice' } } });
+describe('planTakeover (a node taken over)', () => {
+  it('a queue call whose caller and answering agent share a bridge goes on as a conversation, with both channels and the bridge', () => {
+    const plan = planTakeover([call('c1')], both, bridged, known);
+    expect(plan.queued).toEqual([]);
+    expect(plan.ivr).toEqual([]);
+    expect(plan.conversations).toHaveLength(1);
+    expect(plan.conversations[0]).toMatchObject({ bridgeId: 'b1', queueId: 'sales', caller: { channel: { id: 'ch-caller', name: 'PJSIP/x-ch-caller' } }, agent: { agentId: 'alice', leg: { id: 'leg-ch-alice' } } });
   });
 
-  it('closes everything else: in the IVR or a queue, no bridge, the agent not in it, an unanswered or other agent leg, outbound', () => {
-    const bridged = [{ id: 'b1', legs: [chan('ch-caller'), chan('ch-alice')] }];
-    const both = [leg('c1', 'caller', 'ch-caller'), leg('c1', 'agent', 'ch-alice', { agentId: 'alice' })];
-    expect(conversationsToKeep([call('c1', { state: 'queued', agentId: null })], both, bridged)).toEqual([]);
-    expect(conversationsToKeep([call('c1', { state: 'answered', queueId: null, agentId: null })], both, bridged)).toEqual([]);
-    expect(conversationsToKeep([call('c1')], both, [])).toEqual([]);
-    expect(conversationsToKeep([call('c1')], both, [{ id: 'b1', legs: [chan('ch-caller')] }])).toEqual([]);
-    expect(conversationsToKeep([call('c1')], [both[0]!, leg('c1', 'agent', 'ch-alice', { agentId: 'alice', answeredAt: null })], bridged)).toEqual([]);
-    expect(conversationsToKeep([call('c1')], [both[0]!, leg('c1', 'agent', 'ch-alice', { agentId: 'bob' })], bridged)).toEqual([]);
-    expect(conversationsToKeep([call('c1', { direction: 'outbound' })], both, bridged)).toEqual([]);
-    // a leg of another call in the bridge does not count
-    expect(conversationsToKeep([call('c1')], [both[0]!, leg('c2', 'agent', 'ch-alice', { agentId: 'alice' })], bridged)).toEqual([]);
+  it('a caller waiting in a known queue waits on; a caller in the IVR hears its flow again', () => {
+    const plan = planTakeover([call('c1', { state: 'queued', agentId: null }), call('c2', { state: 'answered', queueId: null, agentId: null, flowId: 'menu' })],
+      [leg('c1', 'caller', 'ch-1'), leg('c1', 'agent', 'ch-ringing', { agentId: 'alice', answeredAt: null }), leg('c2', 'caller', 'ch-2')], inv(['ch-1', 'ch-2', 'ch-ringing']), known);
+    expect(plan.queued.map((k) => [k.call.id, k.queueId, k.caller.channel.id])).toEqual([['c1', 'sales', 'ch-1']]);
+    expect(plan.ivr.map((k) => [k.call.id, k.flowId, k.caller.channel.id])).toEqual([['c2', 'menu', 'ch-2']]);
+    expect(plan.conversations).toEqual([]);
   });
 
-  it('an answered agent leg is found among the unanswered offers of the same call (ring-all)', () => {
-    const kept = conversationsToKeep([call('c1', { agentId: 'bob' })], [
+  it('everything else is closed: caller gone, no bridge or the agent not in it, an unanswered or another agent\'s leg, unknown queue, ringing, outbound', () => {
+    const none = { conversations: [], queued: [], ivr: [] };
+    expect(planTakeover([call('c1')], both, inv(['ch-alice']), known)).toEqual(none);
+    expect(planTakeover([call('c1')], both, inv(['ch-caller', 'ch-alice']), known)).toEqual(none);
+    expect(planTakeover([call('c1')], both, inv(['ch-caller', 'ch-alice'], [['ch-caller']]), known)).toEqual(none);
+    expect(planTakeover([call('c1')], [both[0]!, leg('c1', 'agent', 'ch-alice', { agentId: 'alice', answeredAt: null })], bridged, known)).toEqual(none);
+    expect(planTakeover([call('c1')], [both[0]!, leg('c1', 'agent', 'ch-alice', { agentId: 'bob' })], bridged, known)).toEqual(none);
+    expect(planTakeover([call('c1')], [both[0]!, leg('c2', 'agent', 'ch-alice', { agentId: 'alice' })], bridged, known)).toEqual(none);
+    expect(planTakeover([call('c1', { queueId: 'gone' })], both, bridged, known)).toEqual(none);
+    expect(planTakeover([call('c1', { state: 'queued', agentId: null, queueId: 'gone' })], [both[0]!], inv(['ch-caller']), known)).toEqual(none);
+    expect(planTakeover([call('c1', { state: 'ringing', agentId: null, queueId: null })], [both[0]!], inv(['ch-caller']), known)).toEqual(none);
+    expect(planTakeover([call('c1', { direction: 'outbound' })], both, bridged, known)).toEqual(none);
+    // a handset-node call (bridged to a seat, no queue) is not a queue conversation
+    expect(planTakeover([call('c1', { queueId: null })], both, bridged, known)).toEqual(none);
+  });
+
+  it('the answered agent leg is found among the unanswered offers of the same call (ring-all)', () => {
+    const plan = planTakeover([call('c1', { agentId: 'bob' })], [
       leg('c1', 'caller', 'ch-caller'), leg('c1', 'agent', 'ch-alice', { agentId: 'alice', answeredAt: null }), leg('c1', 'agent', 'ch-bob', { agentId: 'bob' }),
-    ], [{ id: 'b1', legs: [chan('ch-caller'), chan('ch-bob')] }]);
-    expect(kept.map((k) => k.agent.channel.id)).toEqual(['ch-bob']);
+    ], inv(['ch-caller', 'ch-alice', 'ch-bob'], [['ch-caller', 'ch-bob']]), known);
+    expect(plan.conversations.map((k) => k.agent.channel.id)).toEqual(['ch-bob']);
   });
 });

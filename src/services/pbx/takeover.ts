@@ -1,47 +1,56 @@
 /**
  * Taking an Asterisk node over from another daemon (cluster lease,
- * docs/scale-out.md): which of the calls the earlier owner left open go on.
- * A queue call goes on when its caller and the agent who answered are still
- * in one mixing bridge on Asterisk: the conversation is never cut. Every
- * other open call of the node's lines (in the IVR, waiting in a queue,
- * ringing a seat, click-to-dial, a caller alone) is closed as `interrupted`
- * and its channels are hung up. Pure: the PBX service reads the rows and
- * Asterisk, this decides.
+ * docs/scale-out.md): what becomes of each call the earlier owner left open
+ * on the node's lines, from the call rows and what Asterisk has now. Pure:
+ * the PBX service reads the rows and Asterisk, this decides.
+ *
+ * - `conversation`: a queue call whose caller and the agent who answered are
+ *   still in one mixing bridge goes on as it is (never cut).
+ * - `queued`: a caller waiting in a queue waits on, in the same queue.
+ * - `ivr`: a caller in the IVR hears the call's flow again from its start.
+ * - everything else (ringing, click-to-dial, a handset node, the caller gone,
+ *   the agent gone from the bridge): closed as `interrupted`, its channels
+ *   hung up.
  */
 import type { CallLeg, CallRecord } from '../../core/call/records.ts';
-import type { PbxLegInfo } from '../../core/ports.ts';
+import type { PbxInventory, PbxLegInfo } from '../../core/ports.ts';
 
 export type OpenLeg = CallLeg & { callId: string };
 
+interface Resumed { call: CallRecord; caller: { leg: OpenLeg; channel: PbxLegInfo } }
 /** A conversation that goes on under the new owner. */
-export interface Conversation {
-  call: CallRecord;
-  caller: { leg: OpenLeg; channel: PbxLegInfo };
+export interface Conversation extends Resumed {
   agent: { leg: OpenLeg; channel: PbxLegInfo; agentId: string };
   queueId: string;
   bridgeId: string;
 }
+export interface Queued extends Resumed { queueId: string }
+export interface InIvr extends Resumed { flowId: string | null }
 
-export function conversationsToKeep(open: readonly CallRecord[], legs: readonly OpenLeg[], bridges: ReadonlyArray<{ id: string; legs: PbxLegInfo[] }>): Conversation[] {
-  const bridgeOf = new Map<string, { id: string; channels: Map<string, PbxLegInfo> }>();
-  for (const b of bridges) {
-    const entry = { id: b.id, channels: new Map(b.legs.map((l) => [l.id, l])) };
-    for (const l of b.legs) bridgeOf.set(l.id, entry);
-  }
-  const kept: Conversation[] = [];
+export interface TakeoverPlan { conversations: Conversation[]; queued: Queued[]; ivr: InIvr[] }
+
+export function planTakeover(open: readonly CallRecord[], legs: readonly OpenLeg[], now: PbxInventory, knowsQueue: (id: string) => boolean): TakeoverPlan {
+  const channels = new Map(now.legs.map((l) => [l.id, l]));
+  const bridgeOf = new Map<string, { id: string; legIds: string[] }>();
+  for (const b of now.bridges) for (const id of b.legIds) bridgeOf.set(id, b);
+  const plan: TakeoverPlan = { conversations: [], queued: [], ivr: [] };
   for (const call of open) {
-    if (call.direction !== 'inbound' || !call.queueId || !call.agentId || call.state !== 'connected') continue;
+    if (call.direction !== 'inbound') continue;
     const mine = legs.filter((l) => l.callId === call.id && l.channelId);
     const callerLeg = mine.find((l) => l.kind === 'caller');
-    const bridge = callerLeg ? bridgeOf.get(callerLeg.channelId!) : undefined;
-    if (!callerLeg || !bridge) continue;
-    const agentLeg = mine.find((l) => l.kind === 'agent' && l.answeredAt && l.agentId === call.agentId && bridge.channels.has(l.channelId!));
-    if (!agentLeg) continue;
-    kept.push({
-      call, queueId: call.queueId, bridgeId: bridge.id,
-      caller: { leg: callerLeg, channel: bridge.channels.get(callerLeg.channelId!)! },
-      agent: { leg: agentLeg, channel: bridge.channels.get(agentLeg.channelId!)!, agentId: call.agentId },
-    });
+    const channel = callerLeg ? channels.get(callerLeg.channelId!) : undefined;
+    if (!callerLeg || !channel) continue;
+    const caller = { leg: callerLeg, channel };
+    const bridge = bridgeOf.get(channel.id);
+    if (call.state === 'connected' && call.queueId && call.agentId && bridge && knowsQueue(call.queueId)) {
+      const agentLeg = mine.find((l) => l.kind === 'agent' && l.answeredAt && l.agentId === call.agentId && bridge.legIds.includes(l.channelId!));
+      const agentChannel = agentLeg ? channels.get(agentLeg.channelId!) : undefined;
+      if (agentLeg && agentChannel) plan.conversations.push({ call, caller, queueId: call.queueId, bridgeId: bridge.id, agent: { leg: agentLeg, channel: agentChannel, agentId: call.agentId } });
+    } else if (call.state === 'queued' && call.queueId && !bridge && knowsQueue(call.queueId)) {
+      plan.queued.push({ call, caller, queueId: call.queueId });
+    } else if (call.state === 'answered' && !bridge) {
+      plan.ivr.push({ call, caller, flowId: call.flowId });
+    }
   }
-  return kept;
+  return plan;
 }

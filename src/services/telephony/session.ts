@@ -75,10 +75,10 @@ export class CallSession {
     private readonly onEnded: (s: CallSession) => void,
     private readonly router: QueueRouter | null = null,
     private readonly handsetRouter: HandsetRouter | null = null,
-    /** A call an earlier owner of the node left with its conversation going (takeover): it goes on from its row. */
-    resumed: CallRecord | null = null,
+    /** A call an earlier owner of the node left going (takeover, pbx/takeover.ts): it goes on from its row, as `as` says. */
+    resumed: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' } | null = null,
   ) {
-    this.record = resumed ? deps.calls.resume(resumed) : deps.calls.open({ lineId: line.id, direction: 'inbound', state: 'ringing' });
+    this.record = resumed ? deps.calls.resume(resumed.row) : deps.calls.open({ lineId: line.id, direction: 'inbound', state: 'ringing' });
     this.id = this.record.id;
     this.startedAt = this.record.startedAt;
     this.created = this.record.created;
@@ -86,20 +86,29 @@ export class CallSession {
     this.finished = new Promise((r) => { this.finish = r; });
     this.afterAgent = new AfterAgent({ id: this.id, pbx: line.driver === 'asterisk', state: () => this.state, runFlow: (flow) => this.resumeAfterAgent(flow) });
     this.hangupSignal.signal.addEventListener('abort', () => this.ivrStop.abort(), { once: true });
-    if (resumed) this.resume(resumed);
+    if (resumed) this.resume(resumed.row, resumed.as);
   }
 
-  /** A call taken over in conversation: what its row says, the customer looked up again, its recording sealed at the end. */
-  private resume(row: CallRecord): void {
-    this.state = 'connected';
+  /**
+   * A call taken over: what its row says, the customer looked up again, its
+   * recording sealed at the end. In a queue the wait counts from the answer
+   * (the row has no time of queueing); in the IVR the call's flow starts over.
+   */
+  private resume(row: CallRecord, as: 'connected' | 'queued' | 'ivr'): void {
+    this.state = as;
     this.announced = true;
     [this.number, this.name, this.digits, this.queueId] = [row.number, row.callerName, row.digits, row.queueId];
     this.answeredAt = row.answeredAt ? new Date(row.answeredAt) : null;
     this.path.push(...row.ivrPath);
+    if (as === 'queued') this.queuedAt = this.answeredAt?.getTime() ?? this.startedAt.getTime();
     const customer = row.customerId ? this.deps.repos.customers.get(row.customerId).catch(() => null) : Promise.resolve(null);
     this.identified = customer.then((c) => { this.customer = c; });
     void this.deps.recordings.resumeExternal(this.id).then((rec) => { if (this.ended) void rec?.finish(); else this.recording = rec; })
       .catch((err: unknown) => this.log.warn({ err }, 'the recording of a call taken over could not be found'));
+    if (as === 'ivr') {
+      this.nextFlow = row.flowId;
+      this.run({ type: 'startIvr' });
+    }
   }
 
   snapshot(): CallSnapshot {
