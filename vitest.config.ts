@@ -50,6 +50,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Issue 14's HA harness (test/ha/scenario.ts): two daemons, the lab's pbx, a PostgreSQL server of its own, kill tests.
+        test: {
+          name: 'ha',
+          include: ['test/ha/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

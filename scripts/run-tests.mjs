@@ -44,7 +44,7 @@ const LANES = args.length > 0
   ? [{ name: '', projects: [] }]
   : [
       { name: 'A', projects: ['unit', 'integration-pglite', 'e2e'] },
-      { name: 'B', projects: ['integration-postgres', 'asterisk'] },
+      { name: 'B', projects: ['integration-postgres', 'asterisk', 'ha'] },
     ];
 
 const dir = mkdtempSync(join(tmpdir(), 'kefu-test-'));

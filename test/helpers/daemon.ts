@@ -87,12 +87,12 @@ export async function startDaemonProcess(opts: {
 export interface KefuEventMsg { type: string; at: string; data: Record<string, unknown> }
 
 /** A WebSocket client of /api/v1/events that keeps every event and can wait for one. */
-export async function eventClient(url: string, key = TEST_KEY): Promise<{
+export async function eventClient(url: string, key = TEST_KEY, since?: number): Promise<{
   events: KefuEventMsg[];
   waitFor(pred: (e: KefuEventMsg) => boolean, timeoutMs?: number): Promise<KefuEventMsg>;
   close(): void;
 }> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/events`, ['kefu', `kefu.bearer.${key}`]);
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/events${since === undefined ? '' : `?since=${since}`}`, ['kefu', `kefu.bearer.${key}`]);
   const events: KefuEventMsg[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (d: Buffer) => { events.push(JSON.parse(d.toString()) as KefuEventMsg); for (const w of waiters) w(); });

@@ -343,7 +343,9 @@ export class PbxService implements LineGroup {
     const lineIds = this.lines.map((l) => l.id);
     // queues and agents as they are now: the earlier owner's API may have changed them since this daemon loaded them
     await this.acd.load();
-    const open = (await this.deps.repos.calls.open()).filter((c) => lineIds.includes(c.lineId));
+    // this daemon's own calls still in memory (it lost the lease and won it back with a new epoch): they go on as they are
+    const ours = new Set(this.calls().map((s) => s.id));
+    const open = (await this.deps.repos.calls.open()).filter((c) => lineIds.includes(c.lineId) && !ours.has(c.id));
     const legs = await this.deps.repos.legs.openOf(open.map((c) => c.id));
     const plan = planTakeover(open, legs, await this.pbx.inventory(), (q) => this.acd.knows(q));
     await this.deps.agents.reload(new Map(plan.conversations.map((k) => [k.agent.agentId, k.call.id])));
@@ -351,7 +353,7 @@ export class PbxService implements LineGroup {
     for (const k of plan.queued) this.resume(k, 'queued');
     for (const k of plan.ivr) this.resume(k, 'ivr');
     const all = [...plan.conversations, ...plan.queued, ...plan.ivr];
-    const keep = new Set(all.map((k) => k.call.id));
+    const keep = new Set([...all.map((k) => k.call.id), ...ours]);
     // other legs of the calls that go on (phones still ringing for them, a supervisor): the earlier owner's; closed, their channels hung up
     const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id)]);
     const now = new Date();

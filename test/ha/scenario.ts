@@ -1,0 +1,222 @@
+/**
+ * The HA harness's cases (issue 14; docs/scale-out.md, "The HA harness"):
+ * two daemons for the lab's pbx on a PostgreSQL server of the harness's own,
+ * cluster.enabled with the default lease (10 s, renewed every 3 s), a load
+ * of `calls` carrier calls, two consoles on D2's event stream, one fault:
+ *
+ * - T1: SIGKILL the daemon that owns the node (D1);
+ * - T3: SIGSTOP D1 for 25 s, then SIGCONT;
+ * - T4: restart PostgreSQL (down `pgDownS` seconds).
+ *
+ * At the fault, 12 callers talk to agents, 4 wait in the queue and the rest
+ * are in the IVR's menu (they press 1 after the fault). Every caller hangs
+ * up `holdS` after pressing 1. The case returns its figures; the test
+ * (test/ha/ha.test.ts) asserts the invariants, the bench (`npm run bench --
+ * ha`) runs each case ten times and prints p50 / p95 / max.
+ */
+import pg from 'pg';
+import { startDaemonProcess, eventClient, type DaemonProcess, type KefuEventMsg } from '../helpers/daemon.ts';
+import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { startPgServer } from '../helpers/pg-server.ts';
+import { until, waitForLineIdle } from '../helpers/wait.ts';
+
+export type HaCase = 'T1' | 'T3' | 'T4';
+
+export interface HaFigures {
+  case: HaCase;
+  offered: number;
+  records: number;
+  /** Numbers with more than one call record. */
+  duplicated: number;
+  /** Records still open once every caller had hung up (after the settle deadline). */
+  open: number;
+  /** Records closed as interrupted (or failed). */
+  lost: number;
+  /** Conversations up at the fault. */
+  bridgedAtFault: number;
+  /** Of those, ended completed with the same agent and no interrupted leg. */
+  bridgedSurvived: number;
+  /** Fault -> a daemon holds the node with a new epoch (ms); null when the owner kept it (T4 may). */
+  takeoverMs: number | null;
+  /** Fault -> the owner's first ARI command after it (its resync: "node taken over" or the line back up) (ms). */
+  firstAriMs: number | null;
+  /** Writes the stalled owner's fence refused (T3). */
+  staleRefused: number;
+  /** Event ids in the log, between a console's first and last id, that it never got (per console). */
+  missedIds: number[];
+  /** Events a console got without an id (the database was down: they are written later). */
+  idlessEvents: number[];
+  /** Event time -> message on a console of D2 (ms), every event: p50 / p95 / max. */
+  streamMs: { p50: number; p95: number; max: number };
+}
+
+const AGENTS = 12;
+const QUEUED = 4;
+const LEASE = { leaseS: 10, renewS: 3 };
+const FLOW = {
+  id: 'ha', name: 'HA menu', entry: 'menu',
+  nodes: {
+    menu: { type: 'menu', prompt: { text: 'Press one for sales.', voice: 'en-us' }, options: { 1: 'q' }, timeoutMs: 8000, retries: 10 },
+    q: { type: 'queue', queue: 'sales', fallback: 'bye' },
+    bye: { type: 'hangup' },
+  },
+};
+
+const pct = (xs: number[], p: number): number => {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+interface Console { events: Array<KefuEventMsg & { id?: number; receivedAt: number }>; close(): void }
+
+async function openConsole(url: string, since?: number): Promise<Console> {
+  const c = await eventClient(url, undefined, since);
+  const events: Console['events'] = [];
+  const tick = setInterval(() => { while (events.length < c.events.length) events.push({ ...(c.events[events.length] as KefuEventMsg & { id?: number }), receivedAt: Date.now() }); }, 5);
+  return { events, close: () => { clearInterval(tick); c.close(); } };
+}
+
+export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: number; pgDownS?: number; log?: (s: string) => void } = {}): Promise<HaFigures> {
+  const calls = opts.calls ?? 20;
+  const holdS = opts.holdS ?? 30;
+  const log = opts.log ?? (() => undefined);
+  const server = await startPgServer();
+  let lab: Lab | null = null;
+  const daemons: DaemonProcess[] = [];
+  const consoles: Console[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  const sql = new pg.Client({ connectionString: server.url });
+  try {
+    await sql.connect();
+    await sql.query('CREATE DATABASE kefu_ha');
+    await sql.end();
+    const dbUrl = server.url.replace(/\/postgres$/, '/kefu_ha');
+    lab = await startLab();
+    const config = (owner: string) => labDaemonConfig(lab!, { channels: calls + 4, flow: FLOW.id }, {
+      cluster: { enabled: true, node: 'ha-pbx', owner, ...LEASE },
+      seats: Array.from({ length: AGENTS }, (_, i) => ({ id: `seat-${101 + i}`, endpoint: `PJSIP/${101 + i}` })),
+      events: { pollMs: 500 },
+    });
+    const d1 = await startDaemonProcess({ databaseUrl: dbUrl, config: config('d1') });
+    daemons.push(d1);
+    await waitForLineIdle(d1, 'trunk1');
+    const d2 = await startDaemonProcess({ databaseUrl: dbUrl, config: config('d2') });
+    daemons.push(d2);
+    const agents = Array.from({ length: AGENTS }, (_, i) => `agent${101 + i}`);
+    const api = async (method: string, path: string, body: unknown, want: number) => {
+      const r = await d1.api(method, path, body);
+      if (r.status !== want) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    };
+    for (const id of agents) await api('POST', '/agents', { id, name: id }, 201);
+    await api('POST', '/queues', { id: 'sales', name: 'Sales', strategy: 'longest-idle', members: agents, settings: { ringTimeoutS: 15, maxWaitS: 600, wrapUpS: 1 } }, 201);
+    await api('POST', '/ivr/flows', FLOW, 201);
+    for (let i = 0; i < AGENTS; i++) {
+      await lab.carrier.action('Setvar', { Variable: `AGENT_${101 + i}`, Value: 'answer' });
+      await api('POST', `/agents/${agents[i]}/state`, { state: 'ready', seatId: `seat-${101 + i}` }, 200);
+    }
+    // the harness's own reads; a pool reconnects after T4's restart cut its connections
+    const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+    pool.on('error', () => undefined);
+    closers.push(() => pool.end());
+    const q = async <R extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<R[]> => {
+      for (let i = 0; ; i++) {
+        try { return (await pool.query<R>(text, params)).rows; } catch (err) {
+          if (i >= 150) throw err;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    };
+
+    consoles.push(await openConsole(d2.url), await openConsole(d2.url));
+    const number = (i: number) => `139${kind === 'T1' ? '1' : kind === 'T3' ? '3' : '4'}00${String(i).padStart(5, '0')}`;
+    const direct = AGENTS + QUEUED;
+    // the callers who press late do so about 20 s after the fault (a takeover takes 7-13 s with the default lease)
+    const lateS = 45;
+    const placedAt = Date.now();
+    for (let i = 0; i < calls; i++) {
+      // talkers hang up holdS after pressing 1; the queued wait for the talkers' agents, so they hold twice as long
+      await lab.call({ number: number(i), dtmf: '1', preWaitS: i < direct ? 1 : lateS, holdS: i >= AGENTS && i < direct ? 2 * holdS : holdS });
+      if (i === AGENTS - 1) {
+        await until('every agent on a call', async () => Number((await q<{ n: string }>("SELECT count(*) AS n FROM calls WHERE state = 'connected'"))[0]!.n) === AGENTS, {
+          timeoutMs: 60_000, detail: async () => `${JSON.stringify(await q('SELECT number, state, agent_id FROM calls ORDER BY started_at'))}\n${d1.output().slice(-6000)}`,
+        });
+      }
+    }
+    await until('the load is in place', async () => {
+      const r = await q<{ state: string; n: string }>('SELECT state, count(*) AS n FROM calls WHERE ended_at IS NULL GROUP BY state');
+      const by = Object.fromEntries(r.map((x) => [x.state, Number(x.n)]));
+      return by.connected === AGENTS && by.queued === Math.min(QUEUED, calls - AGENTS) && (by.answered ?? 0) === Math.max(0, calls - direct);
+    }, { timeoutMs: 60_000, detail: () => d1.output().slice(-3000) });
+    const bridged = await q<{ id: string; agent_id: string }>("SELECT id, agent_id FROM calls WHERE state = 'connected'");
+    // console 2 leaves before the fault and resumes after it with ?since=
+    const second = consoles[1]!;
+    const lastBefore = Math.max(0, ...second.events.map((e) => e.id ?? 0));
+    second.close();
+
+    const epochBefore = Number((await q<{ epoch: number }>("SELECT epoch::int AS epoch FROM node_lease WHERE node = 'ha-pbx'"))[0]!.epoch);
+    const outAtFault = daemons.map((d) => d.output().length);
+    const faultAt = Date.now();
+    log(`${kind}: fault ${Math.round((faultAt - placedAt) / 1000)} s after the first call`);
+    if (kind === 'T1') await d1.stop('SIGKILL');
+    if (kind === 'T3') process.kill(d1.child.pid!, 'SIGSTOP');
+    if (kind === 'T4') await server.restart((opts.pgDownS ?? 5) * 1000);
+    const taken = await until('a new epoch', async () => {
+      const r = await q<{ epoch: number }>("SELECT epoch::int AS epoch FROM node_lease WHERE node = 'ha-pbx'");
+      return r[0] && r[0].epoch > epochBefore ? Date.now() : null;
+    }, { timeoutMs: 40_000, intervalMs: 50 }).catch(() => null);
+    const takeoverMs = taken === null ? null : taken - faultAt;
+    // the new owner's first ARI command after the fault: its resync (GET the application's channels), logged as "node taken over"
+    // after a takeover; when D1 kept its epoch (T4), its ARI reopened
+    const firstAri = await until('the owner drives the node again', () => daemons.some((d, i) => {
+      const out = d.output().slice(outAtFault[i]);
+      return out.includes('"msg":"node taken over"') || out.includes('"msg":"node owned: opening ARI"');
+    }) ? Date.now() : null, { timeoutMs: 40_000, intervalMs: 50 }).catch(() => null);
+    if (kind === 'T3') {
+      await new Promise((r) => setTimeout(r, Math.max(0, 25_000 - (Date.now() - faultAt))));
+      process.kill(d1.child.pid!, 'SIGCONT');
+    }
+    consoles[1] = await openConsole(d2.url, lastBefore);
+
+    // every caller hangs up holdS after pressing 1; the queued and late ones get agents as others finish
+    const settleMs = (lateS + 3 * holdS + 60) * 1000;
+    await until('every call closed', async () => Number((await q<{ n: string }>('SELECT count(*) AS n FROM calls WHERE ended_at IS NULL'))[0]!.n) === 0
+      && Number((await q<{ n: string }>('SELECT count(*) AS n FROM calls'))[0]!.n) >= calls, { timeoutMs: settleMs, intervalMs: 500 }).catch(() => null);
+    if (kind === 'T3') await d1.stop();
+    const refused = /"staleWritesRefused":(\d+)[^\n]*cluster: stopped/.exec(d1.output());
+    const rows = await q<{ id: string; number: string; disposition: string | null; agent_id: string | null; ended_at: Date | null }>('SELECT id, number, disposition, agent_id, ended_at FROM calls');
+    const byNumber = new Map<string, number>();
+    for (const r of rows) byNumber.set(r.number, (byNumber.get(r.number) ?? 0) + 1);
+    const badLegs = new Set((await q<{ call_id: string }>("SELECT DISTINCT call_id FROM call_legs WHERE end_cause IN ('interrupted', 'asterisk-restart') AND answered_at IS NOT NULL")).map((r) => r.call_id));
+    const survived = bridged.filter((b) => rows.some((r) => r.id === b.id && r.disposition === 'completed' && r.agent_id === b.agent_id) && !badLegs.has(b.id)).length;
+    const logIds = (await q<{ id: string }>('SELECT id FROM event_log ORDER BY id')).map((r) => Number(r.id));
+    const missed = consoles.map((c) => {
+      const got = new Set(c.events.flatMap((e) => (e.id === undefined ? [] : [e.id])));
+      const first = c === consoles[1] ? lastBefore + 1 : Math.min(...got);
+      const last = Math.max(...got);
+      return logIds.filter((id) => id >= first && id <= last && !got.has(id)).length;
+    });
+    // console 1 only: console 2's replay after its resume is old by design
+    const stream = consoles[0]!.events.map((e) => e.receivedAt - Date.parse(e.at));
+    return {
+      case: kind, offered: calls, records: rows.length,
+      duplicated: [...byNumber.values()].filter((n) => n > 1).length,
+      open: rows.filter((r) => !r.ended_at).length,
+      lost: rows.filter((r) => r.disposition === 'interrupted' || r.disposition === 'failed').length,
+      bridgedAtFault: bridged.length, bridgedSurvived: survived,
+      takeoverMs, firstAriMs: firstAri === null ? null : firstAri - faultAt,
+      staleRefused: refused ? Number(refused[1]) : 0,
+      missedIds: missed, idlessEvents: consoles.map((c) => c.events.filter((e) => e.id === undefined).length),
+      streamMs: { p50: pct(stream, 50), p95: pct(stream, 95), max: Math.max(0, ...stream) },
+    };
+  } finally {
+    for (const c of consoles) c.close();
+    for (const close of closers) await close().catch(() => undefined);
+    for (const d of daemons) {
+      if (d.child.exitCode === null && d.child.signalCode === null) { try { process.kill(d.child.pid!, 'SIGCONT'); } catch { /* gone */ } }
+      await d.stop();
+    }
+    await lab?.stop();
+    server.stop();
+  }
+}
