@@ -23,6 +23,8 @@ const NEEDS = [
   ['gs', 'ghostscript'],
   ['tiff2pdf', 'libtiff-tools'],
   // business-card scanning (OCR, Chinese and English)
+  // the HA lab's SIP front (scripts/asterisk-lab start-ha; dispatcher, usrloc and uac are in the main package)
+  ['kamailio', 'kamailio'],
   ['tesseract', 'tesseract-ocr'],
   ['/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata', 'tesseract-ocr-chi-sim'],
   ['/usr/share/tesseract-ocr/5/tessdata/eng.traineddata', 'tesseract-ocr-eng'],
