@@ -73,9 +73,10 @@ describe('HA: Kamailio in front of two Asterisk nodes; SIGKILL Asterisk A', () =
     expect(onA.every((c) => c.line_id === 'trunk-a')).toBe(true);
     expect((await da.api<{ callId: string | null }>('GET', '/lines/trunk-a')).body.callId).not.toBeNull();
 
-    // SIGKILL Asterisk A (left dead)
+    // SIGKILL Asterisk A (left dead; the lab's stop clears its files)
+    const pidA = lab.pid('pbxa');
     const killedAt = Date.now();
-    lab.crash('pbxa');
+    process.kill(pidA, 'SIGKILL');
 
     // new calls, one every POST_KILL_GAP_MS, until one is answered on B
     let i = ON_A;
@@ -95,7 +96,7 @@ describe('HA: Kamailio in front of two Asterisk nodes; SIGKILL Asterisk A', () =
       }
     }
     // two more calls once B answers: they go straight to B
-    for (let k = 0; k < 2; k++) { i++; offered.push(num(i)); await lab.call({ number: num(i), preWaitS: 1, holdS: 4 }); }
+    for (let k = 0; k < 2; k++) { i++; offered.push(num(i)); placed.set(`+86${num(i)}`, Date.now()); await lab.call({ number: num(i), preWaitS: 1, holdS: 4 }); }
 
     // DA's sweeper closes every call that was on A as node_failed, after nodeFailS
     const swept = await until('every call of A closed', async () => {
@@ -142,6 +143,8 @@ describe('HA: Kamailio in front of two Asterisk nodes; SIGKILL Asterisk A', () =
       nodeFailS: NODE_FAIL_S, callsOnA: ON_A, killToFirstCallAnsweredOnBMs: firstOnB.ms, thatCallPlacedToAnsweredMs: firstOnB.placedMs,
       killToAllOfAClosedMs: sweptMs, callsOffered: offered.length, records: all.length, lost: offered.length - perNumber.size, duplicated,
       openAfter: all.filter((c) => !c.ended_at).length,
+      // each call placed after the kill: [placed, answered on B] in ms after the kill
+      afterKill: after.map((c) => [placed.get(c.number)! - killedAt, c.answered_at!.getTime() - killedAt]),
     })}`);
   });
 });
