@@ -208,6 +208,8 @@ export class CallLedger {
     const open = (await this.repos.calls.open()).filter((c) => lineIds.includes(c.lineId));
     const channels: string[] = [];
     for (const c of open) for (const l of await this.repos.legs.forCall(c.id)) if (l.endedAt === null && l.channelId) channels.push(l.channelId);
+    // the legs first: once a call's row says ended, its legs are closed too
+    if (open.length > 0) await this.repos.legs.closeOpenOf(open.map((c) => c.id), 'node_failed');
     for (const c of open) {
       const live = this.current.get(c.id);
       if (live) {
@@ -220,7 +222,6 @@ export class CallLedger {
       }
       this.log.warn({ callId: c.id, lineId: c.lineId }, 'call on a dead Asterisk node closed as node_failed');
     }
-    if (open.length > 0) await this.repos.legs.closeOpenOf(open.map((c) => c.id), 'node_failed');
     return { calls: open.length, channels };
   }
 }
