@@ -35,6 +35,8 @@ describe('HA: Kamailio in front of two Asterisk nodes; SIGKILL Asterisk A', () =
   let sql: pg.Client;
   let da: DaemonProcess;
   let dbn: DaemonProcess;
+  /** A's calls as the sweep closed them. */
+  let sweptRows: CallRow[] = [];
   const cluster = (node: string, owner: string) => ({ cluster: { enabled: true, node, owner, leaseS: 4, renewS: 1, nodeFailS: NODE_FAIL_S } });
   const rows = async (): Promise<CallRow[]> => (await sql.query<CallRow>('SELECT id, number, line_id, state, disposition, answered_at, ended_at, updated_at FROM calls ORDER BY started_at')).rows;
   const num = (i: number) => `138001390${String(i).padStart(2, '0')}`;
@@ -134,10 +136,7 @@ describe('HA: Kamailio in front of two Asterisk nodes; SIGKILL Asterisk A', () =
     expect(duplicated).toBe(0);
     expect(all.filter((c) => !c.ended_at)).toEqual([]);
 
-    // the sessions' own ends did not overwrite node_failed: DA stops (hangs up what it holds), rows unchanged
-    await da.stop();
-    const later = (await rows()).filter((c) => c.line_id === 'trunk-a');
-    expect(later.map((c) => [c.disposition, c.updated_at.getTime()])).toEqual(swept.map((c) => [c.disposition, c.updated_at.getTime()]));
+    sweptRows = swept;
 
     console.log(`ha-node-failed figures: ${JSON.stringify({
       nodeFailS: NODE_FAIL_S, callsOnA: ON_A, killToFirstCallAnsweredOnBMs: firstOnB.ms, thatCallPlacedToAnsweredMs: firstOnB.placedMs,
@@ -146,5 +145,32 @@ describe('HA: Kamailio in front of two Asterisk nodes; SIGKILL Asterisk A', () =
       // each call placed after the kill: [placed, answered on B] in ms after the kill
       afterKill: after.map((c) => [placed.get(c.number)! - killedAt, c.answered_at!.getTime() - killedAt]),
     })}`);
+  });
+
+  it('A restarted: DA reconnects, Kamailio\'s probes bring A back and new calls land on A again; the swept rows stay as they were', async () => {
+    expect(sweptRows).toHaveLength(ON_A);
+    const restartedAt = Date.now();
+    lab.restart('pbxa');
+    await waitForLineIdle(da, 'trunk-a', 30_000);
+    const ariBackMs = Date.now() - restartedAt;
+    // a call every second until one lands on A (Kamailio marks A active after two answered probes)
+    const before = (await rows()).length;
+    let n = 50;
+    let onA: CallRow | null = null;
+    while (!onA) {
+      if (Date.now() - restartedAt > 40_000) throw new Error(`no call on A 40 s after its restart: ${JSON.stringify(await rows())}`);
+      n++;
+      await lab.call({ number: num(n), preWaitS: 1, holdS: 3 });
+      onA = await until(`call ${num(n)} answered`, async () => { const c = (await rows()).find((r) => r.number === `+86${num(n)}`); return c?.answered_at ? c : null; }, { timeoutMs: 10_000 })
+        .then((c) => (c.line_id === 'trunk-a' ? c : null));
+    }
+    const callOnAMs = Date.now() - restartedAt;
+    await until('the calls after the restart ended', async () => (await rows()).every((c) => c.ended_at), { timeoutMs: 30_000 });
+    expect((await rows()).length).toBe(before + (n - 50));
+    // DA's resync after the reconnect, and its stop, leave A's swept rows as the sweep wrote them
+    await da.stop();
+    const later = (await rows()).filter((c) => sweptRows.some((s) => s.id === c.id));
+    expect(later.map((c) => [c.id, c.disposition, c.updated_at.getTime()])).toEqual(sweptRows.map((c) => [c.id, c.disposition, c.updated_at.getTime()]));
+    console.log(`ha-node-failed restart figures: ${JSON.stringify({ restartToDaLineIdleMs: ariBackMs, restartToCallAnsweredOnAMs: callOnAMs, callsUntilOneOnA: n - 50 })}`);
   });
 });
