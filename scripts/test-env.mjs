@@ -23,6 +23,10 @@ const NEEDS = [
   ['gs', 'ghostscript'],
   ['tiff2pdf', 'libtiff-tools'],
   // business-card scanning (OCR, Chinese and English)
+  // the HA lab's SIP front (scripts/asterisk-lab start-ha; dispatcher, usrloc and uac are in the main package)
+  ['kamailio', 'kamailio'],
+  // the shipped config's phone locations in PostgreSQL (test/asterisk/kamailio-usrloc.test.ts)
+  ['/usr/lib/x86_64-linux-gnu/kamailio/modules/db_postgres.so', 'kamailio-postgres-modules'],
   ['tesseract', 'tesseract-ocr'],
   ['/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata', 'tesseract-ocr-chi-sim'],
   ['/usr/share/tesseract-ocr/5/tessdata/eng.traineddata', 'tesseract-ocr-eng'],

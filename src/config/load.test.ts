@@ -57,8 +57,8 @@ describe('config', () => {
     expect(failure(() => loadConfig({ file: '/nonexistent/kefu.yaml' }))).toContain('cannot read config file');
   });
 
-  it('cluster: off by default; on needs PostgreSQL, asterisk lines and renewS < leaseS / 2, each named', () => {
-    expect(loadConfig({}).cluster).toEqual({ enabled: false, renewS: 3, leaseS: 10 });
+  it('cluster: off by default; on needs PostgreSQL, asterisk lines, renewS < leaseS / 2 and nodeFailS 1..3600, each named', () => {
+    expect(loadConfig({}).cluster).toEqual({ enabled: false, renewS: 3, leaseS: 10, nodeFailS: 10 });
     const ast = 'asterisk: { ari: { url: "http://127.0.0.1:8088" } }\nlines:\n  - { id: t, driver: asterisk, endpoint: PJSIP/trunk }\n';
     expect(failure(() => loadConfig({ file: file(`${ast}cluster: { enabled: true }\n`) }))).toContain('cluster.enabled = true: needs a PostgreSQL server');
     const pgUrl = 'database: { url: "postgres://u@127.0.0.1/k" }\n';
@@ -67,5 +67,9 @@ describe('config', () => {
     expect(failure(() => loadConfig({ file: file(`${ast}${pgUrl}cluster: { enabled: true, leaseS: 4, renewS: 2 }\n`) }))).toContain('cluster.renewS = 2: must be less than half of cluster.leaseS (4)');
     expect(failure(() => loadConfig({ file: file(`${pgUrl}cluster: { enabled: true }\n`) }))).toContain('cluster.enabled = true: needs asterisk lines');
     expect(failure(() => loadConfig({ file: file('cluster: { enable: true }\n') }))).toContain('unknown key(s) "enable"');
+    // the dead-node sweeper's delay: a number of seconds, 1..3600
+    expect(loadConfig({ file: file(`${ast}${pgUrl}cluster: { enabled: true, nodeFailS: 3 }\n`) }).cluster.nodeFailS).toBe(3);
+    expect(failure(() => loadConfig({ file: file(`${ast}${pgUrl}cluster: { enabled: true, nodeFailS: 0 }\n`) }))).toContain('cluster.nodeFailS');
+    expect(failure(() => loadConfig({ file: file(`${ast}${pgUrl}cluster: { enabled: true, nodeFailS: "soon" }\n`) }))).toContain('cluster.nodeFailS');
   });
 });

@@ -304,6 +304,7 @@ export const ConfigSchema = Type.Object(
         owner: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$', description: 'this daemon\'s name as a lease owner (default: host:pid:random, new at each start); unique among daemons' })),
         renewS: Type.Number({ default: 3, minimum: 0.2, maximum: 60, description: 'seconds between lease renewals; less than half of leaseS' }),
         leaseS: Type.Number({ default: 10, minimum: 1, maximum: 300, description: 'seconds a lease lasts after its last renewal (database clock); a stalled owner is replaced after this' }),
+        nodeFailS: Type.Number({ default: 10, minimum: 1, maximum: 3600, description: 'seconds the owner waits with the node\'s ARI unreachable before it closes the node\'s open calls as node_failed (the dead-node sweeper)' }),
       },
       { additionalProperties: false, default: {} },
     ),

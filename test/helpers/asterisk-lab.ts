@@ -27,23 +27,35 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-const SCRIPT = join(ROOT, 'scripts/asterisk-lab');
+export const LAB_SCRIPT = join(ROOT, 'scripts/asterisk-lab');
+const SCRIPT = LAB_SCRIPT;
 
-export async function startLab(): Promise<Lab> {
-  const dir = mkdtempSync(join(tmpdir(), 'kefu-lab-'));
-  execFileSync('bash', [SCRIPT, 'start', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts a layout of the lab script (`start`, `start-ha`) in a new folder: its folder, lab.env, and the carrier's AMI connected. */
+export async function startLayout(command: 'start' | 'start-ha'): Promise<{ dir: string; env: Record<string, string>; carrier: AmiClient }> {
+  const dir = mkdtempSync(join(tmpdir(), command === 'start' ? 'kefu-lab-' : 'kefu-halab-'));
+  execFileSync('bash', [SCRIPT, command, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   const env = Object.fromEntries(readFileSync(join(dir, 'lab.env'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   const carrier = new AmiClient({ host: '127.0.0.1', port: Number(env.KEFU_LAB_CARRIER_AMI_PORT), username: env.KEFU_LAB_CARRIER_AMI_USER!, secret: env.KEFU_LAB_CARRIER_AMI_SECRET! });
   await carrier.connect();
+  return { dir, env, carrier };
+}
+
+/** Lab.call: the carrier places a call on its trunk `pbx` (to the pbx, or to Kamailio in the HA layout). */
+export function carrierCall(carrier: AmiClient): Lab['call'] {
+  return async (o) => {
+    const vars = [`DTMF=${o.dtmf ?? ''}`, `PRE_WAIT=${o.preWaitS ?? 1}`, `HOLD=${o.holdS ?? 5}`, `SAY=${o.say ?? ''}`, `RECORD_TO=${o.recordTo ?? ''}`, `AFTER_DTMF=${o.afterDtmf ?? ''}`, `AFTER_WAIT=${o.afterWaitS ?? 1}`];
+    await carrier.action('Originate', {
+      Channel: `PJSIP/${o.did ?? '8000'}@pbx`, Context: 'caller', Exten: 's', Priority: 1,
+      CallerID: `"${o.name ?? ''}" <${o.number}>`, Variable: vars, Async: 'true', Timeout: 30000,
+    });
+  };
+}
+
+export async function startLab(): Promise<Lab> {
+  const { dir, env, carrier } = await startLayout('start');
   return {
     dir, env, carrier,
-    async call(o) {
-      const vars = [`DTMF=${o.dtmf ?? ''}`, `PRE_WAIT=${o.preWaitS ?? 1}`, `HOLD=${o.holdS ?? 5}`, `SAY=${o.say ?? ''}`, `RECORD_TO=${o.recordTo ?? ''}`, `AFTER_DTMF=${o.afterDtmf ?? ''}`, `AFTER_WAIT=${o.afterWaitS ?? 1}`];
-      await carrier.action('Originate', {
-        Channel: `PJSIP/${o.did ?? '8000'}@pbx`, Context: 'caller', Exten: 's', Priority: 1,
-        CallerID: `"${o.name ?? ''}" <${o.number}>`, Variable: vars, Async: 'true', Timeout: 30000,
-      });
-    },
+    call: carrierCall(carrier),
     cli: (which, command) => execFileSync('bash', [SCRIPT, 'cli', which, dir, command], { encoding: 'utf8' }),
     restart: (which, opts = {}) => { execFileSync('bash', [SCRIPT, 'restart', which, dir, ...(opts.crash ? ['--crash'] : [])], { stdio: 'ignore' }); },
     async stop() {

@@ -21,6 +21,7 @@ export const DISPOSITIONS = {
   cancelled: 'ended by us (hang-up from the API) before the far end answered',
   failed: 'the device, line or PBX failed during the call',
   interrupted: 'the daemon stopped mid-call (closed at the next start)',
+  node_failed: 'the call\'s Asterisk node died (its ARI unreachable for cluster.nodeFailS); closed by the node\'s owner',
   machine: 'dialer: an answering machine picked up',
   dropped: 'dialer: a person answered and no agent was free within the connect limit (the identification message was played)',
 } as const;

@@ -4,7 +4,7 @@ import { ListQuery, Page, PhoneInput, Uuid } from '../common.ts';
 const Str = Type.Union([Type.String(), Type.Null()]);
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
-export const Disposition = Type.String({ description: 'completed | voicemail | handset | queued | abandoned | missed | blocked | busy | overflow | failed | interrupted; click-to-dial also no-answer | no-dialtone | cancelled | agent-no-answer | no-line' });
+export const Disposition = Type.String({ description: 'completed | voicemail | handset | queued | abandoned | missed | blocked | busy | overflow | failed | interrupted | node_failed (its Asterisk node died); click-to-dial also no-answer | no-dialtone | cancelled | agent-no-answer | no-line' });
 
 export const CallRecord = Type.Object({
   id: Uuid,
@@ -40,7 +40,7 @@ export const CallLeg = Type.Object({
   channelId: Str, endpoint: Str, seatId: Str, agentId: Str,
   mode: Type.Union([Type.String({ description: 'supervisor legs: listen | whisper | barge' }), Type.Null()]),
   startedAt: Type.String({ format: 'date-time' }), answeredAt: Time, endedAt: Time,
-  endCause: Type.Union([Type.String({ description: 'normal | busy | no-answer | cancelled (hung up by kefu before answer) | rejected | failed | asterisk-restart | interrupted | daemon-stopped' }), Type.Null()]),
+  endCause: Type.Union([Type.String({ description: 'normal | busy | no-answer | cancelled (hung up by kefu before answer) | rejected | failed | asterisk-restart | interrupted | node_failed | daemon-stopped' }), Type.Null()]),
 }, { $id: 'CallLeg' });
 
 /** One call record with every leg of the call (multi-seat mode: caller, agent phones offered, supervisors, click-to-dial legs). */

@@ -124,6 +124,7 @@ export class LedgerCall {
       void this.queue.run(() => repos.interactions.add({ customerId, kind: 'call', refId: this.id, summary: h.summary, data: { ...h.data, disposition: e.disposition, durationMs } }));
     }
     await this.queue.idle();
+    this.ledger.ended(this.id);
     this.ledger.bus.emit('call.ended', { callId: this.id, lineId: this.open.lineId, number, disposition: e.disposition, durationMs });
   }
 
@@ -133,13 +134,22 @@ export class LedgerCall {
 
 export class CallLedger {
   private readonly log: Logger;
+  /** The calls opened here and not ended yet (closeNodeFailed ends them through their own LedgerCall). */
+  private readonly current = new Map<string, LedgerCall>();
 
   constructor(readonly repos: Repos, readonly bus: EventBus, logger: Logger) {
     this.log = logger.child({ component: 'calls' });
   }
 
   /** A new call: its row is written at once (state ringing, dialing or waiting-for-line). */
-  open(o: CallOpening): LedgerCall { return new LedgerCall(this, { ...o }, this.log); }
+  open(o: CallOpening): LedgerCall {
+    const call = new LedgerCall(this, { ...o }, this.log);
+    this.current.set(call.id, call);
+    return call;
+  }
+
+  /** A call's end is written (LedgerCall.end). */
+  ended(id: string): void { this.current.delete(id); }
 
   /** An open call row written by an earlier owner of the node, taken over with its conversation still going (docs/scale-out.md). */
   resume(row: CallRecord): LedgerCall {
@@ -194,5 +204,34 @@ export class CallLedger {
       this.log.warn({ callId: c.id, lineId: c.lineId }, 'call left open by an unclean stop closed as interrupted');
     }
     return open.length;
+  }
+
+  /**
+   * The node of these lines died (the cluster's dead-node sweeper): every call
+   * row open on them is closed as `node_failed`, with its `call.ended`. A call
+   * this daemon still drives ends through its own LedgerCall, so the later end
+   * its session reports is ignored (a call ends once). Their open legs are
+   * closed with the same cause. Returns the calls closed and the channels of
+   * the legs that were open (gone with the node).
+   */
+  async closeNodeFailed(lineIds: readonly string[]): Promise<{ calls: number; channels: string[] }> {
+    const open = (await this.repos.calls.open()).filter((c) => lineIds.includes(c.lineId));
+    const channels: string[] = [];
+    for (const c of open) for (const l of await this.repos.legs.forCall(c.id)) if (l.endedAt === null && l.channelId) channels.push(l.channelId);
+    // the legs first: once a call's row says ended, its legs are closed too
+    if (open.length > 0) await this.repos.legs.closeOpenOf(open.map((c) => c.id), 'node_failed');
+    for (const c of open) {
+      const live = this.current.get(c.id);
+      if (live) {
+        await live.end(c.number, { disposition: 'node_failed' });
+      } else {
+        const endedAt = new Date();
+        const durationMs = endedAt.getTime() - Date.parse(c.startedAt);
+        await this.repos.calls.update(c.id, { state: 'ended', disposition: 'node_failed', endedAt, durationMs });
+        this.bus.emit('call.ended', { callId: c.id, lineId: c.lineId, number: c.number, disposition: 'node_failed', durationMs });
+      }
+      this.log.warn({ callId: c.id, lineId: c.lineId }, 'call on a dead Asterisk node closed as node_failed');
+    }
+    return { calls: open.length, channels };
   }
 }

@@ -13,13 +13,33 @@ export class LeasedPbx implements Pbx {
   private opened = false;
   /** Serialises open/close. */
   private chain: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<PbxListener>();
+  /** Told when the gate opens (the lease won) or closes (lost, or stopped): the dead-node sweeper (sweeper.ts). */
+  onGate: ((open: boolean) => void) | null = null;
 
   constructor(private readonly inner: Pbx, private readonly node: string) {}
 
   get canRecordCalls(): boolean { return this.inner.canRecordCalls; }
   get isOpen(): boolean { return this.opened; }
 
-  on(listener: PbxListener): () => void { return this.inner.on(listener); }
+  on(listener: PbxListener): () => void {
+    this.listeners.add(listener);
+    const off = this.inner.on(listener);
+    return () => { this.listeners.delete(listener); off(); };
+  }
+
+  /**
+   * The node died with these channels up (the dead-node sweeper): each goes to
+   * the listeners as a leg gone (`failed`), as Asterisk would have said, so
+   * the calls that own them end.
+   */
+  channelsGone(channelIds: readonly string[]): void {
+    for (const legId of channelIds) {
+      for (const l of [...this.listeners]) {
+        try { l({ type: 'legGone', legId, reason: 'failed', cause: undefined }); } catch { /* a faulty listener must not stop the others */ }
+      }
+    }
+  }
 
   start(): Promise<void> { this.running = true; return Promise.resolve(); }
 
@@ -30,6 +50,7 @@ export class LeasedPbx implements Pbx {
     this.chain = this.chain.then(async () => {
       if (this.opened || !this.running) return;
       this.opened = true;
+      this.onGate?.(true);
       await this.inner.start();
     });
     return this.chain;
@@ -40,6 +61,7 @@ export class LeasedPbx implements Pbx {
     this.chain = this.chain.then(async () => {
       if (!this.opened) return;
       this.opened = false;
+      this.onGate?.(false);
       await this.inner.stop();
     });
     return this.chain;

@@ -16,6 +16,7 @@ import { CallLedger } from '../calls/ledger.ts';
 import { fencedDb, StaleEpochCounter } from './fenced-db.ts';
 import { LeasedPbx } from './leased-pbx.ts';
 import { LeaseService } from './lease-service.ts';
+import { watchNode } from './sweeper.ts';
 
 export interface OwnedNode {
   pbx: LeasedPbx;
@@ -69,6 +70,8 @@ export function ownNode(o: {
   });
   const held = lease;
   o.inner.onApplicationReplaced = () => { log.warn({ node }, 'Asterisk: ApplicationReplaced'); held.replaced(); };
+  // the dead-node sweeper: ARI unreachable for cluster.nodeFailS while this daemon owns the node -> its open calls closed as node_failed
+  watchNode({ pbx, calls, lineIds: o.lineIds, node, nodeFailS: o.config.cluster.nodeFailS, logger: log });
   return {
     pbx, repos, calls, lease, stale,
     takenOver: () => { const t = takeoverPending; takeoverPending = false; return t; },

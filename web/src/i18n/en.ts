@@ -87,7 +87,7 @@ export const en = {
   'disp.missed': 'Missed', 'disp.blocked': 'Blocked', 'disp.busy': 'Busy', 'disp.overflow': 'Overflow', 'disp.failed': 'Failed',
   'disp.interrupted': 'Interrupted', 'disp.no-answer': 'No answer', 'disp.no-dialtone': 'No dial tone', 'disp.cancelled': 'Cancelled',
   // issue 9 (tour): every state the console shows, in words; the desk for every user; agents hear the call
-  'disp.agent-no-answer': 'Agent did not answer', 'disp.no-line': 'No free line',
+  'disp.agent-no-answer': 'Agent did not answer', 'disp.no-line': 'No free line', 'disp.node_failed': 'Asterisk node failed',
   'line.state.offline': 'Offline', 'line.state.idle': 'Idle', 'line.state.ringing': 'Ringing', 'line.state.in-call': 'In a call',
   'call.state.ringing': 'Ringing', 'call.state.blocking': 'Blocking', 'call.state.answering': 'Answering', 'call.state.ivr': 'In the IVR',
   'call.state.queued': 'Waiting in queue', 'call.state.connected': 'Connected', 'call.state.ended': 'Ended',

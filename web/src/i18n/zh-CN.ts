@@ -88,7 +88,7 @@ export const zhCN: Record<MessageKey, string> = {
   'disp.missed': '未接', 'disp.blocked': '拦截', 'disp.busy': '忙', 'disp.overflow': '溢出', 'disp.failed': '失败',
   'disp.interrupted': '中断', 'disp.no-answer': '无应答', 'disp.no-dialtone': '无拨号音', 'disp.cancelled': '已取消',
   // issue 9 (tour): every state the console shows, in words; the desk for every user; agents hear the call
-  'disp.agent-no-answer': '坐席未接', 'disp.no-line': '无空闲线路',
+  'disp.agent-no-answer': '坐席未接', 'disp.no-line': '无空闲线路', 'disp.node_failed': 'Asterisk 节点故障',
   'line.state.offline': '离线', 'line.state.idle': '空闲', 'line.state.ringing': '振铃', 'line.state.in-call': '通话中',
   'call.state.ringing': '振铃', 'call.state.blocking': '拦截中', 'call.state.answering': '接听中', 'call.state.ivr': '语音导航中',
   'call.state.queued': '排队等待', 'call.state.connected': '通话中', 'call.state.ended': '已结束',

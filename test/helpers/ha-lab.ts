@@ -1,0 +1,69 @@
+/**
+ * The lab's HA layout (scripts/asterisk-lab start-ha; docs/scale-out.md,
+ * "Kamailio"): the carrier, Kamailio, and two pbx instances with the pbx's
+ * config (pbxa, pbxb). The carrier's trunk points at Kamailio, which sends
+ * each call to pbx A while it answers its OPTIONS probes, else to pbx B.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AmiClient } from '../../drivers/asterisk/ami-client.ts';
+import { carrierCall, LAB_SCRIPT, startLayout, type Lab } from './asterisk-lab.ts';
+
+export type HaNode = 'pbxa' | 'pbxb';
+
+export interface HaLab {
+  dir: string;
+  env: Record<string, string>;
+  carrier: AmiClient;
+  /** The carrier places a call through Kamailio (same options as Lab.call). */
+  call: Lab['call'];
+  cli(which: HaNode | 'carrier', command: string): string;
+  /** SIGKILL one pbx and leave it dead. */
+  crash(which: HaNode): void;
+  /** Start it again (after a crash), or stop and start it. */
+  restart(which: HaNode, opts?: { crash?: boolean }): void;
+  /** PID of a running instance (from lab.env). */
+  pid(which: HaNode | 'carrier' | 'kamailio'): number;
+  stop(): Promise<void>;
+}
+
+export async function startHaLab(): Promise<HaLab> {
+  const { dir, env, carrier } = await startLayout('start-ha');
+  const reread = (): void => {
+    // restart rewrites the PIDs in lab.env
+    const fresh = readFileSync(join(dir, 'lab.env'), 'utf8');
+    for (const l of fresh.trim().split('\n')) env[l.slice(0, l.indexOf('='))] = l.slice(l.indexOf('=') + 1);
+  };
+  return {
+    dir, env, carrier,
+    call: carrierCall(carrier),
+    cli: (which, command) => execFileSync('bash', [LAB_SCRIPT, 'cli', which, dir, command], { encoding: 'utf8' }),
+    crash: (which) => { execFileSync('bash', [LAB_SCRIPT, 'crash', which, dir], { stdio: 'ignore' }); },
+    restart: (which, opts = {}) => { execFileSync('bash', [LAB_SCRIPT, 'restart', which, dir, ...(opts.crash ? ['--crash'] : [])], { stdio: 'ignore' }); reread(); },
+    pid: (which) => Number(env[`KEFU_LAB_${which.toUpperCase()}_PID`]),
+    async stop() {
+      await carrier.close();
+      execFileSync('bash', [LAB_SCRIPT, 'stop', dir], { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Daemon config for one node of the HA lab: one trunk line (its own id: the
+ * sweeper and a takeover close the calls of a node's lines only) plus `extra`.
+ */
+export function haDaemonConfig(lab: HaLab, which: HaNode, line: { id: string; channels: number; flow: string }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const e = lab.env;
+  const ami = Number(which === 'pbxa' ? e.KEFU_LAB_PBX_AMI_PORT : e.KEFU_LAB_PBXB_AMI_PORT);
+  const url = which === 'pbxa' ? e.KEFU_LAB_PBX_ARI_URL : e.KEFU_LAB_PBXB_ARI_URL;
+  return {
+    lines: [{ id: line.id, driver: 'asterisk', endpoint: `PJSIP/${e.KEFU_LAB_PBX_TRUNK}`, channels: line.channels, inbound: { flow: line.flow } }],
+    asterisk: {
+      ami: { host: '127.0.0.1', port: ami, username: e.KEFU_LAB_PBX_AMI_USER, secret: e.KEFU_LAB_PBX_AMI_SECRET },
+      ari: { url, username: e.KEFU_LAB_PBX_ARI_USER, password: e.KEFU_LAB_PBX_ARI_PASSWORD, app: e.KEFU_LAB_PBX_ARI_APP },
+    },
+    ...extra,
+  };
+}
