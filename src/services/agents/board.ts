@@ -50,6 +50,32 @@ export class AgentBoard {
     }
   }
 
+  /**
+   * The agents table changed through another daemon (or SQL): new agents join
+   * with the state saved for them, as it is (not restart-recovered, not written
+   * back: it may be another daemon's live state); agents whose row is gone
+   * leave unless ringing or on a call (they leave at a later sync). The live
+   * state of every other agent is kept.
+   */
+  async sync(): Promise<void> {
+    const rows = await this.repo.agents();
+    const saved = new Map((await this.repo.agentStates()).map((s) => [s.id, s]));
+    const ids = new Set(rows.map((r) => r.id));
+    let added = false;
+    for (const row of rows) {
+      if (this.agents.has(row.id)) continue;
+      const s = saved.get(row.id);
+      this.agents.set(row.id, s ? { ...s } : newAgent(row.id, Date.now()));
+      added = true;
+    }
+    for (const [id, a] of this.agents) {
+      if (ids.has(id) || a.state === 'ringing' || a.state === 'on-call') continue;
+      this.clearWrap(id);
+      this.agents.delete(id);
+    }
+    if (added) this.changed();
+  }
+
   /** Follow call ends for calls taken from the desktop. */
   start(): void {
     this.unsubscribe = this.bus.subscribe((e) => {
