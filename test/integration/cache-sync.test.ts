@@ -6,7 +6,7 @@
  * takes effect on D2 and D3, each observed through their own API: a blacklist
  * entry blocks (and its removal unblocks), a new webhook subscription
  * delivers D2's own events, a new agent can work on D2 while D2's agents keep
- * their live states, a stored region is used, a revoked API key is refused.
+ * their live states, a new queue is there with its settings, a stored region is used, a revoked API key is refused.
  * Prints the time from sending the change to D1 until it is effective on
  * D2 and D3 (p50 / max). PostgreSQL only: two daemons cannot share PGlite.
  * On both databases: the migration's triggers bump the version of the right
@@ -32,6 +32,16 @@ import { listenPostgres } from '../../src/db/listen.ts';
 import { CacheSync } from '../../src/services/cluster/cache-sync.ts';
 import { FlowService } from '../../src/services/flows.ts';
 
+/**
+ * The multi-seat mode (queues) with an Asterisk that is not there: ARI is
+ * retried, the lines stay offline, and the queues and agents API works from
+ * the daemon's memory. No call is made here.
+ */
+const PBX = {
+  lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: 'PJSIP/nowhere', channels: 2 }],
+  asterisk: { ari: { url: 'http://127.0.0.1:9', username: 'kefu', password: 'unused', app: 'kefu' } },
+};
+
 const figures = new Map<string, number[]>();
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))]!;
 
@@ -47,9 +57,9 @@ if (testDbKind() === 'postgres') {
     beforeAll(async () => {
       const fresh = await freshDatabase();
       drop = fresh.drop;
-      d1 = await startDaemonProcess({ databaseUrl: fresh.url, config: { events: { origin: 'd1' } } });
-      d2 = await startDaemonProcess({ databaseUrl: fresh.url, config: { events: { origin: 'd2', pollMs: 60_000 } } });
-      d3 = await startDaemonProcess({ databaseUrl: fresh.url, config: { events: { origin: 'd3', notify: false, pollMs: 300 } } });
+      d1 = await startDaemonProcess({ databaseUrl: fresh.url, config: { ...PBX, events: { origin: 'd1' } } });
+      d2 = await startDaemonProcess({ databaseUrl: fresh.url, config: { ...PBX, events: { origin: 'd2', pollMs: 60_000 } } });
+      d3 = await startDaemonProcess({ databaseUrl: fresh.url, config: { ...PBX, events: { origin: 'd3', notify: false, pollMs: 300 } } });
     }, 120_000);
     afterAll(async () => {
       await Promise.all([d1?.stop(), d2?.stop(), d3?.stop()]);
@@ -104,6 +114,20 @@ if (testDbKind() === 'postgres') {
       }
       expect((await listed(d2, 'live-d2'))?.state).toBe('ready');
       expect((await listed(d2, 'new-agent-0'))?.state).toBe('paused');
+    });
+
+    it('a queue created through D1 is in the ACD of D2 and D3, with its settings and the states their boards give its members', async () => {
+      type Q = { queueId: string; strategy: string; serviceLevelS: number; agents: Record<string, number> };
+      const queue = async (d: DaemonProcess, id: string) => (await d.api<{ items: Q[] }>('GET', '/queues')).body.items.find((q) => q.queueId === id);
+      for (let run = 0; run < 3; run++) {
+        const id = `sales-${run}`;
+        await measure('queue create', async () => {
+          expect((await d1.api('POST', '/queues', { id, name: id, strategy: 'longest-idle', members: ['new-agent-0', 'live-d2'], settings: { serviceLevelS: 30 + run } })).status).toBe(201);
+        }, [['D2', d2, async () => (await queue(d2, id)) !== undefined], ['D3', d3, async () => (await queue(d3, id)) !== undefined]]);
+        // the queue's members as D2's board has them: live-d2 ready on D2, new-agent-0 paused there
+        expect(await queue(d2, id)).toMatchObject({ strategy: 'longest-idle', serviceLevelS: 30 + run, agents: { ready: 1, paused: 1 } });
+        expect((await queue(d3, id))?.serviceLevelS).toBe(30 + run);
+      }
     });
 
     it('a webhook subscription created through D1 delivers the events D2 and D3 emit', async () => {
