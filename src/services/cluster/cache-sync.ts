@@ -25,6 +25,9 @@ export class CacheSync {
   private readonly reloads = new Map<string, () => Promise<void>>();
   private seen = new Map<string, string>();
   private checking: Promise<void> | null = null;
+  /** Reloads under way, one per cache; `rerun`: its version moved again meanwhile (look again after it). */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly rerun = new Set<string>();
   private again = false;
   private stopped = false;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -45,7 +48,7 @@ export class CacheSync {
     if (this.active) this.seen = await this.d.repo.all();
   }
 
-  /** `reload` runs when cache `name`'s version moved (one at a time per check; a failed one is tried again at the next). */
+  /** `reload` runs when cache `name`'s version moved (one at a time per cache; a failed one is tried again at the next look). */
   register(name: string, reload: () => Promise<void>): void {
     this.reloads.set(name, reload);
   }
@@ -66,9 +69,14 @@ export class CacheSync {
     await this.listening?.close();
     this.listening = null;
     await this.checking;
+    await Promise.all(this.inFlight.values());
   }
 
-  /** Reads the versions and reloads what moved. A call during a check makes one more check after it (its change may have come after the read). */
+  /**
+   * Reads the versions and starts the reloads of what moved (a slow one, a
+   * big blacklist, does not hold up the others). A call during a check makes
+   * one more check after it (its change may have come after the read).
+   */
   check(): Promise<void> {
     if (this.checking) { this.again = true; return this.checking; }
     this.checking = (async () => {
@@ -85,19 +93,25 @@ export class CacheSync {
       this.d.logger.warn({ err }, 'caches: reading cache_versions failed; the next check tries again');
       return;
     }
-    await Promise.all(movedCaches(this.seen, now, this.reloads.keys()).map(async (name) => {
-      const t0 = performance.now();
-      try {
-        // read before the reload: a change committed during it moves the version again
-        await this.reloads.get(name)!();
-        this.seen.set(name, now.get(name)!);
-        this.stats.reloads++;
-        this.d.logger.debug({ cache: name, version: now.get(name), ms: Math.round(performance.now() - t0) }, 'cache reloaded');
-      } catch (err) {
-        this.stats.failures++;
-        this.d.logger.warn({ err, cache: name }, 'caches: reload failed; the next check tries again');
-      }
-    }));
+    for (const name of movedCaches(this.seen, now, this.reloads.keys())) this.reload(name, now.get(name)!);
+  }
+
+  /** Reloads cache `name`, which was at `version` before the reload began (a change committed during it moves the version again). */
+  private reload(name: string, version: string): void {
+    if (this.inFlight.has(name)) { this.rerun.add(name); return; }
+    const t0 = performance.now();
+    const run = Promise.resolve().then(() => this.reloads.get(name)!()).then(() => {
+      this.seen.set(name, version);
+      this.stats.reloads++;
+      this.d.logger.debug({ cache: name, version, ms: Math.round(performance.now() - t0) }, 'cache reloaded');
+    }, (err: unknown) => {
+      this.stats.failures++;
+      this.d.logger.warn({ err, cache: name }, 'caches: reload failed; the next look tries again');
+    }).finally(() => {
+      this.inFlight.delete(name);
+      if (this.rerun.delete(name) && !this.stopped) void this.check();
+    });
+    this.inFlight.set(name, run);
   }
 
   private async listen(): Promise<void> {
