@@ -34,7 +34,7 @@ export class AgentBoard {
     private readonly wrapUpS: number,
   ) {}
 
-  /** Agents from the database, with the states they had (new agents start logged out). */
+  /** At start: agents from the database, with the states they had (new agents start logged out; a call that was up is over). */
   async load(): Promise<void> {
     const now = Date.now();
     const saved = new Map((await this.repo.agentStates()).map((s) => [s.id, s]));
@@ -51,7 +51,8 @@ export class AgentBoard {
   }
 
   /**
-   * The agents table changed through another daemon (or SQL): new agents join
+   * The agents table changed (through this daemon's API, another daemon's, or
+   * SQL; src/services/cluster/cache-sync.ts): new agents join
    * with the state saved for them, as it is (not restart-recovered, not written
    * back: it may be another daemon's live state); agents whose row is gone
    * leave unless ringing or on a call (they leave at a later sync). The live
