@@ -78,6 +78,7 @@ export class CacheSync {
    * one more check after it (its change may have come after the read).
    */
   check(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.checking) { this.again = true; return this.checking; }
     this.checking = (async () => {
       do { this.again = false; await this.checkOnce(); } while (this.again && !this.stopped);
@@ -93,6 +94,7 @@ export class CacheSync {
       this.d.logger.warn({ err }, 'caches: reading cache_versions failed; the next check tries again');
       return;
     }
+    if (this.stopped) return;
     for (const name of movedCaches(this.seen, now, this.reloads.keys())) this.reload(name, now.get(name)!);
   }
 
