@@ -51,6 +51,7 @@ if (testDbKind() === 'postgres') {
     let d1: DaemonProcess;
     let d2: DaemonProcess;
     let d3: DaemonProcess;
+    let db: Db;
     const receivers: Receiver[] = [];
     const logs = () => [d1, d2, d3].map((d, i) => `D${i + 1}:\n${d?.output().slice(-1500)}`).join('\n');
 
@@ -60,9 +61,11 @@ if (testDbKind() === 'postgres') {
       d1 = await startDaemonProcess({ databaseUrl: fresh.url, config: { ...PBX, events: { origin: 'd1' } } });
       d2 = await startDaemonProcess({ databaseUrl: fresh.url, config: { ...PBX, events: { origin: 'd2', pollMs: 60_000 } } });
       d3 = await startDaemonProcess({ databaseUrl: fresh.url, config: { ...PBX, events: { origin: 'd3', notify: false, pollMs: 300 } } });
+      db = await openDb(fresh.url);
     }, 120_000);
     afterAll(async () => {
       await Promise.all([d1?.stop(), d2?.stop(), d3?.stop()]);
+      await db?.close();
       for (const r of receivers) await r.close();
       await drop?.();
       for (const [what, xs] of figures) {
@@ -130,23 +133,43 @@ if (testDbKind() === 'postgres') {
       }
     });
 
-    it('a webhook subscription created through D1 delivers the events D2 and D3 emit', async () => {
+    /** Makes an agent.state event on `d` (a toggle), then looks for a delivery of one of `d`'s events at `rx`. */
+    const delivers = (rx: Receiver, d: DaemonProcess, agentId: string) => {
+      let i = 0;
+      return async () => {
+        await d.api('POST', `/agents/${agentId}/state`, { state: i++ % 2 === 0 ? 'paused' : 'ready', reason: 'training' });
+        return rx.received.some((r) => (JSON.parse(r.body) as { data?: { agentId?: string } }).data?.agentId === agentId);
+      };
+    };
+
+    it('a webhook subscription created through D1 delivers the events D2 and D3 emit; one disabled there stops matching', async () => {
       for (const d of [d2, d3]) expect((await d.api('POST', '/agents', { id: `wh-${d === d2 ? 'd2' : 'd3'}`, name: 'Hook' })).status).toBe(201);
+      const hooks: string[] = [];
       for (let run = 0; run < 3; run++) {
         const rx = await startReceiver();
         receivers.push(rx);
-        /** Makes an agent.state event on `d` (a toggle), then looks for a delivery of one of `d`'s events. */
-        const delivers = (d: DaemonProcess, agentId: string) => {
-          let i = 0;
-          return async () => {
-            await d.api('POST', `/agents/${agentId}/state`, { state: i++ % 2 === 0 ? 'paused' : 'ready', reason: 'training' });
-            return rx.received.some((r) => (JSON.parse(r.body) as { data?: { agentId?: string } }).data?.agentId === agentId);
-          };
-        };
         await measure('webhook create, until delivered', async () => {
-          expect((await d1.api('POST', '/webhooks', { url: rx.url, events: ['agent.state'] })).status).toBe(201);
-        }, [['D2', d2, delivers(d2, 'wh-d2')], ['D3', d3, delivers(d3, 'wh-d3')]]);
+          const r = await d1.api<{ item: { id: string } }>('POST', '/webhooks', { url: rx.url, events: ['agent.state'] });
+          expect(r.status).toBe(201);
+          hooks.push(r.body.item.id);
+        }, [['D2', d2, delivers(rx, d2, 'wh-d2')], ['D3', d3, delivers(rx, d3, 'wh-d3')]]);
       }
+      // the first one disabled through D1, then a new one: once D2 delivers to the new one it has reloaded past the
+      // disabling (versions move in commit order), and none of the events it delivered there was put in the first's outbox
+      expect((await d1.api('PATCH', `/webhooks/${hooks[0]}`, { enabled: false })).status).toBe(200);
+      const rx = await startReceiver();
+      receivers.push(rx);
+      expect((await d1.api('POST', '/webhooks', { url: rx.url, events: ['agent.state'] })).status).toBe(201);
+      await until('D2 delivers to the newest subscription', delivers(rx, d2, 'wh-d2'), { intervalMs: 10, detail: logs });
+      const ids = rx.received.map((r) => JSON.parse(r.body) as { id: number; data: { agentId?: string } }).filter((b) => b.data.agentId === 'wh-d2').map((b) => b.id);
+      expect(ids.length).toBeGreaterThan(0);
+      const toFirst = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1 AND (body::jsonb->>'id')::bigint = ANY($2::bigint[])", [hooks[0], ids]);
+      expect(toFirst.rows[0]!.n).toBe(0);
+      // while the second one (still enabled) got them
+      const toSecond = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1 AND (body::jsonb->>'id')::bigint = ANY($2::bigint[])", [hooks[1], ids]);
+      expect(toSecond.rows[0]!.n).toBe(ids.length);
     });
 
     it('a region stored through D1 is used by D2 and D3', async () => {
