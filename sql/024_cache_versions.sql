@@ -1,7 +1,7 @@
 -- Issue 14: the daemon's in-memory caches of tables changed through the API (webhook
 -- subscriptions, the blacklist, agents and queues, published IVR flows, stored settings,
 -- API keys and console sessions) follow changes made through another daemon
--- (docs/scale-out.md, "Caches"). Every write of those tables bumps its cache's version here,
+-- (docs/scale-out.md, "In-memory caches"). Every write of those tables bumps its cache's version here,
 -- by trigger (so SQL written by hand counts too), and sends NOTIFY kefu_cache '<name>'.
 -- Each daemon LISTENs and also polls this table; a version that moved reloads that cache.
 CREATE TABLE IF NOT EXISTS cache_versions (

@@ -115,7 +115,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // the event log gives every event its id (docs/scale-out.md), then hands it to the webhooks and the stream
     const listen = db.kind === 'postgres' ? (channel: string, onNotify: (payload: string) => void, onLost: (err: unknown) => void) => listenPostgres(config.database.url, channel, onNotify, onLost) : null;
     const eventLog = new EventLogService({ bus, repo: new EventLogRepo(db), config: config.events, logger: logger.child({ component: 'events' }), listen });
-    // caches loaded below follow other daemons' changes to their tables (docs/scale-out.md, "Caches"); versions taken before they load
+    // caches loaded below follow other daemons' changes to their tables (docs/scale-out.md, "In-memory caches"); versions taken before they load
     const caches = new CacheSync({ repo: new CacheVersionRepo(db), logger: logger.child({ component: 'caches' }), config: config.events, listen });
     await caches.baseline();
     // first on the bus, last to stop: every event published until shutdown reaches the outbox

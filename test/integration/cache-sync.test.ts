@@ -1,19 +1,21 @@
 /**
  * The daemon's in-memory caches follow changes made through another daemon
- * (issue 14, docs/scale-out.md "Caches"): three daemon processes on one
- * PostgreSQL; D2 hears of changes by NOTIFY (its poll set to 60 s), D3 by the
- * poll alone (`events.notify: false`, every 300 ms). A change through D1's API
- * takes effect on D2 and D3, each observed through their own API: a blacklist
- * entry blocks (and its removal unblocks), a new webhook subscription
- * delivers D2's own events, a new agent can work on D2 while D2's agents keep
- * their live states, a new queue is there with its settings, a stored region is used, a revoked API key is refused.
- * Prints the time from sending the change to D1 until it is effective on
- * D2 and D3 (p50 / max). PostgreSQL only: two daemons cannot share PGlite.
+ * (issue 14, docs/scale-out.md "In-memory caches"): three daemon processes on
+ * one PostgreSQL; D2 hears of changes by NOTIFY (its poll set to 60 s), D3 by
+ * the poll alone (`events.notify: false`, every 300 ms). A change through D1's
+ * API takes effect on D2 and D3, each observed through their own API: a
+ * blacklist entry blocks (and its removal unblocks); a new webhook
+ * subscription delivers D2's and D3's own events, a disabled one stops
+ * matching; a new agent can work on D2 while D2's agents keep their live
+ * states; a new queue is there with its settings; a stored region is used; a
+ * revoked API key is refused. Prints the time from sending the change to D1
+ * until it is effective on D2 and D3 (p50 / max). PostgreSQL only: two
+ * daemons cannot share PGlite.
  * On both databases: the migration's triggers bump the version of the right
  * cache, and not for the writes the caches do not hold (delivery counters,
- * key use); on PGlite the sync is inactive. On PostgreSQL, two flow services
- * in this process on two connections: a version published through one is what
- * the other runs once the sync reloads it.
+ * key use, agent states); on PGlite the sync is inactive. On PostgreSQL, two
+ * flow services in this process on two connection pools: a version published
+ * through one is what the other runs once its sync reloads it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Which in-memory caches another daemon changed (docs/scale-out.md, "Caches"):
+ * Which in-memory caches another daemon changed (docs/scale-out.md, "In-memory caches"):
  * the versions this daemon last saw against the ones in `cache_versions` now.
  * Pure; the cache sync service reads the table and reloads.
  */

@@ -2,7 +2,7 @@
  * Keeps this daemon's in-memory caches (webhook subscriptions, blacklist,
  * agents and queues, published flows, stored settings, API keys and sessions)
  * in step with changes another daemon, or SQL, made to their tables
- * (docs/scale-out.md, "Caches"). Triggers bump the cache's row in
+ * (docs/scale-out.md, "In-memory caches"). Triggers bump the cache's row in
  * `cache_versions` and NOTIFY kefu_cache (sql/024_cache_versions.sql); this
  * service LISTENs, polls the table every events.pollMs as a fallback, and
  * reloads each cache whose version moved. PGlite (one process): inactive.
