@@ -20,6 +20,8 @@ import { EventBus } from './core/events/bus.ts';
 import { EventLogService } from './services/events/event-log-service.ts';
 import { EventLogRepo } from './db/repos/event-log.ts';
 import { listenPostgres } from './db/listen.ts';
+import { CacheVersionRepo } from './db/repos/cache-versions.ts';
+import { CacheSync } from './services/cluster/cache-sync.ts';
 import { NumberService } from './services/numbers.ts';
 import { BlacklistService } from './services/blacklist.ts';
 import { FlowService } from './services/flows.ts';
@@ -111,13 +113,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
     const bus = opts.bus ?? new EventBus();
     // the event log gives every event its id (docs/scale-out.md), then hands it to the webhooks and the stream
-    const eventLog = new EventLogService({
-      bus, repo: new EventLogRepo(db), config: config.events, logger: logger.child({ component: 'events' }),
-      listen: db.kind === 'postgres' ? (channel, onNotify, onLost) => listenPostgres(config.database.url, channel, onNotify, onLost) : null,
-    });
+    const listen = db.kind === 'postgres' ? (channel: string, onNotify: (payload: string) => void, onLost: (err: unknown) => void) => listenPostgres(config.database.url, channel, onNotify, onLost) : null;
+    const eventLog = new EventLogService({ bus, repo: new EventLogRepo(db), config: config.events, logger: logger.child({ component: 'events' }), listen });
+    // caches loaded below follow other daemons' changes to their tables (docs/scale-out.md, "In-memory caches"); versions taken before they load
+    const caches = new CacheSync({ repo: new CacheVersionRepo(db), logger: logger.child({ component: 'caches' }), config: config.events, listen });
+    await caches.baseline();
     // first on the bus, last to stop: every event published until shutdown reaches the outbox
     const webhooks = new WebhookService({ repo: repos.webhooks, bus, logger: logger.child({ component: 'webhooks' }), config: config.webhooks, claimant: eventLog.origin });
     await webhooks.start();
+    caches.register('webhooks', () => webhooks.reload());
     cleanups.push(() => webhooks.stop());
     await eventLog.start();
     // stopped before the webhooks: its last write hands the last events to their outbox
@@ -126,8 +130,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const blacklist = new BlacklistService(repos.blacklist, numbers, logger.child({ component: 'blacklist' }));
     await blacklist.start();
     cleanups.push(async () => blacklist.stop?.());
+    caches.register('blacklist', () => blacklist.refresh());
     const flows = new FlowService(repos.flows, logger.child({ component: 'ivr' }), config.seats.map((s) => s.id));
     await flows.seedDefault();
+    caches.register('flows', async () => flows.forgetAll());
     const recordings = new RecordingService(config, repos.recordings, bus, logger.child({ component: 'recording' }));
     const calls = new CallLedger(repos, bus, logger);
     // with a cluster, open calls may be another daemon's live ones: the node's owner closes them when it takes the node
@@ -173,6 +179,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const simulated = demo ? [{ path: demo.control.devicePath, manufacturer: 'kefu demo: simulated Conexant CX93010', vendorId: null, productId: null, serialNumber: null, simulated: true }] : [];
     const hardware = new HardwareService({ config, logger, bus, repos, db, numbers, flows, telephony, backends: hardwareBackends(logger, () => simulated) });
     await hardware.load();
+    caches.register('settings', async () => numbers.setDefaultRegion(await repos.setup.setting<string>('numbers.defaultRegion') ?? config.numbers.defaultRegion));
     cleanups.push(async () => hardware.stop());
     await telephony.start();
     // the lease stops after the PBX service (which hangs its calls up while ARI is still open), then gives up the row
@@ -187,6 +194,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // the call centre's dialer on Asterisk; otherwise the office's on its modem lines
     await campaigns.start(pbx?.campaignCalls ?? new ModemCampaignCalls({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, telephony, logger.child({ component: 'dialer' })));
     cleanups.push(() => campaigns.stop());
+    // queues and agents: definitions reloaded, live states (agent board, callers waiting) kept
+    caches.register('acd', async () => { await pbx?.acd.load(); await agents.sync(); await campaigns.loadMembers(); });
 
     const smsDemo = config.demo && config.demoAttach ? await startDemoDongle(logger) : null;
     if (smsDemo) cleanups.push(() => smsDemo.close());
@@ -201,6 +210,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const ctx: AppContext = { config, logger, db, bus, eventLog, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks, care, cardScanner: createCardScanner(config.cardScan),
       scorecards: new ScorecardService({ db, bus, kpis: new StatsKpiSource(db) }) };
     const app = await build(ctx);
+    caches.register('auth', async () => { app.forgetKeys(); app.forgetAllSessions(); });
+    await caches.start();
+    cleanups.push(() => caches.stop());
     await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push(() => app.close());
     const addr = app.server.address();

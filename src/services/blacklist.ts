@@ -211,6 +211,14 @@ export class BlacklistService {
   }
 
   /**
+   * The table changed through another daemon (or SQL): rebuild now, unless
+   * stopped. Changes that come during a rebuild share the next one.
+   */
+  async refresh(): Promise<void> {
+    if (!this.stopped) await this.rebuildNow();
+  }
+
+  /**
    * Rebuilds now (or after the running rebuild) and resolves when a matcher
    * whose scan began after this call is in place. Callers that wait together
    * share one rebuild. A rebuild never schedules another by itself: only

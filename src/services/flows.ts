@@ -77,6 +77,9 @@ export class FlowService {
     this.cache.delete(id);
   }
 
+  /** Flows changed through another daemon (or SQL): the next call reads the published versions again (calls under way keep theirs). */
+  forgetAll(): void { this.cache.clear(); }
+
   /** The flow inbound calls run (published version), cached. */
   async published(id: string): Promise<Flow> {
     const hit = this.cache.get(id);

@@ -60,7 +60,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     schema: { tags: ['acd'], body: Type.Object({ id: Id, name: Type.String({ minLength: 1, maxLength: 100 }), skills: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 10 }))) }, { additionalProperties: false }) },
   }, async (req, reply) => {
     await ctx.repos.acd.createAgent(req.body);
-    await ctx.agents.load();
+    await ctx.agents.sync();
     await ctx.acd?.load();
     return reply.status(201).send((await agentsOut()).find((a) => a.id === req.body.id));
   });

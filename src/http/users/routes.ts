@@ -20,7 +20,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   const ensureAgent = async (agentId: string, name: string) => {
     if ((await ctx.repos.acd.agents()).some((a) => a.id === agentId)) return;
     await ctx.repos.acd.createAgent({ id: agentId, name });
-    await ctx.agents.load();
+    await ctx.agents.sync();
     await ctx.acd?.load();
   };
 

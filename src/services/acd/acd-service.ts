@@ -72,7 +72,7 @@ export class AcdService {
   }
 
   async load(): Promise<void> {
-    for (const a of await this.repo.agents()) this.members.set(a.id, a.skills);
+    this.members = new Map((await this.repo.agents()).map((a) => [a.id, a.skills]));
     this.queues = new Map((await this.repo.queues()).map((q) => [q.id, q]));
     for (const q of this.queues.keys()) {
       if (!this.handleTimes.has(q)) this.handleTimes.set(q, await this.history.recentHandleTimes(q, HISTORY));

@@ -34,7 +34,7 @@ export class AgentBoard {
     private readonly wrapUpS: number,
   ) {}
 
-  /** Agents from the database, with the states they had (new agents start logged out). */
+  /** At start: agents from the database, with the states they had (new agents start logged out; a call that was up is over). */
   async load(): Promise<void> { await this.read(false, new Map()); }
 
   /**
@@ -67,6 +67,33 @@ export class AgentBoard {
         this.bus.emit('agent.state', { agentId: a.id, state: a.state, reason: a.reason, seatId: a.seatId, callId: a.callId });
       }
     }
+  }
+
+  /**
+   * The agents table changed (through this daemon's API, another daemon's, or
+   * SQL; src/services/cluster/cache-sync.ts): new agents join
+   * with the state saved for them, as it is (not restart-recovered, not written
+   * back: it may be another daemon's live state); agents whose row is gone
+   * leave unless ringing or on a call (they leave at a later sync). The live
+   * state of every other agent is kept.
+   */
+  async sync(): Promise<void> {
+    const rows = await this.repo.agents();
+    const saved = new Map((await this.repo.agentStates()).map((s) => [s.id, s]));
+    const ids = new Set(rows.map((r) => r.id));
+    let added = false;
+    for (const row of rows) {
+      if (this.agents.has(row.id)) continue;
+      const s = saved.get(row.id);
+      this.agents.set(row.id, s ? { ...s } : newAgent(row.id, Date.now()));
+      added = true;
+    }
+    for (const [id, a] of this.agents) {
+      if (ids.has(id) || a.state === 'ringing' || a.state === 'on-call') continue;
+      this.clearWrap(id);
+      this.agents.delete(id);
+    }
+    if (added) this.changed();
   }
 
   /** Follow call ends for calls taken from the desktop. */

@@ -70,7 +70,8 @@ export class CampaignService {
     this.runners.clear();
   }
 
-  private async loadMembers(): Promise<void> {
+  /** Queue members of campaigns that staff from a queue (at start, a campaign's start, and a change of queues through another daemon). */
+  async loadMembers(): Promise<void> {
     this.members = new Map((await this.acd.queues()).map((q) => [q.id, q.members]));
   }
 
