@@ -304,6 +304,8 @@ export const ConfigSchema = Type.Object(
         owner: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$', description: 'this daemon\'s name as a lease owner (default: host:pid:random, new at each start); unique among daemons' })),
         renewS: Type.Number({ default: 3, minimum: 0.2, maximum: 60, description: 'seconds between lease renewals; less than half of leaseS' }),
         leaseS: Type.Number({ default: 10, minimum: 1, maximum: 300, description: 'seconds a lease lasts after its last renewal (database clock); a stalled owner is replaced after this' }),
+        advertise: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'this daemon\'s API address as other daemons reach it, http(s)://host:port (default: http://http.host:port, refused when http.host is a wildcard); written in the lease row, where requests that need the node\'s channels are forwarded' })),
+        forwardTimeoutS: Type.Number({ default: 10, minimum: 0.5, maximum: 120, description: 'seconds a daemon waits for the owner\'s answer to a forwarded request (then 504 NODE_OWNER_TIMEOUT)' }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -55,8 +55,9 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
 
   app.get('/agents', { schema: { tags: ['acd'], response: { 200: Type.Object({ items: Type.Array(AgentOut) }) } } }, async () => ({ items: await agentsOut() }));
 
+  // cluster.enabled: agent and queue changes go to the Asterisk node's owner, whose ACD rings the seats
   app.post('/agents', {
-    config: { roles: ['admin', 'supervisor'] },
+    config: { roles: ['admin', 'supervisor'], nodeOwner: true },
     schema: { tags: ['acd'], body: Type.Object({ id: Id, name: Type.String({ minLength: 1, maxLength: 100 }), skills: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 10 }))) }, { additionalProperties: false }) },
   }, async (req, reply) => {
     await ctx.repos.acd.createAgent(req.body);
@@ -66,6 +67,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   app.post('/agents/:id/state', {
+    config: { nodeOwner: true },
     schema: {
       tags: ['acd'], params: Type.Object({ id: Type.String() }),
       body: Type.Object({
@@ -85,7 +87,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   app.get('/queues', { schema: { tags: ['acd'] } }, async () => ({ items: ctx.acd?.queueStats() ?? [] }));
 
   app.post('/queues', {
-    config: { roles: WRITERS },
+    config: { roles: WRITERS, nodeOwner: true },
     schema: {
       tags: ['acd'],
       body: Type.Object({

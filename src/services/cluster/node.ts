@@ -16,6 +16,7 @@ import { CallLedger } from '../calls/ledger.ts';
 import { fencedDb, StaleEpochCounter } from './fenced-db.ts';
 import { LeasedPbx } from './leased-pbx.ts';
 import { LeaseService } from './lease-service.ts';
+import { ClusterDirectory } from './directory.ts';
 
 export interface OwnedNode {
   pbx: LeasedPbx;
@@ -24,6 +25,8 @@ export interface OwnedNode {
   lease: LeaseService;
   /** Fenced writes refused (STALE_EPOCH) since the start. */
   stale: StaleEpochCounter;
+  /** Who owns the node and where (the lease row), for the API: forwarding and GET /cluster. */
+  directory: ClusterDirectory;
   /** At the daemon's stop (after the PBX service): lets go of the node and logs the refused writes. */
   stop(): Promise<void>;
 }
@@ -44,8 +47,9 @@ export function ownNode(o: {
   let lease: LeaseService | null = null;
   const repos = makeRepos(fencedDb(o.db, () => lease?.fence() ?? null, stale));
   const calls = new CallLedger(repos, o.bus, o.logger);
+  let directory: ClusterDirectory | null = null;
   lease = new LeaseService({
-    db: o.db, node, owner, logger: log,
+    db: o.db, node, owner, logger: log, address: () => directory?.address ?? null,
     renewMs: o.config.cluster.renewS * 1000, leaseMs: o.config.cluster.leaseS * 1000,
     hooks: {
       open: async (epoch, takeover) => {
@@ -61,9 +65,10 @@ export function ownNode(o: {
     },
   });
   const held = lease;
+  directory = new ClusterDirectory(o.db, node, owner, held);
   o.inner.onApplicationReplaced = () => { log.warn({ node }, 'Asterisk: ApplicationReplaced'); held.replaced(); };
   return {
-    pbx, repos, calls, lease, stale,
+    pbx, repos, calls, lease, stale, directory,
     async stop() {
       await held.stop();
       log.info({ node, lease: held.status(), staleWritesRefused: stale.rejected }, 'cluster: stopped');
