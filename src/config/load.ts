@@ -137,8 +137,10 @@ function advertiseProblems(config: Config): string[] {
   let u: URL;
   try { u = new URL(a); } catch { return [`cluster.advertise = "${a}": expected a URL such as http://10.0.0.5:8080`]; }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return [`cluster.advertise = "${a}": expected http:// or https://`];
-  if (u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) {
-    return [`cluster.advertise = "${a}": expected only scheme, host and port (no credentials, path, query or fragment)`];
+  // the value is not echoed: it holds a secret
+  if (u.username || u.password) return ['cluster.advertise: expected no credentials (user:password@) in the address'];
+  if (u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) {
+    return [`cluster.advertise = "${a}": expected only scheme, host and port (no path, query or fragment)`];
   }
   return [];
 }
