@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { freshDatabase, testDbKind } from '../helpers/db.ts';
-import { startDaemonProcess, TEST_KEY, type DaemonProcess } from '../helpers/daemon.ts';
+import { startDaemonProcess, TEST_ADMIN_PASSWORD, TEST_KEY, type DaemonProcess } from '../helpers/daemon.ts';
 import { until } from '../helpers/wait.ts';
 
 interface Answer { status: number; headers: Headers; body: { error?: { code: string; message: string; details?: Record<string, unknown> } } & Record<string, unknown> }
@@ -157,6 +157,31 @@ if (testDbKind() === 'postgres') {
       expect(own2.headers.get('kefu-forwarded-to')).toBe('d1');
       // an unknown key: 401 from D2 itself
       expect((await call(d2, 'POST', `/calls/${id}/hangup`, { key: 'kefu_not_a_key_000000000000000000' })).status).toBe(401);
+    });
+
+    it('a console session on the standby: its cookie and Origin go to the owner, which checks them the same way', async () => {
+      const login = await fetch(`${d2.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }) });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const state = (d: DaemonProcess, origin: string | null) => call(d, 'POST', '/agents/li-na/state', { key: null, body: { state: 'paused', reason: 'lunch' }, headers: { cookie, ...(origin ? { origin } : {}) } });
+      // from the console's own page (Origin: the daemon asked): forwarded, done on D1
+      const done = await state(d2, d2.url);
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      expect(done.headers.get('kefu-forwarded-to')).toBe('d1');
+      expect(done.body).toMatchObject({ id: 'li-na', state: 'paused', reason: 'lunch' });
+      expect((await call(d1, 'GET', '/agents')).body.items).toEqual([expect.objectContaining({ id: 'li-na', state: 'paused' })]);
+      // the same read through D2 is D1's (the live states are the owner's)
+      const read = await call(d2, 'GET', '/agents');
+      expect(read.headers.get('kefu-forwarded-to')).toBe('d1');
+      expect(read.body.items).toEqual([expect.objectContaining({ id: 'li-na', state: 'paused' })]);
+      // from another site: refused by D2 itself, like D1 does
+      const cross2 = await state(d2, 'http://evil.example');
+      const cross1 = await state(d1, 'http://evil.example');
+      expect([cross1.status, cross2.status]).toEqual([403, 403]);
+      expect(cross2.body).toEqual(cross1.body);
+      expect(cross2.headers.get('kefu-forwarded-to')).toBeNull();
+      expect(d1.output()).not.toContain(cookie.split('=')[1]);
+      expect(d2.output()).not.toContain(cookie.split('=')[1]);
     });
 
     it('no second hop: a forwarded request that reaches a daemon that is not the owner is refused; the owner takes one', async () => {

@@ -9620,6 +9620,23 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "agents.create": {
@@ -9774,6 +9791,23 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "queues.create": {
@@ -9917,6 +9951,23 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "contacts.list": {
@@ -10974,6 +11025,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "users.delete": {
@@ -11057,6 +11125,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "users.me.agent": {
@@ -11452,6 +11537,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "stats.calls.get": {

@@ -53,7 +53,8 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     }));
   };
 
-  app.get('/agents', { schema: { tags: ['acd'], response: { 200: Type.Object({ items: Type.Array(AgentOut) }) } } }, async () => ({ items: await agentsOut() }));
+  // cluster.enabled: the live states are the owner's (its agent board and ACD), so these reads are served there too
+  app.get('/agents', { config: { nodeOwner: true }, schema: { tags: ['acd'], response: { 200: Type.Object({ items: Type.Array(AgentOut) }) } } }, async () => ({ items: await agentsOut() }));
 
   // cluster.enabled: agent and queue changes go to the Asterisk node's owner, whose ACD rings the seats
   app.post('/agents', {
@@ -84,7 +85,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   // Single-line mode has no queues: an empty list, not an error, so dashboards need no special case.
-  app.get('/queues', { schema: { tags: ['acd'] } }, async () => ({ items: ctx.acd?.queueStats() ?? [] }));
+  app.get('/queues', { config: { nodeOwner: true }, schema: { tags: ['acd'] } }, async () => ({ items: ctx.acd?.queueStats() ?? [] }));
 
   app.post('/queues', {
     config: { roles: WRITERS, nodeOwner: true },
@@ -122,6 +123,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   app.get('/seats', {
+    config: { nodeOwner: true },
     schema: {
       tags: ['acd'],
       description: 'Configured seats, the agent logged in at each, and the click-to-dial request waiting for a line, if any (with its place in the wait).',

@@ -74,6 +74,8 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
     if (from !== undefined) {
       throw unavailable(cluster.node, 'second-hop', `forwarded here by ${String(from)}, but this daemon (${cluster.owner}) does not own the node either; not forwarded again`, { forwardedBy: String(from) });
     }
+    // it owned the node when the body came (so the body was not kept) and lost it since: rare, and retried at once by the caller
+    if (req.forwardBody === undefined && req.body !== undefined) throw unavailable(cluster.node, 'no-owner', 'this daemon let the node go while the request came in; try again');
     const row = await cluster.current();
     if (!row || row.expired || !row.owner) throw unavailable(cluster.node, 'no-owner', 'no daemon owns the node now (no live lease); try again in a few seconds');
     if (row.owner === cluster.owner) throw unavailable(cluster.node, 'no-owner', 'this daemon is taking the node over or letting it go; try again in a few seconds');
