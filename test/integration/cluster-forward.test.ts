@@ -120,6 +120,11 @@ if (testDbKind() === 'postgres') {
       expect(bad.status).toBe(400);
       expect(bad.headers.get('kefu-forwarded-to')).toBe('d1');
       expect(bad.body.error?.message).toContain('body.extra');
+      // click-to-dial without a seat is no Asterisk command: answered by D2 itself (its body read, kept and parsed there)
+      const noSeat = await call(d2, 'POST', '/calls', { body: { number: '13800000001' } });
+      expect(noSeat.status).toBe(400);
+      expect(noSeat.headers.get('kefu-forwarded-to')).toBeNull();
+      expect(noSeat.body.error?.details).toMatchObject({ field: 'body.seatId' });
       // an agent created through D2 is created by D1 (whose ACD and agent board know it at once)
       const made = await call(d2, 'POST', '/agents', { body: { id: 'li-na', name: 'Li Na' } });
       expect(made.status).toBe(201);

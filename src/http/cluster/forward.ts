@@ -61,7 +61,7 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
       chunks.push(chunk as Buffer);
     }
     req.forwardBody = Buffer.concat(chunks);
-    return Object.assign(Readable.from(chunks.length ? [req.forwardBody] : []), { receivedEncodedLength: size });
+    return Object.assign(Readable.from(chunks.length ? [req.forwardBody] : [], { objectMode: false }), { receivedEncodedLength: size });
   });
 
   app.addHook('preValidation', async (req, reply) => {
@@ -70,9 +70,10 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
     if (typeof want === 'function' && !want(req)) return;
     // deny by default: only a request the auth hook let through (never a public route) is forwarded
     if (!req.principal) throw new KefuError('UNAUTHORIZED', 'sign in or send an API key');
-    const from = req.headers[FORWARDED_BY];
-    if (from !== undefined) {
-      throw unavailable(cluster.node, 'second-hop', `forwarded here by ${String(from)}, but this daemon (${cluster.owner}) does not own the node either; not forwarded again`, { forwardedBy: String(from) });
+    const fromHeader = req.headers[FORWARDED_BY];
+    if (fromHeader !== undefined) {
+      const from = String(fromHeader).slice(0, 100);
+      throw unavailable(cluster.node, 'second-hop', `forwarded here by ${from}, but this daemon (${cluster.owner}) does not own the node either; not forwarded again`, { forwardedBy: from });
     }
     // it owned the node when the body came (so the body was not kept) and lost it since: rare, and retried at once by the caller
     if (req.forwardBody === undefined && req.body !== undefined) throw unavailable(cluster.node, 'no-owner', 'this daemon let the node go while the request came in; try again');
