@@ -208,7 +208,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => care.stop());
 
     const ctx: AppContext = { config, logger, db, bus, eventLog, repos, numbers, blacklist, flows, calls, telephony, prompts, agents, acd: pbx?.acd ?? null, pbx, campaigns, demo: demo?.control ?? null, hardware, sms, smsDemo: smsDemo?.control ?? null, fax, webhooks, care, cardScanner: createCardScanner(config.cardScan),
-      scorecards: new ScorecardService({ db, bus, kpis: new StatsKpiSource(db) }) };
+      scorecards: new ScorecardService({ db, bus, kpis: new StatsKpiSource(db) }), cluster: owned?.directory ?? null };
     const app = await build(ctx);
     caches.register('auth', async () => { app.forgetKeys(); app.forgetAllSessions(); });
     await caches.start();
@@ -218,6 +218,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
     const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+    // the owner's address in its lease row: where the other daemons forward the requests that need the node (docs/scale-out.md)
+    owned?.directory.advertise(config.cluster.advertise ?? url);
     logger.info({ url, console: `${url}/`, docs: `${url}/docs`, startupMs: Math.round(performance.now() - t0) }, 'kefu ready');
     return { app, ctx, url, stop: stopAll };
   } catch (err) {

@@ -58,7 +58,7 @@ describe('config', () => {
   });
 
   it('cluster: off by default; on needs PostgreSQL, asterisk lines, renewS < leaseS / 2 and nodeFailS 1..3600, each named', () => {
-    expect(loadConfig({}).cluster).toEqual({ enabled: false, renewS: 3, leaseS: 10, nodeFailS: 10 });
+    expect(loadConfig({}).cluster).toEqual({ enabled: false, renewS: 3, leaseS: 10, nodeFailS: 10, forwardTimeoutS: 10 });
     const ast = 'asterisk: { ari: { url: "http://127.0.0.1:8088" } }\nlines:\n  - { id: t, driver: asterisk, endpoint: PJSIP/trunk }\n';
     expect(failure(() => loadConfig({ file: file(`${ast}cluster: { enabled: true }\n`) }))).toContain('cluster.enabled = true: needs a PostgreSQL server');
     const pgUrl = 'database: { url: "postgres://u@127.0.0.1/k" }\n';
@@ -71,5 +71,22 @@ describe('config', () => {
     expect(loadConfig({ file: file(`${ast}${pgUrl}cluster: { enabled: true, nodeFailS: 3 }\n`) }).cluster.nodeFailS).toBe(3);
     expect(failure(() => loadConfig({ file: file(`${ast}${pgUrl}cluster: { enabled: true, nodeFailS: 0 }\n`) }))).toContain('cluster.nodeFailS');
     expect(failure(() => loadConfig({ file: file(`${ast}${pgUrl}cluster: { enabled: true, nodeFailS: "soon" }\n`) }))).toContain('cluster.nodeFailS');
+  });
+
+  it('cluster.advertise: default from http.host (refused when a wildcard), else an http(s) origin, each named', () => {
+    const base = 'asterisk: { ari: { url: "http://127.0.0.1:8088" } }\nlines:\n  - { id: t, driver: asterisk, endpoint: PJSIP/trunk }\ndatabase: { url: "postgres://u@127.0.0.1/k" }\n';
+    const load = (more: string) => loadConfig({ file: file(`${base}${more}`) });
+    expect(load('cluster: { enabled: true }\n').cluster.advertise).toBeUndefined();
+    expect(failure(() => load('http: { host: 0.0.0.0, port: 8080 }\ncluster: { enabled: true }\n'))).toContain('cluster.advertise: required when http.host is 0.0.0.0');
+    expect(load('http: { host: 0.0.0.0 }\ncluster: { enabled: true, advertise: "http://10.0.0.5:8080" }\n').cluster.advertise).toBe('http://10.0.0.5:8080');
+    expect(load('cluster: { enabled: true, advertise: "https://kefu-2.example:8443/" }\n').cluster.advertise).toBe('https://kefu-2.example:8443/');
+    const withSecret = failure(() => load('cluster: { enabled: true, advertise: "http://kefu:s3cretpw@10.0.0.5:8080" }\n'));
+    expect(withSecret).toContain('cluster.advertise: expected no credentials');
+    expect(withSecret).not.toContain('s3cretpw');
+    for (const bad of ['10.0.0.5:8080', 'ftp://10.0.0.5', 'http://10.0.0.5:8080/api', 'http://10.0.0.5:8080?x=1']) {
+      expect(failure(() => load(`cluster: { enabled: true, advertise: "${bad}" }\n`)), bad).toContain(`cluster.advertise = "${bad}"`);
+    }
+    // off: not checked (nothing is advertised)
+    expect(load('http: { host: 0.0.0.0 }\n').cluster.enabled).toBe(false);
   });
 });

@@ -126,6 +126,25 @@ export function validateConfig(doc: unknown, source: string): Config {
   return config;
 }
 
+/** cluster.advertise: an http(s) origin other daemons can reach (forwarded requests go there). */
+function advertiseProblems(config: Config): string[] {
+  const a = config.cluster.advertise;
+  if (a === undefined) {
+    return ['0.0.0.0', '::', '[::]'].includes(config.http.host)
+      ? [`cluster.advertise: required when http.host is ${config.http.host} (a wildcard is no address other daemons can reach); e.g. http://10.0.0.5:${config.http.port}`]
+      : [];
+  }
+  let u: URL;
+  try { u = new URL(a); } catch { return [`cluster.advertise = "${a}": expected a URL such as http://10.0.0.5:8080`]; }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return [`cluster.advertise = "${a}": expected http:// or https://`];
+  // the value is not echoed: it holds a secret
+  if (u.username || u.password) return ['cluster.advertise: expected no credentials (user:password@) in the address'];
+  if (u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) {
+    return [`cluster.advertise = "${a}": expected only scheme, host and port (no path, query or fragment)`];
+  }
+  return [];
+}
+
 /** Rules the schema cannot say: unique ids, fields a driver needs. */
 function semanticProblems(config: Config): string[] {
   const out: string[] = [];
@@ -140,6 +159,7 @@ function semanticProblems(config: Config): string[] {
     if (!/^postgres(ql)?:\/\//.test(config.database.url)) out.push('cluster.enabled = true: needs a PostgreSQL server (database.url postgres://...); the embedded database (pglite) is single-node');
     if (config.cluster.renewS >= config.cluster.leaseS / 2) out.push(`cluster.renewS = ${config.cluster.renewS}: must be less than half of cluster.leaseS (${config.cluster.leaseS})`);
     if (!config.asterisk || !config.lines.some((l) => l.driver === 'asterisk')) out.push('cluster.enabled = true: needs asterisk lines (the lease is on an Asterisk node)');
+    out.push(...advertiseProblems(config));
   }
   if (!isValidTimeZone(config.timezone)) out.push(`timezone = "${config.timezone}": expected an IANA time zone such as Asia/Shanghai`);
   return out;

@@ -305,6 +305,8 @@ export const ConfigSchema = Type.Object(
         renewS: Type.Number({ default: 3, minimum: 0.2, maximum: 60, description: 'seconds between lease renewals; less than half of leaseS' }),
         leaseS: Type.Number({ default: 10, minimum: 1, maximum: 300, description: 'seconds a lease lasts after its last renewal (database clock); a stalled owner is replaced after this' }),
         nodeFailS: Type.Number({ default: 10, minimum: 1, maximum: 3600, description: 'seconds the owner waits with the node\'s ARI unreachable before it closes the node\'s open calls as node_failed (the dead-node sweeper)' }),
+        advertise: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'this daemon\'s API address as other daemons reach it, http(s)://host:port (default: http://http.host:port, refused when http.host is a wildcard); written in the lease row, where requests that need the node\'s channels are forwarded' })),
+        forwardTimeoutS: Type.Number({ default: 10, minimum: 0.5, maximum: 120, description: 'seconds a daemon waits for the owner\'s answer to a forwarded request (then 504 NODE_OWNER_TIMEOUT)' }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -22,6 +22,10 @@ export type ErrorCode =
   | 'PBX_UNREACHABLE'
   /** A fenced write by a daemon that no longer holds the Asterisk node's lease (docs/scale-out.md). */
   | 'STALE_EPOCH'
+  /** A request that needs the Asterisk node's owner could not be forwarded to it (no owner, no address, unreachable, a second hop). */
+  | 'NODE_OWNER_UNAVAILABLE'
+  /** The owner did not answer a forwarded request in time (the command may have run there). */
+  | 'NODE_OWNER_TIMEOUT'
   | 'MEDIA_ERROR'
   | 'CANCELLED'
   | 'INTERNAL';

@@ -24,6 +24,7 @@ import { applyHttpLimits, serverLimitOptions } from './limits.ts';
 import { lazySchemas } from './lazy-schemas.ts';
 import { completeDocument, transformRoute } from './openapi/document.ts';
 import { asyncApiDocument } from './events/asyncapi.ts';
+import { registerForwarding } from './cluster/forward.ts';
 
 export type App = FastifyInstance;
 
@@ -84,6 +85,8 @@ export async function build(ctx: AppContext): Promise<App> {
     },
   });
   registerAuth(app, ctx.repos.keys, ctx.repos.users);
+  // cluster.enabled: requests that need the Asterisk node go to its owner, after the auth hook let them through here
+  registerForwarding(app, ctx.cluster, ctx.config.cluster.forwardTimeoutS * 1000);
 
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   // The event stream (AsyncAPI 3), public like the OpenAPI document.

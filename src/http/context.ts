@@ -26,6 +26,7 @@ import type { WebhookService } from '../services/webhooks/webhook-service.ts';
 import type { EventLogService } from '../services/events/event-log-service.ts';
 import type { CareService } from '../services/care/care-service.ts';
 import type { CardScanner } from '../services/card-scan/scanner.ts';
+import type { ClusterDirectory } from '../services/cluster/directory.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -69,6 +70,8 @@ export interface AppContext {
   care?: CareService;
   /** Business-card scanning (null: cardScan.engine none); absent in contexts built before it existed (tests). */
   cardScanner?: CardScanner | null;
+  /** cluster.enabled: who owns the Asterisk node and where (requests that need it are forwarded there); null or absent: no cluster. */
+  cluster?: ClusterDirectory | null;
 }
 
 /** The demo line's far side, as the API drives it. */

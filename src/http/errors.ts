@@ -8,9 +8,12 @@ import { KefuError, type ErrorCode } from '../core/errors.ts';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, UNPROCESSABLE: 422,
-  RATE_LIMITED: 429, LINE_BUSY: 409, LINE_OFFLINE: 409, NOT_SUPPORTED: 422, DB_UNAVAILABLE: 503, PBX_UNREACHABLE: 503, STALE_EPOCH: 503,
+  RATE_LIMITED: 429, LINE_BUSY: 409, LINE_OFFLINE: 409, NOT_SUPPORTED: 422, DB_UNAVAILABLE: 503, PBX_UNREACHABLE: 503, STALE_EPOCH: 503, NODE_OWNER_UNAVAILABLE: 503, NODE_OWNER_TIMEOUT: 504,
   MODEM_TIMEOUT: 504, DEVICE_GONE: 503, CANCELLED: 409,
 };
+
+/** 5xx answers whose message and details are meant for the caller (they name no internals): which node's owner could not be reached, and why. */
+const TOLD = new Set<ErrorCode>(['NODE_OWNER_UNAVAILABLE', 'NODE_OWNER_TIMEOUT']);
 
 interface AjvError { instancePath: string; keyword: string; message?: string; params?: Record<string, unknown> }
 
@@ -61,6 +64,10 @@ export function errorHandler(err: FastifyError | KefuError | Error, req: Fastify
   }
   if (err instanceof KefuError) {
     const status = STATUS[err.code] ?? 500;
+    if (status >= 500 && TOLD.has(err.code)) {
+      req.log.warn({ code: err.code, details: err.details }, 'request failed');
+      return reply.status(status).send({ error: { code: err.code, message: err.message, details: err.details } });
+    }
     if (status >= 500) req.log.error({ err, code: err.code }, 'request failed');
     if (status >= 500) return reply.status(status).send({ error: { code: err.code, message: `${err.code.toLowerCase().replaceAll('_', ' ')}` } });
     const { message, details } = located(err, req);

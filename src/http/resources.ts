@@ -28,6 +28,7 @@ import { carePlanRoutes } from './care-plans/routes.ts';
 import { complaintRoutes } from './complaints/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { cardScanRoutes } from './contacts/scan.ts';
+import { clusterRoutes } from './cluster/routes.ts';
 
 export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   callRoutes, lineRoutes, flowRoutes, diagnosticsRoutes, acdRoutes, contactRoutes, blacklistRoutes, recordingRoutes,
@@ -36,5 +37,5 @@ export const resourcePlugins: Array<FastifyPluginAsync<{ ctx: AppContext }>> = [
   scorecardRoutes, scorecardCardRoutes,
   webhookRoutes,
   taskRoutes, carePlanRoutes, complaintRoutes, surveyRoutes,
-  cardScanRoutes,
+  cardScanRoutes, clusterRoutes,
 ];

@@ -3172,6 +3172,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cluster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Asterisk nodes' leases
+         * @description cluster.enabled (docs/scale-out.md): each node's lease row (owner, epoch, expiry, the owner's API address) and this daemon's part. Without a cluster: enabled false, daemon null, and the rows the table holds (none unless a cluster used this database).
+         *
+         *     Roles: admin.
+         */
+        get: operations["cluster.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5424,7 +5446,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
-            /** @description A backend (database, PBX, device) is unavailable. Here: the PBX is unreachable. */
+            /** @description A backend (database, PBX, device) is unavailable. Here: the PBX is unreachable; cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5640,6 +5662,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "calls.play": {
@@ -5687,6 +5726,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "calls.recording.start": {
@@ -5717,6 +5773,23 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "calls.recording.stop": {
@@ -5747,6 +5820,23 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "calls.hangup": {
@@ -5777,6 +5867,23 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "lines.get": {
@@ -9513,6 +9620,23 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "agents.create": {
@@ -9553,6 +9677,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "agents.state": {
@@ -9612,6 +9753,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "queues.get": {
@@ -9633,6 +9791,23 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "queues.create": {
@@ -9720,6 +9895,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "seats.get": {
@@ -9759,6 +9951,23 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "contacts.list": {
@@ -10816,6 +11025,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "users.delete": {
@@ -10899,6 +11125,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "users.me.agent": {
@@ -11294,6 +11537,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "stats.calls.get": {
@@ -12610,6 +12870,23 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "campaigns.update": {
@@ -12902,6 +13179,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "campaigns.start": {
@@ -13066,6 +13360,23 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "campaigns.pause": {
@@ -13230,6 +13541,23 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "campaigns.stop": {
@@ -13394,6 +13722,23 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "campaigns.numbers.list": {
@@ -13894,6 +14239,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "campaigns.preview.dial": {
@@ -13939,6 +14301,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "campaigns.preview.skip": {
@@ -13984,6 +14363,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "sms.list": {
@@ -18031,6 +18427,23 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
+            /** @description A backend (database, PBX, device) is unavailable. Here: cluster: the Asterisk node's owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DB_UNAVAILABLE",
+                     *         "message": "db unavailable"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "contacts.scan": {
@@ -18138,6 +18551,61 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    "cluster.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description cluster.enabled on this daemon */
+                        enabled: boolean;
+                        daemon: {
+                            /** @description this daemon's name as a lease owner */
+                            owner: string;
+                            /** @description the node this daemon serves */
+                            node: string;
+                            /** @description the API address it advertises (null until it listens) */
+                            address: string | null;
+                            /** @description it holds the node's lease now */
+                            isOwner: boolean;
+                        } | null;
+                        items: {
+                            /** @description the Asterisk node (cluster.node) */
+                            node: string;
+                            /** @description the daemon holding (or last holding) the lease (its cluster.owner) */
+                            owner: string | null;
+                            /** @description goes up by one at each takeover; writes of an older epoch are refused */
+                            epoch: number;
+                            /**
+                             * Format: date-time
+                             * @description the lease ends then unless renewed (database clock)
+                             */
+                            expiresAt: string;
+                            /** @description the lease has run out: nobody owns the node now */
+                            expired: boolean;
+                            /** @description the owner's API address (cluster.advertise), where other daemons forward the requests that need the node */
+                            address: string | null;
+                            /** @description this daemon owns the node now */
+                            self: boolean;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -53,10 +53,12 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     }));
   };
 
-  app.get('/agents', { schema: { tags: ['acd'], response: { 200: Type.Object({ items: Type.Array(AgentOut) }) } } }, async () => ({ items: await agentsOut() }));
+  // cluster.enabled: the live states are the owner's (its agent board and ACD), so these reads are served there too
+  app.get('/agents', { config: { nodeOwner: true }, schema: { tags: ['acd'], response: { 200: Type.Object({ items: Type.Array(AgentOut) }) } } }, async () => ({ items: await agentsOut() }));
 
+  // cluster.enabled: agent and queue changes go to the Asterisk node's owner, whose ACD rings the seats
   app.post('/agents', {
-    config: { roles: ['admin', 'supervisor'] },
+    config: { roles: ['admin', 'supervisor'], nodeOwner: true },
     schema: { tags: ['acd'], body: Type.Object({ id: Id, name: Type.String({ minLength: 1, maxLength: 100 }), skills: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 10 }))) }, { additionalProperties: false }) },
   }, async (req, reply) => {
     await ctx.repos.acd.createAgent(req.body);
@@ -66,6 +68,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   app.post('/agents/:id/state', {
+    config: { nodeOwner: true },
     schema: {
       tags: ['acd'], params: Type.Object({ id: Type.String() }),
       body: Type.Object({
@@ -82,10 +85,10 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   // Single-line mode has no queues: an empty list, not an error, so dashboards need no special case.
-  app.get('/queues', { schema: { tags: ['acd'] } }, async () => ({ items: ctx.acd?.queueStats() ?? [] }));
+  app.get('/queues', { config: { nodeOwner: true }, schema: { tags: ['acd'] } }, async () => ({ items: ctx.acd?.queueStats() ?? [] }));
 
   app.post('/queues', {
-    config: { roles: WRITERS },
+    config: { roles: WRITERS, nodeOwner: true },
     schema: {
       tags: ['acd'],
       body: Type.Object({
@@ -120,6 +123,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   app.get('/seats', {
+    config: { nodeOwner: true },
     schema: {
       tags: ['acd'],
       description: 'Configured seats, the agent logged in at each, and the click-to-dial request waiting for a line, if any (with its place in the wait).',

@@ -6,11 +6,14 @@ import { IdParams } from '../common.ts';
 import { WRITERS } from '../auth.ts';
 import { actingAgent, assertMayActOnCall } from '../ownership.ts';
 import { KefuError } from '../../core/errors.ts';
+import { callOnOwner, seatDialOnOwner } from '../cluster/needs-owner.ts';
 import { ActiveCall, CallDetail, CallList, CallQuery } from './schemas.ts';
 
 /** /calls: call records (CDR), active calls, the call's recording, hang-up. */
 export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['calls'];
+  // cluster.enabled: these run on the Asterisk node's owner (forwarded there from any daemon)
+  const nodeOwner = callOnOwner(ctx);
 
   app.get('/calls', { schema: { tags, querystring: CallQuery, response: { 200: CallList } } }, async (req) => {
     const { number, ...rest } = req.query;
@@ -36,7 +39,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls', {
-    config: { roles: [...WRITERS, 'agent'], errors: { 409: 'do-not-call number, or every line busy (LINE_BUSY)', 429: 'clickToDial.maxWaiting requests wait for a line already', 503: 'the PBX is unreachable' } },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner: seatDialOnOwner, errors: { 409: 'do-not-call number, or every line busy (LINE_BUSY)', 429: 'clickToDial.maxWaiting requests wait for a line already', 503: 'the PBX is unreachable' } },
     schema: {
       tags,
       description: 'Click-to-dial. Multi-seat mode (seatId): ring the seat, then the customer through a line; bridged when the customer answers. '
@@ -67,7 +70,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/monitor', {
-    config: { roles: ['admin', 'supervisor'] },
+    config: { roles: ['admin', 'supervisor'], nodeOwner },
     schema: {
       tags, params: IdParams, description: "Supervisor: the seat's phone rings, then listens to the call, whispers to the agent (the caller does not hear), or barges in.",
       body: Type.Object({ mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]), seatId: Type.String() }, { additionalProperties: false }),
@@ -79,7 +82,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/play', {
-    config: { roles: [...WRITERS, 'agent'] },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner },
     schema: {
       tags, params: IdParams, description: 'Play a text prompt (TTS) or a stored recording into the live call.',
       body: Type.Union([
@@ -98,7 +101,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/recording/start', {
-    config: { roles: [...WRITERS, 'agent'] },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner },
     schema: { tags, params: IdParams, description: 'Start recording the live call now (selective recording on demand).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
   }, async (req, reply) => {
     await assertMayActOnCall(ctx, req, req.params.id);
@@ -106,7 +109,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/recording/stop', {
-    config: { roles: [...WRITERS, 'agent'] },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner },
     schema: { tags, params: IdParams, description: 'Stop the recording in progress; it is sealed at once (recording.ready).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
   }, async (req, reply) => {
     await assertMayActOnCall(ctx, req, req.params.id);
@@ -114,7 +117,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/hangup', {
-    config: { roles: [...WRITERS, 'agent'] },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner },
     schema: { tags, params: IdParams, description: 'Hang up a live call; a click-to-dial call (also one still waiting for a line) ends as well.', response: { 202: Type.Object({ ok: Type.Boolean() }) } },
   }, async (req, reply) => {
     await assertMayActOnCall(ctx, req, req.params.id);

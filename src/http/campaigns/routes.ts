@@ -28,6 +28,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     return ctx.campaigns;
   };
   const repo = ctx.repos.campaigns;
+  // cluster.enabled: changes to a campaign's run (the dialer drives the Asterisk node) go to the node's owner
   // A list file is taken as bytes: Chinese spreadsheets save CSV in GBK.
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
@@ -41,12 +42,12 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   app.get('/campaigns/:id', { schema: { tags, summary: 'One campaign', params: IdParams, response: { 200: CampaignOut } } }, async (req) => repo.get(req.params.id));
 
   app.patch('/campaigns/:id', {
-    config: { roles: WRITERS },
+    config: { roles: WRITERS, nodeOwner: true },
     schema: { tags, summary: 'Change a campaign', description: 'Takes effect at once, also while it runs (the mode only while it does not).', params: IdParams, body: CampaignPatch, response: { 200: CampaignOut } },
   }, async (req) => svc().update(req.params.id, { ...req.body, settings: req.body.settings as SettingsInput | undefined }));
 
   app.delete('/campaigns/:id', {
-    config: { roles: WRITERS },
+    config: { roles: WRITERS, nodeOwner: true },
     schema: { tags, summary: 'Delete a draft or finished campaign with its list and attempts', params: IdParams, response: { 204: Type.Null() } },
   }, async (req, reply) => { await svc().remove(req.params.id); return reply.status(204).send(null); });
 
@@ -57,7 +58,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   } as const;
   for (const action of ['start', 'pause', 'stop'] as const) {
     app.post(`/campaigns/:id/${action}`, {
-      config: { roles: WRITERS },
+      config: { roles: WRITERS, nodeOwner: true },
       schema: { tags, summary: ACTIONS[action], params: IdParams, response: { 200: CampaignOut } },
     }, async (req) => svc().act(req.params.id, action));
   }
@@ -125,6 +126,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   });
 
   app.post('/campaigns/:id/preview', {
+    config: { nodeOwner: true },
     schema: { tags, summary: 'Preview: the next record for an agent', description: 'Held for that agent until they dial or skip it (or the countdown dials it). An agent asks for themself; supervisors may name one.', params: IdParams, body: PreviewAsk, response: { 200: PreviewOut } },
   }, async (req) => {
     const agentId = actingAgent(req, req.body.agentId);
@@ -137,6 +139,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   for (const action of ['dial', 'skip'] as const) {
     app.post(`/campaigns/:id/preview/:numberId/${action}`, {
+      config: { nodeOwner: true },
       schema: { tags, summary: action === 'dial' ? 'Preview: dial the record shown' : 'Preview: skip the record shown (back on the list in an hour)', params: PreviewParams, body: PreviewAsk, response: { 200: PreviewDone } },
     }, async (req) => {
       const agentId = actingAgent(req, req.body.agentId);

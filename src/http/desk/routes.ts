@@ -48,7 +48,8 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/wrap-up', {
-    config: { roles },
+    // cluster.enabled: the agent's next state is the owner's (its ACD rings the seat)
+    config: { roles, nodeOwner: true },
     schema: {
       tags, params: IdParams, description: "The agent's wrap-up: outcome and notes go on the call record and the customer's history; the agent is then ready (or paused).",
       body: Type.Object({

@@ -59,10 +59,14 @@ const PAGE_DESCRIPTION = 'Lists are paged: `?limit=` (1–500, 50 when left out)
 
 /** Per route, documentation only: carries `config.errors` into the document. */
 export const transformRoute: NonNullable<FastifyDynamicSwaggerOptions['transform']> = ({ schema, url, route }) => {
-  const errors = (route.config as { errors?: RouteErrors } | undefined)?.errors;
+  const config = route.config as { errors?: RouteErrors; nodeOwner?: unknown } | undefined;
+  const errors = config?.nodeOwner ? { ...config.errors, 503: [config.errors?.[503], NODE_OWNER_503].filter(Boolean).join('; ') } : config?.errors;
   if (!schema || !errors) return { schema, url };
-  return { schema: { ...schema, 'x-kefu-errors': errors } as typeof schema, url };
+  return { schema: { ...schema, 'x-kefu-errors': errors, ...(config?.nodeOwner ? { 'x-kefu-node-owner': true } : {}) } as typeof schema, url };
 };
+
+/** Routes that run on the Asterisk node's owner (cluster.enabled: forwarded there from any daemon). */
+const NODE_OWNER_503 = 'cluster: the Asterisk node\'s owner cannot be reached from this daemon (NODE_OWNER_UNAVAILABLE, details.node and details.reason; 504 NODE_OWNER_TIMEOUT when it did not answer in time)';
 
 const returnsList = (op: Obj, resolve: (ref: string) => Obj): boolean => {
   let s = op.responses?.['200']?.content?.['application/json']?.schema as Obj | undefined;

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { IdParams } from '../common.ts';
 import { assertMayActOnCall } from '../ownership.ts';
 import { KefuError } from '../../core/errors.ts';
+import { callOnOwner } from '../cluster/needs-owner.ts';
 import { FLOW_ID_PATTERN } from '../../core/ivr/schema.ts';
 
 /**
@@ -15,7 +16,7 @@ import { FLOW_ID_PATTERN } from '../../core/ivr/schema.ts';
  */
 export const surveyRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post('/calls/:id/survey', {
-    config: { roles: ['admin', 'supervisor', 'agent', 'integrator'] },
+    config: { roles: ['admin', 'supervisor', 'agent', 'integrator'], nodeOwner: callOnOwner(ctx) },
     schema: {
       tags: ['calls'], summary: 'Send the caller to the post-call survey',
       description: 'A connected call (the agent\'s own): the caller hears the survey flow (`flow`, default care.surveyFlow) and the call ends with it. On a modem line the modem runs the flow while the agent puts the phone down; on an Asterisk line the agent\'s leg is hung up and the caller\'s channel runs the flow. 409 for a call not connected, or on Asterisk one with no queue agent on it.',

@@ -17,6 +17,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   const tags = ['users'];
   const { users } = ctx.repos;
 
+  // cluster.enabled: the routes that may add an agent run on the node's owner (its agent board and ACD load it)
   const ensureAgent = async (agentId: string, name: string) => {
     if ((await ctx.repos.acd.agents()).some((a) => a.id === agentId)) return;
     await ctx.repos.acd.createAgent({ id: agentId, name });
@@ -26,7 +27,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
 
   app.get('/users', { config: { roles: ADMINS }, schema: { tags, response: { 200: Type.Object({ items: Type.Array(UserOut) }) } } }, async () => ({ items: await users.list() }));
 
-  app.post('/users', { config: { roles: ADMINS }, schema: { tags, body: UserCreate, response: { 201: UserOut } } }, async (req, reply) => {
+  app.post('/users', { config: { roles: ADMINS, nodeOwner: true }, schema: { tags, body: UserCreate, response: { 201: UserOut } } }, async (req, reply) => {
     const { password, agentId, ...rest } = req.body;
     const agent = agentId === undefined ? (rest.role === 'agent' ? rest.username.replace(/[._]/g, '-') : null) : agentId;
     if (agent) await ensureAgent(agent, rest.displayName);
@@ -34,7 +35,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     return reply.status(201).send(user);
   });
 
-  app.patch('/users/:id', { config: { roles: ADMINS }, schema: { tags, params: IdParams, body: UserPatch, response: { 200: UserOut } } }, async (req) => {
+  app.patch('/users/:id', { config: { roles: ADMINS, nodeOwner: true }, schema: { tags, params: IdParams, body: UserPatch, response: { 200: UserOut } } }, async (req) => {
     const { password, ...rest } = req.body;
     if (rest.agentId) await ensureAgent(rest.agentId, rest.displayName ?? (await users.get(req.params.id)).displayName);
     const user = await users.update(req.params.id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });

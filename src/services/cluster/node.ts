@@ -17,6 +17,7 @@ import { fencedDb, StaleEpochCounter } from './fenced-db.ts';
 import { LeasedPbx } from './leased-pbx.ts';
 import { LeaseService } from './lease-service.ts';
 import { watchNode } from './sweeper.ts';
+import { ClusterDirectory } from './directory.ts';
 
 export interface OwnedNode {
   pbx: LeasedPbx;
@@ -30,6 +31,8 @@ export interface OwnedNode {
    * resync takes over the calls the earlier owner left (pbx/takeover.ts).
    */
   takenOver(): boolean;
+  /** Who owns the node and where (the lease row), for the API: forwarding and GET /cluster. */
+  directory: ClusterDirectory;
   /** At the daemon's stop (after the PBX service): lets go of the node and logs the refused writes. */
   stop(): Promise<void>;
 }
@@ -51,8 +54,9 @@ export function ownNode(o: {
   let takeoverPending = false;
   const repos = makeRepos(fencedDb(o.db, () => lease?.fence() ?? null, stale));
   const calls = new CallLedger(repos, o.bus, o.logger);
+  let directory: ClusterDirectory | null = null;
   lease = new LeaseService({
-    db: o.db, node, owner, logger: log,
+    db: o.db, node, owner, logger: log, address: () => directory?.address ?? null,
     renewMs: o.config.cluster.renewS * 1000, leaseMs: o.config.cluster.leaseS * 1000,
     hooks: {
       open: async (epoch, takeover) => {
@@ -69,11 +73,12 @@ export function ownNode(o: {
     },
   });
   const held = lease;
+  directory = new ClusterDirectory(o.db, node, owner, held);
   o.inner.onApplicationReplaced = () => { log.warn({ node }, 'Asterisk: ApplicationReplaced'); held.replaced(); };
   // the dead-node sweeper: ARI unreachable for cluster.nodeFailS while this daemon owns the node -> its open calls closed as node_failed
   watchNode({ pbx, calls, lineIds: o.lineIds, node, nodeFailS: o.config.cluster.nodeFailS, logger: log });
   return {
-    pbx, repos, calls, lease, stale,
+    pbx, repos, calls, lease, stale, directory,
     takenOver: () => { const t = takeoverPending; takeoverPending = false; return t; },
     async stop() {
       await held.stop();

@@ -1,0 +1,50 @@
+/**
+ * Where a node's owner is (docs/scale-out.md, "Commands on any daemon"): the
+ * lease rows, read by the database's clock, and this daemon's own part (is
+ * it the owner, the API address it advertises in its renewals).
+ */
+import type { Queryable } from '../../db/types.ts';
+import type { LeaseService } from './lease-service.ts';
+
+export interface LeaseRow {
+  node: string;
+  owner: string | null;
+  epoch: number;
+  expiresAt: string;
+  /** The owner's API address (cluster.advertise); null before it listened, or a row written before sql/024. */
+  address: string | null;
+  /** expires_at has passed (database clock): nobody owns the node now. */
+  expired: boolean;
+}
+
+interface Raw { node: string; owner: string | null; epoch: number | string; expires_at: Date | string; address: string | null; expired: boolean }
+
+const toRow = (r: Raw): LeaseRow => ({
+  node: r.node, owner: r.owner, epoch: Number(r.epoch), expiresAt: new Date(r.expires_at).toISOString(), address: r.address, expired: r.expired,
+});
+
+const SELECT = 'SELECT node, owner, epoch, expires_at, address, expires_at < now() AS expired FROM node_lease';
+
+/** Every node's lease row, by node name (works without a cluster too: none, or rows left by one). */
+export async function listLeases(db: Queryable): Promise<LeaseRow[]> {
+  return (await db.query<Raw>(`${SELECT} ORDER BY node`)).rows.map(toRow);
+}
+
+export class ClusterDirectory {
+  private advertised: string | null = null;
+
+  constructor(private readonly db: Queryable, readonly node: string, readonly owner: string, private readonly lease: LeaseService) {}
+
+  /** This daemon holds the node's lease now (its ARI is open or opening). */
+  isOwner(): boolean { return this.lease.kind === 'owner'; }
+
+  /** The address written with each renewal; set once the API listens. */
+  get address(): string | null { return this.advertised; }
+  advertise(address: string): void { this.advertised = address.replace(/\/+$/, ''); }
+
+  /** The node's row (expired or not), or null when no daemon ever held it. */
+  async current(): Promise<LeaseRow | null> {
+    const r = await this.db.query<Raw>(`${SELECT} WHERE node = $1`, [this.node]);
+    return r.rows[0] ? toRow(r.rows[0]) : null;
+  }
+}
