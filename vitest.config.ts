@@ -55,6 +55,7 @@ export default defineConfig({
         test: {
           name: 'ha',
           include: ['test/ha/**/*.test.ts'],
+          env: { KEFU_TEST_DB: 'postgres' },
           testTimeout: 600_000,
           hookTimeout: 120_000,
           fileParallelism: false,

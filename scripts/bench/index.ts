@@ -31,6 +31,7 @@ if (want('fax')) { console.log('\n## fax (real Asterisk lab)'); results.fax = aw
 if (want('scorecards')) { console.log('\n## scorecards (a month computed through the KPI port: statistics rollups + records)'); results.scorecards = await (await import('./scorecards.ts')).run(); }
 if (want('stats')) { console.log('\n## statistics at 1 M call records (PostgreSQL: rollups vs GROUP BY)'); results.stats = await (await import('./stats.ts')).run(); }
 if (want('card-scan')) { console.log('\n## business-card scanning (generated cards, real tesseract)'); results.cardScan = await (await import('./card-scan.ts')).run(); }
+if (want('ha')) { console.log('\n## HA: two daemons, one Asterisk node, kill tests (real Asterisk lab, PostgreSQL of its own)'); results.ha = await (await import('./ha.ts')).run(); }
 // The soak runs 30 minutes (KEFU_SOAK_S): only when asked by name.
 if (only.has('soak')) { console.log('\n## soak (real Asterisk lab + demo line)'); results.soak = await (await import('./soak.ts')).run(); }
 

@@ -13,7 +13,7 @@ const figures: HaFigures[] = [];
 
 describe('HA harness: two daemons, one Asterisk node, one PostgreSQL, 20 calls, one fault', () => {
   it.each<HaCase>(['T1', 'T3', 'T4'])('%s', async (kind) => {
-    const f = await runHaCase(kind, { log: (s) => console.log(s) });
+    const f = await runHaCase(kind, { log: (s) => console.log(s), ...(process.env.KEFU_HA_LOGS ? { logsTo: process.env.KEFU_HA_LOGS } : {}) });
     figures.push(f);
     console.log(`HA ${kind}: ${JSON.stringify(f)}`);
     expect({ records: f.records, duplicated: f.duplicated, open: f.open, lost: f.lost, survived: f.bridgedSurvived })

@@ -14,6 +14,8 @@
  * (test/ha/ha.test.ts) asserts the invariants, the bench (`npm run bench --
  * ha`) runs each case ten times and prints p50 / p95 / max.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { startDaemonProcess, eventClient, type DaemonProcess, type KefuEventMsg } from '../helpers/daemon.ts';
 import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
@@ -77,7 +79,7 @@ async function openConsole(url: string, since?: number): Promise<Console> {
   return { events, close: () => { clearInterval(tick); c.close(); } };
 }
 
-export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: number; pgDownS?: number; log?: (s: string) => void } = {}): Promise<HaFigures> {
+export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: number; pgDownS?: number; log?: (s: string) => void; logsTo?: string } = {}): Promise<HaFigures> {
   const calls = opts.calls ?? 20;
   const holdS = opts.holdS ?? 30;
   const log = opts.log ?? (() => undefined);
@@ -161,17 +163,19 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     if (kind === 'T1') await d1.stop('SIGKILL');
     if (kind === 'T3') process.kill(d1.child.pid!, 'SIGSTOP');
     if (kind === 'T4') await server.restart((opts.pgDownS ?? 5) * 1000);
-    const taken = await until('a new epoch', async () => {
+    const takenP = until('a new epoch', async () => {
       const r = await q<{ epoch: number }>("SELECT epoch::int AS epoch FROM node_lease WHERE node = 'ha-pbx'");
       return r[0] && r[0].epoch > epochBefore ? Date.now() : null;
     }, { timeoutMs: 40_000, intervalMs: 50 }).catch(() => null);
-    const takeoverMs = taken === null ? null : taken - faultAt;
     // the new owner's first ARI command after the fault: its resync (GET the application's channels), logged as "node taken over"
     // after a takeover; when D1 kept its epoch (T4), its ARI reopened
-    const firstAri = await until('the owner drives the node again', () => daemons.some((d, i) => {
+    const firstAriP = until('the owner drives the node again', () => daemons.some((d, i) => {
       const out = d.output().slice(outAtFault[i]);
       return out.includes('"msg":"node taken over"') || out.includes('"msg":"node owned: opening ARI"');
     }) ? Date.now() : null, { timeoutMs: 40_000, intervalMs: 50 }).catch(() => null);
+    // T4: the owner may keep its epoch (no takeover); the first wait then runs to its deadline while the second one is met
+    const [taken, firstAri] = await Promise.all([takenP, firstAriP]);
+    const takeoverMs = taken === null ? null : taken - faultAt;
     if (kind === 'T3') {
       await new Promise((r) => setTimeout(r, Math.max(0, 25_000 - (Date.now() - faultAt))));
       process.kill(d1.child.pid!, 'SIGCONT');
@@ -211,6 +215,8 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     };
   } finally {
     for (const c of consoles) c.close();
+    // KEFU_HA_LOGS=dir (the test) keeps both daemons' logs of each case
+    if (opts.logsTo) for (const [i, d] of daemons.entries()) writeFileSync(join(opts.logsTo, `${kind}-d${i + 1}.log`), d.output());
     for (const close of closers) await close().catch(() => undefined);
     for (const d of daemons) {
       if (d.child.exitCode === null && d.child.signalCode === null) { try { process.kill(d.child.pid!, 'SIGCONT'); } catch { /* gone */ } }

@@ -77,6 +77,9 @@ export class CacheSync {
    * big blacklist, does not hold up the others). A call during a check makes
    * one more check after it (its change may have come after the read).
    */
+  /** Failed checks in a row. */
+  private failing = 0;
+
   check(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.checking) { this.again = true; return this.checking; }
@@ -90,8 +93,11 @@ export class CacheSync {
     let now: Map<string, string>;
     try {
       now = await this.d.repo.all();
+      if (this.failing) this.d.logger.info({ failedChecks: this.failing }, 'caches: cache_versions readable again');
+      this.failing = 0;
     } catch (err) {
-      this.d.logger.warn({ err }, 'caches: reading cache_versions failed; the next check tries again');
+      // once per outage (a database restart would log every poll otherwise)
+      if (this.failing++ === 0) this.d.logger.warn({ err }, 'caches: reading cache_versions failed; the next checks try again');
       return;
     }
     if (this.stopped) return;

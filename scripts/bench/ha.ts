@@ -1,0 +1,45 @@
+/**
+ * npm run bench -- ha: issue 14's HA cases (test/ha/scenario.ts) run
+ * KEFU_HA_RUNS times each (default 10; T1 SIGKILL the owner, T3 SIGSTOP it
+ * for 25 s, T4 restart PostgreSQL), 20 calls of KEFU_HA_HOLD_S seconds
+ * (default 60). Prints p50 / p95 / max of the times and the sums of the
+ * counts; writes bench/results/ha.json. Needs the Asterisk lab (npm test
+ * builds it) and runs as root or as a user who may start PostgreSQL.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { runHaCase, type HaCase, type HaFigures } from '../../test/ha/scenario.ts';
+import { percentile, table } from './load.ts';
+
+const spread = (xs: Array<number | null>) => {
+  const s = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return s.length === 0 ? 'n/a' : `${percentile(s, 50)} / ${percentile(s, 95)} / ${s[s.length - 1]}`;
+};
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+export async function run(opts: { runs?: number; holdS?: number; cases?: HaCase[] } = {}) {
+  const runs = opts.runs ?? Number(process.env.KEFU_HA_RUNS ?? 10);
+  const holdS = opts.holdS ?? Number(process.env.KEFU_HA_HOLD_S ?? 60);
+  const all: HaFigures[] = [];
+  for (const kind of opts.cases ?? (['T1', 'T3', 'T4'] as HaCase[])) {
+    for (let i = 0; i < runs; i++) {
+      const f = await runHaCase(kind, { holdS, log: (s) => console.log(`  run ${i + 1}/${runs} ${s}`) });
+      console.log(`  ${JSON.stringify(f)}`);
+      all.push(f);
+    }
+  }
+  const rows = (['T1', 'T3', 'T4'] as HaCase[]).map((kind) => all.filter((f) => f.case === kind)).filter((fs) => fs.length > 0).map((fs) => ({
+    case: fs[0]!.case, runs: fs.length,
+    'takeover ms p50/p95/max': spread(fs.map((f) => f.takeoverMs)),
+    'first ARI ms p50/p95/max': spread(fs.map((f) => f.firstAriMs)),
+    'offered/records': `${sum(fs.map((f) => f.offered))}/${sum(fs.map((f) => f.records))}`,
+    'open/lost/dup': `${sum(fs.map((f) => f.open))}/${sum(fs.map((f) => f.lost))}/${sum(fs.map((f) => f.duplicated))}`,
+    'bridged survived': `${sum(fs.map((f) => f.bridgedSurvived))}/${sum(fs.map((f) => f.bridgedAtFault))}`,
+    'stale refused': sum(fs.map((f) => f.staleRefused)),
+    'missed ids': sum(fs.flatMap((f) => f.missedIds)),
+    'console p95 ms p50/p95/max of runs': spread(fs.map((f) => f.streamMs.p95)),
+  }));
+  console.log(table(rows));
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/ha.json', JSON.stringify({ runs, holdS, rows, all }, null, 2));
+  return { runs, holdS, rows };
+}
