@@ -18,10 +18,14 @@ describe('node lease transitions', () => {
     expect(lastEpoch(b.state)).toBe(1);
   });
 
-  it('a refused or failed renewal lets go at once (close); standby stays standby', () => {
+  it('a refused renewal lets go at once (close); a failed one (database error) only once the lease ended locally; standby stays standby', () => {
     const owner: LeaseState = { kind: 'owner', epoch: 3, validUntil: 9000 };
     expect(stepLease(owner, { type: 'refused', at: 5000 }, LEASE)).toEqual({ state: { kind: 'lost', epoch: 3, why: 'refused', at: 5000, retryAt: 5000 }, effects: ['close'] });
-    expect(stepLease(owner, { type: 'failed', at: 5000 }, LEASE).effects).toEqual(['close']);
+    // the database is down: the lease is still ours locally until 9000 (the database's expiry is later)
+    expect(stepLease(owner, { type: 'failed', at: 5000 }, LEASE)).toEqual({ state: owner, effects: [] });
+    expect(stepLease(owner, { type: 'failed', at: 9000 }, LEASE)).toEqual({ state: { kind: 'lost', epoch: 3, why: 'failed', at: 9000, retryAt: 9000 }, effects: ['close'] });
+    // and the timer lets go at its end if the renewals keep failing
+    expect(stepLease(owner, { type: 'tick', at: 9000 }, LEASE).effects).toEqual(['close']);
     const standby = initialLease();
     expect(stepLease(standby, { type: 'refused', at: 1 }, LEASE)).toEqual({ state: standby, effects: [] });
     expect(stepLease(standby, { type: 'failed', at: 1 }, LEASE)).toEqual({ state: standby, effects: [] });

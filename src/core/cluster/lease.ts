@@ -7,9 +7,10 @@
  * - `owner`: holds the lease with `epoch`; it is valid locally until
  *   `validUntil` (the send time of the last successful renewal + leaseMs: the
  *   database set its expiry later than that). Effect `open` (ARI socket).
- * - `lost`: was the owner and let go (a refused, failed or late renewal, a
- *   stalled event loop, Asterisk's ApplicationReplaced). Effect `close` at
- *   once; it tries again like standby (after ApplicationReplaced: one leaseMs later).
+ * - `lost`: was the owner and let go (a refused or late renewal, a failed one
+ *   once the lease ended locally, a stalled event loop, Asterisk's
+ *   ApplicationReplaced). Effect `close` at once; it tries again like standby
+ *   (after ApplicationReplaced: one leaseMs later).
  *
  * Times are milliseconds of a monotonic clock of the caller's choosing.
  */
@@ -60,7 +61,9 @@ export function stepLease(s: LeaseState, input: LeaseInput, leaseMs: number): Le
       return { state: { kind: 'owner', epoch: input.epoch, validUntil }, effects };
     }
     case 'refused': return lose('refused', input.at);
-    case 'failed': return lose('failed', input.at);
+    // a database that errs (down, restarting, failing over) says nothing about who owns the node: keep it until it
+    // ends locally (the tick lets go then, before the database's expiry), so an outage shorter than the lease costs nothing
+    case 'failed': return s.kind === 'owner' && input.at < s.validUntil ? { state: s, effects: [] } : lose('failed', input.at);
     case 'tick': return s.kind === 'owner' && input.at >= s.validUntil ? lose('stalled', input.at) : { state: s, effects: [] };
     case 'replaced': return lose('replaced', input.at + leaseMs, ['close', 'release']);
   }

@@ -17,6 +17,7 @@ import type { CallPatch } from '../../db/repos/calls.ts';
 import type { CallRecord, IvrStep } from '../../core/call/records.ts';
 import type { Repos } from '../../db/repos/index.ts';
 import { SerialQueue } from '../telephony/serial.ts';
+import { whileDbDown } from '../../db/retry.ts';
 
 export interface CallOpening {
   id?: string;
@@ -60,7 +61,9 @@ export class LedgerCall {
     this.startedAt = existing?.startedAt ?? new Date();
     this.answeredAt = existing?.answeredAt ?? null;
     this.customerId = open.customerId ?? null;
-    this.queue = new SerialQueue((err) => log.error({ err, callId: this.id }, 'call record update failed'));
+    // a database restart or failover must not lose a call's writes: each waits for the database (in order)
+    this.queue = new SerialQueue((err) => log.error({ err, callId: this.id }, 'call record update failed'),
+      (fn) => whileDbDown(fn, { onRetry: (err, n) => { if (n === 1) log.warn({ err, callId: this.id }, 'database unavailable: the call record write waits for it'); } }));
     const { repos } = ledger;
     // a call another owner of the node opened (takeover): its row exists
     this.created = existing ? Promise.resolve() : this.queue.run(async () => {

@@ -1,12 +1,14 @@
 /**
  * The call legs of the PBX as rows of call_legs: opened when we ring a phone
  * (or a caller enters Stasis), answered, ended with a cause. Writes for one
- * leg run in order; a leg's row waits for its call record to exist.
+ * leg run in order; a leg's row waits for its call record to exist, and for
+ * the database through a short outage (src/db/retry.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CallLegRepo } from '../../db/repos/legs.ts';
 import type { LegKind } from '../../core/call/records.ts';
+import { whileDbDown } from '../../db/retry.ts';
 
 export interface LegStart {
   callId: string; kind: LegKind; channelId: string; endpoint?: string | null; seatId?: string | null; agentId?: string | null; mode?: string | null;
@@ -27,7 +29,7 @@ export class LegLog {
     const id = randomUUID();
     const startedAt = new Date();
     // a call record that could not be written is logged by its owner; the leg's row is tried all the same
-    const chain = after.catch(() => undefined).then(() => this.repo.open({ id, startedAt, ...l }));
+    const chain = after.catch(() => undefined).then(() => whileDbDown(() => this.repo.open({ id, startedAt, ...l })));
     this.open.set(l.channelId, { id, answered: false, chain: this.guard(chain, l.channelId) });
   }
 
@@ -45,7 +47,7 @@ export class LegLog {
     if (!leg || leg.answered) return;
     leg.answered = true;
     const at = new Date();
-    leg.chain = this.guard(leg.chain.then(() => this.repo.answered(leg.id, at)), channelId);
+    leg.chain = this.guard(leg.chain.then(() => whileDbDown(() => this.repo.answered(leg.id, at))), channelId);
   }
 
   /** The leg is over, for `why` (the port's PbxGoneReason, or our own word: asterisk-restart, daemon-stopped...). */
@@ -54,7 +56,7 @@ export class LegLog {
     if (!leg) return;
     this.open.delete(channelId);
     const at = new Date();
-    leg.chain = this.guard(leg.chain.then(() => this.repo.ended(leg.id, at, why)), channelId);
+    leg.chain = this.guard(leg.chain.then(() => whileDbDown(() => this.repo.ended(leg.id, at, why))), channelId);
     this.pending.add(leg.chain);
     void leg.chain.then(() => this.pending.delete(leg.chain));
   }

@@ -5,11 +5,12 @@
 export class SerialQueue {
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly onError: (err: unknown) => void) {}
+  /** `wrap` runs each step (e.g. retried while the database is down: src/db/retry.ts). */
+  constructor(private readonly onError: (err: unknown) => void, private readonly wrap: (fn: () => Promise<unknown>) => Promise<unknown> = (fn) => fn()) {}
 
   /** Queue fn after everything queued before; the returned promise never rejects. */
   run(fn: () => Promise<unknown>): Promise<void> {
-    this.tail = this.tail.then(fn).then(() => undefined, (e: unknown) => this.onError(e));
+    this.tail = this.tail.then(() => this.wrap(fn)).then(() => undefined, (e: unknown) => this.onError(e));
     return this.tail;
   }
 
