@@ -1,7 +1,9 @@
 /**
  * LISTEN on a PostgreSQL server: one dedicated connection (a pooled one
  * cannot keep a LISTEN). Used by the event log to hear the ids other daemons
- * wrote (NOTIFY kefu_events '<id>'). PGlite has no use for it (one process).
+ * wrote (NOTIFY kefu_events '<id>') and by the cache sync to hear which
+ * cache moved (NOTIFY kefu_cache '<name>'). PGlite has no use for it (one
+ * process).
  */
 import pg from 'pg';
 
@@ -40,4 +42,51 @@ export async function listenPostgres(url: string, channel: string, onNotify: (pa
       await end();
     },
   };
+}
+
+export type ListenFn = (channel: string, onNotify: (payload: string) => void, onLost: (err: unknown) => void) => Promise<Listening>;
+
+/**
+ * A LISTEN kept up for as long as it runs (the event log, the cache sync):
+ * a connection that fails or is lost is logged and tried again every 2 s
+ * (its owner polls meanwhile); each (re)connection calls `onUp`, to catch
+ * what was missed while not listening.
+ */
+export class KeptListen {
+  private listening: Listening | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+
+  constructor(private readonly o: {
+    listen: ListenFn; channel: string; onNotify: (payload: string) => void; onUp: () => void;
+    /** How the owner names itself in the log ("event log", "caches"). */
+    what: string; logger: { warn(obj: object, msg: string): void };
+  }) {}
+
+  async start(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      this.listening = await this.o.listen(this.o.channel, this.o.onNotify, (err) => {
+        this.listening = null;
+        this.o.logger.warn({ err }, `${this.o.what}: LISTEN connection lost; polling until it is back`);
+        this.again();
+      });
+      this.o.onUp();
+    } catch (err) {
+      this.o.logger.warn({ err }, `${this.o.what}: LISTEN failed; polling until it works`);
+      this.again();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.listening?.close();
+    this.listening = null;
+  }
+
+  private again(): void {
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => { this.retry = null; void this.start(); }, 2000);
+  }
 }

@@ -8,7 +8,7 @@
  * reloads each cache whose version moved. PGlite (one process): inactive.
  */
 import type { Logger } from 'pino';
-import type { Listening } from '../../db/listen.ts';
+import { KeptListen, type ListenFn } from '../../db/listen.ts';
 import { CACHE_CHANNEL, type CacheVersionRepo } from '../../db/repos/cache-versions.ts';
 import { movedCaches } from '../../core/cluster/cache-versions.ts';
 
@@ -18,7 +18,7 @@ export interface CacheSyncDeps {
   /** events.pollMs (0: no poll) and events.notify (false: no LISTEN). */
   config: { pollMs: number; notify: boolean };
   /** PostgreSQL server: how to LISTEN (null on PGlite: nothing to follow, no LISTEN, no poll). */
-  listen: ((channel: string, onNotify: (payload: string) => void, onLost: (err: unknown) => void) => Promise<Listening>) | null;
+  listen: ListenFn | null;
 }
 
 export class CacheSync {
@@ -31,8 +31,7 @@ export class CacheSync {
   private again = false;
   private stopped = false;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private listening: Listening | null = null;
-  private relisten: ReturnType<typeof setTimeout> | null = null;
+  private listening: KeptListen | null = null;
   readonly stats = { notifies: 0, polls: 0, reloads: 0, failures: 0 };
 
   constructor(private readonly d: CacheSyncDeps) {}
@@ -56,7 +55,11 @@ export class CacheSync {
   async start(): Promise<void> {
     if (!this.active) return;
     this.stopped = false;
-    if (this.d.config.notify) await this.listen();
+    if (this.d.config.notify && this.d.listen) {
+      this.listening = new KeptListen({ listen: this.d.listen, channel: CACHE_CHANNEL, what: 'caches', logger: this.d.logger,
+        onNotify: () => { this.stats.notifies++; void this.check(); }, onUp: () => { void this.check(); } });
+      await this.listening.start();
+    }
     if (this.d.config.pollMs > 0) this.timer = setInterval(() => { this.stats.polls++; void this.check(); }, this.d.config.pollMs);
     await this.check();
   }
@@ -65,8 +68,7 @@ export class CacheSync {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.relisten) clearTimeout(this.relisten);
-    await this.listening?.close();
+    await this.listening?.stop();
     this.listening = null;
     await this.checking;
     await Promise.all(this.inFlight.values());
@@ -122,23 +124,5 @@ export class CacheSync {
     this.inFlight.set(name, run);
   }
 
-  private async listen(): Promise<void> {
-    if (!this.d.listen || this.stopped) return;
-    try {
-      this.listening = await this.d.listen(CACHE_CHANNEL, () => { this.stats.notifies++; void this.check(); }, (err) => {
-        this.listening = null;
-        this.d.logger.warn({ err }, 'caches: LISTEN connection lost; polling until it is back');
-        this.scheduleRelisten();
-      });
-      void this.check(); // anything changed while not listening
-    } catch (err) {
-      this.d.logger.warn({ err }, 'caches: LISTEN failed; polling until it works');
-      this.scheduleRelisten();
-    }
-  }
 
-  private scheduleRelisten(): void {
-    if (this.stopped || this.relisten) return;
-    this.relisten = setTimeout(() => { this.relisten = null; void this.listen(); }, 2000);
-  }
 }

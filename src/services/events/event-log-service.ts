@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { EventBus, KefuEvent, LoggedEvent } from '../../core/events/bus.ts';
 import { EventSequencer } from '../../core/events/sequencer.ts';
 import { EVENT_CHANNEL, type EventLogRepo } from '../../db/repos/event-log.ts';
-import type { Listening } from '../../db/listen.ts';
+import { KeptListen, type ListenFn } from '../../db/listen.ts';
 
 export interface EventLogConfig {
   retentionH: number; maxRows: number; pruneS: number; pollMs: number; notify: boolean; holeWaitMs: number; batchMax: number; origin?: string | undefined;
@@ -28,7 +28,7 @@ export interface EventLogDeps {
   config: EventLogConfig;
   logger: Logger;
   /** PostgreSQL server: how to LISTEN (null on PGlite: single process, no LISTEN, no poll). */
-  listen: ((channel: string, onNotify: (payload: string) => void, onLost: (err: unknown) => void) => Promise<Listening>) | null;
+  listen: ListenFn | null;
 }
 
 /** Queued events above this are dropped (with an error logged): the database is gone for long. */
@@ -51,8 +51,7 @@ export class EventLogService {
   private fetchAgain = false;
   private readonly seq: EventSequencer;
   private timers: Array<ReturnType<typeof setInterval>> = [];
-  private listening: Listening | null = null;
-  private relisten: ReturnType<typeof setTimeout> | null = null;
+  private listening: KeptListen | null = null;
   private stopped = false;
   /** Events streamed without an id while the log could not be written. */
   private readonly shownUnlogged = new WeakSet<KefuEvent>();
@@ -74,7 +73,11 @@ export class EventLogService {
     this.d.bus.attachSink((e) => this.enqueue(e));
     const c = this.d.config;
     if (this.d.listen) {
-      if (c.notify) await this.listen();
+      if (c.notify) {
+        this.listening = new KeptListen({ listen: this.d.listen, channel: EVENT_CHANNEL, what: 'event log', logger: this.d.logger,
+          onNotify: () => { this.stats.notifies++; void this.fetch(); }, onUp: () => { void this.fetch(); } });
+        await this.listening.start();
+      }
       if (c.pollMs > 0) this.timers.push(setInterval(() => { this.stats.polls++; void this.fetch(); }, c.pollMs));
     }
     this.timers.push(setInterval(() => { void this.prune(); }, c.pruneS * 1000));
@@ -86,9 +89,8 @@ export class EventLogService {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    if (this.relisten) clearTimeout(this.relisten);
     await this.flush();
-    await this.listening?.close();
+    await this.listening?.stop();
     this.listening = null;
     await this.fetching;
     this.seq.stop();
@@ -194,26 +196,6 @@ export class EventLogService {
       } while (this.fetchAgain && !this.stopped);
     })().finally(() => { this.fetching = null; });
     return this.fetching;
-  }
-
-  private async listen(): Promise<void> {
-    if (!this.d.listen || this.stopped) return;
-    try {
-      this.listening = await this.d.listen(EVENT_CHANNEL, () => { this.stats.notifies++; void this.fetch(); }, (err) => {
-        this.listening = null;
-        this.d.logger.warn({ err }, 'event log: LISTEN connection lost; polling until it is back');
-        this.scheduleRelisten();
-      });
-      void this.fetch(); // anything written while not listening
-    } catch (err) {
-      this.d.logger.warn({ err }, 'event log: LISTEN failed; polling until it works');
-      this.scheduleRelisten();
-    }
-  }
-
-  private scheduleRelisten(): void {
-    if (this.stopped || this.relisten) return;
-    this.relisten = setTimeout(() => { this.relisten = null; void this.listen(); }, 2000);
   }
 
   private async prune(): Promise<void> {
