@@ -13,7 +13,7 @@ import { customerSummary, type CustomerSummary } from '../../core/crm/summary.ts
 import type { LineConfig } from '../../config/schema.ts';
 import { LineIvrMedia } from './ivr-media.ts';
 import type { TelephonyDeps } from './deps.ts';
-import type { ActiveRecording } from '../recording/recorder.ts';
+import { CallRecording } from './call-recording.ts';
 import { runFlow } from '../../core/ivr/interpreter.ts';
 import type { Flow, Prompt } from '../../core/ivr/schema.ts';
 import { KefuError } from '../../core/errors.ts';
@@ -58,7 +58,7 @@ export class CallSession {
   /** The flow runs after an agent (the post-call survey): the call was completed whoever hangs up. */
   private surveying = false;
   private media: LineIvrMedia | null = null;
-  private recording: ActiveRecording | null = null;
+  private readonly recording: CallRecording;
   private readonly log: Logger;
   /** Settles once the call record exists (rows that refer to it wait for this). */
   readonly created: Promise<void>;
@@ -83,6 +83,7 @@ export class CallSession {
     this.startedAt = this.record.startedAt;
     this.created = this.record.created;
     this.log = deps.logger.child({ callId: this.id, lineId: line.id });
+    this.recording = new CallRecording({ callId: this.id, line, driver, recordings: deps.recordings, log: this.log, created: this.created, number: () => this.number });
     this.finished = new Promise((r) => { this.finish = r; });
     this.afterAgent = new AfterAgent({ id: this.id, pbx: line.driver === 'asterisk', state: () => this.state, runFlow: (flow) => this.resumeAfterAgent(flow) });
     this.hangupSignal.signal.addEventListener('abort', () => this.ivrStop.abort(), { once: true });
@@ -103,8 +104,7 @@ export class CallSession {
     if (as === 'queued') this.queuedAt = this.answeredAt?.getTime() ?? this.startedAt.getTime();
     const customer = row.customerId ? this.deps.repos.customers.get(row.customerId).catch(() => null) : Promise.resolve(null);
     this.identified = customer.then((c) => { this.customer = c; });
-    void this.deps.recordings.resumeExternal(this.id).then((rec) => { if (this.ended) void rec?.finish(); else this.recording = rec; })
-      .catch((err: unknown) => this.log.warn({ err }, 'the recording of a call taken over could not be found'));
+    this.recording.resume(() => this.ended);
     if (as === 'ivr') {
       this.nextFlow = row.flowId;
       this.run({ type: 'startIvr' });
@@ -170,7 +170,7 @@ export class CallSession {
   }
 
   onAudio(direction: 'rx' | 'tx', pcm: Buffer): void {
-    this.recording?.write(pcm);
+    this.recording.write(pcm);
     if (direction === 'rx') this.media?.pushAudio(pcm);
   }
 
@@ -265,12 +265,6 @@ export class CallSession {
     await this.driver.play(pcm, { signal: AbortSignal.any([signal, this.hangupSignal.signal]) });
   }
 
-  private newRecording(onDemand: boolean) {
-    return this.driver.recordTo
-      ? this.deps.recordings.startExternal(this.id, this.line, this.number, this.created, (path) => this.driver.recordTo!(path), onDemand)
-      : this.deps.recordings.start(this.id, this.line, this.number, this.created, onDemand);
-  }
-
   /** A prompt the IVR could not make (TTS, disk): logged, skipped; the call goes on. */
   private readonly promptFailed = (err: unknown, prompt: Prompt): void => {
     this.log.error({ err, prompt: 'text' in prompt ? { text: prompt.text.slice(0, 80) } : prompt }, 'prompt could not be made; skipped');
@@ -283,17 +277,12 @@ export class CallSession {
   /** API: start recording now, whatever the recording policy says. */
   startRecording(): string {
     if (!this.talking) throw new KefuError('CONFLICT', `call ${this.id} is not answered`);
-    if (this.recording) throw new KefuError('CONFLICT', `call ${this.id} is being recorded already (recording ${this.recording.id})`);
-    this.recording = this.newRecording(true)!;
-    return this.recording.id;
+    return this.recording.startOnDemand();
   }
 
   /** API: stop the recording in progress; it is sealed (checksum, recording.ready) at once. */
   async stopRecording(): Promise<string> {
-    const rec = this.recording;
-    if (!rec) throw new KefuError('CONFLICT', `call ${this.id} is not being recorded`);
-    this.recording = null;
-    await this.driver.stopRecording?.().catch((err: unknown) => this.log.warn({ err }, 'stopping the recording failed'));
+    const rec = await this.recording.stop();
     await this.record.run(() => rec.finish());
     return rec.id;
   }
@@ -347,7 +336,7 @@ export class CallSession {
         this.playBlockMessage().catch((err: unknown) => this.log.warn({ err }, 'block message failed')).finally(() => this.fire({ type: 'blockDone' }));
         return;
       case 'startRecording':
-        this.recording = this.newRecording(false);
+        this.recording.startByPolicy();
         return;
       case 'startIvr': {
         const run = ++this.ivrRun;
@@ -430,8 +419,7 @@ export class CallSession {
   private async end(disposition: Disposition): Promise<void> {
     const queueWaitMs = disposition === 'abandoned' && this.queuedAt !== null ? Date.now() - this.queuedAt : undefined;
     this.hangupSignal.abort();
-    const rec = this.recording;
-    this.recording = null;
+    const rec = this.recording.take();
     await this.record.end(this.number, {
       disposition, digits: this.digits, ivrPath: this.path, ...(queueWaitMs !== undefined ? { queueWaitMs } : {}),
       ...(rec ? { after: () => rec.finish() } : {}),
