@@ -2,7 +2,8 @@
  * kefu diagnose / GET /diagnostics: each check says plainly what is wrong and
  * what to try. Checks: database reachable and migrated, serial ports present,
  * data and recordings folders writable and not nearly full, each configured modem line probed, Asterisk (AMI, ARI, modules, Stasis
- * app, endpoints) when configured, media tools present.
+ * app, endpoints) when configured, the cluster's lease and owner when
+ * enabled, media tools present.
  */
 import { existsSync } from 'node:fs';
 import { faxSupport } from '../core/fax/classes.ts';
@@ -20,6 +21,7 @@ import { smsChecks } from './sms.ts';
 import type { SmsDongleStatus } from '../core/sms/port.ts';
 import { asrChecks } from './asr.ts';
 import { cardScanChecks } from './card-scan.ts';
+import { clusterChecks } from './cluster.ts';
 
 import type { Check } from './check.ts';
 
@@ -54,6 +56,14 @@ async function databaseCheck(config: Readonly<Config>, shared?: Db): Promise<Che
     return { id: 'database', title, ok: false, detail: `cannot open: ${err instanceof Error ? err.message : String(err)}`,
       fix: config.database.url.startsWith('pglite') ? 'check that the data folder is writable and not used by another kefu process' : 'check that PostgreSQL runs, and the host, port, user and password in database.url' };
   }
+}
+
+/** Runs `fn` with the daemon's database, or one opened for it (null when it cannot be opened: the database check says why). */
+async function withDb<T>(config: Readonly<Config>, shared: Db | undefined, fn: (db: Db | null) => Promise<T>): Promise<T> {
+  if (shared) return fn(shared);
+  if (!config.cluster.enabled) return fn(null);
+  const db = await openDb(config.database.url).catch(() => null);
+  try { return await fn(db); } finally { await db?.close(); }
 }
 
 function toolCheck(cmd: string, pkg: string, why: string): Check {
@@ -92,6 +102,7 @@ export async function runDiagnostics(config: Readonly<Config>, opts: DiagnoseOpt
   }
   checks.push(...await smsChecks(config, opts.smsStatus));
   checks.push(...await asteriskChecks(config, { appConnected: opts.appConnected ?? false }));
+  checks.push(...await withDb(config, opts.db, (db) => clusterChecks(config, db)));
   checks.push(toolCheck('espeak-ng', 'espeak-ng', 'text-to-speech prompts'), toolCheck('sox', 'sox', 'prompt audio conversion'));
   checks.push(toolCheck('gs', 'ghostscript', 'fax: PDF to fax pages'), toolCheck('tiff2pdf', 'libtiff-tools', 'fax: received pages as PDF'));
   checks.push(...await asrChecks(config));

@@ -106,6 +106,14 @@ if (testDbKind() === 'postgres') {
       expect(b.items).toEqual([expect.objectContaining({ node: NODE, owner: 'd1', epoch: 1, expired: false, address: d1.url, self: false })]);
     });
 
+    it('diagnostics on the standby: the lease (owner, epoch) is current and the owner\'s API answers from here', async () => {
+      const r = await call(d2, 'GET', '/diagnostics');
+      expect(r.status).toBe(200);
+      const checks = r.body.checks as unknown as Array<{ id: string; ok: boolean; detail: string }>;
+      expect(checks.find((c) => c.id === 'cluster-lease')).toMatchObject({ ok: true, detail: expect.stringContaining('owned by d1 (epoch 1)') });
+      expect(checks.find((c) => c.id === 'cluster-owner')).toMatchObject({ ok: true, detail: `${d1.url} answers` });
+    });
+
     it('the standby forwards: the owner\'s answer comes back as is; writes reach the owner; reads and other routes stay local', async () => {
       const id = randomUUID();
       const direct = await call(d1, 'POST', `/calls/${id}/hangup`);
@@ -238,6 +246,15 @@ if (testDbKind() === 'postgres') {
       const refused = await call(d1, 'POST', `/calls/${id}/hangup`);
       expect(refused.status).toBe(503);
       expect(refused.body.error).toMatchObject({ code: 'NODE_OWNER_UNAVAILABLE', details: { node: NODE, reason: 'unreachable', owner: 'd2' } });
+      // a technician's diagnostics on D1 say so too, with what to check
+      const diag = (await call(d1, 'GET', '/diagnostics')).body.checks as unknown as Array<{ id: string; ok: boolean; detail: string; fix: string | null }>;
+      const leaseCheck = diag.find((c) => c.id === 'cluster-lease')!;
+      // the checks take a moment (the absent Asterisk's timeouts): D2's lease may have run out meanwhile
+      if (leaseCheck.detail.includes('owned by d2')) {
+        expect(diag.find((c) => c.id === 'cluster-owner')).toMatchObject({ ok: false, detail: expect.stringContaining('not reachable from here'), fix: expect.stringContaining('cluster.advertise') });
+      } else {
+        expect(leaseCheck.detail).toMatch(/nobody owns it: the lease of d2|owned by d1/);
+      }
       await until('D1 owns the node again', async () => (await lease())?.owner === 'd1', { timeoutMs: 15_000 });
       const local = await call(d1, 'POST', `/calls/${id}/hangup`);
       expect(local.status).toBe(404);
