@@ -189,6 +189,11 @@ export class AsteriskPbx implements Pbx {
     return app.channel_ids;
   }
 
+  async sipCallId(legId: string): Promise<string | null> {
+    const r = await this.ari.request<{ value: string }>('GET', `${chan(legId)}/variable`, { variable: 'CHANNEL(pjsip,call-id)' }).catch(() => null);
+    return r?.value || null;
+  }
+
   async inventory(): Promise<PbxInventory> {
     const ours = new Set(await this.legs());
     const channels = await this.ari.request<Array<{ id: string; name: string; caller: { name: string; number: string } }>>('GET', '/channels');

@@ -33,6 +33,7 @@ export async function run(opts: { runs?: number; holdS?: number; cases?: HaCase[
     'first ARI ms p50/p95/max': spread(fs.map((f) => f.firstAriMs)),
     'offered/records': `${sum(fs.map((f) => f.offered))}/${sum(fs.map((f) => f.records))}`,
     'open/lost/dup': `${sum(fs.map((f) => f.open))}/${sum(fs.map((f) => f.lost))}/${sum(fs.map((f) => f.duplicated))}`,
+    'dup per SIP Call-ID': sum(fs.map((f) => f.duplicatedSip ?? 0)),
     'bridged survived': `${sum(fs.map((f) => f.bridgedSurvived))}/${sum(fs.map((f) => f.bridgedAtFault))}`,
     'stale refused': sum(fs.map((f) => f.staleRefused)),
     'missed ids': sum(fs.flatMap((f) => f.missedIds)),

@@ -345,6 +345,8 @@ export interface Pbx {
    * node over finds the calls still going with it (docs/scale-out.md).
    */
   inventory(): Promise<PbxInventory>;
+  /** The SIP Call-ID of a leg's dialog (a caller on a SIP trunk); null when it has none (not SIP, gone). */
+  sipCallId(legId: string): Promise<string | null>;
 }
 
 /**

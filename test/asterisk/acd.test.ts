@@ -112,6 +112,9 @@ describe(`ACD on Asterisk, ${testDbKind()}`, () => {
     expect(legs[2]!.answeredAt).not.toBeNull();
     expect(legs[2]!.endCause).toBe('normal');
     expect(new Set(legs.map((l) => l.channelId)).size).toBe(3);
+    // the caller's leg names its SIP dialog (the carrier's INVITE); the legs kefu originated are not read
+    expect(legs[0]!.sipCallId).toMatch(/^\S+$/);
+    expect(legs.slice(1).map((l) => l.sipCallId)).toEqual([null, null]);
     const q = await daemon.api<{ items: Array<{ queueId: string; answered: number; serviceLevel: number | null; averageSpeedOfAnswerMs: number | null }> }>('GET', '/queues');
     const sales = q.body.items.find((x) => x.queueId === 'sales')!;
     expect(sales.answered).toBe(1);

@@ -100,9 +100,13 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       expect(entered.leg.callerName).toBe('Contract');
       expect(entered.leg.name).toMatch(/\w+\/.+/);
       expect(await pbx.legs()).toContain(leg.id);
+      // a caller on a SIP trunk has its dialog's Call-ID; a gone leg has none
+      const sipCallId = await pbx.sipCallId(leg.id);
+      expect(sipCallId).toMatch(/\S+/);
       await pbx.hangup(leg.id);
       expect((await log.legGone(leg.id, t)).legId).toBe(leg.id);
       expect(await pbx.legs()).not.toContain(leg.id);
+      expect(await pbx.sipCallId(leg.id)).toBeNull();
     });
 
     it('originate: the leg keeps our id, its role and args come back in legEntered, legAnswered too', async () => {

@@ -16,8 +16,8 @@ describe('HA harness: two daemons, one Asterisk node, one PostgreSQL, 20 calls, 
     const f = await runHaCase(kind, { log: (s) => console.log(s), ...(process.env.KEFU_HA_LOGS ? { logsTo: process.env.KEFU_HA_LOGS } : {}) });
     figures.push(f);
     console.log(`HA ${kind}: ${JSON.stringify(f)}`);
-    expect({ records: f.records, duplicated: f.duplicated, open: f.open, lost: f.lost, survived: f.bridgedSurvived })
-      .toEqual({ records: f.offered, duplicated: 0, open: 0, lost: 0, survived: f.bridgedAtFault });
+    expect({ records: f.records, duplicated: f.duplicated, duplicatedSip: f.duplicatedSip, noSipCallId: f.noSipCallId, open: f.open, lost: f.lost, survived: f.bridgedSurvived })
+      .toEqual({ records: f.offered, duplicated: 0, duplicatedSip: 0, noSipCallId: 0, open: 0, lost: 0, survived: f.bridgedAtFault });
     expect(f.bridgedAtFault).toBe(12);
     if (kind === 'T1' || kind === 'T3') expect(f.takeoverMs).not.toBeNull();
     // while the database is down (T4) a console gets events without an id; those ids are written later and not sent again

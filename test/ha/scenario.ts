@@ -30,6 +30,9 @@ export interface HaFigures {
   records: number;
   /** Numbers with more than one call record. */
   duplicated: number;
+  /** SIP Call-IDs (of the callers' legs) with more than one call record, and caller legs whose Call-ID was not read. */
+  duplicatedSip: number;
+  noSipCallId: number;
   /** Records still open once every caller had hung up (after the settle deadline). */
   open: number;
   /** Records closed as interrupted (or failed). */
@@ -191,6 +194,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     const rows = await q<{ id: string; number: string; disposition: string | null; agent_id: string | null; ended_at: Date | null }>('SELECT id, number, disposition, agent_id, ended_at FROM calls');
     const byNumber = new Map<string, number>();
     for (const r of rows) byNumber.set(r.number, (byNumber.get(r.number) ?? 0) + 1);
+    const sip = await q<{ sip_call_id: string | null; calls: string }>("SELECT sip_call_id, count(DISTINCT call_id) AS calls FROM call_legs WHERE kind = 'caller' GROUP BY sip_call_id");
     const badLegs = new Set((await q<{ call_id: string }>("SELECT DISTINCT call_id FROM call_legs WHERE end_cause IN ('interrupted', 'asterisk-restart') AND answered_at IS NOT NULL")).map((r) => r.call_id));
     const survived = bridged.filter((b) => rows.some((r) => r.id === b.id && r.disposition === 'completed' && r.agent_id === b.agent_id) && !badLegs.has(b.id)).length;
     const logIds = (await q<{ id: string }>('SELECT id FROM event_log ORDER BY id')).map((r) => Number(r.id));
@@ -205,6 +209,8 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     return {
       case: kind, offered: calls, records: rows.length,
       duplicated: [...byNumber.values()].filter((n) => n > 1).length,
+      duplicatedSip: sip.filter((r) => r.sip_call_id !== null && Number(r.calls) > 1).length,
+      noSipCallId: Number(sip.find((r) => r.sip_call_id === null)?.calls ?? 0),
       open: rows.filter((r) => !r.ended_at).length,
       lost: rows.filter((r) => r.disposition === 'interrupted' || r.disposition === 'failed').length,
       bridgedAtFault: bridged.length, bridgedSurvived: survived,

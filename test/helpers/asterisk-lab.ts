@@ -79,7 +79,7 @@ export function labDaemonConfig(lab: Lab, line: { channels: number; flow: string
   };
 }
 
-export interface LegOut { kind: string; channelId: string | null; seatId: string | null; agentId: string | null; mode: string | null; answeredAt: string | null; endedAt: string | null; endCause: string | null }
+export interface LegOut { kind: string; channelId: string | null; seatId: string | null; agentId: string | null; mode: string | null; answeredAt: string | null; endedAt: string | null; endCause: string | null; sipCallId: string | null }
 
 /**
  * GET /calls/{id} once every leg is closed: a leg closes when Asterisk reports

@@ -267,6 +267,12 @@ export class FakePbx implements Pbx {
     return this.allLegs().map((l) => l.id);
   }
 
+  /** Every fake leg is a SIP dialog of its own: a Call-ID made from its id; none once gone. */
+  async sipCallId(legId: string): Promise<string | null> {
+    this.assertReachable('sipCallId');
+    return this.legMap.has(legId) ? `${legId}@fake-pbx` : null;
+  }
+
   async inventory(): Promise<PbxInventory> {
     this.assertReachable('inventory');
     return { legs: this.allLegs().map((l) => this.info(l)), bridges: [...this.bridgeMap].map(([id, legs]) => ({ id, legIds: [...legs] })) };

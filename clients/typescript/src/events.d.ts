@@ -86,7 +86,7 @@ export interface components {
                  * @description how the call ended
                  * @enum {string}
                  */
-                disposition: "completed" | "voicemail" | "handset" | "queued" | "overflow" | "abandoned" | "missed" | "blocked" | "busy" | "no-answer" | "no-dialtone" | "agent-no-answer" | "no-line" | "cancelled" | "failed" | "interrupted" | "machine" | "dropped";
+                disposition: "completed" | "voicemail" | "handset" | "queued" | "overflow" | "abandoned" | "missed" | "blocked" | "busy" | "no-answer" | "no-dialtone" | "agent-no-answer" | "no-line" | "cancelled" | "failed" | "interrupted" | "node_failed" | "machine" | "dropped";
                 durationMs: number;
             };
         };

@@ -3331,7 +3331,7 @@ export interface components {
             /** @description the matched customer's name */
             customerName: string | null;
             state: string;
-            /** @description completed | voicemail | handset | queued | abandoned | missed | blocked | busy | overflow | failed | interrupted; click-to-dial also no-answer | no-dialtone | cancelled | agent-no-answer | no-line */
+            /** @description completed | voicemail | handset | queued | abandoned | missed | blocked | busy | overflow | failed | interrupted | node_failed (its Asterisk node died); click-to-dial also no-answer | no-dialtone | cancelled | agent-no-answer | no-line */
             disposition: string | null;
             flowId: string | null;
             /** @description every DTMF digit the caller pressed, in order */
@@ -3385,8 +3385,10 @@ export interface components {
             answeredAt: string | null;
             /** Format: date-time */
             endedAt: string | null;
-            /** @description normal | busy | no-answer | cancelled (hung up by kefu before answer) | rejected | failed | asterisk-restart | interrupted | daemon-stopped */
+            /** @description normal | busy | no-answer | cancelled (hung up by kefu before answer) | rejected | failed | asterisk-restart | interrupted | node_failed | daemon-stopped */
             endCause: string | null;
+            /** @description a caller's leg on Asterisk over SIP (PJSIP): the Call-ID of its SIP dialog, to match the carrier's or an SBC's logs */
+            sipCallId: string | null;
         };
         Contact: {
             /**
@@ -5548,7 +5550,7 @@ export interface operations {
                         /** @description the matched customer's name */
                         customerName: string | null;
                         state: string;
-                        /** @description completed | voicemail | handset | queued | abandoned | missed | blocked | busy | overflow | failed | interrupted; click-to-dial also no-answer | no-dialtone | cancelled | agent-no-answer | no-line */
+                        /** @description completed | voicemail | handset | queued | abandoned | missed | blocked | busy | overflow | failed | interrupted | node_failed (its Asterisk node died); click-to-dial also no-answer | no-dialtone | cancelled | agent-no-answer | no-line */
                         disposition: string | null;
                         flowId: string | null;
                         /** @description every DTMF digit the caller pressed, in order */

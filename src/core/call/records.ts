@@ -50,6 +50,8 @@ export interface CallLeg {
   endedAt: string | null;
   /** normal, busy, no-answer, cancelled (hung up by us before answer), rejected, failed, asterisk-restart, interrupted... */
   endCause: string | null;
+  /** A caller's leg on Asterisk over SIP: the SIP dialog's Call-ID (null otherwise). */
+  sipCallId: string | null;
 }
 
 export interface Recording {

@@ -9,13 +9,14 @@ export interface NewLeg {
 
 interface Row {
   id: string; kind: LegKind; channel_id: string | null; endpoint: string | null; seat_id: string | null; agent_id: string | null; mode: string | null;
-  started_at: Date; answered_at: Date | null; ended_at: Date | null; end_cause: string | null;
+  started_at: Date; answered_at: Date | null; ended_at: Date | null; end_cause: string | null; sip_call_id: string | null;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const toApi = (r: Row): CallLeg => ({
   id: r.id, kind: r.kind, channelId: r.channel_id, endpoint: r.endpoint, seatId: r.seat_id, agentId: r.agent_id, mode: r.mode,
   startedAt: r.started_at.toISOString(), answeredAt: iso(r.answered_at), endedAt: iso(r.ended_at), endCause: r.end_cause,
+  sipCallId: r.sip_call_id,
 });
 
 /** The legs of calls (table call_legs, sql/004). Writes are idempotent: a leg is opened once per channel and closed once. */
@@ -32,6 +33,10 @@ export class CallLegRepo {
 
   async answered(id: string, at: Date): Promise<void> {
     await this.db.query('UPDATE call_legs SET answered_at = $2 WHERE id = $1 AND answered_at IS NULL AND ended_at IS NULL', [id, at]);
+  }
+
+  async sipCallId(id: string, callId: string): Promise<void> {
+    await this.db.query('UPDATE call_legs SET sip_call_id = $2 WHERE id = $1', [id, callId]);
   }
 
   async ended(id: string, at: Date, cause: string): Promise<void> {

@@ -41,6 +41,7 @@ export const CallLeg = Type.Object({
   mode: Type.Union([Type.String({ description: 'supervisor legs: listen | whisper | barge' }), Type.Null()]),
   startedAt: Type.String({ format: 'date-time' }), answeredAt: Time, endedAt: Time,
   endCause: Type.Union([Type.String({ description: 'normal | busy | no-answer | cancelled (hung up by kefu before answer) | rejected | failed | asterisk-restart | interrupted | node_failed | daemon-stopped' }), Type.Null()]),
+  sipCallId: Type.Union([Type.String({ description: 'a caller\'s leg on Asterisk over SIP (PJSIP): the Call-ID of its SIP dialog, to match the carrier\'s or an SBC\'s logs' }), Type.Null()]),
 }, { $id: 'CallLeg' });
 
 /** One call record with every leg of the call (multi-seat mode: caller, agent phones offered, supervisors, click-to-dial legs). */

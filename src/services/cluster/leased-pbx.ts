@@ -89,4 +89,5 @@ export class LeasedPbx implements Pbx {
   takeRecording(name: string) { return this.gate(() => this.inner.takeRecording(name)); }
   legs() { return this.gate(() => this.inner.legs()); }
   inventory() { return this.gate(() => this.inner.inventory()); }
+  sipCallId(legId: string) { return this.gate(() => this.inner.sipCallId(legId)); }
 }

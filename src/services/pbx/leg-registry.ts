@@ -79,4 +79,5 @@ class OwnedPbx implements Pbx {
   takeRecording(name: string): Promise<Buffer | null> { return this.pbx.takeRecording(name); }
   legs(): Promise<string[]> { return this.pbx.legs(); }
   inventory(): Promise<PbxInventory> { return this.pbx.inventory(); }
+  sipCallId(legId: string): Promise<string | null> { return this.pbx.sipCallId(legId); }
 }

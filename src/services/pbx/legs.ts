@@ -50,6 +50,13 @@ export class LegLog {
     leg.chain = this.guard(leg.chain.then(() => whileDbDown(() => this.repo.answered(leg.id, at))), channelId);
   }
 
+  /** The SIP Call-ID of a caller's leg, once the PBX told it. */
+  sipCallId(channelId: string, callId: string): void {
+    const leg = this.open.get(channelId);
+    if (!leg) return;
+    leg.chain = this.guard(leg.chain.then(() => whileDbDown(() => this.repo.sipCallId(leg.id, callId))), channelId);
+  }
+
   /** The leg is over, for `why` (the port's PbxGoneReason, or our own word: asterisk-restart, daemon-stopped...). */
   ended(channelId: string, why: string): void {
     const leg = this.open.get(channelId);

@@ -228,6 +228,7 @@ export class PbxService implements LineGroup {
     const wasIdle = this.stateOf(line) === 'idle';
     const { session } = this.open(line, channel, null);
     this.legLog.start({ callId: session.id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null }, session.created);
+    void this.pbx.sipCallId(channel.id).then((id) => { if (id) this.legLog.sipCallId(channel.id, id); }, quietly(this.log, 'reading the SIP Call-ID'));
     if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
     const number = channel.callerNumber || null;
     session.onCallerId({ number, name: channel.callerName || null, withheld: number ? null : 'unavailable', date: null, time: null });

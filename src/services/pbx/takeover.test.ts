@@ -11,7 +11,7 @@ const call = (id: string, over: Partial<CallRecord> = {}): CallRecord => ({
 } as CallRecord);
 const leg = (callId: string, kind: OpenLeg['kind'], channelId: string, over: Partial<OpenLeg> = {}): OpenLeg => ({
   id: `leg-${channelId}`, callId, kind, channelId, endpoint: null, seatId: null, agentId: null, mode: null,
-  startedAt: '2026-12-01T10:00:00.000Z', answeredAt: '2026-12-01T10:00:05.000Z', endedAt: null, endCause: null, ...over,
+  startedAt: '2026-12-01T10:00:00.000Z', answeredAt: '2026-12-01T10:00:05.000Z', endedAt: null, endCause: null, sipCallId: null, ...over,
 });
 const chan = (id: string) => ({ id, name: `PJSIP/x-${id}`, callerNumber: '', callerName: '' });
 const inv = (legIds: string[], bridges: string[][] = []): PbxInventory => ({ legs: legIds.map(chan), bridges: bridges.map((b, i) => ({ id: `b${i + 1}`, legIds: b })) });
