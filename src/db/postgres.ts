@@ -52,16 +52,22 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     query: root.query,
     async transaction(fn) {
       const client = await pool.connect().catch((e: unknown) => { throw classifyDbError(e); });
+      // the server may end the connection while it is ours (a restart, idle_in_transaction_session_timeout):
+      // the error is the pending query's to report, and the client is thrown away, not pooled again
+      let broken: Error | undefined;
+      const onError = (e: Error): void => { broken = e; };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const out = await fn(wrap(client));
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         throw classifyDbError(e);
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async exec(sql) {

@@ -3,8 +3,9 @@
  * daemons on one PostgreSQL database, both configured for the lab's pbx with
  * cluster.enabled. D1 holds the node's lease and drives its calls; D2 waits
  * without an ARI socket. SIGSTOP D1: D2 takes the node (epoch bumped), opens
- * ARI and answers new calls. SIGCONT D1: it lets go, and none of its writes
- * after the takeover is accepted (fenced by the epoch).
+ * ARI, takes D1's call in the IVR over and answers new calls. SIGCONT D1: it
+ * lets go, and none of its writes after the takeover is accepted (fenced by
+ * the epoch).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -80,14 +81,14 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     // D1 stalls
     const stoppedAt = Date.now();
     process.kill(d1.child.pid!, 'SIGSTOP');
-    const taken = await until('D2 owns the node', async () => { const l = await lease(); return l?.owner === 'd2' ? l : null; }, { timeoutMs: (LEASE_S + 10) * 1000, intervalMs: 50 });
+    const taken = await until('D2 owns the node', async () => { const l = await lease(); return l?.owner === 'd2' ? l : null; }, { timeoutMs: (LEASE_S + 10) * 1000, intervalMs: 50, detail: () => d2.output().slice(-4000) });
     const takeoverMs = Date.now() - stoppedAt;
     expect(taken.epoch).toBe(2);
     await waitForLineIdle(d2, 'trunk1', 20_000);
     const ariUpMs = Date.now() - stoppedAt;
-    // the call D1 left open was closed by D2 under the new epoch
-    const closedByD2 = await until('call 1 closed by the new owner', async () => { const c = await callOf('+8613800138001'); return c?.ended_at ? c : null; });
-    expect(closedByD2.disposition).toBe('interrupted');
+    // the call D1 left in the IVR goes on under D2 (its flow again: "Taking a node over"), its row still open
+    await until('D2 took call 1 over', () => /"as":"ivr"[^\n]*call taken over: it goes on/.test(d2.output()), { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
+    expect((await callOf('+8613800138001'))!.ended_at).toBeNull();
 
     // a new call is answered through D2 and gets its record
     const callAt = Date.now();
@@ -104,19 +105,23 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     await until('D1 line offline', async () => (await lineState(d1)) === 'offline', { timeoutMs: 10_000 });
 
     // D1 stops: its open call session hangs up and tries to close its row; the fence refuses
+    const beforeStop = (await callOf('+8613800138001'))!;
     await d1.stop();
     const refused = /"staleWritesRefused":(\d+)[^\n]*cluster: stopped/.exec(d1.output());
     expect(refused, d1.output().slice(-3000)).not.toBeNull();
     const staleRefused = Number(refused![1]);
     expect(staleRefused).toBeGreaterThan(0);
     expect(d1.output()).toContain('no longer current; write refused');
-    // nothing D1 did after the takeover reached the database: the row is as D2 closed it
+    // nothing D1 did after the takeover reached the database: the row is as D2 has it, still open (D2 drives it)
     const after = (await callOf('+8613800138001'))!;
-    expect(after.disposition).toBe('interrupted');
-    expect(after.updated_at.getTime()).toBe(closedByD2.updated_at.getTime());
-    expect(after.ended_at!.getTime()).toBe(closedByD2.ended_at!.getTime());
-    const d1Legs = await sql.query<{ end_cause: string | null }>('SELECT l.end_cause FROM call_legs l WHERE l.call_id = $1', [first.id]);
-    expect(d1Legs.rows.map((l) => l.end_cause)).toEqual(['interrupted']);
+    expect(after.ended_at).toBeNull();
+    expect(after.updated_at.getTime()).toBe(beforeStop.updated_at.getTime());
+    const d1Legs = await sql.query<{ ended_at: Date | null }>('SELECT l.ended_at FROM call_legs l WHERE l.call_id = $1', [first.id]);
+    expect(d1Legs.rows.map((l) => l.ended_at)).toEqual([null]);
+    // D2 ends it (through its API): its write lands
+    expect((await d2.api('POST', `/calls/${first.id}/hangup`)).status).toBe(202);
+    const firstEnded = await until('call 1 ended by D2', async () => { const c = await callOf('+8613800138001'); return c?.ended_at ? c : null; });
+    expect(firstEnded.disposition).not.toBe('interrupted');
 
     // D2 still owns and its call ends normally
     const secondEnded = await until('call 2 ended', async () => { const c = await callOf('+8613800138002'); return c?.ended_at ? c : null; }, { timeoutMs: 30_000 });

@@ -31,6 +31,27 @@ describe(`node lease and fenced writes on ${testDbKind()}`, () => {
   beforeAll(async () => { fresh = await freshDatabase(); db = await openDb(fresh.url); await migrate(db); });
   afterAll(async () => { await db?.close(); await fresh?.drop(); });
 
+  // PostgreSQL only: PGlite runs one transaction at a time, so there is no other connection to wait
+  if (testDbKind() === 'postgres') it('an owner stalled inside a fenced transaction does not hold a takeover up: PostgreSQL ends it after idleMs', async () => {
+    await db.query("INSERT INTO node_lease(node, owner, epoch, expires_at) VALUES ('n-stall', 'a', 1, now() - interval '1 second')");
+    const stalled = fencedDb(db, () => ({ node: 'n-stall', owner: 'a', epoch: 1 }), new StaleEpochCounter(), 300);
+    let resume!: () => void;
+    const held = new Promise<void>((r) => { resume = r; });
+    let inside = false;
+    // the fence's FOR SHARE lock is taken, then the "daemon" stalls before its write
+    const tx = stalled.transaction(async (q) => { inside = true; await held; await q.query('SELECT 1'); }).then(() => 'committed', (e: unknown) => e);
+    await until('the stalled transaction holds the row', () => inside, { timeoutMs: 5000, intervalMs: 10 });
+    // another daemon takes the node over (the lease statement's UPDATE of the row): it waits for the lock at most idleMs
+    const t0 = Date.now();
+    await db.query("UPDATE node_lease SET owner = 'b', epoch = epoch + 1, expires_at = now() + interval '10 seconds' WHERE node = 'n-stall'");
+    const waitedMs = Date.now() - t0;
+    resume();
+    // the stalled transaction was ended by the server: its next statement fails and nothing of it commits
+    expect(await tx).not.toBe('committed');
+    expect((await db.query<{ owner: string }>("SELECT owner FROM node_lease WHERE node = 'n-stall'")).rows[0]!.owner).toBe('b');
+    console.log(`takeover UPDATE waited ${waitedMs} ms for a fenced transaction stalled with idleMs 300`);
+  });
+
   it('a stale owner\'s ledger write fails with STALE_EPOCH once the epoch was bumped; the row keeps the new owner\'s data', async () => {
     await db.query("INSERT INTO node_lease(node, owner, epoch, expires_at) VALUES ('n1', 'a', 1, now() + interval '1 hour')");
     let fence: Fence | null = { node: 'n1', owner: 'a', epoch: 1 };

@@ -9,8 +9,11 @@
  * in the same transaction, and fails with STALE_EPOCH when the row does not
  * say so (another daemon took the node over, or this one never held it). The
  * share lock makes a takeover's UPDATE of the row wait for writes in flight,
- * so no write of the old epoch commits after the new epoch exists. Reads go
- * straight through.
+ * so no write of the old epoch commits after the new epoch exists. A daemon
+ * that stalls inside such a transaction (SIGSTOP, a frozen VM) would hold
+ * that lock, and so the takeover, for as long as it stalls: each fenced
+ * transaction sets `idle_in_transaction_session_timeout` (`idleMs`), so
+ * PostgreSQL ends a stalled one and its lock goes. Reads go straight through.
  */
 import type { Db, Queryable } from '../../db/types.ts';
 import { KefuError } from '../../core/errors.ts';
@@ -36,9 +39,11 @@ export async function checkFence(tx: Queryable, fence: Fence | null, counter: St
   }
 }
 
-/** `db` with every write fenced by `fence()` (read at each write). */
-export function fencedDb(db: Db, fence: () => Fence | null, counter: StaleEpochCounter): Db {
+/** `db` with every write fenced by `fence()` (read at each write); a transaction idle longer than `idleMs` is ended by the server. */
+export function fencedDb(db: Db, fence: () => Fence | null, counter: StaleEpochCounter, idleMs = 5000): Db {
+  const idle = `SET LOCAL idle_in_transaction_session_timeout = ${Math.max(100, Math.round(idleMs))}`;
   const guarded = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => db.transaction(async (tx) => {
+    await tx.query(idle);
     await checkFence(tx, fence(), counter);
     return fn(tx);
   });

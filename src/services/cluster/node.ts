@@ -52,7 +52,8 @@ export function ownNode(o: {
   const pbx = new LeasedPbx(o.inner, node);
   let lease: LeaseService | null = null;
   let takeoverPending = false;
-  const repos = makeRepos(fencedDb(o.db, () => lease?.fence() ?? null, stale));
+  // a fenced transaction stalled longer than half a lease is ended by PostgreSQL: its lock on the lease row must not hold a takeover up
+  const repos = makeRepos(fencedDb(o.db, () => lease?.fence() ?? null, stale, Math.min(5000, (o.config.cluster.leaseS * 1000) / 2)));
   const calls = new CallLedger(repos, o.bus, o.logger);
   let directory: ClusterDirectory | null = null;
   lease = new LeaseService({
