@@ -44,6 +44,8 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     return r.rows[0] ?? null;
   };
   const lineState = async (d: DaemonProcess) => (await d.api<{ state: string }>('GET', '/lines/trunk1')).body.state;
+  /** ARI up on `d`: the line is idle, or in a call (D1's call, taken over, may still be on it). */
+  const lineUp = (d: DaemonProcess, timeoutMs: number) => until('line trunk1 up (idle or in-call)', async () => ['idle', 'in-call'].includes(await lineState(d)), { timeoutMs, detail: () => d.output().slice(-3000) });
 
   beforeAll(async () => {
     lab = await startLab();
@@ -84,7 +86,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     const taken = await until('D2 owns the node', async () => { const l = await lease(); return l?.owner === 'd2' ? l : null; }, { timeoutMs: (LEASE_S + 10) * 1000, intervalMs: 50, detail: () => d2.output().slice(-4000) });
     const takeoverMs = Date.now() - stoppedAt;
     expect(taken.epoch).toBe(2);
-    await waitForLineIdle(d2, 'trunk1', 20_000);
+    await lineUp(d2, 20_000);
     const ariUpMs = Date.now() - stoppedAt;
     // the call D1 left in the IVR goes on under D2 (its flow again: "Taking a node over"), its row still open
     await until('D2 took call 1 over', () => /"as":"ivr"[^\n]*call taken over: it goes on/.test(d2.output()), { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
@@ -126,7 +128,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     // D2 still owns and its call ends normally
     const secondEnded = await until('call 2 ended', async () => { const c = await callOf('+8613800138002'); return c?.ended_at ? c : null; }, { timeoutMs: 30_000 });
     expect(secondEnded.disposition).not.toBe('interrupted');
-    console.log(`lease figures: takeover (SIGSTOP -> D2 owner) ${takeoverMs} ms; D2 ARI up (line idle) ${ariUpMs} ms; new call answered via D2 ${answeredMs} ms after SIGSTOP (${placeToAnswerMs} ms after it was placed); stale writes refused by D1's fence ${staleRefused}, accepted 0`);
+    console.log(`lease figures: takeover (SIGSTOP -> D2 owner) ${takeoverMs} ms; D2 ARI up (line up) ${ariUpMs} ms; new call answered via D2 ${answeredMs} ms after SIGSTOP (${placeToAnswerMs} ms after it was placed); stale writes refused by D1's fence ${staleRefused}, accepted 0`);
   });
 
   it('ApplicationReplaced: another connection takes our Stasis app; the owner (D2) closes ARI, gives the row up, and comes back one lease later', async () => {
@@ -143,7 +145,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     await until('D2 lets go on ApplicationReplaced', () => /ApplicationReplaced/.test(d2.output()) && /"why":"replaced"/.test(d2.output()), { timeoutMs: 10_000, detail: () => d2.output().slice(-3000) });
     await until('D2 line offline', async () => (await lineState(d2)) === 'offline', { timeoutMs: 10_000 });
     // one lease later it takes the node back (same owner: same epoch) and its socket replaces the intruder's
-    await waitForLineIdle(d2, 'trunk1', (LEASE_S + 10) * 1000);
+    await lineUp(d2, (LEASE_S + 10) * 1000);
     expect(await lease()).toEqual(before);
     await until('the intruder is replaced in turn', () => got.includes('ApplicationReplaced'), { timeoutMs: 10_000 });
     intruder.close();
