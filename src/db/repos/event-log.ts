@@ -26,6 +26,10 @@ export class EventLogRepo {
    */
   async append(events: readonly KefuEvent[], origin: string, notify: boolean): Promise<number[]> {
     return this.db.transaction(async (tx) => {
+      // a daemon that stalls (SIGSTOP) between the INSERT and the COMMIT would commit its ids much later, below ids the
+      // consoles already got (they skip a hole after events.holeWaitMs): the server ends such a transaction instead; the
+      // writer retries the batch with new ids, which the consoles get in order
+      await tx.query('SET LOCAL idle_in_transaction_session_timeout = 1000');
       const r = await tx.query<{ id: number }>(
         `INSERT INTO event_log (type, at, data, origin)
          SELECT u.t, u.a, u.d::jsonb, $4 FROM unnest($1::text[], $2::timestamptz[], $3::text[]) WITH ORDINALITY AS u(t, a, d, n)
