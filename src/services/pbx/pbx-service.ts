@@ -62,6 +62,8 @@ export class PbxService implements LineGroup {
    * (takeover.ts) before it hangs up what nobody owns.
    */
   takenOver: (() => boolean) | null = null;
+  /** A takeover that has not completed yet (its resync failed): the next resync tries it again. */
+  private takeoverDue = false;
 
   constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], private readonly pbx: Pbx) {
     this.log = deps.logger.child({ component: 'pbx' });
@@ -322,7 +324,13 @@ export class PbxService implements LineGroup {
     const ids = await this.pbx.legs().catch(() => null);
     if (!ids) return;
     const present = new Set(ids);
-    if (this.takenOver?.()) await this.takeOver().catch((err: unknown) => this.log.error({ err }, 'taking over the calls of the node failed'));
+    if (this.takeoverDue || this.takenOver?.()) {
+      this.takeoverDue = true;
+      const done = await this.takeOver().then(() => true, (err: unknown) => { this.log.error({ err }, 'taking over the calls of the node failed; trying again in 2 s'); return false; });
+      // not done (the database away): hang up nothing that may still be the earlier owner's call, and try again
+      if (!done) { setTimeout(() => { if (this.connected) void this.resync(); }, 2000).unref(); return; }
+      this.takeoverDue = false;
+    }
     for (const id of this.legLog.channels()) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
     for (const id of this.registry.ids()) if (!present.has(id)) this.legGone(id, 'failed', true);
     for (const id of present) {
