@@ -106,7 +106,7 @@ export class AriClient {
     return this.request('POST', `/channels/${encodeURIComponent(channelId)}/play/${encodeURIComponent(playbackId)}`, { media });
   }
   stopPlayback(playbackId: string): Promise<void> { return this.request('DELETE', `/playbacks/${encodeURIComponent(playbackId)}`); }
-  asteriskInfo(): Promise<{ system: { version: string }; build?: unknown }> { return this.request('GET', '/asterisk/info'); }
+  asteriskInfo(): Promise<{ system: { version: string; entity_id?: string }; build?: unknown }> { return this.request('GET', '/asterisk/info'); }
   applications(): Promise<Array<{ name: string }>> { return this.request('GET', '/applications'); }
 
   /** Open the events socket; resolves once connected the first time. Reconnects by itself until close(). */

@@ -189,6 +189,11 @@ export class AsteriskPbx implements Pbx {
     return app.channel_ids;
   }
 
+  /** This Asterisk's entity id (asterisk.conf `entityid`); null when it cannot be read. */
+  async entityId(): Promise<string | null> {
+    return (await this.ari.asteriskInfo().catch(() => null))?.system.entity_id ?? null;
+  }
+
   async sipCallId(legId: string): Promise<string | null> {
     const r = await this.ari.request<{ value: string }>('GET', `${chan(legId)}/variable`, { variable: 'CHANNEL(pjsip,call-id)' }).catch(() => null);
     return r?.value || null;

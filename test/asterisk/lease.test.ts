@@ -67,6 +67,21 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     await db?.drop();
   });
 
+  it('the owner writes which Asterisk it drives (entity id); diagnostics on the standby check that it reaches the same one', async () => {
+    const e = lab.env;
+    const info = await fetch(`${e.KEFU_LAB_PBX_ARI_URL}/ari/asterisk/info`, { headers: { authorization: `Basic ${Buffer.from(`${e.KEFU_LAB_PBX_ARI_USER}:${e.KEFU_LAB_PBX_ARI_PASSWORD}`).toString('base64')}` } });
+    const entityId = ((await info.json()) as { system: { entity_id: string } }).system.entity_id;
+    expect(entityId).toMatch(/\S/);
+    await until('D1 wrote the entity id', async () => (await sql.query<{ entity_id: string | null }>('SELECT entity_id FROM node_lease WHERE node = $1', [NODE])).rows[0]?.entity_id === entityId);
+    type Diag = { checks: Array<{ id: string; ok: boolean; detail: string; fix: string | null }> };
+    const identity = async () => (await d2.api<Diag>('GET', '/diagnostics')).body.checks.find((c) => c.id === 'cluster-node-identity');
+    expect(await identity()).toMatchObject({ ok: true, detail: `entity id ${entityId}, the same as the owner's` });
+    // a node row that names another Asterisk (a standby configured with the wrong asterisk.ari or cluster.node): named, with the fix
+    await sql.query("UPDATE node_lease SET entity_id = 'aa:bb:cc:dd:ee:ff' WHERE node = $1", [NODE]);
+    expect(await identity()).toMatchObject({ ok: false, detail: `this daemon's asterisk.ari reaches entity id ${entityId}; the node's owner drives aa:bb:cc:dd:ee:ff`, fix: expect.stringContaining('asterisk.ari.url') });
+    await sql.query('UPDATE node_lease SET entity_id = $2 WHERE node = $1', [NODE, entityId]);
+  });
+
   it('D1 owns the node and answers; D2 stands by without ARI; SIGSTOP D1 -> D2 takes over and answers; D1 resumed writes nothing', async () => {
     expect(await lease()).toEqual({ owner: 'd1', epoch: 1 });
     // D2 is up (its API answers) but does not open the node: its line stays offline

@@ -18602,6 +18602,8 @@ export interface operations {
                             address: string | null;
                             /** @description this daemon owns the node now */
                             self: boolean;
+                            /** @description the entity id of the Asterisk the owner drives (asterisk.conf entityid), written when it opened ARI */
+                            entityId: string | null;
                         }[];
                     };
                 };

@@ -19,6 +19,7 @@ const LeaseOut = Type.Object({
   expired: Type.Boolean({ description: 'the lease has run out: nobody owns the node now' }),
   address: Nullable(Type.String({ description: 'the owner\'s API address (cluster.advertise), where other daemons forward the requests that need the node' })),
   self: Type.Boolean({ description: 'this daemon owns the node now' }),
+  entityId: Nullable(Type.String({ description: 'the entity id of the Asterisk the owner drives (asterisk.conf entityid), written when it opened ARI' })),
 });
 
 const ClusterOut = Type.Object({

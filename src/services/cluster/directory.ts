@@ -15,15 +15,18 @@ export interface LeaseRow {
   address: string | null;
   /** expires_at has passed (database clock): nobody owns the node now. */
   expired: boolean;
+  /** The entity id of the Asterisk the owner drives (written when it opened ARI; sql/027). */
+  entityId: string | null;
 }
 
-interface Raw { node: string; owner: string | null; epoch: number | string; expires_at: Date | string; address: string | null; expired: boolean }
+interface Raw { node: string; owner: string | null; epoch: number | string; expires_at: Date | string; address: string | null; expired: boolean; entity_id: string | null }
 
 const toRow = (r: Raw): LeaseRow => ({
   node: r.node, owner: r.owner, epoch: Number(r.epoch), expiresAt: new Date(r.expires_at).toISOString(), address: r.address, expired: r.expired,
+  entityId: r.entity_id,
 });
 
-const SELECT = 'SELECT node, owner, epoch, expires_at, address, expires_at < now() AS expired FROM node_lease';
+const SELECT = 'SELECT node, owner, epoch, expires_at, address, expires_at < now() AS expired, entity_id FROM node_lease';
 
 /** Every node's lease row, by node name (works without a cluster too: none, or rows left by one). */
 export async function listLeases(db: Queryable): Promise<LeaseRow[]> {

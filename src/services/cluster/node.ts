@@ -43,7 +43,7 @@ export function nodeName(config: Config): string {
 }
 
 export function ownNode(o: {
-  config: Config; db: Db; bus: EventBus; logger: Logger; inner: Pbx & { onApplicationReplaced: (() => void) | null }; lineIds: string[];
+  config: Config; db: Db; bus: EventBus; logger: Logger; inner: Pbx & { onApplicationReplaced: (() => void) | null; entityId(): Promise<string | null> }; lineIds: string[];
 }): OwnedNode {
   const log = o.logger.child({ component: 'cluster' });
   const node = nodeName(o.config);
@@ -52,6 +52,18 @@ export function ownNode(o: {
   const pbx = new LeasedPbx(o.inner, node);
   let lease: LeaseService | null = null;
   let takeoverPending = false;
+  /** The owner writes which Asterisk it drives (its entity id) in the lease row; a change is logged (sql/027). */
+  const recordEntity = async (): Promise<void> => {
+    const id = await o.inner.entityId();
+    if (!id) return;
+    const r = await o.db.query<{ before: string | null }>(
+      'UPDATE node_lease n SET entity_id = $3 FROM (SELECT entity_id AS before FROM node_lease WHERE node = $1) b WHERE n.node = $1 AND n.owner = $2 RETURNING b.before',
+      [node, owner, id]).catch((err: unknown) => { log.warn({ err }, 'could not write the node\'s entity id'); return { rows: [] as Array<{ before: string | null }> }; });
+    const before = r.rows[0]?.before ?? null;
+    if (before && before !== id) {
+      log.warn({ node, before, now: id }, 'node: a different Asterisk (entity id) under this cluster.node than before: one cluster.node must name one Asterisk, on every daemon');
+    }
+  };
   // a fenced transaction stalled longer than half a lease is ended by PostgreSQL: its lock on the lease row must not hold a takeover up
   const repos = makeRepos(fencedDb(o.db, () => lease?.fence() ?? null, stale, Math.min(5000, (o.config.cluster.leaseS * 1000) / 2)));
   const calls = new CallLedger(repos, o.bus, o.logger);
@@ -66,6 +78,7 @@ export function ownNode(o: {
         takeoverPending ||= takeover;
         log.info({ node, epoch, takeover }, 'node owned: opening ARI');
         await pbx.open();
+        void recordEntity();
       },
       close: async () => {
         log.warn({ node, staleWritesRefused: stale.rejected }, 'node lost: closing ARI');
