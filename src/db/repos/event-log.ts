@@ -24,13 +24,8 @@ export class EventLogRepo {
    * With `notify`, NOTIFY kefu_events '<highest id>' is sent in the same
    * transaction (PostgreSQL delivers it at commit).
    */
-  /** `idleMs`: the transaction is ended by the server when idle longer (a stalled daemon; see below). */
-  async append(events: readonly KefuEvent[], origin: string, notify: boolean, idleMs = 3000): Promise<number[]> {
+  async append(events: readonly KefuEvent[], origin: string, notify: boolean): Promise<number[]> {
     return this.db.transaction(async (tx) => {
-      // a daemon that stalls (SIGSTOP) between the INSERT and the COMMIT would commit its ids much later, below ids the
-      // consoles already got (they skip a hole after events.holeWaitMs): the server ends such a transaction once idle that
-      // long; the writer retries the batch with new ids, which the consoles get in order
-      await tx.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(100, Math.round(idleMs))}`);
       const r = await tx.query<{ id: number }>(
         `INSERT INTO event_log (type, at, data, origin)
          SELECT u.t, u.a, u.d::jsonb, $4 FROM unnest($1::text[], $2::timestamptz[], $3::text[]) WITH ORDINALITY AS u(t, a, d, n)

@@ -144,7 +144,7 @@ export class EventLogService {
       const batch = this.queue.slice(0, this.d.config.batchMax);
       let ids: number[];
       try {
-        ids = await this.d.repo.append(batch, this.origin, this.d.listen !== null && this.d.config.notify, this.d.config.holeWaitMs);
+        ids = await this.d.repo.append(batch, this.origin, this.d.listen !== null && this.d.config.notify);
       } catch (err) {
         this.stats.writeErrors++;
         failures++;
