@@ -194,14 +194,22 @@ if (testDbKind() === 'postgres') {
       expect(n).toBeGreaterThanOrEqual(300);
       const byId = new Map<string, number>();
       for (const r of rx.received) { const id = String(r.headers['kefu-delivery-id']); byId.set(id, (byId.get(id) ?? 0) + 1); }
-      const twice = [...byId].filter(([, c]) => c > 1);
+      // Delivery is at least once: a receipt whose answer kefu did not get (a connection reset on a loaded machine) is
+      // recorded as a failed attempt and sent again, with the same id. What the claims must prevent is two daemons
+      // sending the same attempt: a delivery received more often than kefu recorded attempts for it.
+      const attempts = new Map((await db.query<{ id: string; attempts: number }>('SELECT id, attempts FROM webhook_deliveries')).rows.map((r) => [r.id, r.attempts]));
+      const twice = [...byId].filter(([id, c]) => c > (attempts.get(id) ?? 0));
       expect(twice).toEqual([]);
+      const retried = [...byId].filter(([, c]) => c > 1).length;
+      if (retried > 0) console.log(`${retried} deliveries sent again after a failed attempt (at least once), none by two daemons`);
       expect(byId.size).toBe(n);
-      expect(rx.received.length).toBe(n);
+      expect(rx.received.length).toBe(n + [...byId.values()].reduce((sum, c) => sum + c - 1, 0));
       const ids = await db.query<{ id: string }>('SELECT id FROM webhook_deliveries');
       expect(new Set(ids.rows.map((r) => r.id))).toEqual(new Set(byId.keys()));
       // in order per order key: the lanes' deliveries arrived in the order they were written
-      const pos = new Map(rx.received.map((r, i) => [String(r.headers['kefu-delivery-id']), i]));
+      // each delivery's first receipt
+      const pos = new Map<string, number>();
+      rx.received.forEach((r, i) => { const id = String(r.headers['kefu-delivery-id']); if (!pos.has(id)) pos.set(id, i); });
       for (let k = 0; k < 20; k++) {
         const lane = keyed.filter((r) => r.orderKey === `call:${k}`).map((r) => pos.get(r.id)!);
         expect(lane, `call:${k}`).toEqual([...lane].sort((x, y) => x - y));
