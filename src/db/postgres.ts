@@ -63,6 +63,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         await client.query('COMMIT');
         return out;
       } catch (e) {
+        // a ROLLBACK that fails leaves nothing to undo (the connection is gone); the error that matters is rethrown below
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         throw classifyDbError(e);
       } finally {

@@ -128,6 +128,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
       for (let i = 0; ; i++) {
         try { return (await pool.query<R>(text, params)).rows; } catch (err) {
           if (i >= 150) throw err;
+          // a poll interval while the database restarts (T4), bounded: 150 tries
           await new Promise((r) => setTimeout(r, 200));
         }
       }
@@ -180,6 +181,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     const [taken, firstAri] = await Promise.all([takenP, firstAriP]);
     const takeoverMs = taken === null ? null : taken - faultAt;
     if (kind === 'T3') {
+      // the fault itself is timed: the issue's T3 stops D1 for 25 s (no state to wait for)
       await new Promise((r) => setTimeout(r, Math.max(0, 25_000 - (Date.now() - faultAt))));
       process.kill(d1.child.pid!, 'SIGCONT');
     }
@@ -223,6 +225,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     for (const c of consoles) c.close();
     // KEFU_HA_LOGS=dir (the test) keeps both daemons' logs of each case
     if (opts.logsTo) for (const [i, d] of daemons.entries()) writeFileSync(join(opts.logsTo, `${kind}-d${i + 1}.log`), d.output());
+    // teardown: a pool cut by T4's restart may fail to end; the case's figures are taken already
     for (const close of closers) await close().catch(() => undefined);
     for (const d of daemons) {
       if (d.child.exitCode === null && d.child.signalCode === null) { try { process.kill(d.child.pid!, 'SIGCONT'); } catch { /* gone */ } }

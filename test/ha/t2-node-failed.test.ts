@@ -94,7 +94,7 @@ describe('HA: Kamailio in front of two Asterisk nodes; SIGKILL Asterisk A', () =
       while (!firstOnB && Date.now() < deadline) {
         const b = (await rows()).filter((c) => c.line_id === 'trunk-b' && c.answered_at);
         if (b.length > 0) firstOnB = { number: b[0]!.number, ms: Date.now() - killedAt, placedMs: Date.now() - (placed.get(b[0]!.number) ?? killedAt) };
-        else await new Promise((r) => setTimeout(r, 50));
+        else await new Promise((r) => setTimeout(r, 50)); // poll interval; the loop's deadline is POST_KILL_GAP_MS
       }
     }
     // two more calls once B answers: they go straight to B

@@ -52,6 +52,7 @@ export async function startPgServer(): Promise<PgServer> {
     port,
     async restart(downMs = 0) {
       ctl('stop');
+      // the outage's length is the fault being tested (T4), not a wait for a state
       await new Promise((r) => setTimeout(r, downMs));
       ctl('start');
     },
