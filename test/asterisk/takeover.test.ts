@@ -16,15 +16,9 @@ import { freshDatabase } from '../helpers/db.ts';
 import { eventClient, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
+import { salesMenuFlow } from '../helpers/flows.ts';
 
-const FLOW = {
-  id: 'sales', name: 'Sales menu', entry: 'menu',
-  nodes: {
-    menu: { type: 'menu', prompt: { text: 'Press one for sales.', voice: 'en-us' }, options: { 1: 'q' }, timeoutMs: 4000, retries: 10 },
-    q: { type: 'queue', queue: 'sales', fallback: 'bye' },
-    bye: { type: 'hangup' },
-  },
-};
+const FLOW = salesMenuFlow({ id: 'sales', name: 'Sales menu', timeoutMs: 4000 });
 const LEASE_S = 4;
 const NODE = 'lab-pbx-takeover';
 

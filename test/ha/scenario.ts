@@ -21,6 +21,7 @@ import { startDaemonProcess, eventClient, type DaemonProcess, type KefuEventMsg 
 import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
 import { startPgServer } from '../helpers/pg-server.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
+import { salesMenuFlow } from '../helpers/flows.ts';
 
 export type HaCase = 'T1' | 'T3' | 'T4';
 
@@ -58,14 +59,7 @@ export interface HaFigures {
 const AGENTS = 12;
 const QUEUED = 4;
 const LEASE = { leaseS: 10, renewS: 3 };
-const FLOW = {
-  id: 'ha', name: 'HA menu', entry: 'menu',
-  nodes: {
-    menu: { type: 'menu', prompt: { text: 'Press one for sales.', voice: 'en-us' }, options: { 1: 'q' }, timeoutMs: 8000, retries: 10 },
-    q: { type: 'queue', queue: 'sales', fallback: 'bye' },
-    bye: { type: 'hangup' },
-  },
-};
+const FLOW = salesMenuFlow({ id: 'ha', name: 'HA menu', timeoutMs: 8000 });
 
 const pct = (xs: number[], p: number): number => {
   if (xs.length === 0) return 0;
