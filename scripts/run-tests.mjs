@@ -4,7 +4,7 @@
 // pg_virtualenv for this run). Prints vitest's report, then a plain line
 // "N passed, N failed" for CI.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,11 +12,20 @@ import { createInterface } from 'node:readline';
 const args = process.argv.slice(2);
 
 if (!process.env.KEFU_TEST_PG_READY) {
-  // Re-run this script inside a throwaway PostgreSQL cluster.
+  // Re-run this script inside a throwaway PostgreSQL cluster. When the run fails, pg_virtualenv
+  // prints the server's whole log after it; the summary (failed tests, then the count line) is
+  // printed again below that, so the end of the output says what failed.
+  const summaryDir = mkdtempSync(join(tmpdir(), 'kefu-summary-'));
+  const summary = join(summaryDir, 'summary.txt');
   const r = spawnSync('pg_virtualenv', ['-t', '-v', '15', process.execPath, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    env: { ...process.env, KEFU_TEST_PG_READY: '1' },
+    env: { ...process.env, KEFU_TEST_PG_READY: '1', KEFU_TEST_SUMMARY: summary },
   });
+  if (r.status !== 0) {
+    console.log('\n--- summary ---');
+    console.log(existsSync(summary) ? readFileSync(summary, 'utf8').trimEnd() : '0 passed, 1 failed');
+  }
+  rmSync(summaryDir, { recursive: true, force: true });
   process.exit(r.status ?? 1);
 }
 
@@ -67,31 +76,51 @@ function runLane(lane) {
   return new Promise((resolve) => child.on('close', (status) => {
     const s = Math.round((Date.now() - started) / 1000);
     console.log(`lane ${lane.name || 'all'} (${lane.projects.join(', ') || 'as asked'}): ${Math.floor(s / 60)} min ${s % 60} s, exit ${status}`);
-    resolve({ status, report });
+    resolve({ name: lane.name, status, report });
   }));
 }
 
+/** The failed files and tests of one vitest JSON report, a line each with the error's first line. */
+function failures(json) {
+  const lines = [];
+  for (const file of json.testResults ?? []) {
+    const name = String(file.name ?? '').replace(`${process.cwd()}/`, '');
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of tests) lines.push(`FAILED ${name} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    if (tests.length === 0 && file.status === 'failed') lines.push(`FAILED ${name}: ${firstLine(file.message)}`);
+  }
+  return lines;
+}
+const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
+
 let passed = 0;
 let failed = 0;
+const failedLines = staticFailed > 0 ? ['FAILED a static check (typecheck, lint, import cycles or build): see above'] : [];
 for (const r of await Promise.all(LANES.map(runLane))) {
   try {
     const json = JSON.parse(readFileSync(r.report, 'utf8'));
+    failedLines.push(...failures(json));
     passed += json.numPassedTests ?? 0;
     let laneFailed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
     const skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
     if (skipped > 0) {
-      console.error(`${skipped} test(s) skipped or todo: every test must run`);
+      failedLines.push(`FAILED lane ${r.name || 'all'}: ${skipped} test(s) skipped or todo; every test must run`);
       laneFailed += skipped;
     }
-    if (r.status !== 0 && laneFailed === 0) laneFailed = 1;
+    if (r.status !== 0 && laneFailed === 0) {
+      laneFailed = 1;
+      failedLines.push(`FAILED lane ${r.name || 'all'}: vitest exited ${r.status} with no failed test in its report`);
+    }
     failed += laneFailed;
   } catch {
     failed += 1;
-    console.error('no vitest report was written');
+    failedLines.push(`FAILED lane ${r.name || 'all'}: no vitest report was written`);
   }
 }
 rmSync(dir, { recursive: true, force: true });
 passed += staticPassed;
 failed += staticFailed;
+for (const line of failedLines) console.log(line);
 console.log(`${passed} passed, ${failed} failed`);
+if (process.env.KEFU_TEST_SUMMARY) writeFileSync(process.env.KEFU_TEST_SUMMARY, [...failedLines, `${passed} passed, ${failed} failed`, ''].join('\n'));
 process.exit(failed > 0 ? 1 : 0);
