@@ -43,7 +43,7 @@ import { contactDirectory, seedVoiceDirectoryDemo } from './services/voice-direc
 import { HardwareService } from './services/hardware/hardware.ts';
 import { startDemoLine } from './services/demo.ts';
 import { PbxService } from './services/pbx/pbx-service.ts';
-import { ownNode, type OwnedNode } from './services/cluster/node.ts';
+import { daemonName, ownNode, type OwnedNode } from './services/cluster/node.ts';
 import { AgentBoard } from './services/agents/board.ts';
 import { CampaignService } from './services/dialer/campaigns.ts';
 import { ModemCampaignCalls } from './services/telephony/campaign-calls.ts';
@@ -141,7 +141,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const tts = new EspeakTts({ cacheDir: config.tts.cacheDir ?? resolve(config.dataDir, 'tts-cache'), diskCacheBytes: config.tts.cacheMaxBytes });
     const prompts = new TtsPromptResolver(tts, loadStoredAudio(repos.recordings));
 
-    const agents = new AgentBoard(repos.acd, bus, logger.child({ component: 'agents' }), config.seats, config.console.wrapUpS);
+    /** With a cluster: this daemon's name, as the node's lease owner and as the writer of agent states. */
+    const daemon = config.cluster.enabled ? daemonName(config) : null;
+    const agents = new AgentBoard(repos.acd, bus, logger.child({ component: 'agents' }), config.seats, config.console.wrapUpS,
+      daemon);
     await agents.load();
     agents.start();
     cleanups.push(() => agents.stop());
@@ -155,7 +158,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (pbxLines.length > 0) {
       if (!config.asterisk) throw new KefuError('CONFIG_INVALID', 'asterisk: required when a line uses driver asterisk (asterisk.ari url, username, password)');
       // cluster.enabled: the node is owned by lease, the PBX's writes fenced by its epoch (docs/scale-out.md)
-      owned = config.cluster.enabled ? ownNode({ config, db, bus, logger, inner: createPbx(config.asterisk, logger), lineIds: pbxLines.map((l) => l.id) }) : null;
+      owned = daemon ? ownNode({ config, db, bus, logger, inner: createPbx(config.asterisk, logger), lineIds: pbxLines.map((l) => l.id), owner: daemon }) : null;
       pbx = new PbxService({ config, logger, bus, repos: owned?.repos ?? repos, numbers, blacklist, flows, prompts, recordings, agents, calls: owned?.calls ?? calls, speech }, pbxLines, owned?.pbx ?? createPbx(config.asterisk, logger));
       if (owned) pbx.takenOver = owned.takenOver;
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
@@ -196,6 +199,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => campaigns.stop());
     // queues and agents: definitions reloaded, live states (agent board, callers waiting) kept
     caches.register('acd', async () => { await pbx?.acd.load(); await agents.sync(); await campaigns.loadMembers(); });
+    // agents' live states another daemon wrote (docs/scale-out.md, "Agents shared by nodes")
+    caches.register('agent-states', () => agents.follow());
 
     const smsDemo = config.demo && config.demoAttach ? await startDemoDongle(logger) : null;
     if (smsDemo) cleanups.push(() => smsDemo.close());

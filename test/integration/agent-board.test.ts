@@ -34,11 +34,11 @@ describe(`agent states on ${testDbKind()}`, () => {
     bus.subscribe((e) => seen.push(e));
     const before = new AgentBoard(repo, bus, log, [], 1);
     await before.load();
-    before.setState('ann', { state: 'ready' });
-    before.setState('bob', { state: 'paused', reason: 'lunch' });
-    before.setState('cat', { state: 'ready' });
+    await before.setState('ann', { state: 'ready' });
+    await before.setState('bob', { state: 'paused', reason: 'lunch' });
+    await before.setState('cat', { state: 'ready' });
     before.claim('cat', '00000000-0000-4000-8000-000000000001');
-    before.setState('dan', { state: 'ready' });
+    await before.setState('dan', { state: 'ready' });
     expect(before.apply('dan', { type: 'offer', callId: '00000000-0000-4000-8000-000000000002' })).toBe(true);
     expect(seen.filter((e): e is KefuEvent<'agent.state'> => e.type === 'agent.state').map((e) => [e.data.agentId, e.data.state]).slice(-2)).toEqual([['dan', 'ready'], ['dan', 'ringing']]);
     await before.stop();
@@ -64,8 +64,8 @@ describe(`agent states on ${testDbKind()}`, () => {
     for (const id of ['eve', 'fay', 'ivy']) await repo.createAgent({ id, name: id });
     const board = new AgentBoard(repo, new EventBus(), log, [], 1);
     await board.load();
-    board.setState('eve', { state: 'ready' });
-    board.setState('fay', { state: 'ready' });
+    await board.setState('eve', { state: 'ready' });
+    await board.setState('fay', { state: 'ready' });
     expect(board.apply('fay', { type: 'offer', callId: '00000000-0000-4000-8000-000000000003' })).toBe(true);
     await board.flush();
     let changes = 0;
@@ -93,11 +93,75 @@ describe(`agent states on ${testDbKind()}`, () => {
     await board.stop();
   });
 
-  it('refuses what the state machine refuses, naming the state', () => {
+  it('refuses what the state machine refuses, naming the state', async () => {
     const board = new AgentBoard(new AcdRepo(db), new EventBus(), log, [], 1);
-    return board.load().then(() => {
-      expect(() => board.setState('ann', { state: 'ready' })).not.toThrow();
-      expect(() => board.claim('bob', '00000000-0000-4000-8000-000000000003')).toThrow(/cannot offer while paused/);
-    });
+    await board.load();
+    await expect(board.setState('ann', { state: 'ready' })).resolves.toMatchObject({ state: 'ready' });
+    await expect(board.setState('bob', { state: 'logged-in' })).rejects.toThrow(/cannot login while paused/);
+    expect(() => board.claim('bob', '00000000-0000-4000-8000-000000000003')).toThrow(/cannot offer while paused/);
+    await board.stop();
+  });
+});
+
+/**
+ * Two daemons' boards on one database (a cluster, docs/scale-out.md "Agents
+ * shared by nodes"): each write is a compare-and-set on the row's version.
+ */
+describe(`one agent, two daemons, on ${testDbKind()}`, () => {
+  let m: MigratedDb;
+  const log = pino({ level: 'silent' });
+  const call = (n: number) => `00000000-0000-4000-8000-00000000010${n}`;
+  beforeAll(async () => {
+    m = await migratedDb();
+    const repo = new AcdRepo(m.db);
+    for (const id of ['amy', 'ben']) await repo.createAgent({ id, name: id });
+  });
+  afterAll(async () => { await m.close(); });
+
+  const boards = async () => {
+    const buses = [new EventBus(), new EventBus()];
+    const events: KefuEvent[][] = [[], []];
+    buses.forEach((b, i) => b.subscribe((e) => { if (e.type === 'agent.state') events[i]!.push(e); }));
+    const d = [new AgentBoard(new AcdRepo(m.db), buses[0]!, log, [], 1, 'd1'), new AgentBoard(new AcdRepo(m.db), buses[1]!, log, [], 1, 'd2')] as const;
+    for (const b of d) await b.load();
+    return { d, events };
+  };
+
+  it('two offers of one ready agent at once: exactly one is written; the loser holds the winner\'s state', async () => {
+    const { d } = await boards();
+    await d[0].setState('amy', { state: 'ready' });
+    await d[1].follow();
+    expect(d[1].get('amy')?.state).toBe('ready');
+    // both daemons see amy ready and offer her a call of their own in the same moment
+    expect(d[0].apply('amy', { type: 'offer', callId: call(1) })).toBe(true);
+    expect(d[1].apply('amy', { type: 'offer', callId: call(2) })).toBe(true);
+    const won = await Promise.all([d[0].written('amy'), d[1].written('amy')]);
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const winner = won[0] ? 0 : 1;
+    const saved = (await new AcdRepo(m.db).agentState('amy'))!;
+    expect(saved.agent).toMatchObject({ state: 'ringing', callId: call(winner + 1) });
+    expect(saved.writtenBy).toBe(`d${winner + 1}`);
+    // the loser now holds the row as written, not its own offer
+    for (const b of d) expect(b.get('amy')).toMatchObject({ state: 'ringing', callId: call(winner + 1) });
+    for (const b of d) await b.stop();
+  });
+
+  it('a change made from a stale state is refused with CONFLICT, and the stale board takes the row', async () => {
+    const { d, events } = await boards();
+    await d[0].setState('ben', { state: 'ready' });
+    await d[1].follow();
+    await d[0].setState('ben', { state: 'paused', reason: 'lunch' });
+    // d2 has not followed yet: it still thinks ben is ready
+    expect(d[1].get('ben')?.state).toBe('ready');
+    await expect(d[1].setState('ben', { state: 'paused', reason: 'training' })).rejects.toThrow(/changed on another daemon meanwhile \(now paused\)/);
+    expect(d[1].get('ben')).toMatchObject({ state: 'paused', reason: 'lunch' });
+    expect((await new AcdRepo(m.db).agentState('ben'))!.agent.reason).toBe('lunch');
+    // following another daemon's rows sends no event (their writer sent it)
+    const before = events[1]!.length;
+    await d[0].setState('ben', { state: 'ready' });
+    await d[1].follow();
+    expect(d[1].get('ben')?.state).toBe('ready');
+    expect(events[1]!.length).toBe(before);
+    for (const b of d) await b.stop();
   });
 });

@@ -26,6 +26,7 @@ import type { QueueSettings } from '../../src/db/repos/acd.ts';
 import type { Strategy } from '../../src/core/acd/strategies.ts';
 import { FakePbx } from './fake-pbx.ts';
 import { templateDb } from './template-db.ts';
+import type { Db } from '../../src/db/types.ts';
 
 export const TRUNK = 'PJSIP/trunk';
 
@@ -35,6 +36,8 @@ export const FAKE_CLOCK: { toFake: Array<'setTimeout' | 'clearTimeout' | 'setInt
 };
 
 export interface PbxHarness {
+  /** The database (another harness may share it: `pbxHarness({ db })`). */
+  db: Db;
   pbx: FakePbx;
   service: PbxService;
   agents: AgentBoard;
@@ -56,8 +59,13 @@ export interface PbxHarness {
   close(): Promise<void>;
 }
 
-export async function pbxHarness(opts: { seats: string[]; flow?: string; channels?: number }): Promise<PbxHarness> {
-  const { db, drop } = await templateDb();
+/**
+ * `db`: share another harness's database (a second daemon on its own node;
+ * closing this one leaves the database to its first user). `writer`: the
+ * agent board's writer name (cluster.owner).
+ */
+export async function pbxHarness(opts: { seats: string[]; flow?: string; channels?: number; db?: Db; writer?: string }): Promise<PbxHarness> {
+  const { db, drop } = opts.db ? { db: opts.db, drop: async () => undefined } : await templateDb();
   const dataDir = mkdtempSync(join(tmpdir(), 'kefu-pbx-unit-'));
   const config = loadConfig({
     cwd: dataDir,
@@ -79,7 +87,7 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
   const flows = new FlowService(repos.flows, logger, config.seats.map((s) => s.id));
   const recordings = new RecordingService(config, repos.recordings, bus, logger);
   const prompts = new TtsPromptResolver(new EspeakTts({ cacheDir: join(dataDir, 'tts') }), loadStoredAudio(repos.recordings));
-  const agents = new AgentBoard(repos.acd, bus, logger, config.seats, config.console.wrapUpS);
+  const agents = new AgentBoard(repos.acd, bus, logger, config.seats, config.console.wrapUpS, opts.writer ?? null);
   await agents.load();
   agents.start();
   const pbx = new FakePbx({ ringMs: 1000 });
@@ -92,12 +100,12 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
     }
   };
   return {
-    pbx, service, agents, repos, bus, events, settle, numbers, blacklist, flows,
+    db, pbx, service, agents, repos, bus, events, settle, numbers, blacklist, flows,
     async addAgents(ids) {
       for (const id of ids) await repos.acd.createAgent({ id, name: id });
       await agents.load();
       await service.acd.load();
-      for (const id of ids) agents.setState(id, { state: 'ready', seatId: `seat-${id}` });
+      for (const id of ids) await agents.setState(id, { state: 'ready', seatId: `seat-${id}` });
     },
     async addQueue(id, strategy, members, settings = {}) {
       await repos.acd.createQueue({ id, name: id, strategy, members, settings });

@@ -39,22 +39,51 @@ export class AcdRepo {
     return row;
   }
 
-  /** The last saved live state of each agent (agent_states). */
-  async agentStates(): Promise<Agent[]> {
-    const r = await this.db.query<{ agent_id: string; state: AgentStateName; seat_id: string | null; reason: string | null; call_id: string | null;
-      calls_taken: number; missed_in_a_row: number; last_call_ended_at: Date | null; since: Date }>('SELECT * FROM agent_states');
-    return r.rows.map((x) => ({
-      id: x.agent_id, state: x.state, seatId: x.seat_id, reason: x.reason, callId: x.call_id, callsTaken: x.calls_taken,
-      missedInARow: x.missed_in_a_row, lastCallEndedAt: x.last_call_ended_at?.getTime() ?? 0, since: x.since.getTime(),
-    }));
+  /** The last saved live state of each agent (agent_states), with its version (sql/028). */
+  async agentStates(): Promise<SavedAgentState[]> {
+    const r = await this.db.query<AgentStateDbRow>('SELECT * FROM agent_states');
+    return r.rows.map(fromRow);
   }
 
-  async saveAgentState(a: Agent): Promise<void> {
-    await this.db.query(
-      `INSERT INTO agent_states(agent_id, state, seat_id, reason, call_id, calls_taken, missed_in_a_row, last_call_ended_at, since)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+  /** One agent's saved state, or null when it has none. */
+  async agentState(id: string): Promise<SavedAgentState | null> {
+    const r = await this.db.query<AgentStateDbRow>('SELECT * FROM agent_states WHERE agent_id = $1', [id]);
+    return r.rows[0] ? fromRow(r.rows[0]) : null;
+  }
+
+  /**
+   * Writes an agent's state. With `cas`: only over version `cas.expect` (a
+   * first row is inserted whatever it expects), as version `cas.expect + 1`;
+   * false when another writer came first. Without: over any version (tests
+   * and imports), one past it.
+   */
+  async saveAgentState(a: Agent, cas?: { expect: number; writer: string | null }): Promise<boolean> {
+    const r = await this.db.query(
+      `INSERT INTO agent_states(agent_id, state, seat_id, reason, call_id, calls_taken, missed_in_a_row, last_call_ended_at, since, version, written_by)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9, coalesce($10::bigint + 1, 1), $11)
        ON CONFLICT (agent_id) DO UPDATE SET state = EXCLUDED.state, seat_id = EXCLUDED.seat_id, reason = EXCLUDED.reason, call_id = EXCLUDED.call_id,
-         calls_taken = EXCLUDED.calls_taken, missed_in_a_row = EXCLUDED.missed_in_a_row, last_call_ended_at = EXCLUDED.last_call_ended_at, since = EXCLUDED.since`,
-      [a.id, a.state, a.seatId, a.reason, a.callId, a.callsTaken, a.missedInARow, a.lastCallEndedAt ? new Date(a.lastCallEndedAt) : null, new Date(a.since)]);
+         calls_taken = EXCLUDED.calls_taken, missed_in_a_row = EXCLUDED.missed_in_a_row, last_call_ended_at = EXCLUDED.last_call_ended_at, since = EXCLUDED.since,
+         version = agent_states.version + 1, written_by = EXCLUDED.written_by
+       WHERE $10::bigint IS NULL OR agent_states.version = $10::bigint
+       RETURNING agent_id`,
+      [a.id, a.state, a.seatId, a.reason, a.callId, a.callsTaken, a.missedInARow, a.lastCallEndedAt ? new Date(a.lastCallEndedAt) : null, new Date(a.since),
+        cas ? cas.expect : null, cas?.writer ?? null]);
+    return r.rows.length === 1;
   }
 }
+
+/** An agent's saved state, its version (one per write) and which daemon wrote it. */
+export interface SavedAgentState { agent: Agent; version: number; writtenBy: string | null }
+
+interface AgentStateDbRow {
+  agent_id: string; state: AgentStateName; seat_id: string | null; reason: string | null; call_id: string | null;
+  calls_taken: number; missed_in_a_row: number; last_call_ended_at: Date | null; since: Date; version: string | number; written_by: string | null;
+}
+
+const fromRow = (x: AgentStateDbRow): SavedAgentState => ({
+  agent: {
+    id: x.agent_id, state: x.state, seatId: x.seat_id, reason: x.reason, callId: x.call_id, callsTaken: x.calls_taken,
+    missedInARow: x.missed_in_a_row, lastCallEndedAt: x.last_call_ended_at?.getTime() ?? 0, since: x.since.getTime(),
+  },
+  version: Number(x.version), writtenBy: x.written_by,
+});

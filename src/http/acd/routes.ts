@@ -80,7 +80,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     },
   }, async (req) => {
     assertMayActAsAgent(req, req.params.id);
-    ctx.agents.setState(req.params.id, req.body);
+    await ctx.agents.setState(req.params.id, req.body);
     return (await agentsOut()).find((a) => a.id === req.params.id)!;
   });
 

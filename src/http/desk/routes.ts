@@ -67,7 +67,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     await ctx.calls.wrapUp(call.id, { agentId, outcome: req.body.outcome ?? null, notes: req.body.notes ?? null });
     const agent = ctx.agents.require(agentId);
     if (agent.state === 'wrap-up' || agent.state === 'ready' || agent.state === 'paused') {
-      if (req.body.then === 'paused') ctx.agents.setState(agentId, { state: 'paused', reason: req.body.reason ?? 'after-call work' });
+      if (req.body.then === 'paused') await ctx.agents.setState(agentId, { state: 'paused', reason: req.body.reason ?? 'after-call work' });
       else if (agent.state === 'wrap-up') ctx.agents.wrapUpDone(agentId);
     }
     return ctx.repos.calls.get(call.id);

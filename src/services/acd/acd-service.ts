@@ -233,12 +233,25 @@ export class AcdService {
     const seat = this.seats.find((s) => s.id === a.seatId);
     if (!seat || !this.apply(agentId, { type: 'offer', callId: w.call.id })) return;
     w.tried.add(agentId);
-    const snap = w.call.snapshot();
     // The channel id is ours, so the leg is known before Asterisk reports anything about it (a busy phone ends at once).
     const channelId = randomUUID();
-    this.bus.emit('screenpop', { agentId, callId: w.call.id, lineId: snap.lineId, number: snap.number, customer: w.call.customerSummary() });
     w.legs.set(channelId, agentId);
-    this.legs.set(channelId, { waiting: w, agentId, answered: false, answeredAt: 0, bridgeId: null, cancelled: false });
+    const leg: Leg = { waiting: w, agentId, answered: false, answeredAt: 0, bridgeId: null, cancelled: false };
+    this.legs.set(channelId, leg);
+    // The phone rings only once the offer is written: another daemon may have offered the agent a call first (a cluster).
+    void this.board.written(agentId).then((won) => {
+      if (won && this.isWaiting(w) && !leg.cancelled) { this.ring(w, agentId, seat, channelId); return; }
+      this.legs.delete(channelId);
+      w.legs.delete(channelId);
+      if (won) this.apply(agentId, { type: 'cancel' });
+      else this.log.info({ agentId, callId: w.call.id }, 'agent taken by another daemon first');
+      if (this.isWaiting(w)) this.route(w.queue.id);
+    });
+  }
+
+  private ring(w: Waiting, agentId: string, seat: Config['seats'][number], channelId: string): void {
+    const snap = w.call.snapshot();
+    this.bus.emit('screenpop', { agentId, callId: w.call.id, lineId: snap.lineId, number: snap.number, customer: w.call.customerSummary() });
     this.legLog.start({ callId: w.call.id, kind: 'agent', channelId, endpoint: seat.endpoint, seatId: seat.id, agentId }, w.call.created);
     this.pbx.originate({
       id: channelId, endpoint: seat.endpoint, role: 'agent', args: [w.call.id, agentId],

@@ -5,13 +5,22 @@
  * `agent.state` event and is written to agent_states, so a daemon restart
  * finds its agents where they were (a call that was up is over: on-call and
  * ringing agents come back in wrap-up and ready).
+ *
+ * Several daemons (a cluster, docs/scale-out.md "Agents shared by nodes")
+ * share one state per agent: every write is a compare-and-set on the row's
+ * version, in this daemon's order. A write that loses (another daemon changed
+ * the agent first) is not made; the board takes the row as it is, and so does
+ * a later write computed from the replaced state. `written()` tells the ACD
+ * whether its offer won before it rings a phone. Rows other daemons write are
+ * taken by `follow()` (NOTIFY through the cache versions) without an event:
+ * their writer sent it.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
-import type { AcdRepo } from '../../db/repos/acd.ts';
+import type { AcdRepo, SavedAgentState } from '../../db/repos/acd.ts';
 import { requireSeat } from '../seats.ts';
 
 export type WantedState = { state: 'logged-in' | 'ready' | 'paused' | 'logged-out'; seatId?: string | undefined; reason?: string | undefined };
@@ -24,6 +33,12 @@ export class AgentBoard {
   private readonly claimed = new Map<string, string>();
   private unsubscribe: (() => void) | null = null;
   private writes: Promise<void> = Promise.resolve();
+  /** Per agent: the row's version as of this daemon's last write or read (in write order). */
+  private readonly versions = new Map<string, number>();
+  /** Per agent: bumped when another daemon's state replaces ours; a write queued before it is stale. */
+  private readonly gens = new Map<string, number>();
+  /** Per agent: whether the last queued write was made (false: another daemon's came first). */
+  private readonly results = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly repo: AcdRepo,
@@ -32,6 +47,8 @@ export class AgentBoard {
     private readonly seats: Config['seats'],
     /** Seconds of wrap-up after a call taken on a single line. */
     private readonly wrapUpS: number,
+    /** Who writes (cluster.owner; null without a cluster): agent_states.written_by. */
+    private readonly writer: string | null = null,
   ) {}
 
   /** At start: agents from the database, with the states they had (new agents start logged out; a call that was up is over). */
@@ -49,11 +66,12 @@ export class AgentBoard {
 
   private async read(all: boolean, onCall: ReadonlyMap<string, string>): Promise<void> {
     const now = Date.now();
-    const saved = new Map((await this.repo.agentStates()).map((s) => [s.id, s]));
+    const saved = await this.savedStates();
     for (const row of await this.repo.agents()) {
       const had = this.agents.get(row.id);
       if (had && !all) continue;
-      const s = saved.get(row.id);
+      const s = saved.get(row.id)?.agent;
+      this.based(row.id, saved.get(row.id)?.version ?? 0);
       const a = s ? { ...s } : had ? { ...had } : newAgent(row.id, now);
       const call = onCall.get(row.id);
       if (call) Object.assign(a, { state: 'on-call', callId: call });
@@ -79,13 +97,14 @@ export class AgentBoard {
    */
   async sync(): Promise<void> {
     const rows = await this.repo.agents();
-    const saved = new Map((await this.repo.agentStates()).map((s) => [s.id, s]));
+    const saved = await this.savedStates();
     const ids = new Set(rows.map((r) => r.id));
     let added = false;
     for (const row of rows) {
       if (this.agents.has(row.id)) continue;
       const s = saved.get(row.id);
-      this.agents.set(row.id, s ? { ...s } : newAgent(row.id, Date.now()));
+      this.based(row.id, s?.version ?? 0);
+      this.agents.set(row.id, s ? { ...s.agent } : newAgent(row.id, Date.now()));
       added = true;
     }
     for (const [id, a] of this.agents) {
@@ -94,6 +113,44 @@ export class AgentBoard {
       this.agents.delete(id);
     }
     if (added) this.changed();
+  }
+
+  /**
+   * agent_states changed (sql/028 NOTIFY): the rows other daemons wrote past
+   * the version this one knows replace its states, without an event (their
+   * writer sent it) and without this daemon's wrap-up timer (the writer's
+   * runs). Runs in write order, after this daemon's queued writes.
+   */
+  async follow(): Promise<void> {
+    const taken = await this.queue(async () => {
+      let n = 0;
+      for (const [id, s] of await this.savedStates()) {
+        if (this.agents.has(id) && s.version > (this.versions.get(id) ?? 0)) { this.take(s); n++; }
+      }
+      return n;
+    });
+    if (taken > 0) this.changed();
+  }
+
+  /** Whether the last state change of an agent was written (false: another daemon changed the agent first; the board holds its state now). */
+  async written(agentId: string): Promise<boolean> { return this.results.get(agentId) ?? true; }
+
+  private async savedStates(): Promise<Map<string, SavedAgentState>> {
+    return new Map((await this.repo.agentStates()).map((s) => [s.agent.id, s]));
+  }
+
+  /** This daemon's state of an agent now starts from the row at `version`. */
+  private based(agentId: string, version: number): void {
+    this.versions.set(agentId, version);
+    this.gens.set(agentId, (this.gens.get(agentId) ?? 0) + 1);
+  }
+
+  /** Another daemon's state of the agent replaces this one's. */
+  private take(s: SavedAgentState): void {
+    this.based(s.agent.id, s.version);
+    this.agents.set(s.agent.id, { ...s.agent });
+    if (s.agent.state !== 'wrap-up') this.clearWrap(s.agent.id);
+    this.log.info({ agentId: s.agent.id, state: s.agent.state, by: s.writtenBy }, 'agent state from another daemon');
   }
 
   /** Follow call ends for calls taken from the desktop. */
@@ -124,8 +181,11 @@ export class AgentBoard {
     return () => this.listeners.delete(fn);
   }
 
-  /** API: log in (at a seat when seats are configured), ready, pause with a reason, log out. */
-  setState(agentId: string, want: WantedState): Agent {
+  /**
+   * API: log in (at a seat when seats are configured), ready, pause with a
+   * reason, log out. CONFLICT when another daemon changed the agent first.
+   */
+  async setState(agentId: string, want: WantedState): Promise<Agent> {
     const a = this.require(agentId);
     if (want.state === 'logged-in' || (want.state !== 'logged-out' && a.state === 'logged-out')) {
       const seatId = this.seats.length > 0 || want.seatId !== undefined ? requireSeat(this.seats, want.seatId).id : null;
@@ -138,6 +198,9 @@ export class AgentBoard {
     if (want.state === 'paused') this.strict(agentId, { type: 'pause', reason: want.reason ?? 'break' });
     if (want.state === 'logged-out') { this.clearWrap(agentId); this.strict(agentId, { type: 'logout' }); }
     this.changed();
+    if (!await this.written(agentId)) {
+      throw new KefuError('CONFLICT', `agent ${agentId} was changed on another daemon meanwhile (now ${this.require(agentId).state}); try again`);
+    }
     return this.agents.get(agentId)!;
   }
 
@@ -197,8 +260,35 @@ export class AgentBoard {
 
   private changed(): void { for (const fn of this.listeners) fn(); }
 
+  /**
+   * Queues the write of `a` over the version this daemon knows. Not made when
+   * the state it came from was replaced meanwhile; when it loses, the row as
+   * it is replaces this daemon's state. A database error loses nothing of
+   * the state in memory: the next write carries it.
+   */
   private persist(a: Agent): void {
-    this.writes = this.writes.then(() => this.repo.saveAgentState(a)).catch((err: unknown) => this.log.warn({ err, agentId: a.id }, 'could not save agent state'));
+    const gen = this.gens.get(a.id) ?? 0;
+    this.results.set(a.id, this.queue(async () => {
+      if ((this.gens.get(a.id) ?? 0) !== gen) return false;
+      const expect = this.versions.get(a.id) ?? 0;
+      try {
+        if (await this.repo.saveAgentState(a, { expect, writer: this.writer })) { this.versions.set(a.id, expect + 1); return true; }
+        const now = await this.repo.agentState(a.id);
+        if (now) this.take(now);
+        this.changed();
+        return false;
+      } catch (err) {
+        this.log.warn({ err, agentId: a.id }, 'could not save agent state');
+        return true;
+      }
+    }));
+  }
+
+  /** Runs `f` after every write queued so far (one at a time, in order). */
+  private queue<T>(f: () => Promise<T>): Promise<T> {
+    const p = this.writes.then(f);
+    this.writes = p.then(() => undefined, () => undefined);
+    return p;
   }
 
   /** Resolves when every state change so far is written. */

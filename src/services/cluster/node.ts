@@ -42,12 +42,19 @@ export function nodeName(config: Config): string {
   return config.cluster.node ?? `${config.asterisk?.ari.url ?? 'asterisk'}/${config.asterisk?.ari.app ?? 'kefu'}`;
 }
 
+/** This daemon's name as a lease owner and writer: cluster.owner, else host:pid:random (new at each start). */
+export function daemonName(config: Config): string {
+  return config.cluster.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
 export function ownNode(o: {
   config: Config; db: Db; bus: EventBus; logger: Logger; inner: Pbx & { onApplicationReplaced: (() => void) | null; entityId(): Promise<string | null> }; lineIds: string[];
+  /** daemonName(config), computed once at the start. */
+  owner: string;
 }): OwnedNode {
   const log = o.logger.child({ component: 'cluster' });
   const node = nodeName(o.config);
-  const owner = o.config.cluster.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const owner = o.owner;
   const stale = new StaleEpochCounter();
   const pbx = new LeasedPbx(o.inner, node);
   let lease: LeaseService | null = null;

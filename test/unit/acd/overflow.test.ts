@@ -14,7 +14,7 @@ describe('ACD overflow (fake PBX, fake timers)', () => {
     h = await pbxHarness({ seats: ['d1', 'd2'] });
     await h.service.start();
     await h.addAgents(['d1', 'd2']);
-    h.agents.setState('d1', { state: 'paused', reason: 'lunch' });
+    await h.agents.setState('d1', { state: 'paused', reason: 'lunch' });
   });
   afterAll(async () => { await h?.close(); });
   beforeEach(() => { vi.useFakeTimers(FAKE_CLOCK); });

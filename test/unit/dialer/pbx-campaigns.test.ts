@@ -90,13 +90,13 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
 
   it('a person who answers with no agent free within 2 s hears the identification and counts as abandoned', async () => {
     h.pbx.phone('PJSIP/13900000001@trunk', 'manual');
-    h.agents.setState('a1', { state: 'paused', reason: 'break' });
-    h.agents.setState('a2', { state: 'paused', reason: 'break' });
-    h.agents.setState('a3', { state: 'paused', reason: 'break' });
+    await h.agents.setState('a1', { state: 'paused', reason: 'break' });
+    await h.agents.setState('a2', { state: 'paused', reason: 'break' });
+    await h.agents.setState('a3', { state: 'paused', reason: 'break' });
     const c = await svc.create({ name: 'Preview-abandon', mode: 'preview', settings: { window: ANY_HOUR, agents: ['a3'] } });
     await svc.addNumbers(c.id, [{ number: '13900000001', line: 1 }]);
     await svc.act(c.id, 'start');
-    h.agents.setState('a3', { state: 'ready' });
+    await h.agents.setState('a3', { state: 'ready' });
     await h.until(() => seatLeg('a3').length === 1, 'seat a3 called');
     await vi.advanceTimersByTimeAsync(1000);
     const shown = await svc.runner(c.id).preview('a3');
@@ -104,7 +104,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     // the agent dials, then goes on a break before the callee answers
     await svc.runner(c.id).previewDial(shown!.id, 'a3');
     await h.until(() => customer('13900000001').length === 1, 'dialled');
-    h.agents.setState('a3', { state: 'paused', reason: 'break' });
+    await h.agents.setState('a3', { state: 'paused', reason: 'break' });
     const leg = customer('13900000001')[0]!;
     h.pbx.pickUp(leg.id);
     await drive(async () => (await attempts(c.id))[0]?.outcome === 'abandoned', 'abandoned');
@@ -121,7 +121,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     h.pbx.phone('PJSIP/13400000001@trunk', 'manual');
     h.pbx.phone('PJSIP/13400000002@trunk', 'manual');
     h.pbx.phone('PJSIP/13400000003@trunk', 'busy');
-    h.agents.setState('a1', { state: 'ready' });
+    await h.agents.setState('a1', { state: 'ready' });
     const once = { delayS: 0, maxAttempts: 1 };
     const c = await svc.create({ name: 'Finish', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['a1'], maxLines: 2, retry: { abandoned: once, busy: once } } });
     await svc.addNumbers(c.id, [{ number: '13400000001', priority: 3, line: 1 }, { number: '13400000002', priority: 2, line: 2 }, { number: '13400000003', priority: 1, line: 3 }]);
@@ -134,17 +134,17 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     h.pbx.farHangup(first.id);
     await drive(() => h.agents.get('a1')!.state === 'wrap-up', 'agent in wrap-up');
     // the agent ends their wrap-up: the next number is dialled at once
-    h.agents.setState('a1', { state: 'ready' });
+    await h.agents.setState('a1', { state: 'ready' });
     await drive(() => customer('13400000002').length === 1, 'second call');
     const second = customer('13400000002')[0]!;
     // the agent goes on a break; the callee answers and hangs up waiting
-    h.agents.setState('a1', { state: 'paused', reason: 'break' });
+    await h.agents.setState('a1', { state: 'paused', reason: 'break' });
     h.pbx.pickUp(second.id);
     await vi.advanceTimersByTimeAsync(500);
     h.pbx.farHangup(second.id);
     await drive(async () => (await attempts(c.id)).length === 2 && (await attempts(c.id)).every((a) => a.outcome !== null), 'second attempt over');
     // back from the break: the last number is busy, then nothing is left while the agent stays ready
-    h.agents.setState('a1', { state: 'ready' });
+    await h.agents.setState('a1', { state: 'ready' });
     await drive(async () => (await svc.stats(c.id)).state === 'finished', 'campaign finished');
     const done = await attempts(c.id);
     expect(done.every((a) => a.agentId === null || a.agentId === 'a1')).toBe(true);
@@ -189,7 +189,7 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
       },
     });
     h.pbx.phone('PJSIP/13300000001@trunk', 'manual');
-    h.agents.setState('a2', { state: 'ready' });
+    await h.agents.setState('a2', { state: 'ready' });
     const c = await svc.create({ name: 'Offer', mode: 'broadcast', settings: { window: ANY_HOUR, flowId: 'offer', agents: ['a2'], keys: { optOut: '9' }, maxLines: 1 } });
     await svc.addNumbers(c.id, [{ number: '13300000001', line: 1 }]);
     await svc.act(c.id, 'start');
@@ -256,9 +256,9 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     expect((await attempts(c.id)).every((a) => a.outcome === 'interrupted')).toBe(true);
   });
   it('a seat whose phone declines is rung again only after a pause, not in a loop', async () => {
-    for (const id of ['a1', 'a2']) h.agents.setState(id, { state: 'paused', reason: 'break' });
+    for (const id of ['a1', 'a2']) await h.agents.setState(id, { state: 'paused', reason: 'break' });
     h.pbx.phone('PJSIP/a3', 'busy');
-    h.agents.setState('a3', { state: 'ready' });
+    await h.agents.setState('a3', { state: 'ready' });
     const rung = () => h.pbx.originations.get('PJSIP/a3') ?? 0;
     const before = rung();
     h.pbx.phone('PJSIP/13700000002@trunk', 'manual');
