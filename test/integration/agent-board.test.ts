@@ -15,17 +15,18 @@ import { AcdRepo } from '../../src/db/repos/acd.ts';
 import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
 
+let m: MigratedDb;
+beforeAll(async () => { m = await migratedDb(); });
+afterAll(async () => { await m.close(); });
+
 describe(`agent states on ${testDbKind()}`, () => {
-  let m: MigratedDb;
   let db: Db;
   const log = pino({ level: 'silent' });
   beforeAll(async () => {
-    m = await migratedDb();
     db = m.db;
     const repo = new AcdRepo(db);
     for (const id of ['ann', 'bob', 'cat', 'dan']) await repo.createAgent({ id, name: id });
   });
-  afterAll(async () => { await m.close(); });
 
   it('survive a restart; on-call comes back in wrap-up, ringing comes back ready', async () => {
     const repo = new AcdRepo(db);
@@ -108,15 +109,12 @@ describe(`agent states on ${testDbKind()}`, () => {
  * shared by nodes"): each write is a compare-and-set on the row's version.
  */
 describe(`one agent, two daemons, on ${testDbKind()}`, () => {
-  let m: MigratedDb;
   const log = pino({ level: 'silent' });
   const call = (n: number) => `00000000-0000-4000-8000-00000000010${n}`;
   beforeAll(async () => {
-    m = await migratedDb();
     const repo = new AcdRepo(m.db);
     for (const id of ['amy', 'ben']) await repo.createAgent({ id, name: id });
   });
-  afterAll(async () => { await m.close(); });
 
   const boards = async () => {
     const buses = [new EventBus(), new EventBus()];
@@ -163,5 +161,31 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
     expect(d[1].get('ben')?.state).toBe('ready');
     expect(events[1]!.length).toBe(before);
     for (const b of d) await b.stop();
+  });
+
+  it('in a cluster, a daemon\'s start takes the states as they are; a takeover recovers only its own node\'s agents', async () => {
+    const repo = new AcdRepo(m.db);
+    await repo.createAgent({ id: 'cyd', name: 'cyd' });
+    // cyd talks on a call another daemon drives; dee's call is this node's, left by its earlier owner
+    await repo.createAgent({ id: 'dee', name: 'dee' });
+    for (const [id, c] of [['cyd', call(3)], ['dee', call(4)]] as const) {
+      await repo.saveAgentState({ id, state: 'on-call', seatId: null, reason: null, callId: c, callsTaken: 0, missedInARow: 0, lastCallEndedAt: 0, since: Date.now() });
+    }
+    const version = async (id: string) => (await repo.agentState(id))!.version;
+    const before = [await version('cyd'), await version('dee')];
+    const standby = new AgentBoard(repo, new EventBus(), log, [], 1, 'd3');
+    await standby.load();
+    await standby.flush();
+    expect(standby.get('cyd')).toMatchObject({ state: 'on-call', callId: call(3) });
+    expect(standby.get('dee')).toMatchObject({ state: 'on-call', callId: call(4) });
+    expect([await version('cyd'), await version('dee')]).toEqual(before);
+    // it takes this node over: dee's call did not survive; cyd's is open on another node
+    await standby.reload(new Map(), new Set([call(3)]));
+    await standby.flush();
+    expect(standby.get('cyd')).toMatchObject({ state: 'on-call', callId: call(3) });
+    expect(standby.get('dee')?.state).toBe('wrap-up');
+    expect(await version('cyd')).toBe(before[0]);
+    expect((await repo.agentState('dee'))!.agent.state).toBe('wrap-up');
+    await standby.stop();
   });
 });

@@ -51,26 +51,38 @@ export class AgentBoard {
     private readonly writer: string | null = null,
   ) {}
 
-  /** At start: agents from the database, with the states they had (new agents start logged out; a call that was up is over). */
-  async load(): Promise<void> { await this.read(false, new Map()); }
+  /**
+   * At start: agents from the database, with the states they had (new agents
+   * start logged out; a call that was up is over). In a cluster the states are
+   * taken as they are, without that: they may be the live states of calls
+   * another daemon drives; the daemon that takes a node over recovers that
+   * node's agents (`reload`).
+   */
+  async load(): Promise<void> {
+    if (this.writer !== null) await this.sync();
+    else await this.read(false, new Map(), new Set());
+  }
 
   /**
    * A node taken over from another daemon (docs/scale-out.md): every agent's
    * state as that daemon saved it. Agents on a conversation that goes on
-   * (`onCall`: agent id -> call id) stay on it; any other call of theirs is over.
+   * (`onCall`: agent id -> call id) stay on it; any other call of theirs is
+   * over, except calls open on another node (`elsewhere`: call ids), whose
+   * agents keep the state their daemon wrote.
    */
-  async reload(onCall: ReadonlyMap<string, string>): Promise<void> {
-    await this.read(true, onCall);
+  async reload(onCall: ReadonlyMap<string, string>, elsewhere: ReadonlySet<string> = new Set()): Promise<void> {
+    await this.read(true, onCall, elsewhere);
     this.changed();
   }
 
-  private async read(all: boolean, onCall: ReadonlyMap<string, string>): Promise<void> {
+  private async read(all: boolean, onCall: ReadonlyMap<string, string>, elsewhere: ReadonlySet<string>): Promise<void> {
     const now = Date.now();
     const saved = await this.savedStates();
     for (const row of await this.repo.agents()) {
       const had = this.agents.get(row.id);
       if (had && !all) continue;
       const s = saved.get(row.id)?.agent;
+      if (s?.callId && elsewhere.has(s.callId)) { this.take(saved.get(row.id)!); continue; }
       this.based(row.id, saved.get(row.id)?.version ?? 0);
       const a = s ? { ...s } : had ? { ...had } : newAgent(row.id, now);
       const call = onCall.get(row.id);

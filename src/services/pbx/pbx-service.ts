@@ -354,10 +354,13 @@ export class PbxService implements LineGroup {
     await this.acd.load();
     // this daemon's own calls still in memory (it lost the lease and won it back with a new epoch): they go on as they are
     const ours = new Set(this.calls().map((s) => s.id));
-    const open = (await this.deps.repos.calls.open()).filter((c) => lineIds.includes(c.lineId) && !ours.has(c.id));
+    const openAnywhere = await this.deps.repos.calls.open();
+    const open = openAnywhere.filter((c) => lineIds.includes(c.lineId) && !ours.has(c.id));
+    // calls open on other nodes' lines (a cluster of several nodes): their agents are those nodes' daemons' to drive
+    const elsewhere = new Set(openAnywhere.filter((c) => !lineIds.includes(c.lineId)).map((c) => c.id));
     const legs = await this.deps.repos.legs.openOf(open.map((c) => c.id));
     const plan = planTakeover(open, legs, await this.pbx.inventory(), (q) => this.acd.knows(q));
-    await this.deps.agents.reload(new Map(plan.conversations.map((k) => [k.agent.agentId, k.call.id])));
+    await this.deps.agents.reload(new Map(plan.conversations.map((k) => [k.agent.agentId, k.call.id])), elsewhere);
     for (const k of plan.conversations) this.resume(k, 'connected');
     for (const k of plan.queued) this.resume(k, 'queued');
     for (const k of plan.ivr) this.resume(k, 'ivr');
