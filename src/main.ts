@@ -201,6 +201,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     caches.register('acd', async () => { await pbx?.acd.load(); await agents.sync(); await campaigns.loadMembers(); });
     // agents' live states another daemon wrote (docs/scale-out.md, "Agents shared by nodes")
     caches.register('agent-states', () => agents.follow());
+    // another node's caller stopped waiting or its ring ended: an agent held back for it may be offered here
+    caches.register('queue-waiting', async () => { pbx?.acd.reroute(); });
 
     const smsDemo = config.demo && config.demoAttach ? await startDemoDongle(logger) : null;
     if (smsDemo) cleanups.push(() => smsDemo.close());

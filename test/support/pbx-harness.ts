@@ -62,9 +62,11 @@ export interface PbxHarness {
 /**
  * `db`: share another harness's database (a second daemon on its own node;
  * closing this one leaves the database to its first user). `writer`: the
- * agent board's writer name (cluster.owner).
+ * agent board's writer name (cluster.owner). `node`: a cluster's node
+ * (cluster.node; its lease row is written as held), so the ACD shares its
+ * waiting callers (sql/029).
  */
-export async function pbxHarness(opts: { seats: string[]; flow?: string; channels?: number; db?: Db; writer?: string }): Promise<PbxHarness> {
+export async function pbxHarness(opts: { seats: string[]; flow?: string; channels?: number; db?: Db; writer?: string; node?: string }): Promise<PbxHarness> {
   const { db, drop } = opts.db ? { db: opts.db, drop: async () => undefined } : await templateDb();
   const dataDir = mkdtempSync(join(tmpdir(), 'kefu-pbx-unit-'));
   const config = loadConfig({
@@ -74,8 +76,15 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
       lines: [{ id: 'trunk1', driver: 'asterisk', endpoint: TRUNK, channels: opts.channels ?? 8, record: false, inbound: { flow: opts.flow ?? 'main' } }],
       seats: opts.seats.map((s) => ({ id: `seat-${s}`, endpoint: `PJSIP/${s}` })),
       asterisk: { ari: { url: 'http://127.0.0.1:1', username: 'u', password: 'p', app: 'kefu' } },
+      // a cluster's node: the config check wants a PostgreSQL URL, which nothing here opens (the database is the harness's)
+      ...(opts.node ? { cluster: { enabled: true, node: opts.node }, database: { url: 'postgres://kefu@127.0.0.1:1/unused' } } : {}),
     },
   });
+  if (opts.node) {
+    // a node of a cluster, its lease held by this harness for the test's length (no lease service runs here)
+    await db.query(`INSERT INTO node_lease(node, owner, epoch, expires_at) VALUES ($1, $2, 1, now() + interval '1 hour')
+      ON CONFLICT (node) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at`, [opts.node, opts.writer ?? opts.node]);
+  }
   const logger = pino({ level: process.env.KEFU_TEST_LOG ?? 'silent' });
   const repos = makeRepos(db);
   const bus = new EventBus();

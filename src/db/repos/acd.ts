@@ -54,23 +54,33 @@ export class AcdRepo {
   /**
    * Writes an agent's state. With `cas`: only over version `cas.expect` (a
    * first row is inserted whatever it expects), as version `cas.expect + 1`;
-   * false when another writer came first. Without: over any version (tests
+   * false when another writer came first, or (`cas.fifo`) when the offer
+   * must yield to a caller who has waited longer on another node. Without: over any version (tests
    * and imports), one past it.
    */
-  async saveAgentState(a: Agent, cas?: { expect: number; writer: string | null }): Promise<boolean> {
+  async saveAgentState(a: Agent, cas?: { expect: number; writer: string | null; fifo?: FifoGuard | null }): Promise<boolean> {
     const r = await this.db.query(
       `INSERT INTO agent_states(agent_id, state, seat_id, reason, call_id, calls_taken, missed_in_a_row, last_call_ended_at, since, version, written_by)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9, coalesce($10::bigint + 1, 1), $11)
        ON CONFLICT (agent_id) DO UPDATE SET state = EXCLUDED.state, seat_id = EXCLUDED.seat_id, reason = EXCLUDED.reason, call_id = EXCLUDED.call_id,
          calls_taken = EXCLUDED.calls_taken, missed_in_a_row = EXCLUDED.missed_in_a_row, last_call_ended_at = EXCLUDED.last_call_ended_at, since = EXCLUDED.since,
          version = agent_states.version + 1, written_by = EXCLUDED.written_by
-       WHERE $10::bigint IS NULL OR agent_states.version = $10::bigint
+       WHERE ($10::bigint IS NULL OR agent_states.version = $10::bigint)
+         AND ($12::text IS NULL OR NOT EXISTS (
+           SELECT 1 FROM queue_waiting w JOIN node_lease l ON l.node = w.node JOIN calls c ON c.id = w.call_id
+           WHERE w.queue_id = $12 AND w.node <> $13 AND w.since < $14 AND NOT w.ringing AND l.expires_at > now() AND c.ended_at IS NULL))
        RETURNING agent_id`,
       [a.id, a.state, a.seatId, a.reason, a.callId, a.callsTaken, a.missedInARow, a.lastCallEndedAt ? new Date(a.lastCallEndedAt) : null, new Date(a.since),
-        cas ? cas.expect : null, cas?.writer ?? null]);
+        cas ? cas.expect : null, cas?.writer ?? null, cas?.fifo?.queueId ?? null, cas?.fifo?.node ?? null, cas?.fifo ? new Date(cas.fifo.since) : null]);
     return r.rows.length === 1;
   }
 }
+
+/**
+ * An offer that yields to callers of the same queue who have waited longer
+ * (since `since`) on another live node, with no ring going for them (sql/029).
+ */
+export interface FifoGuard { queueId: string; node: string; since: number }
 
 /** An agent's saved state, its version (one per write) and which daemon wrote it. */
 export interface SavedAgentState { agent: Agent; version: number; writtenBy: string | null }

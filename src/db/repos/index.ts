@@ -9,6 +9,7 @@ import { BlacklistRepo } from './blacklist.ts';
 import { FlowRepo } from './flows.ts';
 import { InteractionRepo } from './interactions.ts';
 import { AcdRepo } from './acd.ts';
+import { QueueWaitingRepo } from './queue-waiting.ts';
 import { UserRepo } from './users.ts';
 import { ScreenpopRepo } from './screenpops.ts';
 import { StatsRepo } from './stats.ts';
@@ -36,6 +37,7 @@ export interface Repos {
   flows: FlowRepo;
   interactions: InteractionRepo;
   acd: AcdRepo;
+  queueWaiting: QueueWaitingRepo;
   users: UserRepo;
   screenpops: ScreenpopRepo;
   stats: StatsRepo;
@@ -64,6 +66,7 @@ export const makeRepos = (db: Db): Repos => ({
   flows: new FlowRepo(db),
   interactions: new InteractionRepo(db),
   acd: new AcdRepo(db),
+  queueWaiting: new QueueWaitingRepo(db),
   users: new UserRepo(db),
   screenpops: new ScreenpopRepo(db),
   stats: new StatsRepo(db),

@@ -20,6 +20,7 @@ import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countersFromCall
 import type { AcdRepo } from '../../db/repos/acd.ts';
 import type { QueueRow } from '../../core/acd/records.ts';
 import type { CallLegRepo } from '../../db/repos/legs.ts';
+import type { QueueWaitingRepo } from '../../db/repos/queue-waiting.ts';
 import type { CallRepo } from '../../db/repos/calls.ts';
 import type { Pbx } from '../../core/ports.ts';
 import type { CallSession } from '../telephony/session.ts';
@@ -48,6 +49,8 @@ export class AcdService {
   /** Per queue, recent handle times (ms), newest first: loaded from call_legs, then kept current. */
   private readonly handleTimes = new Map<string, number[]>();
   private readonly announcer: Announcer;
+  /** Writes of the shared waiting list, in order. */
+  private shared: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly repo: AcdRepo,
@@ -59,6 +62,8 @@ export class AcdService {
     private readonly legLog: LegLog,
     private readonly history: Pick<CallLegRepo, 'recentHandleTimes'>,
     private readonly records: Pick<CallRepo, 'queueCallsSince'>,
+    /** In a cluster: this node's name and the shared list of waiting callers (sql/029), so the longest-waiting caller across nodes is served first. */
+    private readonly cluster: { node: string; waiting: QueueWaitingRepo } | null = null,
   ) {
     board.onChange(() => this.routeAll());
     this.announcer = new Announcer({
@@ -133,6 +138,7 @@ export class AcdService {
     const w: Waiting = { call, channelId, queue, since: Date.now(), tried: new Set(), legs: new Map(), connected: false, visited: [...visited, queueId],
       announcing: null, announceTimer: null, timer: setTimeout(() => this.leave(w, 'timeout'), queue.settings.maxWaitS * 1000) };
     this.waiting.push(w);
+    this.share((r, node) => r.enter(call.id, queueId, node, w.since));
     void call.finished.then(() => {
       if (this.isWaiting(w)) this.count(queue.id, (c) => countAbandoned(c, Date.now() - w.since, queue.settings.serviceLevelS * 1000));
       this.drop(w);
@@ -162,6 +168,16 @@ export class AcdService {
 
   knows(queueId: string): boolean { return this.queues.has(queueId); }
 
+  /** Another node's caller stopped waiting or its ring ended (sql/029 NOTIFY): an agent it held back may be offered here now. */
+  reroute(): void { this.routeAll(); }
+
+  /** Writes this daemon's part of the cluster's waiting list (in order; a failure is logged, the queue goes on). */
+  private share(write: (r: QueueWaitingRepo, node: string) => Promise<void>): void {
+    const c = this.cluster;
+    if (!c) return;
+    this.shared = this.shared.then(() => write(c.waiting, c.node)).catch((err: unknown) => this.log.warn({ err }, 'could not write the cluster\'s waiting list'));
+  }
+
   /** PBX: a key from a caller's channel; the queue's exit key takes them out. */
   dtmf(channelId: string, digit: string): void {
     const w = this.waiting.find((x) => x.channelId === channelId && !x.connected);
@@ -187,6 +203,7 @@ export class AcdService {
   }
 
   private drop(w: Waiting): void {
+    if (!w.connected) this.share((r) => r.leave(w.call.id));
     clearTimeout(w.timer);
     this.announcer.cancel(w);
     const i = this.waiting.indexOf(w);
@@ -231,26 +248,37 @@ export class AcdService {
   private offer(w: Waiting, agentId: string): void {
     const a = this.board.get(agentId)!;
     const seat = this.seats.find((s) => s.id === a.seatId);
-    if (!seat || !this.apply(agentId, { type: 'offer', callId: w.call.id })) return;
+    if (!seat) return;
+    const fifo = this.cluster ? { queueId: w.queue.id, node: this.cluster.node, since: w.since } : null;
+    const written = this.board.offer(agentId, w.call.id, fifo);
+    if (!written) return;
     w.tried.add(agentId);
     // The channel id is ours, so the leg is known before Asterisk reports anything about it (a busy phone ends at once).
     const channelId = randomUUID();
     w.legs.set(channelId, agentId);
     const leg: Leg = { waiting: w, agentId, answered: false, answeredAt: 0, bridgeId: null, cancelled: false };
     this.legs.set(channelId, leg);
-    // The phone rings only once the offer is written: another daemon may have offered the agent a call first (a cluster).
-    void this.board.written(agentId).then((won) => {
-      if (won && this.isWaiting(w) && !leg.cancelled) { this.ring(w, agentId, seat, channelId); return; }
+    // The phone rings only once the offer is written: another daemon may have offered the agent a call first,
+    // or a caller of this queue may have waited longer on another node (a cluster).
+    void written.then((outcome) => {
+      if (outcome === 'written' && this.isWaiting(w) && !leg.cancelled) { this.ring(w, agentId, seat, channelId); return; }
       this.legs.delete(channelId);
       w.legs.delete(channelId);
-      if (won) this.apply(agentId, { type: 'cancel' });
-      else this.log.info({ agentId, callId: w.call.id }, 'agent taken by another daemon first');
+      if (outcome === 'written') this.apply(agentId, { type: 'cancel' });
+      if (outcome === 'behind') {
+        // not tried: offered again when the other node's caller is served or leaves (reroute)
+        w.tried.delete(agentId);
+        this.log.debug({ agentId, callId: w.call.id }, 'a caller has waited longer on another node');
+        return;
+      }
+      if (outcome === 'lost') this.log.info({ agentId, callId: w.call.id }, 'agent taken by another daemon first');
       if (this.isWaiting(w)) this.route(w.queue.id);
     });
   }
 
   private ring(w: Waiting, agentId: string, seat: Config['seats'][number], channelId: string): void {
     const snap = w.call.snapshot();
+    this.share((r) => r.ringing(w.call.id, true));
     this.bus.emit('screenpop', { agentId, callId: w.call.id, lineId: snap.lineId, number: snap.number, customer: w.call.customerSummary() });
     this.legLog.start({ callId: w.call.id, kind: 'agent', channelId, endpoint: seat.endpoint, seatId: seat.id, agentId }, w.call.created);
     this.pbx.originate({
@@ -270,6 +298,7 @@ export class AcdService {
     const w = leg.waiting;
     if (!this.isWaiting(w)) { await this.pbx.hangup(channel.id).catch(quietly(this.log, 'PBX clean-up')); return; }
     w.connected = true;
+    this.share((r) => r.leave(w.call.id));
     clearTimeout(w.timer);
     this.announcer.cancel(w);
     leg.answered = true;
@@ -291,6 +320,7 @@ export class AcdService {
     const w = leg.waiting;
     w.legs.delete(channelId);
     if (!leg.answered) {
+      if (w.legs.size === 0 && this.isWaiting(w)) this.share((r) => r.ringing(w.call.id, false));
       this.apply(leg.agentId, leg.cancelled ? { type: 'cancel' } : { type: 'noAnswer', maxMissed: w.queue.settings.maxMissed });
       this.route(w.queue.id);
       return true;

@@ -20,7 +20,10 @@ import type { Config } from '../../config/schema.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
-import type { AcdRepo, SavedAgentState } from '../../db/repos/acd.ts';
+import type { AcdRepo, FifoGuard, SavedAgentState } from '../../db/repos/acd.ts';
+
+/** What became of a write of an agent's state (see AgentBoard.offer). */
+export type WriteOutcome = 'written' | 'lost' | 'behind';
 import { requireSeat } from '../seats.ts';
 
 export type WantedState = { state: 'logged-in' | 'ready' | 'paused' | 'logged-out'; seatId?: string | undefined; reason?: string | undefined };
@@ -37,8 +40,8 @@ export class AgentBoard {
   private readonly versions = new Map<string, number>();
   /** Per agent: bumped when another daemon's state replaces ours; a write queued before it is stale. */
   private readonly gens = new Map<string, number>();
-  /** Per agent: whether the last queued write was made (false: another daemon's came first). */
-  private readonly results = new Map<string, Promise<boolean>>();
+  /** Per agent: what became of the last queued write. */
+  private readonly results = new Map<string, Promise<WriteOutcome>>();
 
   constructor(
     private readonly repo: AcdRepo,
@@ -145,7 +148,25 @@ export class AgentBoard {
   }
 
   /** Whether the last state change of an agent was written (false: another daemon changed the agent first; the board holds its state now). */
-  async written(agentId: string): Promise<boolean> { return this.results.get(agentId) ?? true; }
+  async written(agentId: string): Promise<boolean> { return (await this.results.get(agentId) ?? 'written') === 'written'; }
+
+  /**
+   * The ACD offers an agent a call: the agent rings in this daemon's memory
+   * at once (null: the machine refuses). The outcome comes once the write is
+   * made, and so does the `agent.state` event: `written`; `lost` (another
+   * daemon changed the agent first: the board holds its state); `behind`
+   * (`fifo`: a caller of the queue has waited longer on another node; the
+   * agent is back as it was, nothing written).
+   */
+  offer(agentId: string, callId: string, fifo: FifoGuard | null): Promise<WriteOutcome> | null {
+    const a = this.agents.get(agentId);
+    if (!a) return null;
+    const r = agentTransition(a, { type: 'offer', callId }, Date.now());
+    if (!r.ok) return null;
+    this.agents.set(agentId, r.agent);
+    this.persist(r.agent, { fifo, before: a, event: 'offer' });
+    return this.results.get(agentId)!;
+  }
 
   private async savedStates(): Promise<Map<string, SavedAgentState>> {
     return new Map((await this.repo.agentStates()).map((s) => [s.agent.id, s]));
@@ -209,8 +230,10 @@ export class AgentBoard {
     if (want.state === 'ready') this.strict(agentId, { type: 'ready' });
     if (want.state === 'paused') this.strict(agentId, { type: 'pause', reason: want.reason ?? 'break' });
     if (want.state === 'logged-out') { this.clearWrap(agentId); this.strict(agentId, { type: 'logout' }); }
+    // this change's own write (the ACD may queue an offer of the agent right after it)
+    const mine = this.results.get(agentId) ?? Promise.resolve('written');
     this.changed();
-    if (!await this.written(agentId)) {
+    if (await mine !== 'written') {
       throw new KefuError('CONFLICT', `agent ${agentId} was changed on another daemon meanwhile (now ${this.require(agentId).state}); try again`);
     }
     return this.agents.get(agentId)!;
@@ -231,12 +254,15 @@ export class AgentBoard {
     const r = agentTransition(a, e, Date.now());
     if (!r.ok) return false;
     this.agents.set(agentId, r.agent);
-    if (r.agent.state !== a.state || r.agent.reason !== a.reason || r.agent.callId !== a.callId) {
-      this.log.info({ agentId, from: a.state, event: e.type, to: r.agent.state }, 'agent transition');
-      this.bus.emit('agent.state', { agentId, state: r.agent.state, reason: r.agent.reason, seatId: r.agent.seatId, callId: r.agent.callId });
-    }
+    this.announce(a, r.agent, e.type);
     this.persist(r.agent);
     return true;
+  }
+
+  private announce(from: Agent, to: Agent, event: AgentEvent['type']): void {
+    if (to.state === from.state && to.reason === from.reason && to.callId === from.callId) return;
+    this.log.info({ agentId: to.id, from: from.state, event, to: to.state }, 'agent transition');
+    this.bus.emit('agent.state', { agentId: to.id, state: to.state, reason: to.reason, seatId: to.seatId, callId: to.callId });
   }
 
   private strict(agentId: string, e: AgentEvent): void {
@@ -278,20 +304,31 @@ export class AgentBoard {
    * it is replaces this daemon's state. A database error loses nothing of
    * the state in memory: the next write carries it.
    */
-  private persist(a: Agent): void {
+  private persist(a: Agent, offer?: { fifo: FifoGuard | null; before: Agent; event: 'offer' }): void {
     const gen = this.gens.get(a.id) ?? 0;
-    this.results.set(a.id, this.queue(async () => {
-      if ((this.gens.get(a.id) ?? 0) !== gen) return false;
+    this.results.set(a.id, this.queue(async (): Promise<WriteOutcome> => {
+      if ((this.gens.get(a.id) ?? 0) !== gen) return 'lost';
       const expect = this.versions.get(a.id) ?? 0;
       try {
-        if (await this.repo.saveAgentState(a, { expect, writer: this.writer })) { this.versions.set(a.id, expect + 1); return true; }
+        if (await this.repo.saveAgentState(a, { expect, writer: this.writer, fifo: offer?.fifo ?? null })) {
+          this.versions.set(a.id, expect + 1);
+          if (offer) this.announce(offer.before, a, offer.event);
+          return 'written';
+        }
         const now = await this.repo.agentState(a.id);
+        if (offer?.fifo && (now?.version ?? 0) === expect) {
+          // nobody changed the agent: the offer yields to a longer-waiting caller on another node
+          this.based(a.id, expect);
+          if (this.agents.get(a.id) === a) this.agents.set(a.id, offer.before);
+          return 'behind';
+        }
         if (now) this.take(now);
         this.changed();
-        return false;
+        return 'lost';
       } catch (err) {
         this.log.warn({ err, agentId: a.id }, 'could not save agent state');
-        return true;
+        if (offer) this.announce(offer.before, a, offer.event);
+        return 'written';
       }
     }));
   }

@@ -13,6 +13,7 @@ import type { LineConfig } from '../../config/schema.ts';
 import type { LineState } from '../../core/call/line-machine.ts';
 import type { Pbx, PbxEvent, PbxGoneReason, PbxLegInfo } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
+import { nodeName } from '../cluster/node.ts';
 import type { LineGroup } from '../telephony/telephony.ts';
 import type { LineStatus } from '../telephony/line.ts';
 import { CallSession } from '../telephony/session.ts';
@@ -81,7 +82,8 @@ export class PbxService implements LineGroup {
       entered: (leg, role, args) => { if (role) this.dialer.answered(leg, role, args[0]); },
       gone: (legId, reason) => { this.dialer.owner(legId)?.legGone(legId, reason); },
     };
-    this.acd = new AcdService(deps.repos.acd, deps.agents, this.registry.pbxFor(pbx, acdLegs), deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), this.legLog, deps.repos.legs, deps.repos.calls);
+    this.acd = new AcdService(deps.repos.acd, deps.agents, this.registry.pbxFor(pbx, acdLegs), deps.config.seats, deps.bus, this.log.child({ component: 'acd' }), this.legLog, deps.repos.legs, deps.repos.calls,
+      deps.config.cluster.enabled ? { node: nodeName(deps.config), waiting: deps.repos.queueWaiting } : null);
     this.ringer = new SeatRinger(this.registry.pbxFor(pbx, ringerLegs), this.legLog, this.log);
     const inboundOn = (line: LineConfig) => [...this.live.values()].filter((l) => l.line.id === line.id).length;
     this.campaignCalls = new PbxCampaignCalls(deps, lines, this.legLog, this.log.child({ component: 'dialer' }), (line) => inboundOn(line) + this.dialer.mine(line), () => this.connected);

@@ -67,4 +67,59 @@ describe('one agent shared by two nodes (fake PBXes, one database)', () => {
     expect(saved.agent).toMatchObject({ state: 'wrap-up', callsTaken: 2 });
     expect(saved.writtenBy).toBe(lose === d1 ? 'd1' : 'd2');
   });
+
+  it('across nodes the caller who has waited longest gets the agent first (sql/029)', async () => {
+    const n1 = await pbxHarness({ seats: ['amy'], writer: 'n1', node: 'A', db: d1.db });
+    const n2 = await pbxHarness({ seats: ['amy'], writer: 'n2', node: 'B', db: d1.db });
+    try {
+      for (const h of [n1, n2]) { await h.service.start(); await h.service.acd.load(); h.pbx.phone('PJSIP/amy', 'manual'); }
+      // amy ends the wrap-up of the test before (its timer went with that test's fake clock), then pauses
+      for (const h of [d1, d2]) if (h.agents.get('amy')?.state === 'wrap-up') h.agents.wrapUpDone('amy');
+      for (const h of [d1, d2]) await h.settle();
+      await n1.agents.follow();
+      await n1.agents.setState('amy', { state: 'paused', reason: 'brief' });
+      await n2.agents.follow();
+      expect(n2.agents.get('amy')?.state).toBe('paused');
+      const x = n1.pbx.callIn({ number: '13800138201', trunk: TRUNK });
+      await n1.until(() => waiting(n1) === 1, 'X waits on node A');
+      await vi.advanceTimersByTimeAsync(2_000);
+      const y = n2.pbx.callIn({ number: '13800138202', trunk: TRUNK });
+      await n2.until(() => waiting(n2) === 1, 'Y waits on node B, 2 s after X');
+      await n2.settle();
+      const rows = await d1.db.query<{ node: string }>('SELECT node FROM queue_waiting ORDER BY since');
+      expect(rows.rows.map((r) => r.node)).toEqual(['A', 'B']);
+
+      // amy becomes ready on node B, the node of the newer caller: its offer yields to X
+      await n2.agents.setState('amy', { state: 'ready' });
+      await n2.settle();
+      expect(ringing(n2)).toHaveLength(0);
+      expect(n2.agents.get('amy')?.state).toBe('ready');
+      // node A follows (NOTIFY in a cluster) and rings amy for X
+      await n1.agents.follow();
+      await n1.until(() => ringing(n1).length === 1, 'amy rings for X on node A');
+      const leg = ringing(n1)[0]!;
+      n1.pbx.pickUp(leg.id);
+      await n1.until(() => leg.bridgeId !== null, 'amy talks to X');
+      expect(n1.pbx.bridgeMembers(leg.bridgeId!).sort()).toEqual([x, leg.id].sort());
+      // X no longer waits: only Y's row is left
+      await n1.settle();
+      expect((await d1.db.query<{ node: string }>('SELECT node FROM queue_waiting')).rows.map((r) => r.node)).toEqual(['B']);
+      n1.pbx.farHangup(x);
+      await n1.until(() => n1.agents.get('amy')?.state === 'wrap-up', 'amy wraps up X');
+      await vi.advanceTimersByTimeAsync(5_000);
+      await n1.until(() => n1.agents.get('amy')?.state === 'ready', 'amy ready');
+      // now Y is the longest-waiting caller: node B offers amy
+      await n2.agents.follow();
+      await n2.until(() => ringing(n2).length === 1, 'amy rings for Y on node B');
+      const second = ringing(n2)[0]!;
+      n2.pbx.pickUp(second.id);
+      await n2.until(() => second.bridgeId !== null, 'amy talks to Y');
+      expect(n2.pbx.bridgeMembers(second.bridgeId!).sort()).toEqual([y, second.id].sort());
+      n2.pbx.farHangup(y);
+      await n2.until(() => n2.agents.get('amy')?.state === 'wrap-up', 'amy wraps up Y');
+    } finally {
+      await n2.close();
+      await n1.close();
+    }
+  });
 });

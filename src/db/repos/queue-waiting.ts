@@ -1,0 +1,28 @@
+import type { Db } from '../types.ts';
+
+/**
+ * The callers waiting in queues on every node of a cluster (sql/029): what
+ * lets an offer on one node yield to a caller who has waited longer on
+ * another (AcdRepo.saveAgentState's `fifo`).
+ */
+export class QueueWaitingRepo {
+  constructor(private readonly db: Db) {}
+
+  /** A caller enters (or, overflowing, moves to) a queue. */
+  async enter(callId: string, queueId: string, node: string, since: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO queue_waiting(call_id, queue_id, node, since) VALUES ($1,$2,$3,$4)
+       ON CONFLICT (call_id) DO UPDATE SET queue_id = EXCLUDED.queue_id, node = EXCLUDED.node, since = EXCLUDED.since, ringing = false`,
+      [callId, queueId, node, new Date(since)]);
+  }
+
+  /** An agent's phone rings for the caller (true), or no longer does (false). */
+  async ringing(callId: string, on: boolean): Promise<void> {
+    await this.db.query('UPDATE queue_waiting SET ringing = $2 WHERE call_id = $1 AND ringing <> $2', [callId, on]);
+  }
+
+  /** The caller is answered or gone. */
+  async leave(callId: string): Promise<void> {
+    await this.db.query('DELETE FROM queue_waiting WHERE call_id = $1', [callId]);
+  }
+}
