@@ -6,7 +6,7 @@
  * finds its agents where they were (a call that was up is over: on-call and
  * ringing agents come back in wrap-up and ready).
  *
- * Several daemons (a cluster, docs/scale-out.md "Agents shared by nodes")
+ * Several daemons (a cluster, docs/scale-out.md "Queues across nodes")
  * share one state per agent: every write is a compare-and-set on the row's
  * version, in this daemon's order. A write that loses (another daemon changed
  * the agent first) is not made; the board takes the row as it is, and so does
@@ -21,10 +21,10 @@ import { KefuError } from '../../core/errors.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
 import type { AcdRepo, FifoGuard, SavedAgentState } from '../../db/repos/acd.ts';
+import { requireSeat } from '../seats.ts';
 
 /** What became of a write of an agent's state (see AgentBoard.offer). */
 export type WriteOutcome = 'written' | 'lost' | 'behind';
-import { requireSeat } from '../seats.ts';
 
 export type WantedState = { state: 'logged-in' | 'ready' | 'paused' | 'logged-out'; seatId?: string | undefined; reason?: string | undefined };
 
