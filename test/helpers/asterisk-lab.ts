@@ -40,12 +40,16 @@ export async function startLayout(command: 'start' | 'start-ha'): Promise<{ dir:
   return { dir, env, carrier };
 }
 
-/** Lab.call: the carrier places a call on its trunk `pbx` (to the pbx, or to Kamailio in the HA layout). */
-export function carrierCall(carrier: AmiClient): Lab['call'] {
+/**
+ * Lab.call: the carrier places a call on its trunk `pbx` (to the pbx, or to
+ * Kamailio in the HA layout); with `target` (host:port) straight to that
+ * address instead (an HA node, past Kamailio).
+ */
+export function carrierCall(carrier: AmiClient, target?: string): Lab['call'] {
   return async (o) => {
     const vars = [`DTMF=${o.dtmf ?? ''}`, `PRE_WAIT=${o.preWaitS ?? 1}`, `HOLD=${o.holdS ?? 5}`, `SAY=${o.say ?? ''}`, `RECORD_TO=${o.recordTo ?? ''}`, `AFTER_DTMF=${o.afterDtmf ?? ''}`, `AFTER_WAIT=${o.afterWaitS ?? 1}`];
     await carrier.action('Originate', {
-      Channel: `PJSIP/${o.did ?? '8000'}@pbx`, Context: 'caller', Exten: 's', Priority: 1,
+      Channel: target ? `PJSIP/pbx/sip:${o.did ?? '8000'}@${target}` : `PJSIP/${o.did ?? '8000'}@pbx`, Context: 'caller', Exten: 's', Priority: 1,
       CallerID: `"${o.name ?? ''}" <${o.number}>`, Variable: vars, Async: 'true', Timeout: 30000,
     });
   };

@@ -18,6 +18,8 @@ export interface HaLab {
   carrier: AmiClient;
   /** The carrier places a call through Kamailio (same options as Lab.call). */
   call: Lab['call'];
+  /** The carrier places a call straight to one node, past Kamailio (callers on a chosen node). */
+  callAt(which: HaNode, o: Parameters<Lab['call']>[0]): Promise<void>;
   cli(which: HaNode | 'carrier', command: string): string;
   /** SIGKILL one pbx and leave it dead. */
   crash(which: HaNode): void;
@@ -38,6 +40,7 @@ export async function startHaLab(): Promise<HaLab> {
   return {
     dir, env, carrier,
     call: carrierCall(carrier),
+    callAt: (which, o) => carrierCall(carrier, `127.0.0.1:${which === 'pbxa' ? env.KEFU_LAB_PBX_SIP_PORT : env.KEFU_LAB_PBXB_SIP_PORT}`)(o),
     cli: (which, command) => execFileSync('bash', [LAB_SCRIPT, 'cli', which, dir, command], { encoding: 'utf8' }),
     crash: (which) => { execFileSync('bash', [LAB_SCRIPT, 'crash', which, dir], { stdio: 'ignore' }); },
     restart: (which, opts = {}) => { execFileSync('bash', [LAB_SCRIPT, 'restart', which, dir, ...(opts.crash ? ['--crash'] : [])], { stdio: 'ignore' }); reread(); },

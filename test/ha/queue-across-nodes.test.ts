@@ -1,0 +1,105 @@
+/**
+ * Issue 14, queues across nodes (docs/scale-out.md, "Queues across nodes"):
+ * the lab's HA layout, two daemon processes on one PostgreSQL database, DA
+ * owning node A (pbx A) and DB owning node B (pbx B), one queue `sales` and
+ * one agent, alice, whose phone (101, on the carrier) both nodes can ring.
+ * Caller X waits on A, then caller Y on B. Alice becomes ready through DB,
+ * the node of the newer caller: DB's offer yields, DA rings alice for X.
+ * When X is over, DB rings her for Y. Both daemons show one state for alice
+ * throughout; her phone never rings for two calls at once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { freshDatabase } from '../helpers/db.ts';
+import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
+import { haDaemonConfig, startHaLab, type HaLab } from '../helpers/ha-lab.ts';
+import { until, waitForLineIdle } from '../helpers/wait.ts';
+
+const FLOW = { id: 'to-sales', name: 'To sales', entry: 'q', nodes: { q: { type: 'queue', queue: 'sales', fallback: 'bye' }, bye: { type: 'hangup' } } };
+const X = '13800139101';
+const Y = '13800139102';
+
+interface CallRow { id: string; number: string; line_id: string; agent_id: string | null; disposition: string | null; answered_at: Date | null; ended_at: Date | null; queue_wait_ms: number | null }
+interface AgentOut { id: string; state: string; callId: string | null }
+
+describe('HA: one queue, callers on two nodes, one agent', () => {
+  let lab: HaLab;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let sql: pg.Client;
+  let da: DaemonProcess;
+  let dbn: DaemonProcess;
+  const cluster = (node: string, owner: string) => ({
+    cluster: { enabled: true, node, owner, leaseS: 4, renewS: 1 },
+    seats: [{ id: 'seat-101', endpoint: 'PJSIP/101' }],
+  });
+  const call = async (number: string): Promise<CallRow | undefined> =>
+    (await sql.query<CallRow>('SELECT id, number, line_id, agent_id, disposition, answered_at, ended_at, queue_wait_ms FROM calls WHERE number = $1', [`+86${number}`])).rows[0];
+  const alice = async (d: DaemonProcess): Promise<AgentOut | undefined> => (await d.api<{ items: AgentOut[] }>('GET', '/agents')).body.items.find((a) => a.id === 'alice');
+  const waiting = async (d: DaemonProcess): Promise<number> => (await d.api<{ items: Array<{ queueId: string; waiting: number }> }>('GET', '/queues')).body.items.find((q) => q.queueId === 'sales')?.waiting ?? -1;
+  /** Alice's agent legs: every time her phone was rung, for which call, and whether the rings overlapped. */
+  const agentLegs = async () => (await sql.query<{ call_id: string; started_at: Date; ended_at: Date | null }>(
+    "SELECT call_id, started_at, ended_at FROM call_legs WHERE kind = 'agent' AND agent_id = 'alice' ORDER BY started_at")).rows;
+  const logs = () => `DA:\n${da.output().slice(-2500)}\nDB:\n${dbn.output().slice(-2500)}`;
+
+  beforeAll(async () => {
+    lab = await startHaLab();
+    db = await freshDatabase('postgres');
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    da = await startDaemonProcess({ databaseUrl: db.url, config: haDaemonConfig(lab, 'pbxa', { id: 'trunk-a', channels: 4, flow: FLOW.id }, cluster('node-a', 'da')) });
+    expect((await da.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
+    expect((await da.api('POST', '/agents', { id: 'alice', name: 'Alice' })).status).toBe(201);
+    expect((await da.api('POST', '/queues', { id: 'sales', name: 'Sales', strategy: 'longest-idle', members: ['alice'], settings: { wrapUpS: 2, ringTimeoutS: 20, maxWaitS: 300 } })).status).toBe(201);
+    expect((await da.api('POST', '/agents/alice/state', { state: 'paused', seatId: 'seat-101', reason: 'brief' })).status).toBe(200);
+    dbn = await startDaemonProcess({ databaseUrl: db.url, config: haDaemonConfig(lab, 'pbxb', { id: 'trunk-b', channels: 4, flow: FLOW.id }, cluster('node-b', 'db')) });
+    await waitForLineIdle(da, 'trunk-a');
+    await waitForLineIdle(dbn, 'trunk-b');
+  });
+
+  afterAll(async () => {
+    await da?.stop();
+    await dbn?.stop();
+    await sql?.end();
+    await lab?.stop();
+    await db?.drop();
+  });
+
+  it('the caller who waited longest gets the agent, whichever node she is made ready on; then the other node\'s caller', async () => {
+    expect(await alice(dbn)).toMatchObject({ state: 'paused' });
+    await lab.callAt('pbxa', { number: X, preWaitS: 0, holdS: 90 });
+    await until('X waits in sales on node A', async () => (await waiting(da)) === 1, { timeoutMs: 30_000, detail: logs });
+    await lab.callAt('pbxb', { number: Y, preWaitS: 0, holdS: 90 });
+    await until('Y waits in sales on node B', async () => (await waiting(dbn)) === 1, { timeoutMs: 30_000, detail: logs });
+    const [x0, y0] = [(await call(X))!, (await call(Y))!];
+    expect([x0.line_id, y0.line_id]).toEqual(['trunk-a', 'trunk-b']);
+
+    // alice ready through DB, the node of the newer caller: DA rings her for X
+    expect((await dbn.api('POST', '/agents/alice/state', { state: 'ready' })).status).toBe(200);
+    const withX = await until('alice talks to X (node A)', async () => { const a = await alice(da); return a?.state === 'on-call' && a.callId === x0.id ? a : null; },
+      { timeoutMs: 30_000, detail: logs });
+    expect(withX.callId).toBe(x0.id);
+    await until('DB holds the same state for alice', async () => (await alice(dbn))?.callId === x0.id, { timeoutMs: 10_000, detail: logs });
+    expect((await agentLegs()).map((l) => l.call_id)).toEqual([x0.id]);
+    expect(await waiting(dbn)).toBe(1);
+
+    // X is over (hung up through DA): after her wrap-up, DB rings alice for Y
+    expect((await da.api('POST', `/calls/${x0.id}/hangup`)).status).toBeLessThan(300);
+    await until('alice talks to Y (node B)', async () => { const a = await alice(dbn); return a?.state === 'on-call' && a.callId === y0.id; }, { timeoutMs: 30_000, detail: logs });
+    expect((await dbn.api('POST', `/calls/${y0.id}/hangup`)).status).toBeLessThan(300);
+    const [x, y] = await until('both calls closed', async (): Promise<[CallRow, CallRow] | null> => {
+      const [cx, cy] = [await call(X), await call(Y)];
+      return cx?.ended_at && cy?.ended_at ? [cx, cy] : null;
+    }, { timeoutMs: 20_000, detail: logs });
+    expect([x.agent_id, y.agent_id]).toEqual(['alice', 'alice']);
+    expect([x.disposition, y.disposition]).toEqual(['completed', 'completed']);
+    // Y waited for X's whole conversation and alice's wrap-up
+    expect(y.queue_wait_ms!).toBeGreaterThan(x.queue_wait_ms!);
+    // her phone was rung twice, X's ring first, never two rings or calls at once
+    const legs = await agentLegs();
+    expect(legs.map((l) => l.call_id)).toEqual([x.id, y.id]);
+    expect(legs[0]!.ended_at!.getTime()).toBeLessThanOrEqual(legs[1]!.started_at.getTime());
+    const saved = await sql.query<{ written_by: string; state: string }>("SELECT written_by, state FROM agent_states WHERE agent_id = 'alice'");
+    expect(saved.rows[0]?.written_by).toBe('db');
+    expect(['wrap-up', 'ready']).toContain(saved.rows[0]?.state);
+  });
+});
