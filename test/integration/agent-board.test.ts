@@ -12,6 +12,7 @@ import { migratedDb, type MigratedDb } from '../helpers/app.ts';
 import { until } from '../helpers/wait.ts';
 import type { Db } from '../../src/db/types.ts';
 import { AcdRepo } from '../../src/db/repos/acd.ts';
+import { QueueWaitingRepo } from '../../src/db/repos/queue-waiting.ts';
 import { EventBus, type KefuEvent } from '../../src/core/events/bus.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
 
@@ -187,5 +188,19 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
     expect(await version('cyd')).toBe(before[0]);
     expect((await repo.agentState('dee'))!.agent.state).toBe('wrap-up');
     await standby.stop();
+  });
+
+  it('the shared waiting list (sql/029): a row counts only while its call is open; prune drops the others', async () => {
+    const waitingRepo = new QueueWaitingRepo(m.db);
+    const [open, closed, gone] = [call(5), call(6), call(7)];
+    await m.db.query(`INSERT INTO calls(id, line_id, direction, state) VALUES ($1, 'trunk-a', 'inbound', 'queued')`, [open]);
+    await m.db.query(`INSERT INTO calls(id, line_id, direction, state, ended_at) VALUES ($1, 'trunk-a', 'inbound', 'ended', now())`, [closed]);
+    for (const c of [open, closed, gone]) await waitingRepo.enter(c, 'q1', 'A', Date.now() - 60_000);
+    await waitingRepo.ringing(open, true);
+    await waitingRepo.ringing(open, false);
+    expect(await waitingRepo.prune()).toBe(2);
+    expect((await m.db.query<{ call_id: string }>('SELECT call_id FROM queue_waiting')).rows.map((r) => r.call_id)).toEqual([open]);
+    await waitingRepo.leave(open);
+    expect((await m.db.query('SELECT 1 FROM queue_waiting')).rows).toHaveLength(0);
   });
 });

@@ -21,6 +21,12 @@ export class QueueWaitingRepo {
     await this.db.query('UPDATE queue_waiting SET ringing = $2 WHERE call_id = $1 AND ringing <> $2', [callId, on]);
   }
 
+  /** Rows whose call is no longer open (a node taken over, a leave that failed): they count for nothing already; housekeeping. */
+  async prune(): Promise<number> {
+    const r = await this.db.query('DELETE FROM queue_waiting w WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = w.call_id AND c.ended_at IS NULL)');
+    return r.rowCount ?? 0;
+  }
+
   /** The caller is answered or gone. */
   async leave(callId: string): Promise<void> {
     await this.db.query('DELETE FROM queue_waiting WHERE call_id = $1', [callId]);

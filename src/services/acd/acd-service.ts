@@ -171,6 +171,9 @@ export class AcdService {
   /** Another node's caller stopped waiting or its ring ended (sql/029 NOTIFY): an agent it held back may be offered here now. */
   reroute(): void { this.routeAll(); }
 
+  /** After a takeover: the waiting-list rows of calls no longer open go (they already count for nothing). */
+  prune(): void { this.share(async (r) => { await r.prune(); }); }
+
   /** Writes this daemon's part of the cluster's waiting list (in order; a failure is logged, the queue goes on). */
   private share(write: (r: QueueWaitingRepo, node: string) => Promise<void>): void {
     const c = this.cluster;

@@ -373,6 +373,7 @@ export class PbxService implements LineGroup {
     const now = new Date();
     for (const l of legs) if (keep.has(l.callId) && !adopted.has(l.id)) await this.deps.repos.legs.ended(l.id, now, 'interrupted');
     const closed = await this.deps.calls.closeInterrupted(lineIds, keep);
+    this.acd.prune();
     const stillOpen = async (): Promise<Set<string>> => new Set((await this.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await this.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
     this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired }, 'node taken over');
