@@ -198,6 +198,12 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
     for (const c of [open, closed, gone]) await waitingRepo.enter(c, 'q1', 'A', Date.now() - 60_000);
     await waitingRepo.ringing(open, true);
     await waitingRepo.ringing(open, false);
+    // counted per queue only while the node's lease is live
+    expect(await waitingRepo.byQueue()).toEqual(new Map());
+    await m.db.query(`INSERT INTO node_lease(node, owner, epoch, expires_at) VALUES ('A', 'd1', 1, now() + interval '1 minute')`);
+    const counted = (await waitingRepo.byQueue()).get('q1');
+    expect(counted?.waiting).toBe(1);
+    expect(counted?.longestWaitMs).toBeGreaterThanOrEqual(59_000);
     expect(await waitingRepo.prune()).toBe(2);
     expect((await m.db.query<{ call_id: string }>('SELECT call_id FROM queue_waiting')).rows.map((r) => r.call_id)).toEqual([open]);
     await waitingRepo.leave(open);

@@ -21,6 +21,19 @@ export class QueueWaitingRepo {
     await this.db.query('UPDATE queue_waiting SET ringing = $2 WHERE call_id = $1 AND ringing <> $2', [callId, on]);
   }
 
+  /**
+   * Per queue, the callers waiting on every node with a live lease (open
+   * calls only): how many, and since when the longest has waited (database
+   * clock, ms ago).
+   */
+  async byQueue(): Promise<Map<string, { waiting: number; longestWaitMs: number }>> {
+    const r = await this.db.query<{ queue_id: string; waiting: number; longest_ms: number | null }>(
+      `SELECT w.queue_id, count(*)::int AS waiting, (extract(epoch FROM now() - min(w.since)) * 1000)::bigint::int AS longest_ms
+       FROM queue_waiting w JOIN node_lease l ON l.node = w.node JOIN calls c ON c.id = w.call_id
+       WHERE l.expires_at > now() AND c.ended_at IS NULL GROUP BY w.queue_id`);
+    return new Map(r.rows.map((x) => [x.queue_id, { waiting: x.waiting, longestWaitMs: Math.max(0, x.longest_ms ?? 0) }]));
+  }
+
   /** Rows whose call is no longer open (a node taken over, a leave that failed): they count for nothing already; housekeeping. */
   async prune(): Promise<number> {
     const r = await this.db.query('DELETE FROM queue_waiting w WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = w.call_id AND c.ended_at IS NULL)');

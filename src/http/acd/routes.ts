@@ -85,7 +85,13 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   // Single-line mode has no queues: an empty list, not an error, so dashboards need no special case.
-  app.get('/queues', { config: { nodeOwner: true }, schema: { tags: ['acd'] } }, async () => ({ items: ctx.acd?.queueStats() ?? [] }));
+  // With a cluster, `allNodes`: the queue's callers waiting on every node (the shared waiting list, sql/029); the rest is this node's.
+  app.get('/queues', { config: { nodeOwner: true }, schema: { tags: ['acd'] } }, async () => {
+    const items = ctx.acd?.queueStats() ?? [];
+    if (!ctx.config.cluster.enabled) return { items };
+    const all = await ctx.repos.queueWaiting.byQueue();
+    return { items: items.map((q) => ({ ...q, allNodes: all.get(q.queueId) ?? { waiting: 0, longestWaitMs: 0 } })) };
+  });
 
   app.post('/queues', {
     config: { roles: WRITERS, nodeOwner: true },
