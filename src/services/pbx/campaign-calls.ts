@@ -282,7 +282,15 @@ export class PbxCampaignCalls implements DialerBackend {
     seat.call = call;
     call.agent = seat;
     const agents = this.deps.agents;
-    agents.apply(seat.agentId, { type: 'offer', callId: call.record.id });
+    // the offer is written first: in a cluster another node's ACD may have offered the agent a call meanwhile
+    const offered = agents.offer(seat.agentId, call.record.id, null);
+    if (!offered || await offered !== 'written') {
+      seat.call = null;
+      call.agent = null;
+      this.log.info({ agentId: seat.agentId, callId: call.record.id }, 'agent taken meanwhile: another agent, or the connect limit');
+      this.findAgent(call);
+      return;
+    }
     agents.apply(seat.agentId, { type: 'answer' });
     await this.pbx.moh(seat.legId, false).catch(quietly(this.log, 'music on hold'));
     call.bridge = await this.pbx.bridge([call.legId, seat.legId]);
