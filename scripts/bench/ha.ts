@@ -2,7 +2,8 @@
  * npm run bench -- ha: issue 14's HA cases (test/ha/scenario.ts) run
  * KEFU_HA_RUNS times each (default 10; T1 SIGKILL the owner, T3 SIGSTOP it
  * for 25 s, T4 restart PostgreSQL), 20 calls of KEFU_HA_HOLD_S seconds
- * (default 60). Prints p50 / p95 / max of the times and the sums of the
+ * (default 60); KEFU_HA_CASES picks cases (comma-separated, default
+ * T1,T3,T4). Prints p50 / p95 / max of the times and the sums of the
  * counts; writes bench/results/ha.json. Needs the Asterisk lab (npm test
  * builds it) and runs as root or as a user who may start PostgreSQL.
  */
@@ -20,7 +21,9 @@ export async function run(opts: { runs?: number; holdS?: number; cases?: HaCase[
   const runs = opts.runs ?? Number(process.env.KEFU_HA_RUNS ?? 10);
   const holdS = opts.holdS ?? Number(process.env.KEFU_HA_HOLD_S ?? 60);
   const all: HaFigures[] = [];
-  for (const kind of opts.cases ?? (['T1', 'T3', 'T4'] as HaCase[])) {
+  const cases = opts.cases ?? (process.env.KEFU_HA_CASES ?? 'T1,T3,T4').split(',').map((c) => c.trim());
+  for (const c of cases) if (!['T1', 'T3', 'T4'].includes(c)) throw new Error(`KEFU_HA_CASES: ${c} is not a case (T1, T3, T4)`);
+  for (const kind of cases as HaCase[]) {
     for (let i = 0; i < runs; i++) {
       const f = await runHaCase(kind, { holdS, log: (s) => console.log(`  run ${i + 1}/${runs} ${s}`) });
       console.log(`  ${JSON.stringify(f)}`);
