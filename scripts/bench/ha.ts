@@ -4,7 +4,7 @@
  * for 25 s, T4 restart PostgreSQL), 20 calls of KEFU_HA_HOLD_S seconds
  * (default 60); KEFU_HA_CASES picks cases (comma-separated, default
  * T1,T3,T4). Prints p50 / p95 / max of the times and the sums of the
- * counts; writes bench/results/ha.json. Needs the Asterisk lab (npm test
+ * counts; writes bench/results/ha.json (a subset: ha-T1.json...). Needs the Asterisk lab (npm test
  * builds it) and runs as root or as a user who may start PostgreSQL.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -44,6 +44,8 @@ export async function run(opts: { runs?: number; holdS?: number; cases?: HaCase[
   }));
   console.log(table(rows));
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/ha.json', JSON.stringify({ runs, holdS, rows, all }, null, 2));
+  // a subset of the cases goes to its own file (bench/results/ha-T1.json), not over the full run's
+  const file = cases.length === 3 ? 'ha.json' : `ha-${cases.join('-')}.json`;
+  writeFileSync(`bench/results/${file}`, JSON.stringify({ runs, holdS, rows, all }, null, 2));
   return { runs, holdS, rows };
 }
