@@ -104,6 +104,11 @@ describe('HA: one queue, callers on two nodes, one agent', () => {
     const legs = await agentLegs();
     expect(legs.map((l) => l.call_id)).toEqual([x.id, y.id]);
     expect(legs[0]!.ended_at!.getTime()).toBeLessThanOrEqual(legs[1]!.started_at.getTime());
+    // today's figures: each node answered one; every node's records count both
+    for (const d of [da, dbn]) {
+      const q = (await d.api<{ items: Array<{ queueId: string; answered: number; allNodes: { answered: number; abandoned: number; waiting: number } }> }>('GET', '/queues')).body.items.find((i) => i.queueId === 'sales');
+      expect(q).toMatchObject({ answered: 1, allNodes: { answered: 2, abandoned: 0, waiting: 0 } });
+    }
     const saved = await sql.query<{ written_by: string; state: string }>("SELECT written_by, state FROM agent_states WHERE agent_id = 'alice'");
     expect(saved.rows[0]?.written_by).toBe('db');
     expect(['wrap-up', 'ready']).toContain(saved.rows[0]?.state);

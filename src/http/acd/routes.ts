@@ -85,12 +85,14 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   });
 
   // Single-line mode has no queues: an empty list, not an error, so dashboards need no special case.
-  // With a cluster, `allNodes`: the queue's callers waiting on every node (the shared waiting list, sql/029); the rest is this node's.
+  // With a cluster, `allNodes`: the queue's callers waiting on every node (the shared waiting list, sql/029) and today's
+  // figures from every node's call records (finished calls); the rest is this node's.
   app.get('/queues', { config: { nodeOwner: true }, schema: { tags: ['acd'] } }, async () => {
     const items = ctx.acd?.queueStats() ?? [];
-    if (!ctx.config.cluster.enabled) return { items };
-    const all = await ctx.repos.queueWaiting.byQueue();
-    return { items: items.map((q) => ({ ...q, allNodes: all.get(q.queueId) ?? { waiting: 0, longestWaitMs: 0 } })) };
+    if (!ctx.config.cluster.enabled || !ctx.acd) return { items };
+    const [waiting, recorded] = await Promise.all([ctx.repos.queueWaiting.byQueue(), ctx.acd.recordedToday()]);
+    const none = { answered: 0, abandoned: 0, overflowed: 0, exited: 0, serviceLevel: null, averageSpeedOfAnswerMs: null };
+    return { items: items.map((q) => ({ ...q, allNodes: { ...(waiting.get(q.queueId) ?? { waiting: 0, longestWaitMs: 0 }), ...(recorded.get(q.queueId) ?? none) } })) };
   });
 
   app.post('/queues', {

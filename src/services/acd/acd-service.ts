@@ -32,6 +32,9 @@ interface Waiting extends WaitingCaller { tried: Set<string>; legs: Map<string, 
 /** An agent's phone offered a call. `cancelled`: kefu stopped the ring itself, so its end is not a miss. */
 interface Leg { waiting: Waiting; agentId: string; answered: boolean; answeredAt: number; bridgeId: string | null; cancelled: boolean }
 
+/** A queue's figures of the day from the call records (RecordedFigures: recordedToday). */
+export interface RecordedFigures { answered: number; abandoned: number; overflowed: number; exited: number; serviceLevel: number | null; averageSpeedOfAnswerMs: number | null }
+
 /** How many recent handle times per queue feed the estimated wait. */
 const HISTORY = 20;
 
@@ -102,6 +105,21 @@ export class AcdService {
   }
 
   agentList(): Agent[] { return this.board.list(); }
+
+  /**
+   * Today's figures of each queue from the call records of every node
+   * (finished calls; with a cluster, `GET /queues` `allNodes`), counted as the
+   * live counters count them.
+   */
+  async recordedToday(): Promise<Map<string, RecordedFigures>> {
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    const counters = countersFromCalls(await this.records.queueCallsSince(midnight), (q) => (this.queues.get(q)?.settings.serviceLevelS ?? 20) * 1000);
+    return new Map([...counters].map(([q, c]) => [q, {
+      answered: c.answered, abandoned: c.abandoned + c.shortAbandoned, overflowed: c.overflowed, exited: c.exited,
+      serviceLevel: serviceLevel(c), averageSpeedOfAnswerMs: averageSpeedOfAnswerMs(c),
+    }]));
+  }
 
   queueStats(): Array<{
     queueId: string; name: string; strategy: string; waiting: number; longestWaitMs: number; agents: Record<string, number>;
