@@ -42,7 +42,7 @@ export const en = {
   'desk.findCustomer': 'Find a customer or contact to call', 'desk.callEnded': 'Call ended', 'desk.lastCall': 'Last call',
   'demo.title': 'Demo line', 'demo.simulate': 'Simulate incoming call', 'demo.number': 'Caller number', 'demo.digits': 'Digits to press', 'demo.hangup': 'Caller hangs up', 'demo.started': 'The demo line is ringing',
   'wall.title': 'Wallboard', 'wall.lines': 'Lines', 'wall.seats': 'Seats', 'wall.queues': 'Queues', 'wall.agents': 'Agents', 'wall.calls': 'Active calls',
-  'wall.waiting': 'Waiting', 'wall.longest': 'Longest wait', 'wall.serviceLevel': 'Service level', 'wall.answered': 'Answered', 'wall.abandoned': 'Abandoned',
+  'wall.allNodes': 'Second line: every node of the cluster.', 'wall.waiting': 'Waiting', 'wall.longest': 'Longest wait', 'wall.serviceLevel': 'Service level', 'wall.answered': 'Answered', 'wall.abandoned': 'Abandoned',
   'wall.listen': 'Listen', 'wall.whisper': 'Whisper', 'wall.barge': 'Barge', 'wall.monitorSeat': 'Your seat', 'wall.noQueues': 'No queues (single-line mode).',
   'wall.noCalls': 'No calls up.', 'wall.recent': 'Recent calls', 'wall.monitorStarted': 'Your seat rings: pick up to monitor',
   'ivr.title': 'IVR flows', 'ivr.newFlow': 'New flow', 'ivr.publish': 'Publish', 'ivr.published': 'Published', 'ivr.version': 'Version', 'ivr.versions': 'Versions',

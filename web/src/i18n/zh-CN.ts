@@ -43,7 +43,7 @@ export const zhCN: Record<MessageKey, string> = {
   'desk.findCustomer': '查找要呼叫的客户或联系人', 'desk.callEnded': '通话结束', 'desk.lastCall': '上一通电话',
   'demo.title': '演示线路', 'demo.simulate': '模拟来电', 'demo.number': '来电号码', 'demo.digits': '按键', 'demo.hangup': '来电方挂断', 'demo.started': '演示线路正在振铃',
   'wall.title': '监控墙', 'wall.lines': '线路', 'wall.seats': '座席位', 'wall.queues': '队列', 'wall.agents': '坐席', 'wall.calls': '当前通话',
-  'wall.waiting': '等待', 'wall.longest': '最长等待', 'wall.serviceLevel': '服务水平', 'wall.answered': '已接', 'wall.abandoned': '放弃',
+  'wall.allNodes': '第二行：集群全部节点。', 'wall.waiting': '等待', 'wall.longest': '最长等待', 'wall.serviceLevel': '服务水平', 'wall.answered': '已接', 'wall.abandoned': '放弃',
   'wall.listen': '监听', 'wall.whisper': '耳语', 'wall.barge': '强插', 'wall.monitorSeat': '您的座席位', 'wall.noQueues': '无队列（单线路模式）。',
   'wall.noCalls': '当前无通话。', 'wall.recent': '最近通话', 'wall.monitorStarted': '您的话机将响铃：摘机开始监控',
   'ivr.title': '语音导航流程', 'ivr.newFlow': '新建流程', 'ivr.publish': '发布', 'ivr.published': '已发布', 'ivr.version': '版本', 'ivr.versions': '版本历史',

@@ -14,7 +14,9 @@ import { known } from './data/calls.tsx';
 
 interface Line { id: string; name: string | null; state: string; activeCalls: number; channels: number; since: string }
 interface Seat { id: string; endpoint?: string; agentId: string | null }
-interface Queue { queueId: string; name: string; waiting: number; longestWaitMs: number; answered: number; abandoned: number; serviceLevel: number | null; agents: Record<string, number> }
+/** `allNodes` (a cluster): the same figures for every node (GET /queues); the others are this node's. */
+interface QueueFigures { waiting: number; longestWaitMs: number; answered: number; abandoned: number; serviceLevel: number | null }
+interface Queue extends QueueFigures { queueId: string; name: string; agents: Record<string, number>; allNodes?: QueueFigures }
 interface Agent { id: string; name: string; state: string; reason: string | null; seatId: string | null; since: string; callsTaken: number }
 interface ActiveCall { id: string; lineId: string; state: string; number: string | null; name: string | null; startedAt: string; answeredAt: string | null }
 interface Board { lines: Line[]; seats: Seat[]; queues: Queue[]; agents: Agent[]; calls: ActiveCall[] }
@@ -101,9 +103,14 @@ export function Wallboard(_props: { params: string[] }) {
           {board.queues.length === 0 ? <p class="muted">{t('wall.noQueues')}</p> : (
             <div class="table-wrap"><table><thead><tr><th>{t('common.queue')}</th><th>{t('wall.waiting')}</th><th>{t('wall.longest')}</th><th>{t('wall.serviceLevel')}</th><th>{t('wall.answered')}</th><th>{t('wall.abandoned')}</th></tr></thead>
               <tbody>{board.queues.map((q) => (
-                <tr data-testid={`wall-queue-${q.queueId}`}><td>{q.name}</td><td>{q.waiting}</td><td>{fmtDuration(q.longestWaitMs)}</td><td>{fmtPercent(q.serviceLevel)}</td><td>{q.answered}</td><td>{q.abandoned}</td></tr>
+                <tr data-testid={`wall-queue-${q.queueId}`}><td>{q.name}</td>
+                  {[[q.waiting, q.allNodes?.waiting], [fmtDuration(q.longestWaitMs), q.allNodes && fmtDuration(q.allNodes.longestWaitMs)],
+                    [fmtPercent(q.serviceLevel), q.allNodes && fmtPercent(q.allNodes.serviceLevel)], [q.answered, q.allNodes?.answered],
+                    [q.abandoned, q.allNodes?.abandoned]].map(([own, all]) => <td>{own}{all !== undefined && <><br /><span class="muted small">{all}</span></>}</td>)}
+                </tr>
               ))}</tbody></table></div>
           )}
+          {board.queues.some((q) => q.allNodes) && <p class="muted small">{t('wall.allNodes')}</p>}
         </section>
         <section class="card">
           <h2>{t('wall.agents')}</h2>
