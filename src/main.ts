@@ -143,8 +143,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
     /** With a cluster: this daemon's name, as the node's lease owner and as the writer of agent states. */
     const daemon = config.cluster.enabled ? daemonName(config) : null;
-    const agents = new AgentBoard(repos.acd, bus, logger.child({ component: 'agents' }), config.seats, config.console.wrapUpS,
-      daemon);
+    const agents = new AgentBoard(repos.acd, bus, logger.child({ component: 'agents' }), config.seats, config.console.wrapUpS, daemon);
     await agents.load();
     agents.start();
     cleanups.push(() => agents.stop());
@@ -199,7 +198,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => campaigns.stop());
     // queues and agents: definitions reloaded, live states (agent board, callers waiting) kept
     caches.register('acd', async () => { await pbx?.acd.load(); await agents.sync(); await campaigns.loadMembers(); });
-    // agents' live states another daemon wrote (docs/scale-out.md, "Agents shared by nodes")
+    // agents' live states another daemon wrote (docs/scale-out.md, "Queues across nodes")
     caches.register('agent-states', () => agents.follow());
     // another node's caller stopped waiting or its ring ended: an agent held back for it may be offered here
     caches.register('queue-waiting', async () => { pbx?.acd.reroute(); });
