@@ -83,6 +83,7 @@ describe('HA: one queue, callers on two nodes, one agent', () => {
     expect((await dbn.api('POST', '/agents/alice/state', { state: 'ready' })).status).toBe(200);
     const withX = await until('alice talks to X (node A)', async () => { const a = await alice(da); return a?.state === 'on-call' && a.callId === x0.id ? a : null; },
       { timeoutMs: 30_000, detail: logs });
+    await until('X bridged to alice', async () => (await call(X))?.agent_id === 'alice', { timeoutMs: 10_000, detail: logs });
     expect(withX.callId).toBe(x0.id);
     await until('DB holds the same state for alice', async () => (await alice(dbn))?.callId === x0.id, { timeoutMs: 10_000, detail: logs });
     expect((await agentLegs()).map((l) => l.call_id)).toEqual([x0.id]);
@@ -91,6 +92,8 @@ describe('HA: one queue, callers on two nodes, one agent', () => {
     // X is over (hung up through DA): after her wrap-up, DB rings alice for Y
     expect((await da.api('POST', `/calls/${x0.id}/hangup`)).status).toBeLessThan(300);
     await until('alice talks to Y (node B)', async () => { const a = await alice(dbn); return a?.state === 'on-call' && a.callId === y0.id; }, { timeoutMs: 30_000, detail: logs });
+    // the bridge is made a moment after she answers (on-call); the record names her once it is
+    await until('Y bridged to alice', async () => (await call(Y))?.agent_id === 'alice', { timeoutMs: 10_000, detail: logs });
     expect((await dbn.api('POST', `/calls/${y0.id}/hangup`)).status).toBeLessThan(300);
     const [x, y] = await until('both calls closed', async (): Promise<[CallRow, CallRow] | null> => {
       const [cx, cy] = [await call(X), await call(Y)];
