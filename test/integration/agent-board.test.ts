@@ -132,9 +132,9 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
     await d[1].follow();
     expect(d[1].get('amy')?.state).toBe('ready');
     // both daemons see amy ready and offer her a call of their own in the same moment
-    expect(d[0].apply('amy', { type: 'offer', callId: call(1) })).toBe(true);
-    expect(d[1].apply('amy', { type: 'offer', callId: call(2) })).toBe(true);
-    const won = await Promise.all([d[0].written('amy'), d[1].written('amy')]);
+    const offers = [d[0].offer('amy', call(1), null), d[1].offer('amy', call(2), null)];
+    expect(offers.every((o) => o !== null)).toBe(true);
+    const won = (await Promise.all(offers)).map((o) => o === 'written');
     expect(won.filter(Boolean)).toHaveLength(1);
     const winner = won[0] ? 0 : 1;
     const saved = (await new AcdRepo(m.db).agentState('amy'))!;

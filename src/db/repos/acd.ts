@@ -1,4 +1,5 @@
 import type { Db } from '../types.ts';
+import { COUNTING_WAITERS } from './queue-waiting.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { Strategy } from '../../core/acd/strategies.ts';
 import type { Agent, AgentStateName } from '../../core/acd/agent.ts';
@@ -67,8 +68,7 @@ export class AcdRepo {
          version = agent_states.version + 1, written_by = EXCLUDED.written_by
        WHERE ($10::bigint IS NULL OR agent_states.version = $10::bigint)
          AND ($12::text IS NULL OR NOT EXISTS (
-           SELECT 1 FROM queue_waiting w JOIN node_lease l ON l.node = w.node JOIN calls c ON c.id = w.call_id
-           WHERE w.queue_id = $12 AND w.node <> $13 AND w.since < $14 AND NOT w.ringing AND l.expires_at > now() AND c.ended_at IS NULL))
+           SELECT 1 FROM ${COUNTING_WAITERS} WHERE w.queue_id = $12 AND w.node <> $13 AND w.since < $14 AND NOT w.ringing))
        RETURNING agent_id`,
       [a.id, a.state, a.seatId, a.reason, a.callId, a.callsTaken, a.missedInARow, a.lastCallEndedAt ? new Date(a.lastCallEndedAt) : null, new Date(a.since),
         cas ? cas.expect : null, cas?.writer ?? null, cas?.fifo?.queueId ?? null, cas?.fifo?.node ?? null, cas?.fifo ? new Date(cas.fifo.since) : null]);

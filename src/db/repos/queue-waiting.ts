@@ -1,6 +1,14 @@
 import type { Db } from '../types.ts';
 
 /**
+ * The waiting callers that count (alias w): their call is open and their
+ * node has a live lease. A dead node's rows, or a closed call's, hold
+ * nothing back. Used by the offer's queue check (AcdRepo) and byQueue.
+ */
+export const COUNTING_WAITERS = `queue_waiting w JOIN node_lease l ON l.node = w.node AND l.expires_at > now()
+  JOIN calls c ON c.id = w.call_id AND c.ended_at IS NULL`;
+
+/**
  * The callers waiting in queues on every node of a cluster (sql/029): what
  * lets an offer on one node yield to a caller who has waited longer on
  * another (AcdRepo.saveAgentState's `fifo`).
@@ -29,8 +37,7 @@ export class QueueWaitingRepo {
   async byQueue(): Promise<Map<string, { waiting: number; longestWaitMs: number }>> {
     const r = await this.db.query<{ queue_id: string; waiting: number; longest_ms: number | null }>(
       `SELECT w.queue_id, count(*)::int AS waiting, (extract(epoch FROM now() - min(w.since)) * 1000)::bigint::int AS longest_ms
-       FROM queue_waiting w JOIN node_lease l ON l.node = w.node JOIN calls c ON c.id = w.call_id
-       WHERE l.expires_at > now() AND c.ended_at IS NULL GROUP BY w.queue_id`);
+       FROM ${COUNTING_WAITERS} GROUP BY w.queue_id`);
     return new Map(r.rows.map((x) => [x.queue_id, { waiting: x.waiting, longestWaitMs: Math.max(0, x.longest_ms ?? 0) }]));
   }
 

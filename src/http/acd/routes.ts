@@ -91,8 +91,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     const items = ctx.acd?.queueStats() ?? [];
     if (!ctx.config.cluster.enabled || !ctx.acd) return { items };
     const [waiting, recorded] = await Promise.all([ctx.repos.queueWaiting.byQueue(), ctx.acd.recordedToday()]);
-    const none = { answered: 0, abandoned: 0, overflowed: 0, exited: 0, serviceLevel: null, averageSpeedOfAnswerMs: null };
-    return { items: items.map((q) => ({ ...q, allNodes: { ...(waiting.get(q.queueId) ?? { waiting: 0, longestWaitMs: 0 }), ...(recorded.get(q.queueId) ?? none) } })) };
+    return { items: items.map((q) => ({ ...q, allNodes: { ...(waiting.get(q.queueId) ?? { waiting: 0, longestWaitMs: 0 }), ...recorded.get(q.queueId) } })) };
   });
 
   app.post('/queues', {

@@ -35,6 +35,12 @@ interface Leg { waiting: Waiting; agentId: string; answered: boolean; answeredAt
 /** A queue's figures of the day from the call records (RecordedFigures: recordedToday). */
 export interface RecordedFigures { answered: number; abandoned: number; overflowed: number; exited: number; serviceLevel: number | null; averageSpeedOfAnswerMs: number | null }
 
+/** What a queue's counters show (GET /queues, queue.update): abandoned includes the short abandons. */
+const figures = (c: QueueCounters): RecordedFigures => ({
+  answered: c.answered, abandoned: c.abandoned + c.shortAbandoned, overflowed: c.overflowed, exited: c.exited,
+  serviceLevel: serviceLevel(c), averageSpeedOfAnswerMs: averageSpeedOfAnswerMs(c),
+});
+
 /** How many recent handle times per queue feed the estimated wait. */
 const HISTORY = 20;
 
@@ -91,11 +97,15 @@ export class AcdService {
   /** Today's counters from the call records (after a restart the figures go on, not from zero). */
   private async rebuildCounters(): Promise<void> {
     const day = dayKey(new Date());
+    this.counters = await this.countToday();
+    this.countersDay = day;
+  }
+
+  /** Each queue's counters of today (local time) from the finished calls in the records, counted as the live counters count. */
+  private async countToday(): Promise<Map<string, QueueCounters>> {
     const midnight = new Date();
     midnight.setHours(0, 0, 0, 0);
-    const calls = await this.records.queueCallsSince(midnight);
-    this.counters = countersFromCalls(calls, (q) => (this.queues.get(q)?.settings.serviceLevelS ?? 20) * 1000);
-    this.countersDay = day;
+    return countersFromCalls(await this.records.queueCallsSince(midnight), (q) => (this.queues.get(q)?.settings.serviceLevelS ?? 20) * 1000);
   }
 
   /** A new day starts from zero. */
@@ -107,18 +117,13 @@ export class AcdService {
   agentList(): Agent[] { return this.board.list(); }
 
   /**
-   * Today's figures of each queue from the call records of every node
+   * Today's figures of each known queue from the call records of every node
    * (finished calls; with a cluster, `GET /queues` `allNodes`), counted as the
    * live counters count them.
    */
   async recordedToday(): Promise<Map<string, RecordedFigures>> {
-    const midnight = new Date();
-    midnight.setHours(0, 0, 0, 0);
-    const counters = countersFromCalls(await this.records.queueCallsSince(midnight), (q) => (this.queues.get(q)?.settings.serviceLevelS ?? 20) * 1000);
-    return new Map([...counters].map(([q, c]) => [q, {
-      answered: c.answered, abandoned: c.abandoned + c.shortAbandoned, overflowed: c.overflowed, exited: c.exited,
-      serviceLevel: serviceLevel(c), averageSpeedOfAnswerMs: averageSpeedOfAnswerMs(c),
-    }]));
+    const counted = await this.countToday();
+    return new Map([...this.queues.keys()].map((q) => [q, figures(counted.get(q) ?? emptyCounters())]));
   }
 
   queueStats(): Array<{
@@ -134,8 +139,7 @@ export class AcdService {
       const c = this.counters.get(q.id) ?? emptyCounters();
       return {
         queueId: q.id, name: q.name, strategy: q.strategy, waiting: w.length, longestWaitMs: w.length ? now - Math.min(...w.map((x) => x.since)) : 0, agents,
-        answered: c.answered, abandoned: c.abandoned + c.shortAbandoned, overflowed: c.overflowed, exited: c.exited,
-        serviceLevel: serviceLevel(c), serviceLevelS: q.settings.serviceLevelS, averageSpeedOfAnswerMs: averageSpeedOfAnswerMs(c),
+        ...figures(c), serviceLevelS: q.settings.serviceLevelS,
       };
     });
   }

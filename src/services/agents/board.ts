@@ -10,7 +10,7 @@
  * share one state per agent: every write is a compare-and-set on the row's
  * version, in this daemon's order. A write that loses (another daemon changed
  * the agent first) is not made; the board takes the row as it is, and so does
- * a later write computed from the replaced state. `written()` tells the ACD
+ * a later write computed from the replaced state. `offer()` tells the ACD
  * whether its offer won before it rings a phone. Rows other daemons write are
  * taken by `follow()` (NOTIFY through the cache versions) without an event:
  * their writer sent it.
@@ -146,9 +146,6 @@ export class AgentBoard {
     });
     if (taken > 0) this.changed();
   }
-
-  /** Whether the last state change of an agent was written (false: another daemon changed the agent first; the board holds its state now). */
-  async written(agentId: string): Promise<boolean> { return (await this.results.get(agentId) ?? 'written') === 'written'; }
 
   /**
    * The ACD offers an agent a call: the agent rings in this daemon's memory
