@@ -9,11 +9,10 @@
  * throughout; her phone never rings for two calls at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { freshDatabase } from '../helpers/db.ts';
-import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
-import { haDaemonConfig, startHaLab, type HaLab } from '../helpers/ha-lab.ts';
-import { until, waitForLineIdle } from '../helpers/wait.ts';
+import type pg from 'pg';
+import type { DaemonProcess } from '../helpers/daemon.ts';
+import { startTwoNodes, type HaLab, type TwoNodes } from '../helpers/ha-lab.ts';
+import { until } from '../helpers/wait.ts';
 
 const FLOW = { id: 'to-sales', name: 'To sales', entry: 'q', nodes: { q: { type: 'queue', queue: 'sales', fallback: 'bye' }, bye: { type: 'hangup' } } };
 const X = '13800139101';
@@ -24,14 +23,10 @@ interface AgentOut { id: string; state: string; callId: string | null }
 
 describe('HA: one queue, callers on two nodes, one agent', () => {
   let lab: HaLab;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
   let sql: pg.Client;
   let da: DaemonProcess;
   let dbn: DaemonProcess;
-  const cluster = (node: string, owner: string) => ({
-    cluster: { enabled: true, node, owner, leaseS: 4, renewS: 1 },
-    seats: [{ id: 'seat-101', endpoint: 'PJSIP/101' }],
-  });
+  let nodes: TwoNodes | undefined;
   const call = async (number: string): Promise<CallRow | undefined> =>
     (await sql.query<CallRow>('SELECT id, number, line_id, agent_id, disposition, answered_at, ended_at, queue_wait_ms FROM calls WHERE number = $1', [`+86${number}`])).rows[0];
   const alice = async (d: DaemonProcess): Promise<AgentOut | undefined> => (await d.api<{ items: AgentOut[] }>('GET', '/agents')).body.items.find((a) => a.id === 'alice');
@@ -42,27 +37,19 @@ describe('HA: one queue, callers on two nodes, one agent', () => {
   const logs = () => `DA:\n${da.output().slice(-2500)}\nDB:\n${dbn.output().slice(-2500)}`;
 
   beforeAll(async () => {
-    lab = await startHaLab();
-    db = await freshDatabase('postgres');
-    sql = new pg.Client({ connectionString: db.url });
-    await sql.connect();
-    da = await startDaemonProcess({ databaseUrl: db.url, config: haDaemonConfig(lab, 'pbxa', { id: 'trunk-a', channels: 4, flow: FLOW.id }, cluster('node-a', 'da')) });
-    expect((await da.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
-    expect((await da.api('POST', '/agents', { id: 'alice', name: 'Alice' })).status).toBe(201);
-    expect((await da.api('POST', '/queues', { id: 'sales', name: 'Sales', strategy: 'longest-idle', members: ['alice'], settings: { wrapUpS: 2, ringTimeoutS: 20, maxWaitS: 300 } })).status).toBe(201);
-    expect((await da.api('POST', '/agents/alice/state', { state: 'paused', seatId: 'seat-101', reason: 'brief' })).status).toBe(200);
-    dbn = await startDaemonProcess({ databaseUrl: db.url, config: haDaemonConfig(lab, 'pbxb', { id: 'trunk-b', channels: 4, flow: FLOW.id }, cluster('node-b', 'db')) });
-    await waitForLineIdle(da, 'trunk-a');
-    await waitForLineIdle(dbn, 'trunk-b');
+    nodes = await startTwoNodes({
+      line: { channels: 4, flow: FLOW.id }, extra: { seats: [{ id: 'seat-101', endpoint: 'PJSIP/101' }] },
+      first: async (d) => {
+        expect((await d.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
+        expect((await d.api('POST', '/agents', { id: 'alice', name: 'Alice' })).status).toBe(201);
+        expect((await d.api('POST', '/queues', { id: 'sales', name: 'Sales', strategy: 'longest-idle', members: ['alice'], settings: { wrapUpS: 2, ringTimeoutS: 20, maxWaitS: 300 } })).status).toBe(201);
+        expect((await d.api('POST', '/agents/alice/state', { state: 'paused', seatId: 'seat-101', reason: 'brief' })).status).toBe(200);
+      },
+    });
+    ({ lab, sql, da, dbn } = nodes);
   });
 
-  afterAll(async () => {
-    await da?.stop();
-    await dbn?.stop();
-    await sql?.end();
-    await lab?.stop();
-    await db?.drop();
-  });
+  afterAll(async () => { await nodes?.stop(); });
 
   it('the caller who waited longest gets the agent, whichever node she is made ready on; then the other node\'s caller', async () => {
     expect(await alice(dbn)).toMatchObject({ state: 'paused' });

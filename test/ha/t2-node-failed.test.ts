@@ -9,10 +9,9 @@
  * Every call offered has exactly one record, none left open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { freshDatabase } from '../helpers/db.ts';
-import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
-import { haDaemonConfig, startHaLab, type HaLab } from '../helpers/ha-lab.ts';
+import type pg from 'pg';
+import type { DaemonProcess } from '../helpers/daemon.ts';
+import { startTwoNodes, type HaLab, type TwoNodes } from '../helpers/ha-lab.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
 
 const FLOW = {
@@ -31,35 +30,23 @@ interface CallRow { id: string; number: string; line_id: string; state: string; 
 
 describe('HA: Kamailio in front of two Asterisk nodes; SIGKILL Asterisk A', () => {
   let lab: HaLab;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
   let sql: pg.Client;
   let da: DaemonProcess;
-  let dbn: DaemonProcess;
+  let nodes: TwoNodes | undefined;
   /** A's calls as the sweep closed them. */
   let sweptRows: CallRow[] = [];
-  const cluster = (node: string, owner: string) => ({ cluster: { enabled: true, node, owner, leaseS: 4, renewS: 1, nodeFailS: NODE_FAIL_S } });
   const rows = async (): Promise<CallRow[]> => (await sql.query<CallRow>('SELECT id, number, line_id, state, disposition, answered_at, ended_at, updated_at FROM calls ORDER BY started_at')).rows;
   const num = (i: number) => `138001390${String(i).padStart(2, '0')}`;
 
   beforeAll(async () => {
-    lab = await startHaLab();
-    db = await freshDatabase('postgres');
-    da = await startDaemonProcess({ databaseUrl: db.url, config: haDaemonConfig(lab, 'pbxa', { id: 'trunk-a', channels: 30, flow: FLOW.id }, cluster('node-a', 'da')) });
-    sql = new pg.Client({ connectionString: db.url });
-    await sql.connect();
-    expect((await da.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
-    dbn = await startDaemonProcess({ databaseUrl: db.url, config: haDaemonConfig(lab, 'pbxb', { id: 'trunk-b', channels: 30, flow: FLOW.id }, cluster('node-b', 'db')) });
-    await waitForLineIdle(da, 'trunk-a');
-    await waitForLineIdle(dbn, 'trunk-b');
+    nodes = await startTwoNodes({
+      line: { channels: 30, flow: FLOW.id }, cluster: { nodeFailS: NODE_FAIL_S },
+      first: async (d) => { expect((await d.api('POST', '/ivr/flows', FLOW)).status).toBe(201); },
+    });
+    ({ lab, sql, da } = nodes);
   });
 
-  afterAll(async () => {
-    await da?.stop();
-    await dbn?.stop();
-    await sql?.end();
-    await lab?.stop();
-    await db?.drop();
-  });
+  afterAll(async () => { await nodes?.stop(); });
 
   it('calls land on A; A dies: new calls land on B within seconds, A\'s calls are closed as node_failed, one record per call', async () => {
     const leases = (await sql.query<{ node: string; owner: string }>('SELECT node, owner FROM node_lease ORDER BY node')).rows;

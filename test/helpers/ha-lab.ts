@@ -8,7 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AmiClient } from '../../drivers/asterisk/ami-client.ts';
+import pg from 'pg';
 import { carrierCall, LAB_SCRIPT, startLayout, type Lab } from './asterisk-lab.ts';
+import { freshDatabase } from './db.ts';
+import { startDaemonProcess, type DaemonProcess } from './daemon.ts';
+import { waitForLineIdle } from './wait.ts';
 
 export type HaNode = 'pbxa' | 'pbxb';
 
@@ -69,4 +73,57 @@ export function haDaemonConfig(lab: HaLab, which: HaNode, line: { id: string; ch
     },
     ...extra,
   };
+}
+
+/** One daemon per node of the HA lab on one PostgreSQL database (startTwoNodes). */
+export interface TwoNodes {
+  lab: HaLab;
+  /** The database's URL; `sql` is a client on it. */
+  url: string;
+  sql: pg.Client;
+  /** DA owns node-a (pbx A, line trunk-a); DB owns node-b (pbx B, line trunk-b). */
+  da: DaemonProcess;
+  dbn: DaemonProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The HA lab, a fresh PostgreSQL database and two daemons, DA on node A and
+ * DB on node B (cluster.enabled, owners `da` and `db`, leaseS 4, renewS 1,
+ * plus `cluster` and `extra`). `first` runs on DA before DB starts (flows,
+ * agents, queues DB then loads at its start); both lines are idle on return.
+ */
+export async function startTwoNodes(o: {
+  line: { channels: number; flow: string };
+  cluster?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+  first?: (da: DaemonProcess) => Promise<void>;
+}): Promise<TwoNodes> {
+  const lab = await startHaLab();
+  const db = await freshDatabase('postgres');
+  const sql = new pg.Client({ connectionString: db.url });
+  let da: DaemonProcess | undefined;
+  let dbn: DaemonProcess | undefined;
+  // in start order, backwards; also when the start fails half-way
+  const stop = async (): Promise<void> => {
+    await da?.stop();
+    await dbn?.stop();
+    await sql.end();
+    await lab.stop();
+    await db.drop();
+  };
+  try {
+    await sql.connect();
+    const config = (which: HaNode, node: string, owner: string, line: string) => haDaemonConfig(lab, which, { id: line, ...o.line },
+      { ...o.extra, cluster: { enabled: true, node, owner, leaseS: 4, renewS: 1, ...o.cluster } });
+    da = await startDaemonProcess({ databaseUrl: db.url, config: config('pbxa', 'node-a', 'da', 'trunk-a') });
+    await o.first?.(da);
+    dbn = await startDaemonProcess({ databaseUrl: db.url, config: config('pbxb', 'node-b', 'db', 'trunk-b') });
+    await waitForLineIdle(da, 'trunk-a');
+    await waitForLineIdle(dbn, 'trunk-b');
+  } catch (err) {
+    await stop().catch(() => undefined); // the start's own error is the one to report
+    throw err;
+  }
+  return { lab, url: db.url, sql, da, dbn, stop };
 }
