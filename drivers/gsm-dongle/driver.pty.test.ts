@@ -132,6 +132,23 @@ describe('GsmDongle against the simulated dongle (pty)', () => {
     await r.until('report deleted', () => r.sim.stored === 0);
   });
 
+  it.each([['stored (+CMTI)', {}], ['direct (+CMT)', { inbound: 'direct' as const }]])(
+    'a message indication right behind the > prompt (%s): the prompt is still answered, the send goes, the message comes in', async (_how, drv) => {
+      const r = await rig({}, drv);
+      await r.dongle.start();
+      await r.state('ready');
+      r.sim.deliverWithNextPrompt({ from: '+8613912345678', text: 'behind the prompt' });
+      // before, the prompt read with a line behind it was taken as reply text: the dongle waited for the PDU, the send for its 60 s timeout
+      const sent = await Promise.race([
+        r.dongle.send('+8613800138000', 'goes anyway', { statusReport: false }),
+        r.until('the send answered', () => false, 10_000),
+      ]);
+      expect(sent).toMatchObject({ parts: 1 });
+      expect(r.sim.sent.at(-1)).toMatchObject({ to: '+8613800138000', text: 'goes anyway' });
+      const [m] = await r.received(1);
+      expect(m).toMatchObject({ from: '+8613912345678', text: 'behind the prompt' });
+    });
+
   it('SIM PIN from config unlocks the SIM and never appears in the log', async () => {
     const r = await rig({ sim: 'pin', pin: '4711' }, { pin: '4711' });
     await r.dongle.start();

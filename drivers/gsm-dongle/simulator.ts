@@ -42,7 +42,7 @@ export interface DongleSimOptions {
   capacity?: number;
   /** Time the network takes to accept each part sent (+CMGS answer). Default 20 ms. */
   sendDelayMs?: number;
-  /** Delay before a requested delivery report; null: reports never come. Default 50 ms. */
+  /** Delay before a requested delivery report; 0: in the same write as the send's answer; null: reports never come. Default 50 ms. */
   reportDelayMs?: number | null;
   /** Manufacturer/model answered to +CGMI/+CGMM. */
   identity?: [string, string];
@@ -69,6 +69,10 @@ export class DongleSimulator {
   readonly dialect: DongleDialect;
   private readonly backlog: string[] = [];
   private readonly outcomes: SendOutcome[] = [];
+  /** Network events sent right behind the next prompts (deliverWithNextPrompt). */
+  private readonly withPrompt: Array<() => void> = [];
+  /** Output held back to go out in one write (null: written at once). */
+  private held: string | null = null;
   private timers = new Set<NodeJS.Timeout>();
   readonly sent: SentRecord[] = [];
   /** Commands received, in order (the PIN shows as sent: tests check the driver never logs it, not the wire). */
@@ -108,6 +112,15 @@ export class DongleSimulator {
     const order = spec.order ?? pdus.map((_, i) => i + 1);
     for (const seq of order) if (!spec.drop?.includes(seq)) this.inbound(pdus[seq - 1]!, 'message');
     return pdus.length;
+  }
+
+  /**
+   * The network's message arrives as the next `> ` prompt goes out, in the
+   * same write (its +CMTI or +CMT right behind the prompt, before the host
+   * has answered it), as a dongle may do on a busy line.
+   */
+  deliverWithNextPrompt(spec: DeliverSpec): void {
+    this.withPrompt.push(() => { this.deliver(spec); });
   }
 
   /** What the next sends get (one entry per part), then OK again. */
@@ -176,9 +189,20 @@ export class DongleSimulator {
   }
 
   private write(s: string): void {
+    if (this.held !== null) { this.held += s; return; }
     if (this.port?.isOpen) this.port.write(Buffer.from(s, 'latin1'));
   }
   private line(s: string): void { this.write(`\r\n${s}\r\n`); }
+  /** What `fn` writes goes out in one write (the host reads it as one chunk). */
+  private together(fn: () => void): void {
+    if (this.held !== null) { fn(); return; }
+    this.held = '';
+    try { fn(); } finally {
+      const out = this.held;
+      this.held = null;
+      this.write(out);
+    }
+  }
   private ok(): void { this.line('OK'); }
   private later(ms: number, fn: () => void): void {
     const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
@@ -282,7 +306,10 @@ export class DongleSimulator {
     if (cmgs) {
       if (this.registration !== 1 && this.registration !== 5) return this.error('CMS', 331); // no network service
       this.pduMode = { len: Number(cmgs[1]) };
-      this.write('\r\n> ');
+      const behind = this.withPrompt.shift();
+      if (!behind) { this.write('\r\n> '); return; }
+      // the prompt and what comes behind it in one write, so the host reads them together
+      this.together(() => { this.write('\r\n> '); behind(); });
       return;
     }
     this.line('ERROR');
@@ -305,9 +332,14 @@ export class DongleSimulator {
     const to = `+${msg.address.phone ?? ''}`;
     const statusReport = msg.type.statusReportRequest === 1;
     this.sent.push({ to, text: msg.data.getText(), mr, statusReport, part: h ? { ref: h.getPointer() ?? 0, total: h.getSegments() ?? 1, seq: h.getCurrent() ?? 1 } : null });
-    this.line(`+CMGS: ${mr}`);
-    this.ok();
-    if (statusReport && this.reportDelayMs !== null) this.later(this.reportDelayMs, () => this.inbound(statusReportPdu(mr, to, 0), 'report'));
+    const report = () => this.inbound(statusReportPdu(mr, to, 0), 'report');
+    // a report with no delay comes in the same write as the answer to the send
+    this.together(() => {
+      this.line(`+CMGS: ${mr}`);
+      this.ok();
+      if (statusReport && this.reportDelayMs === 0) report();
+    });
+    if (statusReport && this.reportDelayMs) this.later(this.reportDelayMs, report);
   }
 
   /** A message or report from the network, routed as +CNMI says (stored when storage has room). */

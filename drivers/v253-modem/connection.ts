@@ -261,6 +261,12 @@ export class ModemConnection {
         continue;
       }
       const cur = this.current;
+      if (item.kind === 'info' && cur?.opts.promptReply && !cur.prompted && /^> ?$/.test(item.text)) {
+        // the prompt with more lines right behind it (a message indication on a busy dongle): still the prompt
+        cur.prompted = true;
+        this.port.write(cur.opts.promptReply);
+        continue;
+      }
       if (item.kind === 'info') {
         if (cur && item.text.toUpperCase() !== cur.cmd.toUpperCase()) cur.lines.push(item.text);
         else if (!cur) {

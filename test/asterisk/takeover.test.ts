@@ -86,6 +86,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     await until('A is being recorded', async () => (await sql.query("SELECT 1 FROM recordings WHERE call_id = $1 AND state = 'recording'", [a.id])).rows.length === 1);
     await lab.call({ number: '13800138022', dtmf: '1', preWaitS: 1, holdS: 120 });
     const b = await until('call B waiting in the queue', async () => { const c = await callOf('+8613800138022'); return c?.state === 'queued' ? c : null; }, { timeoutMs: 30_000 });
+    const bQueuedBy = Date.now();
     const cPlacedAt = Date.now();
     await lab.call({ number: '13800138023', dtmf: '1', preWaitS: 16, holdS: 120 });
     const c = await until('call C in the menu', async () => { const x = await callOf('+8613800138023'); return x?.answered_at ? x : null; }, { timeoutMs: 30_000 });
@@ -109,6 +110,11 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     expect((await agentsOnD2()).find((x) => x.id === 'alice')).toMatchObject({ state: 'on-call', callId: a.id });
     const active = await d2.api<{ items: Array<{ id: string }> }>('GET', '/calls/active');
     expect(active.body.items.map((x) => x.id).sort()).toEqual([a.id, b.id, c.id].sort());
+    // B keeps its wait: D2 counts it from when B entered the queue under D1, not from the takeover
+    const asked = Date.now();
+    const sales = (await d2.api<{ items: Array<{ queueId: string; waiting: number; longestWaitMs: number }> }>('GET', '/queues')).body.items.find((q) => q.queueId === 'sales');
+    expect(sales).toMatchObject({ waiting: 1 });
+    expect(sales!.longestWaitMs).toBeGreaterThanOrEqual(asked - bQueuedBy);
 
     // C presses 1 in the menu D2 plays and joins the queue behind B
     await until('C queued through D2\'s IVR', async () => (await callOf('+8613800138023'))?.state === 'queued', { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });

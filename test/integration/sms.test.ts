@@ -76,6 +76,17 @@ describe(`SMS through a simulated dongle on ${testDbKind()}`, () => {
     expect(hist.body.items).toContainEqual(expect.objectContaining({ kind: 'sms', refId: msg.id }));
   });
 
+  it('a delivery report in the same breath as the send\'s answer still marks the message delivered', async () => {
+    sim.simulator.reportDelayMs = 0;
+    try {
+      const r = await daemon.api<{ items: Sms[] }>('POST', '/sms', { to: '137 0000 0001', text: 'fast network' });
+      expect(r.status).toBe(202);
+      // before, the report was looked up before the send's references were written: "no message we know", and the message stayed sent
+      await events.waitFor((e) => e.type === 'sms.status' && e.data.id === r.body.items[0]!.id && e.data.status === 'delivered');
+      expect(daemon.output()).not.toMatch(/delivery report for no message we know/);
+    } finally { sim.simulator.reportDelayMs = 150; }
+  });
+
   it('receives: sms.received, listed inbound, in the thread and the timeline', async () => {
     sim.simulator.deliver({ from: '+8613912345678', text: '收到，谢谢！明天下午在家。'.repeat(8), order: [2, 1] });
     const ev = await events.waitFor((e) => e.type === 'sms.received');
@@ -118,10 +129,12 @@ describe(`SMS through a simulated dongle on ${testDbKind()}`, () => {
     const r = await daemon.api<{ items: Sms[] }>('POST', '/sms', { to: numbers, text: 'rate test' });
     expect(r.status).toBe(202);
     // four go now and two wait for the window
+    let last: Dongle | null = null;
     const dongle = await until('the rate limit holds messages back', async () => {
       const d = (await daemon.api<{ items: Dongle[] }>('GET', '/sms/dongles')).body.items[0]!;
+      last = d;
       return d.nextSendAt !== null && d.queued === 2 ? d : null;
-    });
+    }, { detail: async () => `last dongle view: ${JSON.stringify(last)}\nmessages: ${JSON.stringify(await Promise.all(r.body.items.map((m) => get(m.id))))}\n${daemon.output().slice(-6000)}` });
     expect(dongle.queued).toBe(2);
     const statuses = await Promise.all(r.body.items.map((m) => get(m.id)));
     expect(statuses.filter((m) => m.status === 'queued')).toHaveLength(2);
@@ -136,7 +149,11 @@ describe(`SMS through a simulated dongle on ${testDbKind()}`, () => {
     events.close();
     await daemon.stop();
     await start(60, 'rate');
-    for (const m of r.body.items) await until(`message ${m.number} sent after the restart`, async () => ['sent', 'delivered'].includes((await get(m.id)).status));
+    for (const m of r.body.items) {
+      await until(`message ${m.number} sent after the restart`, async () => ['sent', 'delivered'].includes((await get(m.id)).status), {
+        detail: async () => `messages: ${JSON.stringify(await Promise.all(r.body.items.map((x) => get(x.id))))}\ndongle: ${JSON.stringify((await daemon.api('GET', '/sms/dongles')).body)}\n${daemon.output().slice(-6000)}`,
+      });
+    }
     expect(sim.simulator.sent.filter((s) => s.text === 'rate test').map((s) => s.to).sort()).toEqual(numbers.map((n) => `+86${n}`));
   });
 

@@ -39,14 +39,26 @@ describe(`satisfaction survey on the modem line (${testDbKind()})`, () => {
     await db?.drop();
   });
 
+  /**
+   * A caller who presses each key once the question is being asked: the first
+   * when it is first played, another after a wrong key once "one to five" and
+   * then the question were played again (a modem hears no key before it plays
+   * or listens, so pressing at the answer would be lost on a slow machine).
+   */
   const call = async (number: string, keys: string): Promise<string> => {
     const since = new Date().toISOString();
+    let from = Date.now();
     const ringDone = sim.simulator.ring({ number, rings: 4, intervalMs: 1000 });
     const ringing = await events.waitFor((e) => e.type === 'call.ringing' && e.at >= since);
     const callId = ringing.data.callId as string;
     await events.waitFor((e) => e.type === 'call.answered' && e.data.callId === callId, 20_000);
-    await sim.simulator.pressDigits(keys, { gapMs: 300 });
-    await events.waitFor((e) => e.type === 'call.dtmf' && e.data.callId === callId && e.data.digit === keys.at(-1));
+    for (const [i, key] of [...keys].entries()) {
+      if (i > 0) from = (await sim.simulator.waitFor('vtx-start', { since: from, timeoutMs: 20_000 })).at + 1; // "one to five, please"
+      await sim.simulator.waitFor('vtx-start', { since: from, timeoutMs: 20_000 });
+      from = Date.now();
+      await sim.simulator.pressDigits(key);
+      await events.waitFor((e) => e.type === 'call.dtmf' && e.data.callId === callId && e.data.digit === key);
+    }
     const ended = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === callId, 60_000);
     expect(ended.data.disposition).toBe('completed');
     await ringDone;

@@ -21,21 +21,23 @@ export class EventLogRepo {
 
   /**
    * Write events in order in one INSERT; returns their ids, in the same order.
-   * With `notify`, NOTIFY kefu_events '<highest id>' is sent in the same
-   * transaction (PostgreSQL delivers it at commit).
+   * One statement, so it commits on the server as it ends: a writer stopped
+   * after sending it (SIGSTOP, a full machine) cannot hold ids back and
+   * commit them later, behind ids other daemons already streamed.
    */
-  async append(events: readonly KefuEvent[], origin: string, notify: boolean): Promise<number[]> {
-    return this.db.transaction(async (tx) => {
-      const r = await tx.query<{ id: number }>(
-        `INSERT INTO event_log (type, at, data, origin)
-         SELECT u.t, u.a, u.d::jsonb, $4 FROM unnest($1::text[], $2::timestamptz[], $3::text[]) WITH ORDINALITY AS u(t, a, d, n)
-         ORDER BY u.n RETURNING id`,
-        [events.map((e) => e.type), events.map((e) => e.at), events.map((e) => JSON.stringify(e.data)), origin]);
-      // a sequence gives ids in the order the rows are inserted (ORDER BY n): sorted, they match the events
-      const ids = r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
-      if (notify && ids.length) await tx.query('SELECT pg_notify($1, $2)', [EVENT_CHANNEL, String(ids[ids.length - 1])]);
-      return ids;
-    });
+  async append(events: readonly KefuEvent[], origin: string): Promise<number[]> {
+    const r = await this.db.query<{ id: number }>(
+      `INSERT INTO event_log (type, at, data, origin)
+       SELECT u.t, u.a, u.d::jsonb, $4 FROM unnest($1::text[], $2::timestamptz[], $3::text[]) WITH ORDINALITY AS u(t, a, d, n)
+       ORDER BY u.n RETURNING id`,
+      [events.map((e) => e.type), events.map((e) => e.at), events.map((e) => JSON.stringify(e.data)), origin]);
+    // a sequence gives ids in the order the rows are inserted (ORDER BY n): sorted, they match the events
+    return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+  }
+
+  /** NOTIFY kefu_events '<id>': ids up to this one are written (sent after the INSERT committed; a lost one is made up by the poll). */
+  async notify(lastId: number): Promise<void> {
+    await this.db.query('SELECT pg_notify($1, $2)', [EVENT_CHANNEL, String(lastId)]);
   }
 
   /** Events after `afterId` (up to `upTo`), in id order (at most `limit`); `types` narrows; rows of `skipOrigin` come without data. */

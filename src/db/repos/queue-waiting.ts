@@ -24,6 +24,13 @@ export class QueueWaitingRepo {
       [callId, queueId, node, new Date(since)]);
   }
 
+  /** When a caller entered its queue (ms since the epoch, the writer's clock), and which queue; null when not listed. */
+  async entered(callId: string): Promise<{ queueId: string; since: number } | null> {
+    const r = await this.db.query<{ queue_id: string; since: Date | string }>('SELECT queue_id, since FROM queue_waiting WHERE call_id = $1', [callId]);
+    const row = r.rows[0];
+    return row ? { queueId: row.queue_id, since: new Date(row.since).getTime() } : null;
+  }
+
   /** An agent's phone rings for the caller (true), or no longer does (false). */
   async ringing(callId: string, on: boolean): Promise<void> {
     await this.db.query('UPDATE queue_waiting SET ringing = $2 WHERE call_id = $1 AND ringing <> $2', [callId, on]);

@@ -117,7 +117,7 @@ export class WebhookRepo {
     if (r.rowCount === 0) throw new KefuError('NOT_FOUND', `webhook ${id} not found`);
   }
 
-  /** Writes deliveries in the order given (their seq keeps it). */
+  /** Writes deliveries in the order given (their seq keeps it); none for a subscription deleted or disabled since its event was matched. */
   async enqueue(rows: readonly NewDelivery[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db.query(
@@ -129,7 +129,7 @@ export class WebhookRepo {
               at, at
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY
               AS x(id, webhook_id, event_type, body, order_key, at, n)
-        WHERE EXISTS (SELECT 1 FROM webhooks w WHERE w.id = x.webhook_id)
+        WHERE EXISTS (SELECT 1 FROM webhooks w WHERE w.id = x.webhook_id AND w.enabled)
         ORDER BY n`,
       [rows.map((r) => r.id), rows.map((r) => r.webhookId), rows.map((r) => r.eventType), rows.map((r) => r.body), rows.map((r) => r.orderKey), rows.map((r) => r.at)]);
   }

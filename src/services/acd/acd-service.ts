@@ -152,14 +152,21 @@ export class AcdService {
 
   private isWaiting(w: Waiting): boolean { return !w.connected && this.waiting.includes(w); }
 
-  /** The IVR put a call into a queue: music on hold, then offers. `visited`: queues it overflowed from. */
-  async enqueue(call: CallSession, channelId: string, queueId: string, visited: string[] = []): Promise<boolean> {
+  /**
+   * The IVR put a call into a queue: music on hold, then offers. `visited`:
+   * queues it overflowed from. `since`: when it entered (a caller taken over
+   * keeps its place and its wait; default now).
+   */
+  async enqueue(call: CallSession, channelId: string, queueId: string, visited: string[] = [], since = Date.now()): Promise<boolean> {
     const queue = this.queues.get(queueId);
     if (!queue) { this.log.warn({ queueId }, 'IVR sent a call to an unknown queue'); return false; }
     await this.moh(channelId, true);
-    const w: Waiting = { call, channelId, queue, since: Date.now(), tried: new Set(), legs: new Map(), connected: false, visited: [...visited, queueId],
-      announcing: null, announceTimer: null, timer: setTimeout(() => this.leave(w, 'timeout'), queue.settings.maxWaitS * 1000) };
-    this.waiting.push(w);
+    const maxWaitMs = Math.max(0, queue.settings.maxWaitS * 1000 - (Date.now() - since));
+    const w: Waiting = { call, channelId, queue, since, tried: new Set(), legs: new Map(), connected: false, visited: [...visited, queueId],
+      announcing: null, announceTimer: null, timer: setTimeout(() => this.leave(w, 'timeout'), maxWaitMs) };
+    // in the order they entered (a caller taken over may have waited longer than those here)
+    const later = this.waiting.findIndex((x) => x.since > since);
+    if (later < 0) this.waiting.push(w); else this.waiting.splice(later, 0, w);
     this.share((r, node) => r.enter(call.id, queueId, node, w.since));
     void call.finished.then(() => {
       if (this.isWaiting(w)) this.count(queue.id, (c) => countAbandoned(c, Date.now() - w.since, queue.settings.serviceLevelS * 1000));
@@ -189,6 +196,19 @@ export class AcdService {
   }
 
   knows(queueId: string): boolean { return this.queues.has(queueId); }
+
+  /**
+   * A node taken over: its caller waiting in `queueId` waits on here, from
+   * when the cluster's waiting list says it entered that queue (the earlier
+   * owner's row; now when there is none).
+   */
+  async resumeWaiting(call: CallSession, channelId: string, queueId: string): Promise<boolean> {
+    const entered = await this.cluster?.waiting.entered(call.id).catch((err: unknown) => {
+      this.log.warn({ err, callId: call.id }, 'could not read when a taken-over caller entered the queue: its wait starts now');
+      return null;
+    });
+    return this.enqueue(call, channelId, queueId, [], entered?.queueId === queueId ? entered.since : Date.now());
+  }
 
   /** Another node's caller stopped waiting or its ring ended (sql/029 NOTIFY): an agent it held back may be offered here now. */
   reroute(): void { this.routeAll(); }

@@ -3,8 +3,9 @@
  * is queued; one INSERT per tick writes the queue in emit order (at most
  * events.batchMax rows), which gives the ids; then the events, with ids, go
  * to the stream's listeners (bus.subscribeLogged) through the sequencer,
- * which keeps id order. On a PostgreSQL server the same INSERT's transaction
- * sends NOTIFY kefu_events '<highest id>'; every daemon LISTENs, and also
+ * which keeps id order. On a PostgreSQL server, once the INSERT (one
+ * statement, committed as it ends) is done, NOTIFY kefu_events '<highest
+ * id>' follows; every daemon LISTENs, and also
  * polls `id > last` every events.pollMs, and streams the events other daemons
  * wrote (never to its webhooks: each daemon's webhooks take only its own
  * events, through bus.subscribeOwnLogged, right after the write). A periodic prune keeps events.retentionH hours, at most
@@ -144,7 +145,7 @@ export class EventLogService {
       const batch = this.queue.slice(0, this.d.config.batchMax);
       let ids: number[];
       try {
-        ids = await this.d.repo.append(batch, this.origin, this.d.listen !== null && this.d.config.notify);
+        ids = await this.d.repo.append(batch, this.origin);
       } catch (err) {
         this.stats.writeErrors++;
         failures++;
@@ -159,6 +160,9 @@ export class EventLogService {
       this.stats.written += batch.length;
       this.stats.batches++;
       batch.forEach((e, i) => { e.id = ids[i]!; });
+      if (this.d.listen !== null && this.d.config.notify) {
+        void this.d.repo.notify(ids[ids.length - 1]!).catch((err: unknown) => this.d.logger.debug({ err }, 'event log: NOTIFY failed (the other daemons\' poll finds the events)'));
+      }
       for (const e of batch) this.d.bus.deliverOwnLogged(e as LoggedEvent);
       for (const e of batch) this.seq.offer(e as LoggedEvent);
     }

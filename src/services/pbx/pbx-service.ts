@@ -391,7 +391,7 @@ export class PbxService implements LineGroup {
       this.registry.claim(k.agent.channel.id, this.acdLegs);
       this.acd.adopt(session, { callerChannelId: channelId, agentChannelId: k.agent.channel.id, agentId: k.agent.agentId, queueId: k.queueId, bridgeId: k.bridgeId, answeredAt: Date.parse(k.agent.leg.answeredAt!) });
     } else if ('queueId' in k) {
-      void this.acd.enqueue(session, channelId, k.queueId).catch((err: unknown) => this.log.error({ err, callId: session.id }, 'putting a caller back in the queue failed'));
+      void this.acd.resumeWaiting(session, channelId, k.queueId).catch((err: unknown) => this.log.error({ err, callId: session.id }, 'putting a caller back in the queue failed'));
     }
     if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
     this.log.info({ callId: session.id, as, ...('agent' in k ? { agentId: k.agent.agentId } : {}) }, 'call taken over: it goes on');

@@ -28,7 +28,11 @@ export interface SmsDeps { repos: Repos; numbers: NumberService; blacklist: Blac
 export interface Refusal { to: string; code: string; message: string }
 export interface DongleView extends SmsDongleStatus { queued: number; ratePerMinute: number; nextSendAt: string | null }
 
-interface Sender { cfg: SmsConfig; dongle: SmsDongle; rate: RateWindow; busy: boolean; off: () => void }
+interface Sender {
+  cfg: SmsConfig; dongle: SmsDongle; rate: RateWindow; busy: boolean; off: () => void;
+  /** The send under way, until its outcome is written (a delivery report can come before that). */
+  sending: Promise<void> | null;
+}
 
 export class SmsService {
   private readonly senders = new Map<string, Sender>();
@@ -38,7 +42,7 @@ export class SmsService {
 
   constructor(private readonly d: SmsDeps, dongles: Array<{ cfg: SmsConfig; dongle: SmsDongle }>) {
     for (const { cfg, dongle } of dongles) {
-      const s: Sender = { cfg, dongle, rate: new RateWindow(cfg.ratePerMinute, 60_000), busy: false, off: () => undefined };
+      const s: Sender = { cfg, dongle, rate: new RateWindow(cfg.ratePerMinute, 60_000), busy: false, off: () => undefined, sending: null };
       // Stored before the dongle deletes it from the SIM (a failed insert leaves it there for the next sweep).
       dongle.setReceiver((m) => this.onReceived(s, m));
       s.off = dongle.on((e) => {
@@ -137,7 +141,8 @@ export class SmsService {
         if (!row) return;
         this.status(row, 'queued');
         s.rate.take(Date.now());
-        await this.sendOne(s, row);
+        s.sending = this.sendOne(s, row);
+        try { await s.sending; } finally { s.sending = null; }
       }
     } finally {
       s.busy = false;
@@ -174,6 +179,8 @@ export class SmsService {
 
   private async onReport(s: Sender, r: SmsStatusReport): Promise<void> {
     if (r.outcome === 'pending') return;
+    // the report of the message just sent may come before its references are written
+    await s.sending?.catch(() => undefined);
     const hit = await this.d.repos.sms.partDelivered(s.cfg.id, r.reference, r.outcome === 'delivered', r.outcome === 'failed' ? `delivery failed (TP-ST 0x${r.status.toString(16).padStart(2, '0')})` : null);
     if (!hit) { this.d.logger.info({ dongleId: s.cfg.id, reference: r.reference }, 'delivery report for no message we know'); return; }
     if (hit.after.status !== hit.before.status) this.status(hit.after, hit.before.status);

@@ -227,6 +227,7 @@ export class WebhookService {
     log.warn({ statusCode: r.statusCode, error }, 'webhook delivery dead after its last attempt (replay it from the delivery log)');
     const dead = await this.d.repo.countDead(d.webhookId, this.d.config.autoDisableAfter);
     if (dead.disabled) {
+      this.subs = this.subs.filter((s) => s.id !== d.webhookId);
       log.warn({ deadInARow: dead.count }, 'webhook disabled: too many dead letters in a row (webhooks.autoDisableAfter)');
       await this.reload();
     }
