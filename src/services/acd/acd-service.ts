@@ -349,12 +349,13 @@ export class AcdService {
     leg.answered = true;
     leg.answeredAt = Date.now();
     this.apply(leg.agentId, { type: 'answer' });
+    // answered: the record names the agent now, so a caller who hangs up before the bridge is made still has one
+    this.count(w.queue.id, (c) => countAnswered(c, leg.answeredAt - w.since, w.queue.settings.serviceLevelS * 1000));
+    w.call.agentConnected(leg.agentId);
+    this.update(w.queue.id);
     for (const [other] of w.legs) if (other !== channel.id) this.cancelRing(other);
     await this.moh(w.channelId, false);
     leg.bridgeId = await this.pbx.bridge([w.channelId, channel.id]);
-    this.count(w.queue.id, (c) => countAnswered(c, Date.now() - w.since, w.queue.settings.serviceLevelS * 1000));
-    w.call.agentConnected(leg.agentId);
-    this.update(w.queue.id);
   }
 
   /** PBX: a channel went away; true when it was an agent leg. */

@@ -74,4 +74,20 @@ describe('ACD offers (fake PBX, fake timers)', () => {
     const stats = h.service.acd.queueStats().find((q) => q.queueId === 'qc')!;
     expect(stats).toMatchObject({ waiting: 0, abandoned: 1 });
   });
+
+  it('the caller hangs up as the agent answers, before the bridge: answered, and the record names the agent', async () => {
+    await h.addQueue('qd', 'round-robin', ['c1'], { ringTimeoutS: 20, wrapUpS: 1 });
+    await h.queueFlow('qd');
+    h.pbx.phone('PJSIP/c1', 'manual');
+    const caller = h.pbx.callIn({ number: '13800138003', trunk: TRUNK });
+    await h.until(() => ringing('c1').length === 1, 'c1 rings');
+    h.pbx.pickUp(ringing('c1')[0]!.id);
+    h.pbx.farHangup(caller);
+    const rec = async () => (await h.db.query<{ agent_id: string | null; disposition: string | null }>('SELECT agent_id, disposition FROM calls WHERE number = $1', ['+8613800138003'])).rows[0];
+    await h.until(() => state('c1').state === 'wrap-up', 'c1 wraps up');
+    let row = await rec();
+    for (let i = 0; i < 100 && !row?.disposition; i++) { await h.settle(); row = await rec(); }
+    expect(row).toMatchObject({ agent_id: 'c1', disposition: 'completed' });
+    expect(h.service.acd.queueStats().find((q) => q.queueId === 'qd')).toMatchObject({ answered: 1, abandoned: 0 });
+  });
 });
