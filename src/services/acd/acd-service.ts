@@ -16,7 +16,7 @@ import type { EventBus } from '../../core/events/bus.ts';
 import type { Agent, AgentEvent } from '../../core/acd/agent.ts';
 import { pickAgents } from '../../core/acd/strategies.ts';
 import type { AgentBoard } from '../agents/board.ts';
-import { averageSpeedOfAnswerMs, countAbandoned, countAnswered, countersFromCalls, countExited, countOverflow, emptyCounters, serviceLevel, type QueueCounters } from '../../core/acd/stats.ts';
+import { countAbandoned, countAnswered, countExited, countOverflow, emptyCounters, type QueueCounters } from '../../core/acd/stats.ts';
 import type { AcdRepo } from '../../db/repos/acd.ts';
 import type { QueueRow } from '../../core/acd/records.ts';
 import type { CallLegRepo } from '../../db/repos/legs.ts';
@@ -27,24 +27,14 @@ import type { CallSession } from '../telephony/session.ts';
 import type { LegLog } from '../pbx/legs.ts';
 import { Announcer, type WaitingCaller } from './announcer.ts';
 import { voicemailFlow } from './overflow.ts';
+import { figures, QueueDay, type RecordedFigures } from './queue-day.ts';
 
 interface Waiting extends WaitingCaller { tried: Set<string>; legs: Map<string, string>; timer: NodeJS.Timeout | undefined; visited: string[] }
 /** An agent's phone offered a call. `cancelled`: kefu stopped the ring itself, so its end is not a miss. */
 interface Leg { waiting: Waiting; agentId: string; answered: boolean; answeredAt: number; bridgeId: string | null; cancelled: boolean }
 
-/** A queue's figures of the day from the call records (RecordedFigures: recordedToday). */
-export interface RecordedFigures { answered: number; abandoned: number; overflowed: number; exited: number; serviceLevel: number | null; averageSpeedOfAnswerMs: number | null }
-
-/** What a queue's counters show (GET /queues, queue.update): abandoned includes the short abandons. */
-const figures = (c: QueueCounters): RecordedFigures => ({
-  answered: c.answered, abandoned: c.abandoned + c.shortAbandoned, overflowed: c.overflowed, exited: c.exited,
-  serviceLevel: serviceLevel(c), averageSpeedOfAnswerMs: averageSpeedOfAnswerMs(c),
-});
-
 /** How many recent handle times per queue feed the estimated wait. */
 const HISTORY = 20;
-
-const dayKey = (d: Date): string => `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
 
 export class AcdService {
   private queues = new Map<string, QueueRow>();
@@ -52,9 +42,8 @@ export class AcdService {
   private readonly waiting: Waiting[] = [];
   private readonly legs = new Map<string, Leg>();
   private readonly cursors = new Map<string, number>();
-  /** Per queue, today (local time): rebuilt from the call records on load, then counted live. */
-  private counters = new Map<string, QueueCounters>();
-  private countersDay = '';
+  /** Per queue, today's counters. */
+  private readonly today: QueueDay;
   /** Per queue, recent handle times (ms), newest first: loaded from call_legs, then kept current. */
   private readonly handleTimes = new Map<string, number[]>();
   private readonly announcer: Announcer;
@@ -70,11 +59,12 @@ export class AcdService {
     private readonly log: Logger,
     private readonly legLog: LegLog,
     private readonly history: Pick<CallLegRepo, 'recentHandleTimes'>,
-    private readonly records: Pick<CallRepo, 'queueCallsSince'>,
+    records: Pick<CallRepo, 'queueCallsSince'>,
     /** In a cluster: this node's name and the shared list of waiting callers (sql/029), so the longest-waiting caller across nodes is served first. */
     private readonly cluster: { node: string; waiting: QueueWaitingRepo } | null = null,
   ) {
     board.onChange(() => this.routeAll());
+    this.today = new QueueDay(records, (q) => (this.queues.get(q)?.settings.serviceLevelS ?? 20) * 1000);
     this.announcer = new Announcer({
       bus, log,
       moh: (w, on) => this.moh(w.channelId, on),
@@ -91,27 +81,7 @@ export class AcdService {
     for (const q of this.queues.keys()) {
       if (!this.handleTimes.has(q)) this.handleTimes.set(q, await this.history.recentHandleTimes(q, HISTORY));
     }
-    if (!this.countersDay) await this.rebuildCounters();
-  }
-
-  /** Today's counters from the call records (after a restart the figures go on, not from zero). */
-  private async rebuildCounters(): Promise<void> {
-    const day = dayKey(new Date());
-    this.counters = await this.countToday();
-    this.countersDay = day;
-  }
-
-  /** Each queue's counters of today (local time) from the finished calls in the records, counted as the live counters count. */
-  private async countToday(): Promise<Map<string, QueueCounters>> {
-    const midnight = new Date();
-    midnight.setHours(0, 0, 0, 0);
-    return countersFromCalls(await this.records.queueCallsSince(midnight), (q) => (this.queues.get(q)?.settings.serviceLevelS ?? 20) * 1000);
-  }
-
-  /** A new day starts from zero. */
-  private rollDay(): void {
-    const day = dayKey(new Date());
-    if (day !== this.countersDay) { this.counters = new Map(); this.countersDay = day; }
+    await this.today.load();
   }
 
   agentList(): Agent[] { return this.board.list(); }
@@ -122,7 +92,7 @@ export class AcdService {
    * live counters count them.
    */
   async recordedToday(): Promise<Map<string, RecordedFigures>> {
-    const counted = await this.countToday();
+    const counted = await this.today.countToday();
     return new Map([...this.queues.keys()].map((q) => [q, figures(counted.get(q) ?? emptyCounters())]));
   }
 
@@ -131,12 +101,11 @@ export class AcdService {
     answered: number; abandoned: number; overflowed: number; exited: number; serviceLevel: number | null; serviceLevelS: number; averageSpeedOfAnswerMs: number | null;
   }> {
     const now = Date.now();
-    this.rollDay();
     return [...this.queues.values()].map((q) => {
       const w = this.waiting.filter((x) => x.queue.id === q.id && !x.connected);
       const agents: Record<string, number> = {};
       for (const id of q.members) { const s = this.board.get(id)?.state ?? 'logged-out'; agents[s] = (agents[s] ?? 0) + 1; }
-      const c = this.counters.get(q.id) ?? emptyCounters();
+      const c = this.today.of(q.id);
       return {
         queueId: q.id, name: q.name, strategy: q.strategy, waiting: w.length, longestWaitMs: w.length ? now - Math.min(...w.map((x) => x.since)) : 0, agents,
         ...figures(c), serviceLevelS: q.settings.serviceLevelS,
@@ -264,10 +233,7 @@ export class AcdService {
     void this.pbx.hangup(legId).catch((err: unknown) => this.log.debug({ err, legId }, 'ring already gone'));
   }
 
-  private count(queueId: string, f: (c: QueueCounters) => QueueCounters): void {
-    this.rollDay();
-    this.counters.set(queueId, f(this.counters.get(queueId) ?? emptyCounters()));
-  }
+  private count(queueId: string, f: (c: QueueCounters) => QueueCounters): void { this.today.count(queueId, f); }
 
   private update(queueId: string): void {
     const s = this.queueStats().find((x) => x.queueId === queueId);
