@@ -41,14 +41,19 @@ export function Wallboard(_props: { params: string[] }) {
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const refresh = () => { loadBoard().then((b) => { setBoard(b); setError(null); }, (err: unknown) => setError(errorText(err))); };
+    // a cluster (queues with allNodes): every daemon's queue.update reaches this console, each with its own node's
+    // figures, so they are not merged; GET /queues gives this node's and allNodes
+    let clustered = false;
+    const refresh = () => {
+      loadBoard().then((b) => { clustered = b.queues.some((q) => q.allNodes !== undefined); setBoard(b); setError(null); }, (err: unknown) => setError(errorText(err)));
+    };
     refresh();
     const off = events.on((e) => {
-      if (e.type === 'queue.update') {
+      if (e.type === 'queue.update' && !clustered) {
         setBoard((b) => (b ? { ...b, queues: b.queues.map((q) => (q.queueId === e.data.queueId ? { ...q, ...(e.data as unknown as Queue) } : q)) } : b));
         return;
       }
-      if (!['line.state', 'call.ringing', 'call.answered', 'call.ended', 'agent.state', 'screenpop'].includes(e.type)) return;
+      if (!['queue.update', 'line.state', 'call.ringing', 'call.answered', 'call.ended', 'agent.state', 'screenpop'].includes(e.type)) return;
       clearTimeout(timer);
       timer = setTimeout(refresh, 150);
     });
