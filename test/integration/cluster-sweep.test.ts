@@ -74,6 +74,29 @@ describe(`dead-node sweep (closeNodeFailed) on ${testDbKind()}`, () => {
     expect(stale.rejected).toBe(0);
   });
 
+  it('a call another daemon went on with and closed: this daemon\'s stale session neither reopens nor closes it again, nor sends call.ended', async () => {
+    const bus = new EventBus();
+    const ended: Array<EventMap['call.ended']> = [];
+    bus.subscribe((e) => { if (e.type === 'call.ended') ended.push(e.data as EventMap['call.ended']); });
+    const repos = makeRepos(db);
+    const customer = await repos.customers.create({ name: '王芳', phones: [{ number: '+8613800138005' }] });
+    const mine = new CallLedger(repos, bus, logger);
+    const stale = mine.open({ lineId: 'trunk-d', direction: 'inbound', state: 'ringing', number: '+8613800138005', customerId: customer.id });
+    await stale.created;
+    // this daemon stalls; another takes the node over, goes on with the call and closes it
+    const taken = new CallLedger(repos, new EventBus(), logger).resume(await repos.calls.get(stale.id));
+    await taken.end('+8613800138005', { disposition: 'completed', history: { summary: 'call', data: {} } });
+    const closed = await row(stale.id);
+    expect(closed).toMatchObject({ disposition: 'completed', state: 'ended' });
+    // this daemon goes on: its session answers, then ends the call its own way
+    stale.answered('+8613800138005', 'connected');
+    await stale.end('+8613800138005', { disposition: 'interrupted', history: { summary: 'call', data: {} } });
+    expect(await row(stale.id)).toEqual(closed);
+    expect(ended).toEqual([]);
+    const history = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM interactions WHERE ref_id = $1 AND kind = 'call'", [stale.id])).rows[0]!.n;
+    expect(history).toBe(1);
+  });
+
   it('a stale epoch: nothing is closed (STALE_EPOCH)', async () => {
     await db.query("INSERT INTO node_lease(node, owner, epoch, expires_at) VALUES ('nb', 'db2', 2, now() + interval '1 hour')");
     const stale = new StaleEpochCounter();

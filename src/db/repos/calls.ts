@@ -64,7 +64,13 @@ export class CallRepo {
     );
   }
 
-  async update(id: string, patch: CallPatch): Promise<void> {
+  /**
+   * Changes a call's row; false when nothing was changed. A patch that sets
+   * the state or closes the call applies to an open row only: a call ends
+   * once, and a daemon's stale session (its node taken over meanwhile)
+   * cannot reopen or close again a row another daemon closed.
+   */
+  async update(id: string, patch: CallPatch): Promise<boolean> {
     const params: unknown[] = [id];
     const sets: string[] = [];
     for (const [key, [col, cast]] of Object.entries(PATCH_COLS) as Array<[keyof CallPatch, [string, string?]]>) {
@@ -73,9 +79,11 @@ export class CallRepo {
       params.push(cast === '::jsonb' ? (v === null ? null : JSON.stringify(v)) : v);
       sets.push(`${col} = $${params.length}${cast ?? ''}`);
     }
-    if (sets.length === 0) return;
+    if (sets.length === 0) return false;
     sets.push('updated_at = now()');
-    await this.db.query(`UPDATE calls SET ${sets.join(', ')} WHERE id = $1`, params);
+    const open = 'state' in patch || 'endedAt' in patch ? ' AND ended_at IS NULL' : '';
+    const r = await this.db.query(`UPDATE calls SET ${sets.join(', ')} WHERE id = $1${open}`, params);
+    return r.rowCount > 0;
   }
 
   async get(id: string): Promise<CallRecord> {

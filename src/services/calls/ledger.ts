@@ -56,7 +56,7 @@ export class LedgerCall {
   private answeredAt: Date | null = null;
   private endedWith: { disposition: Disposition; durationMs: number } | null = null;
 
-  constructor(private readonly ledger: CallLedger, private readonly open: CallOpening, log: Logger, existing?: { startedAt: Date; answeredAt: Date | null }) {
+  constructor(private readonly ledger: CallLedger, private readonly open: CallOpening, private readonly log: Logger, existing?: { startedAt: Date; answeredAt: Date | null }) {
     this.id = open.id ?? randomUUID();
     this.startedAt = existing?.startedAt ?? new Date();
     this.answeredAt = existing?.answeredAt ?? null;
@@ -119,15 +119,20 @@ export class LedgerCall {
     if (e.ivrPath !== undefined) patch.ivrPath = e.ivrPath;
     if (e.queueWaitMs !== undefined) patch.queueWaitMs = e.queueWaitMs;
     const { repos } = this.ledger;
-    void this.queue.run(() => repos.calls.update(this.id, patch));
+    // closed already: by another daemon that took the node over while this one stalled (its session is stale)
+    let closedElsewhere = false;
+    void this.queue.run(async () => { closedElsewhere = !(await repos.calls.update(this.id, patch)); });
     if (e.after) void this.queue.run(e.after);
     const customerId = this.customerId;
     if (customerId && e.history) {
       const h = e.history;
-      void this.queue.run(() => repos.interactions.add({ customerId, kind: 'call', refId: this.id, summary: h.summary, data: { ...h.data, disposition: e.disposition, durationMs } }));
+      void this.queue.run(async () => {
+        if (!closedElsewhere) await repos.interactions.add({ customerId, kind: 'call', refId: this.id, summary: h.summary, data: { ...h.data, disposition: e.disposition, durationMs } });
+      });
     }
     await this.queue.idle();
     this.ledger.ended(this.id);
+    if (closedElsewhere) { this.log.warn({ callId: this.id, disposition: e.disposition }, 'call already closed by another daemon: this end is not recorded'); return; }
     this.ledger.bus.emit('call.ended', { callId: this.id, lineId: this.open.lineId, number, disposition: e.disposition, durationMs });
   }
 
@@ -180,7 +185,7 @@ export class CallLedger {
   }
 
   /** An agent took a call from the desktop: the call record names them. */
-  assignAgent(callId: string, agentId: string): Promise<void> { return this.repos.calls.update(callId, { agentId }); }
+  async assignAgent(callId: string, agentId: string): Promise<void> { await this.repos.calls.update(callId, { agentId }); }
 
   /** The agent's wrap-up: outcome and notes on the record (and the agent, when it had none), and a note in the customer's history. */
   async wrapUp(callId: string, w: { agentId: string; outcome: string | null; notes: string | null }): Promise<void> {
