@@ -190,6 +190,27 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
     await standby.stop();
   });
 
+  it('a takeover leaves a wrap-up to the live daemon whose call it follows; one left by a daemon that is gone ends after what is left of it', async () => {
+    const repo = new AcdRepo(m.db);
+    for (const id of ['wes', 'yan']) await repo.createAgent({ id, name: id });
+    await m.db.query("INSERT INTO node_lease(node, owner, epoch, expires_at) VALUES ('n-live', 'd7', 1, now() + interval '1 hour')");
+    const ended = Date.now() - 10_000;
+    const wrapping = (id: string) => ({ id, state: 'wrap-up' as const, seatId: null, reason: null, callId: null, callsTaken: 1, missedInARow: 0, lastCallEndedAt: ended, since: ended });
+    // wes wraps up after a call d7 drove (d7 holds a live lease); yan after one of d8, which holds none
+    expect(await repo.saveAgentState(wrapping('wes'), { expect: 0, writer: 'd7' })).toBe(true);
+    expect(await repo.saveAgentState(wrapping('yan'), { expect: 0, writer: 'd8' })).toBe(true);
+    // wrap-up of 10 s here, both calls ended 10 s ago: a timer started for either ends it at once
+    const board = new AgentBoard(repo, new EventBus(), log, [], 10, 'd9');
+    await board.load();
+    await board.reload(new Map(), new Set());
+    await until('yan ready: what was left of his wrap-up ran out', () => board.get('yan')?.state === 'ready');
+    expect(board.get('wes')?.state).toBe('wrap-up');
+    await board.flush();
+    expect((await repo.agentState('wes'))!).toMatchObject({ writtenBy: 'd7', agent: { state: 'wrap-up' } });
+    expect((await repo.agentState('yan'))!).toMatchObject({ writtenBy: 'd9', agent: { state: 'ready' } });
+    await board.stop();
+  });
+
   it('the shared waiting list (sql/029): a row counts only while its call is open; prune drops the others', async () => {
     const waitingRepo = new QueueWaitingRepo(m.db);
     const [open, closed, gone] = [call(5), call(6), call(7)];

@@ -46,6 +46,12 @@ export class AcdRepo {
     return r.rows.map(fromRow);
   }
 
+  /** The owners of node leases that have not run out: the daemons driving calls now (a cluster). */
+  async liveOwners(): Promise<Set<string>> {
+    const r = await this.db.query<{ owner: string }>('SELECT DISTINCT owner FROM node_lease WHERE expires_at > now()');
+    return new Set(r.rows.map((x) => x.owner));
+  }
+
   /** One agent's saved state, or null when it has none. */
   async agentState(id: string): Promise<SavedAgentState | null> {
     const r = await this.db.query<AgentStateDbRow>('SELECT * FROM agent_states WHERE agent_id = $1', [id]);

@@ -71,7 +71,9 @@ export class AgentBoard {
    * state as that daemon saved it. Agents on a conversation that goes on
    * (`onCall`: agent id -> call id) stay on it; any other call of theirs is
    * over, except calls open on another node (`elsewhere`: call ids), whose
-   * agents keep the state their daemon wrote.
+   * agents keep the state their daemon wrote, as do agents wrapping up after
+   * a call of a daemon that still holds a lease. A wrap-up left by a daemon
+   * that is gone ends after what is left of it (its call's end + wrapUpS).
    */
   async reload(onCall: ReadonlyMap<string, string>, elsewhere: ReadonlySet<string> = new Set()): Promise<void> {
     await this.read(true, onCall, elsewhere);
@@ -81,11 +83,15 @@ export class AgentBoard {
   private async read(all: boolean, onCall: ReadonlyMap<string, string>, elsewhere: ReadonlySet<string>): Promise<void> {
     const now = Date.now();
     const saved = await this.savedStates();
+    const live = this.writer !== null ? await this.repo.liveOwners() : null;
     for (const row of await this.repo.agents()) {
       const had = this.agents.get(row.id);
       if (had && !all) continue;
-      const s = saved.get(row.id)?.agent;
-      if (s?.callId && elsewhere.has(s.callId)) { this.take(saved.get(row.id)!); continue; }
+      const got = saved.get(row.id);
+      const s = got?.agent;
+      if (s?.callId && elsewhere.has(s.callId)) { this.take(got!); continue; }
+      // wrapping up after a call another daemon drove, which still runs: that daemon ends the wrap-up
+      if (s?.state === 'wrap-up' && got!.writtenBy !== null && got!.writtenBy !== this.writer && live?.has(got!.writtenBy)) { this.take(got!); continue; }
       this.based(row.id, saved.get(row.id)?.version ?? 0);
       const a = s ? { ...s } : had ? { ...had } : newAgent(row.id, now);
       const call = onCall.get(row.id);
@@ -94,7 +100,8 @@ export class AgentBoard {
       if (a.state === 'on-call' && !call) Object.assign(a, { state: 'wrap-up', since: now, lastCallEndedAt: now });
       this.clearWrap(row.id);
       this.agents.set(row.id, a);
-      if (a.state === 'wrap-up') this.wrapUp(row.id, this.wrapUpS);
+      // a cluster: a wrap-up left by a daemon that is gone ends after what is left of it
+      if (a.state === 'wrap-up') this.wrapUp(row.id, live && a.lastCallEndedAt ? Math.max(0, this.wrapUpS - (now - a.lastCallEndedAt) / 1000) : this.wrapUpS);
       if (s && (s.state !== a.state || s.callId !== a.callId)) this.persist(a);
       if (had && (had.state !== a.state || had.callId !== a.callId)) {
         this.bus.emit('agent.state', { agentId: a.id, state: a.state, reason: a.reason, seatId: a.seatId, callId: a.callId });
