@@ -57,9 +57,12 @@ describe('HA: one queue, callers on two nodes, one agent', () => {
     await until('X waits in sales on node A', async () => (await waiting(da)) === 1, { timeoutMs: 30_000, detail: logs });
     await lab.callAt('pbxb', { number: Y, preWaitS: 0, holdS: 90 });
     await until('Y waits in sales on node B', async () => (await waiting(dbn)) === 1, { timeoutMs: 30_000, detail: logs });
-    // each node's ACD has its own caller; the shared list has both, on either daemon
+    // each node's ACD has its own caller; the shared list (each row written a moment after its caller entered) has both, on either daemon
     for (const d of [da, dbn]) {
-      const q = (await d.api<{ items: Array<{ queueId: string; waiting: number; allNodes: { waiting: number; longestWaitMs: number } }> }>('GET', '/queues')).body.items.find((i) => i.queueId === 'sales');
+      const q = await until('both callers in the shared list', async () => {
+        const x = (await d.api<{ items: Array<{ queueId: string; waiting: number; allNodes: { waiting: number; longestWaitMs: number } }> }>('GET', '/queues')).body.items.find((i) => i.queueId === 'sales');
+        return x?.allNodes.waiting === 2 ? x : null;
+      }, { timeoutMs: 10_000, detail: logs });
       expect(q).toMatchObject({ waiting: 1, allNodes: { waiting: 2 } });
       expect(q!.allNodes.longestWaitMs).toBeGreaterThan(0);
     }
