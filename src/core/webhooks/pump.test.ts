@@ -6,7 +6,7 @@
  * arrives, in order per key, none dead.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Pump, type PumpItem } from './pump.ts';
+import { Pump, UNCLAIMED_AGAIN_MS, type PumpItem } from './pump.ts';
 import { transition, type DeliveryState, type RetryPolicy } from './policy.ts';
 
 beforeEach(() => { vi.useFakeTimers({ now: new Date('2026-12-01T00:00:00Z') }); });
@@ -79,6 +79,33 @@ describe('delivery pump', () => {
     expect(peak).toBe(5);
     expect(peakOwner.get('a')).toBe(3);
     expect(peakOwner.get('b')).toBeLessThanOrEqual(3);
+  });
+
+  it('never runs an item the store did not claim for it, however due it looks by this clock; it looks again shortly', async () => {
+    // the store's clock is a little behind ours: 'x' is due by ours, not claimed by the store's (another daemon may claim it)
+    let claimedAt: number | null = null;
+    const ran: string[] = [];
+    const calls: number[] = [];
+    const pump = new Pump<PumpItem>({
+      concurrency: 2, perOwner: 2, idleMs: 60_000, onError: (e) => { throw e; },
+      due: async () => {
+        calls.push(Date.now());
+        if (ran.length) return [];
+        if (calls.length < 3) return [{ id: 'x', owner: 'a', dueAt: Date.now() - 5, claimed: false }];
+        claimedAt = Date.now();
+        return [{ id: 'x', owner: 'a', dueAt: Date.now(), claimed: true }];
+      },
+      run: async (item) => { ran.push(item.id); },
+    });
+    pump.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ran).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2 * UNCLAIMED_AGAIN_MS);
+    expect(ran).toEqual(['x']);
+    expect(claimedAt).toBe(calls[2]);
+    // looked again after UNCLAIMED_AGAIN_MS each time, not at once
+    expect(calls[1]! - calls[0]!).toBe(UNCLAIMED_AGAIN_MS);
+    await pump.stop();
   });
 
   it('sleeps until the next item is due, and at most idleMs', async () => {

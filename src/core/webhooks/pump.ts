@@ -14,6 +14,13 @@ export interface PumpItem {
   owner: string;
   /** When it is due (epoch ms). */
   dueAt: number;
+  /**
+   * False: not claimed for this pump (when `due` claims what it returns):
+   * it only says when to look again and is never run from this answer, even
+   * once its time has come by this clock (another daemon may have claimed it
+   * meanwhile; running it too would send it twice).
+   */
+  claimed?: boolean;
 }
 
 export interface PumpOptions<T extends PumpItem> {
@@ -40,6 +47,9 @@ export interface PumpOptions<T extends PumpItem> {
   onError(err: unknown): void;
   now?: () => number;
 }
+
+/** How soon an item due by this clock but not claimed (due by the store's clock a moment later) is looked at again. */
+export const UNCLAIMED_AGAIN_MS = 10;
 
 export class Pump<T extends PumpItem> {
   private readonly running = new Map<string, { owner: string; done: Promise<void> }>();
@@ -92,7 +102,7 @@ export class Pump<T extends PumpItem> {
     const now = this.now();
     if (this.stopped) {
       // stopping: give back what was claimed for us (another daemon, or this one restarted, sends it now)
-      const claimed = items.filter((i) => i.dueAt <= now);
+      const claimed = items.filter((i) => i.claimed !== false && i.dueAt <= now);
       if (claimed.length > 0 && this.o.release) await this.o.release(claimed).catch((err: unknown) => this.o.onError(err));
       return;
     }
@@ -100,7 +110,12 @@ export class Pump<T extends PumpItem> {
     let nextAt: number | null = null;
     const unused: T[] = [];
     for (const item of items) {
-      if (item.dueAt > now) { nextAt = nextAt === null ? item.dueAt : Math.min(nextAt, item.dueAt); continue; }
+      if (item.claimed === false || item.dueAt > now) {
+        // unclaimed though due by this clock (the database's is a little behind): look again shortly, not in a busy loop
+        const at = item.claimed === false ? Math.max(item.dueAt, now + UNCLAIMED_AGAIN_MS) : item.dueAt;
+        nextAt = nextAt === null ? at : Math.min(nextAt, at);
+        continue;
+      }
       if (this.running.has(item.id)) continue;
       if (started >= slots || (perOwner.get(item.owner) ?? 0) >= this.o.perOwner) { unused.push(item); continue; }
       perOwner.set(item.owner, (perOwner.get(item.owner) ?? 0) + 1);

@@ -42,6 +42,8 @@ export interface DueDelivery {
   state: DeliveryState; dueAt: number; seq: number;
   /** The subscription (whose concurrency share it uses). */
   owner: string;
+  /** Claimed by this call of `due` (due by the database's clock); an unclaimed one is never sent from this answer. */
+  claimed: boolean;
 }
 
 export interface NewDelivery { id: string; webhookId: string; eventType: string; body: string; orderKey: string | null; at: Date }
@@ -168,7 +170,7 @@ export class WebhookRepo {
       id: x.id, webhookId: x.webhook_id, url: x.url, secret: x.secret, eventType: x.event_type, body: x.body, orderKey: x.order_key,
       state: { status: x.status, attempts: x.attempts, nextAttemptAt: x.next_attempt_at, roundStartedAt: x.round_started_at },
       // claimed (due by the database's clock): due now by ours too
-      dueAt: x.go ? Math.min(x.next_attempt_at.getTime(), now) : x.next_attempt_at.getTime(), seq: x.seq, owner: x.webhook_id,
+      dueAt: x.go ? Math.min(x.next_attempt_at.getTime(), now) : x.next_attempt_at.getTime(), seq: x.seq, owner: x.webhook_id, claimed: x.go,
     }));
   }
 
