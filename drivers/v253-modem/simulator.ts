@@ -63,9 +63,17 @@ export class ModemSimulator extends SimEngine {
     if (this.ringing === ringing) this.ringing = null;
   }
 
-  /** Far end presses digits: DLE codes while in +VRX/+VTX. */
-  async pressDigits(digits: string, opts: { gapMs?: number } = {}): Promise<void> {
+  /**
+   * Far end presses digits: DLE codes while in +VRX/+VTX. Off hook, a caller
+   * waits for the modem to play or listen before each key (up to `waitMs`,
+   * default 20 s), as a person waits for the prompt: a key sent while the
+   * modem is between modes (in command mode) would be lost, and on a loaded
+   * machine that moment can last long. On hook, the key goes nowhere.
+   */
+  async pressDigits(digits: string, opts: { gapMs?: number; waitMs?: number } = {}): Promise<void> {
     for (const d of digits) {
+      const until = Date.now() + (opts.waitMs ?? 20_000);
+      while (this.st.offHook && this.mode !== 'vrx' && this.mode !== 'vtx' && Date.now() < until) await sleep(10);
       if (this.mode === 'vrx' || this.mode === 'vtx') {
         this.write(dleCode(d));
         this.record('dtmf', d);
