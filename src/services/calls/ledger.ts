@@ -121,7 +121,12 @@ export class LedgerCall {
     const { repos } = this.ledger;
     // closed already: by another daemon that took the node over while this one stalled (its session is stale)
     let closedElsewhere = false;
-    void this.queue.run(async () => { closedElsewhere = !(await repos.calls.update(this.id, patch)); });
+    void this.queue.run(async () => {
+      if (await repos.calls.update(this.id, patch)) return;
+      // not this end's own write committed before a lost answer (a retried write after a database restart)?
+      const row = await repos.calls.get(this.id);
+      closedElsewhere = !(row.disposition === e.disposition && row.endedAt !== null && Date.parse(row.endedAt) === endedAt.getTime());
+    });
     if (e.after) void this.queue.run(e.after);
     const customerId = this.customerId;
     if (customerId && e.history) {
