@@ -179,7 +179,8 @@ export class SmsService {
 
   private async onReport(s: Sender, r: SmsStatusReport): Promise<void> {
     if (r.outcome === 'pending') return;
-    // the report of the message just sent may come before its references are written
+    // the report of the message just sent may come before its references are written; a send that failed
+    // was logged by its pump (track), and the report is looked up all the same
     await s.sending?.catch(() => undefined);
     const hit = await this.d.repos.sms.partDelivered(s.cfg.id, r.reference, r.outcome === 'delivered', r.outcome === 'failed' ? `delivery failed (TP-ST 0x${r.status.toString(16).padStart(2, '0')})` : null);
     if (!hit) { this.d.logger.info({ dongleId: s.cfg.id, reference: r.reference }, 'delivery report for no message we know'); return; }
