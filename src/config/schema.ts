@@ -93,7 +93,8 @@ export const ConfigSchema = Type.Object(
           {
             maxSockets: Type.Integer({ default: 500, minimum: 1, maximum: 100_000, description: 'open event-stream WebSockets at once' }),
             maxSocketsPerPrincipal: Type.Integer({ default: 20, minimum: 1, maximum: 10_000, description: 'open event-stream WebSockets per key or user' }),
-            maxBufferedBytes: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 1_073_741_824, description: 'a client that lets this much go unread is dropped (close 1013)' }),
+            maxBufferedBytes: Type.Integer({ default: 1_048_576, minimum: 1024, maximum: 1_073_741_824, description: 'a client that leaves more unread gets no live events until it has read half, then the missed ones from the event log' }),
+            slowReaderS: Type.Integer({ default: 30, minimum: 1, maximum: 3600, description: 'a client that reads nothing this long while behind is closed (1013 "slow reader"; resume with since)' }),
           },
           { additionalProperties: false, default: {} },
         ),

@@ -21,6 +21,8 @@ import { CampaignService } from '../../src/services/dialer/campaigns.ts';
 import { AgentBoard } from '../../src/services/agents/board.ts';
 import { CallLedger } from '../../src/services/calls/ledger.ts';
 import { EventBus } from '../../src/core/events/bus.ts';
+import { EventLogService } from '../../src/services/events/event-log-service.ts';
+import { EventLogRepo } from '../../src/db/repos/event-log.ts';
 import { NumberService } from '../../src/services/numbers.ts';
 import { BlacklistService } from '../../src/services/blacklist.ts';
 import { FlowService } from '../../src/services/flows.ts';
@@ -76,6 +78,8 @@ export interface TestAppOptions {
   fax?: boolean;
   /** Run webhook deliveries (config.webhooks as given in `config`). */
   webhooks?: boolean;
+  /** Write events to the event log as the daemon does (ids from the database; the stream can replay). */
+  eventLog?: boolean;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -94,8 +98,10 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   await fax?.start();
   const webhooks = opts.webhooks ? new WebhookService({ repo: repos.webhooks, bus, logger, config: config.webhooks }) : undefined;
   await webhooks?.start();
+  const eventLog = opts.eventLog ? new EventLogService({ bus, repo: new EventLogRepo(db), config: config.events, logger, listen: null }) : undefined;
+  await eventLog?.start();
   const app = await build({
-    config, logger, db, bus, repos, numbers, blacklist,
+    config, logger, db, bus, repos, ...(eventLog ? { eventLog } : {}), numbers, blacklist,
     flows: new FlowService(repos.flows, logger, []), telephony: null as never, prompts: opts.prompts ?? (null as never),
     acd: null, pbx: null, campaigns: new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger), demo: null, hardware: null as never,
     agents: new AgentBoard(repos.acd, bus, logger, [], 0), calls: new CallLedger(repos, bus, logger), ...(fax ? { fax } : {}), ...(webhooks ? { webhooks } : {}), care,
@@ -122,6 +128,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     },
     async close() {
       await app.close();
+      await eventLog?.stop();
       await webhooks?.stop();
       await fax?.stop();
       await blacklist.stop();

@@ -1,10 +1,13 @@
 /**
  * The event stream is bounded: a global and a per-principal cap on open
- * sockets (429 before the upgrade), and a client that never reads is dropped
- * (close 1013) instead of growing the daemon's memory. Real sockets.
+ * sockets (429 before the upgrade); a client with more unread than
+ * maxBufferedBytes gets the rest from the event log once it reads, and one
+ * that reads nothing is dropped (close 1013) instead of growing the daemon's
+ * memory. Real sockets, the daemon's event log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import pino from 'pino';
 import { testDbKind } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { until } from '../helpers/wait.ts';
@@ -12,8 +15,15 @@ import { until } from '../helpers/wait.ts';
 describe(`event stream bounds on ${testDbKind()}`, () => {
   let h: TestApp;
   let url: string;
+  /** The daemon's log lines: the stream says when a socket falls behind and when it drops one. */
+  const lines: string[] = [];
+  const logged = (what: string) => lines.filter((l) => l.includes(what)).length;
   beforeAll(async () => {
-    h = await startTestApp({ config: { http: { events: { maxSockets: 3, maxSocketsPerPrincipal: 2, maxBufferedBytes: 64 * 1024 } } } });
+    h = await startTestApp({
+      eventLog: true,
+      logger: pino({ level: 'debug' }, { write: (l: string) => { lines.push(l); } }),
+      config: { http: { events: { maxSockets: 3, maxSocketsPerPrincipal: 2, maxBufferedBytes: 64 * 1024, slowReaderS: 1 } } },
+    });
     url = `${(await h.app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws')}/api/v1/events`;
   });
   afterAll(async () => { await h?.close(); });
@@ -60,28 +70,64 @@ describe(`event stream bounds on ${testDbKind()}`, () => {
     await Promise.all([a2, g1, again].map((s) => ('ws' in s ? closed(s.ws) : null)));
   });
 
-  it('a client that never reads is closed with 1013 "slow reader"; a reading one stays', async () => {
+  /** The sms.received events a socket got, in arrival order: [stream id, message id]. */
+  const collect = (ws: WebSocket): Array<[number, string]> => {
+    const got: Array<[number, string]> = [];
+    ws.on('message', (m: Buffer) => {
+      const e = JSON.parse(m.toString()) as { id: number; type: string; data: { id: string } };
+      if (e.type === 'sms.received') got.push([e.id, e.data.id]);
+    });
+    return got;
+  };
+  /** Every message once, in emit order, with increasing stream ids. */
+  const inOrder = (got: Array<[number, string]>, names: string[]) => {
+    expect(got.map(([, m]) => m)).toEqual(names);
+    for (let i = 1; i < got.length; i++) expect(got[i]![0]).toBeGreaterThan(got[i - 1]![0]);
+  };
+  let n = 0;
+  const emit = (count: number, bytes: number): string[] => Array.from({ length: count }, () => {
+    const id = `m${n++}`;
+    h.bus.emit('sms.received', { id, from: '+8613800138000', text: 'x'.repeat(bytes) } as never);
+    return id;
+  });
+
+  it('a reading client sent a burst bigger than its buffer falls behind, then gets every event from the log, once and in order', async () => {
+    const reader = await connect(h.agent);
+    if (!('ws' in reader)) throw new Error('could not open the socket');
+    const got = collect(reader.ws);
+    const behindBefore = logged('event stream behind');
+    // one batch of the event log, sent in one go: ~10 MB against a 64 KiB limit
+    const names = emit(300, 32 * 1024);
+    await until('the reader got the burst', () => got.length >= names.length, { timeoutMs: 30_000, intervalMs: 20 });
+    inOrder(got, names);
+    expect(logged('event stream behind')).toBeGreaterThan(behindBefore);
+    expect(logged('slow reader')).toBe(0);
+    expect(reader.ws.readyState).toBe(WebSocket.OPEN);
+    const gone = closed(reader.ws);
+    reader.ws.close();
+    await gone;
+  });
+
+  it('a client that reads nothing for http.events.slowReaderS is closed with 1013 "slow reader"; a reading one stays and misses nothing', async () => {
     let slow: Awaited<ReturnType<typeof connect>> = { status: 0, body: '' };
     for (const deadline = Date.now() + 10_000; Date.now() < deadline && !('ws' in slow);) slow = await connect(h.admin);
     const reader = await connect(h.agent);
     if (!('ws' in slow) || !('ws' in reader)) throw new Error('could not open the sockets');
-    let read = 0;
-    reader.ws.on('message', () => { read++; });
+    const got = collect(reader.ws);
     slow.ws.pause(); // stops reading the TCP socket: the server's buffer fills
     const slowClosed = closed(slow.ws);
-    const blob = 'x'.repeat(64 * 1024);
-    // Emit until the server gives up on the slow client (bounded: 50 MiB would mean the cap failed).
-    let emitted = 0;
-    for (; emitted < 800; emitted++) {
-      h.bus.emit('sms.received', { id: `m${emitted}`, from: '+8613800138000', text: blob } as never);
-      if (emitted % 20 === 19) await new Promise((r) => setImmediate(r));
+    // Emit at the reader's pace until the server gives up on the slow client (bounded: 3000 x 16 KiB).
+    const names: string[] = [];
+    while (logged('slow reader') === 0 && names.length < 3000) {
+      names.push(...emit(20, 16 * 1024));
+      await until('the reader kept up', () => got.length >= names.length, { timeoutMs: 30_000, intervalMs: 10 });
     }
+    expect(logged('slow reader')).toBe(1);
     slow.ws.resume();
     const { code, reason } = await slowClosed;
     expect(code).toBe(1013);
-    expect(reason).toMatch(/slow reader/);
-    await until('the reading client got every event', () => read >= emitted, { timeoutMs: 20_000, intervalMs: 20 });
-    expect(read).toBe(emitted);
+    expect(reason).toMatch(/^slow reader: .* since=\d+$/);
+    inOrder(got, names);
     expect(reader.ws.readyState).toBe(WebSocket.OPEN);
     reader.ws.close();
   });

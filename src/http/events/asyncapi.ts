@@ -43,7 +43,7 @@ export function asyncApiDocument(host: string, secure: boolean): Obj {
       description: 'Everything that happens (calls ringing, answered, keys pressed, ended; lines; agents; queues; recordings; SMS; fax; campaigns) '
         + 'as JSON messages { type, at, data } on one WebSocket. `?types=call.ringing,call.ended` narrows the stream. '
         + 'Authenticate with an API key as the subprotocol: `new WebSocket(url, ["kefu", "kefu.bearer." + key])` (keys never go in URLs); '
-        + 'the server answers with the subprotocol "kefu". A client that does not read is closed with 1013 "slow reader"; reconnect. '
+        + 'the server answers with the subprotocol "kefu". A client that falls behind gets the events it missed from the event log, in order, once it reads again; one that reads nothing for http.events.slowReaderS is closed with 1013 "slow reader" (resume with since). '
         + 'Each event has an `id` (integer, increasing along the stream). Reconnect with `?since=<last id received>` to get every event missed first, '
         + 'then live ones, none twice; if the log no longer reaches back that far the first message is `resync-required` (reload state).',
       license: { name: 'MIT', url: 'https://spdx.org/licenses/MIT.html' },

@@ -3,8 +3,7 @@ import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { LoggedEvent } from '../../core/events/bus.ts';
-import { replayThenLive } from './resume.ts';
+import { streamEvents } from './stream.ts';
 
 /**
  * GET /api/v1/events: the event stream over WebSocket. Each message is
@@ -41,7 +40,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       tags: ['events'],
       description: 'WebSocket. Messages: { id, type, at, data } (id: integer from the event log, increasing along the stream) with types line.state, line.ring, line.callerid (raw caller-ID block, normalised number, recognised), call.ringing, call.answered, call.dtmf, call.ended, screenpop, agent.state, queue.update, queue.announcement, recording.ready, recording.failed, sms.received, sms.status, fax.received, fax.status, campaign.update, scorecard.published, scorecard.appeal. '
         + 'At most http.events.maxSockets streams at once and http.events.maxSocketsPerPrincipal per key or user (429 RATE_LIMITED before the upgrade); '
-        + 'a client that leaves more than http.events.maxBufferedBytes unread is closed with 1013 "slow reader". '
+        + 'a client that leaves more than http.events.maxBufferedBytes unread gets no live events until it has read half of them, then the ones it missed from the event log, in order, before it goes live again; '
+        + 'one that reads nothing for http.events.slowReaderS meanwhile is closed with 1013 "slow reader" (resume with since). '
         + '`?since=<id>` resumes: every logged event after that id first (same `types` narrowing), then live events, none missed or repeated; '
         + 'when the id is older than the kept log (events.retentionH, events.maxRows) or unknown, the first message is '
         + '{ type: "resync-required", at, data: { since, prunedThrough, lastId, reason: "pruned" | "unknown" } } and the stream goes on live from now (reload state, then keep the ids).',
@@ -58,20 +58,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     total++;
     open.set(who, (open.get(who) ?? 0) + 1);
     const wanted = req.query.types ? new Set(req.query.types.split(',').map((s) => s.trim()).filter(Boolean)) : null;
-    const send = (e: LoggedEvent | { type: 'resync-required'; at: string; data: Record<string, unknown> }) => {
-      if (wanted && e.type !== 'resync-required' && !wanted.has(e.type)) return;
-      if (socket.readyState !== socket.OPEN) return;
-      if (socket.bufferedAmount > limits.maxBufferedBytes) {
-        req.log.warn({ principal: who, bufferedAmount: socket.bufferedAmount }, 'event stream dropped: slow reader');
-        socket.close(1013, 'slow reader: events were not read; reconnect');
-        return;
-      }
-      socket.send(JSON.stringify(e));
-    };
-    const since = req.query.since === undefined ? null : Number(req.query.since);
-    const off = since === null || !ctx.eventLog
-      ? ctx.bus.subscribeLogged(send)
-      : replayThenLive({ bus: ctx.bus, log: ctx.eventLog, since, types: wanted ? [...wanted] : null, send, socket, maxBufferedBytes: limits.maxBufferedBytes, logger: req.log });
+    const off = streamEvents({
+      bus: ctx.bus, log: ctx.eventLog ?? null, since: req.query.since === undefined ? null : Number(req.query.since), types: wanted, socket,
+      maxBufferedBytes: limits.maxBufferedBytes, slowReaderMs: limits.slowReaderS * 1000, logger: req.log.child({ principal: who }),
+    });
     let closed = false;
     const release = () => {
       if (closed) return;
