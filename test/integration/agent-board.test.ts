@@ -74,7 +74,7 @@ describe(`agent states on ${testDbKind()}`, () => {
     board.onChange(() => { changes++; });
     // another daemon: gus created and on a call there, hal created, fay and ivy deleted
     await repo.createAgent({ id: 'gus', name: 'gus' });
-    await repo.saveAgentState({ id: 'gus', state: 'on-call', seatId: null, reason: null, callId: '00000000-0000-4000-8000-000000000004', callsTaken: 3, missedInARow: 0, lastCallEndedAt: 0, since: Date.now() });
+    await repo.saveAgentState({ id: 'gus', state: 'on-call', seatId: null, reason: null, callId: '00000000-0000-4000-8000-000000000004', callsTaken: 3, missedInARow: 0, lastCallEndedAt: 0, since: Date.now(), wrapUpUntil: null });
     await repo.createAgent({ id: 'hal', name: 'hal' });
     await db.query("DELETE FROM agents WHERE id IN ('fay', 'ivy')");
     await board.sync();
@@ -170,7 +170,7 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
     // cyd talks on a call another daemon drives; dee's call is this node's, left by its earlier owner
     await repo.createAgent({ id: 'dee', name: 'dee' });
     for (const [id, c] of [['cyd', call(3)], ['dee', call(4)]] as const) {
-      await repo.saveAgentState({ id, state: 'on-call', seatId: null, reason: null, callId: c, callsTaken: 0, missedInARow: 0, lastCallEndedAt: 0, since: Date.now() });
+      await repo.saveAgentState({ id, state: 'on-call', seatId: null, reason: null, callId: c, callsTaken: 0, missedInARow: 0, lastCallEndedAt: 0, since: Date.now(), wrapUpUntil: null });
     }
     const version = async (id: string) => (await repo.agentState(id))!.version;
     const before = [await version('cyd'), await version('dee')];
@@ -192,20 +192,27 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
 
   it('a takeover leaves a wrap-up to the live daemon whose call it follows; one left by a daemon that is gone ends after what is left of it', async () => {
     const repo = new AcdRepo(m.db);
-    for (const id of ['wes', 'yan']) await repo.createAgent({ id, name: id });
+    for (const id of ['wes', 'yan', 'zed']) await repo.createAgent({ id, name: id });
     await m.db.query("INSERT INTO node_lease(node, owner, epoch, expires_at) VALUES ('n-live', 'd7', 1, now() + interval '1 hour')");
     const ended = Date.now() - 10_000;
-    const wrapping = (id: string) => ({ id, state: 'wrap-up' as const, seatId: null, reason: null, callId: null, callsTaken: 1, missedInARow: 0, lastCallEndedAt: ended, since: ended });
-    // wes wraps up after a call d7 drove (d7 holds a live lease); yan after one of d8, which holds none
-    expect(await repo.saveAgentState(wrapping('wes'), { expect: 0, writer: 'd7' })).toBe(true);
-    expect(await repo.saveAgentState(wrapping('yan'), { expect: 0, writer: 'd8' })).toBe(true);
-    // wrap-up of 10 s here, both calls ended 10 s ago: a timer started for either ends it at once
+    const wrapping = (id: string, wrapUpS: number | null) => ({
+      id, state: 'wrap-up' as const, seatId: null, reason: null, callId: null, callsTaken: 1, missedInARow: 0, lastCallEndedAt: ended, since: ended,
+      wrapUpUntil: wrapUpS === null ? null : ended + wrapUpS * 1000,
+    });
+    // wes wraps up after a call d7 drove (d7 holds a live lease); yan and zed after calls of d8, which holds none:
+    // yan's row has no end (written before sql/030), zed's queue gives 10 minutes of wrap-up
+    expect(await repo.saveAgentState(wrapping('wes', 10), { expect: 0, writer: 'd7' })).toBe(true);
+    expect(await repo.saveAgentState(wrapping('yan', null), { expect: 0, writer: 'd8' })).toBe(true);
+    expect(await repo.saveAgentState(wrapping('zed', 600), { expect: 0, writer: 'd8' })).toBe(true);
+    // console.wrapUpS of 10 s here, the calls ended 10 s ago: a timer started for yan ends it at once; zed's runs 590 s more
     const board = new AgentBoard(repo, new EventBus(), log, [], 10, 'd9');
     await board.load();
     await board.reload(new Map(), new Set());
     await until('yan ready: what was left of his wrap-up ran out', () => board.get('yan')?.state === 'ready');
     expect(board.get('wes')?.state).toBe('wrap-up');
+    expect(board.get('zed')).toMatchObject({ state: 'wrap-up', wrapUpUntil: ended + 600_000 });
     await board.flush();
+    expect((await repo.agentState('zed'))!.agent).toMatchObject({ state: 'wrap-up', wrapUpUntil: ended + 600_000 });
     expect((await repo.agentState('wes'))!).toMatchObject({ writtenBy: 'd7', agent: { state: 'wrap-up' } });
     expect((await repo.agentState('yan'))!).toMatchObject({ writtenBy: 'd9', agent: { state: 'ready' } });
     await board.stop();

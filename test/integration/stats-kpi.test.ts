@@ -201,7 +201,7 @@ describe(`statistics engine on ${testDbKind()}`, () => {
     await h.repos.calls.update(id, { state: 'ended', disposition: 'answered', endedAt: new Date(now - 1000), durationMs: 59_000 });
     const up = crypto.randomUUID();
     await h.repos.calls.create({ id: up, lineId: 'l2', direction: 'inbound', state: 'queued', startedAt: new Date(now - 30_000) });
-    await h.repos.acd.saveAgentState({ id: 'a2', state: 'ready', seatId: null, reason: null, callId: null, lastCallEndedAt: 0, callsTaken: 0, missedInARow: 0, since: now - 10_000 });
+    await h.repos.acd.saveAgentState({ id: 'a2', state: 'ready', seatId: null, reason: null, callId: null, lastCallEndedAt: 0, callsTaken: 0, missedInARow: 0, since: now - 10_000, wrapUpUntil: null });
     const r = await h.call('GET', '/stats/live?timeZone=Asia/Shanghai');
     expect(r.status, r.text).toBe(200);
     expect(r.body.today.offered).toBe(before.today.offered + 1);

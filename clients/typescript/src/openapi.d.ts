@@ -9612,6 +9612,11 @@ export interface operations {
                             missedInARow: number;
                             /** Format: date-time */
                             since: string;
+                            /**
+                             * Format: date-time
+                             * @description in wrap-up: when it ends (the queue's wrapUpS after the call; console.wrapUpS for a call taken at the desk); null otherwise
+                             */
+                            wrapUpUntil: string | null;
                             skills: {
                                 [key: string]: number;
                             };
@@ -9742,6 +9747,11 @@ export interface operations {
                         missedInARow: number;
                         /** Format: date-time */
                         since: string;
+                        /**
+                         * Format: date-time
+                         * @description in wrap-up: when it ends (the queue's wrapUpS after the call; console.wrapUpS for a call taken at the desk); null otherwise
+                         */
+                        wrapUpUntil: string | null;
                         skills: {
                             [key: string]: number;
                         };

@@ -6,10 +6,12 @@ const run = (events: AgentEvent[], a: Agent = newAgent('a1', 0)) =>
   events.reduce<Agent>((acc, e, i) => { const r = agentTransition(acc, e, 1000 * (i + 1)); if (!r.ok) throw new Error(r.error); return r.agent; }, a);
 
 describe('agent machine', () => {
-  it('login, ready, offered, answers, wraps up, ready again', () => {
-    const a = run([{ type: 'login', seatId: 'seat-101' }, { type: 'ready' }, { type: 'offer', callId: 'c1' }, { type: 'answer' }, { type: 'hangup' }]);
-    expect(a).toMatchObject({ state: 'wrap-up', callsTaken: 1, lastCallEndedAt: 5000, callId: null, seatId: 'seat-101' });
-    expect(run([{ type: 'wrapUpDone' }], a).state).toBe('ready');
+  it('login, ready, offered, answers, wraps up (until the end the call set), ready again', () => {
+    const a = run([{ type: 'login', seatId: 'seat-101' }, { type: 'ready' }, { type: 'offer', callId: 'c1' }, { type: 'answer' }, { type: 'hangup', wrapUpS: 30 }]);
+    expect(a).toMatchObject({ state: 'wrap-up', callsTaken: 1, lastCallEndedAt: 5000, callId: null, seatId: 'seat-101', wrapUpUntil: 35_000 });
+    expect(run([{ type: 'wrapUpDone' }], a)).toMatchObject({ state: 'ready', wrapUpUntil: null });
+    expect(run([{ type: 'pause', reason: 'lunch' }], a)).toMatchObject({ state: 'paused', wrapUpUntil: null });
+    expect(run([{ type: 'ready' }], a).wrapUpUntil).toBeNull();
   });
   it('missing N offers in a row pauses the agent with reason missed-calls; an answer resets the count', () => {
     const ready = run([{ type: 'login', seatId: 's' }, { type: 'ready' }]);

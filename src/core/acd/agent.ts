@@ -3,7 +3,7 @@
  * the next agent or an error value. Time is passed in (ms), never read here.
  *
  * logged-out -login-> paused(login) -ready-> ready -offer-> ringing -answer-> on-call
- * -hangup-> wrap-up -wrapUpDone-> ready. ringing -noAnswer-> ready, or paused
+ * -hangup-> wrap-up (until now + the call's wrapUpS) -wrapUpDone-> ready. ringing -noAnswer-> ready, or paused
  * ("missed-calls") after `maxMissed` misses in a row. ringing -cancel-> ready
  * when kefu stops the ring itself (another agent answered, the caller left):
  * not a miss. Only a ring that times out or that the phone refuses is one.
@@ -21,6 +21,8 @@ export interface Agent {
   callsTaken: number;
   missedInARow: number;
   since: number;
+  /** In wrap-up: when it ends (ms), as set at the call's end (the queue's wrapUpS); null otherwise. */
+  wrapUpUntil: number | null;
 }
 
 export type AgentEvent =
@@ -32,17 +34,20 @@ export type AgentEvent =
   | { type: 'answer' }
   | { type: 'noAnswer'; maxMissed: number }
   | { type: 'cancel' }
-  | { type: 'hangup' }
+  | { type: 'hangup'; wrapUpS: number }
   | { type: 'wrapUpDone' };
 
 export type AgentResult = { ok: true; agent: Agent } | { ok: false; error: string };
 
 export const newAgent = (id: string, now: number): Agent => ({
-  id, state: 'logged-out', seatId: null, reason: null, callId: null, lastCallEndedAt: 0, callsTaken: 0, missedInARow: 0, since: now,
+  id, state: 'logged-out', seatId: null, reason: null, callId: null, lastCallEndedAt: 0, callsTaken: 0, missedInARow: 0, since: now, wrapUpUntil: null,
 });
 
 export function agentTransition(a: Agent, e: AgentEvent, now: number): AgentResult {
-  const to = (patch: Partial<Agent>): AgentResult => ({ ok: true, agent: { ...a, ...patch, since: patch.state && patch.state !== a.state ? now : a.since } });
+  const to = (patch: Partial<Agent>): AgentResult => {
+    const state = patch.state ?? a.state;
+    return { ok: true, agent: { ...a, ...patch, since: state !== a.state ? now : a.since, wrapUpUntil: state === 'wrap-up' ? patch.wrapUpUntil ?? a.wrapUpUntil : null } };
+  };
   const refuse = (): AgentResult => ({ ok: false, error: `agent ${a.id} cannot ${e.type} while ${a.state}` });
   switch (e.type) {
     case 'login': return a.state === 'logged-out' ? to({ state: 'paused', reason: 'login', seatId: e.seatId }) : refuse();
@@ -59,7 +64,7 @@ export function agentTransition(a: Agent, e: AgentEvent, now: number): AgentResu
         : to({ state: 'ready', callId: null, missedInARow: missed });
     }
     case 'cancel': return a.state === 'ringing' ? to({ state: 'ready', callId: null }) : refuse();
-    case 'hangup': return a.state === 'on-call' ? to({ state: 'wrap-up', callId: null, lastCallEndedAt: now, callsTaken: a.callsTaken + 1 }) : refuse();
+    case 'hangup': return a.state === 'on-call' ? to({ state: 'wrap-up', callId: null, lastCallEndedAt: now, callsTaken: a.callsTaken + 1, wrapUpUntil: now + e.wrapUpS * 1000 }) : refuse();
     case 'wrapUpDone': return a.state === 'wrap-up' ? to({ state: 'ready' }) : refuse();
   }
 }

@@ -67,17 +67,18 @@ export class AcdRepo {
    */
   async saveAgentState(a: Agent, cas?: { expect: number; writer: string | null; fifo?: FifoGuard | null }): Promise<boolean> {
     const r = await this.db.query(
-      `INSERT INTO agent_states(agent_id, state, seat_id, reason, call_id, calls_taken, missed_in_a_row, last_call_ended_at, since, version, written_by)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9, coalesce($10::bigint + 1, 1), $11)
+      `INSERT INTO agent_states(agent_id, state, seat_id, reason, call_id, calls_taken, missed_in_a_row, last_call_ended_at, since, version, written_by, wrap_up_until)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9, coalesce($10::bigint + 1, 1), $11, $15)
        ON CONFLICT (agent_id) DO UPDATE SET state = EXCLUDED.state, seat_id = EXCLUDED.seat_id, reason = EXCLUDED.reason, call_id = EXCLUDED.call_id,
          calls_taken = EXCLUDED.calls_taken, missed_in_a_row = EXCLUDED.missed_in_a_row, last_call_ended_at = EXCLUDED.last_call_ended_at, since = EXCLUDED.since,
-         version = agent_states.version + 1, written_by = EXCLUDED.written_by
+         version = agent_states.version + 1, written_by = EXCLUDED.written_by, wrap_up_until = EXCLUDED.wrap_up_until
        WHERE ($10::bigint IS NULL OR agent_states.version = $10::bigint)
          AND ($12::text IS NULL OR NOT EXISTS (
            SELECT 1 FROM ${COUNTING_WAITERS} WHERE w.queue_id = $12 AND w.node <> $13 AND w.since < $14 AND NOT w.ringing))
        RETURNING agent_id`,
       [a.id, a.state, a.seatId, a.reason, a.callId, a.callsTaken, a.missedInARow, a.lastCallEndedAt ? new Date(a.lastCallEndedAt) : null, new Date(a.since),
-        cas ? cas.expect : null, cas?.writer ?? null, cas?.fifo?.queueId ?? null, cas?.fifo?.node ?? null, cas?.fifo ? new Date(cas.fifo.since) : null]);
+        cas ? cas.expect : null, cas?.writer ?? null, cas?.fifo?.queueId ?? null, cas?.fifo?.node ?? null, cas?.fifo ? new Date(cas.fifo.since) : null,
+        a.wrapUpUntil === null ? null : new Date(a.wrapUpUntil)]);
     return r.rows.length === 1;
   }
 }
@@ -94,12 +95,14 @@ export interface SavedAgentState { agent: Agent; version: number; writtenBy: str
 interface AgentStateDbRow {
   agent_id: string; state: AgentStateName; seat_id: string | null; reason: string | null; call_id: string | null;
   calls_taken: number; missed_in_a_row: number; last_call_ended_at: Date | null; since: Date; version: string | number; written_by: string | null;
+  wrap_up_until: Date | null;
 }
 
 const fromRow = (x: AgentStateDbRow): SavedAgentState => ({
   agent: {
     id: x.agent_id, state: x.state, seatId: x.seat_id, reason: x.reason, callId: x.call_id, callsTaken: x.calls_taken,
     missedInARow: x.missed_in_a_row, lastCallEndedAt: x.last_call_ended_at?.getTime() ?? 0, since: x.since.getTime(),
+    wrapUpUntil: x.state === 'wrap-up' ? x.wrap_up_until?.getTime() ?? null : null,
   },
   version: Number(x.version), writtenBy: x.written_by,
 });

@@ -11,6 +11,7 @@ const AgentState = Type.String({ description: 'logged-out | ready | ringing | on
 const AgentOut = Type.Object({
   id: Type.String(), name: Type.String(), state: AgentState, seatId: Type.Union([Type.String(), Type.Null()]), reason: Type.Union([Type.String(), Type.Null()]),
   callId: Type.Union([Type.String(), Type.Null()]), callsTaken: Type.Integer(), missedInARow: Type.Integer(), since: Type.String({ format: 'date-time' }),
+  wrapUpUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'in wrap-up: when it ends (the queue\'s wrapUpS after the call; console.wrapUpS for a call taken at the desk); null otherwise' }),
   skills: Type.Record(Type.String(), Type.Integer()),
 });
 const QueueSettings = Type.Object({
@@ -50,6 +51,7 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     return ctx.agents.list().filter((a) => rows.has(a.id)).map((a) => ({
       id: a.id, name: rows.get(a.id)!.name, skills: rows.get(a.id)!.skills, state: a.state, seatId: a.seatId, reason: a.reason, callId: a.callId,
       callsTaken: a.callsTaken, missedInARow: a.missedInARow, since: new Date(a.since).toISOString(),
+      wrapUpUntil: a.wrapUpUntil === null ? null : new Date(a.wrapUpUntil).toISOString(),
     }));
   };
 

@@ -97,11 +97,11 @@ export class AgentBoard {
       const call = onCall.get(row.id);
       if (call) Object.assign(a, { state: 'on-call', callId: call });
       if (a.state === 'ringing') Object.assign(a, { state: 'ready', callId: null, since: now });
-      if (a.state === 'on-call' && !call) Object.assign(a, { state: 'wrap-up', since: now, lastCallEndedAt: now });
+      if (a.state === 'on-call' && !call) Object.assign(a, { state: 'wrap-up', since: now, lastCallEndedAt: now, wrapUpUntil: now + this.wrapUpS * 1000 });
       this.clearWrap(row.id);
       this.agents.set(row.id, a);
-      // a cluster: a wrap-up left by a daemon that is gone ends after what is left of it
-      if (a.state === 'wrap-up') this.wrapUp(row.id, live && a.lastCallEndedAt ? Math.max(0, this.wrapUpS - (now - a.lastCallEndedAt) / 1000) : this.wrapUpS);
+      // a wrap-up left by a daemon that is gone (or before a restart) ends when its call's end set it to
+      if (a.state === 'wrap-up') this.wrapUp(row.id, Math.max(0, ((a.wrapUpUntil ?? leftOver(a, this.wrapUpS, live !== null, now)) - now) / 1000));
       if (s && (s.state !== a.state || s.callId !== a.callId)) this.persist(a);
       if (had && (had.state !== a.state || had.callId !== a.callId)) {
         this.bus.emit('agent.state', { agentId: a.id, state: a.state, reason: a.reason, seatId: a.seatId, callId: a.callId });
@@ -278,7 +278,7 @@ export class AgentBoard {
 
   /** The agent's call is over: wrap-up for `seconds`, then ready (0 = straight back). */
   callEnded(agentId: string, seconds: number): void {
-    if (!this.apply(agentId, { type: 'hangup' })) return;
+    if (!this.apply(agentId, { type: 'hangup', wrapUpS: seconds })) return;
     this.wrapUp(agentId, seconds);
   }
 
@@ -353,4 +353,12 @@ export class AgentBoard {
     this.wrapTimers.clear();
     await this.flush();
   }
+}
+
+/**
+ * When a wrap-up saved without its end (a row written before sql/030) ends:
+ * in a cluster, its call's end plus wrapUpS; after a restart, a full wrap-up from now.
+ */
+function leftOver(a: Agent, wrapUpS: number, cluster: boolean, now: number): number {
+  return (cluster && a.lastCallEndedAt ? a.lastCallEndedAt : now) + wrapUpS * 1000;
 }
