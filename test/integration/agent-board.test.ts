@@ -218,6 +218,31 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
     await board.stop();
   });
 
+  it('a write that committed though its answer was lost (a database restart) is taken for this daemon\'s own: the next change goes through', async () => {
+    const repo0 = new AcdRepo(m.db);
+    await repo0.createAgent({ id: 'lou', name: 'lou' });
+    // the far side of the wire: the database commits the write, then the connection drops before the answer
+    let cut = false;
+    const lossy: Db = Object.create(m.db, { query: { value: async (sql: string, params?: readonly unknown[]) => {
+      const r = await m.db.query(sql, params);
+      if (cut && sql.includes('INSERT INTO agent_states')) { cut = false; throw new Error('Connection terminated unexpectedly'); }
+      return r;
+    } } });
+    const board = new AgentBoard(new AcdRepo(lossy), new EventBus(), log, [], 10, 'd1');
+    await board.load();
+    cut = true;
+    await board.setState('lou', { state: 'logged-in' });
+    expect(cut).toBe(false);
+    const after = (await repo0.agentState('lou'))!;
+    expect(after).toMatchObject({ writtenBy: 'd1', agent: { state: 'paused', reason: 'login' } });
+    // the next change is written over it, not refused as another daemon's
+    await board.setState('lou', { state: 'ready' });
+    await board.flush();
+    expect(board.get('lou')?.state).toBe('ready');
+    expect((await repo0.agentState('lou'))!).toMatchObject({ version: after.version + 1, writtenBy: 'd1', agent: { state: 'ready' } });
+    await board.stop();
+  });
+
   it('the shared waiting list (sql/029): a row counts only while its call is open; prune drops the others', async () => {
     const waitingRepo = new QueueWaitingRepo(m.db);
     const [open, closed, gone] = [call(5), call(6), call(7)];

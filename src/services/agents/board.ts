@@ -40,6 +40,8 @@ export class AgentBoard {
   private readonly versions = new Map<string, number>();
   /** Per agent: bumped when another daemon's state replaces ours; a write queued before it is stale. */
   private readonly gens = new Map<string, number>();
+  /** Per agent: the version a write went over whose answer never came (it may have committed). */
+  private readonly unsure = new Map<string, number>();
   /** Per agent: what became of the last queued write. */
   private readonly results = new Map<string, Promise<WriteOutcome>>();
 
@@ -306,20 +308,36 @@ export class AgentBoard {
    * Queues the write of `a` over the version this daemon knows. Not made when
    * the state it came from was replaced meanwhile; when it loses, the row as
    * it is replaces this daemon's state. A database error loses nothing of
-   * the state in memory: the next write carries it.
+   * the state in memory: the next write carries it, and when it finds the
+   * failed write committed after all (its answer lost: a database restart),
+   * it writes over it instead of taking it for another daemon's.
    */
   private persist(a: Agent, offer?: { fifo: FifoGuard | null; before: Agent; event: 'offer' }): void {
     const gen = this.gens.get(a.id) ?? 0;
     this.results.set(a.id, this.queue(async (): Promise<WriteOutcome> => {
       if ((this.gens.get(a.id) ?? 0) !== gen) return 'lost';
-      const expect = this.versions.get(a.id) ?? 0;
+      let saving: number | null = null;
       try {
-        if (await this.repo.saveAgentState(a, { expect, writer: this.writer, fifo: offer?.fifo ?? null })) {
+        let expect: number;
+        let now: SavedAgentState | null;
+        for (;;) {
+          expect = this.versions.get(a.id) ?? 0;
+          saving = expect;
+          const saved = await this.repo.saveAgentState(a, { expect, writer: this.writer, fifo: offer?.fifo ?? null });
+          saving = null;
+          if (saved) {
+            this.versions.set(a.id, expect + 1);
+            this.unsure.delete(a.id);
+            if (offer) this.announce(offer.before, a, offer.event);
+            return 'written';
+          }
+          now = await this.repo.agentState(a.id);
+          const ours = now !== null && this.unsure.get(a.id) === expect && now.version === expect + 1 && now.writtenBy === this.writer;
+          this.unsure.delete(a.id);
+          if (!ours) break;
+          // the row is this daemon's last write, committed though its answer was lost: write over it
           this.versions.set(a.id, expect + 1);
-          if (offer) this.announce(offer.before, a, offer.event);
-          return 'written';
         }
-        const now = await this.repo.agentState(a.id);
         if (offer?.fifo && (now?.version ?? 0) === expect) {
           // nobody changed the agent: the offer yields to a longer-waiting caller on another node
           this.based(a.id, expect);
@@ -330,6 +348,8 @@ export class AgentBoard {
         this.changed();
         return 'lost';
       } catch (err) {
+        // the write may have committed all the same (the answer lost with the connection): the next write looks
+        if (saving !== null) this.unsure.set(a.id, saving);
         this.log.warn({ err, agentId: a.id }, 'could not save agent state');
         if (offer) this.announce(offer.before, a, offer.event);
         return 'written';
