@@ -14,12 +14,11 @@ import type { LineConfig } from '../../config/schema.ts';
 import { LineIvrMedia } from './ivr-media.ts';
 import type { TelephonyDeps } from './deps.ts';
 import { CallRecording } from './call-recording.ts';
-import { runFlow } from '../../core/ivr/interpreter.ts';
 import type { Flow, Prompt } from '../../core/ivr/schema.ts';
 import { KefuError } from '../../core/errors.ts';
-import { dialDigits } from '../../core/numbers/normalize.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
 import { AfterAgent } from './after-agent.ts';
+import { playBlockMessage, runCallFlow, type FlowOutcome } from './session-flow.ts';
 
 /** Puts a call into an ACD queue; resolves true once the queue took it. Given by backends that have queues. */
 export type QueueRouter = (queueId: string, call: CallSession) => Promise<boolean>;
@@ -333,7 +332,7 @@ export class CallSession {
         this.driver.reject().catch((err: unknown) => this.log.warn({ err }, 'reject failed')).finally(() => this.fire({ type: 'blockDone' }));
         return;
       case 'playBlockMessage':
-        this.playBlockMessage().catch((err: unknown) => this.log.warn({ err }, 'block message failed')).finally(() => this.fire({ type: 'blockDone' }));
+        playBlockMessage(this.driver, this.deps, this.hangupSignal.signal).catch((err: unknown) => this.log.warn({ err }, 'block message failed')).finally(() => this.fire({ type: 'blockDone' }));
         return;
       case 'startRecording':
         this.recording.startByPolicy();
@@ -368,42 +367,18 @@ export class CallSession {
     });
   }
 
-  private async playBlockMessage(): Promise<void> {
-    await this.driver.answer();
-    const { message, voice } = this.deps.config.blacklist;
-    const pcm = await this.deps.prompts.resolve({ text: message, voice: voice === 'cmn' ? 'cmn' : 'en-us' });
-    await this.driver.play(pcm, { signal: this.hangupSignal.signal });
-  }
-
-  private async runIvr(): Promise<'hangup' | 'voicemail' | 'handset' | 'queue' | 'fax' | 'caller-hangup' | 'error'> {
+  private async runIvr(): Promise<FlowOutcome> {
     const next = this.nextFlow;
     this.nextFlow = null;
     const flow = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');
     if (next === null) void this.record.update({ flowId: flow.id });
     this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
-    this.media.router = (queueId) => this.enqueue(queueId);
-    if (this.handsetRouter) this.media.handsetRouter = (opts) => this.handsetRouter!(opts, this);
-    if (this.driver.transfer) {
-      // The contact's number as this line dials it (national digits, the line's prefix), as dial-out does.
-      this.media.numberTransfer = (number) => this.driver.transfer!(`${this.line.dialPrefix ?? ''}${dialDigits(number, { defaultRegion: this.deps.numbers.defaultRegion })}`);
-    }
-    const result = await runFlow(flow, {
-      caller: { number: this.number, name: this.name, blacklisted: false, customer: this.customer ? { id: this.customer.id, tier: this.customer.tier } : null },
-      now: () => new Date(),
-      ...(this.deps.speech ? { speech: this.deps.speech } : {}),
-      hooks: {
-        onNode: (node, type) => { this.path.push({ node, type, at: new Date().toISOString() }); },
-        onDigits: (node, digits) => { const step = this.path.findLast((p) => p.node === node); if (step) step.digits = digits; },
-        onVoicemail: (vm) => this.deps.recordings.saveVoicemail(this.id, vm.pcm),
-        // in the call's write queue: after the call row and the agent on it are written
-        onSurvey: (_node, score) => this.record.run(async () => {
-          const sv = await this.deps.repos.surveys.record(this.id, score);
-          this.log.info({ score: sv.score, agentId: sv.agentId, customerId: sv.customerId }, 'survey answered');
-        }),
-      },
-    }, this.media);
-    if (result.outcome === 'error') this.log.warn({ flowId: flow.id, error: result.error }, 'IVR flow ended with an error');
-    return result.outcome;
+    const handset = this.handsetRouter;
+    return runCallFlow({
+      flow, media: this.media, callId: this.id, caller: { number: this.number, name: this.name, customer: this.customer },
+      path: this.path, record: this.record, deps: this.deps, line: this.line, driver: this.driver, log: this.log,
+      enqueue: (queueId) => this.enqueue(queueId), handset: handset ? (opts) => handset(opts, this) : null,
+    });
   }
 
   private async enqueue(queueId: string): Promise<boolean> {
