@@ -80,9 +80,10 @@ export function streamEvents(d: EventStreamDeps): () => void {
    * client is told to reload, and the stream goes on live from now (the
    * caller sets `live` in the same tick).
    */
-  const tooOld = async (from: number): Promise<boolean> => {
+  const tooOld = async (from: number, resume: boolean): Promise<boolean> => {
     if (!log) return false;
-    const [prunedThrough, lastWritten] = await Promise.all([log.prunedThrough(), log.lastWritten()]);
+    // only a resume's id can be past the log's end: a later round's lastSeen is at most lastDelivered
+    const [prunedThrough, lastWritten] = await Promise.all([log.prunedThrough(), resume ? log.lastWritten() : 0]);
     const upTo = log.lastDelivered;
     const lastId = Math.max(prunedThrough, lastWritten, upTo);
     const reason = from < prunedThrough ? 'pruned' : from > lastId ? 'unknown' : null;
@@ -103,17 +104,18 @@ export function streamEvents(d: EventStreamDeps): () => void {
    */
   const catchUp = async (first: boolean) => {
     if (!log) return;
+    const types = d.types === null ? null : [...d.types];
     for (;;) {
       if (!first) await drained();
       if (!open()) return;
-      if (await tooOld(lastSeen)) { state = 'live'; return; }
+      if (await tooOld(lastSeen, first)) { state = 'live'; return; }
       first = false;
       // same tick: every id up to upTo is committed; every later one is delivered into `held`
       const upTo = log.lastDelivered;
       held = [];
       overflow = false;
       for (;;) {
-        const page = await log.read(lastSeen, upTo, PAGE, d.types === null ? null : [...d.types]);
+        const page = await log.read(lastSeen, upTo, PAGE, types);
         for (const e of page) {
           if (socket.bufferedAmount > d.maxBufferedBytes) await drained();
           if (!open()) return;

@@ -252,7 +252,7 @@ export class CallSession {
     this.surveying = true;
     this.ivrStop = new AbortController();
     this.hangupSignal.signal.addEventListener('abort', () => this.ivrStop.abort(), { once: true });
-    this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
+    this.media = this.newMedia();
     this.nextFlow = flow;
     this.fire({ type: 'resumeIvr' });
   }
@@ -269,7 +269,7 @@ export class CallSession {
     this.log.error({ err, prompt: 'text' in prompt ? { text: prompt.text.slice(0, 80) } : prompt }, 'prompt could not be made; skipped');
   };
 
-  private ivrSignal(): AbortSignal { return this.ivrStop.signal; }
+  private newMedia(): LineIvrMedia { return new LineIvrMedia(this.driver, this.deps.prompts, this.ivrStop.signal, this.promptFailed); }
 
   private get talking(): boolean { return this.state === 'ivr' || this.state === 'queued' || this.state === 'connected'; }
 
@@ -324,7 +324,7 @@ export class CallSession {
   private run(effect: CallEffect): void {
     switch (effect.type) {
       case 'answerLine':
-        this.media = new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
+        this.media = this.newMedia();
         this.driver.answer().then(() => this.answered(), (err: unknown) => { this.log.warn({ err }, 'answer failed'); this.fire({ type: 'answerFailed' }); })
           .catch((err: unknown) => this.log.error({ err }, 'after answering'));
         return;
@@ -372,7 +372,7 @@ export class CallSession {
     this.nextFlow = null;
     const flow = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');
     if (next === null) void this.record.update({ flowId: flow.id });
-    this.media ??= new LineIvrMedia(this.driver, this.deps.prompts, this.ivrSignal(), this.promptFailed);
+    this.media ??= this.newMedia();
     const handset = this.handsetRouter;
     return runCallFlow({
       flow, media: this.media, callId: this.id, caller: { number: this.number, name: this.name, customer: this.customer },
