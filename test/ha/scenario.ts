@@ -1,6 +1,8 @@
 /**
  * The HA harness's cases (issue 14; docs/scale-out.md, "The HA harness"):
- * two daemons for the lab's pbx on a PostgreSQL server of the harness's own,
+ * the lab's HA layout (carrier -> Kamailio -> Asterisk A, B standing by in
+ * Kamailio's dispatcher list), two daemons for node A on a PostgreSQL server
+ * of the harness's own,
  * cluster.enabled with the default lease (10 s, renewed every 3 s), a load
  * of `calls` carrier calls, two consoles on D2's event stream, one fault:
  *
@@ -18,7 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startDaemonProcess, eventClient, type DaemonProcess, type KefuEventMsg } from '../helpers/daemon.ts';
-import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
+import { haDaemonConfig, startHaLab, type HaLab } from '../helpers/ha-lab.ts';
 import { startPgServer } from '../helpers/pg-server.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
 import { salesMenuFlow } from '../helpers/flows.ts';
@@ -81,7 +83,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
   const holdS = opts.holdS ?? 30;
   const log = opts.log ?? (() => undefined);
   const server = await startPgServer();
-  let lab: Lab | null = null;
+  let lab: HaLab | null = null;
   const daemons: DaemonProcess[] = [];
   const consoles: Console[] = [];
   const closers: Array<() => Promise<void>> = [];
@@ -91,8 +93,9 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     await sql.query('CREATE DATABASE kefu_ha');
     await sql.end();
     const dbUrl = server.url.replace(/\/postgres$/, '/kefu_ha');
-    lab = await startLab();
-    const config = (owner: string) => labDaemonConfig(lab!, { channels: calls + 4, flow: FLOW.id }, {
+    // every caller goes through Kamailio (to A while it answers Kamailio's probes), as trunks do in production
+    lab = await startHaLab();
+    const config = (owner: string) => haDaemonConfig(lab!, 'pbxa', { id: 'trunk1', channels: calls + 4, flow: FLOW.id }, {
       cluster: { enabled: true, node: 'ha-pbx', owner, ...LEASE },
       seats: Array.from({ length: AGENTS }, (_, i) => ({ id: `seat-${101 + i}`, endpoint: `PJSIP/${101 + i}` })),
       events: { pollMs: 500 },
