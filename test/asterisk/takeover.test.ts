@@ -31,6 +31,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
   let sql: pg.Client;
   let d1: DaemonProcess;
   let d2: DaemonProcess;
+  let d3: DaemonProcess | undefined;
   const config = (owner: string) => labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, {
     cluster: { enabled: true, node: NODE, owner, leaseS: LEASE_S, renewS: 1 },
     seats: [101, 102].map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })),
@@ -68,6 +69,8 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
 
   afterAll(async () => {
     await d1?.stop('SIGKILL');
+    for (const d of [d2, d3]) if (d?.child.pid && d.child.exitCode === null) { try { process.kill(d.child.pid, 'SIGCONT'); } catch { /* gone */ } }
+    await d3?.stop();
     await d2?.stop();
     await sql?.end();
     await lab?.stop();
@@ -158,5 +161,60 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     expect(interruptedLegs.rows).toHaveLength(0);
     events.close();
     console.log(`takeover figures: SIGKILL D1 -> D2 owner ${ownedMs} ms; -> calls taken over ${keptMs} ms; A went on ${aEnd.ended_at!.getTime() - killedAt} ms after the kill; A's recording ${rec.duration_ms} ms (connected ${connectedMs} ms); calls offered 3, records 3, interrupted 0, open 0`);
+  });
+
+  it('a daemon that wins the node back under a new epoch drops what it remembers: the calls go on as the rows say, agents keep their calls', async () => {
+    // D2 owns the node (epoch 2) since the first case; D3 stands by
+    d3 = await startDaemonProcess({ databaseUrl: db.url, config: config('d3') });
+    const lease = async () => (await sql.query<{ owner: string; epoch: number }>('SELECT owner, epoch::int AS epoch FROM node_lease WHERE node = $1', [NODE])).rows[0]!;
+    expect(await lease()).toMatchObject({ owner: 'd2', epoch: 2 });
+    const stateOf = async (d: DaemonProcess, id: string) => (await d.api<{ items: Array<{ id: string; state: string; callId: string | null }> }>('GET', '/agents')).body.items.find((x) => x.id === id);
+    expect((await d2.api('POST', '/agents/bob/state', { state: 'paused', seatId: 'seat-102', reason: 'break' })).status).toBe(200);
+    await until('alice ready after her last call', async () => (await stateOf(d2, 'alice'))?.state === 'ready', { timeoutMs: 20_000 });
+
+    // X talks to alice through D2
+    await lab.call({ number: '13800138031', dtmf: '1', preWaitS: 1, holdS: 300 });
+    const x = await until('X connected to alice', async () => { const c = await callOf('+8613800138031'); return c?.state === 'connected' && c.agent_id === 'alice' ? c : null; },
+      { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });
+    await until('X bridged', async () => { const l = await legsOf(x.id); const a = l.find((y) => y.kind === 'agent' && y.answered_at); return a ? bridgedPair(l.find((y) => y.kind === 'caller')!.channel_id, a.channel_id) : false; });
+
+    // D2 stalls: D3 takes the node (epoch 3) and X with it; X ends under D3 and alice, ready again, takes Y
+    process.kill(d2.child.pid!, 'SIGSTOP');
+    await until('D3 took X over', () => /"conversations":1[^\n]*node taken over/.test(d3!.output()), { timeoutMs: (LEASE_S + 20) * 1000, detail: () => d3!.output().slice(-3000) });
+    expect(await lease()).toMatchObject({ owner: 'd3', epoch: 3 });
+    expect((await d3.api('POST', `/calls/${x.id}/hangup`)).status).toBe(202);
+    const xEnded = await until('X ended under D3', async () => { const c = await callOf('+8613800138031'); return c?.ended_at ? c : null; }, { timeoutMs: 20_000 });
+    expect(xEnded.disposition).toBe('completed');
+    await lab.call({ number: '13800138032', dtmf: '1', preWaitS: 1, holdS: 300 });
+    const y = await until('Y connected to alice under D3', async () => { const c = await callOf('+8613800138032'); return c?.state === 'connected' && c.agent_id === 'alice' ? c : null; },
+      { timeoutMs: 30_000, detail: () => d3!.output().slice(-3000) });
+    const yLegs = await until('Y bridged', async () => { const l = await legsOf(y.id); const a = l.find((z) => z.kind === 'agent' && z.answered_at); return a && await bridgedPair(l.find((z) => z.kind === 'caller')!.channel_id, a.channel_id) ? l : null; });
+
+    // D2 wakes up (it lets go: the lease is D3's), then D3 stalls: D2 wins the node back under a new epoch. Its memory says
+    // alice talks to X; the rows say X is over and alice talks to Y
+    const d2Mark = d2.output().length;
+    process.kill(d2.child.pid!, 'SIGCONT');
+    await until('D2 lets go of the node', () => /node lost: closing ARI/.test(d2.output().slice(d2Mark)), { timeoutMs: 15_000, detail: () => d2.output().slice(-3000) });
+    const eventMark = Number((await sql.query<{ id: string | null }>('SELECT max(id) AS id FROM event_log')).rows[0]!.id ?? 0);
+    process.kill(d3.child.pid!, 'SIGSTOP');
+    await until('D2 won the node back and took Y over', () => /"conversations":1[^\n]*"forgotten":1[^\n]*node taken over/.test(d2.output().slice(d2Mark)),
+      { timeoutMs: (LEASE_S + 20) * 1000, detail: () => d2.output().slice(d2Mark).slice(-4000) });
+    expect(await lease()).toMatchObject({ owner: 'd2', epoch: 4 });
+    // alice is on Y (not wrapping up X), Y is still the same conversation, X's row is as D3 closed it
+    expect(await stateOf(d2, 'alice')).toMatchObject({ state: 'on-call', callId: y.id });
+    expect(await bridgedPair(yLegs.find((l) => l.kind === 'caller')!.channel_id, yLegs.find((l) => l.kind === 'agent')!.channel_id)).toBe(true);
+    expect(await callOf('+8613800138031')).toEqual(xEnded);
+
+    // Y ends through D2: alice wraps up once, for Y
+    expect((await d2.api('POST', `/calls/${y.id}/hangup`)).status).toBe(202);
+    const yEnded = await until('Y ended under D2', async () => { const c = await callOf('+8613800138032'); return c?.ended_at ? c : null; }, { timeoutMs: 20_000 });
+    expect([yEnded.disposition, yEnded.agent_id]).toEqual(['completed', 'alice']);
+    await until('alice ready again', async () => (await stateOf(d2, 'alice'))?.state === 'ready', { timeoutMs: 20_000 });
+    const aliceStates = await sql.query<{ state: string; call_id: string | null }>(
+      "SELECT data->>'state' AS state, data->>'callId' AS call_id FROM event_log WHERE id > $1 AND type = 'agent.state' AND data->>'agentId' = 'alice' ORDER BY id", [eventMark]);
+    expect(aliceStates.rows.map((r) => r.state)).toEqual(['wrap-up', 'ready']);
+    const yLegsEnd = await until('Y\'s legs closed', async () => { const l = await legsOf(y.id); return l.every((z) => z.ended_at) ? l : null; });
+    for (const l of yLegsEnd) expect(l.end_cause).not.toMatch(/interrupted|asterisk-restart/);
+    process.kill(d3.child.pid!, 'SIGCONT');
   });
 });

@@ -57,7 +57,10 @@ describe(`node lease and fenced writes on ${testDbKind()}`, () => {
     let fence: Fence | null = { node: 'n1', owner: 'a', epoch: 1 };
     const stale = new StaleEpochCounter();
     const repos = makeRepos(fencedDb(db, () => fence, stale));
-    const ledger = new CallLedger(repos, new EventBus(), logger);
+    const bus = new EventBus();
+    const ended: string[] = [];
+    bus.subscribe((e) => { if (e.type === 'call.ended') ended.push((e.data as { callId: string }).callId); });
+    const ledger = new CallLedger(repos, bus, logger);
     const call = ledger.open({ lineId: 'trunk1', direction: 'inbound', state: 'ringing', number: '+8613800138000' });
     await call.created;
     await call.update({ callerName: 'first' });
@@ -75,6 +78,9 @@ describe(`node lease and fenced writes on ${testDbKind()}`, () => {
     const row = (await db.query<{ caller_name: string; agent_id: string | null; ended_at: Date | null }>('SELECT caller_name, agent_id, ended_at FROM calls WHERE id = $1', [call.id])).rows[0]!;
     expect(row).toEqual({ caller_name: 'new owner', agent_id: null, ended_at: null });
     expect(stale.rejected).toBe(3);
+    // its end refused, the stale owner does not announce it either: the call is the new owner's to end
+    expect(ended).toEqual([]);
+    expect(logs.join('')).toContain('this end is not recorded nor announced');
     // a leg write and an ACD write go through the same fence
     await expect(repos.legs.open({ id: '00000000-0000-4000-8000-000000000001', callId: call.id, kind: 'caller', channelId: 'x', startedAt: new Date() })).rejects.toMatchObject({ code: 'STALE_EPOCH' });
     await expect(repos.legs.closeOpen('x')).rejects.toMatchObject({ code: 'STALE_EPOCH' });
@@ -87,6 +93,36 @@ describe(`node lease and fenced writes on ${testDbKind()}`, () => {
     fence = { node: 'n1', owner: 'b', epoch: 2 };
     await repos.calls.update(call.id, { callerName: 'b wrote' });
     expect((await repos.calls.get(call.id)).callerName).toBe('b wrote');
+  });
+
+  it('a node won back under a new epoch: the calls the ledger remembers are detached; nothing more is written or announced for them, also writes queued before', async () => {
+    const bus = new EventBus();
+    const seen: string[] = [];
+    bus.subscribe((e) => seen.push(e.type));
+    const ledger = new CallLedger(makeRepos(db), bus, logger);
+    const a = ledger.open({ lineId: 'trunk1', direction: 'inbound', state: 'ringing', number: '+8613800138001' });
+    await a.created;
+    // a write queued behind one that is still running when the ledger forgets the call
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const running = a.run(() => gate);
+    const queued = a.update({ callerName: 'queued before' });
+    expect(ledger.forget()).toBe(1);
+    release();
+    await running;
+    await queued;
+    a.answered('+8613800138001');
+    await a.update({ callerName: 'after' });
+    await a.end('+8613800138001', { disposition: 'completed' });
+    const row = (await db.query<{ caller_name: string | null; answered_at: Date | null; ended_at: Date | null }>('SELECT caller_name, answered_at, ended_at FROM calls WHERE id = $1', [a.id])).rows[0]!;
+    expect(row).toEqual({ caller_name: null, answered_at: null, ended_at: null });
+    expect(seen).toEqual([]);
+    // forgotten once: a call opened afterwards is the ledger's as usual
+    expect(ledger.forget()).toBe(0);
+    const b = ledger.open({ lineId: 'trunk1', direction: 'inbound', state: 'ringing', number: '+8613800138002' });
+    await b.end('+8613800138002', { disposition: 'completed' });
+    expect((await db.query<{ disposition: string }>('SELECT disposition FROM calls WHERE id = $1', [b.id])).rows[0]!.disposition).toBe('completed');
+    expect(seen).toEqual(['call.ended']);
   });
 
   it('two lease services on one node: one owner; a stalled owner lets go at once and the other takes over with a bumped epoch', async () => {

@@ -379,4 +379,16 @@ export class AcdService {
   stop(): void {
     for (const w of [...this.waiting]) { clearTimeout(w.timer); this.announcer.cancel(w); }
   }
+
+  /**
+   * The node won back under a new epoch (PbxService.forgetCalls): the callers
+   * waiting here and the agents' legs this daemon remembers are dropped, with
+   * no write, no command and no agent state change; the takeover puts back
+   * what the rows say.
+   */
+  forget(): void {
+    this.stop();
+    this.waiting.length = 0;
+    this.legs.clear();
+  }
 }

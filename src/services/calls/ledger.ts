@@ -18,6 +18,7 @@ import type { CallRecord, IvrStep } from '../../core/call/records.ts';
 import type { Repos } from '../../db/repos/index.ts';
 import { SerialQueue } from '../telephony/serial.ts';
 import { whileDbDown } from '../../db/retry.ts';
+import { isKefuError } from '../../core/errors.ts';
 
 export interface CallOpening {
   id?: string;
@@ -55,6 +56,8 @@ export class LedgerCall {
   private customerId: string | null;
   private answeredAt: Date | null = null;
   private endedWith: { disposition: Disposition; durationMs: number } | null = null;
+  /** CallLedger.forget: this daemon's memory of the call is stale; nothing more is written or announced for it. */
+  private detached = false;
 
   constructor(private readonly ledger: CallLedger, private readonly open: CallOpening, private readonly log: Logger, existing?: { startedAt: Date; answeredAt: Date | null }) {
     this.id = open.id ?? randomUUID();
@@ -66,7 +69,7 @@ export class LedgerCall {
       (fn) => whileDbDown(fn, { onRetry: (err, n) => { if (n === 1) log.warn({ err, callId: this.id }, 'database unavailable: the call record write waits for it'); } }));
     const { repos } = ledger;
     // a call another owner of the node opened (takeover): its row exists
-    this.created = existing ? Promise.resolve() : this.queue.run(async () => {
+    this.created = existing ? Promise.resolve() : this.write(async () => {
       await repos.calls.create({ id: this.id, lineId: open.lineId, direction: open.direction, state: open.state, number: open.number ?? null, startedAt: this.startedAt });
       if (open.agentId || open.customerId) await repos.calls.update(this.id, { agentId: open.agentId ?? null, customerId: open.customerId ?? null });
     });
@@ -75,20 +78,30 @@ export class LedgerCall {
   get lineId(): string { return this.open.lineId; }
   get ended(): boolean { return this.endedWith !== null; }
 
+  /** Nothing more is written or announced for this call, including writes queued and not yet run (CallLedger.forget). */
+  detach(): void { this.detached = true; }
+
+  /** A write in this call's order; skipped once detached, also when it was queued before. */
+  private write(fn: () => Promise<unknown>): Promise<void> { return this.queue.run(async () => { if (!this.detached) await fn(); }); }
+
+  private emit<K extends 'call.ringing' | 'call.answered' | 'call.dtmf' | 'call.ended'>(type: K, data: EventMap[K]): void {
+    if (!this.detached) this.ledger.bus.emit(type, data);
+  }
+
   /** Fields learnt as the call goes on (caller ID, customer, agent, queue, line...). */
   update(patch: CallUpdate): Promise<void> {
     if (this.endedWith) return this.queue.idle();
     if (patch.customerId !== undefined) this.customerId = patch.customerId;
     if (patch.lineId !== undefined) this.open.lineId = patch.lineId;
-    return this.queue.run(() => this.ledger.repos.calls.update(this.id, patch));
+    return this.write(() => this.ledger.repos.calls.update(this.id, patch));
   }
 
   /** Work that must follow this call's writes (sealing its recording, a voicemail row). */
-  run(fn: () => Promise<unknown>): Promise<void> { return this.queue.run(fn); }
+  run(fn: () => Promise<unknown>): Promise<void> { return this.write(fn); }
 
   /** `call.ringing`: an inbound call identified (caller ID looked up). */
   ringing(e: Omit<EventMap['call.ringing'], 'callId' | 'lineId'>): void {
-    this.ledger.bus.emit('call.ringing', { callId: this.id, lineId: this.open.lineId, ...e });
+    this.emit('call.ringing', { callId: this.id, lineId: this.open.lineId, ...e });
   }
 
   /** The far end answered (outbound) or we answered (inbound): `connected` when a person is on it at once. */
@@ -96,12 +109,12 @@ export class LedgerCall {
     if (this.answeredAt || this.endedWith) return;
     this.answeredAt = new Date();
     const answeredAt = this.answeredAt;
-    void this.queue.run(() => this.ledger.repos.calls.update(this.id, { state, answeredAt }));
-    this.ledger.bus.emit('call.answered', { callId: this.id, lineId: this.open.lineId, number });
+    void this.write(() => this.ledger.repos.calls.update(this.id, { state, answeredAt }));
+    this.emit('call.answered', { callId: this.id, lineId: this.open.lineId, number });
   }
 
   dtmf(digit: string): void {
-    this.ledger.bus.emit('call.dtmf', { callId: this.id, lineId: this.open.lineId, digit });
+    this.emit('call.dtmf', { callId: this.id, lineId: this.open.lineId, digit });
   }
 
   /**
@@ -119,26 +132,28 @@ export class LedgerCall {
     if (e.ivrPath !== undefined) patch.ivrPath = e.ivrPath;
     if (e.queueWaitMs !== undefined) patch.queueWaitMs = e.queueWaitMs;
     const { repos } = this.ledger;
-    // closed already: by another daemon that took the node over while this one stalled (its session is stale)
-    let closedElsewhere = false;
-    void this.queue.run(async () => {
-      if (await repos.calls.update(this.id, patch)) return;
+    // not this daemon's to close: another daemon that took the node over closed it already, or the node's
+    // lease is no longer this daemon's (STALE_EPOCH: its new owner closes it); this session is stale
+    let notOurs = false;
+    void this.write(async () => {
+      const closed = await repos.calls.update(this.id, patch).catch((err: unknown) => { if (isKefuError(err, 'STALE_EPOCH')) notOurs = true; throw err; });
+      if (closed) return;
       // not this end's own write committed before a lost answer (a retried write after a database restart)?
       const row = await repos.calls.get(this.id);
-      closedElsewhere = !(row.disposition === e.disposition && row.endedAt !== null && Date.parse(row.endedAt) === endedAt.getTime());
+      notOurs = !(row.disposition === e.disposition && row.endedAt !== null && Date.parse(row.endedAt) === endedAt.getTime());
     });
-    if (e.after) void this.queue.run(e.after);
+    if (e.after) void this.write(e.after);
     const customerId = this.customerId;
     if (customerId && e.history) {
       const h = e.history;
-      void this.queue.run(async () => {
-        if (!closedElsewhere) await repos.interactions.add({ customerId, kind: 'call', refId: this.id, summary: h.summary, data: { ...h.data, disposition: e.disposition, durationMs } });
+      void this.write(async () => {
+        if (!notOurs) await repos.interactions.add({ customerId, kind: 'call', refId: this.id, summary: h.summary, data: { ...h.data, disposition: e.disposition, durationMs } });
       });
     }
     await this.queue.idle();
     this.ledger.ended(this.id);
-    if (closedElsewhere) { this.log.warn({ callId: this.id, disposition: e.disposition }, 'call already closed by another daemon: this end is not recorded'); return; }
-    this.ledger.bus.emit('call.ended', { callId: this.id, lineId: this.open.lineId, number, disposition: e.disposition, durationMs });
+    if (notOurs) { this.log.warn({ callId: this.id, disposition: e.disposition }, 'call closed by another daemon, or the node is no longer this daemon\'s: this end is not recorded nor announced'); return; }
+    this.emit('call.ended', { callId: this.id, lineId: this.open.lineId, number, disposition: e.disposition, durationMs });
   }
 
   /** Resolves once every write queued so far is done. */
@@ -166,8 +181,23 @@ export class CallLedger {
 
   /** An open call row written by an earlier owner of the node, taken over with its conversation still going (docs/scale-out.md). */
   resume(row: CallRecord): LedgerCall {
-    return new LedgerCall(this, { id: row.id, lineId: row.lineId, direction: row.direction, state: 'ringing', number: row.number, agentId: row.agentId, customerId: row.customerId }, this.log,
+    const call = new LedgerCall(this, { id: row.id, lineId: row.lineId, direction: row.direction, state: 'ringing', number: row.number, agentId: row.agentId, customerId: row.customerId }, this.log,
       { startedAt: new Date(row.startedAt), answeredAt: row.answeredAt ? new Date(row.answeredAt) : null });
+    this.current.set(call.id, call);
+    return call;
+  }
+
+  /**
+   * The node was held by another daemon since this one last drove it (it
+   * wins the node back under a new epoch): every call it remembers is
+   * detached (nothing more is written or announced for it) and forgotten;
+   * the open rows say what happens next (pbx/takeover.ts). Returns how many.
+   */
+  forget(): number {
+    const n = this.current.size;
+    for (const call of this.current.values()) call.detach();
+    this.current.clear();
+    return n;
   }
 
   /**

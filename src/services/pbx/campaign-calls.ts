@@ -354,6 +354,21 @@ export class PbxCampaignCalls implements DialerBackend {
   }
 
   /** Daemon stop: seat legs hung up, none called again (their legGone comes while we hang up). */
+  /**
+   * Forgotten without a command or a write (a node won back under a new
+   * epoch): the takeover closes the calls' rows, the resync hangs up their
+   * channels and the agents' seat legs; the seats are called again as the
+   * dialer staffs them.
+   */
+  forget(): void {
+    for (const c of this.calls.values()) if (c.connectTimer) clearTimeout(c.connectTimer);
+    this.calls.clear();
+    for (const t of this.recallTimers.values()) clearTimeout(t);
+    this.recallTimers.clear();
+    this.seats.clear();
+    this.changed();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.recallTimers.values()) clearTimeout(t);

@@ -354,10 +354,9 @@ export class PbxService implements LineGroup {
     const lineIds = this.lines.map((l) => l.id);
     // queues and agents as they are now: the earlier owner's API may have changed them since this daemon loaded them
     await this.acd.load();
-    // this daemon's own calls still in memory (it lost the lease and won it back with a new epoch): they go on as they are
-    const ours = new Set(this.calls().map((s) => s.id));
+    const forgotten = this.forgetCalls();
     const openAnywhere = await this.deps.repos.calls.open();
-    const open = openAnywhere.filter((c) => lineIds.includes(c.lineId) && !ours.has(c.id));
+    const open = openAnywhere.filter((c) => lineIds.includes(c.lineId));
     // calls open on other nodes' lines (a cluster of several nodes): their agents are those nodes' daemons' to drive
     const elsewhere = new Set(openAnywhere.filter((c) => !lineIds.includes(c.lineId)).map((c) => c.id));
     const legs = await this.deps.repos.legs.openOf(open.map((c) => c.id));
@@ -367,7 +366,7 @@ export class PbxService implements LineGroup {
     for (const k of plan.queued) this.resume(k, 'queued');
     for (const k of plan.ivr) this.resume(k, 'ivr');
     const all = [...plan.conversations, ...plan.queued, ...plan.ivr];
-    const keep = new Set([...all.map((k) => k.call.id), ...ours]);
+    const keep = new Set(all.map((k) => k.call.id));
     // other legs of the calls that go on (phones still ringing for them, a supervisor): the earlier owner's; closed, their channels hung up
     const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id)]);
     const now = new Date();
@@ -376,7 +375,32 @@ export class PbxService implements LineGroup {
     this.acd.prune();
     const stillOpen = async (): Promise<Set<string>> => new Set((await this.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await this.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired }, 'node taken over');
+    this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten }, 'node taken over');
+  }
+
+  /**
+   * A takeover's first step: what this daemon remembers of the node's calls
+   * goes, without a write, a hang-up or an event. Empty on a daemon's first
+   * hold of the node; not empty when it wins the node back under a new epoch
+   * (it lost the lease, another daemon drove the calls meanwhile: they may
+   * have ended, moved to other agents or left the IVR). The open rows then
+   * say what goes on (takeover.ts), as for any other takeover. Returns how
+   * many calls were forgotten.
+   */
+  private forgetCalls(): number {
+    const calls = this.deps.calls.forget();
+    for (const { session, control } of this.live.values()) { session.forget(); control.ended(); }
+    const sessions = this.live.size;
+    this.live.clear();
+    this.monitors.clear();
+    this.registry.clear();
+    this.legLog.forget();
+    this.acd.forget();
+    this.ringer.forget();
+    this.dialer.forget();
+    this.campaignCalls.forget();
+    if (calls + sessions > 0) this.log.warn({ calls, sessions }, 'node won back under a new epoch: the calls this daemon remembered are dropped; the rows say what goes on');
+    return calls;
   }
 
   /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */

@@ -63,9 +63,11 @@ export class CallSession {
   readonly created: Promise<void>;
   /** The flow the IVR runs next when the call leaves a queue for a flow or voicemail. */
   private nextFlow: Flow | string | null = null;
-  /** Resolves when the call has ended and its record is closed. */
+  /** Resolves when the call has ended and its record is closed (or the session was forgotten). */
   readonly finished: Promise<void>;
   private finish!: () => void;
+  /** forget(): this daemon's memory of the call is stale; the session does nothing more. */
+  private forgotten = false;
 
   constructor(
     private readonly deps: TelephonyDeps,
@@ -299,6 +301,20 @@ export class CallSession {
     this.fire({ type: 'hangup' });
   }
 
+  /**
+   * This daemon's memory of the call is stale (the PBX service won its node
+   * back after another daemon drove it): the session stops where it is, its
+   * IVR and prompts aborted, with no further transition, command or write
+   * (the PBX service detaches its ledger call). The call's row says what
+   * happens next.
+   */
+  forget(): void {
+    this.forgotten = true;
+    this.state = 'ended';
+    this.hangupSignal.abort();
+    this.finish();
+  }
+
   // ---- the machine ----
 
   private announce(blacklisted = false): void {
@@ -310,6 +326,7 @@ export class CallSession {
   }
 
   private fire(event: CallEvent): void {
+    if (this.forgotten) return;
     const from = this.state;
     const t = transition(from, event);
     if (t.state !== from) this.log.info({ from, event: event.type, to: t.state }, 'call transition');
