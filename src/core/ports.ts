@@ -256,7 +256,12 @@ export type PbxEvent =
   | { type: 'legGone'; legId: string; reason: PbxGoneReason; cause: number | undefined }
   | { type: 'playbackDone'; legId: string; playbackId: string }
   | { type: 'recordingDone'; legId: string; name: string; ok: boolean }
-  | { type: 'link'; up: boolean; reason?: string };
+  /**
+   * The connection came up or went down. `released`: it went down because
+   * this daemon let go of a node it owned by cluster lease (another daemon
+   * drives it, or will): not a fault of the lines.
+   */
+  | { type: 'link'; up: boolean; reason?: string; released?: boolean };
 
 export type PbxListener = (event: PbxEvent) => void;
 

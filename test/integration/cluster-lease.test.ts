@@ -134,7 +134,7 @@ describe(`node lease and fenced writes on ${testDbKind()}`, () => {
       db: { query: (sql, params) => (held[name] ? new Promise(() => undefined) : db.query(sql, params)) } as Queryable,
       node: 'n2', owner: name, renewMs: 100, leaseMs: 600, logger,
       now: () => performance.now() + skew[name],
-      hooks: { open: async (epoch, takeover) => { opened.push(`${name} open ${epoch}${takeover ? ' takeover' : ''}`); }, close: async () => { opened.push(`${name} close`); } },
+      hooks: { open: async (epoch, takeover) => { opened.push(`${name} open ${epoch}${takeover ? ' takeover' : ''}`); }, close: async () => { opened.push(`${name} close`); }, forget: async () => { opened.push(`${name} forget`); } },
     });
     const a = service('a');
     const b = service('b');
@@ -166,7 +166,7 @@ describe(`node lease and fenced writes on ${testDbKind()}`, () => {
     // b stops: it releases the row, and a standby acquires at once (epoch 3)
     await b.stop();
     expect(opened.at(-1)).toBe('b close');
-    const c = new LeaseService({ db, node: 'n2', owner: 'c', renewMs: 100, leaseMs: 600, logger, hooks: { open: async () => undefined, close: async () => undefined } });
+    const c = new LeaseService({ db, node: 'n2', owner: 'c', renewMs: 100, leaseMs: 600, logger, hooks: { open: async () => undefined, close: async () => undefined, forget: async () => undefined } });
     await c.start();
     expect(c.status()).toMatchObject({ state: 'owner', epoch: 3 });
     await c.stop();
@@ -175,7 +175,7 @@ describe(`node lease and fenced writes on ${testDbKind()}`, () => {
 
   it('ApplicationReplaced: the owner lets go, gives up the row and waits one lease before trying again', async () => {
     const events: string[] = [];
-    const a = new LeaseService({ db, node: 'n3', owner: 'a', renewMs: 100, leaseMs: 600, logger, hooks: { open: async () => { events.push('open'); }, close: async () => { events.push('close'); } } });
+    const a = new LeaseService({ db, node: 'n3', owner: 'a', renewMs: 100, leaseMs: 600, logger, hooks: { open: async () => { events.push('open'); }, close: async () => { events.push('close'); }, forget: async () => { events.push('forget'); } } });
     await a.start();
     await a.settled();
     a.replaced();

@@ -20,7 +20,7 @@ describe('node lease transitions', () => {
 
   it('a refused renewal lets go at once (close); a failed one (database error) only once the lease ended locally; standby stays standby', () => {
     const owner: LeaseState = { kind: 'owner', epoch: 3, validUntil: 9000 };
-    expect(stepLease(owner, { type: 'refused', at: 5000 }, LEASE)).toEqual({ state: { kind: 'lost', epoch: 3, why: 'refused', at: 5000, retryAt: 5000 }, effects: ['close'] });
+    expect(stepLease(owner, { type: 'refused', at: 5000 }, LEASE)).toEqual({ state: { kind: 'lost', epoch: 3, why: 'refused', at: 5000, retryAt: 5000 }, effects: ['close', 'forget'] });
     // the database is down: the lease is still ours locally until 9000 (the database's expiry is later)
     expect(stepLease(owner, { type: 'failed', at: 5000 }, LEASE)).toEqual({ state: owner, effects: [] });
     expect(stepLease(owner, { type: 'failed', at: 9000 }, LEASE)).toEqual({ state: { kind: 'lost', epoch: 3, why: 'failed', at: 9000, retryAt: 9000 }, effects: ['close'] });
@@ -29,6 +29,20 @@ describe('node lease transitions', () => {
     const standby = initialLease();
     expect(stepLease(standby, { type: 'refused', at: 1 }, LEASE)).toEqual({ state: standby, effects: [] });
     expect(stepLease(standby, { type: 'failed', at: 1 }, LEASE)).toEqual({ state: standby, effects: [] });
+  });
+
+  it('lost, then refused (another daemon holds the node now): standby, and the calls remembered are forgotten; lost and failed keeps them', () => {
+    const stalled: LeaseState = { kind: 'lost', epoch: 3, why: 'stalled', at: 5000, retryAt: 5000 };
+    expect(stepLease(stalled, { type: 'refused', at: 6000 }, LEASE)).toEqual({ state: { kind: 'standby', retryAt: 5000 }, effects: ['forget'] });
+    expect(stepLease(stalled, { type: 'failed', at: 6000 }, LEASE)).toEqual({ state: stalled, effects: [] });
+    // ApplicationReplaced waits its lease before it asks again; refused then: another daemon has the node
+    const replaced: LeaseState = { kind: 'lost', epoch: 3, why: 'replaced', at: 1000, retryAt: 5000 };
+    expect(stepLease(replaced, { type: 'refused', at: 5000 }, LEASE)).toEqual({ state: { kind: 'standby', retryAt: 5000 }, effects: ['forget'] });
+    // lost by a refusal: forgotten then already
+    const refused = stepLease({ kind: 'owner', epoch: 3, validUntil: 9000 }, { type: 'refused', at: 5000 }, LEASE);
+    expect(stepLease(refused.state, { type: 'refused', at: 5100 }, LEASE)).toEqual({ state: { kind: 'standby', retryAt: 5000 }, effects: [] });
+    // a standby that comes back wins a new epoch: a takeover
+    expect(stepLease({ kind: 'standby', retryAt: 5000 }, { type: 'renewed', epoch: 5, sentAt: 7000, at: 7010 }, LEASE).effects).toEqual(['open']);
   });
 
   it('a renewal answered after the lease could have ended is late: let go', () => {

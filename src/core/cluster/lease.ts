@@ -12,6 +12,13 @@
  *   ApplicationReplaced). Effect `close` at once; it tries again like standby
  *   (after ApplicationReplaced: one leaseMs later).
  *
+ * A refused statement (another owner holds the lease) while owner or lost
+ * also has effect `forget`: the node is another daemon's now, so what this
+ * one remembers of its calls is stale; from `lost` it goes back to
+ * `standby`. A lease lost any other way (the database away, a stall) keeps
+ * the memory: if nobody took the node meanwhile it comes back with the same
+ * epoch and its calls go on.
+ *
  * Times are milliseconds of a monotonic clock of the caller's choosing.
  */
 
@@ -34,8 +41,12 @@ export type LeaseInput =
   /** Asterisk handed our Stasis application to another connection. */
   | { type: 'replaced'; at: number };
 
-/** `open`: open the node's ARI socket; `close`: close it at once; `release`: give up the row (expire it now). */
-export type LeaseEffect = 'open' | 'close' | 'release';
+/**
+ * `open`: open the node's ARI socket; `close`: close it at once; `release`:
+ * give up the row (expire it now); `forget`: drop what this daemon remembers
+ * of the node's calls (another daemon owns the node).
+ */
+export type LeaseEffect = 'open' | 'close' | 'release' | 'forget';
 
 export interface LeaseStep { state: LeaseState; effects: LeaseEffect[] }
 
@@ -60,7 +71,10 @@ export function stepLease(s: LeaseState, input: LeaseInput, leaseMs: number): Le
       const effects: LeaseEffect[] = s.kind === 'owner' ? ['close', 'open'] : ['open'];
       return { state: { kind: 'owner', epoch: input.epoch, validUntil }, effects };
     }
-    case 'refused': return lose('refused', input.at);
+    case 'refused':
+      // (lost by a refusal: forgotten then already)
+      if (s.kind === 'lost') return { state: { kind: 'standby', retryAt: s.retryAt }, effects: s.why === 'refused' ? [] : ['forget'] };
+      return lose('refused', input.at, ['close', 'forget']);
     // a database that errs (down, restarting, failing over) says nothing about who owns the node: keep it until it
     // ends locally (the tick lets go then, before the database's expiry), so an outage shorter than the lease costs nothing
     case 'failed': return s.kind === 'owner' && input.at < s.validUntil ? { state: s, effects: [] } : lose('failed', input.at);

@@ -35,7 +35,7 @@ export async function checkFence(tx: Queryable, fence: Fence | null, counter: St
     counter.rejected++;
     throw new KefuError('STALE_EPOCH', fence
       ? `node ${fence.node}: lease epoch ${fence.epoch} of ${fence.owner} is no longer current; write refused`
-      : 'this daemon has not held the node\'s lease: write refused');
+      : 'this daemon does not hold the node\'s lease (never did, or another daemon owns the node now): write refused');
   }
 }
 

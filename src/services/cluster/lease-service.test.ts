@@ -22,7 +22,7 @@ describe('lease service on fake timers', () => {
     const effects: string[] = [];
     const svc = new LeaseService({
       db: t.db, node: 'fake-timers', owner: 'a', renewMs: 300, leaseMs: 1000, logger: pino({ level: 'silent' }), now: () => clock,
-      hooks: { open: async (epoch, takeover) => { effects.push(`open ${epoch}${takeover ? ' takeover' : ''}`); }, close: async () => { effects.push('close'); } },
+      hooks: { open: async (epoch, takeover) => { effects.push(`open ${epoch}${takeover ? ' takeover' : ''}`); }, close: async () => { effects.push('close'); }, forget: async () => { effects.push('forget'); } },
     });
     await svc.start();
     await svc.settled();
@@ -46,13 +46,19 @@ describe('lease service on fake timers', () => {
     expect(effects).toEqual(['open 1 takeover', 'close', 'open 1']);
     expect(svc.status()).toMatchObject({ state: 'owner', epoch: 1 });
 
-    // another daemon took the node (its row, a new epoch): the next renewal is refused and the node closed
+    // another daemon took the node (its row, a new epoch): the next renewal is refused, the node closed and its calls forgotten
     await t.db.query("UPDATE node_lease SET owner = 'b', epoch = 2, expires_at = now() + interval '1 hour' WHERE node = 'fake-timers'");
     clock += 300;
     vi.advanceTimersByTime(300);
     await svc.settled();
-    expect(effects.at(-1)).toBe('close');
+    expect(effects.slice(-2)).toEqual(['close', 'forget']);
     expect(svc.status()).toMatchObject({ state: 'lost', epoch: 1 });
+    // refused again: a standby now, nothing more to do
+    clock += 300;
+    vi.advanceTimersByTime(300);
+    await svc.settled();
+    expect(effects.slice(-2)).toEqual(['close', 'forget']);
+    expect(svc.status()).toMatchObject({ state: 'standby', epoch: null });
     await svc.stop();
   });
 });

@@ -25,6 +25,8 @@ export interface LeaseHooks {
   open(epoch: number, takeover: boolean): Promise<void>;
   /** Lost: close the node at once. */
   close(): Promise<void>;
+  /** Another daemon owns the node now (a refused renewal): drop what this daemon remembers of its calls. */
+  forget(): Promise<void>;
 }
 
 export interface LeaseServiceOptions {
@@ -141,6 +143,7 @@ export class LeaseService {
 
   private async run(e: LeaseEffect, state: LeaseState): Promise<void> {
     if (e === 'close') return this.o.hooks.close();
+    if (e === 'forget') return this.o.hooks.forget();
     if (e === 'release') { await this.o.db.query(RELEASE, [this.o.node, this.o.owner]); return; }
     // open: only if still the owner of that epoch (a loss may have come meanwhile)
     if (state.kind !== 'owner' || this.state.kind !== 'owner' || this.state.epoch !== state.epoch) return;

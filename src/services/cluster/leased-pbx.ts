@@ -11,6 +11,8 @@ import { KefuError } from '../../core/errors.ts';
 export class LeasedPbx implements Pbx {
   private running = false;
   private opened = false;
+  /** Closed because the lease was lost (not because the daemon stops). */
+  private released = false;
   /** Serialises open/close. */
   private chain: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<PbxListener>();
@@ -24,7 +26,8 @@ export class LeasedPbx implements Pbx {
 
   on(listener: PbxListener): () => void {
     this.listeners.add(listener);
-    const off = this.inner.on(listener);
+    // the link going down because the lease was lost says so (the PBX service then announces no line offline)
+    const off = this.inner.on((e) => listener(e.type === 'link' && !e.up && this.released ? { ...e, released: true } : e));
     return () => { this.listeners.delete(listener); off(); };
   }
 
@@ -43,24 +46,26 @@ export class LeasedPbx implements Pbx {
 
   start(): Promise<void> { this.running = true; return Promise.resolve(); }
 
-  async stop(): Promise<void> { this.running = false; await this.close(); }
+  async stop(): Promise<void> { this.running = false; await this.close(false); }
 
   /** The lease was won: connect (once the PBX service runs). */
   open(): Promise<void> {
     this.chain = this.chain.then(async () => {
       if (this.opened || !this.running) return;
       this.opened = true;
+      this.released = false;
       this.onGate?.(true);
       await this.inner.start();
     });
     return this.chain;
   }
 
-  /** The lease was lost (or the daemon stops): disconnect at once. */
-  close(): Promise<void> {
+  /** The lease was lost (`released`), or the daemon stops: disconnect at once. */
+  close(released: boolean): Promise<void> {
     this.chain = this.chain.then(async () => {
       if (!this.opened) return;
       this.opened = false;
+      this.released = released;
       this.onGate?.(false);
       await this.inner.stop();
     });

@@ -31,6 +31,11 @@ export interface OwnedNode {
    * resync takes over the calls the earlier owner left (pbx/takeover.ts).
    */
   takenOver(): boolean;
+  /**
+   * Set by main.ts: another daemon owns the node now (a refused renewal), so
+   * what the PBX service remembers of the node's calls is stale: it drops it.
+   */
+  onForget: (() => void) | null;
   /** Who owns the node and where (the lease row), for the API: forwarding and GET /cluster. */
   directory: ClusterDirectory;
   /** At the daemon's stop (after the PBX service): lets go of the node and logs the refused writes. */
@@ -89,7 +94,11 @@ export function ownNode(o: {
       },
       close: async () => {
         log.warn({ node, staleWritesRefused: stale.rejected }, 'node lost: closing ARI');
-        await pbx.close();
+        await pbx.close(true);
+      },
+      forget: async () => {
+        log.warn({ node }, 'node owned by another daemon now: forgetting its calls');
+        owned.onForget?.();
       },
     },
   });
@@ -98,12 +107,13 @@ export function ownNode(o: {
   o.inner.onApplicationReplaced = () => { log.warn({ node }, 'Asterisk: ApplicationReplaced'); held.replaced(); };
   // the dead-node sweeper: ARI unreachable for cluster.nodeFailS while this daemon owns the node -> its open calls closed as node_failed
   watchNode({ pbx, calls, lineIds: o.lineIds, node, nodeFailS: o.config.cluster.nodeFailS, logger: log });
-  return {
-    pbx, repos, calls, lease, stale, directory,
+  const owned: OwnedNode = {
+    pbx, repos, calls, lease, stale, directory, onForget: null,
     takenOver: () => { const t = takeoverPending; takeoverPending = false; return t; },
     async stop() {
       await held.stop();
       log.info({ node, lease: held.status(), staleWritesRefused: stale.rejected }, 'cluster: stopped');
     },
   };
+  return owned;
 }

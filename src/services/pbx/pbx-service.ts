@@ -103,11 +103,13 @@ export class PbxService implements LineGroup {
     await this.pbx.start();
   }
 
-  private link(up: boolean, reason: string | undefined): void {
+  private link(up: boolean, reason: string | undefined, released: boolean): void {
     const was = this.connected;
     this.connected = up;
     if (was === this.connected) return;
     this.since = new Date();
+    // the node let go (cluster lease): its lines are not offline, another daemon drives them; that daemon announces them
+    if (released) return;
     for (const line of this.lines) {
       this.deps.bus.emit('line.state', { lineId: line.id, state: this.stateOf(line), previous: was ? 'idle' : 'offline', ...(reason ? { reason } : {}) });
     }
@@ -188,7 +190,7 @@ export class PbxService implements LineGroup {
         this.legGone(e.legId, e.reason, false);
         return;
       case 'link':
-        this.link(e.up, e.reason);
+        this.link(e.up, e.reason, e.released === true);
         return;
     }
   }
@@ -378,16 +380,19 @@ export class PbxService implements LineGroup {
     this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten }, 'node taken over');
   }
 
+  /** cluster.enabled: another daemon owns the node now (node.ts): what this daemon remembers of its calls is stale. */
+  nodeOwnedElsewhere(): void { this.forgetCalls('the node is another daemon\'s now'); }
+
   /**
-   * A takeover's first step: what this daemon remembers of the node's calls
-   * goes, without a write, a hang-up or an event. Empty on a daemon's first
-   * hold of the node; not empty when it wins the node back under a new epoch
-   * (it lost the lease, another daemon drove the calls meanwhile: they may
-   * have ended, moved to other agents or left the IVR). The open rows then
-   * say what goes on (takeover.ts), as for any other takeover. Returns how
-   * many calls were forgotten.
+   * What this daemon remembers of the node's calls goes, without a write, a
+   * hang-up or an event: when it learns that another daemon owns the node
+   * (nodeOwnedElsewhere), and as a takeover's first step, in case it wins
+   * the node back under a new epoch before it learnt that (another daemon
+   * drove the calls meanwhile: they may have ended, moved to other agents or
+   * left the IVR). The open rows then say what goes on (takeover.ts), as for
+   * any other takeover. Returns how many calls were forgotten.
    */
-  private forgetCalls(): number {
+  private forgetCalls(why = 'node won back under a new epoch'): number {
     const calls = this.deps.calls.forget();
     for (const { session, control } of this.live.values()) { session.forget(); control.ended(); }
     const sessions = this.live.size;
@@ -399,7 +404,7 @@ export class PbxService implements LineGroup {
     this.ringer.forget();
     this.dialer.forget();
     this.campaignCalls.forget();
-    if (calls + sessions > 0) this.log.warn({ calls, sessions }, 'node won back under a new epoch: the calls this daemon remembered are dropped; the rows say what goes on');
+    if (calls + sessions > 0) this.log.warn({ calls, sessions }, `${why}: the calls this daemon remembered are dropped; the rows say what goes on`);
     return calls;
   }
 
