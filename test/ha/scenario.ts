@@ -50,6 +50,8 @@ export interface HaFigures {
   firstAriMs: number | null;
   /** Writes the stalled owner's fence refused (T3). */
   staleRefused: number;
+  /** T3: events in the log from the stalled owner (D1) after the fault (it drives nothing then); null in T1 and T4. */
+  staleEvents: number | null;
   /** Event ids in the log, between a console's first and last id, that it never got (per console). */
   missedIds: number[];
   /** Events a console got without an id (the database was down: they are written later). */
@@ -98,7 +100,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     const config = (owner: string) => haDaemonConfig(lab!, 'pbxa', { id: 'trunk1', channels: calls + 4, flow: FLOW.id }, {
       cluster: { enabled: true, node: 'ha-pbx', owner, ...LEASE },
       seats: Array.from({ length: AGENTS }, (_, i) => ({ id: `seat-${101 + i}`, endpoint: `PJSIP/${101 + i}` })),
-      events: { pollMs: 500 },
+      events: { pollMs: 500, origin: owner },
     });
     const d1 = await startDaemonProcess({ databaseUrl: dbUrl, config: config('d1') });
     daemons.push(d1);
@@ -197,6 +199,9 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     const badLegs = new Set((await q<{ call_id: string }>("SELECT DISTINCT call_id FROM call_legs WHERE end_cause IN ('interrupted', 'asterisk-restart') AND answered_at IS NOT NULL")).map((r) => r.call_id));
     const survived = bridged.filter((b) => rows.some((r) => r.id === b.id && r.disposition === 'completed' && r.agent_id === b.agent_id) && !badLegs.has(b.id)).length;
     const logIds = (await q<{ id: string }>('SELECT id FROM event_log ORDER BY id')).map((r) => Number(r.id));
+    const staleEvents = kind === 'T3'
+      ? Number((await q<{ n: string }>("SELECT count(*) AS n FROM event_log WHERE origin = 'd1' AND at > to_timestamp($1::double precision / 1000)", [faultAt]))[0]!.n)
+      : null;
     const missed = consoles.map((c) => {
       const got = new Set(c.events.flatMap((e) => (e.id === undefined ? [] : [e.id])));
       const first = c === consoles[1] ? lastBefore + 1 : Math.min(...got);
@@ -214,7 +219,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
       lost: rows.filter((r) => r.disposition === 'interrupted' || r.disposition === 'failed').length,
       bridgedAtFault: bridged.length, bridgedSurvived: survived,
       takeoverMs, firstAriMs: firstAri === null ? null : firstAri - faultAt,
-      staleRefused: refused ? Number(refused[1]) : 0,
+      staleRefused: refused ? Number(refused[1]) : 0, staleEvents,
       missedIds: missed, idlessEvents: consoles.map((c) => c.events.filter((e) => e.id === undefined).length),
       streamMs: { p50: pct(stream, 50), p95: pct(stream, 95), max: Math.max(0, ...stream) },
     };
