@@ -169,54 +169,70 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     const lease = async () => (await sql.query<{ owner: string; epoch: number }>('SELECT owner, epoch::int AS epoch FROM node_lease WHERE node = $1', [NODE])).rows[0]!;
     expect(await lease()).toMatchObject({ owner: 'd2', epoch: 2 });
     const stateOf = async (d: DaemonProcess, id: string) => (await d.api<{ items: Array<{ id: string; state: string; callId: string | null }> }>('GET', '/agents')).body.items.find((x) => x.id === id);
+    const connectedTo = (number: string, agent: string, d: DaemonProcess) => until(`${number} connected to ${agent}`, async () => { const c = await callOf(number); return c?.state === 'connected' && c.agent_id === agent ? c : null; },
+      { timeoutMs: 30_000, detail: () => d.output().slice(-3000) });
+    /** The call's caller and agent channels, once they share a bridge. */
+    const bridged = (callId: string) => until(`call ${callId} bridged`, async () => {
+      const l = await legsOf(callId);
+      const pair = [l.find((z) => z.kind === 'caller' && !z.ended_at)?.channel_id, l.find((z) => z.kind === 'agent' && z.answered_at && !z.ended_at)?.channel_id];
+      return pair[0] && pair[1] && await bridgedPair(pair[0], pair[1]) ? pair as [string, string] : null;
+    });
+    for (const a of ['alice', 'bob']) await until(`${a} ready after the first case`, async () => (await stateOf(d2, a))?.state === 'ready', { timeoutMs: 20_000 });
+    // X talks to alice and W to bob, both through D2
     expect((await d2.api('POST', '/agents/bob/state', { state: 'paused', seatId: 'seat-102', reason: 'break' })).status).toBe(200);
-    await until('alice ready after her last call', async () => (await stateOf(d2, 'alice'))?.state === 'ready', { timeoutMs: 20_000 });
-
-    // X talks to alice through D2
     await lab.call({ number: '13800138031', dtmf: '1', preWaitS: 1, holdS: 300 });
-    const x = await until('X connected to alice', async () => { const c = await callOf('+8613800138031'); return c?.state === 'connected' && c.agent_id === 'alice' ? c : null; },
-      { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });
-    await until('X bridged', async () => { const l = await legsOf(x.id); const a = l.find((y) => y.kind === 'agent' && y.answered_at); return a ? bridgedPair(l.find((y) => y.kind === 'caller')!.channel_id, a.channel_id) : false; });
+    const x = await connectedTo('+8613800138031', 'alice', d2);
+    const xPair = await bridged(x.id);
+    expect((await d2.api('POST', '/agents/bob/state', { state: 'ready', seatId: 'seat-102' })).status).toBe(200);
+    await lab.call({ number: '13800138033', dtmf: '1', preWaitS: 1, holdS: 300 });
+    const w = await connectedTo('+8613800138033', 'bob', d2);
+    await bridged(w.id);
 
-    // D2 stalls: D3 takes the node (epoch 3) and X with it; X ends under D3 and alice, ready again, takes Y
+    // D2 stalls: D3 takes the node (epoch 3) with both; W ends under D3 and bob, ready again, takes Y
     process.kill(d2.child.pid!, 'SIGSTOP');
-    await until('D3 took X over', () => /"conversations":1[^\n]*node taken over/.test(d3!.output()), { timeoutMs: (LEASE_S + 20) * 1000, detail: () => d3!.output().slice(-3000) });
+    await until('D3 took X and W over', () => /"conversations":2[^\n]*node taken over/.test(d3!.output()), { timeoutMs: (LEASE_S + 20) * 1000, detail: () => d3!.output().slice(-3000) });
     expect(await lease()).toMatchObject({ owner: 'd3', epoch: 3 });
-    expect((await d3.api('POST', `/calls/${x.id}/hangup`)).status).toBe(202);
-    const xEnded = await until('X ended under D3', async () => { const c = await callOf('+8613800138031'); return c?.ended_at ? c : null; }, { timeoutMs: 20_000 });
-    expect(xEnded.disposition).toBe('completed');
+    expect((await d3.api('POST', `/calls/${w.id}/hangup`)).status).toBe(202);
+    const wEnded = await until('W ended under D3', async () => { const c = await callOf('+8613800138033'); return c?.ended_at ? c : null; }, { timeoutMs: 20_000 });
+    expect(wEnded.disposition).toBe('completed');
     await lab.call({ number: '13800138032', dtmf: '1', preWaitS: 1, holdS: 300 });
-    const y = await until('Y connected to alice under D3', async () => { const c = await callOf('+8613800138032'); return c?.state === 'connected' && c.agent_id === 'alice' ? c : null; },
-      { timeoutMs: 30_000, detail: () => d3!.output().slice(-3000) });
-    const yLegs = await until('Y bridged', async () => { const l = await legsOf(y.id); const a = l.find((z) => z.kind === 'agent' && z.answered_at); return a && await bridgedPair(l.find((z) => z.kind === 'caller')!.channel_id, a.channel_id) ? l : null; });
+    const y = await connectedTo('+8613800138032', 'bob', d3);
+    const yPair = await bridged(y.id);
 
     // D3 stalls too, until its lease has run out; then D2 wakes up and wins the node back at once, under a new epoch, before any
     // renewal of its own was refused (that would make it forget its calls first: test/asterisk/lease.test.ts). Its memory says
-    // alice talks to X; the rows say X is over and alice talks to Y
+    // alice talks to X (true) and bob to W (over: bob talks to Y)
     const eventMark = Number((await sql.query<{ id: string | null }>('SELECT max(id) AS id FROM event_log')).rows[0]!.id ?? 0);
     process.kill(d3.child.pid!, 'SIGSTOP');
     await until('D3\'s lease ran out', async () => (await sql.query('SELECT 1 FROM node_lease WHERE node = $1 AND expires_at < now()', [NODE])).rows.length === 1,
       { timeoutMs: (LEASE_S + 10) * 1000, intervalMs: 100 });
     const d2Mark = d2.output().length;
     process.kill(d2.child.pid!, 'SIGCONT');
-    await until('D2 won the node back and took Y over', () => /"conversations":1[^\n]*"forgotten":1[^\n]*node taken over/.test(d2.output().slice(d2Mark)),
+    await until('D2 won the node back and took X and Y over', () => /"conversations":2[^\n]*"forgotten":2[^\n]*node taken over/.test(d2.output().slice(d2Mark)),
       { timeoutMs: (LEASE_S + 20) * 1000, detail: () => d2.output().slice(d2Mark).slice(-4000) });
     expect(await lease()).toMatchObject({ owner: 'd2', epoch: 4 });
-    // alice is on Y (not wrapping up X), Y is still the same conversation, X's row is as D3 closed it
-    expect(await stateOf(d2, 'alice')).toMatchObject({ state: 'on-call', callId: y.id });
-    expect(await bridgedPair(yLegs.find((l) => l.kind === 'caller')!.channel_id, yLegs.find((l) => l.kind === 'agent')!.channel_id)).toBe(true);
-    expect(await callOf('+8613800138031')).toEqual(xEnded);
+    // alice is still on X and bob on Y (not wrapping up W); both conversations are the same channels in the same bridges; W's row is as D3 closed it
+    expect(await stateOf(d2, 'alice')).toMatchObject({ state: 'on-call', callId: x.id });
+    expect(await stateOf(d2, 'bob')).toMatchObject({ state: 'on-call', callId: y.id });
+    expect(await bridged(x.id)).toEqual(xPair);
+    expect(await bridged(y.id)).toEqual(yPair);
+    expect(await callOf('+8613800138033')).toEqual(wEnded);
 
-    // Y ends through D2: alice wraps up once, for Y
-    expect((await d2.api('POST', `/calls/${y.id}/hangup`)).status).toBe(202);
-    const yEnded = await until('Y ended under D2', async () => { const c = await callOf('+8613800138032'); return c?.ended_at ? c : null; }, { timeoutMs: 20_000 });
-    expect([yEnded.disposition, yEnded.agent_id]).toEqual(['completed', 'alice']);
-    await until('alice ready again', async () => (await stateOf(d2, 'alice'))?.state === 'ready', { timeoutMs: 20_000 });
-    const aliceStates = await sql.query<{ state: string; call_id: string | null }>(
-      "SELECT data->>'state' AS state, data->>'callId' AS call_id FROM event_log WHERE id > $1 AND type = 'agent.state' AND data->>'agentId' = 'alice' ORDER BY id", [eventMark]);
-    expect(aliceStates.rows.map((r) => r.state)).toEqual(['wrap-up', 'ready']);
-    const yLegsEnd = await until('Y\'s legs closed', async () => { const l = await legsOf(y.id); return l.every((z) => z.ended_at) ? l : null; });
-    for (const l of yLegsEnd) expect(l.end_cause).not.toMatch(/interrupted|asterisk-restart/);
+    // X and Y end through D2: alice and bob wrap up once each, for them
+    for (const c of [x, y]) expect((await d2.api('POST', `/calls/${c.id}/hangup`)).status).toBe(202);
+    const ended = await until('X and Y ended under D2', async () => {
+      const r = await sql.query<{ number: string; disposition: string | null; agent_id: string | null }>('SELECT number, disposition, agent_id FROM calls WHERE id = ANY($1::uuid[]) AND ended_at IS NOT NULL ORDER BY number', [[x.id, y.id]]);
+      return r.rows.length === 2 ? r.rows : null;
+    }, { timeoutMs: 20_000 });
+    expect(ended.map((r) => [r.number, r.disposition, r.agent_id])).toEqual([['+8613800138031', 'completed', 'alice'], ['+8613800138032', 'completed', 'bob']]);
+    for (const a of ['alice', 'bob']) await until(`${a} ready again`, async () => (await stateOf(d2, a))?.state === 'ready', { timeoutMs: 20_000 });
+    const states = await sql.query<{ agent: string; state: string }>(
+      "SELECT data->>'agentId' AS agent, data->>'state' AS state FROM event_log WHERE id > $1 AND type = 'agent.state' ORDER BY id", [eventMark]);
+    for (const a of ['alice', 'bob']) expect(states.rows.filter((r) => r.agent === a).map((r) => r.state), a).toEqual(['wrap-up', 'ready']);
+    for (const c of [x, y]) {
+      const legs = await until(`the legs of ${c.id} closed`, async () => { const l = await legsOf(c.id); return l.every((z) => z.ended_at) ? l : null; });
+      for (const l of legs.filter((z) => z.answered_at)) expect(l.end_cause).not.toMatch(/interrupted|asterisk-restart/);
+    }
     process.kill(d3.child.pid!, 'SIGCONT');
   });
 });

@@ -63,7 +63,7 @@ export class CallSession {
   readonly created: Promise<void>;
   /** The flow the IVR runs next when the call leaves a queue for a flow or voicemail. */
   private nextFlow: Flow | string | null = null;
-  /** Resolves when the call has ended and its record is closed (or the session was forgotten). */
+  /** Resolves when the call has ended and its record is closed; never for a forgotten session. */
   readonly finished: Promise<void>;
   private finish!: () => void;
   /** forget(): this daemon's memory of the call is stale; the session does nothing more. */
@@ -306,13 +306,14 @@ export class CallSession {
    * back after another daemon drove it): the session stops where it is, its
    * IVR and prompts aborted, with no further transition, command or write
    * (the PBX service detaches its ledger call). The call's row says what
-   * happens next.
+   * happens next. `finished` does not settle: what waits for it (the ACD's
+   * clean-up of the caller's place, which would hang up the agent's leg)
+   * must not run for a call that goes on under the rows' plan.
    */
   forget(): void {
     this.forgotten = true;
     this.state = 'ended';
     this.hangupSignal.abort();
-    this.finish();
   }
 
   // ---- the machine ----
