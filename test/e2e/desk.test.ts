@@ -58,6 +58,14 @@ describe('agent desk in a real browser', () => {
     await page.click('[data-testid=demo-panel] button[type=button]');
 
     await page.waitForSelector('[data-testid=wrap-up]', { timeout: 30_000 });
+    // the state bar counts the wrap-up down to when the daemon makes the agent ready (agent.state's wrapUpUntil)
+    const wrap = await events.waitFor((e) => e.type === 'agent.state' && e.data.state === 'wrap-up', 10_000);
+    expect(typeof wrap.data.wrapUpUntil).toBe('string');
+    const left = await page.waitForSelector('[data-testid=wrap-up-left]');
+    expect(await left.getAttribute('data-until')).toBe(wrap.data.wrapUpUntil);
+    const first = await left.textContent();
+    expect(first).toMatch(/^\d+:\d\d 后自动就绪$/);
+    await page.waitForFunction((was) => document.querySelector('[data-testid=wrap-up-left]')?.textContent !== was, first, { timeout: 5000 });
     await page.selectOption('[data-testid=wrap-outcome]', 'sale');
     await page.fill('[data-testid=wrap-notes]', '订购了两台设备');
     await tab.shot('desk-wrap-up');

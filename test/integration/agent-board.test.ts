@@ -262,4 +262,27 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
     await waitingRepo.leave(open);
     expect((await m.db.query('SELECT 1 FROM queue_waiting')).rows).toHaveLength(0);
   });
+  // last: its agent is one the tests above do not list
+  it('agent.state of a wrap-up says when it ends (the queue\'s wrapUpS after the call); any other state says null', async () => {
+    const repo = new AcdRepo(m.db);
+    await repo.createAgent({ id: 'wendy', name: 'wendy' });
+    const bus = new EventBus();
+    const seen: Array<KefuEvent<'agent.state'>> = [];
+    bus.subscribe((e) => { if (e.type === 'agent.state' && (e as KefuEvent<'agent.state'>).data.agentId === 'wendy') seen.push(e as KefuEvent<'agent.state'>); });
+    const board = new AgentBoard(repo, bus, log, [], 1);
+    await board.load();
+    await board.setState('wendy', { state: 'ready' });
+    expect(board.apply('wendy', { type: 'offer', callId: '00000000-0000-4000-8000-000000000009' })).toBe(true);
+    expect(board.apply('wendy', { type: 'answer' })).toBe(true);
+    const before = Date.now();
+    board.callEnded('wendy', 45);
+    const after = Date.now();
+    await until('wendy wraps up', () => seen.some((e) => e.data.state === 'wrap-up'));
+    expect(seen.map((e) => [e.data.state, e.data.wrapUpUntil]).slice(-3)).toEqual([['ringing', null], ['on-call', null], ['wrap-up', expect.any(String)]]);
+    const until45 = Date.parse(seen.at(-1)!.data.wrapUpUntil!);
+    expect(until45).toBeGreaterThanOrEqual(before + 45_000);
+    expect(until45).toBeLessThanOrEqual(after + 45_000);
+    expect(board.get('wendy')!.wrapUpUntil).toBe(until45);
+    await board.stop();
+  });
 });

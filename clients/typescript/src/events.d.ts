@@ -39,6 +39,7 @@ export interface components {
                 reason?: string | null;
                 seatId?: string | null;
                 callId?: string | null;
+                wrapUpUntil?: string | null;
             };
         };
         "call.answered": {

@@ -24,7 +24,7 @@ export interface EventMap {
   'call.dtmf': { callId: string; lineId: string; digit: string };
   'call.ended': { callId: string; lineId: string; number: string | null; disposition: Disposition; durationMs: number };
   screenpop: { agentId: string | null; callId: string; lineId: string; number: string | null; customer: CustomerSummary | null };
-  'agent.state': { agentId: string; state: string; reason?: string | null; seatId?: string | null; callId?: string | null };
+  'agent.state': { agentId: string; state: string; reason?: string | null; seatId?: string | null; callId?: string | null; wrapUpUntil?: string | null };
   'queue.update': { queueId: string; [k: string]: unknown };
   /** A waiting caller heard their position / estimated wait (text as spoken). */
   'queue.announcement': { callId: string; queueId: string; position: number; estimatedWaitS: number | null; text: string };

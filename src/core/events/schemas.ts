@@ -45,7 +45,10 @@ export const EventPayloads = {
   'call.dtmf': Type.Object({ callId: Str(), lineId: Str(), digit: Type.String({ minLength: 1, maxLength: 1, description: '0-9 * # A-D' }) }, { description: 'The caller pressed a key.' }),
   'call.ended': Type.Object({ callId: Str(), lineId: Str(), number: OrNull(Str()), disposition: DispositionSchema, durationMs: Type.Integer({ minimum: 0 }) }, { description: 'The call ended (disposition: how).' }),
   screenpop: Type.Object({ agentId: OrNull(Str()), callId: Str(), lineId: Str(), number: OrNull(Str()), customer: OrNull(CustomerSummarySchema) }, { description: 'What the agent screen shows for a call.' }),
-  'agent.state': Type.Object({ agentId: Str(), state: Str(), reason: Type.Optional(OrNull(Str())), seatId: Type.Optional(OrNull(Str())), callId: Type.Optional(OrNull(Str())) }, { description: 'An agent changed state.' }),
+  'agent.state': Type.Object({
+    agentId: Str(), state: Str(), reason: Type.Optional(OrNull(Str())), seatId: Type.Optional(OrNull(Str())), callId: Type.Optional(OrNull(Str())),
+    wrapUpUntil: Type.Optional(OrNull(Type.String({ format: 'date-time', description: 'in wrap-up: when it ends and the agent is ready again (as GET /agents); null otherwise' }))),
+  }, { description: 'An agent changed state.' }),
   'queue.update': Type.Object({ queueId: Str() }, { additionalProperties: true, description: "A queue's figures changed (waiting, agents, today's counters)." }),
   'queue.announcement': Type.Object({ callId: Str(), queueId: Str(), position: Type.Integer(), estimatedWaitS: OrNull(Type.Number()), text: Str('as spoken') }, { description: 'A waiting caller heard their position and wait.' }),
   'recording.ready': Type.Object({ recordingId: Str(), callId: Str(), durationMs: Type.Integer({ minimum: 0 }), sha256: Str() }, { description: 'A recording is stored (GET /recordings/{id}/audio).' }),

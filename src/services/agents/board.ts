@@ -18,7 +18,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { EventBus } from '../../core/events/bus.ts';
+import type { EventBus, EventMap } from '../../core/events/bus.ts';
 import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
 import type { AcdRepo, FifoGuard, SavedAgentState } from '../../db/repos/acd.ts';
 import { requireSeat } from '../seats.ts';
@@ -106,7 +106,7 @@ export class AgentBoard {
       if (a.state === 'wrap-up') this.wrapUp(row.id, Math.max(0, ((a.wrapUpUntil ?? leftOver(a, this.wrapUpS, live !== null, now)) - now) / 1000));
       if (s && (s.state !== a.state || s.callId !== a.callId)) this.persist(a);
       if (had && (had.state !== a.state || had.callId !== a.callId)) {
-        this.bus.emit('agent.state', { agentId: a.id, state: a.state, reason: a.reason, seatId: a.seatId, callId: a.callId });
+        this.bus.emit('agent.state', stateEvent(a));
       }
     }
   }
@@ -268,7 +268,7 @@ export class AgentBoard {
   private announce(from: Agent, to: Agent, event: AgentEvent['type']): void {
     if (to.state === from.state && to.reason === from.reason && to.callId === from.callId) return;
     this.log.info({ agentId: to.id, from: from.state, event, to: to.state }, 'agent transition');
-    this.bus.emit('agent.state', { agentId: to.id, state: to.state, reason: to.reason, seatId: to.seatId, callId: to.callId });
+    this.bus.emit('agent.state', stateEvent(to));
   }
 
   private strict(agentId: string, e: AgentEvent): void {
@@ -381,4 +381,9 @@ export class AgentBoard {
  */
 function leftOver(a: Agent, wrapUpS: number, cluster: boolean, now: number): number {
   return (cluster && a.lastCallEndedAt ? a.lastCallEndedAt : now) + wrapUpS * 1000;
+}
+
+/** The `agent.state` event of an agent's state. */
+function stateEvent(a: Agent): EventMap['agent.state'] {
+  return { agentId: a.id, state: a.state, reason: a.reason, seatId: a.seatId, callId: a.callId, wrapUpUntil: a.wrapUpUntil === null ? null : new Date(a.wrapUpUntil).toISOString() };
 }

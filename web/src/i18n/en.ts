@@ -36,7 +36,7 @@ export const en = {
   'desk.waiting': 'Waiting for calls…', 'desk.notReady': 'You are not ready: calls are not offered to you.',
   'desk.incoming': 'Incoming call', 'desk.take': 'Take call', 'desk.hangup': 'Hang up', 'desk.newCaller': 'New caller',
   'desk.createCustomer': 'Create customer', 'desk.withheld': 'Number withheld', 'desk.recent': 'Recent interactions', 'desk.history': 'Call history',
-  'desk.wrapUp': 'Wrap-up', 'desk.outcome': 'Outcome', 'desk.saveWrapUp': 'Save and ready', 'desk.saveAndPause': 'Save and pause',
+  'desk.wrapUp': 'Wrap-up', 'desk.readyIn': 'ready again in {time}', 'desk.outcome': 'Outcome', 'desk.saveWrapUp': 'Save and ready', 'desk.saveAndPause': 'Save and pause',
   'desk.outcome.resolved': 'Resolved', 'desk.outcome.sale': 'Sale', 'desk.outcome.callback': 'Call back', 'desk.outcome.complaint': 'Complaint', 'desk.outcome.info': 'Information',
   'desk.dial': 'Call', 'desk.dialStarted': 'Dialling: your phone rings first', 'desk.dialLine': 'Dialling on the line: lift your phone when they answer', 'desk.ivrPath': 'IVR path', 'desk.digits': 'Digits',
   'desk.findCustomer': 'Find a customer or contact to call', 'desk.callEnded': 'Call ended', 'desk.lastCall': 'Last call',

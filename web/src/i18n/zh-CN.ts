@@ -37,7 +37,7 @@ export const zhCN: Record<MessageKey, string> = {
   'desk.waiting': '等待来电…', 'desk.notReady': '您未就绪：不会为您分配来电。',
   'desk.incoming': '来电', 'desk.take': '接听', 'desk.hangup': '挂断', 'desk.newCaller': '新来电者',
   'desk.createCustomer': '新建客户', 'desk.withheld': '号码隐藏', 'desk.recent': '最近互动', 'desk.history': '通话记录',
-  'desk.wrapUp': '话后处理', 'desk.outcome': '结果', 'desk.saveWrapUp': '保存并就绪', 'desk.saveAndPause': '保存并暂停',
+  'desk.wrapUp': '话后处理', 'desk.readyIn': '{time} 后自动就绪', 'desk.outcome': '结果', 'desk.saveWrapUp': '保存并就绪', 'desk.saveAndPause': '保存并暂停',
   'desk.outcome.resolved': '已解决', 'desk.outcome.sale': '成交', 'desk.outcome.callback': '回电', 'desk.outcome.complaint': '投诉', 'desk.outcome.info': '咨询',
   'desk.dial': '呼叫', 'desk.dialStarted': '正在拨号：您的话机先响铃', 'desk.dialLine': '正在用线路拨号：对方接听后请拿起话机', 'desk.ivrPath': '导航路径', 'desk.digits': '按键',
   'desk.findCustomer': '查找要呼叫的客户或联系人', 'desk.callEnded': '通话结束', 'desk.lastCall': '上一通电话',

@@ -46,7 +46,7 @@ export function Desk(_props: { params: string[] }) {
   useEffect(() => events.on((e: KefuEvent) => {
     const d = e.data;
     if (e.type === 'agent.state' && d.agentId === agentId) {
-      setAgent((a) => (a ? { ...a, state: String(d.state), reason: (d.reason as string | null) ?? null, callId: (d.callId as string | null) ?? null } : a));
+      setAgent((a) => (a ? { ...a, state: String(d.state), reason: (d.reason as string | null) ?? null, callId: (d.callId as string | null) ?? null, wrapUpUntil: (d.wrapUpUntil as string | null | undefined) ?? null } : a));
       if (d.state === 'wrap-up' && call) setWrapCallId(call.callId);
     }
     if (e.type === 'screenpop' && (d.agentId === null || d.agentId === agentId)) {

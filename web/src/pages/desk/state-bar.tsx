@@ -1,13 +1,22 @@
 /** The agent's own state: ready, paused with a reason, log out (at a seat when seats exist). */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
-import { t, type MessageKey } from '../../i18n.ts';
+import { fmtDuration, t, type MessageKey } from '../../i18n.ts';
+import { fill } from '../data/format.ts';
 import { errorText, useLoad } from '../../components/ui.tsx';
 import type { Agent } from './types.ts';
 import { known } from '../data/calls.tsx';
 import { AlertSettings, askNotificationPermission } from './alert.tsx';
 
 const REASONS = ['break', 'lunch', 'training', 'meeting'] as const;
+
+/** The wrap-up's time left, counted down each second (the agent is made ready when it ends). */
+function WrapUpLeft({ until }: { until: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => { const timer = setInterval(() => setNow(Date.now()), 1000); return () => clearInterval(timer); }, [until]);
+  const left = Math.max(0, Date.parse(until) - now);
+  return <span class="muted" data-testid="wrap-up-left" data-until={until}>{fill(t('desk.readyIn'), { time: fmtDuration(left) })}</span>;
+}
 
 export function StateBar({ agent, onChange }: { agent: Agent; onChange: (a: Agent) => void }) {
   const [reason, setReason] = useState<string>('break');
@@ -27,6 +36,7 @@ export function StateBar({ agent, onChange }: { agent: Agent; onChange: (a: Agen
   return (
     <div class="card row" data-testid="state-bar">
       <span class={`badge ${agent.state}`} data-testid="agent-state" data-state={agent.state}>{t(`state.${agent.state}` as MessageKey)}{agent.reason && agent.state === 'paused' ? ` · ${known('desk.reason.', agent.reason)}` : ''}</span>
+      {agent.state === 'wrap-up' && agent.wrapUpUntil && <WrapUpLeft until={agent.wrapUpUntil} />}
       {agent.state === 'logged-out' && freeSeats.length > 0 && (
         <label class="row">{t('wall.monitorSeat')}
           <select value={seatId} onChange={(e) => setSeatId((e.target as HTMLSelectElement).value)}>{freeSeats.map((s) => <option value={s.id}>{s.id}</option>)}</select>

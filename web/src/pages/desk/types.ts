@@ -1,4 +1,8 @@
-export interface Agent { id: string; name: string; state: string; seatId: string | null; reason: string | null; callId: string | null; callsTaken: number }
+export interface Agent {
+  id: string; name: string; state: string; seatId: string | null; reason: string | null; callId: string | null; callsTaken: number;
+  /** In wrap-up: when it ends (the agent is ready again then). */
+  wrapUpUntil?: string | null;
+}
 export interface Customer { id: string; name: string; phones: Array<{ number: string; label?: string }>; [k: string]: unknown }
 export interface CallRecord {
   id: string; lineId: string; number: string | null; callerName: string | null; withheld: string | null; customerId: string | null; customerName?: string | null; state: string;
