@@ -39,12 +39,17 @@ describe('lease service on fake timers', () => {
     await svc.settled();
     expect(effects).toEqual(['open 1 takeover']);
 
-    // the loop stalls 1.5 s (longer than the lease): the next tick lets go at once, the renewal then reacquires epoch 1
+    expect(svc.holds()).toBe(true);
+    // the loop stalls 1.5 s (longer than the lease): before any timer runs the lease no longer holds (commands are refused);
+    // the next tick lets go at once, the renewal then reacquires epoch 1
     clock += 1500;
+    expect(svc.kind).toBe('owner');
+    expect(svc.holds()).toBe(false);
     vi.advanceTimersByTime(300);
     await svc.settled();
     expect(effects).toEqual(['open 1 takeover', 'close', 'open 1']);
     expect(svc.status()).toMatchObject({ state: 'owner', epoch: 1 });
+    expect(svc.holds()).toBe(true);
 
     // another daemon took the node (its row, a new epoch): the next renewal is refused, the node closed and its calls forgotten
     await t.db.query("UPDATE node_lease SET owner = 'b', epoch = 2, expires_at = now() + interval '1 hour' WHERE node = 'fake-timers'");

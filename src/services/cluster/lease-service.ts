@@ -65,6 +65,9 @@ export class LeaseService {
 
   get kind(): LeaseState['kind'] { return this.state.kind; }
 
+  /** Owner, and the lease has not run out locally (a stalled daemon's overdue timers run before its lease timer lets go). */
+  holds(): boolean { return this.state.kind === 'owner' && this.now() < this.state.validUntil; }
+
   /** What fenced writes carry; null until this daemon first held the lease. */
   fence(): Fence | null {
     const epoch = lastEpoch(this.state);

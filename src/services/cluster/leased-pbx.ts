@@ -3,7 +3,11 @@
  * ARI socket. `start()` (the PBX service's) only remembers that the service
  * runs; `open()` / `close()` (the lease service's) start and stop the real
  * driver. While closed, every command is refused (PBX_UNREACHABLE): a daemon
- * that lost the node drives none of its channels.
+ * that lost the node drives none of its channels. So is every command while
+ * the lease has run out locally (`holds()` false) and the lease service has
+ * not closed the gate yet: a daemon that wakes from a stall runs its overdue
+ * timers (an IVR's time-out, a ring's end) before its lease timer, and must
+ * not play to or hang up channels another daemon drives by then.
  */
 import type { Pbx, PbxHangupReason, PbxListener, PbxOriginate } from '../../core/ports.ts';
 import { KefuError } from '../../core/errors.ts';
@@ -19,7 +23,7 @@ export class LeasedPbx implements Pbx {
   /** Told when the gate opens (the lease won) or closes (lost, or stopped): the dead-node sweeper (sweeper.ts). */
   onGate: ((open: boolean) => void) | null = null;
 
-  constructor(private readonly inner: Pbx, private readonly node: string) {}
+  constructor(private readonly inner: Pbx, private readonly node: string, private readonly holds: () => boolean = () => true) {}
 
   get canRecordCalls(): boolean { return this.inner.canRecordCalls; }
   get isOpen(): boolean { return this.opened; }
@@ -74,6 +78,7 @@ export class LeasedPbx implements Pbx {
 
   private gate<T>(fn: () => Promise<T>): Promise<T> {
     if (!this.opened) return Promise.reject(new KefuError('PBX_UNREACHABLE', `not the owner of Asterisk node ${this.node} (cluster lease)`));
+    if (!this.holds()) return Promise.reject(new KefuError('PBX_UNREACHABLE', `the lease of Asterisk node ${this.node} has run out (a stall?): no command until it is renewed`));
     return fn();
   }
 

@@ -61,7 +61,7 @@ export function ownNode(o: {
   const node = nodeName(o.config);
   const owner = o.owner;
   const stale = new StaleEpochCounter();
-  const pbx = new LeasedPbx(o.inner, node);
+  const pbx = new LeasedPbx(o.inner, node, () => lease?.holds() ?? false);
   let lease: LeaseService | null = null;
   let takeoverPending = false;
   /** The owner writes which Asterisk it drives (its entity id) in the lease row; a change is logged (sql/027). */
