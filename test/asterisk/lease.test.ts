@@ -34,6 +34,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
   let sql: pg.Client;
   let d1: DaemonProcess;
   let d2: DaemonProcess;
+  let d3: DaemonProcess | undefined;
   const config = (owner: string) => labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, { cluster: { enabled: true, node: NODE, owner, leaseS: LEASE_S, renewS: 1 } });
   const lease = async (): Promise<LeaseRow | null> => {
     const r = await sql.query<LeaseRow>('SELECT owner, epoch::int AS epoch FROM node_lease WHERE node = $1', [NODE]);
@@ -61,6 +62,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
   afterAll(async () => {
     if (d1?.child.pid && d1.child.exitCode === null) { try { process.kill(d1.child.pid, 'SIGCONT'); } catch { /* gone */ } }
     await d1?.stop();
+    await d3?.stop();
     await d2?.stop();
     await sql?.end();
     await lab?.stop();
@@ -167,5 +169,26 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     expect(await lease()).toEqual(before);
     await until('the intruder is replaced in turn', () => got.includes('ApplicationReplaced'), { timeoutMs: 10_000 });
     intruder.close();
+  });
+
+  it('one owner per Asterisk: a daemon configured with another cluster.node for the same Asterisk (entity id) wins its row but does not open it', async () => {
+    const before = (await lease())!;
+    expect(before.owner).toBe('d2');
+    await lineUp(d2, 10_000);
+    const d2Mark = d2.output().length;
+    const alias = 'lab-pbx-alias';
+    d3 = await startDaemonProcess({ databaseUrl: db.url, config: labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, { cluster: { enabled: true, node: alias, owner: 'd3', leaseS: LEASE_S, renewS: 1 } }) });
+    await until('D3 refuses to open the Asterisk D2 drives', () => /is owned as another cluster.node already: not opening it/.test(d3!.output()), { timeoutMs: 15_000, detail: () => d3!.output().slice(-3000) });
+    expect(d3.output()).not.toContain('node owned: opening ARI');
+    // it gave its own row up (and tries again a lease later, with the same outcome); D2 keeps the node and its Stasis application
+    await until('D3\'s row given up', async () => (await sql.query('SELECT 1 FROM node_lease WHERE node = $1 AND expires_at < now()', [alias])).rows.length === 1);
+    expect(await lineState(d3)).toBe('offline');
+    expect(await lease()).toEqual(before);
+    expect(await lineState(d2)).not.toBe('offline');
+    expect(d2.output().slice(d2Mark)).not.toContain('ApplicationReplaced');
+    // and D2 still answers calls
+    await lab.call({ number: '13800138003', preWaitS: 1, holdS: 2 });
+    await until('call 3 answered by D2', async () => (await callOf('+8613800138003'))?.answered_at, { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });
+    expect(d2.output().slice(d2Mark)).not.toContain('ApplicationReplaced');
   });
 });

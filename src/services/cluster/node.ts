@@ -65,8 +65,8 @@ export function ownNode(o: {
   let lease: LeaseService | null = null;
   let takeoverPending = false;
   /** The owner writes which Asterisk it drives (its entity id) in the lease row; a change is logged (sql/027). */
-  const recordEntity = async (): Promise<void> => {
-    const id = await o.inner.entityId();
+  const recordEntity = async (known?: string): Promise<void> => {
+    const id = known ?? await o.inner.entityId();
     if (!id) return;
     const r = await o.db.query<{ before: string | null }>(
       'UPDATE node_lease n SET entity_id = $3 FROM (SELECT entity_id AS before FROM node_lease WHERE node = $1) b WHERE n.node = $1 AND n.owner = $2 RETURNING b.before',
@@ -85,12 +85,29 @@ export function ownNode(o: {
     renewMs: o.config.cluster.renewS * 1000, leaseMs: o.config.cluster.leaseS * 1000,
     hooks: {
       open: async (epoch, takeover) => {
+        // one owner per Asterisk, whatever its cluster.node is called: the entity id (asked over ARI's REST
+        // interface, no events socket yet) goes in this row first; a live row of another node name with the same
+        // id means another daemon drives this Asterisk: let go (and try again one lease later) instead of taking
+        // its Stasis application away
+        const entity = await o.inner.entityId().catch(() => null);
+        if (entity) {
+          await recordEntity(entity);
+          const twin = await o.db.query<{ node: string; owner: string }>(
+            'SELECT node, owner FROM node_lease WHERE entity_id = $1 AND node <> $2 AND expires_at > now() LIMIT 1', [entity, node]);
+          const other = twin.rows[0];
+          if (other) {
+            log.error({ node, entityId: entity, otherNode: other.node, otherOwner: other.owner },
+              'node: this Asterisk (entity id) is owned as another cluster.node already: not opening it; one cluster.node must name one Asterisk, on every daemon');
+            held.replaced();
+            return;
+          }
+        }
         // the calls an earlier owner left open on this node's lines: once ARI is up, the PBX service keeps the
         // conversations still bridged and closes the rest (fenced by the new epoch)
         takeoverPending ||= takeover;
         log.info({ node, epoch, takeover }, 'node owned: opening ARI');
         await pbx.open();
-        void recordEntity();
+        if (!entity) void recordEntity();
       },
       close: async () => {
         log.warn({ node, staleWritesRefused: stale.rejected }, 'node lost: closing ARI');
