@@ -96,7 +96,8 @@ export interface TwoNodes {
 export async function startTwoNodes(o: {
   line: { channels: number; flow: string };
   cluster?: Record<string, unknown>;
-  extra?: Record<string, unknown>;
+  /** More daemon config; a function of the lab for what depends on its ports (a seat reached through Kamailio). */
+  extra?: Record<string, unknown> | ((lab: HaLab) => Record<string, unknown>);
   first?: (da: DaemonProcess) => Promise<void>;
 }): Promise<TwoNodes> {
   const lab = await startHaLab();
@@ -115,7 +116,7 @@ export async function startTwoNodes(o: {
   try {
     await sql.connect();
     const config = (which: HaNode, node: string, owner: string, line: string) => haDaemonConfig(lab, which, { id: line, ...o.line },
-      { ...o.extra, cluster: { enabled: true, node, owner, leaseS: 4, renewS: 1, ...o.cluster } });
+      { ...(typeof o.extra === 'function' ? o.extra(lab) : o.extra), cluster: { enabled: true, node, owner, leaseS: 4, renewS: 1, ...o.cluster } });
     da = await startDaemonProcess({ databaseUrl: db.url, config: config('pbxa', 'node-a', 'da', 'trunk-a') });
     await o.first?.(da);
     dbn = await startDaemonProcess({ databaseUrl: db.url, config: config('pbxb', 'node-b', 'db', 'trunk-b') });
