@@ -16,8 +16,9 @@ import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts'
 import { until, waitForLineIdle } from '../helpers/wait.ts';
 
 const FLOW = {
-  id: 'lease-menu', name: 'Lease menu', entry: 'menu',
+  id: 'lease-menu', name: 'Lease menu', entry: 'hello',
   nodes: {
+    hello: { type: 'play', prompt: { text: 'Hello.', voice: 'en-us' }, next: 'menu' },
     menu: { type: 'menu', prompt: { text: 'Press one.', voice: 'en-us' }, options: { 1: 'bye' }, timeoutMs: 4000, retries: 8 },
     bye: { type: 'hangup' },
   },
@@ -44,6 +45,8 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     const r = await sql.query<CallRow>('SELECT id, number, state, disposition, answered_at, ended_at, updated_at FROM calls WHERE number = $1', [number]);
     return r.rows[0] ?? null;
   };
+  const pathOf = async (callId: string): Promise<string[]> =>
+    ((await sql.query<{ ivr_path: Array<{ node: string }> }>('SELECT ivr_path FROM calls WHERE id = $1', [callId])).rows[0]?.ivr_path ?? []).map((s) => s.node);
   const lineState = async (d: DaemonProcess) => (await d.api<{ state: string }>('GET', '/lines/trunk1')).body.state;
   /** ARI up on `d`: the line is idle, or in a call (D1's call, taken over, may still be on it). */
   const lineUp = (d: DaemonProcess, timeoutMs: number) => until('line trunk1 up (idle or in-call)', async () => ['idle', 'in-call'].includes(await lineState(d)), { timeoutMs, detail: () => d.output().slice(-3000) });
@@ -96,6 +99,8 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     expect(first.ended_at).toBeNull();
     // its caller leg is written (after the call row) before D1 stalls
     await until('call 1\'s caller leg written', async () => (await sql.query('SELECT 1 FROM call_legs WHERE call_id = $1', [first.id])).rows.length === 1);
+    // past the greeting, in the menu: the path in the row says so (written as it grows, in a cluster)
+    await until('call 1 in the menu', async () => JSON.stringify(await pathOf(first.id)) === '["hello","menu"]', { timeoutMs: 20_000, detail: () => d1.output().slice(-3000) });
 
     // D1 stalls
     const stoppedAt = Date.now();
@@ -105,7 +110,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     expect(taken.epoch).toBe(2);
     await lineUp(d2, 20_000);
     const ariUpMs = Date.now() - stoppedAt;
-    // the call D1 left in the IVR goes on under D2 (its flow again: "Taking a node over"), its row still open
+    // the call D1 left in the IVR goes on under D2 (at the node it was at: "Taking a node over"), its row still open
     await until('D2 took call 1 over', () => /"as":"ivr"[^\n]*call taken over: it goes on/.test(d2.output()), { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
     expect((await callOf('+8613800138001'))!.ended_at).toBeNull();
 
@@ -144,6 +149,8 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     expect((await d2.api('POST', `/calls/${first.id}/hangup`)).status).toBe(202);
     const firstEnded = await until('call 1 ended by D2', async () => { const c = await callOf('+8613800138001'); return c?.ended_at ? c : null; });
     expect(firstEnded.disposition).not.toBe('interrupted');
+    // D2 resumed call 1 at the menu, where D1 left it: the greeting was not played again
+    expect(await pathOf(first.id)).toEqual(['hello', 'menu', 'menu']);
 
     // D2 still owns and its call ends normally
     const secondEnded = await until('call 2 ended', async () => { const c = await callOf('+8613800138002'); return c?.ended_at ? c : null; }, { timeoutMs: 30_000 });

@@ -50,7 +50,12 @@ export async function runCallFlow(r: CallFlowRun): Promise<FlowOutcome> {
     now: () => new Date(),
     ...(deps.speech ? { speech: deps.speech } : {}),
     hooks: {
-      onNode: (node, type) => { r.path.push({ node, type, at: new Date().toISOString() }); },
+      onNode: (node, type) => {
+        r.path.push({ node, type, at: new Date().toISOString() });
+        // in a cluster the path goes to the row as it grows: a daemon taking the node over resumes the caller
+        // at the node they were at (session.ts), not at the flow's entry
+        if (deps.config.cluster.enabled) void r.record.update({ ivrPath: [...r.path] });
+      },
       onDigits: (node, digits) => { const step = r.path.findLast((p) => p.node === node); if (step) step.digits = digits; },
       onVoicemail: (vm) => deps.recordings.saveVoicemail(r.callId, vm.pcm),
       // in the call's write queue: after the call row and the agent on it are written

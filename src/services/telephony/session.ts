@@ -63,6 +63,8 @@ export class CallSession {
   readonly created: Promise<void>;
   /** The flow the IVR runs next when the call leaves a queue for a flow or voicemail. */
   private nextFlow: Flow | string | null = null;
+  /** A call taken over in the IVR: the node its path reached (the flow's next run starts there, if it has it). */
+  private resumeAt: string | null = null;
   /** Resolves when the call has ended and its record is closed; never for a forgotten session. */
   readonly finished: Promise<void>;
   private finish!: () => void;
@@ -94,7 +96,8 @@ export class CallSession {
   /**
    * A call taken over: what its row says, the customer looked up again, its
    * recording sealed at the end. In a queue the wait counts from the answer
-   * (the row has no time of queueing); in the IVR the call's flow starts over.
+   * (the row has no time of queueing); in the IVR the call's flow starts again
+   * at the last node its path reached (its entry when the row has none).
    */
   private resume(row: CallRecord, as: 'connected' | 'queued' | 'ivr'): void {
     this.state = as;
@@ -108,6 +111,7 @@ export class CallSession {
     this.recording.resume(() => this.ended);
     if (as === 'ivr') {
       this.nextFlow = row.flowId;
+      this.resumeAt = row.ivrPath.at(-1)?.node ?? null;
       this.run({ type: 'startIvr' });
     }
   }
@@ -388,8 +392,11 @@ export class CallSession {
   private async runIvr(): Promise<FlowOutcome> {
     const next = this.nextFlow;
     this.nextFlow = null;
-    const flow = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');
-    if (next === null) void this.record.update({ flowId: flow.id });
+    const loaded = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');
+    if (next === null) void this.record.update({ flowId: loaded.id });
+    const at = this.resumeAt;
+    this.resumeAt = null;
+    const flow = at && at !== loaded.entry && loaded.nodes[at] ? { ...loaded, entry: at } : loaded;
     this.media ??= this.newMedia();
     const handset = this.handsetRouter;
     return runCallFlow({
