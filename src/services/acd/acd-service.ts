@@ -381,10 +381,10 @@ export class AcdService {
   }
 
   /**
-   * The node won back under a new epoch (PbxService.forgetCalls): the callers
-   * waiting here and the agents' legs this daemon remembers are dropped, with
-   * no write, no command and no agent state change; the takeover puts back
-   * what the rows say.
+   * PbxService.forgetCalls (another daemon owns the node, or this one won it
+   * back under a new epoch): the callers waiting here and the agents' legs
+   * this daemon remembers are dropped, with no write, no command and no agent
+   * state change; a takeover puts back what the rows say.
    */
   forget(): void {
     this.stop();

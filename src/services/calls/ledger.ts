@@ -188,8 +188,8 @@ export class CallLedger {
   }
 
   /**
-   * The node was held by another daemon since this one last drove it (it
-   * wins the node back under a new epoch): every call it remembers is
+   * Another daemon owns the node now, or held it since this one last drove
+   * it (PbxService.forgetCalls): every call this ledger remembers is
    * detached (nothing more is written or announced for it) and forgotten;
    * the open rows say what happens next (pbx/takeover.ts). Returns how many.
    */

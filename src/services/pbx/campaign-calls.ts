@@ -353,12 +353,11 @@ export class PbxCampaignCalls implements DialerBackend {
     this.recallTimers.set(id, setTimeout(() => { this.recallTimers.delete(id); this.syncSeats(); }, seat.up ? SEAT_RECALL_MS.wasUp : SEAT_RECALL_MS.neverUp));
   }
 
-  /** Daemon stop: seat legs hung up, none called again (their legGone comes while we hang up). */
   /**
-   * Forgotten without a command or a write (a node won back under a new
-   * epoch): the takeover closes the calls' rows, the resync hangs up their
-   * channels and the agents' seat legs; the seats are called again as the
-   * dialer staffs them.
+   * Forgotten without a command or a write (the node is another daemon's, or
+   * won back under a new epoch: PbxService.forgetCalls): the takeover closes
+   * the calls' rows, the resync hangs up their channels and the agents' seat
+   * legs; the seats are called again as the dialer staffs them.
    */
   forget(): void {
     for (const c of this.calls.values()) if (c.connectTimer) clearTimeout(c.connectTimer);
@@ -369,6 +368,7 @@ export class PbxCampaignCalls implements DialerBackend {
     this.changed();
   }
 
+  /** Daemon stop: seat legs hung up, none called again (their legGone comes while we hang up). */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.recallTimers.values()) clearTimeout(t);
