@@ -306,8 +306,8 @@ export class CallSession {
   }
 
   /**
-   * This daemon's memory of the call is stale (the PBX service won its node
-   * back after another daemon drove it): the session stops where it is, its
+   * This daemon's memory of the call is stale (another daemon owns the node
+   * now, or drove it before this one won it back): the session stops where it is, its
    * IVR and prompts aborted, with no further transition, command or write
    * (the PBX service detaches its ledger call). The call's row says what
    * happens next. `finished` does not settle: what waits for it (the ACD's
