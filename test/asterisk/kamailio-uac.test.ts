@@ -10,34 +10,17 @@
  * Asterisk node (set 1 of the dispatcher list).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { freshDatabase } from '../helpers/db.ts';
-import { ROOT } from '../helpers/daemon.ts';
+import { sipEndpoint, startKamailio, type KamailioRun, type SipEndpoint } from '../helpers/kamailio.ts';
 import { until } from '../helpers/wait.ts';
 
 const BASE = Number(process.env.KEFU_LAB_PORT_BASE ?? 15000);
 const KAM = BASE + 67;
 const PROVIDER = BASE + 68;
 const NODE = BASE + 69;
-const SQL_DIR = '/usr/share/kamailio/postgres';
 const ACCOUNT = { user: 'acct-8001', password: 'pa55-word', realm: 'provider.test' };
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
-
-/** A UDP SIP endpoint that keeps what it receives and answers from its own port. */
-async function endpoint(port: number): Promise<{ sock: Socket; got: string[]; send(msg: string): void }> {
-  const sock = createSocket('udp4');
-  const got: string[] = [];
-  sock.on('message', (m) => got.push(m.toString()));
-  await new Promise<void>((resolve) => sock.bind(port, '127.0.0.1', () => resolve()));
-  return { sock, got, send: (msg) => sock.send(msg.replace(/\n/g, '\r\n'), KAM, '127.0.0.1') };
-}
 
 const header = (msg: string, name: string): string => msg.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim() ?? '';
 
@@ -49,52 +32,37 @@ function reply(req: string, status: string, extra: string[] = []): string {
 }
 
 describe('Kamailio (shipped config): a trunk registration with the uac module', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let sql: pg.Client;
-  let dir: string;
-  let kamailio: ChildProcess;
-  let log = '';
-  let provider: Awaited<ReturnType<typeof endpoint>>;
-  let node: Awaited<ReturnType<typeof endpoint>>;
+  let kam: KamailioRun;
+  let provider: SipEndpoint;
+  let node: SipEndpoint;
+  const log = () => kam.log();
 
   beforeAll(async () => {
-    db = await freshDatabase('postgres');
-    sql = new pg.Client({ connectionString: db.url });
-    await sql.connect();
-    for (const f of ['standard-create.sql', 'usrloc-create.sql', 'uac-create.sql']) await sql.query(readFileSync(join(SQL_DIR, f), 'utf8'));
-    await sql.query(`INSERT INTO uacreg (l_uuid, l_username, l_domain, r_username, r_domain, realm, auth_username, auth_password, auth_proxy, expires)
-      VALUES ('trunk1', 'trunk1', '127.0.0.1', $1, '127.0.0.1', $2, $1, $3, $4, 300)`, [ACCOUNT.user, ACCOUNT.realm, ACCOUNT.password, `sip:127.0.0.1:${PROVIDER}`]);
-    dir = mkdtempSync(join(tmpdir(), 'kefu-kamailio-uac-'));
-    writeFileSync(join(dir, 'dispatcher.list'), `1 sip:127.0.0.1:${NODE} 0 10\n`);
-    provider = await endpoint(PROVIDER);
-    node = await endpoint(NODE);
-    kamailio = spawn('kamailio', ['-f', join(ROOT, 'deploy/kamailio/kamailio.cfg'), '-DD', '-E', '-m', '32', '-M', '4', '-Y', dir,
-      '-A', `LISTEN=udp:127.0.0.1:${KAM}`, '-A', `DS_LIST="${join(dir, 'dispatcher.list')}"`, '-A', `DBURL="${db.url}"`,
-      '-A', 'WITH_UAC_REG', '-A', `UAC_CONTACT="127.0.0.1:${KAM}"`, '-A', 'UAC_TIMER_S=1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    kamailio.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
-    kamailio.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
+    provider = await sipEndpoint(PROVIDER, KAM);
+    node = await sipEndpoint(NODE, KAM);
+    kam = await startKamailio({
+      port: KAM, node: NODE, tables: ['standard-create.sql', 'usrloc-create.sql', 'uac-create.sql'],
+      seed: async (sql) => {
+        await sql.query(`INSERT INTO uacreg (l_uuid, l_username, l_domain, r_username, r_domain, realm, auth_username, auth_password, auth_proxy, expires)
+          VALUES ('trunk1', 'trunk1', '127.0.0.1', $1, '127.0.0.1', $2, $1, $3, $4, 300)`, [ACCOUNT.user, ACCOUNT.realm, ACCOUNT.password, `sip:127.0.0.1:${PROVIDER}`]);
+      },
+      defines: ['WITH_UAC_REG', `UAC_CONTACT="127.0.0.1:${KAM}"`, 'UAC_TIMER_S=1'],
+    });
   });
 
   afterAll(async () => {
-    if (kamailio?.pid && kamailio.exitCode === null) {
-      const exited = new Promise((r) => kamailio.once('exit', r));
-      kamailio.kill('SIGTERM');
-      await exited;
-    }
     provider?.sock.close();
     node?.sock.close();
-    await sql?.end();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await kam?.stop();
   });
 
   it('registers the account (answering the digest challenge), and the provider\'s call to its contact reaches the node', async () => {
-    const detail = () => `${provider.got.join('\n---\n')}\n${log.slice(-3000)}`;
+    const detail = () => `${provider.got.join('\n---\n')}\n${log().slice(-3000)}`;
     const first = await until('Kamailio REGISTERs with the provider', () => provider.got.find((m) => m.startsWith('REGISTER ')), { timeoutMs: 15_000, detail });
     expect(first.split('\r\n')[0]).toBe('REGISTER sip:127.0.0.1 SIP/2.0');
     expect(header(first, 'To')).toContain(`sip:${ACCOUNT.user}@127.0.0.1`);
     const nonce = `n${Date.now()}`;
-    provider.sock.send(reply(first, '401 Unauthorized', [`WWW-Authenticate: Digest realm="${ACCOUNT.realm}", nonce="${nonce}", algorithm=MD5`]).replace(/\n/g, '\r\n'), KAM, '127.0.0.1');
+    provider.sock.send(reply(first, '401 Unauthorized', [`WWW-Authenticate: Digest realm="${ACCOUNT.realm}", nonce="${nonce}", algorithm=MD5`]).replace(/\r?\n/g, '\r\n'), KAM, '127.0.0.1');
 
     const second = await until('the REGISTER with credentials', () => provider.got.find((m) => m.startsWith('REGISTER ') && /^Authorization:/mi.test(m)), { timeoutMs: 10_000, detail });
     const auth = header(second, 'Authorization');
@@ -107,7 +75,7 @@ describe('Kamailio (shipped config): a trunk registration with the uac module', 
     expect(field('response')).toBe(expected);
     const contact = /<([^>]+)>/.exec(header(second, 'Contact'))?.[1] ?? header(second, 'Contact');
     expect(contact).toBe(`sip:trunk1@127.0.0.1:${KAM}`);
-    provider.sock.send(reply(second, '200 OK', [`Contact: <${contact}>;expires=300`]).replace(/\n/g, '\r\n'), KAM, '127.0.0.1');
+    provider.sock.send(reply(second, '200 OK', [`Contact: <${contact}>;expires=300`]).replace(/\r?\n/g, '\r\n'), KAM, '127.0.0.1');
 
     // the provider calls the contact Kamailio registered: dispatched to the Asterisk node
     provider.send([
@@ -115,7 +83,7 @@ describe('Kamailio (shipped config): a trunk registration with the uac module', 
       'From: <sip:13800138000@127.0.0.1>;tag=c1', `To: <${contact}>`, 'Call-ID: provider-call-1', 'CSeq: 1 INVITE',
       `Contact: <sip:13800138000@127.0.0.1:${PROVIDER}>`, 'Max-Forwards: 70', 'Content-Length: 0', '', '',
     ].join('\n'));
-    const atNode = await until('the node gets the provider\'s INVITE', () => node.got.find((m) => m.startsWith('INVITE ') && m.includes('Call-ID: provider-call-1')), { timeoutMs: 10_000, detail: () => log.slice(-3000) });
+    const atNode = await until('the node gets the provider\'s INVITE', () => node.got.find((m) => m.startsWith('INVITE ') && m.includes('Call-ID: provider-call-1')), { timeoutMs: 10_000, detail: () => log().slice(-3000) });
     expect(atNode.split('\r\n')[0]).toBe(`INVITE ${contact} SIP/2.0`);
     expect(atNode).toMatch(new RegExp(`Record-Route: <sip:127\\.0\\.0\\.1:${KAM};lr`));
   });

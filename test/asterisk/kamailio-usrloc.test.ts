@@ -8,74 +8,40 @@
  * the registered contact. The phone calls: the INVITE goes to the node.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { freshDatabase } from '../helpers/db.ts';
-import { ROOT } from '../helpers/daemon.ts';
+import { sipEndpoint, startKamailio, type KamailioRun, type SipEndpoint } from '../helpers/kamailio.ts';
 import { until } from '../helpers/wait.ts';
 
 const BASE = Number(process.env.KEFU_LAB_PORT_BASE ?? 15000);
 const KAM = BASE + 64;
 const PHONE = BASE + 65;
 const NODE = BASE + 66;
-const SQL_DIR = '/usr/share/kamailio/postgres';
-
-/** A UDP SIP endpoint that keeps what it receives. */
-async function endpoint(port: number): Promise<{ sock: Socket; got: string[]; send(msg: string): void }> {
-  const sock = createSocket('udp4');
-  const got: string[] = [];
-  sock.on('message', (m) => got.push(m.toString()));
-  await new Promise<void>((resolve) => sock.bind(port, '127.0.0.1', () => resolve()));
-  return { sock, got, send: (msg) => sock.send(msg.replace(/\n/g, '\r\n'), KAM, '127.0.0.1') };
-}
 
 const sip = (lines: string[]) => `${lines.join('\n')}\nMax-Forwards: 70\nContent-Length: 0\n\n`;
 
 describe('Kamailio (shipped config): phone locations in PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let sql: pg.Client;
-  let dir: string;
-  let kamailio: ChildProcess;
-  let log = '';
-  let phone: Awaited<ReturnType<typeof endpoint>>;
-  let node: Awaited<ReturnType<typeof endpoint>>;
+  let kam: KamailioRun;
+  let sql: KamailioRun['sql'];
+  let phone: SipEndpoint;
+  let node: SipEndpoint;
+  const log = () => kam.log();
 
   beforeAll(async () => {
-    db = await freshDatabase('postgres');
-    sql = new pg.Client({ connectionString: db.url });
-    await sql.connect();
-    for (const f of ['standard-create.sql', 'usrloc-create.sql']) await sql.query(readFileSync(join(SQL_DIR, f), 'utf8'));
-    dir = mkdtempSync(join(tmpdir(), 'kefu-kamailio-'));
-    writeFileSync(join(dir, 'dispatcher.list'), `1 sip:127.0.0.1:${NODE} 0 10\n`);
-    phone = await endpoint(PHONE);
-    node = await endpoint(NODE);
-    kamailio = spawn('kamailio', ['-f', join(ROOT, 'deploy/kamailio/kamailio.cfg'), '-DD', '-E', '-m', '32', '-M', '4', '-Y', dir,
-      '-A', `LISTEN=udp:127.0.0.1:${KAM}`, '-A', `DS_LIST="${join(dir, 'dispatcher.list')}"`, '-A', `DBURL="${db.url}"`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    kamailio.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
-    kamailio.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
+    kam = await startKamailio({ port: KAM, node: NODE, tables: ['standard-create.sql', 'usrloc-create.sql'] });
+    sql = kam.sql;
+    phone = await sipEndpoint(PHONE, KAM);
+    node = await sipEndpoint(NODE, KAM);
     // up once it answers an OPTIONS to itself
     await until('Kamailio answers', () => {
       phone.send(sip([`OPTIONS sip:127.0.0.1:${KAM} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${PHONE};branch=z9hG4bK-o${Date.now()}`, 'From: <sip:probe@127.0.0.1>;tag=o', `To: <sip:127.0.0.1:${KAM}>`, `Call-ID: up-${Date.now()}`, 'CSeq: 1 OPTIONS']));
       return phone.got.some((m) => m.startsWith('SIP/2.0 200'));
-    }, { timeoutMs: 15_000, intervalMs: 200, detail: () => log.slice(-2000) });
+    }, { timeoutMs: 15_000, intervalMs: 200, detail: () => log().slice(-2000) });
     phone.got.length = 0;
   });
 
   afterAll(async () => {
-    if (kamailio?.pid && kamailio.exitCode === null) {
-      const exited = new Promise((r) => kamailio.once('exit', r));
-      kamailio.kill('SIGTERM');
-      await exited;
-    }
     phone?.sock.close();
     node?.sock.close();
-    await sql?.end();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await kam?.stop();
   });
 
   it('REGISTER writes the location row; a node\'s call reaches the phone through it; the phone\'s call goes to the node', async () => {
@@ -84,7 +50,7 @@ describe('Kamailio (shipped config): phone locations in PostgreSQL', () => {
       'From: <sip:agent101@127.0.0.1>;tag=r1', 'To: <sip:agent101@127.0.0.1>', 'Call-ID: reg-1', 'CSeq: 1 REGISTER',
       `Contact: <sip:agent101@127.0.0.1:${PHONE}>`, 'Expires: 300',
     ]));
-    await until('REGISTER answered 200', () => phone.got.some((m) => m.startsWith('SIP/2.0 200') && m.includes('REGISTER')), { timeoutMs: 10_000, detail: () => `${phone.got.join('\n---\n')}\n${log.slice(-2000)}` });
+    await until('REGISTER answered 200', () => phone.got.some((m) => m.startsWith('SIP/2.0 200') && m.includes('REGISTER')), { timeoutMs: 10_000, detail: () => `${phone.got.join('\n---\n')}\n${log().slice(-2000)}` });
     const rows = (await sql.query<{ username: string; contact: string }>('SELECT username, contact FROM location')).rows;
     expect(rows).toEqual([{ username: 'agent101', contact: `sip:agent101@127.0.0.1:${PHONE}` }]);
 
@@ -93,7 +59,7 @@ describe('Kamailio (shipped config): phone locations in PostgreSQL', () => {
       `INVITE sip:agent101@127.0.0.1:${KAM} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${NODE};branch=z9hG4bK-inv1;rport`,
       'From: <sip:8000@127.0.0.1>;tag=n1', 'To: <sip:agent101@127.0.0.1>', 'Call-ID: inv-1', 'CSeq: 1 INVITE', `Contact: <sip:8000@127.0.0.1:${NODE}>`,
     ]));
-    const invite = await until('the phone gets the INVITE', () => phone.got.find((m) => m.startsWith('INVITE ')), { timeoutMs: 10_000, detail: () => log.slice(-2000) });
+    const invite = await until('the phone gets the INVITE', () => phone.got.find((m) => m.startsWith('INVITE ')), { timeoutMs: 10_000, detail: () => log().slice(-2000) });
     expect(invite.split('\r\n')[0]).toBe(`INVITE sip:agent101@127.0.0.1:${PHONE} SIP/2.0`);
     expect(invite).toMatch(new RegExp(`Record-Route: <sip:127\\.0\\.0\\.1:${KAM};lr`));
 
@@ -102,7 +68,7 @@ describe('Kamailio (shipped config): phone locations in PostgreSQL', () => {
       `INVITE sip:13800138000@127.0.0.1:${KAM} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${PHONE};branch=z9hG4bK-inv2;rport`,
       'From: <sip:agent101@127.0.0.1>;tag=p1', 'To: <sip:13800138000@127.0.0.1>', 'Call-ID: inv-2', 'CSeq: 1 INVITE', `Contact: <sip:agent101@127.0.0.1:${PHONE}>`,
     ]));
-    const out = await until('the node gets the phone\'s INVITE', () => node.got.find((m) => m.startsWith('INVITE ') && m.includes('Call-ID: inv-2')), { timeoutMs: 10_000, detail: () => log.slice(-2000) });
+    const out = await until('the node gets the phone\'s INVITE', () => node.got.find((m) => m.startsWith('INVITE ') && m.includes('Call-ID: inv-2')), { timeoutMs: 10_000, detail: () => log().slice(-2000) });
     expect(out.split('\r\n')[0]).toBe(`INVITE sip:13800138000@127.0.0.1:${KAM} SIP/2.0`);
   });
 });
