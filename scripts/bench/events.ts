@@ -98,8 +98,9 @@ export async function run(opts: EventsBenchOptions = {}) {
   const steadyS = opts.steadyS ?? 10;
   const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-events-'));
   const dbUrl = process.env.KEFU_BENCH_DB_URL ?? `pglite://${join(dir, 'db')}`;
-  // a small send buffer per console, so the consoles of phase 3 fall behind after a few events (a reading console never has 64 KiB unsent)
-  const config = loadConfig({ overrides: { http: { port: 0, events: { maxBufferedBytes: 65_536 } }, database: { url: dbUrl }, dataDir: dir, log: { level: 'warn' } } });
+  // a small send buffer per console, so the consoles of phase 3 fall behind after a few events (a reading console never has 64 KiB
+  // unsent); phase 3's consoles all use the bench's one key
+  const config = loadConfig({ overrides: { http: { port: 0, events: { maxBufferedBytes: 65_536, maxSocketsPerPrincipal: 1000 } }, database: { url: dbUrl }, dataDir: dir, log: { level: 'warn' } } });
   const daemon = await startDaemon({ config, logger: createLogger('warn'), bootstrapKey: KEY });
   try {
     const bare = await burst(new EventBus(), n, 'bare');
@@ -148,11 +149,14 @@ export async function run(opts: EventsBenchOptions = {}) {
     const deadline = Date.now() + 60_000;
     while (caughtUp.some((c) => c === null) && Date.now() < deadline) await sleep(20);
     clearInterval(watch);
+    // the last events of the run still on their way
+    const got = (r: Reader) => [...missed, ...during].every((id) => r.seen.has(id));
+    while (!(during.every((id) => live.seen.has(id)) && behind.every(got)) && Date.now() < deadline) await sleep(20);
     const lateOf = (ids: string[]) => ids.map((id) => live.seen.get(id)).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
     const [liveBefore, liveDuring] = [lateOf(before), lateOf(during)];
     const done = caughtUp.filter((c): c is number => c !== null).sort((a, b) => a - b);
     const inOrder = behind.filter((b) => b.ids.every((id, i) => i === 0 || id > b.ids[i - 1]!)).length;
-    const complete = behind.filter((b) => [...missed, ...during].every((id) => b.seen.has(id))).length;
+    const complete = behind.filter(got).length;
     for (const r of [live, ...behind]) r.ws.close();
     const catchUp = {
       consoles: k, eventBytes: 2048, ratePerS: 100, pausedS: 8, missedEach: missed.length, caughtUp: done.length, complete, inOrder,
