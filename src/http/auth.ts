@@ -13,9 +13,11 @@
  * test/security/access.test.ts under many spellings of every path).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { KefuError } from '../core/errors.ts';
 import { hashKey, ROLES, type ApiKeyRow, type KeyRepo, type Role } from '../db/repos/keys.ts';
 import { hashToken, type User, type UserRepo } from '../db/repos/users.ts';
+import { VerifiedCache } from './auth-cache.ts';
 
 export interface Principal {
   /** The API key's id, or "user:<id>" for a console session. */
@@ -96,32 +98,17 @@ const roleDenied = (role: Role, allowed: readonly Role[]): KefuError =>
 
 export function registerAuth(app: FastifyInstance, keys: KeyRepo, users: UserRepo): void {
   const touched = new Map<string, number>();
-  // Verified keys are cached briefly (by hash, never the key itself) so a
-  // request costs no database round trip; a revoked key stops within CACHE_MS.
-  const cache = new Map<string, { row: ApiKeyRow | null; until: number }>();
-  const verify = async (key: string): Promise<ApiKeyRow | null> => {
-    const h = hashKey(key);
-    const hit = cache.get(h);
-    if (hit && hit.until > Date.now()) return hit.row;
-    const row = await keys.verify(key);
-    if (cache.size > 1000) cache.clear();
-    cache.set(h, { row, until: Date.now() + CACHE_MS });
-    return row;
-  };
-  // Sessions are cached for a few seconds; logout and password changes drop the entry.
-  const sessions = new Map<string, { user: User | null; until: number }>();
-  const verifySession = async (token: string): Promise<User | null> => {
-    const h = hashToken(token);
-    const hit = sessions.get(h);
-    if (hit && hit.until > Date.now()) return hit.user;
-    const s = await users.session(token);
-    if (sessions.size > 1000) sessions.clear();
-    sessions.set(h, { user: s?.user ?? null, until: Date.now() + 5_000 });
-    return s?.user ?? null;
-  };
-  app.decorate('forgetSession', (token: string) => { sessions.delete(hashToken(token)); });
+  const log = app.log.child({ component: 'auth' }) as Logger;
+  // Verified keys are cached briefly (by hash) so a request costs no database round trip; a revoked key stops
+  // within CACHE_MS. Sessions are cached for a few seconds; logout and password changes drop the entry.
+  // Both stand in for the database while it is unavailable (auth-cache.ts).
+  const keyCache = new VerifiedCache<ApiKeyRow>('api key', CACHE_MS, (key) => keys.verify(key), log);
+  const sessions = new VerifiedCache<User>('session', 5_000, async (token) => (await users.session(token))?.user ?? null, log);
+  const verify = (key: string): Promise<ApiKeyRow | null> => keyCache.get(hashKey(key), key);
+  const verifySession = (token: string): Promise<User | null> => sessions.get(hashToken(token), token);
+  app.decorate('forgetSession', (token: string) => { sessions.forget(hashToken(token)); });
   app.decorate('forgetAllSessions', () => { sessions.clear(); });
-  app.decorate('forgetKeys', () => { cache.clear(); });
+  app.decorate('forgetKeys', () => { keyCache.clear(); });
   // Every operation in the OpenAPI document says who may call it (x-kefu-roles; "public" for no key).
   app.addHook('onRoute', (route) => {
     if (!route.schema || (route.schema as { hide?: boolean }).hide) return;

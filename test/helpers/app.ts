@@ -34,8 +34,8 @@ import { CareService } from '../../src/services/care/care-service.ts';
 /** A fresh database with every migration applied, its repositories, and how to close and drop it. */
 export interface MigratedDb { db: Db; repos: Repos; close(): Promise<void> }
 
-export async function migratedDb(): Promise<MigratedDb> {
-  const fresh = await freshDatabase();
+export async function migratedDb(url?: string): Promise<MigratedDb> {
+  const fresh = url ? { url, drop: async () => undefined } : await freshDatabase();
   const db = await openDb(fresh.url);
   await migrate(db);
   return {
@@ -80,10 +80,12 @@ export interface TestAppOptions {
   webhooks?: boolean;
   /** Write events to the event log as the daemon does (ids from the database; the stream can replay). */
   eventLog?: boolean;
+  /** A database of the test's own (a server it stops and starts) instead of a fresh one of KEFU_TEST_DB's kind. */
+  databaseUrl?: string;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const { db, repos, close: closeDb } = await migratedDb();
+  const { db, repos, close: closeDb } = await migratedDb(opts.databaseUrl);
   const dir = mkdtempSync(join(tmpdir(), 'kefu-app-'));
   const logger = opts.logger ?? pino({ level: 'silent' });
   const numbers = new NumberService('CN');

@@ -18,6 +18,10 @@ export interface PgServer {
   port: number;
   /** Fast shutdown (every connection is cut), `downMs` with no server, then start; resolves once it accepts connections again. */
   restart(downMs?: number): Promise<void>;
+  /** Fast shutdown (every connection is cut); the data stays for up(). */
+  down(): void;
+  /** Start again after down(); returns once it accepts connections. */
+  up(): void;
   stop(): void;
 }
 
@@ -56,6 +60,8 @@ export async function startPgServer(): Promise<PgServer> {
       await new Promise((r) => setTimeout(r, downMs));
       ctl('start');
     },
+    down() { ctl('stop'); },
+    up() { ctl('start'); },
     stop() {
       try { ctl('stop'); } catch { /* already down */ }
       rmSync(dir, { recursive: true, force: true });
