@@ -6,7 +6,10 @@
  * Caller X waits on A, then caller Y on B. Alice becomes ready through DB,
  * the node of the newer caller: DB's offer yields, DA rings alice for X.
  * When X is over, DB rings her for Y. Both daemons show one state for alice
- * throughout; her phone never rings for two calls at once.
+ * throughout; her phone never rings for two calls at once. Then Asterisk A
+ * dies while alice talks to a caller on A, another caller waits on A and one
+ * on B: DA's sweeper closes both of A's calls as node_failed, alice wraps up
+ * and DB gives her the caller on B.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
@@ -17,6 +20,7 @@ import { until } from '../helpers/wait.ts';
 const FLOW = { id: 'to-sales', name: 'To sales', entry: 'q', nodes: { q: { type: 'queue', queue: 'sales', fallback: 'bye' }, bye: { type: 'hangup' } } };
 const X = '13800139101';
 const Y = '13800139102';
+const NODE_FAIL_S = 5;
 
 interface CallRow { id: string; number: string; line_id: string; agent_id: string | null; disposition: string | null; answered_at: Date | null; ended_at: Date | null; queue_wait_ms: number | null }
 interface AgentOut { id: string; state: string; callId: string | null }
@@ -38,7 +42,7 @@ describe('HA: one queue, callers on two nodes, one agent', () => {
 
   beforeAll(async () => {
     nodes = await startTwoNodes({
-      line: { channels: 4, flow: FLOW.id }, extra: { seats: [{ id: 'seat-101', endpoint: 'PJSIP/101' }] },
+      line: { channels: 4, flow: FLOW.id }, extra: { seats: [{ id: 'seat-101', endpoint: 'PJSIP/101' }] }, cluster: { nodeFailS: NODE_FAIL_S },
       first: async (d) => {
         expect((await d.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
         expect((await d.api('POST', '/agents', { id: 'alice', name: 'Alice' })).status).toBe(201);
@@ -105,5 +109,48 @@ describe('HA: one queue, callers on two nodes, one agent', () => {
     const saved = await sql.query<{ written_by: string; state: string }>("SELECT written_by, state FROM agent_states WHERE agent_id = 'alice'");
     expect(saved.rows[0]?.written_by).toBe('db');
     expect(['wrap-up', 'ready']).toContain(saved.rows[0]?.state);
+  });
+
+  it('Asterisk A dies while alice talks to its caller: A\'s calls are closed as node_failed, alice wraps up and takes the caller waiting on B', async () => {
+    const [X2, Z2, Y2] = ['13800139111', '13800139112', '13800139113'];
+    // alice (ready again after the first case) pauses; X2 then Z2 wait on A, Y2 on B
+    await until('alice ready', async () => (await alice(da))?.state === 'ready', { timeoutMs: 20_000, detail: logs });
+    expect((await da.api('POST', '/agents/alice/state', { state: 'paused', reason: 'brief' })).status).toBe(200);
+    await lab.callAt('pbxa', { number: X2, preWaitS: 0, holdS: 120 });
+    await until('X2 waits on A', async () => (await waiting(da)) === 1, { timeoutMs: 30_000, detail: logs });
+    await lab.callAt('pbxa', { number: Z2, preWaitS: 0, holdS: 120 });
+    await until('Z2 waits on A', async () => (await waiting(da)) === 2, { timeoutMs: 30_000, detail: logs });
+    await lab.callAt('pbxb', { number: Y2, preWaitS: 0, holdS: 120 });
+    await until('Y2 waits on B', async () => (await waiting(dbn)) === 1, { timeoutMs: 30_000, detail: logs });
+    const [x2, z2, y2] = [(await call(X2))!, (await call(Z2))!, (await call(Y2))!];
+    expect((await da.api('POST', '/agents/alice/state', { state: 'ready' })).status).toBe(200);
+    await until('alice talks to X2 (node A, waited longest)', async () => (await call(X2))?.agent_id === 'alice', { timeoutMs: 30_000, detail: logs });
+
+    // Asterisk A dies
+    const crashedAt = Date.now();
+    lab.crash('pbxa');
+    // DA's sweeper closes X2 and Z2 as node_failed; alice wraps up, then DB (Y2 on B is now the longest waiting caller alive) rings her
+    const closed = await until('A\'s calls closed', async () => {
+      const [cx, cz] = [await call(X2), await call(Z2)];
+      return cx?.ended_at && cz?.ended_at ? [cx, cz] : null;
+    }, { timeoutMs: (NODE_FAIL_S + 20) * 1000, detail: logs });
+    expect(closed.map((c) => c.disposition)).toEqual(['node_failed', 'node_failed']);
+    const sweptMs = Date.now() - crashedAt;
+    const withY2 = await until('alice talks to Y2 (node B)', async () => { const a = await alice(dbn); return a?.state === 'on-call' && a.callId === y2.id ? a : null; },
+      { timeoutMs: 30_000, detail: logs });
+    expect(withY2.callId).toBe(y2.id);
+    await until('Y2 bridged to alice', async () => (await call(Y2))?.agent_id === 'alice', { timeoutMs: 10_000, detail: logs });
+    const servedMs = Date.now() - crashedAt;
+    // both daemons hold that state; A's callers are gone from the shared list, Y2 is in no list (answered)
+    await until('DA holds the same state for alice', async () => (await alice(da))?.callId === y2.id, { timeoutMs: 10_000, detail: logs });
+    expect((await sql.query('SELECT call_id FROM queue_waiting WHERE call_id = ANY($1::uuid[])', [[x2.id, z2.id]])).rows).toEqual([]);
+    expect(await waiting(dbn)).toBe(0);
+    expect((await dbn.api('POST', `/calls/${y2.id}/hangup`)).status).toBeLessThan(300);
+    const y2End = await until('Y2 closed', async () => { const c = await call(Y2); return c?.ended_at ? c : null; }, { timeoutMs: 20_000, detail: logs });
+    expect([y2End.disposition, y2End.agent_id]).toEqual(['completed', 'alice']);
+    // alice was rung for X2, then for Y2; never for Z2
+    const legs = (await agentLegs()).filter((l) => [x2.id, z2.id, y2.id].includes(l.call_id));
+    expect(legs.map((l) => l.call_id)).toEqual([x2.id, y2.id]);
+    console.log(`queue across nodes, A killed: A's calls closed ${sweptMs} ms after the kill (nodeFailS ${NODE_FAIL_S}); alice on B's caller ${servedMs} ms after it`);
   });
 });

@@ -8,7 +8,8 @@
  *
  * - T1: SIGKILL the daemon that owns the node (D1);
  * - T3: SIGSTOP D1 for 25 s, then SIGCONT;
- * - T4: restart PostgreSQL (down `pgDownS` seconds).
+ * - T4: restart PostgreSQL (down `pgDownS` seconds); while it is down, two
+ *   more callers call in and two conversations are hung up through D1's API.
  *
  * At the fault, 12 callers talk to agents, 4 wait in the queue and the rest
  * are in the IVR's menu (they press 1 after the fault). Every caller hangs
@@ -165,7 +166,20 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     log(`${kind}: fault ${Math.round((faultAt - placedAt) / 1000)} s after the first call`);
     if (kind === 'T1') await d1.stop('SIGKILL');
     if (kind === 'T3') process.kill(d1.child.pid!, 'SIGSTOP');
-    if (kind === 'T4') await server.restart((opts.pgDownS ?? 5) * 1000);
+    let extra = 0;
+    if (kind === 'T4') {
+      // the stop is done when restart() returns its promise: the database is down for pgDownS from here
+      const restarted = server.restart((opts.pgDownS ?? 5) * 1000);
+      // work that must not be lost to the outage: two new callers (their rows are written once the database is back),
+      // two conversations ended through the API (their ends too)
+      for (const i of [calls, calls + 1]) await lab.call({ number: number(i), dtmf: '1', preWaitS: 1, holdS });
+      extra = 2;
+      for (const b of bridged.slice(0, 2)) {
+        const r = await d1.api('POST', `/calls/${b.id}/hangup`);
+        if (r.status !== 202) throw new Error(`T4: hang-up through D1 while the database is down: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+      await restarted;
+    }
     const takenP = until('a new epoch', async () => {
       const r = await q<{ epoch: number }>("SELECT epoch::int AS epoch FROM node_lease WHERE node = 'ha-pbx'");
       return r[0] && r[0].epoch > epochBefore ? Date.now() : null;
@@ -189,7 +203,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     // every caller hangs up holdS after pressing 1; the queued and late ones get agents as others finish
     const settleMs = (lateS + 3 * holdS + 60) * 1000;
     await until('every call closed', async () => Number((await q<{ n: string }>('SELECT count(*) AS n FROM calls WHERE ended_at IS NULL'))[0]!.n) === 0
-      && Number((await q<{ n: string }>('SELECT count(*) AS n FROM calls'))[0]!.n) >= calls, { timeoutMs: settleMs, intervalMs: 500 }).catch(() => null);
+      && Number((await q<{ n: string }>('SELECT count(*) AS n FROM calls'))[0]!.n) >= calls + extra, { timeoutMs: settleMs, intervalMs: 500 }).catch(() => null);
     if (kind === 'T3') await d1.stop();
     const refused = /"staleWritesRefused":(\d+)[^\n]*cluster: stopped/.exec(d1.output());
     const rows = await q<{ id: string; number: string; disposition: string | null; agent_id: string | null; ended_at: Date | null }>('SELECT id, number, disposition, agent_id, ended_at FROM calls');
@@ -211,7 +225,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     // console 1 only: console 2's replay after its resume is old by design
     const stream = consoles[0]!.events.map((e) => e.receivedAt - Date.parse(e.at));
     return {
-      case: kind, offered: calls, records: rows.length,
+      case: kind, offered: calls + extra, records: rows.length,
       duplicated: [...byNumber.values()].filter((n) => n > 1).length,
       duplicatedSip: sip.filter((r) => r.sip_call_id !== null && Number(r.calls) > 1).length,
       noSipCallId: Number(sip.find((r) => r.sip_call_id === null)?.calls ?? 0),
