@@ -2,7 +2,7 @@
  * The HA harness's cases (issue 14; docs/scale-out.md, "The HA harness"):
  * the lab's HA layout (carrier -> Kamailio -> Asterisk A, B standing by in
  * Kamailio's dispatcher list), two daemons for node A on a PostgreSQL server
- * of the harness's own,
+ * of the harness's own (T5: a Patroni cluster),
  * cluster.enabled with the default lease (10 s, renewed every 3 s), a load
  * of `calls` carrier calls, two consoles on D2's event stream, one fault:
  *
@@ -10,6 +10,10 @@
  * - T3: SIGSTOP D1 for 25 s, then SIGCONT;
  * - T4: restart PostgreSQL (down `pgDownS` seconds); while it is down, two
  *   more callers call in and two conversations are hung up through D1's API.
+ * - T5: the database is two PostgreSQL servers under Patroni (synchronous
+ *   replication) behind HAProxy (test/helpers/patroni.ts, the shipped
+ *   deploy/patroni files); SIGKILL the primary's Patroni and PostgreSQL (its
+ *   machine dies). Patroni promotes the standby once the leader key runs out.
  *
  * At the fault, 12 callers talk to agents, 4 wait in the queue and the rest
  * are in the IVR's menu (they press 1 after the fault). Every caller hangs
@@ -22,11 +26,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startDaemonProcess, eventClient, type DaemonProcess, type KefuEventMsg } from '../helpers/daemon.ts';
 import { haDaemonConfig, startHaLab, type HaLab } from '../helpers/ha-lab.ts';
-import { startPgServer } from '../helpers/pg-server.ts';
+import { startPgServer, type PgServer } from '../helpers/pg-server.ts';
+import { startPatroni, type PatroniCluster } from '../helpers/patroni.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
 import { salesMenuFlow } from '../helpers/flows.ts';
 
-export type HaCase = 'T1' | 'T3' | 'T4';
+export type HaCase = 'T1' | 'T3' | 'T4' | 'T5';
 
 export interface HaFigures {
   case: HaCase;
@@ -45,6 +50,8 @@ export interface HaFigures {
   bridgedAtFault: number;
   /** Of those, ended completed with the same agent and no interrupted leg. */
   bridgedSurvived: number;
+  /** T5: fault -> Patroni's REST API names the standby primary (ms); null in the other cases. */
+  promotedMs: number | null;
   /** Fault -> a daemon holds the node with a new epoch (ms); null when the owner kept it (T4 may). */
   takeoverMs: number | null;
   /** Fault -> the owner's first ARI command after it (its resync: "node taken over" or the line back up) (ms). */
@@ -85,7 +92,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
   const calls = opts.calls ?? 20;
   const holdS = opts.holdS ?? 30;
   const log = opts.log ?? (() => undefined);
-  const server = await startPgServer();
+  const server: { url: string; stop(): unknown } = kind === 'T5' ? await startPatroni() : await startPgServer();
   let lab: HaLab | null = null;
   const daemons: DaemonProcess[] = [];
   const consoles: Console[] = [];
@@ -127,15 +134,15 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     const q = async <R extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<R[]> => {
       for (let i = 0; ; i++) {
         try { return (await pool.query<R>(text, params)).rows; } catch (err) {
-          if (i >= 150) throw err;
-          // a poll interval while the database restarts (T4), bounded: 150 tries
+          if (i >= 300) throw err;
+          // a poll interval while the database restarts (T4) or fails over (T5), bounded: 300 tries
           await new Promise((r) => setTimeout(r, 200));
         }
       }
     };
 
     consoles.push(await openConsole(d2.url), await openConsole(d2.url));
-    const number = (i: number) => `139${kind === 'T1' ? '1' : kind === 'T3' ? '3' : '4'}00${String(i).padStart(5, '0')}`;
+    const number = (i: number) => `139${kind.slice(1)}00${String(i).padStart(5, '0')}`;
     const direct = AGENTS + QUEUED;
     // the callers who press late do so about 20 s after the fault (a takeover takes 7-13 s with the default lease)
     const lateS = 45;
@@ -169,7 +176,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     let extra = 0;
     if (kind === 'T4') {
       // the stop is done when restart() returns its promise: the database is down for pgDownS from here
-      const restarted = server.restart((opts.pgDownS ?? 5) * 1000);
+      const restarted = (server as PgServer).restart((opts.pgDownS ?? 5) * 1000);
       // work that must not be lost to the outage: two new callers (their rows are written once the database is back),
       // two conversations ended through the API (their ends too)
       for (const i of [calls, calls + 1]) await lab.call({ number: number(i), dtmf: '1', preWaitS: 1, holdS });
@@ -180,18 +187,26 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
       }
       await restarted;
     }
+    let promotedP: Promise<number | null> = Promise.resolve(null);
+    if (kind === 'T5') {
+      const cluster = server as PatroniCluster;
+      const was = (await cluster.primary())!;
+      await cluster.kill(was.name);
+      promotedP = until('the standby promoted', async () => ((await cluster.primary())?.name ?? was.name) !== was.name ? Date.now() : null,
+        { timeoutMs: 90_000, intervalMs: 100, detail: () => cluster.logs() });
+    }
     const takenP = until('a new epoch', async () => {
       const r = await q<{ epoch: number }>("SELECT epoch::int AS epoch FROM node_lease WHERE node = 'ha-pbx'");
       return r[0] && r[0].epoch > epochBefore ? Date.now() : null;
-    }, { timeoutMs: 40_000, intervalMs: 50 }).catch(() => null);
+    }, { timeoutMs: 90_000, intervalMs: 50 }).catch(() => null);
     // the new owner's first ARI command after the fault: its resync (GET the application's channels), logged as "node taken over"
     // after a takeover; when D1 kept its epoch (T4), its ARI reopened
     const firstAriP = until('the owner drives the node again', () => daemons.some((d, i) => {
       const out = d.output().slice(outAtFault[i]);
       return out.includes('"msg":"node taken over"') || out.includes('"msg":"node owned: opening ARI"');
-    }) ? Date.now() : null, { timeoutMs: 40_000, intervalMs: 50 }).catch(() => null);
+    }) ? Date.now() : null, { timeoutMs: 90_000, intervalMs: 50 }).catch(() => null);
     // T4: the owner may keep its epoch (no takeover); the first wait then runs to its deadline while the second one is met
-    const [taken, firstAri] = await Promise.all([takenP, firstAriP]);
+    const [taken, firstAri, promoted] = await Promise.all([takenP, firstAriP, promotedP]);
     const takeoverMs = taken === null ? null : taken - faultAt;
     if (kind === 'T3') {
       // the fault itself is timed: the issue's T3 stops D1 for 25 s (no state to wait for)
@@ -232,6 +247,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
       open: rows.filter((r) => !r.ended_at).length,
       lost: rows.filter((r) => r.disposition === 'interrupted' || r.disposition === 'failed').length,
       bridgedAtFault: bridged.length, bridgedSurvived: survived,
+      promotedMs: promoted === null ? null : promoted - faultAt,
       takeoverMs, firstAriMs: firstAri === null ? null : firstAri - faultAt,
       staleRefused: refused ? Number(refused[1]) : 0, staleEvents,
       missedIds: missed, idlessEvents: consoles.map((c) => c.events.filter((e) => e.id === undefined).length),
@@ -248,6 +264,6 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
       await d.stop();
     }
     await lab?.stop();
-    server.stop();
+    await server.stop();
   }
 }

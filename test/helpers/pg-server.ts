@@ -25,7 +25,8 @@ export interface PgServer {
   stop(): void;
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on loopback (asked of the kernel). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
