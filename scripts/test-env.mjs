@@ -22,11 +22,16 @@ const NEEDS = [
   ['/usr/share/pocketsphinx/model/en-us', 'pocketsphinx-en-us'],
   ['gs', 'ghostscript'],
   ['tiff2pdf', 'libtiff-tools'],
-  // business-card scanning (OCR, Chinese and English)
+  // the HA harness's T5: PostgreSQL under Patroni (etcd as its store, HAProxy in front; deploy/patroni)
+  ['patroni', 'patroni'],
+  ['/usr/lib/python3/dist-packages/etcd/__init__.py', 'python3-etcd'],
+  ['etcd', 'etcd-server'],
+  ['haproxy', 'haproxy'],
   // the HA lab's SIP front (scripts/asterisk-lab start-ha; dispatcher, usrloc and uac are in the main package)
   ['kamailio', 'kamailio'],
   // the shipped config's phone locations in PostgreSQL (test/asterisk/kamailio-usrloc.test.ts)
   ['/usr/lib/x86_64-linux-gnu/kamailio/modules/db_postgres.so', 'kamailio-postgres-modules'],
+  // business-card scanning (OCR, Chinese and English)
   ['tesseract', 'tesseract-ocr'],
   ['/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata', 'tesseract-ocr-chi-sim'],
   ['/usr/share/tesseract-ocr/5/tessdata/eng.traineddata', 'tesseract-ocr-eng'],

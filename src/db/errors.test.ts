@@ -14,6 +14,8 @@ describe('classifyDbError (by SQLSTATE)', () => {
 
   it('keeps server faults as such', () => {
     expect(classifyDbError(pgError('08006')).code).toBe('DB_UNAVAILABLE');
+    // a write that reached a standby during a failover (read_only_sql_transaction)
+    expect(classifyDbError(pgError('25006')).code).toBe('DB_UNAVAILABLE');
     expect(classifyDbError(pgError('XX000')).code).toBe('DB_ERROR');
   });
 });

@@ -13,8 +13,9 @@ export function classifyDbError(e: unknown): KefuError {
     // NUL (0x00) in text, \u0000 in jsonb: PostgreSQL cannot store them.
     case '22021': case '22P05':
       return new KefuError('BAD_REQUEST', 'text contains a character that cannot be stored (NUL)', { sqlstate: code }, { cause: e });
-    // 25P03: the server ended a transaction left idle too long (a stalled daemon: src/services/cluster/fenced-db.ts)
-    case '25P03': case '57P01': case '57P03': case '08000': case '08001': case '08003': case '08004': case '08006':
+    // 25P03: the server ended a transaction left idle too long (a stalled daemon: src/services/cluster/fenced-db.ts);
+    // 25006: a write reached a standby (a failover behind a proxy: the proxy cuts that connection, the retry finds the primary)
+    case '25P03': case '25006': case '57P01': case '57P03': case '08000': case '08001': case '08003': case '08004': case '08006':
     case 'ECONNREFUSED': case 'ECONNRESET': case 'ENOTFOUND': case 'ETIMEDOUT':
       return new KefuError('DB_UNAVAILABLE', 'database unavailable', undefined, { cause: e });
     default:

@@ -98,6 +98,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
   const consoles: Console[] = [];
   const closers: Array<() => Promise<void>> = [];
   const sql = new pg.Client({ connectionString: server.url });
+  sql.on('error', () => undefined);
   try {
     await sql.connect();
     await sql.query('CREATE DATABASE kefu_ha');

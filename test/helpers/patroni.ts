@@ -107,6 +107,10 @@ export async function startPatroni(): Promise<PatroniCluster> {
       KEFU_PG2: `127.0.0.1:${servers[1]!.pgPort}`, KEFU_PG2_API_PORT: String(servers[1]!.apiPort),
     }));
     const url = `postgres://kefu:${password}@127.0.0.1:${front}/postgres`;
+    // HAProxy counts a server up until its checks fail: wait until it has marked the standby down
+    const haproxy = procs[procs.length - 1]!;
+    await until('HAProxy marks the standby down', () => haproxy.out.join('').includes('kefu-primary/pg2 is DOWN'),
+      { timeoutMs: 30_000, detail: () => procs.map((p) => p.out.join('')).join('\n---\n') });
     await until('HAProxy leads to the primary', () => spawnSync('/usr/lib/postgresql/15/bin/psql', [url, '-tAc', 'SELECT NOT pg_is_in_recovery()'], { encoding: 'utf8' }).stdout.trim() === 't',
       { timeoutMs: 30_000, detail: () => procs.map((p) => p.out.join('')).join('\n---\n') });
 
