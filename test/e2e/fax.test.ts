@@ -43,7 +43,12 @@ describe('fax page in a real browser', () => {
     await page.fill('[data-testid=fax-number]', '136 8000 0001');
     await page.setInputFiles('[data-testid=fax-file]', pdf);
     await page.click('[data-testid=fax-send]');
-    const sent = await lab.events.waitFor((e) => e.type === 'fax.status' && e.data.status === 'sent', 30_000);
+    const sent = await lab.events.waitFor((e) => e.type === 'fax.status' && e.data.status === 'sent', 30_000).catch((err: Error) => {
+      // once slower than 30 s on a heavily loaded machine (cause not seen): say what the fax went through
+      const statuses = lab.events.events.filter((e) => e.type === 'fax.status').map((e) => JSON.stringify(e.data));
+      const faxLog = daemon.output().split('\n').filter((l) => /fax/i.test(l)).slice(-30);
+      throw new Error(`${err.message}\nfax.status events:\n${statuses.join('\n')}\ndaemon's fax log:\n${faxLog.join('\n')}`);
+    });
     expect(sent.data).toMatchObject({ number: '+8613680000001', lineId: 'demo-fax' });
     await page.click('[data-testid=fax-filter-outbound]');
     await page.waitForSelector(`[data-testid=fax-row-${String(sent.data.faxId)}]`);
