@@ -65,6 +65,8 @@ export class PbxService implements LineGroup {
   takenOver: (() => boolean) | null = null;
   /** A takeover that has not completed yet (its resync failed): the next resync tries it again. */
   private takeoverDue = false;
+  /** Calls the takeover's link-up dropped from memory (logged when it completes). */
+  private forgotten = 0;
 
   constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], private readonly pbx: Pbx) {
     this.log = deps.logger.child({ component: 'pbx' });
@@ -108,6 +110,9 @@ export class PbxService implements LineGroup {
     this.connected = up;
     if (was === this.connected) return;
     this.since = new Date();
+    // a takeover (cluster lease, node.ts): what this daemon remembers of the node is stale and goes now, before the
+    // new connection's first event, so a call that comes in while the takeover runs is this daemon's own and stays
+    if (up && this.takenOver?.()) { this.takeoverDue = true; this.forgotten = this.forgetCalls(); }
     // the node let go (cluster lease): its lines are not offline, another daemon drives them; that daemon announces them
     if (released) return;
     for (const line of this.lines) {
@@ -328,8 +333,7 @@ export class PbxService implements LineGroup {
     const ids = await this.pbx.legs().catch(() => null);
     if (!ids) return;
     const present = new Set(ids);
-    if (this.takeoverDue || this.takenOver?.()) {
-      this.takeoverDue = true;
+    if (this.takeoverDue) {
       const done = await this.takeOver().then(() => true, (err: unknown) => { this.log.error({ err }, 'taking over the calls of the node failed; trying again in 2 s'); return false; });
       // not done (the database away): hang up nothing that may still be the earlier owner's call, and try again
       if (!done) { setTimeout(() => { if (this.connected) void this.resync(); }, 2000).unref(); return; }
@@ -356,9 +360,10 @@ export class PbxService implements LineGroup {
     const lineIds = this.lines.map((l) => l.id);
     // queues and agents as they are now: the earlier owner's API may have changed them since this daemon loaded them
     await this.acd.load();
-    const forgotten = this.forgetCalls();
+    // the calls this daemon drives now came in since the link-up (it forgot the rest then): its own, not the earlier owner's
+    const mine = new Set([...this.live.values()].map((l) => l.session.id));
     const openAnywhere = await this.deps.repos.calls.open();
-    const open = openAnywhere.filter((c) => lineIds.includes(c.lineId));
+    const open = openAnywhere.filter((c) => lineIds.includes(c.lineId) && !mine.has(c.id));
     // calls open on other nodes' lines (a cluster of several nodes): their agents are those nodes' daemons' to drive
     const elsewhere = new Set(openAnywhere.filter((c) => !lineIds.includes(c.lineId)).map((c) => c.id));
     const legs = await this.deps.repos.legs.openOf(open.map((c) => c.id));
@@ -373,11 +378,11 @@ export class PbxService implements LineGroup {
     const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id)]);
     const now = new Date();
     for (const l of legs) if (keep.has(l.callId) && !adopted.has(l.id)) await this.deps.repos.legs.ended(l.id, now, 'interrupted');
-    const closed = await this.deps.calls.closeInterrupted(lineIds, keep);
+    const closed = await this.deps.calls.closeInterrupted(lineIds, new Set([...keep, ...mine]));
     this.acd.prune();
     const stillOpen = async (): Promise<Set<string>> => new Set((await this.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await this.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten }, 'node taken over');
+    this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: mine.size }, 'node taken over');
   }
 
   /** cluster.enabled: another daemon owns the node now (node.ts): what this daemon remembers of its calls is stale. */
@@ -386,7 +391,7 @@ export class PbxService implements LineGroup {
   /**
    * What this daemon remembers of the node's calls goes, without a write, a
    * hang-up or an event: when it learns that another daemon owns the node
-   * (nodeOwnedElsewhere), and as a takeover's first step, in case it wins
+   * (nodeOwnedElsewhere), and at a takeover's link-up, in case it wins
    * the node back under a new epoch before it learnt that (another daemon
    * drove the calls meanwhile: they may have ended, moved to other agents or
    * left the IVR). The open rows then say what goes on (takeover.ts), as for
