@@ -64,9 +64,9 @@ export interface PbxHarness {
  * closing this one leaves the database to its first user). `writer`: the
  * agent board's writer name (cluster.owner). `node`: a cluster's node
  * (cluster.node; its lease row is written as held), so the ACD shares its
- * waiting callers (sql/029).
+ * waiting callers (sql/029). `logLines` collects the services' log.
  */
-export async function pbxHarness(opts: { seats: string[]; flow?: string; channels?: number; db?: Db; writer?: string; node?: string }): Promise<PbxHarness> {
+export async function pbxHarness(opts: { seats: string[]; flow?: string; channels?: number; db?: Db; writer?: string; node?: string; logLines?: string[] }): Promise<PbxHarness> {
   const { db, drop } = opts.db ? { db: opts.db, drop: async () => undefined } : await templateDb();
   const dataDir = mkdtempSync(join(tmpdir(), 'kefu-pbx-unit-'));
   const config = loadConfig({
@@ -85,7 +85,8 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
     await db.query(`INSERT INTO node_lease(node, owner, epoch, expires_at) VALUES ($1, $2, 1, now() + interval '1 hour')
       ON CONFLICT (node) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at`, [opts.node, opts.writer ?? opts.node]);
   }
-  const logger = pino({ level: process.env.KEFU_TEST_LOG ?? 'silent' });
+  // `logLines`: the services' log at info, one JSON line each, for a test that reads what the daemon reports
+  const logger = opts.logLines ? pino({ level: 'info' }, { write: (line: string) => { opts.logLines!.push(line); } }) : pino({ level: process.env.KEFU_TEST_LOG ?? 'silent' });
   const repos = makeRepos(db);
   const bus = new EventBus();
   const events: KefuEvent[] = [];
