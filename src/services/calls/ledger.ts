@@ -238,8 +238,9 @@ export class CallLedger {
    * legs too (a node taken over from another daemon: docs/scale-out.md),
    * except the calls in `keep` (their conversations go on).
    */
-  async closeInterrupted(lineIds?: readonly string[], keep: ReadonlySet<string> = new Set()): Promise<number> {
-    const open = (await this.repos.calls.open()).filter((c) => (!lineIds || lineIds.includes(c.lineId)) && !keep.has(c.id));
+  async closeInterrupted(lineIds?: readonly string[], keep: (callId: string) => boolean = () => false): Promise<number> {
+    // `keep` is asked once the rows are read: a call that came in meanwhile (a takeover's) is known to it by then
+    const open = (await this.repos.calls.open()).filter((c) => (!lineIds || lineIds.includes(c.lineId)) && !keep(c.id));
     if (lineIds && open.length > 0) await this.repos.legs.closeOpenOf(open.map((c) => c.id), 'interrupted');
     for (const c of open) {
       const endedAt = new Date();

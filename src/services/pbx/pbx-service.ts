@@ -360,10 +360,11 @@ export class PbxService implements LineGroup {
     const lineIds = this.lines.map((l) => l.id);
     // queues and agents as they are now: the earlier owner's API may have changed them since this daemon loaded them
     await this.acd.load();
-    // the calls this daemon drives now came in since the link-up (it forgot the rest then): its own, not the earlier owner's
-    const mine = new Set([...this.live.values()].map((l) => l.session.id));
+    // the calls this daemon drives came in since the link-up (it forgot the rest then): its own, not the earlier owner's;
+    // asked after each read of the rows (a call's session starts before its row is written)
+    const mine = (id: string): boolean => [...this.live.values()].some((l) => l.session.id === id);
     const openAnywhere = await this.deps.repos.calls.open();
-    const open = openAnywhere.filter((c) => lineIds.includes(c.lineId) && !mine.has(c.id));
+    const open = openAnywhere.filter((c) => lineIds.includes(c.lineId) && !mine(c.id));
     // calls open on other nodes' lines (a cluster of several nodes): their agents are those nodes' daemons' to drive
     const elsewhere = new Set(openAnywhere.filter((c) => !lineIds.includes(c.lineId)).map((c) => c.id));
     const legs = await this.deps.repos.legs.openOf(open.map((c) => c.id));
@@ -378,11 +379,11 @@ export class PbxService implements LineGroup {
     const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id)]);
     const now = new Date();
     for (const l of legs) if (keep.has(l.callId) && !adopted.has(l.id)) await this.deps.repos.legs.ended(l.id, now, 'interrupted');
-    const closed = await this.deps.calls.closeInterrupted(lineIds, new Set([...keep, ...mine]));
+    const closed = await this.deps.calls.closeInterrupted(lineIds, (id) => keep.has(id) || mine(id));
     this.acd.prune();
     const stillOpen = async (): Promise<Set<string>> => new Set((await this.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await this.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: mine.size }, 'node taken over');
+    this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: this.live.size - all.length }, 'node taken over');
   }
 
   /** cluster.enabled: another daemon owns the node now (node.ts): what this daemon remembers of its calls is stale. */
