@@ -330,13 +330,15 @@ export class PbxService implements LineGroup {
    * restarted under them) are hung up.
    */
   private async resync(): Promise<void> {
+    const again = (): void => { setTimeout(() => { if (this.connected) void this.resync(); }, 2000).unref(); };
     const ids = await this.pbx.legs().catch(() => null);
-    if (!ids) return;
+    // Asterisk did not answer: a takeover due is tried again (a plain resync waits for the next link-up)
+    if (!ids) { if (this.takeoverDue) again(); return; }
     const present = new Set(ids);
     if (this.takeoverDue) {
       const done = await this.takeOver().then(() => true, (err: unknown) => { this.log.error({ err }, 'taking over the calls of the node failed; trying again in 2 s'); return false; });
       // not done (the database away): hang up nothing that may still be the earlier owner's call, and try again
-      if (!done) { setTimeout(() => { if (this.connected) void this.resync(); }, 2000).unref(); return; }
+      if (!done) { again(); return; }
       this.takeoverDue = false;
     }
     for (const id of this.legLog.channels()) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
