@@ -331,6 +331,8 @@ export class PbxService implements LineGroup {
    */
   private async resync(): Promise<void> {
     const again = (): void => { setTimeout(() => { if (this.connected) void this.resync(); }, 2000).unref(); };
+    // the legs this daemon knew as it asked: one that comes in meanwhile (or while a takeover runs) is not in the answer, and not gone
+    const known = { legs: this.legLog.channels(), claims: this.registry.ids() };
     const ids = await this.pbx.legs().catch(() => null);
     // Asterisk did not answer: a takeover due is tried again (a plain resync waits for the next link-up)
     if (!ids) { if (this.takeoverDue) again(); return; }
@@ -341,8 +343,8 @@ export class PbxService implements LineGroup {
       if (!done) { again(); return; }
       this.takeoverDue = false;
     }
-    for (const id of this.legLog.channels()) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
-    for (const id of this.registry.ids()) if (!present.has(id)) this.legGone(id, 'failed', true);
+    for (const id of known.legs) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
+    for (const id of known.claims) if (!present.has(id) && this.registry.owner(id)) this.legGone(id, 'failed', true);
     for (const id of present) {
       if (this.registry.owner(id)) continue;
       this.log.warn({ channelId: id }, 'channel left in Stasis by an earlier run: hung up');

@@ -46,6 +46,8 @@ describe('a call that comes in during a takeover (fake PBX, fake timers)', () =>
     let takeover = true;
     h.service.takenOver = () => { const t = takeover; takeover = false; return t; };
     h.pbx.linkUp();
+    // Y comes in once the resync has asked Asterisk for its channels (the link-up's microtask), while the takeover reads the rows
+    for (let i = 0; i < 3; i++) await Promise.resolve();
     const y = h.pbx.callIn({ number: '13800138022', trunk: TRUNK });
     await h.until(() => waiting() === 2, 'X resumed and Y waiting');
     await h.settle();
