@@ -29,6 +29,7 @@ describe('authentication while the database is down', () => {
   });
   afterAll(async () => {
     vi.useRealTimers();
+    // teardown: a failed case may leave the server down, so closing the pool can fail; the case has already said why
     await t?.close().catch(() => undefined);
     server?.stop();
   });
