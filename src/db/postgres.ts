@@ -26,6 +26,24 @@ function statementName(sql: string): string {
   return n;
 }
 
+/**
+ * node-postgres reports a connection lost or never made (the server killed, a proxy cutting the
+ * connection in a failover, a connect timeout) as an Error with no SQLSTATE. Those are given
+ * 08006 (connection_failure) here, so they are classified DB_UNAVAILABLE and retried like the
+ * server's own codes. "Connection terminated" and "Client was closed" are our own close: left as they are.
+ */
+const CONNECTION_LOST = new Set([
+  'Connection terminated unexpectedly',
+  'Connection terminated due to connection timeout',
+  'timeout exceeded when trying to connect',
+  'timeout expired',
+  'Client has encountered a connection error and is not queryable',
+]);
+function classify(e: unknown) {
+  const lost = e instanceof Error && !('code' in e) && CONNECTION_LOST.has(e.message);
+  return classifyDbError(lost ? Object.assign(new Error(e.message, { cause: e }), { code: '08006' }) : e);
+}
+
 /** A PostgreSQL server through node-postgres. */
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: types as pg.CustomTypesConfig });
@@ -36,7 +54,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         const r = await q.query({ name: statementName(sql), text: sql, values: params as unknown[] });
         return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
       } catch (e) {
-        throw classifyDbError(e);
+        throw classify(e);
       }
     },
   });
@@ -51,7 +69,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     kind: 'postgres',
     query: root.query,
     async transaction(fn) {
-      const client = await pool.connect().catch((e: unknown) => { throw classifyDbError(e); });
+      const client = await pool.connect().catch((e: unknown) => { throw classify(e); });
       // the server may end the connection while it is ours (a restart, idle_in_transaction_session_timeout):
       // the error is the pending query's to report, and the client is thrown away, not pooled again
       let broken: Error | undefined;
@@ -65,14 +83,14 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       } catch (e) {
         // a ROLLBACK that fails leaves nothing to undo (the connection is gone); the error that matters is rethrown below
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
-        throw classifyDbError(e);
+        throw classify(e);
       } finally {
         client.off('error', onError);
         client.release(broken);
       }
     },
     async exec(sql) {
-      try { await pool.query(sql); } catch (e) { throw classifyDbError(e); }
+      try { await pool.query(sql); } catch (e) { throw classify(e); }
     },
     async close() { await pool.end(); },
   };
