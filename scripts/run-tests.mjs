@@ -32,18 +32,31 @@ if (!process.env.KEFU_TEST_PG_READY) {
 // Static checks first: the type checker (daemon and console), ESLint (no-floating-promises, the
 // src/core import boundary), and the release build (dist/ and web/dist, incremental): the tests that
 // spawn the daemon run bin/kefu.js, i.e. what ships (test/helpers/release.ts refuses a stale build).
+// The checks run two at a time (the machines have two cores), each one's output printed when it ends;
+// the build last, alone (it writes what the tests run).
 let staticPassed = 0;
 let staticFailed = 0;
-for (const [name, cmd] of [
+const staticStarted = Date.now();
+const check = (name, cmd) => new Promise((resolve) => {
+  const child = spawn(process.execPath, cmd, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  child.on('close', (status) => {
+    if (out.trim()) process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+    if (status === 0) { staticPassed++; console.log(`${name}: ok`); } else { staticFailed++; console.error(`${name}: FAILED`); }
+    resolve();
+  });
+});
+const checks = [
+  ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
   ['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit']],
   ['typecheck console', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web']],
-  ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
   ['import cycles', ['scripts/check-cycles.mjs']],
-  ['build release', ['scripts/build.mjs']],
-]) {
-  const r = spawnSync(process.execPath, cmd, { stdio: 'inherit' });
-  if (r.status === 0) { staticPassed++; console.log(`${name}: ok`); } else { staticFailed++; console.error(`${name}: FAILED`); }
-}
+];
+await Promise.all([0, 1].map(async () => { for (let c = checks.shift(); c; c = checks.shift()) await check(...c); }));
+await check('build release', ['scripts/build.mjs']);
+console.log(`static checks and build: ${Math.round((Date.now() - staticStarted) / 1000)} s`);
 
 // The tiers run in two lanes at once: each lane is one vitest process whose files run one at a time
 // (they start daemons, simulators and a browser, and wait mostly on those), so two lanes keep both

@@ -159,8 +159,8 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     const lateS = 45;
     const placedAt = Date.now();
     for (let i = 0; i < calls; i++) {
-      // talkers hang up holdS after pressing 1; the queued wait for the talkers' agents, so they hold twice as long
-      await lab.call({ number: number(i), dtmf: '1', preWaitS: i < direct ? 1 : lateS, holdS: i >= AGENTS && i < direct ? 2 * holdS : holdS });
+      // talkers hang up holdS after pressing 1; the queued wait for the talkers' agents, so they hold 30 s longer
+      await lab.call({ number: number(i), dtmf: '1', preWaitS: i < direct ? 1 : lateS, holdS: i >= AGENTS && i < direct ? holdS + 30 : holdS });
       if (i === AGENTS - 1) {
         await until('every agent on a call', async () => Number((await q<{ n: string }>("SELECT count(*) AS n FROM calls WHERE state = 'connected'"))[0]!.n) === AGENTS, {
           timeoutMs: 60_000, detail: async () => `${JSON.stringify(await q('SELECT number, state, agent_id FROM calls ORDER BY started_at'))}\n${d1.output().slice(-6000)}`,
@@ -227,7 +227,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     consoles[1] = await openConsole(d2.url, lastBefore);
 
     // every caller hangs up holdS after pressing 1; the queued and late ones get agents as others finish
-    const settleMs = (lateS + 3 * holdS + 60) * 1000;
+    const settleMs = (lateS + 2 * holdS + 90) * 1000;
     await until('every call closed', async () => Number((await q<{ n: string }>('SELECT count(*) AS n FROM calls WHERE ended_at IS NULL'))[0]!.n) === 0
       && Number((await q<{ n: string }>('SELECT count(*) AS n FROM calls'))[0]!.n) >= calls + extra, { timeoutMs: settleMs, intervalMs: 500 }).catch(() => null);
     if (kind === 'T3') await d1.stop();
