@@ -381,7 +381,7 @@ export class AcdService {
   }
 
   /**
-   * PbxService.forgetCalls (another daemon owns the node, or this one won it
+   * NodeTakeover.forget (another daemon owns the node, or this one won it
    * back under a new epoch): the callers waiting here and the agents' legs
    * this daemon remembers are dropped, with no write, no command and no agent
    * state change; a takeover puts back what the rows say.

@@ -189,7 +189,7 @@ export class CallLedger {
 
   /**
    * Another daemon owns the node now, or held it since this one last drove
-   * it (PbxService.forgetCalls): every call this ledger remembers is
+   * it (NodeTakeover.forget): every call this ledger remembers is
    * detached (nothing more is written or announced for it) and forgotten;
    * the open rows say what happens next (pbx/takeover.ts). Returns how many.
    */

@@ -355,7 +355,7 @@ export class PbxCampaignCalls implements DialerBackend {
 
   /**
    * Forgotten without a command or a write (the node is another daemon's, or
-   * won back under a new epoch: PbxService.forgetCalls): the takeover closes
+   * won back under a new epoch: NodeTakeover.forget): the takeover closes
    * the calls' rows, the resync hangs up their channels and the agents' seat
    * legs; the seats are called again as the dialer staffs them.
    */

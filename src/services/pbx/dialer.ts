@@ -142,7 +142,7 @@ export class ClickToDialer {
 
   stop(): void { for (const w of [...this.waits]) clearTimeout(w.timer); }
 
-  /** Forgotten without a command or a write (PbxService.forgetCalls): the takeover closes their rows. */
+  /** Forgotten without a command or a write (NodeTakeover.forget): the takeover closes their rows. */
   forget(): void {
     this.stop();
     this.waits.length = 0;

@@ -84,7 +84,7 @@ export class SeatRinger {
     return true;
   }
 
-  /** Forgotten without a command (PbxService.forgetCalls): the seats ringing for this daemon's calls are the rows' to settle. */
+  /** Forgotten without a command (NodeTakeover.forget): the seats ringing for this daemon's calls are the rows' to settle. */
   forget(): void { this.rings.clear(); }
 
   /** The caller hung up: every seat leg of theirs is hung up. */

@@ -31,7 +31,7 @@ export class LegRegistry {
   owner(legId: string): LegOwner | undefined { return this.owners.get(legId); }
   release(legId: string): void { this.owners.delete(legId); }
   ids(): string[] { return [...this.owners.keys()]; }
-  /** Every claim dropped (PbxService.forgetCalls): events of those channels reach nobody; the resync hangs up what nobody adopts. */
+  /** Every claim dropped (NodeTakeover.forget): events of those channels reach nobody; the resync hangs up what nobody adopts. */
   clear(): void { this.owners.clear(); }
 
   /** The port as `owner` uses it: every leg it originates or snoops is claimed for it before the PBX sees the request. */

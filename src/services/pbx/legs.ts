@@ -68,7 +68,7 @@ export class LegLog {
     void leg.chain.then(() => this.pending.delete(leg.chain));
   }
 
-  /** The open legs this daemon remembers are dropped without a write (PbxService.forgetCalls: the rows say what is open). */
+  /** The open legs this daemon remembers are dropped without a write (NodeTakeover.forget: the rows say what is open). */
   forget(): void { this.open.clear(); }
 
   /** Resolves when every write queued so far is done. */

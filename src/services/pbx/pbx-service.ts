@@ -30,9 +30,7 @@ import { KefuError } from '../../core/errors.ts';
 import type { HandsetOptions } from '../../core/ivr/media.ts';
 import { PbxCampaignCalls } from './campaign-calls.ts';
 import type { CallRecord } from '../../core/call/records.ts';
-import { planTakeover, type Conversation, type InIvr, type Queued } from './takeover.ts';
-
-interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
+import { NodeTakeover, type Live } from './node-takeover.ts';
 
 export class PbxService implements LineGroup {
   private readonly live = new Map<string, Live>();
@@ -55,24 +53,19 @@ export class PbxService implements LineGroup {
   readonly acd: AcdService;
   /** The dialer's calls (campaigns). */
   readonly campaignCalls: PbxCampaignCalls;
-  /** Agents' phones the ACD rang: it owns their legs. */
-  private readonly acdLegs: LegOwner;
   /**
    * cluster.enabled (node.ts): true once after this daemon took the node
    * over from another; the next resync then takes over that daemon's calls
-   * (takeover.ts) before it hangs up what nobody owns.
+   * (node-takeover.ts) before it hangs up what nobody owns.
    */
   takenOver: (() => boolean) | null = null;
-  /** A takeover that has not completed yet (its resync failed): the next resync tries it again. */
-  private takeoverDue = false;
-  /** Calls the takeover's link-up dropped from memory (logged when it completes). */
-  private forgotten = 0;
+  private readonly takeover: NodeTakeover;
 
   constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], private readonly pbx: Pbx) {
     this.log = deps.logger.child({ component: 'pbx' });
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
     this.legLog = new LegLog(deps.repos.legs, this.log);
-    const acdLegs: LegOwner = this.acdLegs = {
+    const acdLegs: LegOwner = {
       entered: (leg) => { void this.acd.agentAnswered(leg).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed')); },
       gone: (legId) => { this.acd.legGone(legId); },
     };
@@ -97,6 +90,21 @@ export class PbxService implements LineGroup {
     });
     this.dialer = new ClickToDialer(deps, this.registry.pbxFor(pbx, dialerLegs), lines, this.legLog, this.log,
       (line) => inboundOn(line) + this.campaignCalls.busy(line), () => this.connected);
+    this.takeover = new NodeTakeover({
+      deps, lines, pbx, log: this.log, acd: this.acd, legLog: this.legLog, live: this.live,
+      open: (line, channel, resumed) => this.open(line, channel, resumed),
+      claimAgentLeg: (channelId) => this.registry.claim(channelId, acdLegs),
+      lineState: (line) => this.stateOf(line),
+      forgetRest: () => {
+        this.monitors.clear();
+        this.registry.clear();
+        this.legLog.forget();
+        this.acd.forget();
+        this.ringer.forget();
+        this.dialer.forget();
+        this.campaignCalls.forget();
+      },
+    });
   }
 
   async start(): Promise<void> {
@@ -110,9 +118,8 @@ export class PbxService implements LineGroup {
     this.connected = up;
     if (was === this.connected) return;
     this.since = new Date();
-    // a takeover (cluster lease, node.ts): what this daemon remembers of the node is stale and goes now, before the
-    // new connection's first event, so a call that comes in while the takeover runs is this daemon's own and stays
-    if (up && this.takenOver?.()) { this.takeoverDue = true; this.forgotten = this.forgetCalls(); }
+    // a takeover (cluster lease, node.ts): what this daemon remembers of the node goes before the new connection's first event
+    if (up && this.takenOver?.()) this.takeover.linkUp();
     // the node let go (cluster lease): its lines are not offline, another daemon drives them; that daemon announces them
     if (released) return;
     for (const line of this.lines) {
@@ -335,13 +342,13 @@ export class PbxService implements LineGroup {
     const known = { legs: this.legLog.channels(), claims: this.registry.ids() };
     const ids = await this.pbx.legs().catch(() => null);
     // Asterisk did not answer: a takeover due is tried again (a plain resync waits for the next link-up)
-    if (!ids) { if (this.takeoverDue) again(); return; }
+    if (!ids) { if (this.takeover.due) again(); return; }
     const present = new Set(ids);
-    if (this.takeoverDue) {
-      const done = await this.takeOver().then(() => true, (err: unknown) => { this.log.error({ err }, 'taking over the calls of the node failed; trying again in 2 s'); return false; });
+    if (this.takeover.due) {
+      const done = await this.takeover.run().then(() => true, (err: unknown) => { this.log.error({ err }, 'taking over the calls of the node failed; trying again in 2 s'); return false; });
       // not done (the database away): hang up nothing that may still be the earlier owner's call, and try again
       if (!done) { again(); return; }
-      this.takeoverDue = false;
+      this.takeover.due = false;
     }
     for (const id of known.legs) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
     for (const id of known.claims) if (!present.has(id) && this.registry.owner(id)) this.legGone(id, 'failed', true);
@@ -352,87 +359,6 @@ export class PbxService implements LineGroup {
     }
   }
 
-  /**
-   * The node was just taken over from another daemon (cluster lease): the
-   * calls it left go on here as takeover.ts plans them (conversations,
-   * callers waiting in queues, callers in the IVR); every other call it left
-   * open on these lines is closed as `interrupted` (its channels are hung up
-   * by the resync) and their recordings repaired. Agents get the states that
-   * daemon saved.
-   */
-  private async takeOver(): Promise<void> {
-    const lineIds = this.lines.map((l) => l.id);
-    // queues and agents as they are now: the earlier owner's API may have changed them since this daemon loaded them
-    await this.acd.load();
-    // the calls this daemon drives came in since the link-up (it forgot the rest then): its own, not the earlier owner's;
-    // asked after each read of the rows (a call's session starts before its row is written)
-    const mine = (id: string): boolean => [...this.live.values()].some((l) => l.session.id === id);
-    const openAnywhere = await this.deps.repos.calls.open();
-    const open = openAnywhere.filter((c) => lineIds.includes(c.lineId) && !mine(c.id));
-    // calls open on other nodes' lines (a cluster of several nodes): their agents are those nodes' daemons' to drive
-    const elsewhere = new Set(openAnywhere.filter((c) => !lineIds.includes(c.lineId)).map((c) => c.id));
-    const legs = await this.deps.repos.legs.openOf(open.map((c) => c.id));
-    const plan = planTakeover(open, legs, await this.pbx.inventory(), (q) => this.acd.knows(q));
-    await this.deps.agents.reload(new Map(plan.conversations.map((k) => [k.agent.agentId, k.call.id])), elsewhere);
-    for (const k of plan.conversations) this.resume(k, 'connected');
-    for (const k of plan.queued) this.resume(k, 'queued');
-    for (const k of plan.ivr) this.resume(k, 'ivr');
-    const all = [...plan.conversations, ...plan.queued, ...plan.ivr];
-    const keep = new Set(all.map((k) => k.call.id));
-    // other legs of the calls that go on (phones still ringing for them, a supervisor): the earlier owner's; closed, their channels hung up
-    const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id)]);
-    const now = new Date();
-    for (const l of legs) if (keep.has(l.callId) && !adopted.has(l.id)) await this.deps.repos.legs.ended(l.id, now, 'interrupted');
-    const closed = await this.deps.calls.closeInterrupted(lineIds, (id) => keep.has(id) || mine(id));
-    this.acd.prune();
-    const stillOpen = async (): Promise<Set<string>> => new Set((await this.deps.repos.calls.open()).map((c) => c.id));
-    const repaired = await this.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    this.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: this.live.size - all.length }, 'node taken over');
-  }
-
   /** cluster.enabled: another daemon owns the node now (node.ts): what this daemon remembers of its calls is stale. */
-  nodeOwnedElsewhere(): void { this.forgetCalls('the node is another daemon\'s now'); }
-
-  /**
-   * What this daemon remembers of the node's calls goes, without a write, a
-   * hang-up or an event: when it learns that another daemon owns the node
-   * (nodeOwnedElsewhere), and at a takeover's link-up, in case it wins
-   * the node back under a new epoch before it learnt that (another daemon
-   * drove the calls meanwhile: they may have ended, moved to other agents or
-   * left the IVR). The open rows then say what goes on (takeover.ts), as for
-   * any other takeover. Returns how many calls were forgotten.
-   */
-  private forgetCalls(why = 'node won back under a new epoch'): number {
-    const calls = this.deps.calls.forget();
-    for (const { session, control } of this.live.values()) { session.forget(); control.ended(); }
-    const sessions = this.live.size;
-    this.live.clear();
-    this.monitors.clear();
-    this.registry.clear();
-    this.legLog.forget();
-    this.acd.forget();
-    this.ringer.forget();
-    this.dialer.forget();
-    this.campaignCalls.forget();
-    if (calls + sessions > 0) this.log.warn({ calls, sessions }, `${why}: the calls this daemon remembered are dropped; the rows say what goes on`);
-    return calls;
-  }
-
-  /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */
-  private resume(k: Conversation | Queued | InIvr, as: 'connected' | 'queued' | 'ivr'): void {
-    const line = this.lines.find((l) => l.id === k.call.lineId)!;
-    const wasIdle = this.stateOf(line) === 'idle';
-    const channelId = k.caller.channel.id;
-    const { session } = this.open(line, k.caller.channel, { row: k.call, as });
-    this.legLog.adopt(channelId, k.caller.leg.id, true);
-    if ('agent' in k) {
-      this.legLog.adopt(k.agent.channel.id, k.agent.leg.id, true);
-      this.registry.claim(k.agent.channel.id, this.acdLegs);
-      this.acd.adopt(session, { callerChannelId: channelId, agentChannelId: k.agent.channel.id, agentId: k.agent.agentId, queueId: k.queueId, bridgeId: k.bridgeId, answeredAt: Date.parse(k.agent.leg.answeredAt!) });
-    } else if ('queueId' in k) {
-      void this.acd.resumeWaiting(session, channelId, k.queueId).catch((err: unknown) => this.log.error({ err, callId: session.id }, 'putting a caller back in the queue failed'));
-    }
-    if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
-    this.log.info({ callId: session.id, as, ...('agent' in k ? { agentId: k.agent.agentId } : {}) }, 'call taken over: it goes on');
-  }
+  nodeOwnedElsewhere(): void { this.takeover.forget('the node is another daemon\'s now'); }
 }

@@ -1,0 +1,137 @@
+/**
+ * Taking an Asterisk node over from another daemon (cluster lease,
+ * docs/scale-out.md), as the PBX service runs it: at the link-up, what this
+ * daemon remembers of the node goes (forget); at the first resync after it,
+ * the calls the earlier owner left open go on here as takeover.ts plans them
+ * (run), and every other call it left open on these lines is closed as
+ * `interrupted`.
+ */
+import type { Logger } from 'pino';
+import type { LineConfig } from '../../config/schema.ts';
+import type { LineState } from '../../core/call/line-machine.ts';
+import type { CallRecord } from '../../core/call/records.ts';
+import type { Pbx, PbxLegInfo } from '../../core/ports.ts';
+import type { TelephonyDeps } from '../telephony/deps.ts';
+import type { CallSession } from '../telephony/session.ts';
+import type { AcdService } from '../acd/acd-service.ts';
+import type { AsteriskChannelControl } from './channel-control.ts';
+import type { LegLog } from './legs.ts';
+import { planTakeover, type Conversation, type InIvr, type Queued } from './takeover.ts';
+
+/** A caller's call this daemon drives: its session, the channel's control, its line. */
+export interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
+
+/** What the takeover needs of the PBX service. */
+export interface NodeParts {
+  deps: TelephonyDeps;
+  lines: LineConfig[];
+  pbx: Pbx;
+  log: Logger;
+  acd: AcdService;
+  legLog: LegLog;
+  /** The callers' calls this daemon drives, by the caller's channel id. */
+  live: Map<string, Live>;
+  /** A caller's channel gets its call session (here: one resumed from its row). */
+  open(line: LineConfig, channel: PbxLegInfo, resumed: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' }): Live;
+  /** The agent's channel of a conversation that goes on is the ACD's again. */
+  claimAgentLeg(channelId: string): void;
+  lineState(line: LineConfig): LineState;
+  /** Everything else this daemon remembers of the node is dropped (leg claims, seats ringing, click-to-dial, campaign calls, monitors). */
+  forgetRest(): void;
+}
+
+export class NodeTakeover {
+  /** A takeover whose link-up came and whose run has not completed yet (the first resync failed): the next resync runs it. */
+  due = false;
+  /** Calls the link-up dropped from memory (logged when the run completes). */
+  private forgotten = 0;
+
+  constructor(private readonly p: NodeParts) {}
+
+  /**
+   * The link-up of a takeover: what this daemon remembers of the node is
+   * stale and goes now, before the new connection's first event, so a call
+   * that comes in while the takeover runs is this daemon's own and stays.
+   */
+  linkUp(): void {
+    this.due = true;
+    this.forgotten = this.forget('node won back under a new epoch');
+  }
+
+  /**
+   * What this daemon remembers of the node's calls goes, without a write, a
+   * hang-up or an event: when it learns that another daemon owns the node,
+   * and at a takeover's link-up, in case it wins the node back under a new
+   * epoch before it learnt that (another daemon drove the calls meanwhile:
+   * they may have ended, moved to other agents or left the IVR). The open
+   * rows then say what goes on (run), as for any other takeover. Returns
+   * how many calls were forgotten.
+   */
+  forget(why: string): number {
+    const { p } = this;
+    const calls = p.deps.calls.forget();
+    for (const { session, control } of p.live.values()) { session.forget(); control.ended(); }
+    const sessions = p.live.size;
+    p.live.clear();
+    p.forgetRest();
+    if (calls + sessions > 0) p.log.warn({ calls, sessions }, `${why}: the calls this daemon remembered are dropped; the rows say what goes on`);
+    return calls;
+  }
+
+  /**
+   * The calls the earlier owner left go on here as takeover.ts plans them
+   * (conversations, callers waiting in queues, callers in the IVR); every
+   * other call it left open on these lines is closed as `interrupted` (its
+   * channels are hung up by the resync) and their recordings repaired.
+   * Agents get the states that daemon saved.
+   */
+  async run(): Promise<void> {
+    const { p } = this;
+    const lineIds = p.lines.map((l) => l.id);
+    // queues and agents as they are now: the earlier owner's API may have changed them since this daemon loaded them
+    await p.acd.load();
+    // the calls this daemon drives came in since the link-up (it forgot the rest then): its own, not the earlier owner's;
+    // asked after each read of the rows (a call's session starts before its row is written)
+    const mine = (id: string): boolean => [...p.live.values()].some((l) => l.session.id === id);
+    const openAnywhere = await p.deps.repos.calls.open();
+    const open = openAnywhere.filter((c) => lineIds.includes(c.lineId) && !mine(c.id));
+    // calls open on other nodes' lines (a cluster of several nodes): their agents are those nodes' daemons' to drive
+    const elsewhere = new Set(openAnywhere.filter((c) => !lineIds.includes(c.lineId)).map((c) => c.id));
+    const legs = await p.deps.repos.legs.openOf(open.map((c) => c.id));
+    const plan = planTakeover(open, legs, await p.pbx.inventory(), (q) => p.acd.knows(q));
+    await p.deps.agents.reload(new Map(plan.conversations.map((k) => [k.agent.agentId, k.call.id])), elsewhere);
+    for (const k of plan.conversations) this.resume(k, 'connected');
+    for (const k of plan.queued) this.resume(k, 'queued');
+    for (const k of plan.ivr) this.resume(k, 'ivr');
+    const all = [...plan.conversations, ...plan.queued, ...plan.ivr];
+    const keep = new Set(all.map((k) => k.call.id));
+    // other legs of the calls that go on (phones still ringing for them, a supervisor): the earlier owner's; closed, their channels hung up
+    const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id)]);
+    const now = new Date();
+    for (const l of legs) if (keep.has(l.callId) && !adopted.has(l.id)) await p.deps.repos.legs.ended(l.id, now, 'interrupted');
+    const closed = await p.deps.calls.closeInterrupted(lineIds, (id) => keep.has(id) || mine(id));
+    p.acd.prune();
+    const stillOpen = async (): Promise<Set<string>> => new Set((await p.deps.repos.calls.open()).map((c) => c.id));
+    const repaired = await p.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
+    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length }, 'node taken over');
+  }
+
+  /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */
+  private resume(k: Conversation | Queued | InIvr, as: 'connected' | 'queued' | 'ivr'): void {
+    const { p } = this;
+    const line = p.lines.find((l) => l.id === k.call.lineId)!;
+    const wasIdle = p.lineState(line) === 'idle';
+    const channelId = k.caller.channel.id;
+    const { session } = p.open(line, k.caller.channel, { row: k.call, as });
+    p.legLog.adopt(channelId, k.caller.leg.id, true);
+    if ('agent' in k) {
+      p.legLog.adopt(k.agent.channel.id, k.agent.leg.id, true);
+      p.claimAgentLeg(k.agent.channel.id);
+      p.acd.adopt(session, { callerChannelId: channelId, agentChannelId: k.agent.channel.id, agentId: k.agent.agentId, queueId: k.queueId, bridgeId: k.bridgeId, answeredAt: Date.parse(k.agent.leg.answeredAt!) });
+    } else if ('queueId' in k) {
+      void p.acd.resumeWaiting(session, channelId, k.queueId).catch((err: unknown) => p.log.error({ err, callId: session.id }, 'putting a caller back in the queue failed'));
+    }
+    if (wasIdle) p.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
+    p.log.info({ callId: session.id, as, ...('agent' in k ? { agentId: k.agent.agentId } : {}) }, 'call taken over: it goes on');
+  }
+}
