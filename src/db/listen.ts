@@ -48,19 +48,22 @@ export type ListenFn = (channel: string, onNotify: (payload: string) => void, on
 
 /**
  * A LISTEN kept up for as long as it runs (the event log, the cache sync):
- * a connection that fails or is lost is logged and tried again every 2 s
- * (its owner polls meanwhile); each (re)connection calls `onUp`, to catch
- * what was missed while not listening.
+ * a connection that fails or is lost is tried again every 2 s (its owner
+ * polls meanwhile); each (re)connection calls `onUp`, to catch what was
+ * missed while not listening. An outage is logged twice: a warning when it
+ * starts, and when LISTEN is back, how long it was away and how many tries it took.
  */
 export class KeptListen {
   private listening: Listening | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** Since when LISTEN has been away, and the tries that failed since. */
+  private away: { since: number; failed: number } | null = null;
 
   constructor(private readonly o: {
     listen: ListenFn; channel: string; onNotify: (payload: string) => void; onUp: () => void;
     /** How the owner names itself in the log ("event log", "caches"). */
-    what: string; logger: { warn(obj: object, msg: string): void };
+    what: string; logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   }) {}
 
   async start(): Promise<void> {
@@ -68,12 +71,19 @@ export class KeptListen {
     try {
       this.listening = await this.o.listen(this.o.channel, this.o.onNotify, (err) => {
         this.listening = null;
+        this.away = { since: Date.now(), failed: 0 };
         this.o.logger.warn({ err }, `${this.o.what}: LISTEN connection lost; polling until it is back`);
         this.again();
       });
+      if (this.away) this.o.logger.info({ awayMs: Date.now() - this.away.since, failedTries: this.away.failed }, `${this.o.what}: LISTEN is back`);
+      this.away = null;
       this.o.onUp();
     } catch (err) {
-      this.o.logger.warn({ err }, `${this.o.what}: LISTEN failed; polling until it works`);
+      if (!this.away) {
+        this.away = { since: Date.now(), failed: 0 };
+        this.o.logger.warn({ err }, `${this.o.what}: LISTEN failed; polling until it works (tried again every 2 s)`);
+      }
+      this.away.failed++;
       this.again();
     }
   }
