@@ -14,6 +14,7 @@
  *   replication) behind HAProxy (test/helpers/patroni.ts, the shipped
  *   deploy/patroni files); SIGKILL the primary's Patroni and PostgreSQL (its
  *   machine dies). Patroni promotes the standby once the leader key runs out.
+ *   Once the owner has closed ARI (its lease ran out), two more callers call in.
  *
  * At the fault, 12 callers talk to agents, 4 wait in the queue and the rest
  * are in the IVR's menu (they press 1 after the fault). Every caller hangs
@@ -205,6 +206,11 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
       await cluster.kill(was.name);
       promotedP = until('the standby promoted', async () => ((await cluster.primary())?.name ?? was.name) !== was.name ? Date.now() : null,
         { timeoutMs: 90_000, intervalMs: 100, detail: () => cluster.logs() });
+      // two callers while no daemon drives the node (the owner closed ARI for want of the database): they wait in the
+      // dialplan, which tries Stasis again, and are answered once a daemon owns the node after the failover
+      await until('the owner let the node go', () => d1.output().slice(outAtFault[0]).includes('"msg":"node lost: ARI closed"'), { timeoutMs: 60_000, intervalMs: 100, detail: () => d1.output().slice(-3000) });
+      for (const i of [calls, calls + 1]) await lab.call({ number: number(i), dtmf: '1', preWaitS: 1, holdS: 30 });
+      extra = 2;
     }
     const takenP = until('a new epoch', async () => {
       const r = await q<{ epoch: number }>("SELECT epoch::int AS epoch FROM node_lease WHERE node = 'ha-pbx'");

@@ -112,6 +112,8 @@ export function ownNode(o: {
       close: async () => {
         log.warn({ node, staleWritesRefused: stale.rejected }, 'node lost: closing ARI');
         await pbx.close(true);
+        // from here until a daemon owns the node, new callers wait in the dialplan (it tries Stasis again: dialplans/pbx)
+        log.warn({ node }, 'node lost: ARI closed');
       },
       forget: async () => {
         log.warn({ node }, 'node owned by another daemon now: forgetting its calls');
