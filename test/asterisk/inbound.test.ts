@@ -175,14 +175,14 @@ describe(`Asterisk inbound on ${testDbKind()}`, () => {
   it('a caller who calls while no daemon is connected rings on (the dialplan tries Stasis again) and is answered once the daemon is back: one record', async () => {
     events.close();
     await daemon.stop();
-    await lab.call({ number: '13500135000', dtmf: '2', preWaitS: 2, holdS: 6 });
+    await lab.call({ number: '13600136000', dtmf: '2', preWaitS: 2, holdS: 6 });
     // the application is not there: Stasis fails, and the channel waits in the dialplan's loop
-    await until('the caller waits in the dialplan', () => lab.cli('pbx', 'core show channels concise').split('\n').some((l) => l.includes('13500135000') && l.includes('!Wait!')),
+    await until('the caller waits in the dialplan', () => lab.cli('pbx', 'core show channels concise').split('\n').some((l) => l.includes('13600136000') && l.includes('!Wait!')),
       { timeoutMs: 15_000, detail: () => lab.cli('pbx', 'core show channels concise') });
     daemon = await startDaemonProcess({ databaseUrl: db.url, dataDir: daemon.dataDir, config: daemonConfig() });
     events = await eventClient(daemon.url);
     const calls = await until('the call recorded, ended', async () => {
-      const r = await daemon.api<{ items: Array<{ id: string; disposition: string | null; digits: string | null }> }>('GET', '/calls?number=13500135000');
+      const r = await daemon.api<{ items: Array<{ id: string; disposition: string | null; digits: string | null }> }>('GET', '/calls?number=13600136000');
       return r.body.items.length > 0 && r.body.items.every((c) => c.disposition) ? r.body.items : null;
     }, { timeoutMs: 40_000, detail: () => daemon.output().slice(-3000) });
     expect(calls.map((c) => [c.disposition, c.digits])).toEqual([['completed', '2']]);
