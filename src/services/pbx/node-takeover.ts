@@ -42,11 +42,14 @@ export interface NodeParts {
 
 export class NodeTakeover {
   /** A takeover whose link-up came and whose run has not completed yet (the first resync failed): the next resync runs it. */
-  due = false;
+  private pending = false;
   /** Calls the link-up dropped from memory (logged when the run completes). */
   private forgotten = 0;
 
   constructor(private readonly p: NodeParts) {}
+
+  /** True from a takeover's link-up until its run completes. */
+  get due(): boolean { return this.pending; }
 
   /**
    * The link-up of a takeover: what this daemon remembers of the node is
@@ -54,7 +57,7 @@ export class NodeTakeover {
    * that comes in while the takeover runs is this daemon's own and stays.
    */
   linkUp(): void {
-    this.due = true;
+    this.pending = true;
     this.forgotten = this.forget('node won back under a new epoch');
   }
 
@@ -83,7 +86,7 @@ export class NodeTakeover {
    * (conversations, callers waiting in queues, callers in the IVR); every
    * other call it left open on these lines is closed as `interrupted` (its
    * channels are hung up by the resync) and their recordings repaired.
-   * Agents get the states that daemon saved.
+   * Agents get the states that daemon saved. A run that fails stays due.
    */
   async run(): Promise<void> {
     const { p } = this;
@@ -114,6 +117,7 @@ export class NodeTakeover {
     const stillOpen = async (): Promise<Set<string>> => new Set((await p.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await p.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
     p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length }, 'node taken over');
+    this.pending = false;
   }
 
   /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */

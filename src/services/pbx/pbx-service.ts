@@ -348,7 +348,6 @@ export class PbxService implements LineGroup {
       const done = await this.takeover.run().then(() => true, (err: unknown) => { this.log.error({ err }, 'taking over the calls of the node failed; trying again in 2 s'); return false; });
       // not done (the database away): hang up nothing that may still be the earlier owner's call, and try again
       if (!done) { again(); return; }
-      this.takeover.due = false;
     }
     for (const id of known.legs) if (!present.has(id)) this.legLog.ended(id, 'asterisk-restart');
     for (const id of known.claims) if (!present.has(id) && this.registry.owner(id)) this.legGone(id, 'failed', true);
