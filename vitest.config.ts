@@ -4,10 +4,12 @@ import { defineConfig } from 'vitest/config';
 // - unit: beside the code, no servers (ptys and espeak-ng allowed: they are local parts);
 // - integration on embedded PGlite and on a real PostgreSQL server (KEFU_TEST_DB picks);
 // - e2e: the console in a real browser; asterisk: the multi-seat backend on a real Asterisk.
-const integration = (db: 'pglite' | 'postgres') => ({
+// On PGlite one project holds both folders; on PostgreSQL test/security is a project of its own
+// (security-postgres), so that scripts/run-tests.mjs can run it in the lane without the lab.
+const integration = (db: 'pglite' | 'postgres', name: string, folders: string[]) => ({
   test: {
-    name: `integration-${db}`,
-    include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
+    name,
+    include: folders.map((f) => `test/${f}/**/*.test.ts`),
     env: { KEFU_TEST_DB: db },
     testTimeout: 120_000,
     hookTimeout: 120_000,
@@ -26,8 +28,9 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      integration('pglite'),
-      integration('postgres'),
+      integration('pglite', 'integration-pglite', ['integration', 'security']),
+      integration('postgres', 'integration-postgres', ['integration']),
+      integration('postgres', 'security-postgres', ['security']),
       {
         // The web console in Debian's Chromium (playwright-core) against the daemon with the demo line.
         test: {

@@ -60,12 +60,13 @@ console.log(`static checks and build: ${Math.round((Date.now() - staticStarted) 
 
 // The tiers run in two lanes at once: each lane is one vitest process whose files run one at a time
 // (they start daemons, simulators and a browser, and wait mostly on those), so two lanes keep both
-// cores busy without two files of one tier sharing a resource. The Asterisk lab is only in lane B.
+// cores busy without two files of one tier sharing a resource. The Asterisk lab is only in lane B;
+// test/security on PostgreSQL runs in lane A to even the lanes out (each file makes its own database).
 // Arguments (files, -t, --project) make it one plain vitest run instead.
 const LANES = args.length > 0
   ? [{ name: '', projects: [] }]
   : [
-      { name: 'A', projects: ['unit', 'integration-pglite', 'e2e'] },
+      { name: 'A', projects: ['unit', 'integration-pglite', 'e2e', 'security-postgres'] },
       { name: 'B', projects: ['integration-postgres', 'asterisk', 'ha'] },
     ];
 
