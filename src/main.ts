@@ -133,6 +133,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     caches.register('blacklist', () => blacklist.refresh());
     const flows = new FlowService(repos.flows, logger.child({ component: 'ivr' }), config.seats.map((s) => s.id));
     await flows.seedDefault();
+    await flows.warm(config.lines.flatMap((l) => (l.inbound ? [l.inbound.flow] : [])));
     caches.register('flows', async () => flows.forgetAll());
     const recordings = new RecordingService(config, repos.recordings, bus, logger.child({ component: 'recording' }));
     const calls = new CallLedger(repos, bus, logger);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AriEventTranslator } from './pbx-events.ts';
+import { AriEventTranslator, stasisRole } from './pbx-events.ts';
+import { AMD_ENTRY } from './amd.ts';
 import type { AriChannel, AriEvent } from './ari-events.ts';
 
 const base = { application: 'kefu', timestamp: '2026-01-01T00:00:00.000+0000' };
@@ -74,5 +75,18 @@ describe('AriEventTranslator', () => {
     expect(t.detectionNotStarted('f')).toMatchObject({ type: 'legEntered', role: 'dialer', args: ['call-3'], amd: { status: 'notsure', cause: 'detector-failed' } });
     expect(t.detectionNotStarted('f')).toBeNull();
     expect(t.translate({ ...base, type: 'StasisEnd', channel: channel('f', 'Up') })).toMatchObject({ type: 'legGone', legId: 'f' });
+  });
+});
+
+describe('stasisRole', () => {
+  it('reads the role from where ARI says a channel is: the dialplan, a channel we dialled, one in detection; else null', () => {
+    expect(stasisRole({ app_name: 'Stasis', app_data: 'kefu,inbound,8000' }, 'kefu')).toBe('inbound');
+    expect(stasisRole({ app_name: 'Stasis', app_data: 'kefu,agent,call-1,alice' }, 'kefu')).toBe('agent');
+    expect(stasisRole({ app_name: 'Stasis', app_data: `kefu,${AMD_ENTRY},dialer,call-2` }, 'kefu')).toBe('dialer');
+    expect(stasisRole({ app_name: 'Stasis', app_data: 'other,inbound' }, 'kefu')).toBeNull();
+    expect(stasisRole({ app_name: 'Stasis', app_data: 'kefu,nonsense' }, 'kefu')).toBeNull();
+    expect(stasisRole({ app_name: 'Wait', app_data: '2' }, 'kefu')).toBeNull();
+    expect(stasisRole({ app_name: 'Stasis' }, 'kefu')).toBeNull();
+    expect(stasisRole(undefined, 'kefu')).toBeNull();
   });
 });

@@ -18,6 +18,20 @@ const target = (uri: string): string => uri.replace(/^channel:/, '');
 
 type StasisStart = Extract<AriEvent, { type: 'StasisStart' }>;
 
+/**
+ * The role a channel in our application entered it with, from where ARI says
+ * it is (`dialplan.app_name` "Stasis", `app_data` "app,role,args..."; a leg
+ * in answering-machine detection: "app,amd,role,args..."); null when that
+ * names no role of ours.
+ */
+export function stasisRole(dialplan: { app_name?: string; app_data?: string } | undefined, app: string): PbxLegRole | null {
+  if (dialplan?.app_name !== 'Stasis' || !dialplan.app_data) return null;
+  const [name, first, second] = dialplan.app_data.split(',');
+  if (name !== app) return null;
+  const role = first === AMD_ENTRY ? second : first;
+  return ROLES.find((r) => r === role) ?? null;
+}
+
 /** `legEntered` for a Stasis entry; `roleAndArgs` are its arguments without what the driver added. */
 function entered(e: StasisStart, roleAndArgs: string[], amd: PbxMachineVerdict | undefined): PbxEvent {
   const [role, ...args] = roleAndArgs;

@@ -10,7 +10,7 @@ import { isKefuError, KefuError } from '../../src/core/errors.ts';
 import { AriClient, type AriOptions } from './ari-client.ts';
 import { AmiClient, type AmiOptions } from './ami-client.ts';
 import type { AriEvent } from './ari-events.ts';
-import { AriEventTranslator } from './pbx-events.ts';
+import { AriEventTranslator, stasisRole } from './pbx-events.ts';
 import { AMD_CONTEXT, AMD_ENTRY, amdVariables } from './amd.ts';
 
 const enc = encodeURIComponent;
@@ -201,10 +201,12 @@ export class AsteriskPbx implements Pbx {
 
   async inventory(): Promise<PbxInventory> {
     const ours = new Set(await this.legs());
-    const channels = await this.ari.request<Array<{ id: string; name: string; caller: { name: string; number: string } }>>('GET', '/channels');
+    const channels = await this.ari.request<Array<{ id: string; name: string; caller: { name: string; number: string }; dialplan?: { app_name?: string; app_data?: string } }>>('GET', '/channels');
     const bridges = await this.ari.request<Array<{ id: string; bridge_type: string; channels: string[] }>>('GET', '/bridges');
     return {
-      legs: channels.filter((c) => ours.has(c.id)).map((c) => ({ id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name })),
+      legs: channels.filter((c) => ours.has(c.id)).map((c) => ({
+        id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name, role: stasisRole(c.dialplan, this.appName),
+      })),
       bridges: bridges.filter((b) => b.bridge_type === 'mixing').map((b) => ({ id: b.id, legIds: b.channels.filter((id) => ours.has(id)) })),
     };
   }

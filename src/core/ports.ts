@@ -166,9 +166,13 @@ export interface TextToSpeech {
  */
 export type PbxLegRole = 'inbound' | 'agent' | 'handset' | 'monitor' | 'snoop' | 'c2d-agent' | 'c2d-customer' | 'dialer';
 
-/** A leg as the PBX describes it when it enters our application. */
-export interface PbxInventory { legs: PbxLegInfo[]; bridges: Array<{ id: string; legIds: string[] }> }
+/**
+ * What is in our application now: each leg with the role it entered with
+ * (null when the PBX does not say), and the mixing bridges with their legs.
+ */
+export interface PbxInventory { legs: Array<PbxLegInfo & { role: PbxLegRole | null }>; bridges: Array<{ id: string; legIds: string[] }> }
 
+/** A leg as the PBX describes it when it enters our application. */
 export interface PbxLegInfo {
   /** Our id when we originated it; the PBX's id for a leg that came in by itself. */
   id: string;

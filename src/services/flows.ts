@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { KefuError } from '../core/errors.ts';
+import { isKefuError, KefuError } from '../core/errors.ts';
 import { packagePath } from '../paths.ts';
 import { validateFlow, type FlowIssue } from '../core/ivr/validate.ts';
 import { pointerSegment } from '../core/ivr/graph.ts';
@@ -14,7 +14,8 @@ import type { FlowRepo, FlowSummary } from '../db/repos/flows.ts';
 export const DEFAULT_FLOW_PATH = packagePath('config', 'flows', 'main.json');
 
 export class FlowService {
-  private readonly cache = new Map<string, Flow>();
+  /** Published flows by id; `fresh` false once another daemon changed flows (read again, but kept for a database outage). */
+  private readonly cache = new Map<string, { flow: Flow; fresh: boolean }>();
 
   constructor(
     private readonly repo: FlowRepo,
@@ -77,17 +78,41 @@ export class FlowService {
     this.cache.delete(id);
   }
 
-  /** Flows changed through another daemon (or SQL): the next call reads the published versions again (calls under way keep theirs). */
-  forgetAll(): void { this.cache.clear(); }
+  /**
+   * Flows changed through another daemon (or SQL): the next call reads the
+   * published versions again (calls under way keep theirs). The copies stay
+   * for a database outage (published()).
+   */
+  forgetAll(): void { for (const e of this.cache.values()) e.fresh = false; }
 
-  /** The flow inbound calls run (published version), cached. */
+  /**
+   * The flow inbound calls run (published version), cached. With the database
+   * away, a call runs the copy this daemon read last rather than fail: callers
+   * are not hung up for an outage of seconds.
+   */
   async published(id: string): Promise<Flow> {
     const hit = this.cache.get(id);
-    if (hit) return hit;
-    const v = await this.repo.version(id, 'published');
-    const flow = this.valid(v.definition);
-    this.cache.set(id, flow);
-    return flow;
+    if (hit?.fresh) return hit.flow;
+    try {
+      const v = await this.repo.version(id, 'published');
+      const flow = this.valid(v.definition);
+      this.cache.set(id, { flow, fresh: true });
+      return flow;
+    } catch (err) {
+      if (!hit || !isKefuError(err, 'DB_UNAVAILABLE')) throw err;
+      this.logger.warn({ flowId: id }, 'database unavailable: the call runs the copy of the flow read last');
+      return hit.flow;
+    }
+  }
+
+  /** Reads these flows' published versions now (at start), so that a call during a later database outage finds its flow. */
+  async warm(ids: readonly string[]): Promise<void> {
+    for (const id of new Set(ids)) {
+      await this.published(id).catch((err: unknown) => {
+        if (isKefuError(err, 'NOT_FOUND')) this.logger.info({ flowId: id }, 'a line\'s IVR flow does not exist (yet)');
+        else this.logger.warn({ err, flowId: id }, 'IVR flow not loaded at start: read at its first call');
+      });
+    }
   }
 
   /** Stores a shipped ready-made flow (config/flows/NAME.json) unless a flow with its id exists. */

@@ -14,6 +14,7 @@ import { freshDatabase } from '../helpers/db.ts';
 import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
 import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
+import { cutProxy, type CutProxy } from '../helpers/cut-proxy.ts';
 
 const FLOW = {
   id: 'lease-menu', name: 'Lease menu', entry: 'hello',
@@ -36,7 +37,10 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
   let d1: DaemonProcess;
   let d2: DaemonProcess;
   let d3: DaemonProcess | undefined;
-  const config = (owner: string) => labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, { cluster: { enabled: true, node: NODE, owner, leaseS: LEASE_S, renewS: 1 } });
+  let d4: DaemonProcess | undefined;
+  let d5: DaemonProcess | undefined;
+  let relay: CutProxy | undefined;
+  const config = (owner: string, leaseS = LEASE_S) => labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, { cluster: { enabled: true, node: NODE, owner, leaseS, renewS: 1 } });
   const lease = async (): Promise<LeaseRow | null> => {
     const r = await sql.query<LeaseRow>('SELECT owner, epoch::int AS epoch FROM node_lease WHERE node = $1', [NODE]);
     return r.rows[0] ?? null;
@@ -67,6 +71,10 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     await d1?.stop();
     await d3?.stop();
     await d2?.stop();
+    relay?.mend(); // D4 stops with its database back
+    await d4?.stop();
+    await d5?.stop();
+    await relay?.close();
     await sql?.end();
     await lab?.stop();
     await db?.drop();
@@ -197,5 +205,49 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     await lab.call({ number: '13800138003', preWaitS: 1, holdS: 2 });
     await until('call 3 answered by D2', async () => (await callOf('+8613800138003'))?.answered_at, { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });
     expect(d2.output().slice(d2Mark)).not.toContain('ApplicationReplaced');
+  });
+  it('a caller the owner answers while its database is away longer than the lease: the next owner makes it a call of its own, one record', async () => {
+    // D4 reaches the database through a relay the test cuts; D5 straight. D4 takes the node from the daemons before (the owner
+    // gives it up as it stops), D5 stands by. Their lease is longer than the others' so that a call fits into D4's last lease.
+    const leaseS = 8;
+    const u = new URL(db.url);
+    relay = await cutProxy(Number(u.port), u.hostname);
+    d4 = await startDaemonProcess({ databaseUrl: relay.via(db.url), config: config('d4', leaseS) });
+    if (d1.child.exitCode === null && d1.child.signalCode === null) process.kill(d1.child.pid!, 'SIGCONT');
+    for (const d of [d3, d2, d1]) await d?.stop();
+    d3 = undefined;
+    await until('D4 owns the node', async () => (await lease())?.owner === 'd4', { timeoutMs: (LEASE_S + 10) * 1000, detail: () => d4!.output().slice(-3000) });
+    await lineUp(d4, 20_000);
+    d5 = await startDaemonProcess({ databaseUrl: db.url, config: config('d5', leaseS) });
+
+    // D4 loses the database; a caller calls and D4, still within its lease, answers and plays the flow; nothing of it is written
+    relay.cut();
+    const cutAt = Date.now();
+    await lab.call({ number: '13800138005', preWaitS: 1, holdS: 20 });
+    await until('D4 has the caller (line in-call)', async () => (await lineState(d4!)) === 'in-call', { timeoutMs: 10_000, detail: () => d4!.output().slice(-3000) });
+    expect(Date.now() - cutAt, 'the caller came after D4 let go: not the case under test').toBeLessThan(leaseS * 1000);
+    expect(await callOf('+8613800138005')).toBeNull();
+
+    // D4's lease runs out: it closes ARI; D5 takes the node and finds the caller in the application with no row naming it
+    await until('D4 let go', () => /node lost: ARI closed/.test(d4!.output()), { timeoutMs: (leaseS + 5) * 1000, detail: () => d4!.output().slice(-3000) });
+    await until('D5 owns the node', async () => (await lease())?.owner === 'd5', { timeoutMs: (leaseS + 10) * 1000, detail: () => d5!.output().slice(-3000) });
+    await until('D5 made the caller a call of its own', () => /caller whose call has no row/.test(d5!.output()), { timeoutMs: 20_000, detail: () => `${d5!.output().slice(-3000)}\n--- D4\n${d4!.output().slice(-3000)}` });
+    const row = await until('the call\'s row, answered', async () => { const c = await callOf('+8613800138005'); return c?.answered_at ? c : null; }, { timeoutMs: 20_000, detail: () => d5!.output().slice(-3000) });
+    // the caller hangs up after the hold: the call ends as D5 saw it, not interrupted
+    const ended = await until('the call ended', async () => { const c = await callOf('+8613800138005'); return c?.ended_at ? c : null; }, { timeoutMs: 40_000, detail: () => d5!.output().slice(-3000) });
+    expect(ended.id).toBe(row.id);
+    expect(ended.disposition).not.toBe('interrupted');
+    const legs = await sql.query<{ kind: string; channel_id: string; ended_at: Date | null }>('SELECT kind, channel_id, ended_at FROM call_legs WHERE call_id = $1', [row.id]);
+    expect(legs.rows.map((l) => l.kind)).toEqual(['caller']);
+
+    // D4 gets the database back: the node is D5's (a refused renewal), and whatever D4 held to write of the call is fenced off
+    relay.mend();
+    await until('D4 learns the node is another daemon\'s', () => /node owned by another daemon now/.test(d4!.output()), { timeoutMs: 20_000, detail: () => d4!.output().slice(-3000) });
+    await d4.stop();
+    d4 = undefined;
+    const all = await sql.query<{ id: string }>('SELECT id FROM calls WHERE number = $1', ['+8613800138005']);
+    expect(all.rows.map((c) => c.id)).toEqual([row.id]);
+    const byChannel = await sql.query('SELECT 1 FROM call_legs WHERE channel_id = $1', [legs.rows[0]!.channel_id]);
+    expect(byChannel.rows).toHaveLength(1);
   });
 });

@@ -82,13 +82,18 @@ export class FakePbx implements Pbx {
   /** What the phone at `endpoint` does from now on when we ring it. */
   phone(endpoint: string, behaviour: PhoneBehaviour): void { this.phones.set(endpoint, behaviour); }
 
-  /** A caller dials in through `trunk` (a channel name prefix such as `PJSIP/carrier`); resolves with its leg id. */
-  callIn(o: { number: string; name?: string; trunk?: string; args?: string[] }): string {
-    this.assertReachable('call in');
+  /**
+   * A caller dials in through `trunk` (a channel name prefix such as `PJSIP/carrier`); resolves with its leg id.
+   * `earlier`: one that another connection to our application (an earlier owner of the node) took in and answered
+   * while ours was down: it is there, up, and no `legEntered` reaches us.
+   */
+  callIn(o: { number: string; name?: string; trunk?: string; args?: string[]; earlier?: boolean }): string {
+    if (!o.earlier) this.assertReachable('call in');
     const id = `in-${++this.seq}`;
     const leg = this.addLeg(id, o.trunk ?? 'PJSIP/carrier', 'inbound', o.args ?? ['8000'], o.number, o.name ?? '');
     leg.entered = true;
-    this.emit({ type: 'legEntered', leg: this.info(leg), role: 'inbound', args: leg.args });
+    if (o.earlier) leg.state = 'up';
+    else this.emit({ type: 'legEntered', leg: this.info(leg), role: 'inbound', args: leg.args });
     return id;
   }
 
@@ -275,7 +280,7 @@ export class FakePbx implements Pbx {
 
   async inventory(): Promise<PbxInventory> {
     this.assertReachable('inventory');
-    return { legs: this.allLegs().map((l) => this.info(l)), bridges: [...this.bridgeMap].map(([id, legs]) => ({ id, legIds: [...legs] })) };
+    return { legs: this.allLegs().map((l) => ({ ...this.info(l), role: l.role ?? null })), bridges: [...this.bridgeMap].map(([id, legs]) => ({ id, legIds: [...legs] })) };
   }
 
   // ---------------------------------------------------------------- inside

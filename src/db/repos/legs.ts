@@ -55,6 +55,13 @@ export class CallLegRepo {
     return r.rows.map((row) => ({ ...toApi(row), callId: row.call_id }));
   }
 
+  /** Which of these channel ids a leg row names, open or closed (a node taken over: callers whose call has no row). */
+  async namedChannels(channelIds: readonly string[]): Promise<Set<string>> {
+    if (channelIds.length === 0) return new Set();
+    const r = await this.db.query<{ channel_id: string }>('SELECT channel_id FROM call_legs WHERE channel_id = ANY($1::text[])', [channelIds]);
+    return new Set(r.rows.map((row) => row.channel_id));
+  }
+
   /** The open legs of these calls closed with `cause` at the time of closing. */
   async closeOpenOf(callIds: readonly string[], cause: string): Promise<number> {
     const r = await this.db.query('UPDATE call_legs SET end_cause = $1, ended_at = now() WHERE ended_at IS NULL AND call_id = ANY($2::uuid[])', [cause, callIds]);

@@ -3,20 +3,20 @@
  * docs/scale-out.md), as the PBX service runs it: at the link-up, what this
  * daemon remembers of the node goes (forget); at the first resync after it,
  * the calls the earlier owner left open go on here as takeover.ts plans them
- * (run), and every other call it left open on these lines is closed as
- * `interrupted`.
+ * (run), callers whose call has no row yet start a new call here, and every
+ * other call it left open on these lines is closed as `interrupted`.
  */
 import type { Logger } from 'pino';
 import type { LineConfig } from '../../config/schema.ts';
 import type { LineState } from '../../core/call/line-machine.ts';
 import type { CallRecord } from '../../core/call/records.ts';
-import type { Pbx, PbxLegInfo } from '../../core/ports.ts';
+import type { Pbx, PbxInventory, PbxLegInfo } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import type { CallSession } from '../telephony/session.ts';
 import type { AcdService } from '../acd/acd-service.ts';
 import type { AsteriskChannelControl } from './channel-control.ts';
 import type { LegLog } from './legs.ts';
-import { planTakeover, type Conversation, type InIvr, type Queued } from './takeover.ts';
+import { planTakeover, type Conversation, type InIvr, type OpenLeg, type Queued } from './takeover.ts';
 
 /** A caller's call this daemon drives: its session, the channel's control, its line. */
 export interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
@@ -33,6 +33,8 @@ export interface NodeParts {
   live: Map<string, Live>;
   /** A caller's channel gets its call session (here: one resumed from its row). */
   open(line: LineConfig, channel: PbxLegInfo, resumed: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' }): Live;
+  /** A caller's channel starts a new call, as one that just came in does (answered, its line's flow from the start). */
+  inbound(channel: PbxLegInfo): void;
   /** The agent's channel of a conversation that goes on is the ACD's again. */
   claimAgentLeg(channelId: string): void;
   lineState(line: LineConfig): LineState;
@@ -101,11 +103,17 @@ export class NodeTakeover {
     // calls open on other nodes' lines (a cluster of several nodes): their agents are those nodes' daemons' to drive
     const elsewhere = new Set(openAnywhere.filter((c) => !lineIds.includes(c.lineId)).map((c) => c.id));
     const legs = await p.deps.repos.legs.openOf(open.map((c) => c.id));
-    const plan = planTakeover(open, legs, await p.pbx.inventory(), (q) => p.acd.knows(q));
+    const inventory = await p.pbx.inventory();
+    const plan = planTakeover(open, legs, inventory, (q) => p.acd.knows(q));
+    const rowless = await this.rowless(inventory, legs);
     await p.deps.agents.reload(new Map(plan.conversations.map((k) => [k.agent.agentId, k.call.id])), elsewhere);
     for (const k of plan.conversations) this.resume(k, 'connected');
     for (const k of plan.queued) this.resume(k, 'queued');
     for (const k of plan.ivr) this.resume(k, 'ivr');
+    for (const channel of rowless) {
+      p.log.warn({ channelId: channel.id, channel: channel.name }, 'caller whose call has no row (the earlier owner could not write it): a new call here');
+      p.inbound(channel);
+    }
     const all = [...plan.conversations, ...plan.queued, ...plan.ivr];
     const keep = new Set(all.map((k) => k.call.id));
     // other legs of the calls that go on (phones still ringing for them, a supervisor): the earlier owner's; closed, their channels hung up
@@ -116,8 +124,25 @@ export class NodeTakeover {
     p.acd.prune();
     const stillOpen = async (): Promise<Set<string>> => new Set((await p.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await p.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length }, 'node taken over');
+    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, rowless: rowless.length, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length - rowless.length }, 'node taken over');
     this.pending = false;
+  }
+
+  /**
+   * Callers in our application that no leg row names: the earlier owner took
+   * them (answered them, played the flow) while it could not write, and then
+   * lost the node; what it still holds to write is fenced off now. Left
+   * alone, the resync would hang them up with no record. A channel some row
+   * names (an open call planned above, or a call that ended while its caller
+   * is being hung up) is not one; nor is one this daemon drives already.
+   */
+  private async rowless(inventory: PbxInventory, openLegs: readonly OpenLeg[]): Promise<PbxInventory['legs']> {
+    const { p } = this;
+    const named = new Set(openLegs.map((l) => l.channelId));
+    const candidates = inventory.legs.filter((l) => l.role === 'inbound' && !named.has(l.id) && !p.live.has(l.id));
+    if (candidates.length === 0) return [];
+    const known = await p.deps.repos.legs.namedChannels(candidates.map((l) => l.id));
+    return candidates.filter((l) => !known.has(l.id));
   }
 
   /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */

@@ -93,6 +93,7 @@ export class PbxService implements LineGroup {
     this.takeover = new NodeTakeover({
       deps, lines, pbx, log: this.log, acd: this.acd, legLog: this.legLog, live: this.live,
       open: (line, channel, resumed) => this.open(line, channel, resumed),
+      inbound: (channel) => this.inbound(channel),
       claimAgentLeg: (channelId) => this.registry.claim(channelId, acdLegs),
       lineState: (line) => this.stateOf(line),
       forgetRest: () => {
