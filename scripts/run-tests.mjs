@@ -58,21 +58,25 @@ await Promise.all([0, 1].map(async () => { for (let c = checks.shift(); c; c = c
 await check('build release', ['scripts/build.mjs']);
 console.log(`static checks and build: ${Math.round((Date.now() - staticStarted) / 1000)} s`);
 
-// The tiers run in two lanes at once: each lane is one vitest process whose files run one at a time
-// (they start daemons, simulators and a browser, and wait mostly on those), so two lanes keep both
-// cores busy without two files of one tier sharing a resource. The Asterisk lab is only in lane B;
-// test/security on PostgreSQL runs in lane A to even the lanes out (each file makes its own database).
+// The tiers run in three lanes at once: each lane is one vitest process whose files run one at a time
+// (they start daemons, simulators, a browser and Asterisk instances, and wait mostly on those), so the
+// lanes keep both cores busy without two files of one tier sharing a resource. Lane C is the HA
+// harness (about 11 minutes, mostly waiting on its calls); it runs its own lab instances beside lane
+// B's, on ports of their own (KEFU_LAB_PORT_BASE + 1000: scripts/asterisk-lab). Lanes A and B share
+// the rest about evenly (each file makes its own database on the one PostgreSQL server).
 // Arguments (files, -t, --project) make it one plain vitest run instead.
+const labBase = Number(process.env.KEFU_LAB_PORT_BASE ?? 15000);
 const LANES = args.length > 0
   ? [{ name: '', projects: [] }]
   : [
-      { name: 'A', projects: ['unit', 'integration-pglite', 'e2e', 'security-postgres'] },
-      { name: 'B', projects: ['integration-postgres', 'asterisk', 'ha'] },
+      { name: 'A', projects: ['unit', 'integration-pglite', 'security-postgres'] },
+      { name: 'B', projects: ['integration-postgres', 'asterisk', 'e2e'] },
+      { name: 'C', projects: ['ha'], env: { KEFU_LAB_PORT_BASE: String(labBase + 1000) } },
     ];
 
 const dir = mkdtempSync(join(tmpdir(), 'kefu-test-'));
 
-/** Runs one lane; its output lines are prefixed with the lane's name (when there are two). */
+/** Runs one lane; its output lines are prefixed with the lane's name (when there are several). */
 function runLane(lane) {
   const report = join(dir, `report${lane.name}.json`);
   const started = Date.now();
@@ -80,7 +84,7 @@ function runLane(lane) {
     process.execPath,
     ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`,
       ...lane.projects.flatMap((p) => ['--project', p]), ...args],
-    { stdio: lane.name ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: process.env },
+    { stdio: lane.name ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...lane.env } },
   );
   if (lane.name) {
     for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
