@@ -201,13 +201,20 @@ export class AsteriskPbx implements Pbx {
 
   async inventory(): Promise<PbxInventory> {
     const ours = new Set(await this.legs());
-    const channels = await this.ari.request<Array<{ id: string; name: string; caller: { name: string; number: string }; dialplan?: { app_name?: string; app_data?: string } }>>('GET', '/channels');
+    const channels = await this.ari.request<Array<{ id: string; name: string; caller: { name: string; number: string }; creationtime?: string; dialplan?: { app_name?: string; app_data?: string } }>>('GET', '/channels');
     const bridges = await this.ari.request<Array<{ id: string; bridge_type: string; channels: string[] }>>('GET', '/bridges');
     return {
       legs: channels.filter((c) => ours.has(c.id)).map((c) => ({
-        id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name, role: stasisRole(c.dialplan, this.appName),
+        id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name, role: stasisRole(c.dialplan, this.appName), createdAt: isoTime(c.creationtime),
       })),
       bridges: bridges.filter((b) => b.bridge_type === 'mixing').map((b) => ({ id: b.id, legIds: b.channels.filter((id) => ours.has(id)) })),
     };
   }
+}
+
+/** ARI's time ("2026-12-02T17:00:00.123+0000") as ISO 8601; null when absent or unreadable. */
+function isoTime(t: string | undefined): string | null {
+  if (!t) return null;
+  const ms = Date.parse(t.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

@@ -2,8 +2,9 @@
  * npm run bench -- ha: issue 14's HA cases (test/ha/scenario.ts) run
  * KEFU_HA_RUNS times each (default 10; T1 SIGKILL the owner, T3 SIGSTOP it
  * for 25 s, T4 restart PostgreSQL, T5 kill the primary of a Patroni
- * cluster), 20 calls of KEFU_HA_HOLD_S seconds (default 60); KEFU_HA_CASES
- * picks cases (comma-separated, default T1,T3,T4,T5). Prints p50 / p95 / max of the times and the sums of the
+ * cluster, T6 a Patroni switchover), 20 calls of KEFU_HA_HOLD_S seconds
+ * (default 60); KEFU_HA_CASES picks cases (comma-separated, default
+ * T1,T3,T4,T5,T6). Prints p50 / p95 / max of the times and the sums of the
  * counts; writes bench/results/ha.json (a subset: ha-T1.json...). Needs the Asterisk lab (npm test
  * builds it) and runs as root or as a user who may start PostgreSQL.
  */
@@ -15,7 +16,7 @@ const spread = (xs: Array<number | null>) => {
   const s = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
   return s.length === 0 ? 'n/a' : `${percentile(s, 50)} / ${percentile(s, 95)} / ${s[s.length - 1]}`;
 };
-const ALL: HaCase[] = ['T1', 'T3', 'T4', 'T5'];
+const ALL: HaCase[] = ['T1', 'T3', 'T4', 'T5', 'T6'];
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 export async function run(opts: { runs?: number; holdS?: number; cases?: HaCase[] } = {}) {
@@ -34,6 +35,7 @@ export async function run(opts: { runs?: number; holdS?: number; cases?: HaCase[
   const rows = ALL.map((kind) => all.filter((f) => f.case === kind)).filter((fs) => fs.length > 0).map((fs) => ({
     case: fs[0]!.case, runs: fs.length,
     'promoted ms p50/p95/max': spread(fs.map((f) => f.promotedMs)),
+    'former primary standby ms p50/p95/max': spread(fs.map((f) => f.rejoinedMs)),
     'takeover ms p50/p95/max': spread(fs.map((f) => f.takeoverMs)),
     'first ARI ms p50/p95/max': spread(fs.map((f) => f.firstAriMs)),
     'offered/records': `${sum(fs.map((f) => f.offered))}/${sum(fs.map((f) => f.records))}`,

@@ -168,9 +168,13 @@ export type PbxLegRole = 'inbound' | 'agent' | 'handset' | 'monitor' | 'snoop' |
 
 /**
  * What is in our application now: each leg with the role it entered with
- * (null when the PBX does not say), and the mixing bridges with their legs.
+ * (null when the PBX does not say) and when the PBX made it (ISO time; null
+ * when unknown), and the mixing bridges with their legs.
  */
-export interface PbxInventory { legs: Array<PbxLegInfo & { role: PbxLegRole | null }>; bridges: Array<{ id: string; legIds: string[] }> }
+export interface PbxInventory {
+  legs: Array<PbxLegInfo & { role: PbxLegRole | null; createdAt: string | null }>;
+  bridges: Array<{ id: string; legIds: string[] }>;
+}
 
 /** A leg as the PBX describes it when it enters our application. */
 export interface PbxLegInfo {

@@ -241,6 +241,10 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       // with the role each entered with: a caller no row names is told from the legs we dialled by it
       expect(inv.legs.find((l) => l.id === caller.id)).toMatchObject({ name: caller.name, callerNumber: '13800138003', role: 'inbound' });
       expect(inv.legs.find((l) => l.id === agent.id)).toMatchObject({ name: agent.name, role: 'agent' });
+      // and when each was made (a caller taken over with no row: its record starts then)
+      const made = Date.parse(inv.legs.find((l) => l.id === caller.id)!.createdAt ?? '');
+      expect(Date.now() - made).toBeGreaterThanOrEqual(0);
+      expect(Date.now() - made).toBeLessThan(60_000);
       const third = await answeredAgent(['monitor-1']);
       await pbx.addToBridge(bridgeId, third.id);
       expect(await far.bridgeMembers(bridgeId)).toHaveLength(3);

@@ -15,6 +15,11 @@
  *   deploy/patroni files); SIGKILL the primary's Patroni and PostgreSQL (its
  *   machine dies). Patroni promotes the standby once the leader key runs out.
  *   Once the owner has closed ARI (its lease ran out), two more callers call in.
+ * - T6: the same Patroni cluster; a planned switchover (`patronictl
+ *   switchover`: Patroni's REST API) makes the standby primary and the
+ *   primary its standby. As in T4, two callers call in and two conversations
+ *   are hung up through D1's API while it runs; the owner rides it out (T4's
+ *   lease).
  *
  * At the fault, 12 callers talk to agents, 4 wait in the queue and the rest
  * are in the IVR's menu (they press 1 after the fault). Every caller hangs
@@ -32,7 +37,7 @@ import { startPatroni, type PatroniCluster } from '../helpers/patroni.ts';
 import { until, waitForLineIdle } from '../helpers/wait.ts';
 import { salesMenuFlow } from '../helpers/flows.ts';
 
-export type HaCase = 'T1' | 'T3' | 'T4' | 'T5';
+export type HaCase = 'T1' | 'T3' | 'T4' | 'T5' | 'T6';
 
 export interface HaFigures {
   case: HaCase;
@@ -51,8 +56,10 @@ export interface HaFigures {
   bridgedAtFault: number;
   /** Of those, ended completed with the same agent and no interrupted leg. */
   bridgedSurvived: number;
-  /** T5: fault -> Patroni's REST API names the standby primary (ms); null in the other cases. */
+  /** T5, T6: fault -> Patroni's REST API names the standby primary (ms); null in the other cases. */
   promotedMs: number | null;
+  /** T6: fault -> the former primary replicates as the new primary's standby (ms); null in the other cases. */
+  rejoinedMs: number | null;
   /** Fault -> a daemon holds the node with a new epoch (ms); null when the owner kept it (T4 may). */
   takeoverMs: number | null;
   /** Fault -> the owner's first ARI command after it (its resync: "node taken over" or the line back up) (ms). */
@@ -76,7 +83,8 @@ const LEASE = { leaseS: 10, renewS: 3 };
  * T4 is the outage the owner rides out: a lease of 20 s, so that a restart
  * slowed by a loaded machine (stop, 5 s down, start: more than leaseS -
  * renewS - pgDownS = 2 s of overhead on one full run) does not turn it into
- * a takeover. An outage longer than the lease is T5's.
+ * a takeover. An outage longer than the lease is T5's. T6's switchover rides
+ * out on the same lease.
  */
 const T4_LEASE = { leaseS: 20, renewS: 3 };
 const FLOW = salesMenuFlow({ id: 'ha', name: 'HA menu', timeoutMs: 8000 });
@@ -103,7 +111,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
   // past that window (one full run with 30 s lost all 12 conversations so, with the takeover at 27.6 s).
   const holdS = opts.holdS ?? (kind === 'T5' ? 75 : 30);
   const log = opts.log ?? (() => undefined);
-  const server: { url: string; stop(): unknown } = kind === 'T5' ? await startPatroni() : await startPgServer();
+  const server: { url: string; stop(): unknown } = kind === 'T5' || kind === 'T6' ? await startPatroni() : await startPgServer();
   let lab: HaLab | null = null;
   const daemons: DaemonProcess[] = [];
   const consoles: Console[] = [];
@@ -118,7 +126,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     // every caller goes through Kamailio (to A while it answers Kamailio's probes), as trunks do in production
     lab = await startHaLab();
     const config = (owner: string) => haDaemonConfig(lab!, 'pbxa', { id: 'trunk1', channels: calls + 4, flow: FLOW.id }, {
-      cluster: { enabled: true, node: 'ha-pbx', owner, ...(kind === 'T4' ? T4_LEASE : LEASE) },
+      cluster: { enabled: true, node: 'ha-pbx', owner, ...(kind === 'T4' || kind === 'T6' ? T4_LEASE : LEASE) },
       seats: Array.from({ length: AGENTS }, (_, i) => ({ id: `seat-${101 + i}`, endpoint: `PJSIP/${101 + i}` })),
       events: { pollMs: 500, origin: owner },
     });
@@ -186,20 +194,33 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
     if (kind === 'T1') await d1.stop('SIGKILL');
     if (kind === 'T3') process.kill(d1.child.pid!, 'SIGSTOP');
     let extra = 0;
-    if (kind === 'T4') {
-      // the stop is done when restart() returns its promise: the database is down for pgDownS from here
-      const restarted = (server as PgServer).restart((opts.pgDownS ?? 5) * 1000);
+    let promotedP: Promise<number | null> = Promise.resolve(null);
+    let rejoinedP: Promise<number | null> = Promise.resolve(null);
+    if (kind === 'T4' || kind === 'T6') {
+      // T4: the stop is done when restart() returns its promise: the database is down for pgDownS from here.
+      // T6: the switchover request returns once Patroni made the standby primary.
+      let done: Promise<void>;
+      if (kind === 'T4') done = (server as PgServer).restart((opts.pgDownS ?? 5) * 1000);
+      else {
+        const cluster = server as PatroniCluster;
+        const was = (await cluster.primary())!;
+        const next = cluster.servers.find((x) => x.name !== was.name)!;
+        done = cluster.switchover(was.name, next.name);
+        promotedP = until('the standby promoted', async () => ((await cluster.primary())?.name === next.name ? Date.now() : null),
+          { timeoutMs: 90_000, intervalMs: 100, detail: () => cluster.logs() });
+        rejoinedP = until('the former primary replicates', async () => (await cluster.isReplica(was.name) ? Date.now() : null),
+          { timeoutMs: 120_000, intervalMs: 200, detail: () => cluster.logs() });
+      }
       // work that must not be lost to the outage: two new callers (their rows are written once the database is back),
       // two conversations ended through the API (their ends too)
       for (const i of [calls, calls + 1]) await lab.call({ number: number(i), dtmf: '1', preWaitS: 1, holdS });
       extra = 2;
       for (const b of bridged.slice(0, 2)) {
         const r = await d1.api('POST', `/calls/${b.id}/hangup`);
-        if (r.status !== 202) throw new Error(`T4: hang-up through D1 while the database is down: ${r.status} ${JSON.stringify(r.body)}`);
+        if (r.status !== 202) throw new Error(`${kind}: hang-up through D1 while the database is away: ${r.status} ${JSON.stringify(r.body)}`);
       }
-      await restarted;
+      await done;
     }
-    let promotedP: Promise<number | null> = Promise.resolve(null);
     if (kind === 'T5') {
       const cluster = server as PatroniCluster;
       const was = (await cluster.primary())!;
@@ -223,7 +244,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
       return out.includes('"msg":"node taken over"') || out.includes('"msg":"node owned: opening ARI"');
     }) ? Date.now() : null, { timeoutMs: 90_000, intervalMs: 50 }).catch(() => null);
     // T4: the owner may keep its epoch (no takeover); the first wait then runs to its deadline while the second one is met
-    const [taken, firstAri, promoted] = await Promise.all([takenP, firstAriP, promotedP]);
+    const [taken, firstAri, promoted, rejoined] = await Promise.all([takenP, firstAriP, promotedP, rejoinedP]);
     const takeoverMs = taken === null ? null : taken - faultAt;
     if (kind === 'T3') {
       // the fault itself is timed: the issue's T3 stops D1 for 25 s (no state to wait for)
@@ -265,6 +286,7 @@ export async function runHaCase(kind: HaCase, opts: { calls?: number; holdS?: nu
       lost: rows.filter((r) => r.disposition === 'interrupted' || r.disposition === 'failed').length,
       bridgedAtFault: bridged.length, bridgedSurvived: survived,
       promotedMs: promoted === null ? null : promoted - faultAt,
+      rejoinedMs: rejoined === null ? null : rejoined - faultAt,
       takeoverMs, firstAriMs: firstAri === null ? null : firstAri - faultAt,
       staleRefused: refused ? Number(refused[1]) : 0, staleEvents,
       missedIds: missed, idlessEvents: consoles.map((c) => c.events.filter((e) => e.id === undefined).length),

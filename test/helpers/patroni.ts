@@ -47,6 +47,10 @@ export interface PatroniCluster {
   primary(): Promise<PatroniServer | null>;
   /** SIGKILL one server's Patroni and its PostgreSQL (the machine dies); the other is promoted once the leader key runs out. */
   kill(name: string): Promise<void>;
+  /** A planned switchover (what `patronictl switchover` asks of Patroni's REST API): `candidate` leads, the primary becomes its standby. */
+  switchover(leader: string, candidate: string): Promise<void>;
+  /** Whether a server runs as a standby that replicates (Patroni's REST API: GET /replica). */
+  isReplica(name: string): Promise<boolean>;
   /** What each process printed last (for a failing test's message). */
   logs(): string;
   stop(): Promise<void>;
@@ -126,6 +130,14 @@ export async function startPatroni(): Promise<PatroniCluster> {
         await stopProc(named.get(name)!, 'SIGKILL');
         try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
       },
+      async switchover(leader, candidate) {
+        const s = servers.find((x) => x.name === leader)!;
+        const r = await fetch(`http://127.0.0.1:${s.apiPort}/switchover`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ leader, candidate }), signal: AbortSignal.timeout(60_000),
+        });
+        if (r.status !== 200) throw new Error(`Patroni switchover ${leader} -> ${candidate}: ${r.status} ${await r.text()}`);
+      },
+      async isReplica(name) { return (await api(servers.find((x) => x.name === name)!.apiPort, '/replica')).status === 200; },
       logs: () => procs.map((p) => p.out.join('').slice(-4000)).join('\n---\n'),
       async stop() {
         for (const p of [...procs].reverse()) await stopProc(p);

@@ -28,6 +28,8 @@ export type PhoneBehaviour = 'answer' | 'machine' | 'busy' | 'congestion' | 'no-
 /** A leg as the fake PBX sees it (for assertions). */
 export interface FakeLeg {
   id: string; name: string; endpoint: string; role: PbxLegRole | undefined; args: string[];
+  /** When the leg was made (ISO time). */
+  createdAt: string;
   state: 'ringing' | 'up'; entered: boolean; ringing: boolean; moh: boolean; bridgeId: string | null;
   callerNumber: string; callerName: string;
   timer: NodeJS.Timeout | null;
@@ -280,7 +282,7 @@ export class FakePbx implements Pbx {
 
   async inventory(): Promise<PbxInventory> {
     this.assertReachable('inventory');
-    return { legs: this.allLegs().map((l) => ({ ...this.info(l), role: l.role ?? null })), bridges: [...this.bridgeMap].map(([id, legs]) => ({ id, legIds: [...legs] })) };
+    return { legs: this.allLegs().map((l) => ({ ...this.info(l), role: l.role ?? null, createdAt: l.createdAt })), bridges: [...this.bridgeMap].map(([id, legs]) => ({ id, legIds: [...legs] })) };
   }
 
   // ---------------------------------------------------------------- inside
@@ -309,7 +311,7 @@ export class FakePbx implements Pbx {
 
   private addLeg(id: string, endpoint: string, role: PbxLegRole | undefined, args: string[], callerNumber: string, callerName: string): FakeLeg {
     const name = `${endpoint.split('@')[0]}-${(++this.seq).toString(16).padStart(8, '0')}`;
-    const leg: FakeLeg = { id, name, endpoint, role, args, state: 'ringing', entered: false, ringing: false, moh: false, bridgeId: null, callerNumber, callerName, timer: null, verdict: null };
+    const leg: FakeLeg = { id, name, endpoint, role, args, createdAt: new Date().toISOString(), state: 'ringing', entered: false, ringing: false, moh: false, bridgeId: null, callerNumber, callerName, timer: null, verdict: null };
     this.legMap.set(id, leg);
     return leg;
   }

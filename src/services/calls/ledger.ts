@@ -29,6 +29,8 @@ export interface CallOpening {
   number?: string | null;
   agentId?: string | null;
   customerId?: string | null;
+  /** When the call began, when that was before this daemon had it (a caller taken over with no row); default now. */
+  startedAt?: Date;
 }
 
 /** What may change on an open call; its end is `end()`, its answer `answered()`. */
@@ -61,7 +63,7 @@ export class LedgerCall {
 
   constructor(private readonly ledger: CallLedger, private readonly open: CallOpening, private readonly log: Logger, existing?: { startedAt: Date; answeredAt: Date | null }) {
     this.id = open.id ?? randomUUID();
-    this.startedAt = existing?.startedAt ?? new Date();
+    this.startedAt = existing?.startedAt ?? open.startedAt ?? new Date();
     this.answeredAt = existing?.answeredAt ?? null;
     this.customerId = open.customerId ?? null;
     // a database restart or failover must not lose a call's writes: each waits for the database (in order)

@@ -33,8 +33,8 @@ export interface NodeParts {
   live: Map<string, Live>;
   /** A caller's channel gets its call session (here: one resumed from its row). */
   open(line: LineConfig, channel: PbxLegInfo, resumed: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' }): Live;
-  /** A caller's channel starts a new call, as one that just came in does (answered, its line's flow from the start). */
-  inbound(channel: PbxLegInfo): void;
+  /** A caller's channel starts a new call, as one that just came in does (answered, its line's flow from the start), begun at `startedAt`. */
+  inbound(channel: PbxLegInfo, startedAt?: Date): void;
   /** The agent's channel of a conversation that goes on is the ACD's again. */
   claimAgentLeg(channelId: string): void;
   lineState(line: LineConfig): LineState;
@@ -112,7 +112,8 @@ export class NodeTakeover {
     for (const k of plan.ivr) this.resume(k, 'ivr');
     for (const channel of rowless) {
       p.log.warn({ channelId: channel.id, channel: channel.name }, 'caller whose call has no row (the earlier owner could not write it): a new call here');
-      p.inbound(channel);
+      // the record starts when the caller called (the channel's creation), not at the takeover
+      p.inbound(channel, channel.createdAt ? new Date(channel.createdAt) : undefined);
     }
     const all = [...plan.conversations, ...plan.queued, ...plan.ivr];
     const keep = new Set(all.map((k) => k.call.id));

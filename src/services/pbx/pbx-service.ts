@@ -29,7 +29,6 @@ import { requireSeat } from '../seats.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { HandsetOptions } from '../../core/ivr/media.ts';
 import { PbxCampaignCalls } from './campaign-calls.ts';
-import type { CallRecord } from '../../core/call/records.ts';
 import { NodeTakeover, type Live } from './node-takeover.ts';
 
 export class PbxService implements LineGroup {
@@ -93,7 +92,7 @@ export class PbxService implements LineGroup {
     this.takeover = new NodeTakeover({
       deps, lines, pbx, log: this.log, acd: this.acd, legLog: this.legLog, live: this.live,
       open: (line, channel, resumed) => this.open(line, channel, resumed),
-      inbound: (channel) => this.inbound(channel),
+      inbound: (channel, startedAt) => this.inbound(channel, startedAt),
       claimAgentLeg: (channelId) => this.registry.claim(channelId, acdLegs),
       lineState: (line) => this.stateOf(line),
       forgetRest: () => {
@@ -233,7 +232,8 @@ export class PbxService implements LineGroup {
     };
   }
 
-  private inbound(channel: PbxLegInfo): void {
+  /** A caller's channel entered our application (or was left there with no row by an earlier owner, since `startedAt`). */
+  private inbound(channel: PbxLegInfo, startedAt?: Date): void {
     const line = this.lineFor(channel);
     if (!line) {
       this.log.warn({ channel: channel.name }, 'call from an endpoint no line is configured for: hung up');
@@ -245,7 +245,7 @@ export class PbxService implements LineGroup {
       return;
     }
     const wasIdle = this.stateOf(line) === 'idle';
-    const { session } = this.open(line, channel, null);
+    const { session } = this.open(line, channel, startedAt ? { startedAt } : null);
     this.legLog.start({ callId: session.id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null }, session.created);
     void this.pbx.sipCallId(channel.id).then((id) => { if (id) this.legLog.sipCallId(channel.id, id); }, quietly(this.log, 'reading the SIP Call-ID'));
     if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
@@ -254,8 +254,8 @@ export class PbxService implements LineGroup {
     session.answerWhenIdentified();
   }
 
-  /** A caller's channel gets its call session (a new call, or one `resumed` from its row after a takeover). */
-  private open(line: LineConfig, channel: PbxLegInfo, resumed: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' } | null): Live {
+  /** A caller's channel gets its call session (a new call, or one resumed from its row after a takeover: CallSession's `from`). */
+  private open(line: LineConfig, channel: PbxLegInfo, from: ConstructorParameters<typeof CallSession>[6]): Live {
     const control = new AsteriskChannelControl(channel, this.pbx, this.mediaDir, this.log);
     control.onAnswered = () => this.legLog.answered(channel.id);
     control.faxReceiver = () => (this.faxReceiver ? this.faxReceiver(line.id, channel.id, channel.callerNumber) : Promise.resolve(false));
@@ -269,7 +269,7 @@ export class PbxService implements LineGroup {
         this.deps.bus.emit('line.state', { lineId: line.id, state: this.stateOf(line), previous: 'in-call' });
       }
       this.dialer.pump();
-    }, (queueId, call) => this.acd.enqueue(call, channel.id, queueId), (opts, call) => this.handset(call, channel.id, opts), resumed);
+    }, (queueId, call) => this.acd.enqueue(call, channel.id, queueId), (opts, call) => this.handset(call, channel.id, opts), from);
     session.afterAgent.endAgentLeg = () => this.acd.endAgentLeg(session.id);
     const live: Live = { session, control, line };
     this.live.set(channel.id, live);

@@ -13,7 +13,7 @@ const leg = (callId: string, kind: OpenLeg['kind'], channelId: string, over: Par
   id: `leg-${channelId}`, callId, kind, channelId, endpoint: null, seatId: null, agentId: null, mode: null,
   startedAt: '2026-12-01T10:00:00.000Z', answeredAt: '2026-12-01T10:00:05.000Z', endedAt: null, endCause: null, sipCallId: null, ...over,
 });
-const chan = (id: string) => ({ id, name: `PJSIP/x-${id}`, callerNumber: '', callerName: '', role: null });
+const chan = (id: string) => ({ id, name: `PJSIP/x-${id}`, callerNumber: '', callerName: '', role: null, createdAt: null });
 const inv = (legIds: string[], bridges: string[][] = []): PbxInventory => ({ legs: legIds.map(chan), bridges: bridges.map((b, i) => ({ id: `b${i + 1}`, legIds: b })) });
 const known = (q: string) => q === 'sales';
 const both = [leg('c1', 'caller', 'ch-caller'), leg('c1', 'agent', 'ch-alice', { agentId: 'alice' })];

@@ -78,10 +78,15 @@ export class CallSession {
     private readonly onEnded: (s: CallSession) => void,
     private readonly router: QueueRouter | null = null,
     private readonly handsetRouter: HandsetRouter | null = null,
-    /** A call an earlier owner of the node left going (takeover, pbx/takeover.ts): it goes on from its row, as `as` says. */
-    resumed: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' } | null = null,
+    /**
+     * A call an earlier owner of the node left going (takeover, pbx/takeover.ts): it goes on from its `row`, as `as`
+     * says; or a caller it left with no row, whose call began at `startedAt`. Null: a caller who just came in.
+     */
+    from: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' } | { startedAt: Date } | null = null,
   ) {
-    this.record = resumed ? deps.calls.resume(resumed.row) : deps.calls.open({ lineId: line.id, direction: 'inbound', state: 'ringing' });
+    const resumed = from && 'row' in from ? from : null;
+    this.record = resumed ? deps.calls.resume(resumed.row)
+      : deps.calls.open({ lineId: line.id, direction: 'inbound', state: 'ringing', ...(from && 'startedAt' in from ? { startedAt: from.startedAt } : {}) });
     this.id = this.record.id;
     this.startedAt = this.record.startedAt;
     this.created = this.record.created;

@@ -16,7 +16,7 @@ describe('a caller whose call has no row when the node is taken over (fake PBX, 
   const log: string[] = [];
   const waiting = () => h.service.acd.queueStats().find((x) => x.queueId === 'sales')!.waiting;
   const rows = async (number: string) =>
-    (await h.db.query<{ id: string; state: string; ended_at: Date | null }>('SELECT id, state, ended_at FROM calls WHERE number LIKE $1', [`%${number}`])).rows;
+    (await h.db.query<{ id: string; state: string; started_at: Date; ended_at: Date | null }>('SELECT id, state, started_at, ended_at FROM calls WHERE number LIKE $1', [`%${number}`])).rows;
 
   beforeAll(async () => {
     h = await pbxHarness({ seats: ['d1'], node: 'node-a', writer: 'daemon-2', logLines: log });
@@ -44,6 +44,8 @@ describe('a caller whose call has no row when the node is taken over (fake PBX, 
     h.pbx.linkDown();
     await h.settle();
     const r = h.pbx.callIn({ number: '13800138032', trunk: TRUNK, earlier: true });
+    // the caller has been on the line a while when this daemon gets the node
+    await vi.advanceTimersByTimeAsync(8_000);
     let takeover = true;
     h.service.takenOver = () => { const t = takeover; takeover = false; return t; };
     h.pbx.linkUp();
@@ -54,6 +56,8 @@ describe('a caller whose call has no row when the node is taken over (fake PBX, 
     const rRows = await rows('13800138032');
     expect(rRows).toHaveLength(1);
     expect(rRows[0]).toMatchObject({ state: 'queued', ended_at: null });
+    // the record starts when the caller called (the channel's creation), not at the takeover
+    expect(rRows[0]!.started_at.toISOString()).toBe(h.pbx.leg(r)!.createdAt);
     expect((await h.repos.legs.forCall(rRows[0]!.id)).map((l) => [l.kind, l.channelId])).toEqual([['caller', r]]);
     expect(h.pbx.leg(r)).toBeDefined();
     // E: still its one row, the one that ended; its channel was hung up, not taken in as a new call
