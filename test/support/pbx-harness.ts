@@ -142,3 +142,18 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
     },
   };
 }
+
+/**
+ * The set-up of the takeover cases (test/unit/acd/takeover-*.test.ts): a
+ * node of a cluster written as this daemon's, queue `sales` (the line's flow
+ * sends callers there) whose one agent, d1, is paused: callers wait.
+ */
+export async function pausedQueueHarness(logLines: string[]): Promise<PbxHarness> {
+  const h = await pbxHarness({ seats: ['d1'], node: 'node-a', writer: 'daemon-2', logLines });
+  await h.service.start();
+  await h.addAgents(['d1']);
+  await h.agents.setState('d1', { state: 'paused', reason: 'lunch' });
+  await h.addQueue('sales', 'round-robin', ['d1'], { maxWaitS: 600 });
+  await h.queueFlow('sales');
+  return h;
+}

@@ -10,7 +10,7 @@
  * started it again from its row, as its report says).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FAKE_CLOCK, pbxHarness, TRUNK, type PbxHarness } from '../../support/pbx-harness.ts';
+import { FAKE_CLOCK, pausedQueueHarness, TRUNK, type PbxHarness } from '../../support/pbx-harness.ts';
 
 describe('a call that comes in during a takeover (fake PBX, fake timers)', () => {
   let h: PbxHarness;
@@ -18,14 +18,7 @@ describe('a call that comes in during a takeover (fake PBX, fake timers)', () =>
   const waiting = () => h.service.acd.queueStats().find((x) => x.queueId === 'sales')!.waiting;
   const row = async (number: string) => (await h.repos.calls.open()).find((c) => c.number?.endsWith(number)) ?? null;
 
-  beforeAll(async () => {
-    h = await pbxHarness({ seats: ['d1'], node: 'node-a', writer: 'daemon-2', logLines: log });
-    await h.service.start();
-    await h.addAgents(['d1']);
-    await h.agents.setState('d1', { state: 'paused', reason: 'lunch' });
-    await h.addQueue('sales', 'round-robin', ['d1'], { maxWaitS: 600 });
-    await h.queueFlow('sales');
-  });
+  beforeAll(async () => { h = await pausedQueueHarness(log); });
   afterAll(async () => { await h?.close(); });
   beforeEach(() => { vi.useFakeTimers(FAKE_CLOCK); });
   afterEach(() => { vi.useRealTimers(); });

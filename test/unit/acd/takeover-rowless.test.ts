@@ -9,7 +9,7 @@
  * again: hung up, no second record.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FAKE_CLOCK, pbxHarness, TRUNK, type PbxHarness } from '../../support/pbx-harness.ts';
+import { FAKE_CLOCK, pausedQueueHarness, TRUNK, type PbxHarness } from '../../support/pbx-harness.ts';
 
 describe('a caller whose call has no row when the node is taken over (fake PBX, fake timers)', () => {
   let h: PbxHarness;
@@ -18,14 +18,7 @@ describe('a caller whose call has no row when the node is taken over (fake PBX, 
   const rows = async (number: string) =>
     (await h.db.query<{ id: string; state: string; started_at: Date; ended_at: Date | null }>('SELECT id, state, started_at, ended_at FROM calls WHERE number LIKE $1', [`%${number}`])).rows;
 
-  beforeAll(async () => {
-    h = await pbxHarness({ seats: ['d1'], node: 'node-a', writer: 'daemon-2', logLines: log });
-    await h.service.start();
-    await h.addAgents(['d1']);
-    await h.agents.setState('d1', { state: 'paused', reason: 'lunch' });
-    await h.addQueue('sales', 'round-robin', ['d1'], { maxWaitS: 600 });
-    await h.queueFlow('sales');
-  });
+  beforeAll(async () => { h = await pausedQueueHarness(log); });
   afterAll(async () => { await h?.close(); });
   beforeEach(() => { vi.useFakeTimers(FAKE_CLOCK); });
   afterEach(() => { vi.useRealTimers(); });
