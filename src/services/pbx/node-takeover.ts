@@ -110,7 +110,11 @@ export class NodeTakeover {
     for (const k of plan.conversations) this.resume(k, 'connected');
     for (const k of plan.queued) this.resume(k, 'queued');
     for (const k of plan.ivr) this.resume(k, 'ivr');
+    let madeNew = 0;
     for (const channel of rowless) {
+      // its StasisStart may have come in meanwhile (a caller who had just entered): then it is this daemon's call already
+      if (p.live.has(channel.id)) continue;
+      madeNew++;
       p.log.warn({ channelId: channel.id, channel: channel.name }, 'caller whose call has no row (the earlier owner could not write it): a new call here');
       // the record starts when the caller called (the channel's creation), not at the takeover
       p.inbound(channel, channel.createdAt ? new Date(channel.createdAt) : undefined);
@@ -125,7 +129,7 @@ export class NodeTakeover {
     p.acd.prune();
     const stillOpen = async (): Promise<Set<string>> => new Set((await p.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await p.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, rowless: rowless.length, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length - rowless.length }, 'node taken over');
+    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, rowless: madeNew, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length - madeNew }, 'node taken over');
     this.pending = false;
   }
 
