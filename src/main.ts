@@ -160,7 +160,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       // cluster.enabled: the node is owned by lease, the PBX's writes fenced by its epoch (docs/scale-out.md)
       owned = daemon ? ownNode({ config, db, bus, logger, inner: createPbx(config.asterisk, logger), lineIds: pbxLines.map((l) => l.id), owner: daemon }) : null;
       pbx = new PbxService({ config, logger, bus, repos: owned?.repos ?? repos, numbers, blacklist, flows, prompts, recordings, agents, calls: owned?.calls ?? calls, speech }, pbxLines, owned?.pbx ?? createPbx(config.asterisk, logger));
-      if (owned) { const p = pbx; pbx.takenOver = owned.takenOver; owned.onForget = () => p.nodeOwnedElsewhere(); }
+      if (owned) {
+        const p = pbx;
+        pbx.takenOver = owned.takenOver;
+        owned.onForget = () => p.nodeOwnedElsewhere();
+        owned.reports.attach({ legsOf: (id) => p.takeLegs(id), drivesChannel: (id) => p.drivesChannel(id), settled: () => p.settled() });
+      }
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }
     const fax = new FaxService({ config, logger: logger.child({ component: 'fax' }), bus, repos, numbers, blacklist });

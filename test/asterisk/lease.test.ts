@@ -206,10 +206,10 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     await until('call 3 answered by D2', async () => (await callOf('+8613800138003'))?.answered_at, { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });
     expect(d2.output().slice(d2Mark)).not.toContain('ApplicationReplaced');
   });
-  it('a caller the owner answers while its database is away longer than the lease: the next owner makes it a call of its own, one record', { timeout: 240_000 }, async () => {
+  it('the owner\'s database away longer than the lease: a caller still there is made a call by the next owner, calls that ended meanwhile are reported to it; one record each', { timeout: 240_000 }, async () => {
     // D4 reaches the database through a relay the test cuts; D5 straight. D4 takes the node from the daemons before (the owner
-    // gives it up as it stops), D5 stands by. Their lease is longer than the others' so that a call fits into D4's last lease.
-    const leaseS = 8;
+    // gives it up as it stops), D5 stands by. Their lease is longer than the others' so that calls fit into D4's last lease.
+    const leaseS = 10;
     const u = new URL(db.url);
     relay = await cutProxy(Number(u.port), u.hostname);
     d4 = await startDaemonProcess({ databaseUrl: relay.via(db.url), config: config('d4', leaseS) });
@@ -220,11 +220,17 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     await lineUp(d4, 20_000);
     d5 = await startDaemonProcess({ databaseUrl: db.url, config: config('d5', leaseS) });
 
-    // D4 loses the database; a caller calls and D4, still within its lease, answers and plays the flow; nothing of it is written
+    // C calls while D4 has its database: answered, written
+    await lab.call({ number: '13800138007', preWaitS: 1, holdS: 4 });
+    const c = await until('C answered and written', async () => { const r = await callOf('+8613800138007'); return r?.answered_at ? r : null; }, { timeoutMs: 20_000, detail: () => d4!.output().slice(-3000) });
+
+    // D4 loses the database; A calls and D4, still within its lease, answers and plays the flow; nothing of it is written.
+    // B calls too and hangs up soon, C hangs up: D4 sees both ends inside its last lease and cannot write them
     const d4Mark = d4.output().length;
     relay.cut();
     const cutAt = Date.now();
     await lab.call({ number: '13800138005', preWaitS: 1, holdS: 20 });
+    await lab.call({ number: '13800138006', preWaitS: 1, holdS: 2 });
     // read from D4's log, not its API (whose requests may wait on the database it lost)
     await until('D4 answered the caller and runs the flow', () => /"to":"ivr"[^\n]*"msg":"call transition"/.test(d4!.output().slice(d4Mark)), { timeoutMs: 10_000, detail: () => d4!.output().slice(-3000) });
     expect(Date.now() - cutAt, 'the caller came after D4 let go: not the case under test').toBeLessThan(leaseS * 1000);
@@ -256,5 +262,24 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     expect(all.rows.map((c) => c.id)).toEqual([row.id]);
     const byChannel = await sql.query('SELECT 1 FROM call_legs WHERE channel_id = $1', [legs.rows[0]!.channel_id]);
     expect(byChannel.rows).toHaveLength(1);
+
+    // B began and ended inside D4's last lease: no channel was left for D5, and D4's writes of it were refused by the fence.
+    // D4 reported what it saw; D5 recorded it: one record, answered, ended before D4 let go, with its caller leg
+    const b = await until('B recorded from D4\'s report', async () => { const r = await callOf('+8613800138006'); return r?.ended_at ? r : null; },
+      { timeoutMs: 30_000, detail: () => `${d5!.output().slice(-3000)}` });
+    expect(b.disposition).not.toBe('interrupted');
+    expect(b.answered_at).not.toBeNull();
+    expect(b.ended_at!.getTime()).toBeLessThan(letGoAt);
+    const bLegs = await sql.query<{ kind: string; ended_at: Date | null }>('SELECT kind, ended_at FROM call_legs WHERE call_id = $1', [b.id]);
+    expect(bLegs.rows.map((l) => [l.kind, l.ended_at !== null])).toEqual([['caller', true]]);
+    expect((await sql.query('SELECT 1 FROM calls WHERE number = $1', ['+8613800138006'])).rows).toHaveLength(1);
+    // C's caller hung up while D4's database was away: D5's takeover closed C as interrupted, and D4's report put the end it saw
+    const cEnd = await until('C corrected from D4\'s report', async () => { const r = await callOf('+8613800138007'); return r?.disposition && r.disposition !== 'interrupted' ? r : null; },
+      { timeoutMs: 30_000, detail: () => `${d5!.output().slice(-3000)}` });
+    expect(cEnd.id).toBe(c.id);
+    expect(cEnd.ended_at!.getTime()).toBeLessThan(letGoAt);
+    const outcomes = await sql.query<{ call_id: string; owner: string; outcome: string }>('SELECT call_id, owner, outcome FROM call_reports WHERE node = $1 ORDER BY id', [NODE]);
+    expect(outcomes.rows.map((o) => [o.call_id, o.owner, o.outcome]).sort()).toEqual([[b.id, 'd4', 'recorded'], [c.id, 'd4', 'corrected']].sort());
+    expect(d5.output()).toMatch(/call report applied: recorded/);
   });
 });

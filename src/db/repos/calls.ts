@@ -71,6 +71,19 @@ export class CallRepo {
    * cannot reopen or close again a row another daemon closed.
    */
   async update(id: string, patch: CallPatch): Promise<boolean> {
+    const open = 'state' in patch || 'endedAt' in patch ? ' AND ended_at IS NULL' : '';
+    return this.patch(id, patch, open);
+  }
+
+  /**
+   * A row a takeover closed as `interrupted` gets the end the node's earlier
+   * owner saw (call_reports, sql/031): false when the row says otherwise.
+   */
+  async correctInterrupted(id: string, patch: CallPatch): Promise<boolean> {
+    return this.patch(id, patch, " AND disposition = 'interrupted'");
+  }
+
+  private async patch(id: string, patch: CallPatch, where: string): Promise<boolean> {
     const params: unknown[] = [id];
     const sets: string[] = [];
     for (const [key, [col, cast]] of Object.entries(PATCH_COLS) as Array<[keyof CallPatch, [string, string?]]>) {
@@ -81,8 +94,7 @@ export class CallRepo {
     }
     if (sets.length === 0) return false;
     sets.push('updated_at = now()');
-    const open = 'state' in patch || 'endedAt' in patch ? ' AND ended_at IS NULL' : '';
-    const r = await this.db.query(`UPDATE calls SET ${sets.join(', ')} WHERE id = $1${open}`, params);
+    const r = await this.db.query(`UPDATE calls SET ${sets.join(', ')} WHERE id = $1${where}`, params);
     return r.rowCount > 0;
   }
 

@@ -16,6 +16,7 @@ import type { Disposition } from '../../core/call/disposition.ts';
 import type { CallPatch } from '../../db/repos/calls.ts';
 import type { CallRecord, IvrStep } from '../../core/call/records.ts';
 import type { Repos } from '../../db/repos/index.ts';
+import type { CallReportBody } from '../../db/repos/call-reports.ts';
 import { SerialQueue } from '../telephony/serial.ts';
 import { whileDbDown } from '../../db/retry.ts';
 import { isKefuError } from '../../core/errors.ts';
@@ -60,12 +61,18 @@ export class LedgerCall {
   private endedWith: { disposition: Disposition; durationMs: number } | null = null;
   /** CallLedger.forget: this daemon's memory of the call is stale; nothing more is written or announced for it. */
   private detached = false;
+  /** Every field written or meant to be written (the end included): what a report says of the call (CallLedger.reporter). */
+  private readonly seen: CallPatch = {};
+  private history: CallReportBody['history'] = null;
+  private reported = false;
 
   constructor(private readonly ledger: CallLedger, private readonly open: CallOpening, private readonly log: Logger, existing?: { startedAt: Date; answeredAt: Date | null }) {
     this.id = open.id ?? randomUUID();
     this.startedAt = existing?.startedAt ?? open.startedAt ?? new Date();
     this.answeredAt = existing?.answeredAt ?? null;
     this.customerId = open.customerId ?? null;
+    if (open.agentId) this.seen.agentId = open.agentId;
+    if (open.customerId) this.seen.customerId = open.customerId;
     // a database restart or failover must not lose a call's writes: each waits for the database (in order)
     this.queue = new SerialQueue((err) => log.error({ err, callId: this.id }, 'call record update failed'),
       (fn) => whileDbDown(fn, { onRetry: (err, n) => { if (n === 1) log.warn({ err, callId: this.id }, 'database unavailable: the call record write waits for it'); } }));
@@ -95,6 +102,7 @@ export class LedgerCall {
     if (this.endedWith) return this.queue.idle();
     if (patch.customerId !== undefined) this.customerId = patch.customerId;
     if (patch.lineId !== undefined) this.open.lineId = patch.lineId;
+    Object.assign(this.seen, patch);
     return this.write(() => this.ledger.repos.calls.update(this.id, patch));
   }
 
@@ -111,6 +119,7 @@ export class LedgerCall {
     if (this.answeredAt || this.endedWith) return;
     this.answeredAt = new Date();
     const answeredAt = this.answeredAt;
+    Object.assign(this.seen, { state, answeredAt });
     void this.write(() => this.ledger.repos.calls.update(this.id, { state, answeredAt }));
     this.emit('call.answered', { callId: this.id, lineId: this.open.lineId, number });
   }
@@ -133,39 +142,59 @@ export class LedgerCall {
     if (e.digits !== undefined) patch.digits = e.digits;
     if (e.ivrPath !== undefined) patch.ivrPath = e.ivrPath;
     if (e.queueWaitMs !== undefined) patch.queueWaitMs = e.queueWaitMs;
+    Object.assign(this.seen, patch);
     const { repos } = this.ledger;
+    const customerId = this.customerId;
+    if (customerId && e.history) this.history = { customerId, summary: e.history.summary, data: { ...e.history.data, disposition: e.disposition, durationMs } };
     // not this daemon's to close: another daemon that took the node over closed it already, or the node's
     // lease is no longer this daemon's (STALE_EPOCH: its new owner closes it); this session is stale
     let notOurs = false;
+    let fenced = false;
     void this.write(async () => {
-      const closed = await repos.calls.update(this.id, patch).catch((err: unknown) => { if (isKefuError(err, 'STALE_EPOCH')) notOurs = true; throw err; });
+      const closed = await repos.calls.update(this.id, patch).catch((err: unknown) => { if (isKefuError(err, 'STALE_EPOCH')) notOurs = fenced = true; throw err; });
       if (closed) return;
       // not this end's own write committed before a lost answer (a retried write after a database restart)?
       const row = await repos.calls.get(this.id);
       notOurs = !(row.disposition === e.disposition && row.endedAt !== null && Date.parse(row.endedAt) === endedAt.getTime());
     });
     if (e.after) void this.write(e.after);
-    const customerId = this.customerId;
-    if (customerId && e.history) {
-      const h = e.history;
-      void this.write(async () => {
-        if (!notOurs) await repos.interactions.add({ customerId, kind: 'call', refId: this.id, summary: h.summary, data: { ...h.data, disposition: e.disposition, durationMs } });
-      });
-    }
+    const h = this.history;
+    if (h) void this.write(async () => { if (!notOurs) await repos.interactions.add({ customerId: h.customerId, kind: 'call', refId: this.id, summary: h.summary, data: h.data }); });
     await this.queue.idle();
     this.ledger.ended(this.id);
+    // the fence refused the end (the node changed hands while it waited for the database): the node's owner gets a report of it
+    if (fenced) this.report();
     if (notOurs) { this.log.warn({ callId: this.id, disposition: e.disposition }, 'call closed by another daemon, or the node is no longer this daemon\'s: this end is not recorded nor announced'); return; }
     this.emit('call.ended', { callId: this.id, lineId: this.open.lineId, number, disposition: e.disposition, durationMs });
   }
 
   /** Resolves once every write queued so far is done. */
   idle(): Promise<void> { return this.queue.idle(); }
+
+  /** An end this daemon saw and could not write (CallLedger.forget, a fenced end): handed to the ledger's reporter, once. */
+  report(): void {
+    if (!this.endedWith || this.reported || !this.ledger.reporter) return;
+    this.reported = true;
+    // JSON: the dates become ISO 8601 strings
+    const patch = JSON.parse(JSON.stringify(this.seen)) as CallReportBody['call']['patch'];
+    this.ledger.reporter({
+      call: { id: this.id, lineId: this.open.lineId, direction: this.open.direction, number: this.open.number ?? null, startedAt: this.startedAt.toISOString(), patch },
+      history: this.history,
+    });
+  }
 }
 
 export class CallLedger {
   private readonly log: Logger;
   /** The calls opened here and not ended yet (closeNodeFailed ends them through their own LedgerCall). */
   private readonly current = new Map<string, LedgerCall>();
+  /**
+   * cluster.enabled: where a call goes whose end this daemon saw and could
+   * not write before it lost the node (the fence refused it, or it was
+   * still waiting for the database): cluster/node.ts writes it to
+   * call_reports for the node's owner. Null: nothing is reported.
+   */
+  reporter: ((r: Omit<CallReportBody, 'legs'>) => void) | null = null;
 
   constructor(readonly repos: Repos, readonly bus: EventBus, logger: Logger) {
     this.log = logger.child({ component: 'calls' });
@@ -180,6 +209,9 @@ export class CallLedger {
 
   /** A call's end is written (LedgerCall.end). */
   ended(id: string): void { this.current.delete(id); }
+
+  /** Whether this daemon drives the call (opened or resumed here, not ended yet). */
+  drives(id: string): boolean { return this.current.has(id); }
 
   /** An open call row written by an earlier owner of the node, taken over with its conversation still going (docs/scale-out.md). */
   resume(row: CallRecord): LedgerCall {
@@ -197,7 +229,8 @@ export class CallLedger {
    */
   forget(): number {
     const n = this.current.size;
-    for (const call of this.current.values()) call.detach();
+    // a call that ended here and whose end is not written yet (waiting for the database) is reported: the end is known only here
+    for (const call of this.current.values()) { call.detach(); call.report(); }
     this.current.clear();
     return n;
   }

@@ -13,6 +13,7 @@ import type { Pbx } from '../../core/ports.ts';
 import type { Db } from '../../db/types.ts';
 import { makeRepos, type Repos } from '../../db/repos/index.ts';
 import { CallLedger } from '../calls/ledger.ts';
+import { CallReports } from '../calls/reports.ts';
 import { fencedDb, StaleEpochCounter } from './fenced-db.ts';
 import { LeasedPbx } from './leased-pbx.ts';
 import { LeaseService } from './lease-service.ts';
@@ -36,6 +37,8 @@ export interface OwnedNode {
    * what the PBX service remembers of the node's calls is stale: it drops it.
    */
   onForget: (() => void) | null;
+  /** Ends this daemon saw and could not write before it lost the node, and those of earlier owners applied (calls/reports.ts); main.ts attaches the PBX service. */
+  reports: CallReports;
   /** Who owns the node and where (the lease row), for the API: forwarding and GET /cluster. */
   directory: ClusterDirectory;
   /** At the daemon's stop (after the PBX service): lets go of the node and logs the refused writes. */
@@ -77,8 +80,10 @@ export function ownNode(o: {
     }
   };
   // a fenced transaction stalled longer than half a lease is ended by PostgreSQL: its lock on the lease row must not hold a takeover up
-  const repos = makeRepos(fencedDb(o.db, () => lease?.fence() ?? null, stale, Math.min(5000, (o.config.cluster.leaseS * 1000) / 2)));
+  const fenced = fencedDb(o.db, () => lease?.fence() ?? null, stale, Math.min(5000, (o.config.cluster.leaseS * 1000) / 2));
+  const repos = makeRepos(fenced);
   const calls = new CallLedger(repos, o.bus, o.logger);
+  const reports = new CallReports({ db: o.db, fenced, fence: () => lease?.fence() ?? null, ledger: calls, bus: o.bus, logger: o.logger });
   let directory: ClusterDirectory | null = null;
   lease = new LeaseService({
     db: o.db, node, owner, logger: log, address: () => directory?.address ?? null,
@@ -126,10 +131,15 @@ export function ownNode(o: {
   o.inner.onApplicationReplaced = () => { log.warn({ node }, 'Asterisk: ApplicationReplaced'); held.replaced(); };
   // the dead-node sweeper: ARI unreachable for cluster.nodeFailS while this daemon owns the node -> its open calls closed as node_failed
   watchNode({ pbx, calls, lineIds: o.lineIds, node, nodeFailS: o.config.cluster.nodeFailS, logger: log });
+  // the owner applies the reports of the node's earlier owners, at each renewal's pace (a report comes when its writer has the database back)
+  const applying = setInterval(() => { if (held.holds()) void reports.applyDue(); }, o.config.cluster.renewS * 1000);
+  applying.unref();
   const owned: OwnedNode = {
-    pbx, repos, calls, lease, stale, directory, onForget: null,
+    pbx, repos, calls, lease, stale, directory, reports, onForget: null,
     takenOver: () => { const t = takeoverPending; takeoverPending = false; return t; },
     async stop() {
+      clearInterval(applying);
+      await reports.flush(5000);
       await held.stop();
       log.info({ node, lease: held.status(), staleWritesRefused: stale.rejected }, 'cluster: stopped');
     },

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CallLegRepo } from '../../db/repos/legs.ts';
 import type { LegKind } from '../../core/call/records.ts';
+import type { ReportedLeg } from '../../db/repos/call-reports.ts';
 import { whileDbDown } from '../../db/retry.ts';
 
 export interface LegStart {
@@ -16,10 +17,19 @@ export interface LegStart {
 
 interface Open { id: string; chain: Promise<void>; answered: boolean }
 
+/** How many legs whose end is not written yet are kept for reports (the oldest go first). */
+const KEEP = 5000;
+
 export class LegLog {
   private readonly open = new Map<string, Open>();
   /** Writes of legs already closed, until they are done (stop() waits for them). */
   private readonly pending = new Set<Promise<void>>();
+  /**
+   * The legs started here whose end is not written yet, as this daemon saw
+   * them (by leg id): what a call's report says of its legs when the node
+   * is lost before they are written (take; cluster/node.ts).
+   */
+  private readonly known = new Map<string, ReportedLeg & { callId: string }>();
 
   constructor(private readonly repo: CallLegRepo, private readonly log: Logger) {}
 
@@ -28,6 +38,11 @@ export class LegLog {
     if (this.open.has(l.channelId)) return;
     const id = randomUUID();
     const startedAt = new Date();
+    this.known.set(id, {
+      id, callId: l.callId, kind: l.kind, channelId: l.channelId, endpoint: l.endpoint ?? null, seatId: l.seatId ?? null, agentId: l.agentId ?? null,
+      mode: l.mode ?? null, startedAt: startedAt.toISOString(), answeredAt: null, endedAt: null, endCause: null, sipCallId: null,
+    });
+    if (this.known.size > KEEP) this.known.delete(this.known.keys().next().value!);
     // a call record that could not be written is logged by its owner; the leg's row is tried all the same
     const chain = after.catch(() => undefined).then(() => whileDbDown(() => this.repo.open({ id, startedAt, ...l })));
     this.open.set(l.channelId, { id, answered: false, chain: this.guard(chain, l.channelId) });
@@ -47,6 +62,7 @@ export class LegLog {
     if (!leg || leg.answered) return;
     leg.answered = true;
     const at = new Date();
+    this.note(leg.id, { answeredAt: at.toISOString() });
     leg.chain = this.guard(leg.chain.then(() => whileDbDown(() => this.repo.answered(leg.id, at))), channelId);
   }
 
@@ -54,6 +70,7 @@ export class LegLog {
   sipCallId(channelId: string, callId: string): void {
     const leg = this.open.get(channelId);
     if (!leg) return;
+    this.note(leg.id, { sipCallId: callId });
     leg.chain = this.guard(leg.chain.then(() => whileDbDown(() => this.repo.sipCallId(leg.id, callId))), channelId);
   }
 
@@ -63,9 +80,23 @@ export class LegLog {
     if (!leg) return;
     this.open.delete(channelId);
     const at = new Date();
-    leg.chain = this.guard(leg.chain.then(() => whileDbDown(() => this.repo.ended(leg.id, at, why))), channelId);
+    this.note(leg.id, { endedAt: at.toISOString(), endCause: why });
+    // written: nothing of it is left to report
+    leg.chain = this.guard(leg.chain.then(() => whileDbDown(() => this.repo.ended(leg.id, at, why))).then(() => { this.known.delete(leg.id); }), channelId);
     this.pending.add(leg.chain);
     void leg.chain.then(() => this.pending.delete(leg.chain));
+  }
+
+  /** The legs of a call started here whose end is not written, as this daemon saw them; forgotten here (a call's report). */
+  take(callId: string): ReportedLeg[] {
+    const legs: ReportedLeg[] = [];
+    for (const [id, { callId: of, ...leg }] of this.known) if (of === callId) { legs.push(leg); this.known.delete(id); }
+    return legs;
+  }
+
+  private note(id: string, seen: Partial<ReportedLeg>): void {
+    const leg = this.known.get(id);
+    if (leg) Object.assign(leg, seen);
   }
 
   /** The open legs this daemon remembers are dropped without a write (NodeTakeover.forget: the rows say what is open). */

@@ -361,4 +361,11 @@ export class PbxService implements LineGroup {
 
   /** cluster.enabled: another daemon owns the node now (node.ts): what this daemon remembers of its calls is stale. */
   nodeOwnedElsewhere(): void { this.takeover.forget('the node is another daemon\'s now'); }
+
+  /** Call reports (calls/reports.ts): the legs of a call whose end is not written, as this daemon saw them (taken once). */
+  takeLegs(callId: string): ReturnType<LegLog['take']> { return this.legLog.take(callId); }
+  /** Call reports: whether this daemon drives a call on that channel. */
+  drivesChannel(channelId: string): boolean { return this.live.has(channelId) || this.legLog.has(channelId); }
+  /** Call reports: ARI up and no takeover pending (the rows a takeover closes are closed). */
+  settled(): boolean { return this.connected && !this.takeover.due; }
 }
