@@ -72,6 +72,14 @@ describe('HA: one queue, callers on two nodes, one agent', () => {
     }
     const [x0, y0] = [(await call(X))!, (await call(Y))!];
     expect([x0.line_id, y0.line_id]).toEqual(['trunk-a', 'trunk-b']);
+    // queue.update carries the same: its own node's figures, and the cluster's (allNodes); a console on either daemon sees both nodes' events
+    const updates = await until('a queue.update with both callers across the nodes', async () => {
+      const r = await sql.query<{ data: { node?: string; waiting: number; allNodes?: { waiting: number } } }>(
+        "SELECT data FROM event_log WHERE type = 'queue.update' AND data->>'queueId' = 'sales' AND (data->'allNodes'->>'waiting')::int = 2 ORDER BY id");
+      return r.rows.length > 0 ? r.rows.map((x) => x.data) : null;
+    }, { timeoutMs: 10_000, detail: logs });
+    // Y's node announced Y with both callers counted: its own figures say one waiting, the cluster's two
+    expect(updates).toContainEqual(expect.objectContaining({ node: 'node-b', waiting: 1, allNodes: expect.objectContaining({ waiting: 2 }) }));
 
     // alice ready through DB, the node of the newer caller: DA rings her for X
     expect((await dbn.api('POST', '/agents/alice/state', { state: 'ready' })).status).toBe(200);

@@ -264,6 +264,15 @@ export interface components {
             /** @description A queue's figures changed (waiting, agents, today's counters). */
             data: {
                 queueId: string;
+                /** @description cluster.enabled: the node whose figures these are (the other fields but allNodes) */
+                node?: string;
+                /** @description cluster.enabled: the queue across every node, as GET /queues allNodes (callers waiting on every node; today's figures from every node's finished calls) */
+                allNodes?: {
+                    waiting: number;
+                    longestWaitMs: number;
+                } & {
+                    [key: string]: unknown;
+                };
             } & {
                 [key: string]: unknown;
             };

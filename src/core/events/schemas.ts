@@ -49,7 +49,13 @@ export const EventPayloads = {
     agentId: Str(), state: Str(), reason: Type.Optional(OrNull(Str())), seatId: Type.Optional(OrNull(Str())), callId: Type.Optional(OrNull(Str())),
     wrapUpUntil: Type.Optional(OrNull(Type.String({ format: 'date-time', description: 'in wrap-up: when it ends and the agent is ready again (as GET /agents); null otherwise' }))),
   }, { description: 'An agent changed state.' }),
-  'queue.update': Type.Object({ queueId: Str() }, { additionalProperties: true, description: "A queue's figures changed (waiting, agents, today's counters)." }),
+  'queue.update': Type.Object({
+    queueId: Str(),
+    node: Type.Optional(Str('cluster.enabled: the node whose figures these are (the other fields but allNodes)')),
+    allNodes: Type.Optional(Type.Object({
+      waiting: Type.Integer({ minimum: 0 }), longestWaitMs: Type.Integer({ minimum: 0 }),
+    }, { additionalProperties: true, description: "cluster.enabled: the queue across every node, as GET /queues allNodes (callers waiting on every node; today's figures from every node's finished calls)" })),
+  }, { additionalProperties: true, description: "A queue's figures changed (waiting, agents, today's counters)." }),
   'queue.announcement': Type.Object({ callId: Str(), queueId: Str(), position: Type.Integer(), estimatedWaitS: OrNull(Type.Number()), text: Str('as spoken') }, { description: 'A waiting caller heard their position and wait.' }),
   'recording.ready': Type.Object({ recordingId: Str(), callId: Str(), durationMs: Type.Integer({ minimum: 0 }), sha256: Str() }, { description: 'A recording is stored (GET /recordings/{id}/audio).' }),
   'recording.failed': Type.Object({ recordingId: Str(), callId: Str(), reason: Str() }, { description: 'A recording could not be made or kept; the call went on.' }),

@@ -92,8 +92,8 @@ export const acdRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   app.get('/queues', { config: { nodeOwner: true }, schema: { tags: ['acd'] } }, async () => {
     const items = ctx.acd?.queueStats() ?? [];
     if (!ctx.config.cluster.enabled || !ctx.acd) return { items };
-    const [waiting, recorded] = await Promise.all([ctx.repos.queueWaiting.byQueue(), ctx.acd.recordedToday()]);
-    return { items: items.map((q) => ({ ...q, allNodes: { ...(waiting.get(q.queueId) ?? { waiting: 0, longestWaitMs: 0 }), ...recorded.get(q.queueId) } })) };
+    const all = await ctx.acd.allNodes();
+    return { items: items.map((q) => ({ ...q, allNodes: all.get(q.queueId) ?? { waiting: 0, longestWaitMs: 0 } })) };
   });
 
   app.post('/queues', {

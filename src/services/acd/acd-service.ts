@@ -28,6 +28,7 @@ import type { LegLog } from '../pbx/legs.ts';
 import { Announcer, type WaitingCaller } from './announcer.ts';
 import { voicemailFlow } from './overflow.ts';
 import { figures, QueueDay, type RecordedFigures } from './queue-day.ts';
+import { ClusterQueueUpdates, readAllNodes, type AllNodes } from './cluster-figures.ts';
 
 interface Waiting extends WaitingCaller { tried: Set<string>; legs: Map<string, string>; timer: NodeJS.Timeout | undefined; visited: string[] }
 /** An agent's phone offered a call. `cancelled`: kefu stopped the ring itself, so its end is not a miss. */
@@ -49,6 +50,8 @@ export class AcdService {
   private readonly announcer: Announcer;
   /** Writes of the shared waiting list, in order. */
   private shared: Promise<void> = Promise.resolve();
+  /** In a cluster: `queue.update` carries the cluster's figures (`allNodes`, read from the database). */
+  private readonly clusterUpdates: ClusterQueueUpdates | null;
 
   constructor(
     private readonly repo: AcdRepo,
@@ -64,6 +67,10 @@ export class AcdService {
     private readonly cluster: { node: string; waiting: QueueWaitingRepo } | null = null,
   ) {
     board.onChange(() => this.routeAll());
+    this.clusterUpdates = cluster
+      // read once this daemon's own writes of the waiting list are done, so the figures include the change announced
+      ? new ClusterQueueUpdates(() => this.shared.then(() => this.allNodes()), (q, all) => this.emitUpdate(q, all), log)
+      : null;
     this.today = new QueueDay(records, (q) => (this.queues.get(q)?.settings.serviceLevelS ?? 20) * 1000);
     this.announcer = new Announcer({
       bus, log,
@@ -94,6 +101,11 @@ export class AcdService {
   async recordedToday(): Promise<Map<string, RecordedFigures>> {
     const counted = await this.today.countToday();
     return new Map([...this.queues.keys()].map((q) => [q, figures(counted.get(q) ?? emptyCounters())]));
+  }
+
+  /** In a cluster: every queue's figures across the nodes (`allNodes`); null without a cluster. */
+  async allNodes(): Promise<Map<string, AllNodes>> {
+    return this.cluster ? readAllNodes(this.cluster.waiting, () => this.recordedToday()) : new Map();
   }
 
   queueStats(): Array<{
@@ -236,8 +248,14 @@ export class AcdService {
   private count(queueId: string, f: (c: QueueCounters) => QueueCounters): void { this.today.count(queueId, f); }
 
   private update(queueId: string): void {
+    if (this.clusterUpdates) this.clusterUpdates.request(queueId);
+    else this.emitUpdate(queueId, null);
+  }
+
+  /** `queue.update`: the queue's figures on this node; in a cluster also the node's name and `allNodes` (null: not read). */
+  private emitUpdate(queueId: string, allNodes: AllNodes | null): void {
     const s = this.queueStats().find((x) => x.queueId === queueId);
-    if (s) this.bus.emit('queue.update', { ...s });
+    if (s) this.bus.emit('queue.update', { ...s, ...(this.cluster ? { node: this.cluster.node } : {}), ...(allNodes ? { allNodes } : {}) });
   }
 
   private routeAll(): void { for (const q of this.queues.keys()) this.route(q); }
