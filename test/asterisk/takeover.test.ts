@@ -34,7 +34,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
   let d3: DaemonProcess | undefined;
   const config = (owner: string) => labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, {
     cluster: { enabled: true, node: NODE, owner, leaseS: LEASE_S, renewS: 1 },
-    seats: [101, 102].map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })),
+    seats: [101, 102, 103].map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })),
   });
   const callOf = async (number: string): Promise<CallRow | null> => {
     const r = await sql.query<CallRow>('SELECT id, state, disposition, agent_id, answered_at, ended_at, duration_ms FROM calls WHERE number = $1', [number]);
@@ -61,7 +61,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     for (const [id, name] of [['alice', 'Alice'], ['bob', 'Bob']]) expect((await d1.api('POST', '/agents', { id, name })).status).toBe(201);
     expect((await d1.api('POST', '/queues', { id: 'sales', name: 'Sales', strategy: 'longest-idle', members: ['alice', 'bob'], settings: { ringTimeoutS: 15, maxWaitS: 300, wrapUpS: 1 } })).status).toBe(201);
     expect((await d1.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
-    for (const ext of ['101', '102']) await lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: 'tone' });
+    for (const ext of ['101', '102', '103']) await lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: 'tone' });
     // alice takes calls; bob is logged in at his seat but paused (B waits for him)
     expect((await d1.api('POST', '/agents/alice/state', { state: 'ready', seatId: 'seat-101' })).status).toBe(200);
     expect((await d1.api('POST', '/agents/bob/state', { state: 'paused', seatId: 'seat-102', reason: 'break' })).status).toBe(200);
@@ -77,7 +77,16 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     await db?.drop();
   });
 
-  it('SIGKILL D1: the conversation, the queued caller and the caller in the IVR all go on under D2 and end completed', async () => {
+  it('SIGKILL D1: the conversation, the queued caller, the caller in the IVR and a click-to-dial conversation all go on under D2 and end completed', async () => {
+    // D: click-to-dial from seat 103, its agent and the customer talking in a bridge
+    const dial = await d1.api<{ callId: string }>('POST', '/calls', { seatId: 'seat-103', number: '13800000124' });
+    expect(dial.status).toBe(202);
+    const d = await until('click-to-dial D connected', async () => { const x = await callOf('+8613800000124'); return x?.state === 'connected' ? x : null; }, { timeoutMs: 30_000, detail: () => d1.output().slice(-3000) });
+    expect(d.id).toBe(dial.body.callId);
+    const dLegs = await until('D\'s two legs answered', async () => { const l = await legsOf(d.id); return l.length === 2 && l.every((x) => x.answered_at) ? l : null; });
+    const [dAgent, dCustomer] = [dLegs.find((l) => l.kind === 'agent')!.channel_id, dLegs.find((l) => l.kind === 'outbound')!.channel_id];
+    await until('D\'s sides share a bridge', () => bridgedPair(dAgent, dCustomer));
+    await until('D is being recorded', async () => (await sql.query("SELECT 1 FROM recordings WHERE call_id = $1 AND state = 'recording'", [d.id])).rows.length === 1);
     // A talks to alice through D1; B waits in the queue behind; C is in the menu (presses 1 only after the takeover)
     await lab.call({ number: '13800138021', dtmf: '1', preWaitS: 1, holdS: 120 });
     const a = await until('call A connected to alice', async () => { const c = await callOf('+8613800138021'); return c?.state === 'connected' && c.agent_id === 'alice' ? c : null; },
@@ -100,13 +109,14 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     await until('D2 owns the node', async () => (await sql.query('SELECT 1 FROM node_lease WHERE node = $1 AND owner = $2', [NODE, 'd2'])).rows.length === 1,
       { timeoutMs: (LEASE_S + 10) * 1000, intervalMs: 50 });
     const ownedMs = Date.now() - killedAt;
-    await until('D2 took the calls over', () => /"conversations":1,"queued":1,"ivr":1,"rowless":0,"closed":0[^\n]*node taken over/.test(d2.output()), { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
+    await until('D2 took the calls over', () => /"conversations":1,"queued":1,"ivr":1,"dialled":1,"rowless":0,"closed":0[^\n]*node taken over/.test(d2.output()), { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
     const keptMs = Date.now() - killedAt;
     // C's key press must come after the takeover, or the test proves nothing about the IVR going on
     expect(Date.now() - cPlacedAt).toBeLessThan(15_000);
 
     // nothing was closed; A is the same conversation: its two channels still bridged on Asterisk, alice on it on D2, the call active there
-    expect((await sql.query('SELECT 1 FROM calls WHERE ended_at IS NULL AND id = ANY($1::uuid[])', [[a.id, b.id, c.id]])).rows).toHaveLength(3);
+    expect((await sql.query('SELECT 1 FROM calls WHERE ended_at IS NULL AND id = ANY($1::uuid[])', [[a.id, b.id, c.id, d.id]])).rows).toHaveLength(4);
+    expect(await bridgedPair(dAgent, dCustomer)).toBe(true);
     expect((await legsOf(a.id)).filter((l) => l.ended_at === null).map((l) => l.channel_id).sort()).toEqual([callerChannel, agentChannel].sort());
     expect(await bridgedPair(callerChannel, agentChannel)).toBe(true);
     const agentsOnD2 = async () => (await d2.api<{ items: Array<{ id: string; state: string; callId: string | null }> }>('GET', '/agents')).body.items;
@@ -147,6 +157,16 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     expect(rec.duration_ms).toBeGreaterThan(connectedMs - 3000);
     expect(rec.duration_ms).toBeGreaterThan(aEnd.ended_at!.getTime() - killedAt);
 
+    // D, still bridged under D2, is hung up through D2's API: completed, its legs closed as Asterisk reported them gone
+    expect(await bridgedPair(dAgent, dCustomer)).toBe(true);
+    expect((await d2.api('POST', `/calls/${d.id}/hangup`)).status).toBe(202);
+    const dEnded = await events.waitFor((e) => e.type === 'call.ended' && e.data.callId === d.id, 20_000);
+    expect(dEnded.data.disposition).toBe('completed');
+    const dLegsEnd = await until('D\'s legs closed', async () => { const l = await legsOf(d.id); return l.every((x) => x.ended_at) ? l : null; });
+    for (const l of dLegsEnd) expect(l.end_cause).not.toMatch(/interrupted|asterisk-restart/);
+    // the recording D1 started is sealed by D2 (not repaired as a crash's)
+    await until('D\'s recording sealed', async () => (await sql.query("SELECT 1 FROM recordings WHERE call_id = $1 AND state = 'ready'", [d.id])).rows.length === 1, { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
+
     // alice, ready again after her wrap-up, takes C
     await until('C connected to alice', async () => { const x = await callOf('+8613800138023'); return x?.state === 'connected' && x.agent_id === 'alice'; }, { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });
     for (const x of [b, c]) expect((await d2.api('POST', `/calls/${x.id}/hangup`)).status).toBe(202);
@@ -155,12 +175,12 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
       return r.rows.every((x) => x.ended_at) ? r.rows : null;
     }, { timeoutMs: 20_000 });
     expect(rows.map((x) => [x.number, x.disposition, x.agent_id])).toEqual([
-      ['+8613800138021', 'completed', 'alice'], ['+8613800138022', 'completed', 'bob'], ['+8613800138023', 'completed', 'alice'],
+      ['+8613800000124', 'completed', null], ['+8613800138021', 'completed', 'alice'], ['+8613800138022', 'completed', 'bob'], ['+8613800138023', 'completed', 'alice'],
     ]);
     const interruptedLegs = await sql.query("SELECT 1 FROM call_legs WHERE end_cause = 'interrupted' AND answered_at IS NOT NULL");
     expect(interruptedLegs.rows).toHaveLength(0);
     events.close();
-    console.log(`takeover figures: SIGKILL D1 -> D2 owner ${ownedMs} ms; -> calls taken over ${keptMs} ms; A went on ${aEnd.ended_at!.getTime() - killedAt} ms after the kill; A's recording ${rec.duration_ms} ms (connected ${connectedMs} ms); calls offered 3, records 3, interrupted 0, open 0`);
+    console.log(`takeover figures: SIGKILL D1 -> D2 owner ${ownedMs} ms; -> calls taken over ${keptMs} ms; A went on ${aEnd.ended_at!.getTime() - killedAt} ms after the kill; A's recording ${rec.duration_ms} ms (connected ${connectedMs} ms); calls offered 4, records 4, interrupted 0, open 0`);
   });
 
   it('a daemon that wins the node back under a new epoch drops what it remembers: the calls go on as the rows say, agents keep their calls', async () => {

@@ -16,6 +16,7 @@ import type { ActiveRecording } from '../recording/recorder.ts';
 import type { LegLog } from './legs.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
 import type { Disposition } from '../../core/call/disposition.ts';
+import type { CallRecord } from '../../core/call/records.ts';
 import { outboundTransition, startOutbound, type DialFailure, type OutboundEffect, type OutboundEvent, type OutboundPlan, type OutboundState } from '../../core/call/outbound.ts';
 
 /** The dial string for `digits` on a line: PJSIP/trunk -> PJSIP/digits@trunk, DAHDI/g0 -> DAHDI/g0/digits. */
@@ -25,6 +26,9 @@ export function dialString(endpoint: string, digits: string): string {
 }
 
 export interface OutboundRequest { seat: { id: string; endpoint: string }; numberKey: string; dialDigits: string; agentId: string | null }
+
+/** A conversation an earlier owner of the node connected (takeover): it goes on here from its row, legs and bridge. */
+export interface ResumedDial { row: CallRecord; agentLeg: string; customerLeg: string; customerChannelName: string; bridgeId: string }
 
 /** What the customer's leg ending before an answer says about the dial. */
 export function dialFailure(reason: PbxGoneReason): DialFailure {
@@ -59,12 +63,21 @@ export class OutboundCall {
     private readonly log: Logger,
     private readonly onEnded: (c: OutboundCall) => void,
     waiting: boolean,
+    resumed?: ResumedDial,
   ) {
     this.plan = { agentFirst: true, waiting };
     const first = startOutbound(this.plan);
-    this.state = first.state;
-    this.firstEffects = first.effects;
-    this.record = deps.calls.open({ lineId: line.id, direction: 'outbound', state: waiting ? 'waiting-for-line' : 'dialing', number: req.numberKey, agentId: req.agentId });
+    this.state = resumed ? 'connected' : first.state;
+    this.firstEffects = resumed ? [] : first.effects;
+    if (resumed) {
+      this.agentLeg = resumed.agentLeg;
+      this.customerLeg = resumed.customerLeg;
+      this.customerChannelName = resumed.customerChannelName;
+      this.bridge = resumed.bridgeId;
+    }
+    this.record = resumed
+      ? deps.calls.resume(resumed.row)
+      : deps.calls.open({ lineId: line.id, direction: 'outbound', state: waiting ? 'waiting-for-line' : 'dialing', number: req.numberKey, agentId: req.agentId });
     this.id = this.record.id;
     this.startedAt = this.record.startedAt;
   }
@@ -76,6 +89,14 @@ export class OutboundCall {
   async assignLine(line: LineConfig): Promise<void> {
     this.line = line;
     await this.record.update({ state: 'dialing', lineId: line.id });
+  }
+
+  /** A resumed conversation: the PBX's recording the earlier owner started is sealed here when the call ends. */
+  resumeRecording(): void {
+    void this.deps.recordings.resumeExternal(this.id).then((rec) => {
+      if (this.state === 'ended') void rec?.finish();
+      else this.recording = rec;
+    }).catch((err: unknown) => this.log.warn({ err, callId: this.id }, 'the call\'s recording could not be resumed'));
   }
 
   /** Rings the agent's phone; rejects when it cannot be rung (the request fails). */

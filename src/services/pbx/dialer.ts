@@ -14,7 +14,7 @@ import type { Pbx, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
 import { dialTarget } from '../telephony/dial-out.ts';
 import { requireSeat } from '../seats.ts';
-import { OutboundCall } from './click-to-dial.ts';
+import { OutboundCall, type ResumedDial } from './click-to-dial.ts';
 import type { LegLog } from './legs.ts';
 
 export interface DialRequest { seatId: string; number: string; lineId?: string | undefined; agentId?: string | null | undefined; ifLinesBusy?: 'refuse' | 'wait' | undefined }
@@ -74,6 +74,20 @@ export class ClickToDialer {
     this.waits.push(w);
     this.log.info({ callId: call.id, seatId: seat.id, position: this.waits.length }, 'every line busy: the seat waits for a line');
     return { callId: call.id, waiting: true, position: this.waits.length };
+  }
+
+  /**
+   * A click-to-dial conversation an earlier owner of the node connected
+   * (takeover): it goes on here as if this daemon had connected it; a
+   * hang-up of either side or through the API ends it `completed`.
+   */
+  resume(line: LineConfig, r: ResumedDial, agentLeg: { seatId: string | null; endpoint: string | null }): OutboundCall {
+    const seat = this.deps.config.seats.find((s) => s.id === agentLeg.seatId) ?? { id: agentLeg.seatId ?? 'unknown', endpoint: agentLeg.endpoint ?? '' };
+    const req = { seat: { id: seat.id, endpoint: seat.endpoint }, numberKey: r.row.number ?? '', dialDigits: '', agentId: r.row.agentId };
+    const call = new OutboundCall(this.deps, this.pbx, line, req, this.legLog, this.log, (c) => { this.active.delete(c); this.pump(); }, false, r);
+    this.active.add(call);
+    call.resumeRecording();
+    return call;
   }
 
   private newCall(line: LineConfig, req: OutboundCall['req'], waiting: boolean): OutboundCall {

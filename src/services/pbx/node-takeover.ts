@@ -16,7 +16,7 @@ import type { CallSession } from '../telephony/session.ts';
 import type { AcdService } from '../acd/acd-service.ts';
 import type { AsteriskChannelControl } from './channel-control.ts';
 import type { LegLog } from './legs.ts';
-import { planTakeover, type Conversation, type InIvr, type OpenLeg, type Queued } from './takeover.ts';
+import { planTakeover, type Conversation, type Dialled, type InIvr, type OpenLeg, type Queued } from './takeover.ts';
 
 /** A caller's call this daemon drives: its session, the channel's control, its line. */
 export interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
@@ -37,6 +37,8 @@ export interface NodeParts {
   inbound(channel: PbxLegInfo, startedAt?: Date): void;
   /** The agent's channel of a conversation that goes on is the ACD's again. */
   claimAgentLeg(channelId: string): void;
+  /** A click-to-dial conversation goes on: its two channels are the click-to-dialer's, and it has its call there. */
+  resumeDialled(line: LineConfig, k: Dialled): void;
   lineState(line: LineConfig): LineState;
   /** Everything else this daemon remembers of the node is dropped (leg claims, seats ringing, click-to-dial, campaign calls, monitors). */
   forgetRest(): void;
@@ -110,6 +112,7 @@ export class NodeTakeover {
     for (const k of plan.conversations) this.resume(k, 'connected');
     for (const k of plan.queued) this.resume(k, 'queued');
     for (const k of plan.ivr) this.resume(k, 'ivr');
+    for (const k of plan.dialled) this.resumeDialled(k);
     let madeNew = 0;
     for (const channel of rowless) {
       // its StasisStart may have come in meanwhile (a caller who had just entered): then it is this daemon's call already
@@ -120,16 +123,16 @@ export class NodeTakeover {
       p.inbound(channel, channel.createdAt ? new Date(channel.createdAt) : undefined);
     }
     const all = [...plan.conversations, ...plan.queued, ...plan.ivr];
-    const keep = new Set(all.map((k) => k.call.id));
+    const keep = new Set([...all, ...plan.dialled].map((k) => k.call.id));
     // other legs of the calls that go on (phones still ringing for them, a supervisor): the earlier owner's; closed, their channels hung up
-    const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id)]);
+    const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id), ...plan.dialled.flatMap((k) => [k.agent.leg.id, k.customer.leg.id])]);
     const now = new Date();
     for (const l of legs) if (keep.has(l.callId) && !adopted.has(l.id)) await p.deps.repos.legs.ended(l.id, now, 'interrupted');
     const closed = await p.deps.calls.closeInterrupted(lineIds, (id) => keep.has(id) || mine(id));
     p.acd.prune();
     const stillOpen = async (): Promise<Set<string>> => new Set((await p.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await p.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, rowless: madeNew, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length - madeNew }, 'node taken over');
+    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, dialled: plan.dialled.length, rowless: madeNew, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length - madeNew }, 'node taken over');
     this.pending = false;
   }
 
@@ -148,6 +151,16 @@ export class NodeTakeover {
     if (candidates.length === 0) return [];
     const known = await p.deps.repos.legs.namedChannels(candidates.map((l) => l.id));
     return candidates.filter((l) => !known.has(l.id));
+  }
+
+  /** A click-to-dial conversation of the earlier owner goes on here: its legs adopted, its call the click-to-dialer's. */
+  private resumeDialled(k: Dialled): void {
+    const { p } = this;
+    const line = p.lines.find((l) => l.id === k.call.lineId)!;
+    p.legLog.adopt(k.agent.channel.id, k.agent.leg.id, true);
+    p.legLog.adopt(k.customer.channel.id, k.customer.leg.id, true);
+    p.resumeDialled(line, k);
+    p.log.info({ callId: k.call.id, as: 'dialled', agentId: k.call.agentId }, 'call taken over: it goes on');
   }
 
   /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */

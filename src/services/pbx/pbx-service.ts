@@ -94,6 +94,10 @@ export class PbxService implements LineGroup {
       open: (line, channel, resumed) => this.open(line, channel, resumed),
       inbound: (channel, startedAt) => this.inbound(channel, startedAt),
       claimAgentLeg: (channelId) => this.registry.claim(channelId, acdLegs),
+      resumeDialled: (line, k) => {
+        for (const id of [k.agent.channel.id, k.customer.channel.id]) this.registry.claim(id, dialerLegs);
+        this.dialer.resume(line, { row: k.call, agentLeg: k.agent.channel.id, customerLeg: k.customer.channel.id, customerChannelName: k.customer.channel.name, bridgeId: k.bridgeId }, k.agent.leg);
+      },
       lineState: (line) => this.stateOf(line),
       forgetRest: () => {
         this.monitors.clear();

@@ -13,8 +13,9 @@ const leg = (callId: string, kind: OpenLeg['kind'], channelId: string, over: Par
   id: `leg-${channelId}`, callId, kind, channelId, endpoint: null, seatId: null, agentId: null, mode: null,
   startedAt: '2026-12-01T10:00:00.000Z', answeredAt: '2026-12-01T10:00:05.000Z', endedAt: null, endCause: null, sipCallId: null, ...over,
 });
-const chan = (id: string) => ({ id, name: `PJSIP/x-${id}`, callerNumber: '', callerName: '', role: null, createdAt: null });
-const inv = (legIds: string[], bridges: string[][] = []): PbxInventory => ({ legs: legIds.map(chan), bridges: bridges.map((b, i) => ({ id: `b${i + 1}`, legIds: b })) });
+const chan = (id: string, role: PbxInventory['legs'][number]['role'] = null) => ({ id, name: `PJSIP/x-${id}`, callerNumber: '', callerName: '', role, createdAt: null });
+const inv = (legIds: string[], bridges: string[][] = [], roles: Record<string, PbxInventory['legs'][number]['role']> = {}): PbxInventory =>
+  ({ legs: legIds.map((id) => chan(id, roles[id] ?? null)), bridges: bridges.map((b, i) => ({ id: `b${i + 1}`, legIds: b })) });
 const known = (q: string) => q === 'sales';
 const both = [leg('c1', 'caller', 'ch-caller'), leg('c1', 'agent', 'ch-alice', { agentId: 'alice' })];
 const bridged = inv(['ch-caller', 'ch-alice'], [['ch-caller', 'ch-alice']]);
@@ -37,7 +38,7 @@ describe('planTakeover (a node taken over)', () => {
   });
 
   it('everything else is closed: caller gone, no bridge or the agent not in it, an unanswered or another agent\'s leg, unknown queue, ringing, outbound', () => {
-    const none = { conversations: [], queued: [], ivr: [] };
+    const none = { conversations: [], queued: [], ivr: [], dialled: [] };
     expect(planTakeover([call('c1')], both, inv(['ch-alice']), known)).toEqual(none);
     expect(planTakeover([call('c1')], both, inv(['ch-caller', 'ch-alice']), known)).toEqual(none);
     expect(planTakeover([call('c1')], both, inv(['ch-caller', 'ch-alice'], [['ch-caller']]), known)).toEqual(none);
@@ -50,6 +51,26 @@ describe('planTakeover (a node taken over)', () => {
     expect(planTakeover([call('c1', { direction: 'outbound' })], both, bridged, known)).toEqual(none);
     // a handset-node call (bridged to a seat, no queue) is not a queue conversation
     expect(planTakeover([call('c1', { queueId: null })], both, bridged, known)).toEqual(none);
+  });
+
+  it('a click-to-dial call whose agent and customer both answered and share a bridge goes on; not connected, not both in it, or a campaign\'s legs: closed', () => {
+    const out = call('o1', { direction: 'outbound', queueId: null, flowId: null });
+    const legs = [leg('o1', 'agent', 'ch-seat', { agentId: 'alice', seatId: 'seat-101' }), leg('o1', 'outbound', 'ch-cust')];
+    const roles = { 'ch-seat': 'c2d-agent', 'ch-cust': 'c2d-customer' } as const;
+    const up = inv(['ch-seat', 'ch-cust'], [['ch-seat', 'ch-cust']], roles);
+    const plan = planTakeover([out], legs, up, known);
+    expect(plan.dialled).toHaveLength(1);
+    expect(plan.dialled[0]).toMatchObject({ bridgeId: 'b1', agent: { channel: { id: 'ch-seat' }, leg: { seatId: 'seat-101' } }, customer: { channel: { id: 'ch-cust', name: 'PJSIP/x-ch-cust' } } });
+    expect([...plan.conversations, ...plan.queued, ...plan.ivr]).toEqual([]);
+    const none = { conversations: [], queued: [], ivr: [], dialled: [] };
+    // the customer still rings (the call is dialing), or has not answered
+    expect(planTakeover([{ ...out, state: 'dialing' }], legs, up, known)).toEqual(none);
+    expect(planTakeover([out], [legs[0]!, leg('o1', 'outbound', 'ch-cust', { answeredAt: null })], up, known)).toEqual(none);
+    // not in one bridge, or one side gone
+    expect(planTakeover([out], legs, inv(['ch-seat', 'ch-cust'], [['ch-seat']], roles), known)).toEqual(none);
+    expect(planTakeover([out], legs, inv(['ch-seat'], [['ch-seat']], roles), known)).toEqual(none);
+    // a campaign call's legs (role dialer) are not click-to-dial
+    expect(planTakeover([out], legs, inv(['ch-seat', 'ch-cust'], [['ch-seat', 'ch-cust']], { 'ch-seat': 'dialer', 'ch-cust': 'dialer' }), known)).toEqual(none);
   });
 
   it('the answered agent leg is found among the unanswered offers of the same call (ring-all)', () => {

@@ -8,9 +8,11 @@
  *   still in one mixing bridge goes on as it is (never cut).
  * - `queued`: a caller waiting in a queue waits on, in the same queue.
  * - `ivr`: a caller in the IVR hears the call's flow again from its start.
- * - everything else (ringing, click-to-dial, a handset node, the caller gone,
- *   the agent gone from the bridge): closed as `interrupted`, its channels
- *   hung up.
+ * - `dialled`: a click-to-dial call whose agent and customer are still in one
+ *   mixing bridge goes on as it is.
+ * - everything else (ringing, a click-to-dial call not connected yet, a
+ *   handset node, a campaign call, the caller gone, the agent gone from the
+ *   bridge): closed as `interrupted`, its channels hung up.
  */
 import type { CallLeg, CallRecord } from '../../core/call/records.ts';
 import type { PbxInventory, PbxLegInfo } from '../../core/ports.ts';
@@ -27,15 +29,27 @@ export interface Conversation extends Resumed {
 export interface Queued extends Resumed { queueId: string }
 export interface InIvr extends Resumed { flowId: string | null }
 
-export interface TakeoverPlan { conversations: Conversation[]; queued: Queued[]; ivr: InIvr[] }
+/** A click-to-dial conversation that goes on under the new owner. */
+export interface Dialled {
+  call: CallRecord;
+  agent: { leg: OpenLeg; channel: PbxLegInfo };
+  customer: { leg: OpenLeg; channel: PbxLegInfo };
+  bridgeId: string;
+}
+
+export interface TakeoverPlan { conversations: Conversation[]; queued: Queued[]; ivr: InIvr[]; dialled: Dialled[] }
 
 export function planTakeover(open: readonly CallRecord[], legs: readonly OpenLeg[], now: PbxInventory, knowsQueue: (id: string) => boolean): TakeoverPlan {
   const channels = new Map(now.legs.map((l) => [l.id, l]));
   const bridgeOf = new Map<string, { id: string; legIds: string[] }>();
   for (const b of now.bridges) for (const id of b.legIds) bridgeOf.set(id, b);
-  const plan: TakeoverPlan = { conversations: [], queued: [], ivr: [] };
+  const plan: TakeoverPlan = { conversations: [], queued: [], ivr: [], dialled: [] };
   for (const call of open) {
-    if (call.direction !== 'inbound') continue;
+    if (call.direction !== 'inbound') {
+      const d = dialled(call, legs, channels, bridgeOf);
+      if (d) plan.dialled.push(d);
+      continue;
+    }
     const mine = legs.filter((l) => l.callId === call.id && l.channelId);
     const callerLeg = mine.find((l) => l.kind === 'caller');
     const channel = callerLeg ? channels.get(callerLeg.channelId!) : undefined;
@@ -53,4 +67,20 @@ export function planTakeover(open: readonly CallRecord[], legs: readonly OpenLeg
     }
   }
   return plan;
+}
+
+/** An outbound call whose click-to-dial legs (the agent's, the customer's) both answered and are in one bridge now. */
+function dialled(call: CallRecord, legs: readonly OpenLeg[], channels: Map<string, PbxLegInfo & { role?: string | null }>, bridgeOf: Map<string, { id: string; legIds: string[] }>): Dialled | null {
+  if (call.state !== 'connected') return null;
+  const mine = legs.filter((l) => l.callId === call.id && l.channelId && l.answeredAt);
+  const pick = (kind: 'agent' | 'outbound', role: string) => {
+    const leg = mine.find((l) => l.kind === kind);
+    const channel = leg ? channels.get(leg.channelId!) : undefined;
+    return leg && channel && channel.role === role ? { leg, channel } : null;
+  };
+  const agent = pick('agent', 'c2d-agent');
+  const customer = pick('outbound', 'c2d-customer');
+  const bridge = agent ? bridgeOf.get(agent.channel.id) : undefined;
+  if (!agent || !customer || !bridge || !bridge.legIds.includes(customer.channel.id)) return null;
+  return { call, agent, customer, bridgeId: bridge.id };
 }
