@@ -8,7 +8,11 @@
  * hears the menu again, presses 1 and queues. Then bob gets ready on D2 and
  * B is connected to him; A is hung up through D2's API (completed, alice
  * wraps up, the recording D1 started is sealed whole by D2) and alice takes
- * C. Three calls offered, three records, none interrupted, none left open.
+ * C. Also through D1: D, a click-to-dial conversation (seat 103 and a
+ * customer), and E, a caller talking to the office phone (seat 104) the
+ * handset node rang: both stay in their bridges under D2 and are hung up
+ * through its API. Five calls offered, five records, none interrupted, none
+ * left open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -18,7 +22,12 @@ import { labDaemonConfig, startLab, type Lab } from '../helpers/asterisk-lab.ts'
 import { until, waitForLineIdle } from '../helpers/wait.ts';
 import { salesMenuFlow } from '../helpers/flows.ts';
 
-const FLOW = salesMenuFlow({ id: 'sales', name: 'Sales menu', timeoutMs: 4000 });
+const MENU = salesMenuFlow({ id: 'sales', name: 'Sales menu', timeoutMs: 4000 });
+// 2: the office phone (seat 104) through the handset node
+const FLOW = {
+  ...MENU,
+  nodes: { ...MENU.nodes, menu: { ...MENU.nodes.menu, options: { 1: 'q', 2: 'office' } }, office: { type: 'handset', seats: ['seat-104'], ringS: 15, fallback: 'bye' } },
+};
 const LEASE_S = 4;
 const NODE = 'lab-pbx-takeover';
 
@@ -32,9 +41,9 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
   let d1: DaemonProcess;
   let d2: DaemonProcess;
   let d3: DaemonProcess | undefined;
-  const config = (owner: string) => labDaemonConfig(lab, { channels: 4, flow: FLOW.id }, {
+  const config = (owner: string) => labDaemonConfig(lab, { channels: 6, flow: FLOW.id }, {
     cluster: { enabled: true, node: NODE, owner, leaseS: LEASE_S, renewS: 1 },
-    seats: [101, 102, 103].map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })),
+    seats: [101, 102, 103, 104].map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })),
   });
   const callOf = async (number: string): Promise<CallRow | null> => {
     const r = await sql.query<CallRow>('SELECT id, state, disposition, agent_id, answered_at, ended_at, duration_ms FROM calls WHERE number = $1', [number]);
@@ -61,7 +70,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     for (const [id, name] of [['alice', 'Alice'], ['bob', 'Bob']]) expect((await d1.api('POST', '/agents', { id, name })).status).toBe(201);
     expect((await d1.api('POST', '/queues', { id: 'sales', name: 'Sales', strategy: 'longest-idle', members: ['alice', 'bob'], settings: { ringTimeoutS: 15, maxWaitS: 300, wrapUpS: 1 } })).status).toBe(201);
     expect((await d1.api('POST', '/ivr/flows', FLOW)).status).toBe(201);
-    for (const ext of ['101', '102', '103']) await lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: 'tone' });
+    for (const ext of ['101', '102', '103', '104']) await lab.carrier.action('Setvar', { Variable: `AGENT_${ext}`, Value: 'tone' });
     // alice takes calls; bob is logged in at his seat but paused (B waits for him)
     expect((await d1.api('POST', '/agents/alice/state', { state: 'ready', seatId: 'seat-101' })).status).toBe(200);
     expect((await d1.api('POST', '/agents/bob/state', { state: 'paused', seatId: 'seat-102', reason: 'break' })).status).toBe(200);
@@ -77,7 +86,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     await db?.drop();
   });
 
-  it('SIGKILL D1: the conversation, the queued caller, the caller in the IVR and a click-to-dial conversation all go on under D2 and end completed', async () => {
+  it('SIGKILL D1: the conversation, the queued caller, the caller in the IVR, a caller on the office phone and a click-to-dial conversation all go on under D2 and end completed', async () => {
     // D: click-to-dial from seat 103, its agent and the customer talking in a bridge
     const dial = await d1.api<{ callId: string }>('POST', '/calls', { seatId: 'seat-103', number: '13800000124' });
     expect(dial.status).toBe(202);
@@ -87,6 +96,12 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     const [dAgent, dCustomer] = [dLegs.find((l) => l.kind === 'agent')!.channel_id, dLegs.find((l) => l.kind === 'outbound')!.channel_id];
     await until('D\'s sides share a bridge', () => bridgedPair(dAgent, dCustomer));
     await until('D is being recorded', async () => (await sql.query("SELECT 1 FROM recordings WHERE call_id = $1 AND state = 'recording'", [d.id])).rows.length === 1);
+    // E: a caller who pressed 2, talking to the office phone (seat 104) the handset node rang
+    await lab.call({ number: '13800138025', dtmf: '2', preWaitS: 1, holdS: 120 });
+    const e = await until('caller E connected to the office phone', async () => { const x = await callOf('+8613800138025'); return x?.state === 'connected' ? x : null; }, { timeoutMs: 30_000, detail: () => d1.output().slice(-3000) });
+    const eLegs = await until('E\'s phone answered', async () => { const l = await legsOf(e.id); return l.some((x) => x.kind === 'agent' && x.answered_at) ? l : null; });
+    const [eCaller, eSeat] = [eLegs.find((l) => l.kind === 'caller')!.channel_id, eLegs.find((l) => l.kind === 'agent' && l.answered_at)!.channel_id];
+    await until('E and the office phone share a bridge', () => bridgedPair(eCaller, eSeat));
     // A talks to alice through D1; B waits in the queue behind; C is in the menu (presses 1 only after the takeover)
     await lab.call({ number: '13800138021', dtmf: '1', preWaitS: 1, holdS: 120 });
     const a = await until('call A connected to alice', async () => { const c = await callOf('+8613800138021'); return c?.state === 'connected' && c.agent_id === 'alice' ? c : null; },
@@ -109,20 +124,21 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     await until('D2 owns the node', async () => (await sql.query('SELECT 1 FROM node_lease WHERE node = $1 AND owner = $2', [NODE, 'd2'])).rows.length === 1,
       { timeoutMs: (LEASE_S + 10) * 1000, intervalMs: 50 });
     const ownedMs = Date.now() - killedAt;
-    await until('D2 took the calls over', () => /"conversations":1,"queued":1,"ivr":1,"dialled":1,"rowless":0,"closed":0[^\n]*node taken over/.test(d2.output()), { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
+    await until('D2 took the calls over', () => /"conversations":1,"queued":1,"ivr":1,"handset":1,"dialled":1,"rowless":0,"closed":0[^\n]*node taken over/.test(d2.output()), { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
     const keptMs = Date.now() - killedAt;
     // C's key press must come after the takeover, or the test proves nothing about the IVR going on
     expect(Date.now() - cPlacedAt).toBeLessThan(15_000);
 
     // nothing was closed; A is the same conversation: its two channels still bridged on Asterisk, alice on it on D2, the call active there
-    expect((await sql.query('SELECT 1 FROM calls WHERE ended_at IS NULL AND id = ANY($1::uuid[])', [[a.id, b.id, c.id, d.id]])).rows).toHaveLength(4);
+    expect((await sql.query('SELECT 1 FROM calls WHERE ended_at IS NULL AND id = ANY($1::uuid[])', [[a.id, b.id, c.id, d.id, e.id]])).rows).toHaveLength(5);
     expect(await bridgedPair(dAgent, dCustomer)).toBe(true);
+    expect(await bridgedPair(eCaller, eSeat)).toBe(true);
     expect((await legsOf(a.id)).filter((l) => l.ended_at === null).map((l) => l.channel_id).sort()).toEqual([callerChannel, agentChannel].sort());
     expect(await bridgedPair(callerChannel, agentChannel)).toBe(true);
     const agentsOnD2 = async () => (await d2.api<{ items: Array<{ id: string; state: string; callId: string | null }> }>('GET', '/agents')).body.items;
     expect((await agentsOnD2()).find((x) => x.id === 'alice')).toMatchObject({ state: 'on-call', callId: a.id });
     const active = await d2.api<{ items: Array<{ id: string }> }>('GET', '/calls/active');
-    expect(active.body.items.map((x) => x.id).sort()).toEqual([a.id, b.id, c.id].sort());
+    expect(active.body.items.map((x) => x.id).sort()).toEqual([a.id, b.id, c.id, e.id].sort());
     // B keeps its wait: D2 counts it from when B entered the queue under D1, not from the takeover
     const asked = Date.now();
     const sales = (await d2.api<{ items: Array<{ queueId: string; waiting: number; longestWaitMs: number }> }>('GET', '/queues')).body.items.find((q) => q.queueId === 'sales');
@@ -167,6 +183,13 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     // the recording D1 started is sealed by D2 (not repaired as a crash's)
     await until('D\'s recording sealed', async () => (await sql.query("SELECT 1 FROM recordings WHERE call_id = $1 AND state = 'ready'", [d.id])).rows.length === 1, { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
 
+    // E, still bridged to the office phone under D2, is hung up through D2's API: completed, the phone hung up too
+    expect(await bridgedPair(eCaller, eSeat)).toBe(true);
+    expect((await d2.api('POST', `/calls/${e.id}/hangup`)).status).toBe(202);
+    expect((await events.waitFor((x) => x.type === 'call.ended' && x.data.callId === e.id, 20_000)).data.disposition).toBe('completed');
+    const eLegsEnd = await until('E\'s legs closed', async () => { const l = await legsOf(e.id); return l.every((x) => x.ended_at) ? l : null; });
+    for (const l of eLegsEnd.filter((x) => x.answered_at)) expect(l.end_cause).not.toMatch(/interrupted|asterisk-restart/);
+
     // alice, ready again after her wrap-up, takes C
     await until('C connected to alice', async () => { const x = await callOf('+8613800138023'); return x?.state === 'connected' && x.agent_id === 'alice'; }, { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });
     for (const x of [b, c]) expect((await d2.api('POST', `/calls/${x.id}/hangup`)).status).toBe(202);
@@ -176,11 +199,12 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     }, { timeoutMs: 20_000 });
     expect(rows.map((x) => [x.number, x.disposition, x.agent_id])).toEqual([
       ['+8613800000124', 'completed', null], ['+8613800138021', 'completed', 'alice'], ['+8613800138022', 'completed', 'bob'], ['+8613800138023', 'completed', 'alice'],
+      ['+8613800138025', 'completed', null],
     ]);
     const interruptedLegs = await sql.query("SELECT 1 FROM call_legs WHERE end_cause = 'interrupted' AND answered_at IS NOT NULL");
     expect(interruptedLegs.rows).toHaveLength(0);
     events.close();
-    console.log(`takeover figures: SIGKILL D1 -> D2 owner ${ownedMs} ms; -> calls taken over ${keptMs} ms; A went on ${aEnd.ended_at!.getTime() - killedAt} ms after the kill; A's recording ${rec.duration_ms} ms (connected ${connectedMs} ms); calls offered 4, records 4, interrupted 0, open 0`);
+    console.log(`takeover figures: SIGKILL D1 -> D2 owner ${ownedMs} ms; -> calls taken over ${keptMs} ms; A went on ${aEnd.ended_at!.getTime() - killedAt} ms after the kill; A's recording ${rec.duration_ms} ms (connected ${connectedMs} ms); calls offered 5, records 5, interrupted 0, open 0`);
   });
 
   it('a daemon that wins the node back under a new epoch drops what it remembers: the calls go on as the rows say, agents keep their calls', async () => {

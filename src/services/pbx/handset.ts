@@ -84,6 +84,15 @@ export class SeatRinger {
     return true;
   }
 
+  /**
+   * A conversation the earlier owner of the node connected (takeover): the
+   * caller and the office phone that answered go on in their bridge; either
+   * side hanging up ends it as if this daemon had connected them.
+   */
+  adopt(call: CallSession, callerChannelId: string, seatChannelId: string, seat: RingSeat, bridgeId: string): void {
+    this.rings.add({ call, callerChannelId, legs: new Map([[seatChannelId, seat]]), answered: seatChannelId, bridgeId, settle: () => undefined });
+  }
+
   /** Forgotten without a command (NodeTakeover.forget): the seats ringing for this daemon's calls are the rows' to settle. */
   forget(): void { this.rings.clear(); }
 

@@ -16,7 +16,7 @@ import type { CallSession } from '../telephony/session.ts';
 import type { AcdService } from '../acd/acd-service.ts';
 import type { AsteriskChannelControl } from './channel-control.ts';
 import type { LegLog } from './legs.ts';
-import { planTakeover, type Conversation, type Dialled, type InIvr, type OpenLeg, type Queued } from './takeover.ts';
+import { planTakeover, type Conversation, type Dialled, type Handset, type InIvr, type OpenLeg, type Queued } from './takeover.ts';
 
 /** A caller's call this daemon drives: its session, the channel's control, its line. */
 export interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
@@ -39,6 +39,8 @@ export interface NodeParts {
   claimAgentLeg(channelId: string): void;
   /** A click-to-dial conversation goes on: its two channels are the click-to-dialer's, and it has its call there. */
   resumeDialled(line: LineConfig, k: Dialled): void;
+  /** A caller talking to an office phone goes on: the phone's channel is the seat ringer's, with the conversation. */
+  resumeHandset(session: CallSession, k: Handset): void;
   lineState(line: LineConfig): LineState;
   /** Everything else this daemon remembers of the node is dropped (leg claims, seats ringing, click-to-dial, campaign calls, monitors). */
   forgetRest(): void;
@@ -112,6 +114,7 @@ export class NodeTakeover {
     for (const k of plan.conversations) this.resume(k, 'connected');
     for (const k of plan.queued) this.resume(k, 'queued');
     for (const k of plan.ivr) this.resume(k, 'ivr');
+    for (const k of plan.handset) this.resume(k, 'connected');
     for (const k of plan.dialled) this.resumeDialled(k);
     let madeNew = 0;
     for (const channel of rowless) {
@@ -122,17 +125,17 @@ export class NodeTakeover {
       // the record starts when the caller called (the channel's creation), not at the takeover
       p.inbound(channel, channel.createdAt ? new Date(channel.createdAt) : undefined);
     }
-    const all = [...plan.conversations, ...plan.queued, ...plan.ivr];
+    const all = [...plan.conversations, ...plan.queued, ...plan.ivr, ...plan.handset];
     const keep = new Set([...all, ...plan.dialled].map((k) => k.call.id));
     // other legs of the calls that go on (phones still ringing for them, a supervisor): the earlier owner's; closed, their channels hung up
-    const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id), ...plan.dialled.flatMap((k) => [k.agent.leg.id, k.customer.leg.id])]);
+    const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id), ...plan.handset.map((k) => k.seat.leg.id), ...plan.dialled.flatMap((k) => [k.agent.leg.id, k.customer.leg.id])]);
     const now = new Date();
     for (const l of legs) if (keep.has(l.callId) && !adopted.has(l.id)) await p.deps.repos.legs.ended(l.id, now, 'interrupted');
     const closed = await p.deps.calls.closeInterrupted(lineIds, (id) => keep.has(id) || mine(id));
     p.acd.prune();
     const stillOpen = async (): Promise<Set<string>> => new Set((await p.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await p.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, dialled: plan.dialled.length, rowless: madeNew, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length - madeNew }, 'node taken over');
+    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, handset: plan.handset.length, dialled: plan.dialled.length, rowless: madeNew, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length - madeNew }, 'node taken over');
     this.pending = false;
   }
 
@@ -164,7 +167,7 @@ export class NodeTakeover {
   }
 
   /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */
-  private resume(k: Conversation | Queued | InIvr, as: 'connected' | 'queued' | 'ivr'): void {
+  private resume(k: Conversation | Queued | InIvr | Handset, as: 'connected' | 'queued' | 'ivr'): void {
     const { p } = this;
     const line = p.lines.find((l) => l.id === k.call.lineId)!;
     const wasIdle = p.lineState(line) === 'idle';
@@ -175,10 +178,13 @@ export class NodeTakeover {
       p.legLog.adopt(k.agent.channel.id, k.agent.leg.id, true);
       p.claimAgentLeg(k.agent.channel.id);
       p.acd.adopt(session, { callerChannelId: channelId, agentChannelId: k.agent.channel.id, agentId: k.agent.agentId, queueId: k.queueId, bridgeId: k.bridgeId, answeredAt: Date.parse(k.agent.leg.answeredAt!) });
+    } else if ('seat' in k) {
+      p.legLog.adopt(k.seat.channel.id, k.seat.leg.id, true);
+      p.resumeHandset(session, k);
     } else if ('queueId' in k) {
       void p.acd.resumeWaiting(session, channelId, k.queueId).catch((err: unknown) => p.log.error({ err, callId: session.id }, 'putting a caller back in the queue failed'));
     }
     if (wasIdle) p.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
-    p.log.info({ callId: session.id, as, ...('agent' in k ? { agentId: k.agent.agentId } : {}) }, 'call taken over: it goes on');
+    p.log.info({ callId: session.id, as: 'seat' in k ? 'handset' : as, ...('agent' in k ? { agentId: k.agent.agentId } : {}) }, 'call taken over: it goes on');
   }
 }

@@ -94,6 +94,11 @@ export class PbxService implements LineGroup {
       open: (line, channel, resumed) => this.open(line, channel, resumed),
       inbound: (channel, startedAt) => this.inbound(channel, startedAt),
       claimAgentLeg: (channelId) => this.registry.claim(channelId, acdLegs),
+      resumeHandset: (session, k) => {
+        this.registry.claim(k.seat.channel.id, ringerLegs);
+        const l = k.seat.leg;
+        this.ringer.adopt(session, k.caller.channel.id, k.seat.channel.id, { id: l.seatId ?? l.endpoint ?? 'unknown', endpoint: l.endpoint ?? '', agentId: l.agentId, kind: l.kind === 'outbound' ? 'outbound' : 'agent' }, k.bridgeId);
+      },
       resumeDialled: (line, k) => {
         for (const id of [k.agent.channel.id, k.customer.channel.id]) this.registry.claim(id, dialerLegs);
         this.dialer.resume(line, { row: k.call, agentLeg: k.agent.channel.id, customerLeg: k.customer.channel.id, customerChannelName: k.customer.channel.name, bridgeId: k.bridgeId }, k.agent.leg);

@@ -38,7 +38,7 @@ describe('planTakeover (a node taken over)', () => {
   });
 
   it('everything else is closed: caller gone, no bridge or the agent not in it, an unanswered or another agent\'s leg, unknown queue, ringing, outbound', () => {
-    const none = { conversations: [], queued: [], ivr: [], dialled: [] };
+    const none = { conversations: [], queued: [], ivr: [], handset: [], dialled: [] };
     expect(planTakeover([call('c1')], both, inv(['ch-alice']), known)).toEqual(none);
     expect(planTakeover([call('c1')], both, inv(['ch-caller', 'ch-alice']), known)).toEqual(none);
     expect(planTakeover([call('c1')], both, inv(['ch-caller', 'ch-alice'], [['ch-caller']]), known)).toEqual(none);
@@ -53,6 +53,21 @@ describe('planTakeover (a node taken over)', () => {
     expect(planTakeover([call('c1', { queueId: null })], both, bridged, known)).toEqual(none);
   });
 
+  it('a caller talking to the office phone the handset node rang goes on; a seat leg that did not enter as the handset node\'s does not', () => {
+    const h = call('h1', { queueId: null, agentId: null });
+    const legs = [leg('h1', 'caller', 'ch-caller'), leg('h1', 'agent', 'ch-other', { answeredAt: null, seatId: 'seat-102' }), leg('h1', 'agent', 'ch-seat', { seatId: 'seat-101' })];
+    const up = inv(['ch-caller', 'ch-seat', 'ch-other'], [['ch-caller', 'ch-seat']], { 'ch-seat': 'handset', 'ch-other': 'handset' });
+    const plan = planTakeover([h], legs, up, known);
+    expect(plan.handset).toHaveLength(1);
+    expect(plan.handset[0]).toMatchObject({ bridgeId: 'b1', caller: { channel: { id: 'ch-caller' } }, seat: { channel: { id: 'ch-seat' }, leg: { seatId: 'seat-101' } } });
+    // a number the directory node dialled for the caller (an outbound leg of the handset node) too
+    const dialled = planTakeover([h], [legs[0]!, leg('h1', 'outbound', 'ch-num')], inv(['ch-caller', 'ch-num'], [['ch-caller', 'ch-num']], { 'ch-num': 'handset' }), known);
+    expect(dialled.handset.map((k) => k.seat.channel.id)).toEqual(['ch-num']);
+    const none = { conversations: [], queued: [], ivr: [], handset: [], dialled: [] };
+    expect(planTakeover([h], legs, inv(['ch-caller', 'ch-seat'], [['ch-caller', 'ch-seat']]), known)).toEqual(none);
+    expect(planTakeover([h], legs, inv(['ch-caller', 'ch-seat'], [], { 'ch-seat': 'handset' }), known)).toEqual(none);
+  });
+
   it('a click-to-dial call whose agent and customer both answered and share a bridge goes on; not connected, not both in it, or a campaign\'s legs: closed', () => {
     const out = call('o1', { direction: 'outbound', queueId: null, flowId: null });
     const legs = [leg('o1', 'agent', 'ch-seat', { agentId: 'alice', seatId: 'seat-101' }), leg('o1', 'outbound', 'ch-cust')];
@@ -62,7 +77,7 @@ describe('planTakeover (a node taken over)', () => {
     expect(plan.dialled).toHaveLength(1);
     expect(plan.dialled[0]).toMatchObject({ bridgeId: 'b1', agent: { channel: { id: 'ch-seat' }, leg: { seatId: 'seat-101' } }, customer: { channel: { id: 'ch-cust', name: 'PJSIP/x-ch-cust' } } });
     expect([...plan.conversations, ...plan.queued, ...plan.ivr]).toEqual([]);
-    const none = { conversations: [], queued: [], ivr: [], dialled: [] };
+    const none = { conversations: [], queued: [], ivr: [], handset: [], dialled: [] };
     // the customer still rings (the call is dialing), or has not answered
     expect(planTakeover([{ ...out, state: 'dialing' }], legs, up, known)).toEqual(none);
     expect(planTakeover([out], [legs[0]!, leg('o1', 'outbound', 'ch-cust', { answeredAt: null })], up, known)).toEqual(none);

@@ -8,11 +8,13 @@
  *   still in one mixing bridge goes on as it is (never cut).
  * - `queued`: a caller waiting in a queue waits on, in the same queue.
  * - `ivr`: a caller in the IVR hears the call's flow again from its start.
+ * - `handset`: a caller talking to an office phone (the IVR's handset node,
+ *   or a number the directory transferred to) in one mixing bridge goes on.
  * - `dialled`: a click-to-dial call whose agent and customer are still in one
  *   mixing bridge goes on as it is.
  * - everything else (ringing, a click-to-dial call not connected yet, a
- *   handset node, a campaign call, the caller gone, the agent gone from the
- *   bridge): closed as `interrupted`, its channels hung up.
+ *   campaign call, the caller gone, the agent gone from the bridge):
+ *   closed as `interrupted`, its channels hung up.
  */
 import type { CallLeg, CallRecord } from '../../core/call/records.ts';
 import type { PbxInventory, PbxLegInfo } from '../../core/ports.ts';
@@ -27,6 +29,8 @@ export interface Conversation extends Resumed {
   bridgeId: string;
 }
 export interface Queued extends Resumed { queueId: string }
+/** A caller talking to an office phone the handset node rang (or a number the directory node dialled). */
+export interface Handset extends Resumed { seat: { leg: OpenLeg; channel: PbxLegInfo }; bridgeId: string }
 export interface InIvr extends Resumed { flowId: string | null }
 
 /** A click-to-dial conversation that goes on under the new owner. */
@@ -37,13 +41,13 @@ export interface Dialled {
   bridgeId: string;
 }
 
-export interface TakeoverPlan { conversations: Conversation[]; queued: Queued[]; ivr: InIvr[]; dialled: Dialled[] }
+export interface TakeoverPlan { conversations: Conversation[]; queued: Queued[]; ivr: InIvr[]; handset: Handset[]; dialled: Dialled[] }
 
 export function planTakeover(open: readonly CallRecord[], legs: readonly OpenLeg[], now: PbxInventory, knowsQueue: (id: string) => boolean): TakeoverPlan {
   const channels = new Map(now.legs.map((l) => [l.id, l]));
   const bridgeOf = new Map<string, { id: string; legIds: string[] }>();
   for (const b of now.bridges) for (const id of b.legIds) bridgeOf.set(id, b);
-  const plan: TakeoverPlan = { conversations: [], queued: [], ivr: [], dialled: [] };
+  const plan: TakeoverPlan = { conversations: [], queued: [], ivr: [], handset: [], dialled: [] };
   for (const call of open) {
     if (call.direction !== 'inbound') {
       const d = dialled(call, legs, channels, bridgeOf);
@@ -60,6 +64,11 @@ export function planTakeover(open: readonly CallRecord[], legs: readonly OpenLeg
       const agentLeg = mine.find((l) => l.kind === 'agent' && l.answeredAt && l.agentId === call.agentId && bridge.legIds.includes(l.channelId!));
       const agentChannel = agentLeg ? channels.get(agentLeg.channelId!) : undefined;
       if (agentLeg && agentChannel) plan.conversations.push({ call, caller, queueId: call.queueId, bridgeId: bridge.id, agent: { leg: agentLeg, channel: agentChannel, agentId: call.agentId } });
+    } else if (call.state === 'connected' && !call.queueId && bridge) {
+      // the office phone that answered: the call's answered leg in the caller's bridge that entered as the handset node's
+      const seatLeg = mine.find((l) => (l.kind === 'agent' || l.kind === 'outbound') && l.answeredAt && bridge.legIds.includes(l.channelId!) && channels.get(l.channelId!)?.role === 'handset');
+      const seatChannel = seatLeg ? channels.get(seatLeg.channelId!) : undefined;
+      if (seatLeg && seatChannel) plan.handset.push({ call, caller, seat: { leg: seatLeg, channel: seatChannel }, bridgeId: bridge.id });
     } else if (call.state === 'queued' && call.queueId && !bridge && knowsQueue(call.queueId)) {
       plan.queued.push({ call, caller, queueId: call.queueId });
     } else if (call.state === 'answered' && !bridge) {

@@ -1,16 +1,17 @@
 /**
- * A click-to-dial conversation at a takeover (fake PBX, fake timers): the
- * agent and the customer talk in one bridge when the node changes hands. The
- * new owner keeps it (before: closed as `interrupted`, both sides hung up):
- * the bridge stays, the row stays open, and the call ends `completed` when a
+ * Conversations other than a queue's at a takeover (fake PBX, fake timers):
+ * a click-to-dial call (agent and customer in one bridge) and a caller
+ * talking to the office phone the IVR's handset node rang. The new owner
+ * keeps them (before: closed as `interrupted`, both sides hung up): the
+ * bridge stays, the row stays open, and the call ends `completed` when a
  * side hangs up or through the API, one record, its legs closed by their
  * real end. A click-to-dial call still ringing the customer is closed as
  * before.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FAKE_CLOCK, pbxHarness, type PbxHarness } from '../../support/pbx-harness.ts';
+import { FAKE_CLOCK, pbxHarness, TRUNK, type PbxHarness } from '../../support/pbx-harness.ts';
 
-describe('a click-to-dial conversation when the node is taken over (fake PBX, fake timers)', () => {
+describe('click-to-dial and handset conversations when the node is taken over (fake PBX, fake timers)', () => {
   let h: PbxHarness;
   const log: string[] = [];
   const seat = (n: string) => h.pbx.legsTo(`PJSIP/${n}`);
@@ -86,5 +87,33 @@ describe('a click-to-dial conversation when the node is taken over (fake PBX, fa
       expect(l.every((x) => x.end_cause !== null && x.end_cause !== 'interrupted')).toBe(true);
     }
     expect((await h.db.query('SELECT 1 FROM calls WHERE number = ANY($1::text[])', [['+8613900139100', '+8613900139101']])).rows).toHaveLength(2);
+  });
+
+  it('a caller talking to the office phone the handset node rang goes on; the phone hanging up ends it completed', async () => {
+    await h.flows.create({ id: 'main', name: 'Office', entry: 'office', nodes: { office: { type: 'handset', seats: ['seat-e1'], ringS: 20, fallback: 'bye' }, bye: { type: 'hangup' } } });
+    h.pbx.phone('PJSIP/e1', 'manual');
+    const caller = h.pbx.callIn({ number: '13800138041', trunk: TRUNK });
+    await h.until(() => seat('e1').length === 1, 'the office phone rings');
+    h.pbx.pickUp(seat('e1')[0]!.id);
+    await h.until(() => seat('e1')[0]?.bridgeId != null && h.pbx.leg(caller)?.bridgeId === seat('e1')[0]!.bridgeId, 'caller and phone bridged');
+    const id = async () => (await h.db.query<{ id: string }>('SELECT id FROM calls WHERE number = $1', ['+8613800138041'])).rows[0]?.id;
+    let callId: string | undefined;
+    for (let i = 0; i < 200 && (!(callId = await id()) || (await row(callId))?.state !== 'connected'); i++) await h.settle();
+    const bridge = seat('e1')[0]!.bridgeId;
+
+    expect(await takeOver()).toMatchObject({ handset: 1, dialled: 0, closed: 0 });
+    await h.settle();
+    expect(h.pbx.leg(caller)?.bridgeId).toBe(bridge);
+    expect(seat('e1')[0]?.bridgeId).toBe(bridge);
+    expect(await row(callId!)).toMatchObject({ state: 'connected', ended_at: null });
+
+    // the office phone hangs up: the caller is hung up, the call ends completed
+    h.pbx.farHangup(seat('e1')[0]!.id);
+    await h.until(() => ended(callId!).length === 1 && !h.pbx.leg(caller), 'the call ended, the caller hung up');
+    await h.settle();
+    expect(await row(callId!)).toMatchObject({ state: 'ended', disposition: 'completed' });
+    const l = await legs(callId!);
+    expect(l.map((x) => x.kind)).toEqual(['agent', 'caller']);
+    expect(l.every((x) => x.end_cause !== null && x.end_cause !== 'interrupted')).toBe(true);
   });
 });
