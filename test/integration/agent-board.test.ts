@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { testDbKind } from '../helpers/db.ts';
+import { freshDatabase, testDbKind } from '../helpers/db.ts';
+import { cutProxy } from '../helpers/cut-proxy.ts';
+import { openDb } from '../../src/db/open.ts';
 import { migratedDb, type MigratedDb } from '../helpers/app.ts';
 import { until } from '../helpers/wait.ts';
 import type { Db } from '../../src/db/types.ts';
@@ -241,6 +243,42 @@ describe(`one agent, two daemons, on ${testDbKind()}`, () => {
     expect(board.get('lou')?.state).toBe('ready');
     expect((await repo0.agentState('lou'))!).toMatchObject({ version: after.version + 1, writtenBy: 'd1', agent: { state: 'ready' } });
     await board.stop();
+  });
+
+  // PostgreSQL only: the board's way to the database is a TCP relay the test cuts (PGlite has no wire)
+  if (testDbKind() === 'postgres') it('a state written while the database is away is written again once it is back, without a further change', async () => {
+    const fresh = await freshDatabase('postgres');
+    const direct = await migratedDb(fresh.url);
+    const u = new URL(fresh.url);
+    const relay = await cutProxy(Number(u.port), u.hostname);
+    const viaRelay = await openDb(relay.via(fresh.url));
+    const lines: string[] = [];
+    const board = new AgentBoard(new AcdRepo(viaRelay), new EventBus(), pino({ level: 'info' }, { write: (l: string) => { lines.push(l); } }), [], 10, 'd1');
+    try {
+      const repo0 = new AcdRepo(direct.db);
+      await repo0.createAgent({ id: 'rex', name: 'rex' });
+      await board.load();
+      await board.setState('rex', { state: 'ready' });
+      await board.flush();
+      expect((await repo0.agentState('rex'))!.agent.state).toBe('ready');
+      // the database goes away; the agent pauses: the state is right in memory, the row still says ready
+      relay.cut();
+      await board.setState('rex', { state: 'paused', reason: 'lunch' });
+      await board.flush();
+      expect(board.get('rex')!.state).toBe('paused');
+      expect((await repo0.agentState('rex'))!.agent.state).toBe('ready');
+      expect(lines.join('')).toContain('could not save agent state');
+      // it comes back: the row follows with no change of the agent's
+      relay.mend();
+      await until('the row says paused', async () => (await repo0.agentState('rex'))!.agent.state === 'paused', { timeoutMs: 30_000, detail: () => lines.slice(-5).join('') });
+      expect((await repo0.agentState('rex'))!).toMatchObject({ writtenBy: 'd1', agent: { state: 'paused', reason: 'lunch' } });
+      expect(lines.join('')).toContain('agent state written after the database came back');
+    } finally {
+      await board.stop();
+      await viaRelay.close();
+      await relay.close();
+      await direct.close();
+    }
   });
 
   it('the shared waiting list (sql/029): a row counts only while its call is open; prune drops the others', async () => {
