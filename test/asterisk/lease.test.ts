@@ -209,7 +209,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
   it('the owner\'s database away longer than the lease: a caller still there is made a call by the next owner, calls that ended meanwhile are reported to it; one record each', { timeout: 240_000 }, async () => {
     // D4 reaches the database through a relay the test cuts; D5 straight. D4 takes the node from the daemons before (the owner
     // gives it up as it stops), D5 stands by. Their lease is longer than the others' so that calls fit into D4's last lease.
-    const leaseS = 10;
+    const leaseS = 12;
     const u = new URL(db.url);
     relay = await cutProxy(Number(u.port), u.hostname);
     d4 = await startDaemonProcess({ databaseUrl: relay.via(db.url), config: config('d4', leaseS) });
