@@ -84,6 +84,9 @@ export interface TwoNodes {
   /** DA owns node-a (pbx A, line trunk-a); DB owns node-b (pbx B, line trunk-b). */
   da: DaemonProcess;
   dbn: DaemonProcess;
+  /** With `standbys`: SA stands by for node-a, SB for node-b (owners `sa`, `sb`). */
+  sa: DaemonProcess | null;
+  sb: DaemonProcess | null;
   stop(): Promise<void>;
 }
 
@@ -99,14 +102,20 @@ export async function startTwoNodes(o: {
   /** More daemon config; a function of the lab for what depends on its ports (a seat reached through Kamailio). */
   extra?: Record<string, unknown> | ((lab: HaLab) => Record<string, unknown>);
   first?: (da: DaemonProcess) => Promise<void>;
+  /** A second daemon for each node, started once both owners drive their nodes (two machines, each running an owner and the other's standby). */
+  standbys?: boolean;
 }): Promise<TwoNodes> {
   const lab = await startHaLab();
   const db = await freshDatabase('postgres');
   const sql = new pg.Client({ connectionString: db.url });
   let da: DaemonProcess | undefined;
   let dbn: DaemonProcess | undefined;
+  let sa: DaemonProcess | undefined;
+  let sb: DaemonProcess | undefined;
   // in start order, backwards; also when the start fails half-way
   const stop = async (): Promise<void> => {
+    await sb?.stop();
+    await sa?.stop();
     await da?.stop();
     await dbn?.stop();
     await sql.end();
@@ -122,9 +131,13 @@ export async function startTwoNodes(o: {
     dbn = await startDaemonProcess({ databaseUrl: db.url, config: config('pbxb', 'node-b', 'db', 'trunk-b') });
     await waitForLineIdle(da, 'trunk-a');
     await waitForLineIdle(dbn, 'trunk-b');
+    if (o.standbys) {
+      sa = await startDaemonProcess({ databaseUrl: db.url, config: config('pbxa', 'node-a', 'sa', 'trunk-a') });
+      sb = await startDaemonProcess({ databaseUrl: db.url, config: config('pbxb', 'node-b', 'sb', 'trunk-b') });
+    }
   } catch (err) {
     await stop().catch(() => undefined); // the start's own error is the one to report
     throw err;
   }
-  return { lab, url: db.url, sql, da, dbn, stop };
+  return { lab, url: db.url, sql, da, dbn, sa: sa ?? null, sb: sb ?? null, stop };
 }
