@@ -6,10 +6,11 @@
  * for node A (machine 2). X calls node A and Y node B; both are in the menu.
  * SIGKILL DA: SA takes node A over (X goes on there and presses 1 in the
  * menu SA plays), node B stays DB's untouched; a new caller through
- * Kamailio lands on A (its Asterisk is alive) and is answered by SA; Y is
- * hung up through SB's API (forwarded to DB, the owner of node B), Z
- * through SA's. Three calls offered, three records, none interrupted, none
- * left open.
+ * Kamailio lands on A (its Asterisk is alive) and is answered by SA. Any
+ * daemon takes a command on any node's call: Y (node B) is hung up through
+ * SA (node A's owner), which forwards it to DB; Z (node A) through SB (node
+ * B's standby), which forwards it to SA. Three calls offered, three
+ * records, none interrupted, none left open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
@@ -56,7 +57,7 @@ describe('HA: two machines, two nodes, an owner and a standby for each node; SIG
 
   afterAll(async () => { await nodes?.stop(); });
 
-  it('the standby of the dead owner\'s node takes it over; the other node goes on untouched; a command on the other standby reaches its owner', async () => {
+  it('the standby of the dead owner\'s node takes it over; the other node goes on untouched; a command on a call reaches its node\'s owner from any daemon', async () => {
     expect([...(await leases()).values()].map((l) => [l.node, l.owner])).toEqual([['node-a', 'da'], ['node-b', 'db']]);
     // X presses 1 some 25 s after its answer: after the takeover, in the menu SA plays
     await lab.callAt('pbxa', { number: X, dtmf: '1', preWaitS: 25, holdS: 60 });
@@ -83,9 +84,13 @@ describe('HA: two machines, two nodes, an owner and a standby for each node; SIG
     // X presses 1 in SA's menu: completed
     const xEnd = await until('X ended', async () => { const c = await call(X); return c?.ended_at ? c : null; }, { timeoutMs: 60_000, detail: logs });
     expect(xEnd.disposition).toBe('completed');
-    // Y is hung up through SB's API, which forwards it to DB (node B's owner); Z through SA's
-    expect((await sb.api('POST', `/calls/${y.id}/hangup`)).status).toBe(202);
-    expect((await sa.api('POST', `/calls/${z.id}/hangup`)).status).toBe(202);
+    // across nodes: Y (node B) through SA, which forwards it to DB; Z (node A) through SB, which forwards it to SA
+    const yHung = await sa.api<unknown>('POST', `/calls/${y.id}/hangup`);
+    expect(yHung.status).toBe(202);
+    expect(yHung.headers.get('kefu-forwarded-to')).toBe('db');
+    const zHung = await sb.api<unknown>('POST', `/calls/${z.id}/hangup`);
+    expect(zHung.status).toBe(202);
+    expect(zHung.headers.get('kefu-forwarded-to')).toBe('sa');
     const all = await until('every call closed', async () => {
       const r = await sql.query<{ number: string; line_id: string; disposition: string | null; ended_at: Date | null }>('SELECT number, line_id, disposition, ended_at FROM calls ORDER BY number');
       return r.rows.length === 3 && r.rows.every((c) => c.ended_at) ? r.rows : null;

@@ -12,7 +12,7 @@ import { ActiveCall, CallDetail, CallList, CallQuery } from './schemas.ts';
 /** /calls: call records (CDR), active calls, the call's recording, hang-up. */
 export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['calls'];
-  // cluster.enabled: these run on the Asterisk node's owner (forwarded there from any daemon)
+  // cluster.enabled: these run on the owner of the node whose line carries the call (forwarded there from any daemon)
   const nodeOwner = callOnOwner(ctx);
 
   app.get('/calls', { schema: { tags, querystring: CallQuery, response: { 200: CallList } } }, async (req) => {
@@ -70,7 +70,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/monitor', {
-    config: { roles: ['admin', 'supervisor'], nodeOwner },
+    config: { roles: ['admin', 'supervisor'], nodeOwner, nodeOfCall: true },
     schema: {
       tags, params: IdParams, description: "Supervisor: the seat's phone rings, then listens to the call, whispers to the agent (the caller does not hear), or barges in.",
       body: Type.Object({ mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]), seatId: Type.String() }, { additionalProperties: false }),
@@ -82,7 +82,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/play', {
-    config: { roles: [...WRITERS, 'agent'], nodeOwner },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner, nodeOfCall: true },
     schema: {
       tags, params: IdParams, description: 'Play a text prompt (TTS) or a stored recording into the live call.',
       body: Type.Union([
@@ -101,7 +101,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/recording/start', {
-    config: { roles: [...WRITERS, 'agent'], nodeOwner },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner, nodeOfCall: true },
     schema: { tags, params: IdParams, description: 'Start recording the live call now (selective recording on demand).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
   }, async (req, reply) => {
     await assertMayActOnCall(ctx, req, req.params.id);
@@ -109,7 +109,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/recording/stop', {
-    config: { roles: [...WRITERS, 'agent'], nodeOwner },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner, nodeOfCall: true },
     schema: { tags, params: IdParams, description: 'Stop the recording in progress; it is sealed at once (recording.ready).', response: { 202: Type.Object({ recordingId: Type.String() }) } },
   }, async (req, reply) => {
     await assertMayActOnCall(ctx, req, req.params.id);
@@ -117,7 +117,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls/:id/hangup', {
-    config: { roles: [...WRITERS, 'agent'], nodeOwner },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner, nodeOfCall: true },
     schema: { tags, params: IdParams, description: 'Hang up a live call; a click-to-dial call (also one still waiting for a line) ends as well.', response: { 202: Type.Object({ ok: Type.Boolean() }) } },
   }, async (req, reply) => {
     await assertMayActOnCall(ctx, req, req.params.id);

@@ -19,12 +19,14 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { KefuError } from '../../core/errors.ts';
-import type { ClusterDirectory } from '../../services/cluster/directory.ts';
+import type { ClusterDirectory, LeaseRow } from '../../services/cluster/directory.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** cluster.enabled: the route needs the Asterisk node's owner (its channels); true, or true for the requests the predicate picks. */
     nodeOwner?: boolean | ((req: FastifyRequest) => boolean);
+    /** With nodeOwner: a command on the call `:id`, which may be on another node's line: it goes to that node's owner. */
+    nodeOfCall?: boolean;
   }
   interface FastifyRequest { forwardBody?: Buffer }
 }
@@ -48,10 +50,18 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
   const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) };
   app.addHook('onClose', () => { agents.http.destroy(); agents.https.destroy(); });
   const flagged = (req: FastifyRequest): boolean => req.routeOptions.config?.nodeOwner !== undefined && req.routeOptions.config.nodeOwner !== false;
+  const ofCall = (req: FastifyRequest): boolean => req.routeOptions.config?.nodeOfCall === true;
+  /** The lease row of the node that carries the call `:id`, when that is not this daemon's node (null: this node's, or unknown here). */
+  const otherNodeOfCall = async (req: FastifyRequest): Promise<LeaseRow | null> => {
+    const id = (req.params as { id?: unknown }).id;
+    if (typeof id !== 'string' || !UUID.test(id)) return null;
+    const row = await cluster.nodeOfCall(id);
+    return row && row.node !== cluster.node ? row : null;
+  };
 
   // the body exactly as received (bounded by the route's limit), for a request this daemon may forward
   app.addHook('preParsing', async (req, _reply, payload) => {
-    if (!flagged(req) || cluster.isOwner()) return payload;
+    if (!flagged(req) || (cluster.isOwner() && !ofCall(req))) return payload;
     const limit = req.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1_048_576;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -66,32 +76,39 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
 
   app.addHook('preValidation', async (req, reply) => {
     const want = req.routeOptions.config?.nodeOwner;
-    if (!want || cluster.isOwner()) return;
+    if (!want) return;
     if (typeof want === 'function' && !want(req)) return;
+    // a command on a call of another node's line goes to that node's owner; any other to this node's
+    const other = ofCall(req) ? await otherNodeOfCall(req) : null;
+    if (!other && cluster.isOwner()) return;
+    const node = other?.node ?? cluster.node;
     // deny by default: only a request the auth hook let through (never a public route) is forwarded
     if (!req.principal) throw new KefuError('UNAUTHORIZED', 'sign in or send an API key');
     const fromHeader = req.headers[FORWARDED_BY];
     if (fromHeader !== undefined) {
       const from = String(fromHeader).slice(0, 100);
-      throw unavailable(cluster.node, 'second-hop', `forwarded here by ${from}, but this daemon (${cluster.owner}) does not own the node either; not forwarded again`, { forwardedBy: from });
+      throw unavailable(node, 'second-hop', `forwarded here by ${from}, but this daemon (${cluster.owner}) does not own the node either; not forwarded again`, { forwardedBy: from });
     }
     // it owned the node when the body came (so the body was not kept) and lost it since: rare, and retried at once by the caller
-    if (req.forwardBody === undefined && req.body !== undefined) throw unavailable(cluster.node, 'no-owner', 'this daemon let the node go while the request came in; try again');
-    const row = await cluster.current();
-    if (!row || row.expired || !row.owner) throw unavailable(cluster.node, 'no-owner', 'no daemon owns the node now (no live lease); try again in a few seconds');
-    if (row.owner === cluster.owner) throw unavailable(cluster.node, 'no-owner', 'this daemon is taking the node over or letting it go; try again in a few seconds');
-    if (!row.address) throw unavailable(cluster.node, 'no-address', `its owner ${row.owner} has not advertised an API address yet`, { owner: row.owner });
+    if (req.forwardBody === undefined && req.body !== undefined) throw unavailable(node, 'no-owner', 'this daemon let the node go while the request came in; try again');
+    const row = other ?? await cluster.current();
+    if (!row || row.expired || !row.owner) throw unavailable(node, 'no-owner', 'no daemon owns the node now (no live lease); try again in a few seconds');
+    if (row.owner === cluster.owner) throw unavailable(node, 'no-owner', 'this daemon is taking the node over or letting it go; try again in a few seconds');
+    if (!row.address) throw unavailable(node, 'no-address', `its owner ${row.owner} has not advertised an API address yet`, { owner: row.owner });
     const started = performance.now();
     const answer = await send(row.address, req, cluster.owner, timeoutMs, agents).catch((err: unknown) => {
       const code = (err as { code?: string }).code;
-      log.warn({ node: cluster.node, owner: row.owner, address: row.address, method: req.method, route: req.routeOptions.url, code }, 'forwarding to the node owner failed');
-      if (code === 'TIMEOUT') throw new KefuError('NODE_OWNER_TIMEOUT', `Asterisk node ${cluster.node}: its owner ${row.owner} did not answer within ${timeoutMs} ms (the command may have run there)`, { node: cluster.node, owner: row.owner, reason: 'timeout' });
-      throw unavailable(cluster.node, 'unreachable', `its owner ${row.owner} could not be reached (${code ?? 'error'})`, { owner: row.owner });
+      log.warn({ node, owner: row.owner, address: row.address, method: req.method, route: req.routeOptions.url, code }, 'forwarding to the node owner failed');
+      if (code === 'TIMEOUT') throw new KefuError('NODE_OWNER_TIMEOUT', `Asterisk node ${node}: its owner ${row.owner} did not answer within ${timeoutMs} ms (the command may have run there)`, { node, owner: row.owner, reason: 'timeout' });
+      throw unavailable(node, 'unreachable', `its owner ${row.owner} could not be reached (${code ?? 'error'})`, { owner: row.owner });
     });
-    log.debug({ node: cluster.node, owner: row.owner, method: req.method, route: req.routeOptions.url, status: answer.status, ms: Math.round(performance.now() - started) }, 'forwarded to the node owner');
+    log.debug({ node, owner: row.owner, method: req.method, route: req.routeOptions.url, status: answer.status, ms: Math.round(performance.now() - started) }, 'forwarded to the node owner');
     return relay(reply, answer, row.owner);
   });
+
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function relay(reply: FastifyReply, answer: Answer, owner: string): FastifyReply {
   for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) reply.header(k, v);

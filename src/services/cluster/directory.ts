@@ -50,4 +50,12 @@ export class ClusterDirectory {
     const r = await this.db.query<Raw>(`${SELECT} WHERE node = $1`, [this.node]);
     return r.rows[0] ? toRow(r.rows[0]) : null;
   }
+
+  /** The row of the node whose lines carry the call (its owner drives it), or null: no such call, or its line is in no node's row. */
+  async nodeOfCall(callId: string): Promise<LeaseRow | null> {
+    const r = await this.db.query<Raw>(
+      `SELECT n.node, n.owner, n.epoch, n.expires_at, n.address, n.expires_at < now() AS expired, n.entity_id
+       FROM calls c JOIN node_lease n ON c.line_id = ANY(n.lines) WHERE c.id = $1 ORDER BY n.node LIMIT 1`, [callId]);
+    return r.rows[0] ? toRow(r.rows[0]) : null;
+  }
 }

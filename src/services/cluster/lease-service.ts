@@ -11,10 +11,10 @@ import type { Queryable } from '../../db/types.ts';
 import { initialLease, lastEpoch, mayAcquire, stepLease, type LeaseEffect, type LeaseInput, type LeaseState } from '../../core/cluster/lease.ts';
 import type { Fence } from './fenced-db.ts';
 
-const ACQUIRE = `INSERT INTO node_lease (node, owner, epoch, expires_at, address) VALUES ($1, $2, 1, now() + $3 * interval '1 millisecond', $4)
+const ACQUIRE = `INSERT INTO node_lease (node, owner, epoch, expires_at, address, lines) VALUES ($1, $2, 1, now() + $3 * interval '1 millisecond', $4, $5)
   ON CONFLICT (node) DO UPDATE SET
     epoch = CASE WHEN node_lease.owner = EXCLUDED.owner THEN node_lease.epoch ELSE node_lease.epoch + 1 END,
-    owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at, address = EXCLUDED.address
+    owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at, address = EXCLUDED.address, lines = EXCLUDED.lines
   WHERE node_lease.expires_at < now() OR node_lease.owner = EXCLUDED.owner
   RETURNING epoch`;
 
@@ -39,6 +39,8 @@ export interface LeaseServiceOptions {
   hooks: LeaseHooks;
   /** This daemon's API address, written with each renewal (null until the API listens); see cluster.advertise. */
   address?: () => string | null;
+  /** The node's line ids, written with each renewal (a command on a call of another node's line is forwarded to its owner). */
+  lines?: readonly string[];
   /** Monotonic milliseconds (default performance.now). */
   now?: () => number;
 }
@@ -112,7 +114,7 @@ export class LeaseService {
     this.inFlight = true;
     const sentAt = this.now();
     try {
-      const r = await this.o.db.query<{ epoch: number | string }>(ACQUIRE, [this.o.node, this.o.owner, this.o.leaseMs, this.o.address?.() ?? null]);
+      const r = await this.o.db.query<{ epoch: number | string }>(ACQUIRE, [this.o.node, this.o.owner, this.o.leaseMs, this.o.address?.() ?? null, this.o.lines ? [...this.o.lines] : null]);
       if (this.stopped) return;
       const row = r.rows[0];
       this.apply(row ? { type: 'renewed', epoch: Number(row.epoch), sentAt, at: this.now() } : { type: 'refused', at: this.now() });

@@ -86,7 +86,7 @@ export function ownNode(o: {
   const reports = new CallReports({ db: o.db, fenced, fence: () => lease?.fence() ?? null, ledger: calls, bus: o.bus, logger: o.logger });
   let directory: ClusterDirectory | null = null;
   lease = new LeaseService({
-    db: o.db, node, owner, logger: log, address: () => directory?.address ?? null,
+    db: o.db, node, owner, logger: log, address: () => directory?.address ?? null, lines: o.lineIds,
     renewMs: o.config.cluster.renewS * 1000, leaseMs: o.config.cluster.leaseS * 1000,
     hooks: {
       open: async (epoch, takeover) => {
