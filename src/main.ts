@@ -198,7 +198,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     retention.start();
     cleanups.push(() => retention.stop());
 
-    const campaigns = new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger.child({ component: 'campaigns' }));
+    const campaigns = new CampaignService(repos.campaigns, repos.acd, numbers, blacklist, bus, logger.child({ component: 'campaigns' }), daemon ? { owner: daemon } : null);
     // the call centre's dialer on Asterisk; otherwise the office's on its modem lines
     await campaigns.start(pbx?.campaignCalls ?? new ModemCampaignCalls({ config, logger, bus, repos, numbers, blacklist, flows, prompts, recordings, agents, calls }, telephony, logger.child({ component: 'dialer' })));
     cleanups.push(() => campaigns.stop());

@@ -279,17 +279,31 @@ export class CampaignRepo {
    * After an unclean stop: attempts left up are closed as interrupted (their
    * numbers done when someone had answered, so nobody is called twice;
    * otherwise back on the list). Returns the numbers reopened and closed.
+   *
+   * `cluster` (another daemon may be dialing the same campaigns now): only
+   * attempts whose call is over are closed (its row ended a minute ago, or
+   * no row five minutes after the attempt was placed), and a claimed number
+   * with no attempt goes back on the list only when no other daemon holds a
+   * live lease (a claim of a live daemon is not touched). Without it, a
+   * standby's start closed the owner's live attempts and put their numbers
+   * back on the list: dialled again while their first call still rang.
    */
-  async closeInterrupted(now: Date): Promise<{ attempts: number }> {
+  async closeInterrupted(now: Date, cluster: { owner: string } | null = null): Promise<{ attempts: number }> {
+    const over = cluster
+      ? ` AND ((a.call_id IS NOT NULL AND EXISTS (SELECT 1 FROM calls c WHERE c.id = a.call_id AND c.ended_at < $1::timestamptz - interval '60 seconds'))
+           OR (a.placed_at < $1::timestamptz - interval '5 minutes' AND (a.call_id IS NULL OR NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = a.call_id))))`
+      : '';
     return this.db.transaction(async (tx: Queryable) => {
       const r = await tx.query<{ number_id: string; answered_at: Date | null }>(
-        "UPDATE campaign_attempts SET ended_at = $1, outcome = 'interrupted' WHERE ended_at IS NULL RETURNING number_id, answered_at", [now]);
+        `UPDATE campaign_attempts a SET ended_at = $1, outcome = 'interrupted' WHERE a.ended_at IS NULL${over} RETURNING number_id, answered_at`, [now]);
       for (const row of r.rows) {
         if (row.answered_at) await tx.query("UPDATE campaign_numbers SET state = 'done', done_reason = 'interrupted after answer', last_outcome = 'interrupted' WHERE id = $1", [row.number_id]);
         else await tx.query("UPDATE campaign_numbers SET state = 'pending', last_outcome = 'interrupted' WHERE id = $1 AND state = 'dialing'", [row.number_id]);
       }
-      // claimed but never attempted (the stop came between claim and dial)
-      await tx.query("UPDATE campaign_numbers SET state = 'pending' WHERE state = 'dialing' AND NOT EXISTS (SELECT 1 FROM campaign_attempts a WHERE a.number_id = campaign_numbers.id AND a.ended_at IS NULL)");
+      // claimed but never attempted (the stop came between claim and dial); in a cluster, only with no other daemon alive
+      const alone = cluster ? ' AND NOT EXISTS (SELECT 1 FROM node_lease l WHERE l.expires_at > now() AND l.owner <> $1)' : '';
+      await tx.query(`UPDATE campaign_numbers SET state = 'pending' WHERE state = 'dialing' AND NOT EXISTS (SELECT 1 FROM campaign_attempts a WHERE a.number_id = campaign_numbers.id AND a.ended_at IS NULL)${alone}`,
+        cluster ? [cluster.owner] : []);
       return { attempts: r.rows.length };
     });
   }

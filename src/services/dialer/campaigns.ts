@@ -19,6 +19,9 @@ import { dialDigits } from '../../core/numbers/normalize.ts';
 import { CampaignRunner } from './runner.ts';
 import type { DialerBackend } from './port.ts';
 
+/** cluster.enabled: how often attempts whose call is over are closed (a call a takeover or the dead-node sweeper closed). */
+const SWEEP_MS = 30_000;
+
 export interface CampaignInput { name: string; mode: DialMode; priority?: number | undefined; settings?: SettingsInput | undefined }
 export interface ListRow { number: string; name?: string | null | undefined; customerId?: string | null | undefined; data?: Record<string, unknown> | undefined; priority?: number | undefined; line: number }
 export interface ListResult { rows: number; inserted: number; duplicates: number; errors: Array<{ line: number; message: string }> }
@@ -52,19 +55,35 @@ export class CampaignService {
     private readonly blacklist: BlacklistService,
     private readonly bus: EventBus,
     private readonly log: Logger,
+    /** cluster.enabled: this daemon's name; attempts are closed only once their call is over, also while running (sweep). */
+    private readonly cluster: { owner: string } | null = null,
   ) {}
+
+  /** cluster.enabled: the sweep of attempts whose call another daemon's takeover or sweeper closed. */
+  private sweep: NodeJS.Timeout | null = null;
 
   /** The backend of this installation's lines (PBX or modem); campaigns run once it is set. */
   async start(backend: DialerBackend | null): Promise<void> {
     this.backend = backend;
-    const closed = await this.repo.closeInterrupted(new Date());
-    if (closed.attempts) this.log.warn({ attempts: closed.attempts }, 'campaign attempts left up by an unclean stop closed as interrupted');
+    await this.closeInterrupted();
+    if (this.cluster) {
+      // a call closed by a takeover (interrupted) or the dead-node sweeper (node_failed) leaves its attempt up: closed here
+      this.sweep = setInterval(() => { void this.closeInterrupted().catch((err: unknown) => this.log.warn({ err }, 'campaign attempts sweep failed')); }, SWEEP_MS);
+      this.sweep.unref();
+    }
     await this.loadMembers();
     if (!backend) return;
     for (const c of await this.repo.running()) await this.run(c);
   }
 
+  /** Attempts left up by a daemon that stopped (or, in a cluster, whose call is over) closed as interrupted. */
+  private async closeInterrupted(): Promise<void> {
+    const closed = await this.repo.closeInterrupted(new Date(), this.cluster);
+    if (closed.attempts) this.log.warn({ attempts: closed.attempts }, 'campaign attempts left up by an unclean stop, or whose call is over, closed as interrupted');
+  }
+
   async stop(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
     for (const t of this.pending.values()) clearTimeout(t);
     for (const r of this.runners.values()) await r.stop(false);
     this.runners.clear();
