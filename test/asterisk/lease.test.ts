@@ -258,6 +258,8 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     const mendedAt = Date.now();
     await until('D4 learns the node is another daemon\'s', () => /node owned by another daemon now/.test(d4!.output()), { timeoutMs: 20_000, detail: () => d4!.output().slice(-3000) });
     await d4.stop();
+    // what D4 said of the calls it reported (for the details of a failure below)
+    const d4Said = d4.output().split('\n').filter((l) => /call-reports|"component":"calls"/.test(l)).join('\n').slice(-4000);
     d4 = undefined;
     const all = await sql.query<{ id: string }>('SELECT id FROM calls WHERE number = $1', ['+8613800138005']);
     expect(all.rows.map((c) => c.id)).toEqual([row.id]);
@@ -267,7 +269,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     // B began and ended inside D4's last lease: no channel was left for D5, and D4's writes of it were refused by the fence.
     // D4 reported what it saw; D5 recorded it: one record, answered, ended before D4 let go, with its caller leg
     const b = await until('B recorded from D4\'s report', async () => { const r = await callOf('+8613800138006'); return r?.ended_at ? r : null; },
-      { timeoutMs: 30_000, detail: () => `${d5!.output().slice(-3000)}` });
+      { timeoutMs: 30_000, detail: () => `${d5!.output().slice(-3000)}\n--- D4\n${d4Said}` });
     expect(b.disposition).not.toBe('interrupted');
     expect(b.answered_at).not.toBeNull();
     expect(b.ended_at!.getTime()).toBeLessThan(letGoAt);
@@ -276,7 +278,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     expect((await sql.query('SELECT 1 FROM calls WHERE number = $1', ['+8613800138006'])).rows).toHaveLength(1);
     // C's caller hung up while D4's database was away: D5's takeover closed C as interrupted, and D4's report put the end it saw
     const cEnd = await until('C corrected from D4\'s report', async () => { const r = await callOf('+8613800138007'); return r?.disposition && r.disposition !== 'interrupted' ? r : null; },
-      { timeoutMs: 30_000, detail: () => `${d5!.output().slice(-3000)}` });
+      { timeoutMs: 30_000, detail: () => `${d5!.output().slice(-3000)}\n--- D4\n${d4Said}` });
     expect(cEnd.id).toBe(c.id);
     expect(cEnd.ended_at!.getTime()).toBeLessThan(letGoAt);
     const outcomes = await sql.query<{ call_id: string; owner: string; outcome: string }>('SELECT call_id, owner, outcome FROM call_reports WHERE node = $1 ORDER BY id', [NODE]);

@@ -14,7 +14,7 @@ import type { Db } from '../../db/types.ts';
 import { makeRepos, type Repos } from '../../db/repos/index.ts';
 import { CallLedger } from '../calls/ledger.ts';
 import { CallReports } from '../calls/reports.ts';
-import { fencedDb, StaleEpochCounter } from './fenced-db.ts';
+import { fencedDb, StaleEpochCounter, type Fence } from './fenced-db.ts';
 import { LeasedPbx } from './leased-pbx.ts';
 import { LeaseService } from './lease-service.ts';
 import { watchNode } from './sweeper.ts';
@@ -83,13 +83,17 @@ export function ownNode(o: {
   const fenced = fencedDb(o.db, () => lease?.fence() ?? null, stale, Math.min(5000, (o.config.cluster.leaseS * 1000) / 2));
   const repos = makeRepos(fenced);
   const calls = new CallLedger(repos, o.bus, o.logger);
-  const reports = new CallReports({ db: o.db, fenced, fence: () => lease?.fence() ?? null, ledger: calls, bus: o.bus, logger: o.logger });
+  // the lease this daemon held last: a report written once the node is another daemon's (the lease then names no epoch of this
+  // daemon's) says which it was; the fence of the writes never falls back to it
+  let heldLast: Fence | null = null;
+  const reports = new CallReports({ db: o.db, fenced, fence: () => lease?.fence() ?? heldLast, ledger: calls, bus: o.bus, logger: o.logger });
   let directory: ClusterDirectory | null = null;
   lease = new LeaseService({
     db: o.db, node, owner, logger: log, address: () => directory?.address ?? null, lines: o.lineIds,
     renewMs: o.config.cluster.renewS * 1000, leaseMs: o.config.cluster.leaseS * 1000,
     hooks: {
       open: async (epoch, takeover) => {
+        heldLast = { node, owner, epoch };
         // one owner per Asterisk, whatever its cluster.node is called: the entity id (asked over ARI's REST
         // interface, no events socket yet) goes in this row first; a live row of another node name with the same
         // id means another daemon drives this Asterisk: let go (and try again one lease later) instead of taking
