@@ -99,7 +99,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     // E: a caller who pressed 2, talking to the office phone (seat 104) the handset node rang
     await lab.call({ number: '13800138025', dtmf: '2', preWaitS: 1, holdS: 120 });
     const e = await until('caller E connected to the office phone', async () => { const x = await callOf('+8613800138025'); return x?.state === 'connected' ? x : null; }, { timeoutMs: 30_000, detail: () => d1.output().slice(-3000) });
-    const eLegs = await until('E\'s phone answered', async () => { const l = await legsOf(e.id); return l.some((x) => x.kind === 'agent' && x.answered_at) ? l : null; });
+    const eLegs = await until('E\'s phone answered', async () => { const l = await legsOf(e.id); return l.some((x) => x.kind === 'caller') && l.some((x) => x.kind === 'agent' && x.answered_at) ? l : null; });
     const [eCaller, eSeat] = [eLegs.find((l) => l.kind === 'caller')!.channel_id, eLegs.find((l) => l.kind === 'agent' && l.answered_at)!.channel_id];
     await until('E and the office phone share a bridge', () => bridgedPair(eCaller, eSeat));
     // A talks to alice through D1; B waits in the queue behind; C is in the menu (presses 1 only after the takeover)
