@@ -311,8 +311,8 @@ export class PbxService implements LineGroup {
     const seat = requireSeat(this.deps.config.seats, seatId);
     if (![...this.live.values()].some((l) => l.session.id === callId)) throw new KefuError('NOT_FOUND', `call ${callId} is not active`);
     let target = this.acd.connectedLegOf(callId);
-    // agent.state on-call comes as the agent answers; the bridge follows within moments
-    for (let i = 0; !target && i < 40 && this.acd.bridging(callId); i++) {
+    // agent.state on-call comes as the agent answers; the bridge follows within moments (seconds on a loaded machine: up to 10 s)
+    for (let i = 0; !target && i < 200 && this.acd.bridging(callId); i++) {
       await new Promise((r) => setTimeout(r, 50));
       target = this.acd.connectedLegOf(callId);
     }
