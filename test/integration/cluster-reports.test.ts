@@ -41,7 +41,7 @@ describe(`call reports of an owner that lost the node, on ${testDbKind()}`, () =
     const ended: Array<{ callId: string; disposition: string }> = [];
     bus.subscribe((e) => { if (e.type === 'call.ended') ended.push(e.data as { callId: string; disposition: string }); });
     const ledger = new CallLedger(repos, bus, logger);
-    const legs = new LegLog(repos.legs, logger);
+    const legs = new LegLog(repos.legs, logger, true);
     const reports = new CallReports({ db, fenced, fence: () => fence, ledger, bus, logger });
     reports.attach({ legsOf: (id) => legs.take(id), drivesChannel: (id) => drives.has(id), settled: () => true });
     return { node, repos, ledger, legs, reports, ended };

@@ -27,7 +27,7 @@ import type { CallSession } from '../telephony/session.ts';
 import type { LegLog } from '../pbx/legs.ts';
 import { Announcer, type WaitingCaller } from './announcer.ts';
 import { voicemailFlow } from './overflow.ts';
-import { figures, QueueDay, type RecordedFigures } from './queue-day.ts';
+import { figures, QueueDay, queueStat, type QueueStat, type RecordedFigures } from './queue-day.ts';
 import { ClusterQueueUpdates, readAllNodes, type AllNodes } from './cluster-figures.ts';
 
 interface Waiting extends WaitingCaller { tried: Set<string>; legs: Map<string, string>; timer: NodeJS.Timeout | undefined; visited: string[] }
@@ -108,21 +108,10 @@ export class AcdService {
     return this.cluster ? readAllNodes(this.cluster.waiting, () => this.recordedToday()) : new Map();
   }
 
-  queueStats(): Array<{
-    queueId: string; name: string; strategy: string; waiting: number; longestWaitMs: number; agents: Record<string, number>;
-    answered: number; abandoned: number; overflowed: number; exited: number; serviceLevel: number | null; serviceLevelS: number; averageSpeedOfAnswerMs: number | null;
-  }> {
+  queueStats(): QueueStat[] {
     const now = Date.now();
-    return [...this.queues.values()].map((q) => {
-      const w = this.waiting.filter((x) => x.queue.id === q.id && !x.connected);
-      const agents: Record<string, number> = {};
-      for (const id of q.members) { const s = this.board.get(id)?.state ?? 'logged-out'; agents[s] = (agents[s] ?? 0) + 1; }
-      const c = this.today.of(q.id);
-      return {
-        queueId: q.id, name: q.name, strategy: q.strategy, waiting: w.length, longestWaitMs: w.length ? now - Math.min(...w.map((x) => x.since)) : 0, agents,
-        ...figures(c), serviceLevelS: q.settings.serviceLevelS,
-      };
-    });
+    return [...this.queues.values()].map((q) => queueStat(q, this.waiting.filter((x) => x.queue.id === q.id && !x.connected).map((x) => x.since),
+      (id) => this.board.get(id)?.state ?? 'logged-out', this.today.of(q.id), now));
   }
 
   private apply(agentId: string, e: AgentEvent): boolean { return this.board.apply(agentId, e); }
@@ -247,10 +236,7 @@ export class AcdService {
 
   private count(queueId: string, f: (c: QueueCounters) => QueueCounters): void { this.today.count(queueId, f); }
 
-  private update(queueId: string): void {
-    if (this.clusterUpdates) this.clusterUpdates.request(queueId);
-    else this.emitUpdate(queueId, null);
-  }
+  private update(queueId: string): void { if (this.clusterUpdates) this.clusterUpdates.request(queueId); else this.emitUpdate(queueId, null); }
 
   /** `queue.update`: the queue's figures on this node; in a cluster also the node's name and `allNodes` (null: not read). */
   private emitUpdate(queueId: string, allNodes: AllNodes | null): void {

@@ -6,6 +6,22 @@
  */
 import { averageSpeedOfAnswerMs, countersFromCalls, emptyCounters, serviceLevel, type QueueCounters } from '../../core/acd/stats.ts';
 import type { CallRepo } from '../../db/repos/calls.ts';
+import type { QueueRow } from '../../core/acd/records.ts';
+
+/** A queue as GET /queues and queue.update show it on this node. */
+export interface QueueStat extends RecordedFigures {
+  queueId: string; name: string; strategy: string; waiting: number; longestWaitMs: number; agents: Record<string, number>; serviceLevelS: number;
+}
+
+/** A queue's figures now: its callers waiting since `since` (ms), its members by state, its counters of the day. */
+export function queueStat(q: QueueRow, since: readonly number[], stateOf: (agentId: string) => string, c: QueueCounters, now: number): QueueStat {
+  const agents: Record<string, number> = {};
+  for (const id of q.members) { const s = stateOf(id); agents[s] = (agents[s] ?? 0) + 1; }
+  return {
+    queueId: q.id, name: q.name, strategy: q.strategy, waiting: since.length, longestWaitMs: since.length ? now - Math.min(...since) : 0, agents,
+    ...figures(c), serviceLevelS: q.settings.serviceLevelS,
+  };
+}
 
 /** A queue's figures: the counters as GET /queues and queue.update show them. */
 export interface RecordedFigures { answered: number; abandoned: number; overflowed: number; exited: number; serviceLevel: number | null; averageSpeedOfAnswerMs: number | null }

@@ -22,6 +22,7 @@ import type { EventBus, EventMap } from '../../core/events/bus.ts';
 import { agentTransition, newAgent, type Agent, type AgentEvent } from '../../core/acd/agent.ts';
 import type { AcdRepo, FifoGuard, SavedAgentState } from '../../db/repos/acd.ts';
 import { requireSeat } from '../seats.ts';
+import { WriteRetries } from './write-retries.ts';
 
 /** What became of a write of an agent's state (see AgentBoard.offer). */
 export type WriteOutcome = 'written' | 'lost' | 'behind';
@@ -44,9 +45,8 @@ export class AgentBoard {
   private readonly unsure = new Map<string, number>();
   /** Per agent: what became of the last queued write. */
   private readonly results = new Map<string, Promise<WriteOutcome>>();
-  /** Per agent: a write lost to the database's absence, made again (retryWrite): how many times so far, and the timer of the next. */
-  private readonly retries = new Map<string, { attempt: number; timer: NodeJS.Timeout | null }>();
-  private stopped = false;
+  /** Writes lost to the database's absence, made again with the agent's state as it is then. */
+  private readonly retries: WriteRetries;
 
   constructor(
     private readonly repo: AcdRepo,
@@ -57,7 +57,9 @@ export class AgentBoard {
     private readonly wrapUpS: number,
     /** Who writes (cluster.owner; null without a cluster): agent_states.written_by. */
     private readonly writer: string | null = null,
-  ) {}
+  ) {
+    this.retries = new WriteRetries((id) => { const a = this.agents.get(id); if (a) this.persist(a); }, log);
+  }
 
   /**
    * At start: agents from the database, with the states they had (new agents
@@ -331,7 +333,7 @@ export class AgentBoard {
           if (saved) {
             this.versions.set(a.id, expect + 1);
             this.unsure.delete(a.id);
-            this.settleRetry(a.id);
+            this.retries.settle(a.id);
             if (offer) this.announce(offer.before, a, offer.event);
             return 'written';
           }
@@ -355,40 +357,11 @@ export class AgentBoard {
         // the write may have committed all the same (the answer lost with the connection): the next write looks
         if (saving !== null) this.unsure.set(a.id, saving);
         this.log.warn({ err, agentId: a.id }, 'could not save agent state');
-        if (isKefuError(err, 'DB_UNAVAILABLE')) this.retryWrite(a.id);
+        if (isKefuError(err, 'DB_UNAVAILABLE')) this.retries.schedule(a.id);
         if (offer) this.announce(offer.before, a, offer.event);
         return 'written';
       }
     }));
-  }
-
-  /**
-   * A write lost to the database's absence (a restart, a failover) is made
-   * again, with the agent's state as it is then, until one is written
-   * (0.5 s doubling to 10 s): other daemons of a cluster read the row, and a
-   * state left unwritten until the agent's next change would mislead them
-   * (an agent offered a call while paused). A newer change's own write that
-   * succeeds ends the retries.
-   */
-  private retryWrite(agentId: string): void {
-    const r = this.retries.get(agentId) ?? { attempt: 0, timer: null };
-    if (r.timer || this.stopped) return;
-    r.attempt++;
-    r.timer = setTimeout(() => {
-      r.timer = null;
-      const a = this.agents.get(agentId);
-      if (a && this.retries.get(agentId) === r) { this.log.info({ agentId, attempt: r.attempt }, 'writing the agent\'s state again'); this.persist(a); }
-    }, Math.min(10_000, 500 * 2 ** (r.attempt - 1)));
-    r.timer.unref();
-    this.retries.set(agentId, r);
-  }
-
-  private settleRetry(agentId: string): void {
-    const r = this.retries.get(agentId);
-    if (!r) return;
-    if (r.timer) clearTimeout(r.timer);
-    this.retries.delete(agentId);
-    this.log.info({ agentId, attempts: r.attempt }, 'agent state written after the database came back');
   }
 
   /** Runs `f` after every write queued so far (one at a time, in order). */
@@ -403,9 +376,7 @@ export class AgentBoard {
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
-    this.stopped = true;
-    for (const r of this.retries.values()) if (r.timer) clearTimeout(r.timer);
-    this.retries.clear();
+    this.retries.stop();
     for (const t of this.wrapTimers.values()) clearTimeout(t);
     this.wrapTimers.clear();
     await this.flush();

@@ -93,10 +93,7 @@ export class OutboundCall {
 
   /** A resumed conversation: the PBX's recording the earlier owner started is sealed here when the call ends. */
   resumeRecording(): void {
-    void this.deps.recordings.resumeExternal(this.id).then((rec) => {
-      if (this.state === 'ended') void rec?.finish();
-      else this.recording = rec;
-    }).catch((err: unknown) => this.log.warn({ err, callId: this.id }, 'the call\'s recording could not be resumed'));
+    void this.deps.recordings.resumeExternal(this.id, () => this.state === 'ended').then((rec) => { this.recording = rec; }).catch((err: unknown) => this.log.warn({ err, callId: this.id }, 'the call\'s recording could not be resumed'));
   }
 
   /** Rings the agent's phone; rejects when it cannot be rung (the request fails). */

@@ -27,22 +27,19 @@ export class LegLog {
   /**
    * The legs started here whose end is not written yet, as this daemon saw
    * them (by leg id): what a call's report says of its legs when the node
-   * is lost before they are written (take; cluster/node.ts).
+   * is lost before they are written (take; cluster/node.ts). Kept only with
+   * `reports` (cluster.enabled).
    */
   private readonly known = new Map<string, ReportedLeg & { callId: string }>();
 
-  constructor(private readonly repo: CallLegRepo, private readonly log: Logger) {}
+  constructor(private readonly repo: CallLegRepo, private readonly log: Logger, private readonly reports = false) {}
 
   /** A leg starts (before the phone rings). `after` settles once the call record exists. */
   start(l: LegStart, after: Promise<unknown> = Promise.resolve()): void {
     if (this.open.has(l.channelId)) return;
     const id = randomUUID();
     const startedAt = new Date();
-    this.known.set(id, {
-      id, callId: l.callId, kind: l.kind, channelId: l.channelId, endpoint: l.endpoint ?? null, seatId: l.seatId ?? null, agentId: l.agentId ?? null,
-      mode: l.mode ?? null, startedAt: startedAt.toISOString(), answeredAt: null, endedAt: null, endCause: null, sipCallId: null,
-    });
-    if (this.known.size > KEEP) this.known.delete(this.known.keys().next().value!);
+    if (this.reports) this.remember(id, l, startedAt);
     // a call record that could not be written is logged by its owner; the leg's row is tried all the same
     const chain = after.catch(() => undefined).then(() => whileDbDown(() => this.repo.open({ id, startedAt, ...l })));
     this.open.set(l.channelId, { id, answered: false, chain: this.guard(chain, l.channelId) });
@@ -92,6 +89,14 @@ export class LegLog {
     const legs: ReportedLeg[] = [];
     for (const [id, { callId: of, ...leg }] of this.known) if (of === callId) { legs.push(leg); this.known.delete(id); }
     return legs;
+  }
+
+  private remember(id: string, l: LegStart, startedAt: Date): void {
+    this.known.set(id, {
+      id, callId: l.callId, kind: l.kind, channelId: l.channelId, endpoint: l.endpoint ?? null, seatId: l.seatId ?? null, agentId: l.agentId ?? null,
+      mode: l.mode ?? null, startedAt: startedAt.toISOString(), answeredAt: null, endedAt: null, endCause: null, sipCallId: null,
+    });
+    if (this.known.size > KEEP) this.known.delete(this.known.keys().next().value!);
   }
 
   private note(id: string, seen: Partial<ReportedLeg>): void {

@@ -63,7 +63,7 @@ export class PbxService implements LineGroup {
   constructor(private readonly deps: TelephonyDeps, private readonly lines: LineConfig[], private readonly pbx: Pbx) {
     this.log = deps.logger.child({ component: 'pbx' });
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
-    this.legLog = new LegLog(deps.repos.legs, this.log);
+    this.legLog = new LegLog(deps.repos.legs, this.log, deps.config.cluster.enabled);
     const acdLegs: LegOwner = {
       entered: (leg) => { void this.acd.agentAnswered(leg).catch((err: unknown) => this.log.error({ err }, 'connecting the agent failed')); },
       gone: (legId) => { this.acd.legGone(legId); },

@@ -136,11 +136,16 @@ export class RecordingService {
   /**
    * The PBX's recording of a call whose conversation goes on under a new
    * owner of the node (takeover): sealed when the call ends, as if this
-   * daemon had started it. Null when the call has none in progress.
+   * daemon had started it; sealed at once (null) when `ended()` says the call
+   * ended while it was looked up. Null when the call has none in progress.
    */
-  async resumeExternal(callId: string): Promise<ActiveRecording | null> {
+  async resumeExternal(callId: string, ended: () => boolean): Promise<ActiveRecording | null> {
     const r = (await this.repo.unfinished()).find((x) => x.callId === callId);
-    return r ? { id: r.id, write: () => undefined, finish: () => this.finishExternal(r.id, callId, r.path) } : null;
+    if (!r) return null;
+    const rec: ActiveRecording = { id: r.id, write: () => undefined, finish: () => this.finishExternal(r.id, callId, r.path) };
+    if (!ended()) return rec;
+    void rec.finish();
+    return null;
   }
 
   /** Checksum, store duration and size, announce. The file's header is already right. */

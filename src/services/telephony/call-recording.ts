@@ -43,7 +43,7 @@ export class CallRecording {
 
   /** A call taken over from another daemon: the recording that daemon started goes on here (sealed at once if the call ended first). */
   resume(ended: () => boolean): void {
-    void this.o.recordings.resumeExternal(this.o.callId).then((rec) => { if (ended()) void rec?.finish(); else this.active = rec; })
+    void this.o.recordings.resumeExternal(this.o.callId, ended).then((rec) => { this.active = rec; })
       .catch((err: unknown) => this.o.log.warn({ err }, 'the recording of a call taken over could not be found'));
   }
 
