@@ -2,7 +2,7 @@ import type { Queryable } from '../types.ts';
 import { decodeCursor, page } from '../cursor.ts';
 import { KefuError } from '../../core/errors.ts';
 import { afterCursor, whereClause } from '../sql.ts';
-import type { IvrStep, CallRecord } from '../../core/call/records.ts';
+import type { IvrStep, CallRecord, LegKind } from '../../core/call/records.ts';
 export type { IvrStep, CallRecord } from '../../core/call/records.ts';
 
 interface Row {
@@ -24,6 +24,9 @@ const toApi = (r: Row): CallRecord => ({
   blacklistMatch: r.blacklist_match, agentId: r.agent_id, queueId: r.queue_id, notes: r.notes, outcome: r.outcome, wrappedAt: iso(r.wrapped_at), startedAt: r.started_at.toISOString(),
   answeredAt: iso(r.answered_at), endedAt: iso(r.ended_at), durationMs: r.duration_ms, queueWaitMs: r.queue_wait_ms, recordingId: r.recording_id,
 });
+
+/** A call's first leg, written with its row (CallRepo.create); it starts when the call does. */
+export interface FirstLeg { id: string; kind: LegKind; channelId: string; endpoint?: string | null }
 
 export interface CallFilter {
   limit: number; cursor?: string | undefined; number?: string | undefined; from?: string | undefined; to?: string | undefined;
@@ -57,10 +60,21 @@ export interface QueueCallRecord {
 export class CallRepo {
   constructor(private readonly db: Queryable) {}
 
-  async create(c: { id: string; lineId: string; direction: 'inbound' | 'outbound'; state: string; number?: string | null; startedAt?: Date }): Promise<void> {
+  /**
+   * A call's row, and with `leg` its first leg (a caller's channel) in the
+   * same statement: a takeover never finds the one without the other. Run
+   * again after a lost connection (its commit unknown), it changes nothing.
+   */
+  async create(c: { id: string; lineId: string; direction: 'inbound' | 'outbound'; state: string; number?: string | null; startedAt?: Date }, leg?: FirstLeg): Promise<void> {
+    const call = [c.id, c.lineId, c.direction, c.state, c.number ?? null, c.startedAt ?? new Date()];
+    if (!leg) {
+      await this.db.query('INSERT INTO calls(id, line_id, direction, state, number, started_at) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (id) DO NOTHING', call);
+      return;
+    }
     await this.db.query(
-      'INSERT INTO calls(id, line_id, direction, state, number, started_at) VALUES ($1,$2,$3,$4,$5,$6)',
-      [c.id, c.lineId, c.direction, c.state, c.number ?? null, c.startedAt ?? new Date()],
+      `WITH c AS (INSERT INTO calls(id, line_id, direction, state, number, started_at) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (id) DO NOTHING RETURNING id, started_at)
+       INSERT INTO call_legs(id, call_id, kind, channel_id, endpoint, started_at) SELECT $7, c.id, $8, $9, $10, c.started_at FROM c ON CONFLICT DO NOTHING`,
+      [...call, leg.id, leg.kind, leg.channelId, leg.endpoint ?? null],
     );
   }
 

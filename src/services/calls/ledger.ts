@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventBus, EventMap } from '../../core/events/bus.ts';
 import type { Disposition } from '../../core/call/disposition.ts';
-import type { CallPatch } from '../../db/repos/calls.ts';
+import type { CallPatch, FirstLeg } from '../../db/repos/calls.ts';
 import type { CallRecord, IvrStep } from '../../core/call/records.ts';
 import type { Repos } from '../../db/repos/index.ts';
 import type { CallReportBody } from '../../db/repos/call-reports.ts';
@@ -32,6 +32,8 @@ export interface CallOpening {
   customerId?: string | null;
   /** When the call began, when that was before this daemon had it (a caller taken over with no row); default now. */
   startedAt?: Date;
+  /** The caller's leg, written in the same statement as the row (a takeover never finds a caller's row without it). */
+  firstLeg?: FirstLeg;
 }
 
 /** What may change on an open call; its end is `end()`, its answer `answered()`. */
@@ -79,7 +81,7 @@ export class LedgerCall {
     const { repos } = ledger;
     // a call another owner of the node opened (takeover): its row exists
     this.created = existing ? Promise.resolve() : this.write(async () => {
-      await repos.calls.create({ id: this.id, lineId: open.lineId, direction: open.direction, state: open.state, number: open.number ?? null, startedAt: this.startedAt });
+      await repos.calls.create({ id: this.id, lineId: open.lineId, direction: open.direction, state: open.state, number: open.number ?? null, startedAt: this.startedAt }, open.firstLeg);
       if (open.agentId || open.customerId) await repos.calls.update(this.id, { agentId: open.agentId ?? null, customerId: open.customerId ?? null });
     });
   }
@@ -240,16 +242,10 @@ export class CallLedger {
    * opened and closed at once as `busy`, and its `call.ended`.
    */
   async refused(o: { lineId: string; number: string | null; callerName: string | null; leg?: { channelId: string; endpoint: string | null } }): Promise<string> {
-    const call = this.open({ lineId: o.lineId, direction: 'inbound', state: 'ringing', number: o.number });
+    const firstLeg = o.leg ? { id: randomUUID(), kind: 'caller' as const, ...o.leg } : undefined;
+    const call = this.open({ lineId: o.lineId, direction: 'inbound', state: 'ringing', number: o.number, firstLeg });
     void call.update({ callerName: o.callerName });
-    if (o.leg) {
-      const legId = randomUUID();
-      const leg = o.leg;
-      void call.run(async () => {
-        await this.repos.legs.open({ id: legId, callId: call.id, kind: 'caller', channelId: leg.channelId, endpoint: leg.endpoint, startedAt: call.startedAt });
-        await this.repos.legs.ended(legId, call.startedAt, 'busy');
-      });
-    }
+    if (firstLeg) void call.run(() => this.repos.legs.ended(firstLeg.id, call.startedAt, 'busy'));
     await call.end(o.number, { disposition: 'busy' });
     return call.id;
   }

@@ -45,6 +45,13 @@ export class LegLog {
     this.open.set(l.channelId, { id, answered: false, chain: this.guard(chain, l.channelId) });
   }
 
+  /** A leg whose row is written with its call's row (CallRepo.create): `created` settles once both exist. */
+  withCall(l: LegStart, id: string, created: Promise<unknown>): void {
+    if (this.open.has(l.channelId)) return;
+    if (this.reports) this.remember(id, l, new Date());
+    this.open.set(l.channelId, { id, answered: false, chain: this.guard(created.then(() => undefined), l.channelId) });
+  }
+
   /** A leg whose row an earlier owner of the node opened (takeover: the conversation goes on); its end is written here. */
   adopt(channelId: string, legId: string, answered: boolean): void {
     if (!this.open.has(channelId)) this.open.set(channelId, { id: legId, answered, chain: Promise.resolve() });

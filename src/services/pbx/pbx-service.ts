@@ -6,6 +6,7 @@
  * call (caller, agent phones, supervisors, click-to-dial legs) is a row of
  * call_legs, closed exactly once, also across an Asterisk restart.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { quietly } from './quietly.ts';
@@ -254,8 +255,9 @@ export class PbxService implements LineGroup {
       return;
     }
     const wasIdle = this.stateOf(line) === 'idle';
-    const { session } = this.open(line, channel, startedAt ? { startedAt } : null);
-    this.legLog.start({ callId: session.id, kind: 'caller', channelId: channel.id, endpoint: line.endpoint ?? null }, session.created);
+    const firstLeg = { id: randomUUID(), kind: 'caller' as const, channelId: channel.id, endpoint: line.endpoint ?? null };
+    const { session } = this.open(line, channel, { firstLeg, ...(startedAt ? { startedAt } : {}) });
+    this.legLog.withCall({ ...firstLeg, callId: session.id }, firstLeg.id, session.created);
     void this.pbx.sipCallId(channel.id).then((id) => { if (id) this.legLog.sipCallId(channel.id, id); }, quietly(this.log, 'reading the SIP Call-ID'));
     if (wasIdle) this.deps.bus.emit('line.state', { lineId: line.id, state: 'in-call', previous: 'idle' });
     const number = channel.callerNumber || null;

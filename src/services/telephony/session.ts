@@ -16,7 +16,7 @@ import type { TelephonyDeps } from './deps.ts';
 import { CallRecording } from './call-recording.ts';
 import type { Flow, Prompt } from '../../core/ivr/schema.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { LedgerCall } from '../calls/ledger.ts';
+import type { LedgerCall, CallOpening } from '../calls/ledger.ts';
 import { AfterAgent } from './after-agent.ts';
 import { playBlockMessage, runCallFlow, type FlowOutcome } from './session-flow.ts';
 
@@ -80,13 +80,14 @@ export class CallSession {
     private readonly handsetRouter: HandsetRouter | null = null,
     /**
      * A call an earlier owner of the node left going (takeover, pbx/takeover.ts): it goes on from its `row`, as `as`
-     * says; or a caller it left with no row, whose call began at `startedAt`. Null: a caller who just came in.
+     * says; or a new call: a caller it left with no row, whose call began at `startedAt`, and the caller's leg
+     * written with the row (`firstLeg`, PBX). Null: a caller who just came in (modem).
      */
-    from: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' } | { startedAt: Date } | null = null,
+    from: { row: CallRecord; as: 'connected' | 'queued' | 'ivr' } | Pick<CallOpening, 'startedAt' | 'firstLeg'> | null = null,
   ) {
     const resumed = from && 'row' in from ? from : null;
     this.record = resumed ? deps.calls.resume(resumed.row)
-      : deps.calls.open({ lineId: line.id, direction: 'inbound', state: 'ringing', ...(from && 'startedAt' in from ? { startedAt: from.startedAt } : {}) });
+      : deps.calls.open({ lineId: line.id, direction: 'inbound', state: 'ringing', ...(from && !('row' in from) ? from : {}) });
     this.id = this.record.id;
     this.startedAt = this.record.startedAt;
     this.created = this.record.created;
