@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AriEventTranslator, stasisRole } from './pbx-events.ts';
+import { AriEventTranslator, stasisEntry, stasisRole } from './pbx-events.ts';
 import { AMD_ENTRY } from './amd.ts';
 import type { AriChannel, AriEvent } from './ari-events.ts';
 
@@ -88,5 +88,13 @@ describe('stasisRole', () => {
     expect(stasisRole({ app_name: 'Wait', app_data: '2' }, 'kefu')).toBeNull();
     expect(stasisRole({ app_name: 'Stasis' }, 'kefu')).toBeNull();
     expect(stasisRole(undefined, 'kefu')).toBeNull();
+  });
+
+  it('and the arguments after the role, without what detection added', () => {
+    expect(stasisEntry({ app_name: 'Stasis', app_data: 'kefu,dialer,seat,alice' }, 'kefu')).toEqual({ role: 'dialer', args: ['seat', 'alice'] });
+    expect(stasisEntry({ app_name: 'Stasis', app_data: `kefu,${AMD_ENTRY},dialer,call,c-2` }, 'kefu')).toEqual({ role: 'dialer', args: ['call', 'c-2'] });
+    expect(stasisEntry({ app_name: 'Stasis', app_data: `kefu,dialer,call,c-2,${AMD_ENTRY},HUMAN,HUMAN-500-500` }, 'kefu')).toEqual({ role: 'dialer', args: ['call', 'c-2'] });
+    expect(stasisEntry({ app_name: 'Stasis', app_data: 'kefu,inbound' }, 'kefu')).toEqual({ role: 'inbound', args: [] });
+    expect(stasisEntry({ app_name: 'Stasis', app_data: 'kefu,nonsense,x' }, 'kefu')).toBeNull();
   });
 });

@@ -19,17 +19,24 @@ const target = (uri: string): string => uri.replace(/^channel:/, '');
 type StasisStart = Extract<AriEvent, { type: 'StasisStart' }>;
 
 /**
- * The role a channel in our application entered it with, from where ARI says
- * it is (`dialplan.app_name` "Stasis", `app_data` "app,role,args..."; a leg
- * in answering-machine detection: "app,amd,role,args..."); null when that
- * names no role of ours.
+ * The role and arguments a channel in our application entered it with, from
+ * where ARI says it is (`dialplan.app_name` "Stasis", `app_data`
+ * "app,role,args..."; a leg in answering-machine detection:
+ * "app,amd,role,args..."; one back from it: "app,role,args...,amd,status,cause");
+ * null when that names no role of ours.
  */
-export function stasisRole(dialplan: { app_name?: string; app_data?: string } | undefined, app: string): PbxLegRole | null {
+export function stasisEntry(dialplan: { app_name?: string; app_data?: string } | undefined, app: string): { role: PbxLegRole; args: string[] } | null {
   if (dialplan?.app_name !== 'Stasis' || !dialplan.app_data) return null;
-  const [name, first, second] = dialplan.app_data.split(',');
+  const [name, ...rest] = dialplan.app_data.split(',');
   if (name !== app) return null;
-  const role = first === AMD_ENTRY ? second : first;
-  return ROLES.find((r) => r === role) ?? null;
+  const [first, ...more] = rest[0] === AMD_ENTRY ? rest.slice(1) : (splitAmdArgs(rest)?.args ?? rest);
+  const role = ROLES.find((r) => r === first);
+  return role ? { role, args: more } : null;
+}
+
+/** The role alone (stasisEntry). */
+export function stasisRole(dialplan: { app_name?: string; app_data?: string } | undefined, app: string): PbxLegRole | null {
+  return stasisEntry(dialplan, app)?.role ?? null;
 }
 
 /** `legEntered` for a Stasis entry; `roleAndArgs` are its arguments without what the driver added. */

@@ -10,7 +10,7 @@ import { isKefuError, KefuError } from '../../src/core/errors.ts';
 import { AriClient, type AriOptions } from './ari-client.ts';
 import { AmiClient, type AmiOptions } from './ami-client.ts';
 import type { AriEvent } from './ari-events.ts';
-import { AriEventTranslator, stasisRole } from './pbx-events.ts';
+import { AriEventTranslator, stasisEntry } from './pbx-events.ts';
 import { AMD_CONTEXT, AMD_ENTRY, amdVariables } from './amd.ts';
 
 const enc = encodeURIComponent;
@@ -204,9 +204,10 @@ export class AsteriskPbx implements Pbx {
     const channels = await this.ari.request<Array<{ id: string; name: string; caller: { name: string; number: string }; creationtime?: string; dialplan?: { app_name?: string; app_data?: string } }>>('GET', '/channels');
     const bridges = await this.ari.request<Array<{ id: string; bridge_type: string; channels: string[] }>>('GET', '/bridges');
     return {
-      legs: channels.filter((c) => ours.has(c.id)).map((c) => ({
-        id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name, role: stasisRole(c.dialplan, this.appName), createdAt: isoTime(c.creationtime),
-      })),
+      legs: channels.filter((c) => ours.has(c.id)).map((c) => {
+        const entry = stasisEntry(c.dialplan, this.appName);
+        return { id: c.id, name: c.name, callerNumber: c.caller.number, callerName: c.caller.name, role: entry?.role ?? null, args: entry?.args ?? [], createdAt: isoTime(c.creationtime) };
+      }),
       bridges: bridges.filter((b) => b.bridge_type === 'mixing').map((b) => ({ id: b.id, legIds: b.channels.filter((id) => ours.has(id)) })),
     };
   }

@@ -168,11 +168,11 @@ export type PbxLegRole = 'inbound' | 'agent' | 'handset' | 'monitor' | 'snoop' |
 
 /**
  * What is in our application now: each leg with the role it entered with
- * (null when the PBX does not say) and when the PBX made it (ISO time; null
+ * (null when the PBX does not say) and its arguments after the role, and when the PBX made it (ISO time; null
  * when unknown), and the mixing bridges with their legs.
  */
 export interface PbxInventory {
-  legs: Array<PbxLegInfo & { role: PbxLegRole | null; createdAt: string | null }>;
+  legs: Array<PbxLegInfo & { role: PbxLegRole | null; args: string[]; createdAt: string | null }>;
   bridges: Array<{ id: string; legIds: string[] }>;
 }
 

@@ -240,7 +240,7 @@ export function pbxContract(name: string, makeFarSide: () => Promise<PbxFarSide>
       expect(inv.bridges.find((b) => b.id === bridgeId)?.legIds.sort()).toEqual([caller.id, agent.id].sort());
       // with the role each entered with: a caller no row names is told from the legs we dialled by it
       expect(inv.legs.find((l) => l.id === caller.id)).toMatchObject({ name: caller.name, callerNumber: '13800138003', role: 'inbound' });
-      expect(inv.legs.find((l) => l.id === agent.id)).toMatchObject({ name: agent.name, role: 'agent' });
+      expect(inv.legs.find((l) => l.id === agent.id)).toMatchObject({ name: agent.name, role: 'agent', args: ['call-1', 'agent-1'] });
       // and when each was made (a caller taken over with no row: its record starts then)
       const made = Date.parse(inv.legs.find((l) => l.id === caller.id)!.createdAt ?? '');
       expect(Date.now() - made).toBeGreaterThanOrEqual(0);

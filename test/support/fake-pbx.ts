@@ -282,7 +282,7 @@ export class FakePbx implements Pbx {
 
   async inventory(): Promise<PbxInventory> {
     this.assertReachable('inventory');
-    return { legs: this.allLegs().map((l) => ({ ...this.info(l), role: l.role ?? null, createdAt: l.createdAt })), bridges: [...this.bridgeMap].map(([id, legs]) => ({ id, legIds: [...legs] })) };
+    return { legs: this.allLegs().map((l) => ({ ...this.info(l), role: l.role ?? null, args: l.role ? l.args : [], createdAt: l.createdAt })), bridges: [...this.bridgeMap].map(([id, legs]) => ({ id, legIds: [...legs] })) };
   }
 
   // ---------------------------------------------------------------- inside

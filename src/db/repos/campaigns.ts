@@ -206,6 +206,12 @@ export class CampaignRepo {
     await this.db.query(`UPDATE campaign_attempts SET ${sets.join(', ')} WHERE id = $${params.length}`, params);
   }
 
+  /** The attempt still open whose call is `callId`, or null (a takeover carries its conversation on). */
+  async openAttemptOfCall(callId: string): Promise<CampaignAttempt | null> {
+    const r = await this.db.query<AttemptRowDb>('SELECT * FROM campaign_attempts WHERE call_id = $1 AND ended_at IS NULL LIMIT 1', [callId]);
+    return r.rows[0] ? toAttempt(r.rows[0]) : null;
+  }
+
   /** The campaign a call was an attempt of, or null. */
   async campaignOfCall(callId: string): Promise<string | null> {
     const r = await this.db.query<{ campaign_id: string }>('SELECT campaign_id FROM campaign_attempts WHERE call_id = $1 LIMIT 1', [callId]);

@@ -17,7 +17,7 @@ import type { NumberService } from '../numbers.ts';
 import type { BlacklistService } from '../blacklist.ts';
 import { dialDigits } from '../../core/numbers/normalize.ts';
 import { CampaignRunner } from './runner.ts';
-import type { DialerBackend } from './port.ts';
+import type { DialerBackend, DialerCall, ResumedAttempt } from './port.ts';
 
 /** cluster.enabled: how often attempts whose call is over are closed (a call a takeover or the dead-node sweeper closed). */
 const SWEEP_MS = 30_000;
@@ -65,6 +65,7 @@ export class CampaignService {
   /** The backend of this installation's lines (PBX or modem); campaigns run once it is set. */
   async start(backend: DialerBackend | null): Promise<void> {
     this.backend = backend;
+    backend?.takeoverBy?.({ attempt: (callId) => this.resumeAttempt(callId), running: () => this.runRunning() });
     await this.closeInterrupted();
     if (this.cluster) {
       // a call closed by a takeover (interrupted) or the dead-node sweeper (node_failed) leaves its attempt up: closed here
@@ -99,10 +100,56 @@ export class CampaignService {
     return [...new Set([...c.settings.agents, ...fromQueue])];
   }
 
+  /**
+   * The campaigns running now run here, and those no longer running stop
+   * (their calls go on): a takeover of the node, whose earlier owner may have
+   * started, paused or stopped campaigns since this daemon's start.
+   */
+  async runRunning(): Promise<void> {
+    if (!this.backend) return;
+    await this.loadMembers();
+    const running = await this.repo.running();
+    for (const [id, r] of this.runners) {
+      if (!running.some((c) => c.id === id)) { this.runners.delete(id); await r.stop(false); }
+    }
+    for (const c of running) {
+      const r = this.runners.get(c.id);
+      if (r) r.update(c);
+      else await this.run(c);
+    }
+    this.restaff();
+  }
+
+  /**
+   * The open attempt of a campaign call another daemon placed, whose
+   * conversation goes on here (its node taken over): its reports go to the
+   * campaign's runner, or, when the campaign is not running here (paused or
+   * stopped meanwhile), to a runner that only settles it.
+   */
+  async resumeAttempt(callId: string): Promise<ResumedAttempt | null> {
+    const a = await this.repo.openAttemptOfCall(callId);
+    if (!a || !this.backend) return null;
+    const [c, num] = await Promise.all([this.repo.get(a.campaignId), this.repo.number(a.numberId)]);
+    let r = this.runners.get(c.id);
+    if (!r) { r = this.newRunner(c, this.backend); await r.stop(false); }
+    const call: DialerCall = {
+      campaign: c, attemptId: a.id, numberKey: num.number, digits: dialDigits(num.number, { defaultRegion: this.numbers.defaultRegion }),
+      name: num.name, customerId: num.customerId, agentId: c.mode === 'preview' ? a.agentId : null,
+    };
+    return { call, reports: r.adopt(a, num) };
+  }
+
   private async run(c: Campaign): Promise<void> {
     const backend = this.backend;
     if (!backend) return;
-    const r = new CampaignRunner(c, {
+    const r = this.newRunner(c, backend);
+    this.runners.set(c.id, r);
+    this.restaff();
+    await r.start();
+  }
+
+  private newRunner(c: Campaign, backend: DialerBackend): CampaignRunner {
+    return new CampaignRunner(c, {
       repo: this.repo, backend,
       dnc: (key) => { const v = this.blacklist.check(key, 'outbound'); return v.blocked ? `${v.match?.kind} ${v.match?.value}` : null; },
       digits: (key) => dialDigits(key, { defaultRegion: this.numbers.defaultRegion }),
@@ -112,9 +159,6 @@ export class CampaignService {
       reserved: (x) => this.reserved(x),
       log: this.log.child({ campaignId: c.id }),
     });
-    this.runners.set(c.id, r);
-    this.restaff();
-    await r.start();
   }
 
   /**

@@ -40,6 +40,16 @@ export interface AttemptReports {
   ended(outcome: CampaignOutcome, result?: Record<string, unknown>): void;
 }
 
+/** An attempt another daemon placed whose call goes on here (its node taken over): the call as it was placed, and its reports. */
+export interface ResumedAttempt { call: DialerCall; reports: AttemptReports }
+/** What a backend whose node was taken over asks of the campaigns. */
+export interface DialerTakeover {
+  /** The open attempt of a campaign call another daemon placed (null: none). */
+  attempt(callId: string): Promise<ResumedAttempt | null>;
+  /** Run here the campaigns running now (the earlier owner may have started or stopped some since this daemon looked). */
+  running(): Promise<void>;
+}
+
 /** The campaign's agents as the pacing needs them. */
 export interface AgentPicture {
   ready: string[];
@@ -66,6 +76,8 @@ export interface DialerBackend {
   staff(agentIds: Iterable<string>): void;
   /** Something changed that may let the campaign place calls (an agent became ready, a line freed). */
   onChange(fn: () => void): () => void;
+  /** (A backend whose calls survive a takeover of its node.) The campaigns' side of a takeover. */
+  takeoverBy?(campaigns: DialerTakeover): void;
 }
 
 /** The call record's disposition for an attempt's outcome. */

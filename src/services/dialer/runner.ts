@@ -13,7 +13,7 @@ import { AttemptTimes, LogNormalFit, abandonFigures, MONTH_MS } from '../../core
 import type { RiskStats } from '../../core/dialer/risk.ts';
 import { nextAttemptAt, type RetryOutcome } from '../../core/dialer/retry.ts';
 import { isCallable, nextCallableAt } from '../../core/dialer/calling-window.ts';
-import type { Campaign, CampaignNumber, CampaignOutcome } from '../../core/dialer/campaign.ts';
+import type { Campaign, CampaignAttempt, CampaignNumber, CampaignOutcome } from '../../core/dialer/campaign.ts';
 import type { CampaignRepo } from '../../db/repos/campaigns.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { AttemptReports, DialerBackend, DialerCall } from './port.ts';
@@ -247,6 +247,18 @@ export class CampaignRunner {
       this.ended(up, num, 'failed', { error: err instanceof Error ? err.message : String(err) });
     }
     return attempt.id;
+  }
+
+  /**
+   * An attempt another daemon placed, whose conversation goes on here (a
+   * takeover of its node): counted as up, and its reports (the agent's end
+   * of the conversation, the number's retry) are this runner's.
+   */
+  adopt(a: CampaignAttempt, num: CampaignNumber): AttemptReports {
+    const ms = (t: string | null) => (t ? Date.parse(t) : null);
+    const up: Up = { attemptId: a.id, numberId: num.id, placedAt: Date.parse(a.placedAt), answeredAt: ms(a.answeredAt), connectedAt: ms(a.connectedAt), waiting: false, agentId: a.agentId };
+    this.up.set(a.id, up);
+    return this.reports(up, num);
   }
 
   private reports(up: Up, num: CampaignNumber): AttemptReports {

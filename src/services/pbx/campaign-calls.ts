@@ -23,7 +23,8 @@ import type { TelephonyDeps } from '../telephony/deps.ts';
 import type { LegLog } from './legs.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
-import type { AgentPicture, AttemptReports, DialerBackend, DialerCall } from '../dialer/port.ts';
+import type { AgentPicture, AttemptReports, DialerBackend, DialerCall, DialerTakeover, ResumedAttempt } from '../dialer/port.ts';
+import type { Campaigned, IdleSeat } from './takeover.ts';
 import { AsteriskChannelControl } from './channel-control.ts';
 import { dialFailure, dialString } from './click-to-dial.ts';
 import { quietly } from './quietly.ts';
@@ -43,7 +44,7 @@ interface SeatLeg { agentId: string; legId: string; up: boolean; call: CampaignC
 export const SEAT_RECALL_MS = { wasUp: 3_000, neverUp: 15_000 } as const;
 
 class CampaignCall {
-  legId = randomUUID();
+  legId: string = randomUUID();
   control: AsteriskChannelControl | null = null;
   answered = false;
   agent: SeatLeg | null = null;
@@ -345,6 +346,50 @@ export class PbxCampaignCalls implements DialerBackend {
     call.reports.ended(outcome, Object.keys(call.result).length ? call.result : undefined);
     this.changed();
   }
+
+  // ---- a takeover of the node (docs/scale-out.md, "Taking a node over") ----
+
+  private campaigns: DialerTakeover | null = null;
+  takeoverBy(campaigns: DialerTakeover): void { this.campaigns = campaigns; }
+
+  /** The campaigns running now run here (before the calls are taken over: their attempts go to their runners). */
+  async runRunning(): Promise<void> { await this.campaigns?.running(); }
+
+  /** The open attempt of a campaign call another daemon placed (null: none, or no campaign service here). */
+  attemptOf(callId: string): Promise<ResumedAttempt | null> { return this.campaigns ? this.campaigns.attempt(callId) : Promise.resolve(null); }
+
+  /**
+   * A campaign conversation the earlier owner of the node left goes on here:
+   * the callee's and the seat's channels (claimed for this backend by the
+   * PBX service) as they are, in their bridge; the attempt's reports are
+   * this daemon's runner's; the recording the earlier owner started is
+   * sealed here. Its end is as for a call placed here.
+   */
+  resume(line: LineConfig, k: Campaigned, found: ResumedAttempt): void {
+    const call = new CampaignCall(found.call, line, this.deps.calls.resume(k.call), found.reports);
+    call.legId = k.customer.channel.id;
+    call.answered = true;
+    call.channelName = k.customer.channel.name;
+    call.control = new AsteriskChannelControl(k.customer.channel, this.pbx, this.mediaDir, this.log);
+    call.bridge = k.bridgeId;
+    const seat: SeatLeg = { agentId: k.seat.agentId, legId: k.seat.channel.id, up: true, call };
+    call.agent = seat;
+    this.seats.set(seat.agentId, seat);
+    this.calls.set(call.legId, call);
+    void this.deps.recordings.resumeExternal(call.record.id, () => !this.calls.has(call.legId))
+      .then((rec) => { call.recording = rec; }, (err: unknown) => this.log.warn({ err, callId: call.record.id }, 'the call\'s recording could not be resumed'));
+    this.changed();
+  }
+
+  /** An agent's nailed-up seat the earlier owner left waiting (music on hold): kept for the next call, not rung again. */
+  adoptSeat(seat: IdleSeat): boolean {
+    if (this.seats.has(seat.agentId)) return false;
+    this.seats.set(seat.agentId, { agentId: seat.agentId, legId: seat.channel.id, up: true, call: null });
+    return true;
+  }
+
+  /** The takeover is done: seats of ready agents that have none are called, agents that left are let go, calls may be placed. */
+  takenOver(): void { this.syncSeats(); this.changed(); }
 
   private recallLater(seat: SeatLeg): void {
     if (this.stopped) return;

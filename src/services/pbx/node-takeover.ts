@@ -16,7 +16,8 @@ import type { CallSession } from '../telephony/session.ts';
 import type { AcdService } from '../acd/acd-service.ts';
 import type { AsteriskChannelControl } from './channel-control.ts';
 import type { LegLog } from './legs.ts';
-import { planTakeover, type Conversation, type Dialled, type Handset, type InIvr, type OpenLeg, type Queued } from './takeover.ts';
+import { planTakeover, type Campaigned, type Conversation, type Dialled, type Handset, type IdleSeat, type InIvr, type OpenLeg, type Queued } from './takeover.ts';
+import type { ResumedAttempt } from '../dialer/port.ts';
 
 /** A caller's call this daemon drives: its session, the channel's control, its line. */
 export interface Live { session: CallSession; control: AsteriskChannelControl; line: LineConfig }
@@ -39,6 +40,16 @@ export interface NodeParts {
   claimAgentLeg(channelId: string): void;
   /** A click-to-dial conversation goes on: its two channels are the click-to-dialer's, and it has its call there. */
   resumeDialled(line: LineConfig, k: Dialled): void;
+  /** The campaigns running now run here (the earlier owner may have started some since this daemon's start). */
+  campaignsRunning(): Promise<void>;
+  /** The open attempt of a campaign call (null: none; the call is closed as before). */
+  campaignAttempt(callId: string): Promise<ResumedAttempt | null>;
+  /** A campaign conversation goes on: its two channels are the dialer's, and it has its call there. */
+  resumeCampaign(line: LineConfig, k: Campaigned, found: ResumedAttempt): void;
+  /** An agent's nailed-up seat waiting for the next campaign call is the dialer's again (false: not wanted). */
+  adoptSeat(seat: IdleSeat): boolean;
+  /** The run is done (the dialer calls seats and places calls again). */
+  done(): void;
   /** A caller talking to an office phone goes on: the phone's channel is the seat ringer's, with the conversation. */
   resumeHandset(session: CallSession, k: Handset): void;
   lineState(line: LineConfig): LineState;
@@ -110,12 +121,22 @@ export class NodeTakeover {
     const inventory = await p.pbx.inventory();
     const plan = planTakeover(open, legs, inventory, (q) => p.acd.knows(q));
     const rowless = await this.rowless(inventory, legs);
-    await p.deps.agents.reload(new Map(plan.conversations.map((k) => [k.agent.agentId, k.call.id])), elsewhere);
+    // campaign conversations whose attempt is still open (the rest are closed below); their attempts go to the campaigns' runners here
+    await p.campaignsRunning();
+    const campaign: Array<{ k: Campaigned; found: ResumedAttempt }> = [];
+    for (const k of plan.campaign) {
+      const found = await p.campaignAttempt(k.call.id);
+      if (found) campaign.push({ k, found });
+    }
+    const onCall = [...plan.conversations.map((k) => [k.agent.agentId, k.call.id] as const), ...campaign.map(({ k }) => [k.seat.agentId, k.call.id] as const)];
+    await p.deps.agents.reload(new Map(onCall), elsewhere);
     for (const k of plan.conversations) this.resume(k, 'connected');
     for (const k of plan.queued) this.resume(k, 'queued');
     for (const k of plan.ivr) this.resume(k, 'ivr');
     for (const k of plan.handset) this.resume(k, 'connected');
     for (const k of plan.dialled) this.resumeDialled(k);
+    for (const c of campaign) this.resumeCampaign(c.k, c.found);
+    const seats = plan.seats.filter((x) => p.adoptSeat(x)).length;
     let madeNew = 0;
     for (const channel of rowless) {
       // its StasisStart may have come in meanwhile (a caller who had just entered): then it is this daemon's call already
@@ -126,17 +147,18 @@ export class NodeTakeover {
       p.inbound(channel, channel.createdAt ? new Date(channel.createdAt) : undefined);
     }
     const all = [...plan.conversations, ...plan.queued, ...plan.ivr, ...plan.handset];
-    const keep = new Set([...all, ...plan.dialled].map((k) => k.call.id));
+    const keep = new Set([...all, ...plan.dialled, ...campaign.map((c) => c.k)].map((k) => k.call.id));
     // other legs of the calls that go on (phones still ringing for them, a supervisor): the earlier owner's; closed, their channels hung up
-    const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id), ...plan.handset.map((k) => k.seat.leg.id), ...plan.dialled.flatMap((k) => [k.agent.leg.id, k.customer.leg.id])]);
+    const adopted = new Set([...all.map((k) => k.caller.leg.id), ...plan.conversations.map((k) => k.agent.leg.id), ...plan.handset.map((k) => k.seat.leg.id), ...plan.dialled.flatMap((k) => [k.agent.leg.id, k.customer.leg.id]), ...campaign.map((c) => c.k.customer.leg.id)]);
     const now = new Date();
     for (const l of legs) if (keep.has(l.callId) && !adopted.has(l.id)) await p.deps.repos.legs.ended(l.id, now, 'interrupted');
     const closed = await p.deps.calls.closeInterrupted(lineIds, (id) => keep.has(id) || mine(id));
     p.acd.prune();
     const stillOpen = async (): Promise<Set<string>> => new Set((await p.deps.repos.calls.open()).map((c) => c.id));
     const repaired = await p.deps.recordings.repairUnfinished({ keepCalls: stillOpen });
-    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, handset: plan.handset.length, dialled: plan.dialled.length, rowless: madeNew, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length - madeNew }, 'node taken over');
+    p.log.info({ conversations: plan.conversations.length, queued: plan.queued.length, ivr: plan.ivr.length, handset: plan.handset.length, dialled: plan.dialled.length, campaign: campaign.length, seats, rowless: madeNew, closed, repairedRecordings: repaired, forgotten: this.forgotten, arrivedMeanwhile: p.live.size - all.length - madeNew }, 'node taken over');
     this.pending = false;
+    p.done();
   }
 
   /**
@@ -164,6 +186,14 @@ export class NodeTakeover {
     p.legLog.adopt(k.customer.channel.id, k.customer.leg.id, true);
     p.resumeDialled(line, k);
     p.log.info({ callId: k.call.id, as: 'dialled', agentId: k.call.agentId }, 'call taken over: it goes on');
+  }
+
+  /** A campaign conversation of the earlier owner goes on here: its callee's leg adopted, its call and attempt the dialer's. */
+  private resumeCampaign(k: Campaigned, found: ResumedAttempt): void {
+    const { p } = this;
+    p.legLog.adopt(k.customer.channel.id, k.customer.leg.id, true);
+    p.resumeCampaign(p.lines.find((l) => l.id === k.call.lineId)!, k, found);
+    p.log.info({ callId: k.call.id, as: 'campaign', agentId: k.seat.agentId, campaignId: found.call.campaign.id }, 'call taken over: it goes on');
   }
 
   /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */

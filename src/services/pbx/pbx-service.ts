@@ -81,13 +81,16 @@ export class PbxService implements LineGroup {
       deps.config.cluster.enabled ? { node: nodeName(deps.config), waiting: deps.repos.queueWaiting } : null);
     this.ringer = new SeatRinger(this.registry.pbxFor(pbx, ringerLegs), this.legLog, this.log);
     const inboundOn = (line: LineConfig) => [...this.live.values()].filter((l) => l.line.id === line.id).length;
-    this.campaignCalls = new PbxCampaignCalls(deps, lines, this.legLog, this.log.child({ component: 'dialer' }), (line) => inboundOn(line) + this.dialer.mine(line), () => this.connected);
-    this.campaignCalls.pbx = this.registry.pbxFor(pbx, {
+    // while a takeover runs the dialer neither places calls nor rings seats: the earlier owner's calls and seats may be kept
+    this.campaignCalls = new PbxCampaignCalls(deps, lines, this.legLog, this.log.child({ component: 'dialer' }), (line) => inboundOn(line) + this.dialer.mine(line),
+      () => this.connected && !this.takeover.due);
+    const campaignLegs: LegOwner = {
       entered: (leg, _role, args, amd) => this.campaignCalls.entered(leg, args, amd),
       gone: (legId, reason) => this.campaignCalls.gone(legId, reason),
       dtmf: (legId, digit) => this.campaignCalls.dtmf(legId, digit),
       playbackDone: (legId, playbackId) => this.campaignCalls.playbackDone(legId, playbackId),
-    });
+    };
+    this.campaignCalls.pbx = this.registry.pbxFor(pbx, campaignLegs);
     this.dialer = new ClickToDialer(deps, this.registry.pbxFor(pbx, dialerLegs), lines, this.legLog, this.log,
       (line) => inboundOn(line) + this.campaignCalls.busy(line), () => this.connected);
     this.takeover = new NodeTakeover({
@@ -104,6 +107,18 @@ export class PbxService implements LineGroup {
         for (const id of [k.agent.channel.id, k.customer.channel.id]) this.registry.claim(id, dialerLegs);
         this.dialer.resume(line, { row: k.call, agentLeg: k.agent.channel.id, customerLeg: k.customer.channel.id, customerChannelName: k.customer.channel.name, bridgeId: k.bridgeId }, k.agent.leg);
       },
+      campaignsRunning: () => this.campaignCalls.runRunning(),
+      campaignAttempt: (callId) => this.campaignCalls.attemptOf(callId),
+      resumeCampaign: (line, k, found) => {
+        for (const id of [k.customer.channel.id, k.seat.channel.id]) this.registry.claim(id, campaignLegs);
+        this.campaignCalls.resume(line, k, found);
+      },
+      adoptSeat: (seat) => {
+        if (!this.campaignCalls.adoptSeat(seat)) return false;
+        this.registry.claim(seat.channel.id, campaignLegs);
+        return true;
+      },
+      done: () => this.campaignCalls.takenOver(),
       lineState: (line) => this.stateOf(line),
       forgetRest: () => {
         this.monitors.clear();

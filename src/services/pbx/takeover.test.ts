@@ -13,9 +13,9 @@ const leg = (callId: string, kind: OpenLeg['kind'], channelId: string, over: Par
   id: `leg-${channelId}`, callId, kind, channelId, endpoint: null, seatId: null, agentId: null, mode: null,
   startedAt: '2026-12-01T10:00:00.000Z', answeredAt: '2026-12-01T10:00:05.000Z', endedAt: null, endCause: null, sipCallId: null, ...over,
 });
-const chan = (id: string, role: PbxInventory['legs'][number]['role'] = null) => ({ id, name: `PJSIP/x-${id}`, callerNumber: '', callerName: '', role, createdAt: null });
-const inv = (legIds: string[], bridges: string[][] = [], roles: Record<string, PbxInventory['legs'][number]['role']> = {}): PbxInventory =>
-  ({ legs: legIds.map((id) => chan(id, roles[id] ?? null)), bridges: bridges.map((b, i) => ({ id: `b${i + 1}`, legIds: b })) });
+const chan = (id: string, role: PbxInventory['legs'][number]['role'] = null, args: string[] = []) => ({ id, name: `PJSIP/x-${id}`, callerNumber: '', callerName: '', role, args, createdAt: null });
+const inv = (legIds: string[], bridges: string[][] = [], roles: Record<string, PbxInventory['legs'][number]['role']> = {}, args: Record<string, string[]> = {}): PbxInventory =>
+  ({ legs: legIds.map((id) => chan(id, roles[id] ?? null, args[id])), bridges: bridges.map((b, i) => ({ id: `b${i + 1}`, legIds: b })) });
 const known = (q: string) => q === 'sales';
 const both = [leg('c1', 'caller', 'ch-caller'), leg('c1', 'agent', 'ch-alice', { agentId: 'alice' })];
 const bridged = inv(['ch-caller', 'ch-alice'], [['ch-caller', 'ch-alice']]);
@@ -38,7 +38,7 @@ describe('planTakeover (a node taken over)', () => {
   });
 
   it('everything else is closed: caller gone, no bridge or the agent not in it, an unanswered or another agent\'s leg, unknown queue, ringing, outbound', () => {
-    const none = { conversations: [], queued: [], ivr: [], handset: [], dialled: [] };
+    const none = { conversations: [], queued: [], ivr: [], handset: [], dialled: [], campaign: [], seats: [] };
     expect(planTakeover([call('c1')], both, inv(['ch-alice']), known)).toEqual(none);
     expect(planTakeover([call('c1')], both, inv(['ch-caller', 'ch-alice']), known)).toEqual(none);
     expect(planTakeover([call('c1')], both, inv(['ch-caller', 'ch-alice'], [['ch-caller']]), known)).toEqual(none);
@@ -63,7 +63,7 @@ describe('planTakeover (a node taken over)', () => {
     // a number the directory node dialled for the caller (an outbound leg of the handset node) too
     const dialled = planTakeover([h], [legs[0]!, leg('h1', 'outbound', 'ch-num')], inv(['ch-caller', 'ch-num'], [['ch-caller', 'ch-num']], { 'ch-num': 'handset' }), known);
     expect(dialled.handset.map((k) => k.seat.channel.id)).toEqual(['ch-num']);
-    const none = { conversations: [], queued: [], ivr: [], handset: [], dialled: [] };
+    const none = { conversations: [], queued: [], ivr: [], handset: [], dialled: [], campaign: [], seats: [] };
     expect(planTakeover([h], legs, inv(['ch-caller', 'ch-seat'], [['ch-caller', 'ch-seat']]), known)).toEqual(none);
     expect(planTakeover([h], legs, inv(['ch-caller', 'ch-seat'], [], { 'ch-seat': 'handset' }), known)).toEqual(none);
   });
@@ -77,7 +77,7 @@ describe('planTakeover (a node taken over)', () => {
     expect(plan.dialled).toHaveLength(1);
     expect(plan.dialled[0]).toMatchObject({ bridgeId: 'b1', agent: { channel: { id: 'ch-seat' }, leg: { seatId: 'seat-101' } }, customer: { channel: { id: 'ch-cust', name: 'PJSIP/x-ch-cust' } } });
     expect([...plan.conversations, ...plan.queued, ...plan.ivr]).toEqual([]);
-    const none = { conversations: [], queued: [], ivr: [], handset: [], dialled: [] };
+    const none = { conversations: [], queued: [], ivr: [], handset: [], dialled: [], campaign: [], seats: [] };
     // the customer still rings (the call is dialing), or has not answered
     expect(planTakeover([{ ...out, state: 'dialing' }], legs, up, known)).toEqual(none);
     expect(planTakeover([out], [legs[0]!, leg('o1', 'outbound', 'ch-cust', { answeredAt: null })], up, known)).toEqual(none);
@@ -86,6 +86,25 @@ describe('planTakeover (a node taken over)', () => {
     expect(planTakeover([out], legs, inv(['ch-seat'], [['ch-seat']], roles), known)).toEqual(none);
     // a campaign call's legs (role dialer) are not click-to-dial
     expect(planTakeover([out], legs, inv(['ch-seat', 'ch-cust'], [['ch-seat', 'ch-cust']], { 'ch-seat': 'dialer', 'ch-cust': 'dialer' }), known)).toEqual(none);
+  });
+
+  it('a campaign call whose callee and the agent\'s seat share a bridge goes on; seats waiting on hold are kept; any other campaign call is closed', () => {
+    const out = call('p1', { direction: 'outbound', queueId: null, flowId: null, agentId: 'alice' });
+    const legs = [leg('p1', 'outbound', 'ch-cust')];
+    const roles = { 'ch-cust': 'dialer', 'ch-alice': 'dialer', 'ch-bob': 'dialer' } as const;
+    const args = { 'ch-cust': ['call', 'p1'], 'ch-alice': ['seat', 'alice'], 'ch-bob': ['seat', 'bob'] };
+    const up = inv(['ch-cust', 'ch-alice', 'ch-bob'], [['ch-cust', 'ch-alice']], roles, args);
+    const plan = planTakeover([out], legs, up, known);
+    expect(plan.campaign).toHaveLength(1);
+    expect(plan.campaign[0]).toMatchObject({ bridgeId: 'b1', customer: { leg: { id: 'leg-ch-cust' }, channel: { id: 'ch-cust' } }, seat: { agentId: 'alice', channel: { id: 'ch-alice' } } });
+    expect(plan.seats.map((x) => [x.channel.id, x.agentId])).toEqual([['ch-bob', 'bob']]);
+    expect(plan.dialled).toEqual([]);
+    const closed = (o: typeof out, l: typeof legs, i: PbxInventory) => planTakeover([o], l, i, known).campaign;
+    // not connected (waiting for an agent), the callee not answered, another agent's seat in the bridge, or no bridge
+    expect(closed({ ...out, state: 'answered' }, legs, up)).toEqual([]);
+    expect(closed(out, [leg('p1', 'outbound', 'ch-cust', { answeredAt: null })], up)).toEqual([]);
+    expect(closed({ ...out, agentId: 'bob' }, legs, up)).toEqual([]);
+    expect(closed(out, legs, inv(['ch-cust', 'ch-alice'], [], roles, args))).toEqual([]);
   });
 
   it('the answered agent leg is found among the unanswered offers of the same call (ring-all)', () => {

@@ -12,9 +12,12 @@
  *   or a number the directory transferred to) in one mixing bridge goes on.
  * - `dialled`: a click-to-dial call whose agent and customer are still in one
  *   mixing bridge goes on as it is.
+ * - `campaign`: a campaign call whose callee and the agent's nailed-up seat
+ *   are still in one mixing bridge goes on (its attempt with it); `seats`:
+ *   agents' nailed-up seats waiting for the next campaign call stay up.
  * - everything else (ringing, a click-to-dial call not connected yet, a
- *   campaign call, the caller gone, the agent gone from the bridge):
- *   closed as `interrupted`, its channels hung up.
+ *   campaign call no agent took, the caller gone, the agent gone from the
+ *   bridge): closed as `interrupted`, its channels hung up.
  */
 import type { CallLeg, CallRecord } from '../../core/call/records.ts';
 import type { PbxInventory, PbxLegInfo } from '../../core/ports.ts';
@@ -41,17 +44,37 @@ export interface Dialled {
   bridgeId: string;
 }
 
-export interface TakeoverPlan { conversations: Conversation[]; queued: Queued[]; ivr: InIvr[]; handset: Handset[]; dialled: Dialled[] }
+/** A campaign conversation: the callee's leg and the agent's nailed-up seat (no leg row: `dialer`, `seat <agent>`) in one bridge. */
+export interface Campaigned {
+  call: CallRecord;
+  customer: { leg: OpenLeg; channel: PbxLegInfo };
+  seat: { channel: PbxLegInfo; agentId: string };
+  bridgeId: string;
+}
+
+/** An agent's nailed-up seat waiting for the next campaign call (in no bridge). */
+export interface IdleSeat { channel: PbxLegInfo; agentId: string }
+
+export interface TakeoverPlan { conversations: Conversation[]; queued: Queued[]; ivr: InIvr[]; handset: Handset[]; dialled: Dialled[]; campaign: Campaigned[]; seats: IdleSeat[] }
+
+type Channel = PbxInventory['legs'][number];
+const seatOf = (c: Channel | undefined): string | null => (c?.role === 'dialer' && c.args[0] === 'seat' && c.args[1] ? c.args[1] : null);
 
 export function planTakeover(open: readonly CallRecord[], legs: readonly OpenLeg[], now: PbxInventory, knowsQueue: (id: string) => boolean): TakeoverPlan {
   const channels = new Map(now.legs.map((l) => [l.id, l]));
   const bridgeOf = new Map<string, { id: string; legIds: string[] }>();
   for (const b of now.bridges) for (const id of b.legIds) bridgeOf.set(id, b);
-  const plan: TakeoverPlan = { conversations: [], queued: [], ivr: [], handset: [], dialled: [] };
+  const plan: TakeoverPlan = { conversations: [], queued: [], ivr: [], handset: [], dialled: [], campaign: [], seats: [] };
+  for (const c of now.legs) {
+    const agentId = seatOf(c);
+    if (agentId && !bridgeOf.has(c.id)) plan.seats.push({ channel: c, agentId });
+  }
   for (const call of open) {
     if (call.direction !== 'inbound') {
       const d = dialled(call, legs, channels, bridgeOf);
       if (d) plan.dialled.push(d);
+      const k = d ? null : campaigned(call, legs, channels, bridgeOf);
+      if (k) plan.campaign.push(k);
       continue;
     }
     const mine = legs.filter((l) => l.callId === call.id && l.channelId);
@@ -79,7 +102,7 @@ export function planTakeover(open: readonly CallRecord[], legs: readonly OpenLeg
 }
 
 /** An outbound call whose click-to-dial legs (the agent's, the customer's) both answered and are in one bridge now. */
-function dialled(call: CallRecord, legs: readonly OpenLeg[], channels: Map<string, PbxLegInfo & { role?: string | null }>, bridgeOf: Map<string, { id: string; legIds: string[] }>): Dialled | null {
+function dialled(call: CallRecord, legs: readonly OpenLeg[], channels: Map<string, Channel>, bridgeOf: Map<string, { id: string; legIds: string[] }>): Dialled | null {
   if (call.state !== 'connected') return null;
   const mine = legs.filter((l) => l.callId === call.id && l.channelId && l.answeredAt);
   const pick = (kind: 'agent' | 'outbound', role: string) => {
@@ -92,4 +115,16 @@ function dialled(call: CallRecord, legs: readonly OpenLeg[], channels: Map<strin
   const bridge = agent ? bridgeOf.get(agent.channel.id) : undefined;
   if (!agent || !customer || !bridge || !bridge.legIds.includes(customer.channel.id)) return null;
   return { call, agent, customer, bridgeId: bridge.id };
+}
+
+/** An outbound campaign call (`connected`) whose answered callee (`dialer`, `call ...`) is in one bridge with the seat of the agent the row names. */
+function campaigned(call: CallRecord, legs: readonly OpenLeg[], channels: Map<string, Channel>, bridgeOf: Map<string, { id: string; legIds: string[] }>): Campaigned | null {
+  if (call.state !== 'connected' || !call.agentId) return null;
+  const leg = legs.find((l) => l.callId === call.id && l.kind === 'outbound' && l.channelId && l.answeredAt);
+  const channel = leg ? channels.get(leg.channelId!) : undefined;
+  if (!leg || !channel || channel.role !== 'dialer' || channel.args[0] !== 'call') return null;
+  const bridge = bridgeOf.get(channel.id);
+  const seat = bridge?.legIds.map((id) => channels.get(id)).find((c) => seatOf(c) === call.agentId);
+  if (!bridge || !seat) return null;
+  return { call, customer: { leg, channel }, seat: { channel: seat, agentId: call.agentId }, bridgeId: bridge.id };
 }

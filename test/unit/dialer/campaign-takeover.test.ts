@@ -1,0 +1,104 @@
+/**
+ * A campaign conversation when the node is taken over (fake PBX, fake
+ * timers; the services and PGlite are real). Before, the new owner closed a
+ * campaign call as `interrupted`, hung up the callee and the agent, and rang
+ * every campaign agent's seat again. Now the conversation goes on in its
+ * bridge, its attempt is the new owner's (the callee's hang-up ends it
+ * `connected`, the number `reached`), and agents' seats waiting on hold stay
+ * up and take the next call. A campaign the earlier owner started after the
+ * new owner's start (so not run there) runs there from the takeover on.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import pino from 'pino';
+import { FAKE_CLOCK, pbxHarness, type PbxHarness } from '../../support/pbx-harness.ts';
+import { CampaignService } from '../../../src/services/dialer/campaigns.ts';
+import { ANY_HOUR } from '../../helpers/campaign.ts';
+import type { CampaignAttempt } from '../../../src/core/dialer/campaign.ts';
+
+describe('a campaign call when the node is taken over (fake PBX, fake timers)', () => {
+  let h: PbxHarness;
+  let svc: CampaignService;
+  const log: string[] = [];
+  const customer = (digits: string) => h.pbx.legsTo(`PJSIP/${digits}@trunk`).filter((l) => l.role === 'dialer');
+  const seatLeg = (n: string) => h.pbx.legsTo(`PJSIP/${n}`);
+  const attempts = async (id: string): Promise<CampaignAttempt[]> => (await h.repos.campaigns.attempts(id, { limit: 50 })).items;
+  const row = async (id: string) => (await h.db.query<{ state: string; disposition: string | null; agent_id: string | null }>('SELECT state, disposition, agent_id FROM calls WHERE id = $1', [id])).rows[0];
+
+  beforeAll(async () => {
+    h = await pbxHarness({ seats: ['a1', 'a2'], channels: 4, logLines: log });
+    await h.service.start();
+    svc = new CampaignService(h.repos.campaigns, h.repos.acd, h.numbers, h.blacklist, h.bus, pino({ level: 'silent' }));
+    await svc.start(h.service.campaignCalls);
+    await h.addAgents(['a1', 'a2']);
+  });
+  afterAll(async () => { await svc?.stop(); await h?.close(); });
+  beforeEach(() => { vi.useFakeTimers(FAKE_CLOCK); });
+  afterEach(() => { vi.useRealTimers(); });
+
+  it('the conversation goes on, its attempt ends connected under the new owner; the waiting seat is kept and takes a call of a campaign started elsewhere', async () => {
+    h.pbx.phone('PJSIP/13800000071@trunk', 'manual');
+    h.pbx.phone('PJSIP/13800000072@trunk', 'manual');
+    const c = await svc.create({ name: 'Kept', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['a1', 'a2'], maxLines: 1 } });
+    await svc.addNumbers(c.id, [{ number: '13800000071', line: 1 }]);
+    await svc.act(c.id, 'start');
+    // B: a campaign another daemon (the node's earlier owner) started after this daemon's start: not run here yet
+    const b = await h.repos.campaigns.create({ name: 'Started elsewhere', mode: 'progressive', priority: 0, settings: { window: ANY_HOUR, agents: ['a1', 'a2'], maxLines: 1 } });
+    await h.repos.campaigns.addNumbers(b.id, [{ number: '+8613800000072', name: null, customerId: null, data: {}, priority: 0 }]);
+    await h.repos.campaigns.update(b.id, { state: 'running', startedAt: new Date() });
+    await h.until(() => seatLeg('a1').length === 1 && seatLeg('a2').length === 1, 'both seats called');
+    await vi.advanceTimersByTimeAsync(1000);
+    await h.until(() => customer('13800000071').length === 1, 'the customer dialled');
+    const callee = customer('13800000071')[0]!;
+    h.pbx.pickUp(callee.id);
+    await h.until(() => callee.bridgeId !== null, 'bridged to an agent');
+    const [talking, waiting] = seatLeg('a1')[0]!.bridgeId === callee.bridgeId ? ['a1', 'a2'] : ['a2', 'a1'];
+    const seats = { talking: seatLeg(talking)[0]!, waiting: seatLeg(waiting)[0]! };
+    let first = (await attempts(c.id))[0]!;
+    for (let i = 0; i < 100 && (!first.connectedAt || (await row(first.callId!))?.state !== 'connected'); i++) { await h.settle(); first = (await attempts(c.id))[0]!; }
+    expect(await row(first.callId!)).toMatchObject({ state: 'connected', agent_id: talking });
+    expect(customer('13800000072')).toHaveLength(0);
+
+    // the node changes hands (here: the same daemon wins it back under a new epoch; what it remembered is dropped)
+    const mark = log.length;
+    h.pbx.linkDown();
+    await h.settle();
+    let takeover = true;
+    h.service.takenOver = () => { const t = takeover; takeover = false; return t; };
+    h.pbx.linkUp();
+    await h.until(() => log.slice(mark).some((l) => l.includes('"msg":"node taken over"')), 'the takeover ran');
+    const report = JSON.parse(log.slice(mark).find((l) => l.includes('"msg":"node taken over"'))!) as Record<string, unknown>;
+    expect(report).toMatchObject({ campaign: 1, seats: 1, closed: 0 });
+    await h.settle();
+
+    // untouched: the same legs, the same bridge; nobody rung again; the row open, the agent on the call
+    expect(h.pbx.leg(callee.id)?.bridgeId).toBe(callee.bridgeId);
+    expect(seatLeg(talking).map((l) => l.id)).toEqual([seats.talking.id]);
+    expect(seatLeg(waiting).map((l) => l.id)).toEqual([seats.waiting.id]);
+    expect(await row(first.callId!)).toMatchObject({ state: 'connected' });
+    expect(h.agents.get(talking)).toMatchObject({ state: 'on-call', callId: first.callId });
+    expect((await attempts(c.id))[0]).toMatchObject({ outcome: null });
+
+    // B runs here now: its number goes to the seat that waited through the takeover
+    await h.until(() => customer('13800000072').length === 1, 'B\'s customer dialled');
+    const next = customer('13800000072')[0]!;
+    h.pbx.pickUp(next.id);
+    await h.until(() => next.bridgeId != null, 'bridged');
+    expect(h.pbx.leg(seats.waiting.id)?.bridgeId).toBe(next.bridgeId);
+    expect(seatLeg(waiting)).toHaveLength(1);
+
+    // A's callee hangs up: the attempt ends connected, the number reached, one record completed; the seat back on hold
+    h.pbx.farHangup(callee.id);
+    for (let i = 0; i < 100 && (await attempts(c.id))[0]!.outcome === null; i++) await h.settle();
+    expect((await attempts(c.id))[0]).toMatchObject({ outcome: 'connected', agentId: talking });
+    expect((await h.repos.campaigns.numbers(c.id, { limit: 10 })).items[0]).toMatchObject({ state: 'done', doneReason: 'reached' });
+    for (let i = 0; i < 100 && (await row(first.callId!))?.disposition == null; i++) await h.settle();
+    expect(await row(first.callId!)).toMatchObject({ state: 'ended', disposition: 'completed' });
+    expect((await h.db.query("SELECT 1 FROM calls WHERE number LIKE '%13800000071'")).rows).toHaveLength(1);
+    expect(h.agents.get(talking)!.state).toBe('wrap-up');
+    expect(seats.talking.moh).toBe(true);
+
+    h.pbx.farHangup(next.id);
+    for (let i = 0; i < 100 && (await attempts(b.id))[0]?.outcome == null; i++) await h.settle();
+    expect((await attempts(b.id)).map((a) => [a.number, a.outcome, a.agentId])).toEqual([['+8613800000072', 'connected', waiting]]);
+  });
+});
