@@ -124,7 +124,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     await until('D2 owns the node', async () => (await sql.query('SELECT 1 FROM node_lease WHERE node = $1 AND owner = $2', [NODE, 'd2'])).rows.length === 1,
       { timeoutMs: (LEASE_S + 10) * 1000, intervalMs: 50 });
     const ownedMs = Date.now() - killedAt;
-    await until('D2 took the calls over', () => /"conversations":1,"queued":1,"ivr":1,"handset":1,"dialled":1,"rowless":0,"closed":0[^\n]*node taken over/.test(d2.output()), { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
+    await until('D2 took the calls over', () => /"conversations":1,"queued":1,"ivr":1,"handset":1,"dialled":1,"campaign":0,"seats":0,"rowless":0,"closed":0[^\n]*node taken over/.test(d2.output()), { timeoutMs: 20_000, detail: () => d2.output().slice(-3000) });
     const keptMs = Date.now() - killedAt;
     // C's key press must come after the takeover, or the test proves nothing about the IVR going on
     expect(Date.now() - cPlacedAt).toBeLessThan(15_000);
