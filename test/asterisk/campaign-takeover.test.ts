@@ -123,6 +123,8 @@ describe('Asterisk node takeover with a campaign running: SIGKILL the owner mid-
     expect((await sql.query('SELECT 1 FROM calls WHERE id = $1 AND ended_at IS NULL', [first.call_id])).rows).toHaveLength(1);
     const onD2 = (await d2.api<{ items: Array<{ id: string; state: string; callId: string | null }> }>('GET', '/agents')).body.items;
     expect(onD2.find((x) => x.id === talking)).toMatchObject({ state: 'on-call', callId: first.call_id });
+    const active = (await d2.api<{ items: Array<{ id: string; direction: string; state: string }> }>('GET', '/calls/active')).body.items;
+    expect(active).toEqual([expect.objectContaining({ id: first.call_id, direction: 'outbound', state: 'connected' })]);
 
     // A's callee hangs up (45 s of talk): the attempt ends connected under D2; then B dials its number to the same agent, same seat
     const aDone = await until('A\'s attempt closed', async () => (await attemptsOf(a))[0]?.outcome ?? null, { timeoutMs: 60_000, detail: () => d2.output().slice(-3000) });

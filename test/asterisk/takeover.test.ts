@@ -138,7 +138,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     const agentsOnD2 = async () => (await d2.api<{ items: Array<{ id: string; state: string; callId: string | null }> }>('GET', '/agents')).body.items;
     expect((await agentsOnD2()).find((x) => x.id === 'alice')).toMatchObject({ state: 'on-call', callId: a.id });
     const active = await d2.api<{ items: Array<{ id: string }> }>('GET', '/calls/active');
-    expect(active.body.items.map((x) => x.id).sort()).toEqual([a.id, b.id, c.id, e.id].sort());
+    expect(active.body.items.map((x) => x.id).sort()).toEqual([a.id, b.id, c.id, d.id, e.id].sort());
     // B keeps its wait: D2 counts it from when B entered the queue under D1, not from the takeover
     const asked = Date.now();
     const sales = (await d2.api<{ items: Array<{ queueId: string; waiting: number; longestWaitMs: number }> }>('GET', '/queues')).body.items.find((q) => q.queueId === 'sales');

@@ -87,6 +87,8 @@ export class LedgerCall {
   }
 
   get lineId(): string { return this.open.lineId; }
+  /** When the call was answered (null: not yet). */
+  whenAnswered(): Date | null { return this.answeredAt; }
   get ended(): boolean { return this.endedWith !== null; }
 
   /** Nothing more is written or announced for this call, including writes queued and not yet run (CallLedger.forget). */

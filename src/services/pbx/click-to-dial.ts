@@ -12,6 +12,7 @@ import { quietly } from './quietly.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import type { Pbx, PbxGoneReason, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
+import type { CallSnapshot } from '../telephony/session.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import type { LegLog } from './legs.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
@@ -94,6 +95,15 @@ export class OutboundCall {
   /** A resumed conversation: the PBX's recording the earlier owner started is sealed here when the call ends. */
   resumeRecording(): void {
     void this.deps.recordings.resumeExternal(this.id, () => this.state === 'ended').then((rec) => { this.recording = rec; }).catch((err: unknown) => this.log.warn({ err, callId: this.id }, 'the call\'s recording could not be resumed'));
+  }
+
+  /** As `GET /calls/active` lists it: `dialing` until the customer answers (also while it waits for a line or rings the agent). */
+  snapshot(): CallSnapshot {
+    const answeredAt = this.record.whenAnswered();
+    return {
+      id: this.id, lineId: this.line.id, direction: 'outbound', state: this.state === 'connected' || this.state === 'ended' ? this.state : 'dialing',
+      number: this.req.numberKey, name: null, customerId: null, startedAt: this.startedAt.toISOString(), answeredAt: answeredAt?.toISOString() ?? null, digits: '',
+    };
   }
 
   /** Rings the agent's phone; rejects when it cannot be rung (the request fails). */

@@ -12,6 +12,7 @@ import type { LineConfig } from '../../config/schema.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { Pbx, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
+import type { CallSnapshot } from '../telephony/session.ts';
 import { dialTarget } from '../telephony/dial-out.ts';
 import { requireSeat } from '../seats.ts';
 import { OutboundCall, type ResumedDial } from './click-to-dial.ts';
@@ -42,6 +43,9 @@ export class ClickToDialer {
   busy(line: LineConfig): number {
     return this.inboundOn(line) + this.mine(line);
   }
+
+  /** The click-to-dial calls up or waiting for a line (`GET /calls/active`). */
+  snapshots(): CallSnapshot[] { return [...this.active, ...this.waits.map((w) => w.call)].map((c) => c.snapshot()); }
 
   /** Click-to-dial calls on a line. */
   mine(line: LineConfig): number { return [...this.active].filter((c) => c.line.id === line.id).length; }

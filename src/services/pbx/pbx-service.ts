@@ -17,7 +17,7 @@ import type { TelephonyDeps } from '../telephony/deps.ts';
 import { nodeName } from '../cluster/node.ts';
 import type { LineGroup } from '../telephony/telephony.ts';
 import type { LineStatus } from '../telephony/line.ts';
-import { CallSession } from '../telephony/session.ts';
+import { CallSession, type CallSnapshot } from '../telephony/session.ts';
 import { AsteriskChannelControl } from './channel-control.ts';
 import { AcdService } from '../acd/acd-service.ts';
 import { ClickToDialer, type DialRequest, type DialResult, type SeatWait } from './dialer.ts';
@@ -186,6 +186,9 @@ export class PbxService implements LineGroup {
   }
 
   calls(): CallSession[] { return [...this.live.values()].map((l) => l.session); }
+
+  /** Click-to-dial and campaign calls up (`GET /calls/active`). */
+  otherCalls(): CallSnapshot[] { return [...this.dialer.snapshots(), ...this.campaignCalls.snapshots()]; }
 
   /** Seats whose click-to-dial request waits for a line, first come first. */
   seatWaits(): SeatWait[] { return this.dialer.seatWaits(); }

@@ -1,6 +1,6 @@
 import type { DeviceInfo } from '../../core/ports.ts';
 import type { LineState } from '../../core/call/line-machine.ts';
-import type { CallSession } from './session.ts';
+import type { CallSession, CallSnapshot } from './session.ts';
 
 /** A set of lines run by one backend. */
 export interface LineGroup {
@@ -8,6 +8,8 @@ export interface LineGroup {
   stop(): Promise<void>;
   statuses(): LineStatus[];
   calls(): CallSession[];
+  /** Calls up that are not sessions of callers (a PBX's click-to-dial and campaign calls), as `GET /calls/active` lists them. */
+  otherCalls?(): CallSnapshot[];
 }
 
 /** A line's state as the API and the console show it. */

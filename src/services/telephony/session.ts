@@ -26,7 +26,7 @@ export type QueueRouter = (queueId: string, call: CallSession) => Promise<boolea
 export type HandsetRouter = (opts: { seats?: string[] | undefined; ringS?: number | undefined }, call: CallSession) => Promise<boolean>;
 
 export interface CallSnapshot {
-  id: string; lineId: string; direction: 'inbound' | 'outbound'; state: CallState | 'dialing'; number: string | null; name: string | null;
+  id: string; lineId: string; direction: 'inbound' | 'outbound'; state: CallState | 'dialing' | 'answered'; number: string | null; name: string | null;
   customerId: string | null; startedAt: string; answeredAt: string | null; digits: string;
 }
 

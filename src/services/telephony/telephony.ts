@@ -100,7 +100,7 @@ export class Telephony {
   }
 
   activeCalls(): CallSnapshot[] {
-    return [...this.sessions().map((c) => c.snapshot()), ...this.dialOuts().map((c) => c.snapshot())];
+    return [...this.sessions().map((c) => c.snapshot()), ...this.dialOuts().map((c) => c.snapshot()), ...this.groups.flatMap((g) => g.otherCalls?.() ?? [])];
   }
 
   /** True when some line can dial out by itself (a modem line). */

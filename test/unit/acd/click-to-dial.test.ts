@@ -27,12 +27,17 @@ describe('click-to-dial (fake PBX, fake timers)', () => {
     h.pbx.pickUp(seat('e1')[0]!.id);
     await h.until(() => customer('13900139000').length === 1, 'customer rings');
     expect(seat('e1')[0]!.ringing).toBe(true);
+    // among the calls up (GET /calls/active): dialing until the customer answers, then connected
+    expect(h.service.otherCalls()).toEqual([expect.objectContaining({ id: callId, direction: 'outbound', state: 'dialing', number: '+8613900139000', answeredAt: null })]);
     h.pbx.pickUp(customer('13900139000')[0]!.id);
     await h.until(() => seat('e1')[0]?.bridgeId != null, 'bridged');
     expect(seat('e1')[0]!.bridgeId).toBe(customer('13900139000')[0]!.bridgeId);
+    await h.until(() => h.service.otherCalls()[0]?.state === 'connected', 'listed as connected');
+    expect(h.service.otherCalls()[0]!.answeredAt).not.toBeNull();
     h.pbx.farHangup(customer('13900139000')[0]!.id);
     await h.until(() => ended(callId) !== undefined && seat('e1').length === 0, 'call ended, seat hung up');
     expect(ended(callId)!.disposition).toBe('completed');
+    expect(h.service.otherCalls()).toEqual([]);
   });
 
   it('the customer is busy: the agent leg is hung up, disposition busy', async () => {

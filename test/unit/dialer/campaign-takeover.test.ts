@@ -76,6 +76,8 @@ describe('a campaign call when the node is taken over (fake PBX, fake timers)', 
     expect(seatLeg(waiting).map((l) => l.id)).toEqual([seats.waiting.id]);
     expect(await row(first.callId!)).toMatchObject({ state: 'connected' });
     expect(h.agents.get(talking)).toMatchObject({ state: 'on-call', callId: first.callId });
+    // listed among the calls up (GET /calls/active)
+    expect(h.service.otherCalls().find((x) => x.id === first.callId)).toMatchObject({ direction: 'outbound', state: 'connected', number: '+8613800000071' });
     expect((await attempts(c.id))[0]).toMatchObject({ outcome: null });
 
     // B runs here now: its number goes to the seat that waited through the takeover
