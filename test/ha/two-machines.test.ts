@@ -97,8 +97,8 @@ describe('HA: two machines, two nodes, an owner and a standby for each node; SIG
       const r = await sql.query<{ number: string; line_id: string; disposition: string | null; ended_at: Date | null }>('SELECT number, line_id, disposition, ended_at FROM calls ORDER BY number');
       return r.rows.length === 3 && r.rows.every((c) => c.ended_at) ? r.rows : null;
     }, { timeoutMs: 30_000, detail: logs });
-    // Y and Z were hung up in the menu: abandoned, as on a single daemon (X finished the flow)
-    expect(all.map((c) => [c.number, c.line_id, c.disposition])).toEqual([[`+86${X}`, 'trunk-a', 'completed'], [`+86${Y}`, 'trunk-b', 'abandoned'], [`+86${Z}`, 'trunk-a', 'abandoned']]);
+    // Y and Z were hung up through the API in the menu: cancelled, as on a single daemon (X finished the flow)
+    expect(all.map((c) => [c.number, c.line_id, c.disposition])).toEqual([[`+86${X}`, 'trunk-a', 'completed'], [`+86${Y}`, 'trunk-b', 'cancelled'], [`+86${Z}`, 'trunk-a', 'cancelled']]);
     expect(sb.output()).not.toContain('node owned: opening ARI');
     console.log(`two machines: SIGKILL DA -> SA owner of node A ${ownedMs} ms; node B untouched; 3 calls, 3 records, 0 interrupted`);
   });

@@ -18,7 +18,7 @@ export const DISPOSITIONS = {
   'no-dialtone': 'the line gave no dial tone',
   'agent-no-answer': "click-to-dial: the agent's phone was not answered",
   'no-line': 'click-to-dial: no line became free in time',
-  cancelled: 'ended by us (hang-up from the API) before the far end answered',
+  cancelled: 'ended by us (hang-up from the API) before a conversation: the far end not answered yet, or a caller still ringing, in the IVR or waiting in a queue',
   failed: 'the device, line or PBX failed during the call',
   interrupted: 'the daemon stopped mid-call (closed at the next start)',
   node_failed: 'the call\'s Asterisk node died (its ARI unreachable for cluster.nodeFailS); closed by the node\'s owner',

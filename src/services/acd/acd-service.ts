@@ -139,7 +139,8 @@ export class AcdService {
     if (later < 0) this.waiting.push(w); else this.waiting.splice(later, 0, w);
     this.share((r, node) => r.enter(call.id, queueId, node, w.since));
     void call.finished.then(() => {
-      if (this.isWaiting(w)) this.count(queue.id, (c) => countAbandoned(c, Date.now() - w.since, queue.settings.serviceLevelS * 1000));
+      // a caller we hung up (the API) did not abandon: not counted (its record says cancelled)
+      if (this.isWaiting(w) && !call.endedByUs) this.count(queue.id, (c) => countAbandoned(c, Date.now() - w.since, queue.settings.serviceLevelS * 1000));
       this.drop(w);
     });
     this.announcer.schedule(w);

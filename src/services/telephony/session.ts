@@ -68,6 +68,8 @@ export class CallSession {
   /** Resolves when the call has ended and its record is closed; never for a forgotten session. */
   readonly finished: Promise<void>;
   private finish!: () => void;
+  /** hangup(): we hung up (the API), not the caller. */
+  private endedHere = false;
   /** forget(): this daemon's memory of the call is stale; the session does nothing more. */
   private forgotten = false;
 
@@ -304,8 +306,12 @@ export class CallSession {
     void this.driver.play(pcm, { signal: this.hangupSignal.signal }).catch((err: unknown) => this.log.warn({ err }, 'playing into the call failed'));
   }
 
+  /** We hung the call up (the API), not the caller: a caller we hang up in the IVR or a queue did not abandon. */
+  get endedByUs(): boolean { return this.endedHere; }
+
   /** Hang up from our side (API). */
   async hangup(): Promise<void> {
+    this.endedHere = true;
     this.hangupSignal.abort();
     await this.driver.hangup().catch((err: unknown) => this.log.debug({ err }, 'hang-up of a line already down'));
     this.fire({ type: 'hangup' });
@@ -422,7 +428,9 @@ export class CallSession {
     return ok;
   }
 
-  private async end(disposition: Disposition): Promise<void> {
+  private async end(ended: Disposition): Promise<void> {
+    // the caller did not give up: we hung up (the API) before a conversation
+    const disposition = this.endedHere && (ended === 'abandoned' || ended === 'missed') ? 'cancelled' : ended;
     const queueWaitMs = disposition === 'abandoned' && this.queuedAt !== null ? Date.now() - this.queuedAt : undefined;
     this.hangupSignal.abort();
     const rec = this.recording.take();
