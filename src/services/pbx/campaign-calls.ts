@@ -3,11 +3,9 @@
  * campaign's lines as role `dialer` legs; each is one outbound call record
  * (the ledger's) with its legs in call_legs.
  *
- * Agents working a campaign are "nailed up", as predictive dialers do: once
- * an agent is ready, their seat is called once and kept in our application
- * (music on hold between calls), so a person who answers is bridged to a
- * free agent in milliseconds, not after a phone rang. An agent who hangs up
- * their phone is called again while ready. A live answer with no free agent
+ * Agents working a campaign are "nailed up" (campaign-seats.ts), so a person
+ * who answers is bridged to a free agent in milliseconds, not after a phone
+ * rang. A live answer with no free agent
  * within the campaign's connect limit (2 s) hears the identification message
  * and is hung up: an abandoned call. Broadcast plays the message and reads
  * one key (to an agent, opt out, repeat).
@@ -27,6 +25,7 @@ import type { ActiveRecording } from '../recording/recorder.ts';
 import type { AgentPicture, AttemptReports, DialerBackend, DialerCall, DialerTakeover, ResumedAttempt } from '../dialer/port.ts';
 import type { Campaigned, IdleSeat } from './takeover.ts';
 import { AsteriskChannelControl } from './channel-control.ts';
+import { NailedSeats, type SeatLeg as Seat } from './campaign-seats.ts';
 import { dialFailure, dialString } from './click-to-dial.ts';
 import { quietly } from './quietly.ts';
 import { KefuError } from '../../core/errors.ts';
@@ -34,15 +33,7 @@ import { dispositionOf } from '../dialer/port.ts';
 import { customerSummary } from '../../core/crm/summary.ts';
 import { broadcast, say, type AnsweredDeps, type CampaignMedia } from '../dialer/answered.ts';
 
-/** An agent's nailed-up seat leg. */
-interface SeatLeg { agentId: string; legId: string; up: boolean; call: CampaignCall | null }
-
-/**
- * A seat leg that went away is called again after this long, not at once: an
- * agent who put the phone down, or a phone that declines or is not answered,
- * would otherwise be rung in a tight loop.
- */
-export const SEAT_RECALL_MS = { wasUp: 3_000, neverUp: 15_000 } as const;
+type SeatLeg = Seat<CampaignCall>;
 
 class CampaignCall {
   legId: string = randomUUID();
@@ -63,7 +54,7 @@ class CampaignCall {
 export class PbxCampaignCalls implements DialerBackend {
   readonly lineIds: string[];
   private readonly calls = new Map<string, CampaignCall>();
-  private readonly seats = new Map<string, SeatLeg>();
+  private readonly seats: NailedSeats<CampaignCall>;
   private readonly listeners = new Set<() => void>();
   private readonly mediaDir: string;
   /** The pbx as this owner's view (legs claimed for it); set by the PBX service. */
@@ -80,8 +71,9 @@ export class PbxCampaignCalls implements DialerBackend {
   ) {
     this.lineIds = lines.map((l) => l.id);
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
+    this.seats = new NailedSeats(deps, log, () => this.pbx, connected);
     // every agent state change (API, ACD, wrap-up end) is an agent.state event: one subscription sees them all
-    deps.bus.subscribe((e) => { if (e.type === 'agent.state') { this.syncSeats(); this.changed(); } });
+    deps.bus.subscribe((e) => { if (e.type === 'agent.state') { this.seats.sync(); this.changed(); } });
   }
 
   onChange(fn: () => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
@@ -122,37 +114,8 @@ export class PbxCampaignCalls implements DialerBackend {
     return picture;
   }
 
-  private campaignAgents = new Set<string>();
-  /** Agents whose seat leg went away: not called again before the timer. */
-  private readonly recallTimers = new Map<string, NodeJS.Timeout>();
-  private stopped = false;
   /** Agents of running campaigns: those ready get their seat called (once); the others are let go. */
-  staff(ids: Iterable<string>): void { this.campaignAgents = new Set(ids); this.syncSeats(); }
-
-  private syncSeats(): void {
-    for (const id of this.campaignAgents) {
-      const a = this.deps.agents.get(id);
-      if (a?.state === 'ready' && !this.seats.has(id) && !this.recallTimers.has(id)) this.callSeat(id);
-    }
-    for (const [id, seat] of this.seats) {
-      const a = this.deps.agents.get(id);
-      if ((!a || a.state === 'logged-out' || a.state === 'paused' || !this.campaignAgents.has(id)) && !seat.call) {
-        this.seats.delete(id);
-        void this.pbx.hangup(seat.legId).catch(quietly(this.log, 'PBX clean-up'));
-      }
-    }
-  }
-
-  private callSeat(agentId: string): void {
-    const a = this.deps.agents.get(agentId);
-    const seat = this.deps.config.seats.find((s) => s.id === a?.seatId);
-    if (!a || !seat || !this.connected() || this.stopped) return;
-    const leg: SeatLeg = { agentId, legId: randomUUID(), up: false, call: null };
-    this.seats.set(agentId, leg);
-    this.log.info({ agentId, seatId: seat.id }, 'calling the agent\'s seat for the campaign');
-    void this.pbx.originate({ id: leg.legId, endpoint: seat.endpoint, role: 'dialer', args: ['seat', agentId], timeoutS: 30, callerId: 'kefu campaign' })
-      .catch((err: unknown) => { this.log.warn({ err, agentId }, 'could not call the agent\'s seat'); if (this.seats.get(agentId) === leg) this.seats.delete(agentId); });
-  }
+  staff(ids: Iterable<string>): void { this.seats.staff(ids); }
 
   async place(spec: DialerCall, lineIds: readonly string[], reports: AttemptReports): Promise<void> {
     const line = this.lines.find((l) => lineIds.includes(l.id) && l.channels - this.othersOn(l) - this.busy(l) > 0);
@@ -240,7 +203,7 @@ export class PbxCampaignCalls implements DialerBackend {
   }
 
   private seatUp(leg: PbxLegInfo): void {
-    const seat = [...this.seats.values()].find((s) => s.legId === leg.id);
+    const seat = this.seats.byLeg(leg.id);
     if (!seat) { void this.pbx.hangup(leg.id).catch(quietly(this.log, 'PBX clean-up')); return; }
     seat.up = true;
     void this.pbx.moh(leg.id, true).catch(quietly(this.log, 'music on hold'));
@@ -253,11 +216,9 @@ export class PbxCampaignCalls implements DialerBackend {
   playbackDone(legId: string, playbackId: string): void { this.calls.get(legId)?.control?.playbackFinished(playbackId); }
 
   gone(legId: string, reason: PbxGoneReason): void {
-    const seat = [...this.seats.values()].find((s) => s.legId === legId);
+    const seat = this.seats.gone(legId);
     if (seat) {
-      this.seats.delete(seat.agentId);
       if (seat.call) void this.pbx.hangup(seat.call.legId).catch(quietly(this.log, 'PBX clean-up'));
-      this.recallLater(seat);
       this.changed();
       return;
     }
@@ -280,8 +241,7 @@ export class PbxCampaignCalls implements DialerBackend {
   /** A person answered: bridge them to a free agent now, or within the connect limit, or abandon. */
   private findAgent(call: CampaignCall): void {
     if (call.agent || call.outcome) return;
-    const ids = new Set(call.spec.agentId ? [call.spec.agentId] : this.campaignAgents);
-    const seat = [...this.seats.values()].find((s) => ids.has(s.agentId) && s.up && !s.call && this.deps.agents.get(s.agentId)?.state === 'ready');
+    const seat = this.seats.free(call.spec.agentId ? new Set([call.spec.agentId]) : this.seats.staffed);
     if (seat) { void this.connect(call, seat).catch((err: unknown) => this.failed(call, err)); return; }
     if (call.connectTimer) return;
     call.connectTimer = setTimeout(() => { call.connectTimer = null; if (!call.agent) void this.abandon(call).catch((err: unknown) => this.failed(call, err)); }, call.spec.campaign.settings.connectWithinS * 1000);
@@ -344,7 +304,7 @@ export class PbxCampaignCalls implements DialerBackend {
     if (seat) {
       seat.call = null;
       if (call.bridge) await this.pbx.destroyBridge(call.bridge).catch(quietly(this.log, 'PBX clean-up'));
-      if (this.seats.get(seat.agentId) === seat) await this.pbx.moh(seat.legId, true).catch(quietly(this.log, 'music on hold'));
+      if (this.seats.holds(seat)) await this.pbx.moh(seat.legId, true).catch(quietly(this.log, 'music on hold'));
       this.deps.agents.callEnded(seat.agentId, this.deps.config.console.wrapUpS);
     }
     const rec = call.recording;
@@ -381,9 +341,7 @@ export class PbxCampaignCalls implements DialerBackend {
     call.channelName = k.customer.channel.name;
     call.control = new AsteriskChannelControl(k.customer.channel, this.pbx, this.mediaDir, this.log);
     call.bridge = k.bridgeId;
-    const seat: SeatLeg = { agentId: k.seat.agentId, legId: k.seat.channel.id, up: true, call };
-    call.agent = seat;
-    this.seats.set(seat.agentId, seat);
+    call.agent = this.seats.adopt(k.seat.agentId, k.seat.channel.id, call);
     this.calls.set(call.legId, call);
     void this.deps.recordings.resumeExternal(call.record.id, () => !this.calls.has(call.legId))
       .then((rec) => { call.recording = rec; }, (err: unknown) => this.log.warn({ err, callId: call.record.id }, 'the call\'s recording could not be resumed'));
@@ -391,21 +349,10 @@ export class PbxCampaignCalls implements DialerBackend {
   }
 
   /** An agent's nailed-up seat the earlier owner left waiting (music on hold): kept for the next call, not rung again. */
-  adoptSeat(seat: IdleSeat): boolean {
-    if (this.seats.has(seat.agentId)) return false;
-    this.seats.set(seat.agentId, { agentId: seat.agentId, legId: seat.channel.id, up: true, call: null });
-    return true;
-  }
+  adoptSeat(seat: IdleSeat): boolean { return this.seats.adopt(seat.agentId, seat.channel.id, null) !== null; }
 
   /** The takeover is done: seats of ready agents that have none are called, agents that left are let go, calls may be placed. */
-  takenOver(): void { this.syncSeats(); this.changed(); }
-
-  private recallLater(seat: SeatLeg): void {
-    if (this.stopped) return;
-    const id = seat.agentId;
-    clearTimeout(this.recallTimers.get(id));
-    this.recallTimers.set(id, setTimeout(() => { this.recallTimers.delete(id); this.syncSeats(); }, seat.up ? SEAT_RECALL_MS.wasUp : SEAT_RECALL_MS.neverUp));
-  }
+  takenOver(): void { this.seats.sync(); this.changed(); }
 
   /**
    * Forgotten without a command or a write (the node is another daemon's, or
@@ -416,18 +363,10 @@ export class PbxCampaignCalls implements DialerBackend {
   forget(): void {
     for (const c of this.calls.values()) if (c.connectTimer) clearTimeout(c.connectTimer);
     this.calls.clear();
-    for (const t of this.recallTimers.values()) clearTimeout(t);
-    this.recallTimers.clear();
-    this.seats.clear();
+    this.seats.forget();
     this.changed();
   }
 
   /** Daemon stop: seat legs hung up, none called again (their legGone comes while we hang up). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const t of this.recallTimers.values()) clearTimeout(t);
-    this.recallTimers.clear();
-    for (const seat of [...this.seats.values()]) await this.pbx.hangup(seat.legId).catch(quietly(this.log, 'PBX clean-up'));
-    this.seats.clear();
-  }
+  async stop(): Promise<void> { await this.seats.stop(); }
 }

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import pino from 'pino';
 import { FAKE_CLOCK, pbxHarness, type PbxHarness } from '../../support/pbx-harness.ts';
 import { CampaignService } from '../../../src/services/dialer/campaigns.ts';
-import { SEAT_RECALL_MS } from '../../../src/services/pbx/campaign-calls.ts';
+import { SEAT_RECALL_MS } from '../../../src/services/pbx/campaign-seats.ts';
 import { ANY_HOUR } from '../../helpers/campaign.ts';
 import type { CampaignAttempt } from '../../../src/core/dialer/campaign.ts';
 
