@@ -56,6 +56,12 @@ export interface PbxHarness {
   until(cond: () => boolean, what: string): Promise<void>;
   /** Our services are done with everything the fake PBX said (microtasks, database writes). */
   settle(): Promise<void>;
+  /**
+   * The node changes hands (needs `logLines`): the link drops, and comes up
+   * as a takeover (this daemon wins the node back under a new epoch: what it
+   * remembered is dropped). Resolves with the takeover's report line.
+   */
+  takeOver(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -109,8 +115,15 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
       await agents.flush();
     }
   };
+  const until = async (cond: () => boolean, what: string): Promise<void> => {
+    for (let i = 0; i < 200; i++) {
+      if (cond()) return;
+      await settle();
+    }
+    throw new Error(`never happened: ${what}`);
+  };
   return {
-    db, pbx, service, agents, repos, bus, events, settle, numbers, blacklist, flows,
+    db, pbx, service, agents, repos, bus, events, settle, until, numbers, blacklist, flows,
     async addAgents(ids) {
       for (const id of ids) await repos.acd.createAgent({ id, name: id });
       await agents.load();
@@ -126,12 +139,18 @@ export async function pbxHarness(opts: { seats: string[]; flow?: string; channel
       if ((await repos.flows.list()).some((f) => f.id === 'main')) await flows.save('main', flow, true);
       else await flows.create(flow);
     },
-    async until(cond, what) {
-      for (let i = 0; i < 200; i++) {
-        if (cond()) return;
-        await settle();
-      }
-      throw new Error(`never happened: ${what}`);
+    async takeOver() {
+      const lines = opts.logLines;
+      if (!lines) throw new Error('takeOver() reads the takeover report from the log: give the harness logLines');
+      const mark = lines.length;
+      const report = () => lines.slice(mark).find((l) => l.includes('"msg":"node taken over"'));
+      pbx.linkDown();
+      await settle();
+      let once = true;
+      service.takenOver = () => { const t = once; once = false; return t; };
+      pbx.linkUp();
+      await until(() => report() !== undefined, 'the takeover ran');
+      return JSON.parse(report()!) as Record<string, unknown>;
     },
     async close() {
       await service.stop().catch(() => undefined); // teardown: a test that failed may leave the fake PBX unreachable; its own assertion already said why

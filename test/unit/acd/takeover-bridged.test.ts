@@ -19,16 +19,6 @@ describe('click-to-dial and handset conversations when the node is taken over (f
   const row = async (id: string) => (await h.db.query<{ state: string; disposition: string | null; ended_at: Date | null }>('SELECT state, disposition, ended_at FROM calls WHERE id = $1', [id])).rows[0];
   const legs = async (id: string) => (await h.db.query<{ kind: string; end_cause: string | null }>('SELECT kind, end_cause FROM call_legs WHERE call_id = $1 ORDER BY kind', [id])).rows;
   const ended = (callId: string) => h.events.filter((e) => e.type === 'call.ended' && (e.data as { callId: string }).callId === callId);
-  const takeOver = async (): Promise<Record<string, unknown>> => {
-    const mark = log.length;
-    h.pbx.linkDown();
-    await h.settle();
-    let takeover = true;
-    h.service.takenOver = () => { const t = takeover; takeover = false; return t; };
-    h.pbx.linkUp();
-    await h.until(() => log.slice(mark).some((l) => l.includes('"msg":"node taken over"')), 'the takeover ran');
-    return JSON.parse(log.slice(mark).find((l) => l.includes('"msg":"node taken over"'))!) as Record<string, unknown>;
-  };
   /** A click-to-dial call from seat `s` to `digits`, answered on both sides and bridged. */
   const connected = async (s: string, digits: string): Promise<string> => {
     h.pbx.phone(`PJSIP/${s}`, 'manual');
@@ -63,7 +53,7 @@ describe('click-to-dial and handset conversations when the node is taken over (f
     await h.until(() => customer('13900139102').length === 1, 'C\'s customer rings');
     const bridgeA = seat('e1')[0]!.bridgeId;
 
-    const report = await takeOver();
+    const report = await h.takeOver();
     expect(report).toMatchObject({ dialled: 2, closed: 1 });
     await h.until(() => seat('e3').length === 0 && customer('13900139102').length === 0, 'C\'s legs hung up');
     // A and B: untouched, same bridge, rows open
@@ -101,7 +91,7 @@ describe('click-to-dial and handset conversations when the node is taken over (f
     for (let i = 0; i < 200 && (!(callId = await id()) || (await row(callId))?.state !== 'connected'); i++) await h.settle();
     const bridge = seat('e1')[0]!.bridgeId;
 
-    expect(await takeOver()).toMatchObject({ handset: 1, dialled: 0, closed: 0 });
+    expect(await h.takeOver()).toMatchObject({ handset: 1, dialled: 0, closed: 0 });
     await h.settle();
     expect(h.pbx.leg(caller)?.bridgeId).toBe(bridge);
     expect(seat('e1')[0]?.bridgeId).toBe(bridge);

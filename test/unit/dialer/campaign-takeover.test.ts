@@ -59,14 +59,7 @@ describe('a campaign call when the node is taken over (fake PBX, fake timers)', 
     expect(customer('13800000072')).toHaveLength(0);
 
     // the node changes hands (here: the same daemon wins it back under a new epoch; what it remembered is dropped)
-    const mark = log.length;
-    h.pbx.linkDown();
-    await h.settle();
-    let takeover = true;
-    h.service.takenOver = () => { const t = takeover; takeover = false; return t; };
-    h.pbx.linkUp();
-    await h.until(() => log.slice(mark).some((l) => l.includes('"msg":"node taken over"')), 'the takeover ran');
-    const report = JSON.parse(log.slice(mark).find((l) => l.includes('"msg":"node taken over"'))!) as Record<string, unknown>;
+    const report = await h.takeOver();
     expect(report).toMatchObject({ campaign: 1, seats: 1, closed: 0 });
     await h.settle();
 
