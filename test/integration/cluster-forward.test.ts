@@ -146,6 +146,30 @@ if (testDbKind() === 'postgres') {
       expect(d2.output()).not.toContain(TEST_KEY);
     });
 
+    it('click-to-dial naming another node\'s line (lineId) goes to that node\'s owner, from the owner of this node as from its standby', async () => {
+      // D3 owns a second node, whose line is trunk2 (its Asterisk unreachable here too: its answer is what D3 says of the dial)
+      const d3 = await startDaemonProcess({ databaseUrl: db.url, config: {
+        ...config('d3'), lines: [{ id: 'trunk2', driver: 'asterisk', endpoint: 'PJSIP/trunk2', channels: 2 }],
+        cluster: { enabled: true, node: 'forward-node-b', owner: 'd3', leaseS: 3, renewS: 1, forwardTimeoutS: 1 },
+      } });
+      try {
+        await until('D3 owns node B and names its line', async () =>
+          (await sql.query("SELECT 1 FROM node_lease WHERE node = 'forward-node-b' AND owner = 'd3' AND 'trunk2' = ANY(lines) AND address IS NOT NULL")).rows.length === 1);
+        const body = { seatId: 'seat-1', number: '13800000001', lineId: 'trunk2' };
+        const direct = await call(d3, 'POST', '/calls', { body });
+        for (const d of [d1, d2]) {
+          const r = await call(d, 'POST', '/calls', { body });
+          expect(r.headers.get('kefu-forwarded-to')).toBe('d3');
+          expect([r.status, r.body]).toEqual([direct.status, direct.body]);
+        }
+        // this node's line, or no line: this node's owner, as before
+        expect((await call(d1, 'POST', '/calls', { body: { ...body, lineId: 'trunk1' } })).headers.get('kefu-forwarded-to')).toBeNull();
+        expect((await call(d2, 'POST', '/calls', { body: { seatId: 'seat-1', number: '13800000001' } })).headers.get('kefu-forwarded-to')).toBe('d1');
+      } finally {
+        await d3.stop();
+      }
+    });
+
     it('authorisation first, on the daemon asked, then again on the owner: the same 401 and 403 from either', async () => {
       const agentKey = (await call(d1, 'POST', '/keys', { body: { role: 'agent', name: 'desk', agentId: 'li-na' } })).body.key as string;
       const id = randomUUID();

@@ -39,7 +39,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   });
 
   app.post('/calls', {
-    config: { roles: [...WRITERS, 'agent'], nodeOwner: seatDialOnOwner, errors: { 409: 'do-not-call number, or every line busy (LINE_BUSY)', 429: 'clickToDial.maxWaiting requests wait for a line already', 503: 'the PBX is unreachable' } },
+    config: { roles: [...WRITERS, 'agent'], nodeOwner: seatDialOnOwner, nodeOfLine: true, errors: { 409: 'do-not-call number, or every line busy (LINE_BUSY)', 429: 'clickToDial.maxWaiting requests wait for a line already', 503: 'the PBX is unreachable' } },
     schema: {
       tags,
       description: 'Click-to-dial. Multi-seat mode (seatId): ring the seat, then the customer through a line; bridged when the customer answers. '

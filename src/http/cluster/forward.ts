@@ -27,6 +27,8 @@ declare module 'fastify' {
     nodeOwner?: boolean | ((req: FastifyRequest) => boolean);
     /** With nodeOwner: a command on the call `:id`, which may be on another node's line: it goes to that node's owner. */
     nodeOfCall?: boolean;
+    /** With nodeOwner: a request whose body names a `lineId`, which may be another node's line: it goes to that node's owner. */
+    nodeOfLine?: boolean;
   }
   interface FastifyRequest { forwardBody?: Buffer }
 }
@@ -51,6 +53,7 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
   app.addHook('onClose', () => { agents.http.destroy(); agents.https.destroy(); });
   const flagged = (req: FastifyRequest): boolean => req.routeOptions.config?.nodeOwner !== undefined && req.routeOptions.config.nodeOwner !== false;
   const ofCall = (req: FastifyRequest): boolean => req.routeOptions.config?.nodeOfCall === true;
+  const ofLine = (req: FastifyRequest): boolean => req.routeOptions.config?.nodeOfLine === true;
   /** The lease row of the node that carries the call `:id`, when that is not this daemon's node (null: this node's, or unknown here). */
   const otherNodeOfCall = async (req: FastifyRequest): Promise<LeaseRow | null> => {
     const id = (req.params as { id?: unknown }).id;
@@ -58,10 +61,17 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
     const row = await cluster.nodeOfCall(id);
     return row && row.node !== cluster.node ? row : null;
   };
+  /** The lease row of the node whose line the body's `lineId` names, when that is not this daemon's node. */
+  const otherNodeOfLine = async (req: FastifyRequest): Promise<LeaseRow | null> => {
+    const lineId = (req.body as { lineId?: unknown } | undefined)?.lineId;
+    if (typeof lineId !== 'string' || lineId.length === 0 || lineId.length > 100) return null;
+    const row = await cluster.nodeOfLine(lineId);
+    return row && row.node !== cluster.node ? row : null;
+  };
 
   // the body exactly as received (bounded by the route's limit), for a request this daemon may forward
   app.addHook('preParsing', async (req, _reply, payload) => {
-    if (!flagged(req) || (cluster.isOwner() && !ofCall(req))) return payload;
+    if (!flagged(req) || (cluster.isOwner() && !ofCall(req) && !ofLine(req))) return payload;
     const limit = req.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1_048_576;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -78,8 +88,8 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
     const want = req.routeOptions.config?.nodeOwner;
     if (!want) return;
     if (typeof want === 'function' && !want(req)) return;
-    // a command on a call of another node's line goes to that node's owner; any other to this node's
-    const other = ofCall(req) ? await otherNodeOfCall(req) : null;
+    // a command on a call of another node's line (or naming another node's line) goes to that node's owner; any other to this node's
+    const other = ofCall(req) ? await otherNodeOfCall(req) : ofLine(req) ? await otherNodeOfLine(req) : null;
     if (!other && cluster.isOwner()) return;
     const node = other?.node ?? cluster.node;
     // deny by default: only a request the auth hook let through (never a public route) is forwarded

@@ -51,6 +51,12 @@ export class ClusterDirectory {
     return r.rows[0] ? toRow(r.rows[0]) : null;
   }
 
+  /** The row of the node one of whose lines is `lineId`, or null: no node's row names it. */
+  async nodeOfLine(lineId: string): Promise<LeaseRow | null> {
+    const r = await this.db.query<Raw>(`${SELECT} WHERE $1 = ANY(lines) ORDER BY node LIMIT 1`, [lineId]);
+    return r.rows[0] ? toRow(r.rows[0]) : null;
+  }
+
   /** The row of the node whose lines carry the call (its owner drives it), or null: no such call, or its line is in no node's row. */
   async nodeOfCall(callId: string): Promise<LeaseRow | null> {
     const r = await this.db.query<Raw>(
