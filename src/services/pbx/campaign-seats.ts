@@ -95,7 +95,7 @@ export class NailedSeats<C> {
     return seat;
   }
 
-  /** A seat the node's earlier owner nailed up (a takeover), with the call on it; false when the agent has one here. */
+  /** A seat the node's earlier owner nailed up (a takeover), with the call on it; null when the agent has one here already. */
   adopt(agentId: string, legId: string, call: C | null): SeatLeg<C> | null {
     if (this.seats.has(agentId)) return null;
     const seat: SeatLeg<C> = { agentId, legId, up: true, call };
