@@ -39,22 +39,17 @@ describe('Asterisk node takeover with a campaign running: SIGKILL the owner mid-
     seats: SEATS.map((n) => ({ id: `seat-${n}`, endpoint: `PJSIP/${n}` })),
     console: { wrapUpS: 1 },
   });
-  const ari = async <T>(path: string): Promise<T> => {
-    const e = lab.env;
-    const res = await fetch(`${e.KEFU_LAB_PBX_ARI_URL}/ari${path}`, { headers: { authorization: `Basic ${Buffer.from(`${e.KEFU_LAB_PBX_ARI_USER}:${e.KEFU_LAB_PBX_ARI_PASSWORD}`).toString('base64')}` } });
-    return (await res.json()) as T;
-  };
   /** The agents' nailed-up seat channels on the lab pbx now: agent id -> channel ids. */
   const seatChannels = async (): Promise<Record<string, string[]>> => {
     const out: Record<string, string[]> = {};
-    for (const c of await ari<Channel[]>('/channels')) {
+    for (const c of await lab.ari<Channel[]>('/channels')) {
       const m = /,dialer,seat,([^,]+)/.exec(c.dialplan?.app_data ?? '');
       if (m) (out[m[1]!] ??= []).push(c.id);
     }
     return out;
   };
   const bridgeWith = async (channelId: string): Promise<string[] | null> =>
-    (await ari<Array<{ channels: string[] }>>('/bridges')).find((b) => b.channels.includes(channelId))?.channels ?? null;
+    (await lab.ari<Array<{ channels: string[] }>>('/bridges')).find((b) => b.channels.includes(channelId))?.channels ?? null;
   const attemptsOf = async (campaignId: string) =>
     (await sql.query<AttemptRow>('SELECT call_id, agent_id, connected_at, outcome FROM campaign_attempts WHERE campaign_id = $1 ORDER BY placed_at', [campaignId])).rows;
   const start = async (name: string, agents: string[], number: string): Promise<string> => {

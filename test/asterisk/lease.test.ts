@@ -81,9 +81,7 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
   });
 
   it('the owner writes which Asterisk it drives (entity id); diagnostics on the standby check that it reaches the same one', async () => {
-    const e = lab.env;
-    const info = await fetch(`${e.KEFU_LAB_PBX_ARI_URL}/ari/asterisk/info`, { headers: { authorization: `Basic ${Buffer.from(`${e.KEFU_LAB_PBX_ARI_USER}:${e.KEFU_LAB_PBX_ARI_PASSWORD}`).toString('base64')}` } });
-    const entityId = ((await info.json()) as { system: { entity_id: string } }).system.entity_id;
+    const entityId = (await lab.ari<{ system: { entity_id: string } }>('/asterisk/info')).system.entity_id;
     expect(entityId).toMatch(/\S/);
     await until('D1 wrote the entity id', async () => (await sql.query<{ entity_id: string | null }>('SELECT entity_id FROM node_lease WHERE node = $1', [NODE])).rows[0]?.entity_id === entityId);
     type Diag = { checks: Array<{ id: string; ok: boolean; detail: string; fix: string | null }> };

@@ -53,9 +53,7 @@ describe('Asterisk node takeover: SIGKILL the owner mid-conversation', () => {
     (await sql.query<LegRow>('SELECT kind, channel_id, agent_id, answered_at, ended_at, end_cause FROM call_legs WHERE call_id = $1 ORDER BY started_at, id', [callId])).rows;
   /** The lab pbx's ARI, read directly: is there a mixing bridge with exactly these two channels? */
   const bridgedPair = async (callerChannel: string, agentChannel: string): Promise<boolean> => {
-    const e = lab.env;
-    const res = await fetch(`${e.KEFU_LAB_PBX_ARI_URL}/ari/bridges`, { headers: { authorization: `Basic ${Buffer.from(`${e.KEFU_LAB_PBX_ARI_USER}:${e.KEFU_LAB_PBX_ARI_PASSWORD}`).toString('base64')}` } });
-    const bridges = (await res.json()) as Array<{ channels: string[] }>;
+    const bridges = await lab.ari<Array<{ channels: string[] }>>('/bridges');
     return bridges.some((b) => b.channels.length === 2 && b.channels.includes(callerChannel) && b.channels.includes(agentChannel));
   };
 

@@ -23,6 +23,8 @@ export interface Lab {
   /** The carrier places a call into the pbx: caller ID, then after answer it waits, presses keys, holds. */
   call(opts: { number: string; name?: string; did?: string; dtmf?: string; preWaitS?: number; holdS?: number; say?: string; recordTo?: string; afterDtmf?: string; afterWaitS?: number }): Promise<void>;
   cli(which: 'pbx' | 'carrier', command: string): string;
+  /** GET on the lab pbx's ARI (`/channels`, `/bridges`, `/asterisk/info`), read directly: what Asterisk has, not what a daemon says. */
+  ari<T>(path: string): Promise<T>;
   restart(which: 'pbx' | 'carrier', opts?: { crash?: boolean }): void;
   stop(): Promise<void>;
 }
@@ -61,6 +63,10 @@ export async function startLab(): Promise<Lab> {
     dir, env, carrier,
     call: carrierCall(carrier),
     cli: (which, command) => execFileSync('bash', [SCRIPT, 'cli', which, dir, command], { encoding: 'utf8' }),
+    async ari<T>(path: string): Promise<T> {
+      const auth = Buffer.from(`${env.KEFU_LAB_PBX_ARI_USER}:${env.KEFU_LAB_PBX_ARI_PASSWORD}`).toString('base64');
+      return (await (await fetch(`${env.KEFU_LAB_PBX_ARI_URL}/ari${path}`, { headers: { authorization: `Basic ${auth}` } })).json()) as T;
+    },
     restart: (which, opts = {}) => { execFileSync('bash', [SCRIPT, 'restart', which, dir, ...(opts.crash ? ['--crash'] : [])], { stdio: 'ignore' }); },
     async stop() {
       await carrier.close();

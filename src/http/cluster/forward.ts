@@ -54,18 +54,16 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
   const flagged = (req: FastifyRequest): boolean => req.routeOptions.config?.nodeOwner !== undefined && req.routeOptions.config.nodeOwner !== false;
   const ofCall = (req: FastifyRequest): boolean => req.routeOptions.config?.nodeOfCall === true;
   const ofLine = (req: FastifyRequest): boolean => req.routeOptions.config?.nodeOfLine === true;
-  /** The lease row of the node that carries the call `:id`, when that is not this daemon's node (null: this node's, or unknown here). */
-  const otherNodeOfCall = async (req: FastifyRequest): Promise<LeaseRow | null> => {
-    const id = (req.params as { id?: unknown }).id;
-    if (typeof id !== 'string' || !UUID.test(id)) return null;
-    const row = await cluster.nodeOfCall(id);
-    return row && row.node !== cluster.node ? row : null;
-  };
-  /** The lease row of the node whose line the body's `lineId` names, when that is not this daemon's node. */
-  const otherNodeOfLine = async (req: FastifyRequest): Promise<LeaseRow | null> => {
-    const lineId = (req.body as { lineId?: unknown } | undefined)?.lineId;
-    if (typeof lineId !== 'string' || lineId.length === 0 || lineId.length > 100) return null;
-    const row = await cluster.nodeOfLine(lineId);
+  /**
+   * The lease row of the node that carries the call `:id` (nodeOfCall) or the
+   * body's `lineId` (nodeOfLine), when that is not this daemon's node (null:
+   * this node's, none, or unknown here).
+   */
+  const otherNode = async (req: FastifyRequest): Promise<LeaseRow | null> => {
+    const id = ofCall(req) ? (req.params as { id?: unknown }).id : null;
+    const lineId = ofLine(req) ? (req.body as { lineId?: unknown } | undefined)?.lineId : null;
+    const row = typeof id === 'string' && UUID.test(id) ? await cluster.nodeOfCall(id)
+      : typeof lineId === 'string' && lineId.length > 0 && lineId.length <= 100 ? await cluster.nodeOfLine(lineId) : null;
     return row && row.node !== cluster.node ? row : null;
   };
 
@@ -89,7 +87,7 @@ export function registerForwarding(app: FastifyInstance, cluster: ClusterDirecto
     if (!want) return;
     if (typeof want === 'function' && !want(req)) return;
     // a command on a call of another node's line (or naming another node's line) goes to that node's owner; any other to this node's
-    const other = ofCall(req) ? await otherNodeOfCall(req) : ofLine(req) ? await otherNodeOfLine(req) : null;
+    const other = await otherNode(req);
     if (!other && cluster.isOwner()) return;
     const node = other?.node ?? cluster.node;
     // deny by default: only a request the auth hook let through (never a public route) is forwarded

@@ -17,7 +17,7 @@ import type { NumberService } from '../numbers.ts';
 import type { BlacklistService } from '../blacklist.ts';
 import { dialDigits } from '../../core/numbers/normalize.ts';
 import { CampaignRunner } from './runner.ts';
-import type { DialerBackend, DialerCall, ResumedAttempt } from './port.ts';
+import type { DialerBackend, ResumedAttempt } from './port.ts';
 
 /** cluster.enabled: how often attempts whose call is over are closed (a call a takeover or the dead-node sweeper closed). */
 const SWEEP_MS = 30_000;
@@ -132,11 +132,7 @@ export class CampaignService {
     const [c, num] = await Promise.all([this.repo.get(a.campaignId), this.repo.number(a.numberId)]);
     let r = this.runners.get(c.id);
     if (!r) { r = this.newRunner(c, this.backend); await r.stop(false); }
-    const call: DialerCall = {
-      campaign: c, attemptId: a.id, numberKey: num.number, digits: dialDigits(num.number, { defaultRegion: this.numbers.defaultRegion }),
-      name: num.name, customerId: num.customerId, agentId: c.mode === 'preview' ? a.agentId : null,
-    };
-    return { call, reports: r.adopt(a, num) };
+    return r.adopt(a, num);
   }
 
   private async run(c: Campaign): Promise<void> {

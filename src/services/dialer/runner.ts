@@ -16,7 +16,7 @@ import { isCallable, nextCallableAt } from '../../core/dialer/calling-window.ts'
 import type { Campaign, CampaignAttempt, CampaignNumber, CampaignOutcome } from '../../core/dialer/campaign.ts';
 import type { CampaignRepo } from '../../db/repos/campaigns.ts';
 import { KefuError } from '../../core/errors.ts';
-import type { AttemptReports, DialerBackend, DialerCall } from './port.ts';
+import type { AttemptReports, DialerBackend, DialerCall, ResumedAttempt } from './port.ts';
 
 export interface RunnerDeps {
   repo: CampaignRepo;
@@ -239,7 +239,7 @@ export class CampaignRunner {
     const attempt = await this.d.repo.openAttempt({ campaignId: c.id, numberId: num.id, number: num.number, lineId: null, agentId, placedAt: at });
     const up: Up = { attemptId: attempt.id, numberId: num.id, placedAt: at.getTime(), answeredAt: null, connectedAt: null, waiting: false, agentId };
     this.up.set(attempt.id, up);
-    const call: DialerCall = { campaign: c, attemptId: attempt.id, numberKey: num.number, digits: this.d.digits(num.number), name: num.name, customerId: num.customerId, agentId };
+    const call = this.dialerCall(c, attempt.id, num, agentId);
     try {
       await this.d.backend.place(call, this.lineIds(), this.reports(up, num));
     } catch (err) {
@@ -254,11 +254,16 @@ export class CampaignRunner {
    * takeover of its node): counted as up, and its reports (the agent's end
    * of the conversation, the number's retry) are this runner's.
    */
-  adopt(a: CampaignAttempt, num: CampaignNumber): AttemptReports {
+  adopt(a: CampaignAttempt, num: CampaignNumber): ResumedAttempt {
     const ms = (t: string | null) => (t ? Date.parse(t) : null);
     const up: Up = { attemptId: a.id, numberId: num.id, placedAt: Date.parse(a.placedAt), answeredAt: ms(a.answeredAt), connectedAt: ms(a.connectedAt), waiting: false, agentId: a.agentId };
     this.up.set(a.id, up);
-    return this.reports(up, num);
+    return { call: this.dialerCall(this.campaign, a.id, num, this.campaign.mode === 'preview' ? a.agentId : null), reports: this.reports(up, num) };
+  }
+
+  /** The call the backend places (or carries on) for an attempt of `c` on `num`; `agentId`: the agent it is for (preview). */
+  private dialerCall(c: Campaign, attemptId: string, num: CampaignNumber, agentId: string | null): DialerCall {
+    return { campaign: c, attemptId, numberKey: num.number, digits: this.d.digits(num.number), name: num.name, customerId: num.customerId, agentId };
   }
 
   private reports(up: Up, num: CampaignNumber): AttemptReports {

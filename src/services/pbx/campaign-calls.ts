@@ -18,7 +18,7 @@ import type { Pbx, PbxGoneReason, PbxLegInfo, PbxMachineVerdict } from '../../co
 import type { DialMode } from '../../core/dialer/pacing.ts';
 import type { CampaignOutcome } from '../../core/dialer/campaign.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
-import type { CallSnapshot } from '../telephony/session.ts';
+import { outboundSnapshot, type CallSnapshot } from '../telephony/snapshot.ts';
 import type { LegLog } from './legs.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
@@ -85,9 +85,9 @@ export class PbxCampaignCalls implements DialerBackend {
 
   /** The dialer's calls up (`GET /calls/active`): `dialing`, `answered` (no agent yet, or a broadcast), `connected` (an agent took it). */
   snapshots(): CallSnapshot[] {
-    return [...this.calls.values()].map((c) => ({
-      id: c.record.id, lineId: c.line.id, direction: 'outbound', state: c.agent ? 'connected' : c.answered ? 'answered' : 'dialing', number: c.spec.numberKey, name: c.spec.name,
-      customerId: c.spec.customerId, startedAt: c.record.startedAt.toISOString(), answeredAt: c.record.whenAnswered()?.toISOString() ?? null, digits: '',
+    return [...this.calls.values()].map((c) => outboundSnapshot({
+      id: c.record.id, lineId: c.line.id, state: c.agent ? 'connected' : c.answered ? 'answered' : 'dialing', number: c.spec.numberKey, name: c.spec.name,
+      customerId: c.spec.customerId, startedAt: c.record.startedAt, answeredAt: c.record.whenAnswered(),
     }));
   }
 

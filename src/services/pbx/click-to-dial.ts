@@ -12,7 +12,7 @@ import { quietly } from './quietly.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import type { Pbx, PbxGoneReason, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
-import type { CallSnapshot } from '../telephony/session.ts';
+import { outboundSnapshot, type CallSnapshot } from '../telephony/snapshot.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import type { LegLog } from './legs.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
@@ -99,11 +99,10 @@ export class OutboundCall {
 
   /** As `GET /calls/active` lists it: `dialing` until the customer answers (also while it waits for a line or rings the agent). */
   snapshot(): CallSnapshot {
-    const answeredAt = this.record.whenAnswered();
-    return {
-      id: this.id, lineId: this.line.id, direction: 'outbound', state: this.state === 'connected' || this.state === 'ended' ? this.state : 'dialing',
-      number: this.req.numberKey, name: null, customerId: null, startedAt: this.startedAt.toISOString(), answeredAt: answeredAt?.toISOString() ?? null, digits: '',
-    };
+    return outboundSnapshot({
+      id: this.id, lineId: this.line.id, state: this.state === 'connected' || this.state === 'ended' ? this.state : 'dialing',
+      number: this.req.numberKey, name: null, customerId: null, startedAt: this.startedAt, answeredAt: this.record.whenAnswered(),
+    });
   }
 
   /** Rings the agent's phone; rejects when it cannot be rung (the request fails). */

@@ -12,7 +12,7 @@ import type { LineConfig } from '../../config/schema.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { Pbx, PbxLegInfo, PbxLegRole } from '../../core/ports.ts';
 import type { TelephonyDeps } from '../telephony/deps.ts';
-import type { CallSnapshot } from '../telephony/session.ts';
+import type { CallSnapshot } from '../telephony/snapshot.ts';
 import { dialTarget } from '../telephony/dial-out.ts';
 import { requireSeat } from '../seats.ts';
 import { OutboundCall, type ResumedDial } from './click-to-dial.ts';

@@ -14,7 +14,7 @@ import type { LineConfig } from '../../config/schema.ts';
 import type { Customer } from '../../core/crm/records.ts';
 import type { ActiveRecording } from '../recording/recorder.ts';
 import type { TelephonyDeps } from './deps.ts';
-import type { CallSnapshot } from './session.ts';
+import { outboundSnapshot, type CallSnapshot } from './snapshot.ts';
 import type { LedgerCall } from '../calls/ledger.ts';
 import { outboundTransition, startOutbound, type OutboundEffect, type OutboundEvent, type OutboundState } from '../../core/call/outbound.ts';
 import { KefuError } from '../../core/errors.ts';
@@ -100,11 +100,10 @@ export class DialOut {
   }
 
   snapshot(): CallSnapshot {
-    return {
-      id: this.id, lineId: this.line.id, direction: 'outbound', state: this.state === 'ended' ? 'ended' : this.state === 'connected' ? 'connected' : 'dialing',
-      number: this.req.numberKey, name: this.customer?.name ?? null, customerId: this.customer?.id ?? null,
-      startedAt: this.startedAt.toISOString(), answeredAt: this.answeredAt?.toISOString() ?? null, digits: '',
-    };
+    return outboundSnapshot({
+      id: this.id, lineId: this.line.id, state: this.state === 'ended' ? 'ended' : this.state === 'connected' ? 'connected' : 'dialing',
+      number: this.req.numberKey, name: this.customer?.name ?? null, customerId: this.customer?.id ?? null, startedAt: this.startedAt, answeredAt: this.answeredAt,
+    });
   }
 
   /** Dials; resolves once the dial has an outcome (the call may go on after an answer). */

@@ -1,6 +1,7 @@
 import type { DeviceInfo } from '../../core/ports.ts';
 import type { LineState } from '../../core/call/line-machine.ts';
-import type { CallSession, CallSnapshot } from './session.ts';
+import type { CallSession } from './session.ts';
+import type { CallSnapshot } from './snapshot.ts';
 
 /** A set of lines run by one backend. */
 export interface LineGroup {

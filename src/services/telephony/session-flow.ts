@@ -20,8 +20,13 @@ import type { TelephonyDeps } from './deps.ts';
 export type FlowOutcome = 'hangup' | 'voicemail' | 'handset' | 'queue' | 'fax' | 'caller-hangup' | 'error';
 
 export interface CallFlowRun {
-  flow: Flow;
-  media: LineIvrMedia;
+  /**
+   * The flow to run: `next` (a flow, or a flow id; null: the line's own, whose id the call's record gets), from
+   * node `at` when the flow has it (a call taken over in the IVR; null: its entry).
+   */
+  flow: { next: Flow | string | null; at: string | null };
+  /** The line's IVR media, made (if it is not yet) once the flow is loaded. */
+  media: () => LineIvrMedia;
   callId: string;
   caller: { number: string | null; name: string | null; customer: Customer | null };
   /** The call's path: each node entered is appended. */
@@ -37,15 +42,25 @@ export interface CallFlowRun {
   handset: ((opts: { seats?: string[] | undefined; ringS?: number | undefined }) => Promise<boolean>) | null;
 }
 
+/** The flow a run starts (CallFlowRun.flow). */
+async function flowToRun(r: CallFlowRun): Promise<Flow> {
+  const { next, at } = r.flow;
+  const loaded = typeof next === 'object' && next !== null ? next : await r.deps.flows.published(next ?? r.line.inbound?.flow ?? 'main');
+  if (next === null) void r.record.update({ flowId: loaded.id });
+  return at && at !== loaded.entry && loaded.nodes[at] ? { ...loaded, entry: at } : loaded;
+}
+
 export async function runCallFlow(r: CallFlowRun): Promise<FlowOutcome> {
-  const { media, deps } = r;
+  const flow = await flowToRun(r);
+  const media = r.media();
+  const { deps } = r;
   if (r.enqueue) media.router = r.enqueue;
   if (r.handset) media.handsetRouter = r.handset;
   const transfer = r.driver.transfer?.bind(r.driver);
   // The contact's number as this line dials it (national digits, the line's prefix), as dial-out does.
   if (transfer) media.numberTransfer = (number) => transfer(`${r.line.dialPrefix ?? ''}${dialDigits(number, { defaultRegion: deps.numbers.defaultRegion })}`);
   const { number, name, customer } = r.caller;
-  const result = await runFlow(r.flow, {
+  const result = await runFlow(flow, {
     caller: { number, name, blacklisted: false, customer: customer ? { id: customer.id, tier: customer.tier } : null },
     now: () => new Date(),
     ...(deps.speech ? { speech: deps.speech } : {}),
@@ -65,7 +80,7 @@ export async function runCallFlow(r: CallFlowRun): Promise<FlowOutcome> {
       }),
     },
   }, media);
-  if (result.outcome === 'error') r.log.warn({ flowId: r.flow.id, error: result.error }, 'IVR flow ended with an error');
+  if (result.outcome === 'error') r.log.warn({ flowId: flow.id, error: result.error }, 'IVR flow ended with an error');
   return result.outcome;
 }
 

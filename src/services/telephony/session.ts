@@ -8,8 +8,7 @@ import type { Logger } from 'pino';
 import type { CallControl, CallerId } from '../../core/ports.ts';
 import { transition, type CallEffect, type CallEvent, type CallState, type Disposition } from '../../core/call/machine.ts';
 import type { CallRecord, IvrStep } from '../../core/call/records.ts';
-import type { Customer } from '../../core/crm/records.ts';
-import { customerSummary, type CustomerSummary } from '../../core/crm/summary.ts';
+import type { CustomerSummary } from '../../core/crm/summary.ts';
 import type { LineConfig } from '../../config/schema.ts';
 import { LineIvrMedia } from './ivr-media.ts';
 import type { TelephonyDeps } from './deps.ts';
@@ -17,7 +16,9 @@ import { CallRecording } from './call-recording.ts';
 import type { Flow, Prompt } from '../../core/ivr/schema.ts';
 import { KefuError } from '../../core/errors.ts';
 import type { LedgerCall, CallOpening } from '../calls/ledger.ts';
+import type { CallSnapshot } from './snapshot.ts';
 import { AfterAgent } from './after-agent.ts';
+import { Caller } from './caller.ts';
 import { playBlockMessage, runCallFlow, type FlowOutcome } from './session-flow.ts';
 
 /** Puts a call into an ACD queue; resolves true once the queue took it. Given by backends that have queues. */
@@ -25,25 +26,14 @@ export type QueueRouter = (queueId: string, call: CallSession) => Promise<boolea
 /** Rings seats for a `handset` node; resolves true once one answered and is talking to the caller. Given by PBX backends. */
 export type HandsetRouter = (opts: { seats?: string[] | undefined; ringS?: number | undefined }, call: CallSession) => Promise<boolean>;
 
-export interface CallSnapshot {
-  id: string; lineId: string; direction: 'inbound' | 'outbound'; state: CallState | 'dialing' | 'answered'; number: string | null; name: string | null;
-  customerId: string | null; startedAt: string; answeredAt: string | null; digits: string;
-}
-
 export class CallSession {
   readonly id: string;
   readonly startedAt: Date;
   private readonly record: LedgerCall;
   private state: CallState = 'ringing';
   private rings = 0;
-  private number: string | null = null;
-  private name: string | null = null;
-  private customer: Customer | null = null;
-  private announced = false;
-  /** Set synchronously when caller ID matches the blacklist: this call is never answered into the IVR. */
-  private blocked = false;
-  /** Settles once caller ID was looked up (customer, blacklist). */
-  private identified: Promise<void> | null = null;
+  /** Who is calling: caller ID, customer, blacklist. */
+  private readonly caller: Caller;
   private answeredAt: Date | null = null;
   private digits = '';
   private readonly path: IvrStep[] = [];
@@ -94,7 +84,8 @@ export class CallSession {
     this.startedAt = this.record.startedAt;
     this.created = this.record.created;
     this.log = deps.logger.child({ callId: this.id, lineId: line.id });
-    this.recording = new CallRecording({ callId: this.id, line, driver, recordings: deps.recordings, log: this.log, created: this.created, number: () => this.number });
+    this.caller = new Caller(deps, this.record, { callId: this.id, lineId: line.id }, this.log);
+    this.recording = new CallRecording({ callId: this.id, line, driver, recordings: deps.recordings, log: this.log, created: this.created, number: () => this.caller.number });
     this.finished = new Promise((r) => { this.finish = r; });
     this.afterAgent = new AfterAgent({ id: this.id, pbx: line.driver === 'asterisk', state: () => this.state, runFlow: (flow) => this.resumeAfterAgent(flow) });
     this.hangupSignal.signal.addEventListener('abort', () => this.ivrStop.abort(), { once: true });
@@ -109,13 +100,11 @@ export class CallSession {
    */
   private resume(row: CallRecord, as: 'connected' | 'queued' | 'ivr'): void {
     this.state = as;
-    this.announced = true;
-    [this.number, this.name, this.digits, this.queueId] = [row.number, row.callerName, row.digits, row.queueId];
+    this.caller.resume(row);
+    [this.digits, this.queueId] = [row.digits, row.queueId];
     this.answeredAt = row.answeredAt ? new Date(row.answeredAt) : null;
     this.path.push(...row.ivrPath);
     if (as === 'queued') this.queuedAt = this.answeredAt?.getTime() ?? this.startedAt.getTime();
-    const customer = row.customerId ? this.deps.repos.customers.get(row.customerId).catch(() => null) : Promise.resolve(null);
-    this.identified = customer.then((c) => { this.customer = c; });
     this.recording.resume(() => this.ended);
     if (as === 'ivr') {
       this.nextFlow = row.flowId;
@@ -126,13 +115,13 @@ export class CallSession {
 
   snapshot(): CallSnapshot {
     return {
-      id: this.id, lineId: this.line.id, direction: 'inbound', state: this.state, number: this.number, name: this.name,
-      customerId: this.customer?.id ?? null, startedAt: this.startedAt.toISOString(), answeredAt: this.answeredAt?.toISOString() ?? null, digits: this.digits,
+      id: this.id, lineId: this.line.id, direction: 'inbound', state: this.state, number: this.caller.number, name: this.caller.name,
+      customerId: this.caller.customer?.id ?? null, startedAt: this.startedAt.toISOString(), answeredAt: this.answeredAt?.toISOString() ?? null, digits: this.digits,
     };
   }
 
   /** What events say about the caller's customer record (bounded), once caller ID was looked up. */
-  customerSummary(): CustomerSummary | null { return this.customer ? customerSummary(this.customer) : null; }
+  customerSummary(): CustomerSummary | null { return this.caller.summary(); }
 
   get ended(): boolean { return this.state === 'ended'; }
 
@@ -150,27 +139,12 @@ export class CallSession {
    * `call.ringing` / `call.answered` wait for it (answered() below).
    */
   answerWhenIdentified(): void {
-    if (!this.line.inbound || this.blocked || this.state !== 'ringing') return;
+    if (!this.line.inbound || this.caller.blocked || this.state !== 'ringing') return;
     this.fire({ type: 'answer' });
   }
 
   onCallerId(cid: CallerId): void {
-    if (this.announced || this.identified) return;
-    const key = cid.number ? this.deps.numbers.key(cid.number) : '';
-    this.number = key || null;
-    this.name = cid.name;
-    const check = this.number ? this.deps.blacklist.check(this.number, 'inbound') : { blocked: false, match: null };
-    this.blocked = check.blocked;
-    const lookup = this.number ? this.deps.repos.customers.findByPhone(this.number) : Promise.resolve(null);
-    this.identified = lookup.catch((err: unknown) => { this.log.warn({ err }, 'customer lookup failed'); return null; }).then((customer) => {
-      this.customer = customer;
-      this.announce(check.blocked);
-      void this.record.update({
-        number: this.number, callerName: this.name, withheld: cid.withheld, customerId: customer?.id ?? null,
-        blacklistMatch: check.blocked ? check.match : null,
-      });
-      if (check.blocked) this.fire({ type: 'block', action: this.deps.config.blacklist.inboundAction });
-    });
+    this.caller.learn(cid, () => this.fire({ type: 'block', action: this.deps.config.blacklist.inboundAction }));
   }
 
   onDtmf(digit: string): void {
@@ -233,7 +207,7 @@ export class CallSession {
     if (this.state !== 'ringing' && this.state !== 'answering' && this.state !== 'ivr') {
       throw new KefuError('CONFLICT', `call ${this.id} is ${this.state}: only a ringing call or one in the IVR can be taken`);
     }
-    if (this.blocked) throw new KefuError('CONFLICT', `call ${this.id} is from a blacklisted number`);
+    if (this.caller.blocked) throw new KefuError('CONFLICT', `call ${this.id} is from a blacklisted number`);
   }
 
   /** The queue's wait limit passed with no agent (or the caller pressed the exit key) and the overflow target is hang-up. */
@@ -334,14 +308,6 @@ export class CallSession {
 
   // ---- the machine ----
 
-  private announce(blacklisted = false): void {
-    if (this.announced) return;
-    this.announced = true;
-    const customer = this.customerSummary();
-    this.record.ringing({ number: this.number, name: this.name, customer, blacklisted });
-    if (!blacklisted) this.deps.bus.emit('screenpop', { agentId: null, callId: this.id, lineId: this.line.id, number: this.number, customer });
-  }
-
   private fire(event: CallEvent): void {
     if (this.forgotten) return;
     const from = this.state;
@@ -394,25 +360,19 @@ export class CallSession {
   private answered(): void {
     this.answeredAt = new Date();
     // the caller's record comes with call.ringing, before call.answered and the IVR (its conditions read the customer)
-    void (this.identified ?? Promise.resolve()).then(() => {
-      this.announce();
-      this.record.answered(this.number, this.state === 'taking' ? 'connected' : 'answered');
+    void (this.caller.identified ?? Promise.resolve()).then(() => {
+      this.caller.announce();
+      this.record.answered(this.caller.number, this.state === 'taking' ? 'connected' : 'answered');
       this.fire({ type: 'answered' });
     });
   }
 
-  private async runIvr(): Promise<FlowOutcome> {
-    const next = this.nextFlow;
-    this.nextFlow = null;
-    const loaded = typeof next === 'object' && next !== null ? next : await this.deps.flows.published(next ?? this.line.inbound?.flow ?? 'main');
-    if (next === null) void this.record.update({ flowId: loaded.id });
-    const at = this.resumeAt;
-    this.resumeAt = null;
-    const flow = at && at !== loaded.entry && loaded.nodes[at] ? { ...loaded, entry: at } : loaded;
-    this.media ??= this.newMedia();
+  private runIvr(): Promise<FlowOutcome> {
+    const flow = { next: this.nextFlow, at: this.resumeAt };
+    [this.nextFlow, this.resumeAt] = [null, null];
     const handset = this.handsetRouter;
     return runCallFlow({
-      flow, media: this.media, callId: this.id, caller: { number: this.number, name: this.name, customer: this.customer },
+      flow, media: () => (this.media ??= this.newMedia()), callId: this.id, caller: this.caller,
       path: this.path, record: this.record, deps: this.deps, line: this.line, driver: this.driver, log: this.log,
       enqueue: (queueId) => this.enqueue(queueId), handset: handset ? (opts) => handset(opts, this) : null,
     });
@@ -434,7 +394,7 @@ export class CallSession {
     const queueWaitMs = disposition === 'abandoned' && this.queuedAt !== null ? Date.now() - this.queuedAt : undefined;
     this.hangupSignal.abort();
     const rec = this.recording.take();
-    await this.record.end(this.number, {
+    await this.record.end(this.caller.number, {
       disposition, digits: this.digits, ivrPath: this.path, ...(queueWaitMs !== undefined ? { queueWaitMs } : {}),
       ...(rec ? { after: () => rec.finish() } : {}),
       history: { summary: `inbound call, ${disposition}`, data: { digits: this.digits } },

@@ -10,7 +10,8 @@ import { LineRuntime, type LineStatus } from './line.ts';
 import type { LineGroup } from './group.ts';
 
 export type { LineGroup } from './group.ts';
-import type { CallSession, CallSnapshot } from './session.ts';
+import type { CallSession } from './session.ts';
+import type { CallSnapshot } from './snapshot.ts';
 import { dialTarget, type DialOut } from './dial-out.ts';
 
 
