@@ -119,7 +119,9 @@ for (const r of await Promise.all(LANES.map(runLane))) {
     const json = JSON.parse(readFileSync(r.report, 'utf8'));
     failedLines.push(...failures(json));
     passed += json.numPassedTests ?? 0;
-    let laneFailed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
+    // a failed test counts once (vitest also counts its describe blocks and file as failed suites); a file that failed with no failed test (an import or hook error) counts once
+    const brokenFiles = (json.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((t) => t.status === 'failed')).length;
+    let laneFailed = (json.numFailedTests ?? 0) + brokenFiles;
     const skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
     if (skipped > 0) {
       failedLines.push(`FAILED lane ${r.name || 'all'}: ${skipped} test(s) skipped or todo; every test must run`);

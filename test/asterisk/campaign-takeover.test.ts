@@ -135,6 +135,8 @@ describe('Asterisk node takeover with a campaign running: SIGKILL the owner mid-
     await until('B bridged to the seat nailed up before the kill', async () => (await bridgeWith(bChannel))?.includes(seatsBefore[talking]![0]!) ?? false);
     await until('B\'s attempt closed', async () => (await attemptsOf(b))[0]?.outcome === 'connected', { timeoutMs: 30_000, detail: () => d2.output().slice(-3000) });
 
+    // the call's record is closed by the call, the attempt by the campaign: two writers, so wait for both records to be closed
+    await until('both call records closed', async () => (await sql.query('SELECT 1 FROM calls WHERE ended_at IS NOT NULL')).rows.length === 2, { timeoutMs: 10_000 });
     const rows = (await sql.query<{ number: string; disposition: string | null; agent_id: string | null }>('SELECT number, disposition, agent_id FROM calls ORDER BY started_at')).rows;
     expect(rows.map((x) => [x.number, x.disposition, x.agent_id])).toEqual([[`+86${longNumber}`, 'completed', talking], [expect.stringMatching(/72$/), 'completed', talking]]);
     const numbers = (await sql.query<{ state: string; done_reason: string | null }>('SELECT state, done_reason FROM campaign_numbers WHERE campaign_id = ANY($1::uuid[])', [[a, b]])).rows;

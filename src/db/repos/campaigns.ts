@@ -48,6 +48,9 @@ export interface AttemptPatch {
   outcome?: CampaignOutcome; abandoned?: boolean; amd?: string; result?: Record<string, unknown>;
 }
 
+/** An ended attempt of a number, as the retry rules read it. */
+export interface PastAttempt { endedAt: number; outcome: CampaignOutcome }
+
 const ATTEMPT_FIELDS = [
   ['callId', 'call_id'], ['lineId', 'line_id'], ['agentId', 'agent_id'], ['ringAt', 'ring_at'], ['answeredAt', 'answered_at'], ['liveAt', 'live_at'],
   ['connectedAt', 'connected_at'], ['endedAt', 'ended_at'], ['outcome', 'outcome'], ['abandoned', 'abandoned'], ['amd', 'amd'], ['result', 'result', '::jsonb'],
@@ -164,18 +167,33 @@ export class CampaignRepo {
   }
 
   /** Back to the list, due at `nextAt` (null: now). */
-  async defer(numberId: string, nextAt: Date | null, lastOutcome: string | null): Promise<void> {
-    await this.db.query("UPDATE campaign_numbers SET state = 'pending', next_at = $2, last_outcome = coalesce($3, last_outcome) WHERE id = $1", [numberId, nextAt, lastOutcome]);
+  async defer(numberId: string, nextAt: Date | null, lastOutcome: string | null, q: Queryable = this.db): Promise<void> {
+    await q.query("UPDATE campaign_numbers SET state = 'pending', next_at = $2, last_outcome = coalesce($3, last_outcome) WHERE id = $1", [numberId, nextAt, lastOutcome]);
   }
 
   /** No more attempts on this number, for `reason`. */
-  async finishNumber(numberId: string, reason: string, lastOutcome: string | null): Promise<void> {
-    await this.db.query("UPDATE campaign_numbers SET state = 'done', done_reason = $2, last_outcome = coalesce($3, last_outcome), next_at = NULL WHERE id = $1", [numberId, reason, lastOutcome]);
+  async finishNumber(numberId: string, reason: string, lastOutcome: string | null, q: Queryable = this.db): Promise<void> {
+    await q.query("UPDATE campaign_numbers SET state = 'done', done_reason = $2, last_outcome = coalesce($3, last_outcome), next_at = NULL WHERE id = $1", [numberId, reason, lastOutcome]);
+  }
+
+  /**
+   * An attempt ends and its number is settled in one transaction, so no
+   * crash leaves a number `dialing` with no attempt open. `settle` gets the
+   * number's ended attempts (this one included) and says when to call again,
+   * or why the number is done.
+   */
+  async closeAttempt(attemptId: string, numberId: string, patch: AttemptPatch, settle: (past: PastAttempt[]) => { nextAt: Date } | { done: string }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.updateAttempt(attemptId, patch, tx);
+      const then = settle(await this.pastAttempts(numberId, tx));
+      if ('done' in then) await this.finishNumber(numberId, then.done, patch.outcome ?? null, tx);
+      else await this.defer(numberId, then.nextAt, patch.outcome ?? null, tx);
+    });
   }
 
   /** Earlier attempts of a number that count for retries (skips do not). */
-  async pastAttempts(numberId: string): Promise<Array<{ endedAt: number; outcome: CampaignOutcome }>> {
-    const r = await this.db.query<{ ended_at: Date; outcome: CampaignOutcome }>(
+  async pastAttempts(numberId: string, q: Queryable = this.db): Promise<PastAttempt[]> {
+    const r = await q.query<{ ended_at: Date; outcome: CampaignOutcome }>(
       "SELECT ended_at, outcome FROM campaign_attempts WHERE number_id = $1 AND ended_at IS NOT NULL AND outcome <> 'skipped'", [numberId]);
     return r.rows.map((x) => ({ endedAt: x.ended_at.getTime(), outcome: x.outcome }));
   }
@@ -198,12 +216,12 @@ export class CampaignRepo {
       [randomUUID(), a.campaignId, a.numberId, a.number, a.at, a.reason]);
   }
 
-  async updateAttempt(id: string, patch: AttemptPatch): Promise<void> {
+  async updateAttempt(id: string, patch: AttemptPatch, q: Queryable = this.db): Promise<void> {
     const params: unknown[] = [];
     const sets = patchSets(patch, ATTEMPT_FIELDS, params);
     if (sets.length === 0) return;
     params.push(id);
-    await this.db.query(`UPDATE campaign_attempts SET ${sets.join(', ')} WHERE id = $${params.length}`, params);
+    await q.query(`UPDATE campaign_attempts SET ${sets.join(', ')} WHERE id = $${params.length}`, params);
   }
 
   /** The attempt still open whose call is `callId`, or null (a takeover carries its conversation on). */

@@ -316,15 +316,16 @@ export class CampaignRunner {
     });
   }
 
-  /** The attempt's end is written; the number is retried later or done. */
+  /** The attempt's end is written with its number's next step (retried later or done), in one transaction. */
   private async settle(up: Up, num: CampaignNumber, outcome: CampaignOutcome, t: number, result?: Record<string, unknown>): Promise<void> {
-    await this.d.repo.updateAttempt(up.attemptId, { endedAt: new Date(t), outcome, ...(result ? { result } : {}) });
-    if (result?.optOut) { await this.d.repo.finishNumber(num.id, 'opted out', outcome); return; }
-    const past = await this.d.repo.pastAttempts(num.id);
-    const retry = past.flatMap((p) => { const o = RETRY_OUTCOMES[p.outcome]; return o ? [{ endedAt: p.endedAt, outcome: o }] : []; });
     const s = this.campaign.settings;
-    const next = nextAttemptAt(num.number, retry, t, { ...s.window, defaultRegion: s.window.defaultRegion ?? this.d.defaultRegion }, s.retry);
-    if (next === null) await this.d.repo.finishNumber(num.id, outcome === 'connected' ? 'reached' : `no more attempts after ${outcome}`, outcome);
-    else await this.d.repo.defer(num.id, new Date(next), outcome);
+    await this.d.repo.closeAttempt(up.attemptId, num.id, { endedAt: new Date(t), outcome, ...(result ? { result } : {}) }, (past) => {
+      if (result?.optOut) return { done: 'opted out' };
+      const retry = past.flatMap((p) => { const o = RETRY_OUTCOMES[p.outcome]; return o ? [{ endedAt: p.endedAt, outcome: o }] : []; });
+      const next = nextAttemptAt(num.number, retry, t, { ...s.window, defaultRegion: s.window.defaultRegion ?? this.d.defaultRegion }, s.retry);
+      if (next === null) return { done: outcome === 'connected' ? 'reached' : `no more attempts after ${outcome}` };
+      return { nextAt: new Date(next) };
+    });
   }
+
 }
