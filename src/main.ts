@@ -164,7 +164,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         const p = pbx;
         pbx.takenOver = owned.takenOver;
         owned.onForget = () => p.nodeOwnedElsewhere();
-        owned.reports.attach({ legsOf: (id) => p.takeLegs(id), drivesChannel: (id) => p.drivesChannel(id), settled: () => p.settled() });
+        owned.reports.attach({
+          legsOf: (id) => p.takeLegs(id), drivesChannel: (id) => p.drivesChannel(id), settled: () => p.settled(),
+          recordingsOf: (id) => recordings.takeRowless(id), sealRecordings: (id, recs) => recordings.sealReported(id, recs),
+        });
       }
       telephony.addGroup(pbxLines.map((l) => l.id), pbx);
     }

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { statSync } from 'node:fs';
 import WebSocket from 'ws';
 import { freshDatabase } from '../helpers/db.ts';
 import { startDaemonProcess, type DaemonProcess } from '../helpers/daemon.ts';
@@ -274,6 +275,13 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     const bLegs = await sql.query<{ kind: string; ended_at: Date | null }>('SELECT kind, ended_at FROM call_legs WHERE call_id = $1', [b.id]);
     expect(bLegs.rows.map((l) => [l.kind, l.ended_at !== null])).toEqual([['caller', true]]);
     expect((await sql.query('SELECT 1 FROM calls WHERE number = $1', ['+8613800138006'])).rows).toHaveLength(1);
+    // B's audio: Asterisk recorded it from the answer though no row could be written; D4's report carried the file, D5 gave it its row and sealed it
+    const bRec = await until('B\'s recording sealed from the report', async () =>
+      (await sql.query<{ state: string; bytes: number | null; duration_ms: number | null; path: string }>('SELECT state, bytes, duration_ms, path FROM recordings WHERE call_id = $1', [b.id])).rows.find((r) => r.state !== 'recording') ?? null,
+    { timeoutMs: 20_000, detail: () => `${d5!.output().slice(-3000)}\n--- D4\n${d4Said}` });
+    expect(bRec).toMatchObject({ state: 'ready' });
+    expect(bRec.bytes).toBeGreaterThan(44 + 8000);
+    expect(statSync(bRec.path).size).toBe(bRec.bytes);
     // C's caller hung up while D4's database was away: D5's takeover closed C as interrupted, and D4's report put the end it saw
     const cEnd = await until('C corrected from D4\'s report', async () => { const r = await callOf('+8613800138007'); return r?.disposition && r.disposition !== 'interrupted' ? r : null; },
       { timeoutMs: 30_000, detail: () => `${d5!.output().slice(-3000)}\n--- D4\n${d4Said}` });
@@ -282,6 +290,8 @@ describe('Asterisk node lease: two daemons, one node, SIGSTOP the owner', () => 
     const outcomes = await sql.query<{ call_id: string; owner: string; outcome: string }>('SELECT call_id, owner, outcome FROM call_reports WHERE node = $1 ORDER BY id', [NODE]);
     expect(outcomes.rows.map((o) => [o.call_id, o.owner, o.outcome]).sort()).toEqual([[b.id, 'd4', 'recorded'], [c.id, 'd4', 'corrected']].sort());
     expect(d5.output()).toMatch(/call report applied: recorded/);
-    console.log(`call reports: B recorded and C corrected by D5 within ${Date.now() - mendedAt} ms of D4's database coming back (leaseS ${leaseS}, renewS 1)`);
+    const recs = (await sql.query<{ number: string; state: string; n: number }>(
+      'SELECT c.number, r.state, count(*)::int AS n FROM recordings r JOIN calls c ON c.id = r.call_id WHERE c.number = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2', [['+8613800138005', '+8613800138006', '+8613800138007']])).rows;
+    console.log(`call reports: B recorded and C corrected by D5 within ${Date.now() - mendedAt} ms of D4's database coming back (leaseS ${leaseS}, renewS 1); recordings ${JSON.stringify(recs)}`);
   });
 });

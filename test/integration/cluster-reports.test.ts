@@ -21,6 +21,12 @@ import { CallLedger } from '../../src/services/calls/ledger.ts';
 import { CallReports } from '../../src/services/calls/reports.ts';
 import { LegLog } from '../../src/services/pbx/legs.ts';
 import { fencedDb, StaleEpochCounter, type Fence } from '../../src/services/cluster/fenced-db.ts';
+import { RecordingService, sha256File } from '../../src/services/recording/recorder.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { writeWav } from '../../src/media/wav.ts';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const logs: string[] = [];
 const logger = pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _e, cb) { logs.push(chunk.toString()); cb(); } }));
@@ -30,8 +36,13 @@ interface Row { disposition: string | null; digits: string; answered_at: Date | 
 describe(`call reports of an owner that lost the node, on ${testDbKind()}`, () => {
   let fresh: Awaited<ReturnType<typeof freshDatabase>>;
   let db: Db;
+  const dataDir = mkdtempSync(join(tmpdir(), 'kefu-reports-'));
+  const config = loadConfig({ cwd: dataDir, overrides: {
+    dataDir, lines: [{ id: 'trunk3', driver: 'asterisk', endpoint: 'PJSIP/t', channels: 1 }],
+    asterisk: { ari: { url: 'http://127.0.0.1:1', username: 'u', password: 'p', app: 'kefu' } },
+  } });
   beforeAll(async () => { fresh = await freshDatabase(); db = await openDb(fresh.url); await migrate(db); });
-  afterAll(async () => { await db?.close(); await fresh?.drop(); });
+  afterAll(async () => { await db?.close(); await fresh?.drop(); rmSync(dataDir, { recursive: true, force: true }); });
 
   /** One daemon's side of node `node`: its fenced ledger, leg log and reports. */
   const side = (node: string, fence: Fence, drives: Set<string> = new Set()) => {
@@ -43,8 +54,13 @@ describe(`call reports of an owner that lost the node, on ${testDbKind()}`, () =
     const ledger = new CallLedger(repos, bus, logger);
     const legs = new LegLog(repos.legs, logger, true);
     const reports = new CallReports({ db, fenced, fence: () => fence, ledger, bus, logger });
-    reports.attach({ legsOf: (id) => legs.take(id), drivesChannel: (id) => drives.has(id), settled: () => true });
-    return { node, repos, ledger, legs, reports, ended };
+    // recordings are not fenced (main.ts: the plain repositories)
+    const recordings = new RecordingService(config, makeRepos(db).recordings, bus, logger);
+    reports.attach({
+      legsOf: (id) => legs.take(id), drivesChannel: (id) => drives.has(id), settled: () => true,
+      recordingsOf: (id) => recordings.takeRowless(id), sealRecordings: (id, recs) => recordings.sealReported(id, recs),
+    });
+    return { node, repos, ledger, legs, reports, ended, recordings };
   };
   const row = async (id: string): Promise<Row | undefined> =>
     (await db.query<Row>('SELECT disposition, digits, answered_at, ended_at, started_at, caller_name FROM calls WHERE id = $1', [id])).rows[0];
@@ -142,5 +158,44 @@ describe(`call reports of an owner that lost the node, on ${testDbKind()}`, () =
     expect(await b.reports.applyDue()).toEqual({ corrected: 1 });
     expect((await row(q.id))!.disposition).toBe('abandoned');
     expect(logs.join('')).toContain('reported to the node\'s owner');
+  });
+
+  it('a call recorded while its row could not be written: the PBX records from the answer, the report carries the file, the new owner gives it its row and seals it', async () => {
+    await db.query("INSERT INTO node_lease(node, owner, epoch, expires_at) VALUES ('r3', 'a', 1, now() + interval '1 hour')");
+    const a = side('r3', { node: 'r3', owner: 'a', epoch: 1 });
+    const line = config.lines[0]!;
+    // the PBX's side (MixMonitor) writes the file it is told to: one second of audio
+    const pcm = Buffer.alloc(16_000, 1);
+    const begun: string[] = [];
+    const mixMonitor = async (path: string) => { begun.push(path); await writeWav(path, pcm); };
+    // K: opened and recorded while A holds the node: the call's row and the recording's row are written
+    const k = a.ledger.open({ lineId: 'trunk3', direction: 'inbound', state: 'ringing', number: '+8613800138121' });
+    const kRec = a.recordings.startExternal(k.id, line, null, k.created, mixMonitor, true)!;
+    await k.idle();
+    await until('K\'s recording row', async () => (await db.query('SELECT 1 FROM recordings WHERE id = $1', [kRec.id])).rows.length === 1, { timeoutMs: 10_000 });
+
+    // B takes the node over; R begins on A after it: its row is refused by the fence, the PBX records from the answer all the same
+    await db.query("UPDATE node_lease SET owner = 'b', epoch = 2 WHERE node = 'r3'");
+    const b = side('r3', { node: 'r3', owner: 'b', epoch: 2 });
+    await b.repos.calls.update(k.id, { state: 'ended', disposition: 'completed', endedAt: new Date(), durationMs: 1 });
+    const r = a.ledger.open({ lineId: 'trunk3', direction: 'inbound', state: 'ringing', number: '+8613800138122' });
+    const rRec = a.recordings.startExternal(r.id, line, null, r.created, mixMonitor, true)!;
+    r.answered('+8613800138122');
+    await until('the PBX records R', () => begun.length === 2, { timeoutMs: 10_000 });
+    await r.end('+8613800138122', { disposition: 'completed', after: () => rRec.finish() });
+    await kRec.finish();
+    expect(await row(r.id)).toBeUndefined();
+    await until('A\'s report of R written', async () => (await reportCount('r3')) === 1, { timeoutMs: 10_000 });
+    const body = (await db.query<{ body: { recordings: Array<{ id: string; path: string }> } }>("SELECT body FROM call_reports WHERE node = 'r3'")).rows[0]!.body;
+    expect(body.recordings).toEqual([{ id: rRec.id, path: begun[1] }]);
+
+    expect(await b.reports.applyDue()).toEqual({ recorded: 1 });
+    const recs = (await db.query<{ id: string; call_id: string; state: string; bytes: number; sha256: string; duration_ms: number }>(
+      'SELECT id, call_id, state, bytes, sha256, duration_ms FROM recordings WHERE call_id = ANY($1::uuid[]) ORDER BY created_at', [[k.id, r.id]])).rows;
+    expect(recs.map((x) => [x.call_id, x.state])).toEqual([[k.id, 'ready'], [r.id, 'ready']]);
+    const rRow = recs[1]!;
+    expect(rRow).toMatchObject({ id: rRec.id, bytes: statSync(begun[1]!).size, sha256: await sha256File(begun[1]!), duration_ms: 1000 });
+    expect(b.recordings.takeRowless(r.id)).toEqual([]);
+    expect(a.recordings.takeRowless(r.id)).toEqual([]);
   });
 });

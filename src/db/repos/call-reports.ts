@@ -8,6 +8,9 @@ export interface ReportedLeg {
   startedAt: string; answeredAt: string | null; endedAt: string | null; endCause: string | null; sipCallId: string | null;
 }
 
+/** A recording the reporting daemon made of the call and could not write a row for (its file is where its PBX wrote it). */
+export interface ReportedRecording { id: string; path: string }
+
 /** What a daemon that lost a node saw of one call (sql/031_call_reports.sql). */
 export interface CallReportBody {
   call: {
@@ -16,6 +19,8 @@ export interface CallReportBody {
     patch: Omit<CallPatch, 'answeredAt' | 'endedAt' | 'wrappedAt'> & { answeredAt?: string; endedAt?: string };
   };
   legs: ReportedLeg[];
+  /** Absent in reports written before 2026-12-03. */
+  recordings?: ReportedRecording[];
   /** The customer's history line the end would have added. */
   history: { customerId: string; summary: string; data: Record<string, unknown> } | null;
 }
@@ -54,6 +59,18 @@ export class CallReportRepo {
 
   async settle(id: number, outcome: ReportOutcome): Promise<void> {
     await this.db.query('UPDATE call_reports SET applied_at = now(), outcome = $2 WHERE id = $1', [id, outcome]);
+  }
+
+  /** The reported recordings given rows (state `recording`, sealed next) where the call has a row and they have none; returns those written. */
+  async writeRecordings(callId: string, recs: readonly ReportedRecording[]): Promise<ReportedRecording[]> {
+    const written: ReportedRecording[] = [];
+    for (const r of recs) {
+      const x = await this.db.query(
+        `INSERT INTO recordings(id, call_id, path, state) SELECT $1::uuid, $2::uuid, $3::text, 'recording'
+         WHERE EXISTS (SELECT 1 FROM calls WHERE id = $2::uuid) ON CONFLICT (id) DO NOTHING RETURNING id`, [r.id, callId, r.path]);
+      if (x.rows.length > 0) written.push(r);
+    }
+    return written;
   }
 
   /**

@@ -30,7 +30,7 @@ import type { CallPatch } from '../../db/repos/calls.ts';
 import { CallRepo } from '../../db/repos/calls.ts';
 import { CallLegRepo } from '../../db/repos/legs.ts';
 import { InteractionRepo } from '../../db/repos/interactions.ts';
-import { CallReportRepo, type CallReportBody, type DueReport, type ReportedLeg, type ReportOutcome } from '../../db/repos/call-reports.ts';
+import { CallReportRepo, type CallReportBody, type DueReport, type ReportedLeg, type ReportedRecording, type ReportOutcome } from '../../db/repos/call-reports.ts';
 import { whileDbDown } from '../../db/retry.ts';
 import { isKefuError } from '../../core/errors.ts';
 import type { CallLedger } from './ledger.ts';
@@ -57,6 +57,10 @@ export interface CallReportsView {
   drivesChannel(channelId: string): boolean;
   /** ARI is up and no takeover is pending: every row the takeover closes is closed. */
   settled(): boolean;
+  /** The recordings of a call this daemon made and could not write rows for (taken: they are reported once). */
+  recordingsOf(callId: string): ReportedRecording[];
+  /** Recordings of a report given rows here: sealed (their files checked, sized and summed). */
+  sealRecordings(callId: string, recs: readonly ReportedRecording[]): Promise<void>;
 }
 
 /** How long a report waits for the database before it is given up (logged). */
@@ -81,7 +85,7 @@ export class CallReports {
   report(r: Omit<CallReportBody, 'legs'>): void {
     const fence = this.d.fence();
     if (!fence) return;
-    const body: CallReportBody = { ...r, legs: this.view?.legsOf(r.call.id) ?? [] };
+    const body: CallReportBody = { ...r, legs: this.view?.legsOf(r.call.id) ?? [], recordings: this.view?.recordingsOf(r.call.id) ?? [] };
     const callId = r.call.id;
     const repo = new CallReportRepo(this.d.db);
     this.log.warn({ callId, node: fence.node, epoch: fence.epoch, disposition: r.call.patch.disposition }, 'a call ended here whose end could not be written before the node was lost: reported to the node\'s owner');
@@ -131,15 +135,19 @@ export class CallReports {
 
   private async applyOne(id: number, view: CallReportsView): Promise<ReportOutcome | null> {
     const ended: Array<EventMap['call.ended']> = [];
+    const sealing: Array<{ callId: string; recs: ReportedRecording[] }> = [];
     const outcome = await this.d.fenced.transaction(async (tx) => {
       const reports = new CallReportRepo(tx);
       const r = await reports.claim(id);
       if (!r) return null;
       const o = await this.decide(tx, r, view);
       if (o === 'recorded' || o === 'corrected') ended.push(await this.write(tx, r.body, o));
+      // the audio is the call's whoever recorded its end: rows for the reported recordings wherever the call has a row
+      if (o && r.body.recordings?.length) sealing.push({ callId: r.callId, recs: await reports.writeRecordings(r.callId, r.body.recordings) });
       if (o) await reports.settle(r.id, o);
       return o;
     });
+    for (const x of sealing) if (x.recs.length > 0) await view.sealRecordings(x.callId, x.recs);
     for (const e of ended) this.d.bus.emit('call.ended', e);
     if (outcome && outcome !== 'superseded') this.log.warn({ callId: ended[0]?.callId, reportId: id, outcome, disposition: ended[0]?.disposition }, `call report applied: ${outcome}`);
     return outcome;

@@ -1,8 +1,9 @@
 /**
  * Call recordings: a WAV file per call written as the audio arrives (what
  * the caller said and what was played to them, in time order), its row in
- * the database from the first byte, and on finish the real sizes, duration
- * and SHA-256. A file a crash left open is repaired on the next start.
+ * the database from the first byte (a PBX's recording starts at once and its
+ * row follows as soon as the database allows), and on finish the real sizes,
+ * duration and SHA-256. A file a crash left open is repaired on the next start.
  * No fault here ever reaches the call: a recording that cannot be written
  * (folder unwritable, disk full, database error) is marked failed with the
  * reason and announced (recording.failed); the call goes on unrecorded.
@@ -19,6 +20,7 @@ import type { RecordingRepo } from '../../db/repos/recordings.ts';
 import { pcmDurationMs } from '../../core/audio.ts';
 import { WAV_HEADER_BYTES, repairWavHeader, writeWav } from '../../media/wav.ts';
 import { WavWriter } from '../../media/wav-writer.ts';
+import { whileDbDown } from '../../db/retry.ts';
 import { shouldRecord } from './policy.ts';
 import { RecordingFault } from './failure.ts';
 
@@ -46,8 +48,14 @@ async function waitForStableFile(path: string): Promise<void> {
   }
 }
 
+/** A recording made with no row (the call's row refused), as a call report carries it. */
+export interface RowlessRecording { id: string; path: string }
+const ROWLESS_KEPT = 1000;
+
 export class RecordingService {
   readonly dir: string;
+  /** Call id -> recordings whose row could not be written, until a call report takes them. */
+  private readonly rowless = new Map<string, RowlessRecording[]>();
 
   constructor(
     private readonly config: Readonly<Config>,
@@ -105,19 +113,63 @@ export class RecordingService {
 
   /**
    * Recording done by the backend (Asterisk MixMonitor writes both directions
-   * to `path`): the row exists first; on finish, wait for the backend to
-   * close the file, fix its header if needed, then seal it like ours.
+   * to `path`): it starts at once, and its row is written once the call's row
+   * exists, waiting for the database like the call's own writes (a database
+   * outage costs no audio). On finish: wait for the backend to close the
+   * file, fix its header if needed, then seal it like ours. A row that could
+   * not be written (the call's row refused: the node changed hands) leaves
+   * the file for the call's report (`takeRowless`).
    */
   startExternal(callId: string, line: LineConfig, numberKey: string | null, after: Promise<unknown>, begin: (path: string) => Promise<void>, onDemand = false): ActiveRecording | null {
     if (!onDemand && !shouldRecord(this.config, line, numberKey)) return null;
     const id = randomUUID();
     const path = this.pathFor(id, 'calls');
     const fault = this.fault(id, callId);
-    const started = after.then(() => this.repo.create({ id, callId, path })).then(() => makeFolder(path)).then(() => begin(path)).then(() => true, async (err: unknown) => {
-      await fault.fail('recording could not start', err);
+    const log = this.logger.child({ callId, recordingId: id });
+    const row = after.then(() => whileDbDown(() => this.repo.create({ id, callId, path }), { onRetry: (err, n) => { if (n === 1) log.warn({ err }, 'database unavailable: the recording goes on, its row waits for the database'); } }))
+      .then(() => true, (err: unknown) => { log.warn({ err, path }, 'the recording\'s row could not be written: the file is kept for the call\'s report'); return false; });
+    const started = makeFolder(path).then(() => begin(path)).then(() => true, async (err: unknown) => {
+      if (await row) await fault.fail('recording could not start', err);
+      else log.error({ err }, 'recording could not start');
       return false;
     });
-    return { id, write: () => undefined, finish: async () => { if (await started) await this.finishExternal(id, callId, path); } };
+    return {
+      id,
+      write: () => undefined,
+      finish: async () => {
+        if (!(await started)) return;
+        if (await row) await this.finishExternal(id, callId, path);
+        else this.keepRowless(callId, { id, path });
+      },
+    };
+  }
+
+  /** A made recording whose row could not be written, kept for the call's report (at most ROWLESS_KEPT calls; older ones are logged and dropped). */
+  private keepRowless(callId: string, r: RowlessRecording): void {
+    const kept = this.rowless.get(callId) ?? [];
+    this.rowless.delete(callId);
+    this.rowless.set(callId, [...kept, r]);
+    for (const [old, recs] of this.rowless) {
+      if (this.rowless.size <= ROWLESS_KEPT) break;
+      this.rowless.delete(old);
+      this.logger.error({ callId: old, paths: recs.map((x) => x.path) }, 'recording with no row and no call report: its file stays where it was written');
+    }
+  }
+
+  /** The recordings of a call whose rows could not be written (taken: a call report carries them once). */
+  takeRowless(callId: string): RowlessRecording[] {
+    const r = this.rowless.get(callId) ?? [];
+    this.rowless.delete(callId);
+    return r;
+  }
+
+  /**
+   * Recordings an earlier owner of the node made and could not write, whose
+   * rows the node's owner wrote from that owner's call report: sealed here
+   * (the file is where that owner's PBX wrote it: docs/scale-out.md).
+   */
+  async sealReported(callId: string, recs: readonly RowlessRecording[]): Promise<void> {
+    for (const r of recs) await this.finishExternal(r.id, callId, r.path);
   }
 
   /** Once the PBX stopped writing: fix the header if needed, then seal it like ours. */
