@@ -170,6 +170,39 @@ if (testDbKind() === 'postgres') {
       }
     });
 
+    it('GET /calls/active on any daemon lists every node\'s calls: its own live ones, the others\' as their owners wrote them', async () => {
+      const d3 = await startDaemonProcess({ databaseUrl: db.url, config: {
+        ...config('d3'), lines: [{ id: 'trunk2', driver: 'asterisk', endpoint: 'PJSIP/trunk2', channels: 2 }],
+        cluster: { enabled: true, node: 'forward-node-b', owner: 'd3', leaseS: 3, renewS: 1, forwardTimeoutS: 1 },
+      } });
+      // the rows the nodes' owners wrote (no Asterisk here): X talking on node B's line, Y queued on node A's, Z over on node B's
+      const [x, y, z] = [randomUUID(), randomUUID(), randomUUID()];
+      try {
+        await until('D3 owns node B and names its line', async () =>
+          (await sql.query("SELECT 1 FROM node_lease WHERE node = 'forward-node-b' AND owner = 'd3' AND 'trunk2' = ANY(lines)")).rows.length === 1);
+        await sql.query(`INSERT INTO calls(id, line_id, direction, number, caller_name, state, digits, started_at, answered_at, ended_at) VALUES
+          ($1, 'trunk2', 'inbound', '+8613800138201', 'Xu', 'connected', '1', now() - interval '2 minutes', now() - interval '110 seconds', NULL),
+          ($2, 'trunk1', 'inbound', '+8613800138202', NULL, 'queued', '', now() - interval '1 minute', now() - interval '55 seconds', NULL),
+          ($3, 'trunk2', 'outbound', '+8613800138203', NULL, 'ended', '', now() - interval '3 minutes', NULL, now() - interval '2 minutes')`, [x, y, z]);
+        const active = async (d: DaemonProcess) => {
+          const r = await call(d, 'GET', '/calls/active');
+          expect(r.status).toBe(200);
+          return r.body.items as Array<{ id: string; node?: string; lineId: string; state: string; number: string | null; name: string | null; digits: string; answeredAt: string | null }>;
+        };
+        const xOut = { id: x, node: 'forward-node-b', lineId: 'trunk2', direction: 'inbound', state: 'connected', number: '+8613800138201', name: 'Xu', digits: '1', answeredAt: expect.any(String) };
+        const yOut = { id: y, node: NODE, lineId: 'trunk1', direction: 'inbound', state: 'queued', number: '+8613800138202', name: null, digits: '', answeredAt: expect.any(String) };
+        // D1 owns node A: its own node's calls from memory (Y is no live call of its), node B's from the database
+        expect(await active(d1)).toEqual([expect.objectContaining(xOut)]);
+        // D2, node A's standby, drives nothing: both nodes' calls from the database, oldest first
+        expect(await active(d2)).toEqual([expect.objectContaining(xOut), expect.objectContaining(yOut)]);
+        // D3 owns node B: node A's call from the database
+        expect(await active(d3)).toEqual([expect.objectContaining(yOut)]);
+      } finally {
+        await sql.query('DELETE FROM calls WHERE id = ANY($1::uuid[])', [[x, y, z]]);
+        await d3.stop();
+      }
+    });
+
     it('authorisation first, on the daemon asked, then again on the owner: the same 401 and 403 from either', async () => {
       const agentKey = (await call(d1, 'POST', '/keys', { body: { role: 'agent', name: 'desk', agentId: 'li-na' } })).body.key as string;
       const id = randomUUID();

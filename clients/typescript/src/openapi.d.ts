@@ -273,7 +273,9 @@ export interface paths {
         };
         /**
          * Get call active
-         * @description Roles: admin, supervisor, agent, integrator.
+         * @description The calls up now. With a cluster, on any daemon: every node's (this daemon's own from memory, the others' from the database); during a database outage this daemon's only.
+         *
+         *     Roles: admin, supervisor, agent, integrator.
          */
         get: operations["calls.active.get"];
         put?: never;
@@ -5503,6 +5505,8 @@ export interface operations {
                             /** Format: date-time */
                             answeredAt: string | null;
                             digits: string;
+                            /** @description cluster.enabled: the Asterisk node whose line carries the call (absent for a modem line and without a cluster) */
+                            node?: string;
                         }[];
                     };
                 };

@@ -9,6 +9,9 @@ import { KefuError } from '../../core/errors.ts';
 import { callOnOwner, seatDialOnOwner } from '../cluster/needs-owner.ts';
 import { ActiveCall, CallDetail, CallList, CallQuery } from './schemas.ts';
 
+/** At most this many calls of other nodes in GET /calls/active (a wallboard's page; more is a runaway, not a call centre). */
+const ACTIVE_ELSEWHERE = 2000;
+
 /** /calls: call records (CDR), active calls, the call's recording, hang-up. */
 export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['calls'];
@@ -20,7 +23,21 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     return ctx.repos.calls.list({ ...rest, number: number === undefined ? undefined : ctx.numbers.require(number, 'querystring.number') });
   });
 
-  app.get('/calls/active', { schema: { tags, response: { 200: Type.Object({ items: Type.Array(ActiveCall) }) } } }, async () => ({ items: ctx.telephony.activeCalls() }));
+  // cluster.enabled: this daemon's live calls, and the calls open on the other nodes' lines as their owners wrote them (a standby: its own node's too)
+  const pbxLines = new Set(ctx.config.lines.filter((l) => l.driver === 'asterisk').map((l) => l.id));
+  app.get('/calls/active', {
+    schema: { tags, description: 'The calls up now. With a cluster, on any daemon: every node\'s (this daemon\'s own from memory, the others\' from the database); during a database outage this daemon\'s only.', response: { 200: Type.Object({ items: Type.Array(ActiveCall) }) } },
+  }, async (req) => {
+    const here = ctx.telephony.activeCalls();
+    const cluster = ctx.cluster;
+    if (!cluster) return { items: here };
+    const ids = new Set(here.map((c) => c.id));
+    const elsewhere = await cluster.openCallsElsewhere(ACTIVE_ELSEWHERE).catch((err: unknown) => {
+      req.log.warn({ err }, 'the other nodes\' calls could not be read: this daemon\'s calls only');
+      return [];
+    });
+    return { items: [...here.map((c) => (pbxLines.has(c.lineId) ? { ...c, node: cluster.node } : c)), ...elsewhere.filter((c) => !ids.has(c.id))] };
+  });
 
   app.get('/calls/:id', { schema: { tags, params: IdParams, response: { 200: CallDetail } } }, async (req) => ({
     ...await ctx.repos.calls.get(req.params.id), legs: await ctx.repos.legs.forCall(req.params.id),

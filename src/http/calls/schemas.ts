@@ -65,4 +65,5 @@ export const CallList = Page(CallRecord);
 export const ActiveCall = Type.Object({
   id: Uuid, lineId: Type.String(), direction: Type.String(), state: Type.String(), number: Str, name: Str,
   customerId: Type.Union([Uuid, Type.Null()]), startedAt: Type.String(), answeredAt: Time, digits: Type.String(),
+  node: Type.Optional(Type.String({ description: 'cluster.enabled: the Asterisk node whose line carries the call (absent for a modem line and without a cluster)' })),
 });

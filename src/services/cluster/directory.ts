@@ -4,6 +4,7 @@
  * it the owner, the API address it advertises in its renewals).
  */
 import type { Queryable } from '../../db/types.ts';
+import type { CallSnapshot } from '../telephony/snapshot.ts';
 import type { LeaseService } from './lease-service.ts';
 
 export interface LeaseRow {
@@ -63,5 +64,26 @@ export class ClusterDirectory {
       `SELECT n.node, n.owner, n.epoch, n.expires_at, n.address, n.expires_at < now() AS expired, n.entity_id
        FROM calls c JOIN node_lease n ON c.line_id = ANY(n.lines) WHERE c.id = $1 ORDER BY n.node LIMIT 1`, [callId]);
     return r.rows[0] ? toRow(r.rows[0]) : null;
+  }
+
+  /**
+   * Calls open in the database on the lines of nodes this daemon does not
+   * drive (every other node's, and its own node's while it is not the
+   * owner): what their owners wrote last, oldest first, at most `limit`.
+   */
+  async openCallsElsewhere(limit: number): Promise<Array<CallSnapshot & { node: string }>> {
+    const r = await this.db.query<{
+      id: string; line_id: string; direction: 'inbound' | 'outbound'; state: CallSnapshot['state']; number: string | null; caller_name: string | null;
+      customer_id: string | null; started_at: Date; answered_at: Date | null; digits: string | null; node: string;
+    }>(
+      `SELECT c.id, c.line_id, c.direction, c.state, c.number, c.caller_name, c.customer_id, c.started_at, c.answered_at, c.digits, n.node
+       FROM calls c JOIN node_lease n ON c.line_id = ANY(n.lines)
+       WHERE c.ended_at IS NULL AND NOT (n.node = $1 AND $2::boolean) ORDER BY c.started_at, c.id LIMIT $3`, [this.node, this.isOwner(), limit]);
+    // a line named by two nodes' rows (a misconfiguration) lists its call once
+    const seen = new Set<string>();
+    return r.rows.filter((x) => !seen.has(x.id) && seen.add(x.id)).map((x) => ({
+      id: x.id, lineId: x.line_id, direction: x.direction, state: x.state, number: x.number, name: x.caller_name, customerId: x.customer_id,
+      startedAt: x.started_at.toISOString(), answeredAt: x.answered_at?.toISOString() ?? null, digits: x.digits ?? '', node: x.node,
+    }));
   }
 }
