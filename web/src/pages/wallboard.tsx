@@ -18,7 +18,8 @@ interface Seat { id: string; endpoint?: string; agentId: string | null }
 interface QueueFigures { waiting: number; longestWaitMs: number; answered: number; abandoned: number; serviceLevel: number | null }
 interface Queue extends QueueFigures { queueId: string; name: string; agents: Record<string, number>; allNodes?: QueueFigures }
 interface Agent { id: string; name: string; state: string; reason: string | null; seatId: string | null; since: string; callsTaken: number }
-interface ActiveCall { id: string; lineId: string; state: string; number: string | null; name: string | null; startedAt: string; answeredAt: string | null }
+/** `node` (a cluster): the Asterisk node whose line carries the call; every node's calls are listed. */
+interface ActiveCall { id: string; lineId: string; state: string; number: string | null; name: string | null; startedAt: string; answeredAt: string | null; node?: string }
 interface Board { lines: Line[]; seats: Seat[]; queues: Queue[]; agents: Agent[]; calls: ActiveCall[] }
 
 // Waiting for someone: ringing, being answered, or queued for an agent (a caller in the IVR is answered).
@@ -93,7 +94,7 @@ export function Wallboard(_props: { params: string[] }) {
           {board.calls.length === 0 ? <p class="muted">{t('wall.noCalls')}</p> : (
             <div class="table-wrap"><table data-testid="wall-calls"><tbody>{board.calls.map((c) => (
               <tr data-testid={`wall-call-${c.id}`} data-state={c.state}>
-                <td>{fmtPhone(c.number) || t('desk.withheld')}{c.name ? ` · ${c.name}` : ''}<br /><span class="muted small">{c.lineId}</span></td>
+                <td>{fmtPhone(c.number) || t('desk.withheld')}{c.name ? ` · ${c.name}` : ''}<br /><span class="muted small">{c.lineId}{c.node ? ` · ${c.node}` : ''}</span></td>
                 <td><span class={`badge ${WAITING.has(c.state) ? 'ringing' : 'on-call'}`}>{known('call.state.', c.state)}</span></td>
                 <td>{fmtDuration(now - Date.parse(c.startedAt))}</td>
                 <td>{who?.pbx && c.answeredAt && (['listen', 'whisper', 'barge'] as const).map((m) => (
