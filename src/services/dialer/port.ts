@@ -40,8 +40,13 @@ export interface AttemptReports {
   ended(outcome: CampaignOutcome, result?: Record<string, unknown>): void;
 }
 
-/** An attempt another daemon placed whose call goes on here (its node taken over): the call as it was placed, and its reports. */
-export interface ResumedAttempt { call: DialerCall; reports: AttemptReports }
+/**
+ * An attempt another daemon placed whose call goes on here (its node taken
+ * over): the call as it was placed, and its reports. `waitingSince`: a person
+ * answered and no agent took them yet (nor was the call abandoned): when they
+ * answered (ms since the epoch); null otherwise.
+ */
+export interface ResumedAttempt { call: DialerCall; reports: AttemptReports; waitingSince: number | null }
 /** What a backend whose node was taken over asks of the campaigns. */
 export interface DialerTakeover {
   /** The open attempt of a campaign call another daemon placed (null: none). */

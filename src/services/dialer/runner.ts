@@ -256,9 +256,10 @@ export class CampaignRunner {
    */
   adopt(a: CampaignAttempt, num: CampaignNumber): ResumedAttempt {
     const ms = (t: string | null) => (t ? Date.parse(t) : null);
-    const up: Up = { attemptId: a.id, numberId: num.id, placedAt: Date.parse(a.placedAt), answeredAt: ms(a.answeredAt), connectedAt: ms(a.connectedAt), waiting: false, agentId: a.agentId };
+    const waitingSince = a.liveAt && !a.connectedAt && !a.abandoned ? Date.parse(a.liveAt) : null;
+    const up: Up = { attemptId: a.id, numberId: num.id, placedAt: Date.parse(a.placedAt), answeredAt: ms(a.answeredAt), connectedAt: ms(a.connectedAt), waiting: waitingSince !== null, agentId: a.agentId };
     this.up.set(a.id, up);
-    return { call: this.dialerCall(this.campaign, a.id, num, this.campaign.mode === 'preview' ? a.agentId : null), reports: this.reports(up, num) };
+    return { call: this.dialerCall(this.campaign, a.id, num, this.campaign.mode === 'preview' ? a.agentId : null), reports: this.reports(up, num), waitingSince };
   }
 
   /** The call the backend places (or carries on) for an attempt of `c` on `num`; `agentId`: the agent it is for (preview). */

@@ -209,7 +209,12 @@ export class PbxCampaignCalls implements DialerBackend {
     void this.pbx.moh(leg.id, true).catch(quietly(this.log, 'music on hold'));
     this.changed();
     // a person may be waiting already
-    for (const c of this.calls.values()) if (c.answered && !c.agent && c.connectTimer) { this.findAgent(c); break; }
+    this.offerWaiting();
+  }
+
+  /** Callees waiting for an agent (within the connect limit) take the free seats, in the order they were placed. */
+  private offerWaiting(): void {
+    for (const c of this.calls.values()) if (c.answered && !c.agent && c.connectTimer) this.findAgent(c);
   }
 
   dtmf(legId: string, digit: string): void { this.calls.get(legId)?.control?.dtmf(digit); }
@@ -238,13 +243,13 @@ export class PbxCampaignCalls implements DialerBackend {
     void this.end(call, call.outcome ?? 'connected');
   }
 
-  /** A person answered: bridge them to a free agent now, or within the connect limit, or abandon. */
-  private findAgent(call: CampaignCall): void {
+  /** A person answered: bridge them to a free agent now, or within the connect limit (`withinMs`: what is left of it), or abandon. */
+  private findAgent(call: CampaignCall, withinMs = call.spec.campaign.settings.connectWithinS * 1000): void {
     if (call.agent || call.outcome) return;
     const seat = this.seats.free(call.spec.agentId ? new Set([call.spec.agentId]) : this.seats.staffed);
     if (seat) { void this.connect(call, seat).catch((err: unknown) => this.failed(call, err)); return; }
     if (call.connectTimer) return;
-    call.connectTimer = setTimeout(() => { call.connectTimer = null; if (!call.agent) void this.abandon(call).catch((err: unknown) => this.failed(call, err)); }, call.spec.campaign.settings.connectWithinS * 1000);
+    call.connectTimer = setTimeout(() => { call.connectTimer = null; if (!call.agent) void this.abandon(call).catch((err: unknown) => this.failed(call, err)); }, withinMs);
   }
 
   private async connect(call: CampaignCall, seat: SeatLeg): Promise<void> {
@@ -332,7 +337,10 @@ export class PbxCampaignCalls implements DialerBackend {
    * the callee's and the seat's channels (claimed for this backend by the
    * PBX service) as they are, in their bridge; the attempt's reports are
    * this daemon's runner's; the recording the earlier owner started is
-   * sealed here. Its end is as for a call placed here.
+   * sealed here. Its end is as for a call placed here. A callee waiting for
+   * an agent (no seat: `found.waitingSince`) waits on here for what is left
+   * of the connect limit, and is abandoned (the identification message, then
+   * hung up) when it has run out.
    */
   resume(line: LineConfig, k: Campaigned, found: ResumedAttempt): void {
     const call = new CampaignCall(found.call, line, this.deps.calls.resume(k.call), found.reports);
@@ -341,8 +349,13 @@ export class PbxCampaignCalls implements DialerBackend {
     call.channelName = k.customer.channel.name;
     call.control = new AsteriskChannelControl(k.customer.channel, this.pbx, this.mediaDir, this.log);
     call.bridge = k.bridgeId;
-    call.agent = this.seats.adopt(k.seat.agentId, k.seat.channel.id, call);
+    call.agent = k.seat ? this.seats.adopt(k.seat.agentId, k.seat.channel.id, call) : null;
     this.calls.set(call.legId, call);
+    if (!k.seat && found.waitingSince !== null) {
+      const left = call.spec.campaign.settings.connectWithinS * 1000 - (Date.now() - found.waitingSince);
+      if (left > 0) this.findAgent(call, left);
+      else void this.abandon(call).catch((err: unknown) => this.failed(call, err));
+    }
     void this.deps.recordings.resumeExternal(call.record.id, () => !this.calls.has(call.legId))
       .then((rec) => { call.recording = rec; }, (err: unknown) => this.log.warn({ err, callId: call.record.id }, 'the call\'s recording could not be resumed'));
     this.changed();
@@ -351,8 +364,12 @@ export class PbxCampaignCalls implements DialerBackend {
   /** An agent's nailed-up seat the earlier owner left waiting (music on hold): kept for the next call, not rung again. */
   adoptSeat(seat: IdleSeat): boolean { return this.seats.adopt(seat.agentId, seat.channel.id, null) !== null; }
 
-  /** The takeover is done: seats of ready agents that have none are called, agents that left are let go, calls may be placed. */
-  takenOver(): void { this.seats.sync(); this.changed(); }
+  /** The takeover is done: seats of ready agents that have none are called, agents that left are let go, a callee waiting takes a seat kept free, calls may be placed. */
+  takenOver(): void {
+    this.seats.sync();
+    this.offerWaiting();
+    this.changed();
+  }
 
   /**
    * Forgotten without a command or a write (the node is another daemon's, or

@@ -121,14 +121,14 @@ export class NodeTakeover {
     const inventory = await p.pbx.inventory();
     const plan = planTakeover(open, legs, inventory, (q) => p.acd.knows(q));
     const rowless = await this.rowless(inventory, legs);
-    // campaign conversations whose attempt is still open (the rest are closed below); their attempts go to the campaigns' runners here
+    // campaign conversations whose attempt is still open, and callees waiting for an agent (the rest are closed below); their attempts go to the campaigns' runners here
     await p.campaignsRunning();
     const campaign: Array<{ k: Campaigned; found: ResumedAttempt }> = [];
     for (const k of plan.campaign) {
       const found = await p.campaignAttempt(k.call.id);
-      if (found) campaign.push({ k, found });
+      if (found && (k.seat || found.waitingSince !== null)) campaign.push({ k, found });
     }
-    const onCall = [...plan.conversations.map((k) => [k.agent.agentId, k.call.id] as const), ...campaign.map(({ k }) => [k.seat.agentId, k.call.id] as const)];
+    const onCall = [...plan.conversations.map((k) => [k.agent.agentId, k.call.id] as const), ...campaign.flatMap(({ k }) => (k.seat ? [[k.seat.agentId, k.call.id] as const] : []))];
     await p.deps.agents.reload(new Map(onCall), elsewhere);
     for (const k of plan.conversations) this.resume(k, 'connected');
     for (const k of plan.queued) this.resume(k, 'queued');
@@ -193,7 +193,7 @@ export class NodeTakeover {
     const { p } = this;
     p.legLog.adopt(k.customer.channel.id, k.customer.leg.id, true);
     p.resumeCampaign(p.lines.find((l) => l.id === k.call.lineId)!, k, found);
-    p.log.info({ callId: k.call.id, as: 'campaign', agentId: k.seat.agentId, campaignId: found.call.campaign.id }, 'call taken over: it goes on');
+    p.log.info({ callId: k.call.id, as: k.seat ? 'campaign' : 'campaign callee waiting', agentId: k.seat?.agentId ?? null, campaignId: found.call.campaign.id }, 'call taken over: it goes on');
   }
 
   /** A call of the earlier owner goes on here: its session from its row, its caller's leg, and (in conversation) the agent's leg in the ACD. */

@@ -111,7 +111,7 @@ export class PbxService implements LineGroup {
       campaignsRunning: () => this.campaignCalls.runRunning(),
       campaignAttempt: (callId) => this.campaignCalls.attemptOf(callId),
       resumeCampaign: (line, k, found) => {
-        for (const id of [k.customer.channel.id, k.seat.channel.id]) this.registry.claim(id, campaignLegs);
+        for (const id of [k.customer.channel.id, ...(k.seat ? [k.seat.channel.id] : [])]) this.registry.claim(id, campaignLegs);
         this.campaignCalls.resume(line, k, found);
       },
       adoptSeat: (seat) => {

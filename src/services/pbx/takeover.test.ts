@@ -88,7 +88,7 @@ describe('planTakeover (a node taken over)', () => {
     expect(planTakeover([out], legs, inv(['ch-seat', 'ch-cust'], [['ch-seat', 'ch-cust']], { 'ch-seat': 'dialer', 'ch-cust': 'dialer' }), known)).toEqual(none);
   });
 
-  it('a campaign call whose callee and the agent\'s seat share a bridge goes on; seats waiting on hold are kept; any other campaign call is closed', () => {
+  it('a campaign call whose callee and the agent\'s seat share a bridge goes on, as does an answered callee in no bridge; seats waiting on hold are kept; any other campaign call is closed', () => {
     const out = call('p1', { direction: 'outbound', queueId: null, flowId: null, agentId: 'alice' });
     const legs = [leg('p1', 'outbound', 'ch-cust')];
     const roles = { 'ch-cust': 'dialer', 'ch-alice': 'dialer', 'ch-bob': 'dialer' } as const;
@@ -100,8 +100,13 @@ describe('planTakeover (a node taken over)', () => {
     expect(plan.seats.map((x) => [x.channel.id, x.agentId])).toEqual([['ch-bob', 'bob']]);
     expect(plan.dialled).toEqual([]);
     const closed = (o: typeof out, l: typeof legs, i: PbxInventory) => planTakeover([o], l, i, known).campaign;
-    // not connected (waiting for an agent), the callee not answered, another agent's seat in the bridge, or no bridge
+    // a callee answered and in no bridge (waiting for an agent, or hearing a message: its attempt tells which): kept, with no seat
+    const alone = inv(['ch-cust', 'ch-alice'], [], roles, args);
+    expect(closed({ ...out, state: 'answered', agentId: null }, legs, alone)).toMatchObject([{ call: { id: 'p1' }, customer: { channel: { id: 'ch-cust' } }, seat: null, bridgeId: null }]);
+    // answered but in a bridge (not a waiting callee), not a dialer's callee, the callee not answered, another agent's seat in the bridge, or no bridge
     expect(closed({ ...out, state: 'answered' }, legs, up)).toEqual([]);
+    expect(closed({ ...out, state: 'answered', agentId: null }, legs, inv(['ch-cust'], [], {}, {}))).toEqual([]);
+    expect(closed({ ...out, state: 'answered', agentId: null }, [leg('p1', 'outbound', 'ch-cust', { answeredAt: null })], alone)).toEqual([]);
     expect(closed(out, [leg('p1', 'outbound', 'ch-cust', { answeredAt: null })], up)).toEqual([]);
     expect(closed({ ...out, agentId: 'bob' }, legs, up)).toEqual([]);
     expect(closed(out, legs, inv(['ch-cust', 'ch-alice'], [], roles, args))).toEqual([]);

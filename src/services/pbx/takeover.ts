@@ -13,11 +13,13 @@
  * - `dialled`: a click-to-dial call whose agent and customer are still in one
  *   mixing bridge goes on as it is.
  * - `campaign`: a campaign call whose callee and the agent's nailed-up seat
- *   are still in one mixing bridge goes on (its attempt with it); `seats`:
+ *   are still in one mixing bridge goes on (its attempt with it); so does an
+ *   answered callee in no bridge (a person waiting for an agent, when the
+ *   attempt says so: an agent or the abandon message follows); `seats`:
  *   agents' nailed-up seats waiting for the next campaign call stay up.
- * - everything else (ringing, a click-to-dial call not connected yet, a
- *   campaign call no agent took, the caller gone, the agent gone from the
- *   bridge): closed as `interrupted`, its channels hung up.
+ * - everything else (ringing, a click-to-dial call not connected yet, the
+ *   caller gone, the agent gone from the bridge): closed as `interrupted`,
+ *   its channels hung up.
  */
 import type { CallLeg, CallRecord } from '../../core/call/records.ts';
 import type { PbxInventory, PbxLegInfo } from '../../core/ports.ts';
@@ -44,12 +46,17 @@ export interface Dialled {
   bridgeId: string;
 }
 
-/** A campaign conversation: the callee's leg and the agent's nailed-up seat (no leg row: `dialer`, `seat <agent>`) in one bridge. */
+/**
+ * A campaign call: the callee's leg and the agent's nailed-up seat (no leg
+ * row: `dialer`, `seat <agent>`) in one bridge; or (`seat` and `bridgeId`
+ * null) an answered callee in no bridge, waiting for an agent or hearing a
+ * message (its attempt tells which).
+ */
 export interface Campaigned {
   call: CallRecord;
   customer: { leg: OpenLeg; channel: PbxLegInfo };
-  seat: { channel: PbxLegInfo; agentId: string };
-  bridgeId: string;
+  seat: { channel: PbxLegInfo; agentId: string } | null;
+  bridgeId: string | null;
 }
 
 /** An agent's nailed-up seat waiting for the next campaign call (in no bridge). */
@@ -117,13 +124,19 @@ function dialled(call: CallRecord, legs: readonly OpenLeg[], channels: Map<strin
   return { call, agent, customer, bridgeId: bridge.id };
 }
 
-/** An outbound campaign call (`connected`) whose answered callee (`dialer`, `call ...`) is in one bridge with the seat of the agent the row names. */
+/**
+ * An outbound campaign call whose answered callee (`dialer`, `call ...`) is
+ * in one bridge with the seat of the agent the row names (`connected`), or
+ * in no bridge (`answered`: no agent took them yet).
+ */
 function campaigned(call: CallRecord, legs: readonly OpenLeg[], channels: Map<string, Channel>, bridgeOf: Map<string, { id: string; legIds: string[] }>): Campaigned | null {
-  if (call.state !== 'connected' || !call.agentId) return null;
+  if (call.state !== 'connected' && call.state !== 'answered') return null;
   const leg = legs.find((l) => l.callId === call.id && l.kind === 'outbound' && l.channelId && l.answeredAt);
   const channel = leg ? channels.get(leg.channelId!) : undefined;
   if (!leg || !channel || channel.role !== 'dialer' || channel.args[0] !== 'call') return null;
   const bridge = bridgeOf.get(channel.id);
+  if (call.state === 'answered') return bridge ? null : { call, customer: { leg, channel }, seat: null, bridgeId: null };
+  if (!call.agentId) return null;
   const seat = bridge?.legIds.map((id) => channels.get(id)).find((c) => seatOf(c) === call.agentId);
   if (!bridge || !seat) return null;
   return { call, customer: { leg, channel }, seat: { channel: seat, agentId: call.agentId }, bridgeId: bridge.id };

@@ -97,3 +97,89 @@ describe('a campaign call when the node is taken over (fake PBX, fake timers)', 
     expect((await attempts(b.id)).map((a) => [a.number, a.outcome, a.agentId])).toEqual([['+8613800000072', 'connected', waiting]]);
   });
 });
+
+describe('a campaign callee waiting for an agent when the node is taken over (fake PBX, fake timers)', () => {
+  let h: PbxHarness;
+  let svc: CampaignService;
+  const log: string[] = [];
+  const customer = (digits: string) => h.pbx.legsTo(`PJSIP/${digits}@trunk`).filter((l) => l.role === 'dialer');
+  const seatLeg = () => h.pbx.legsTo('PJSIP/a1');
+  const attempt = async (id: string, number: string): Promise<CampaignAttempt | undefined> => (await h.repos.campaigns.attempts(id, { limit: 50 })).items.find((a) => a.number.endsWith(number));
+  const row = async (id: string) => (await h.db.query<{ state: string; disposition: string | null; agent_id: string | null }>('SELECT state, disposition, agent_id FROM calls WHERE id = $1', [id])).rows[0];
+  const settled = async (cond: () => Promise<boolean>, what: string) => {
+    for (let i = 0; i < 200; i++) { if (await cond()) return; await h.settle(); }
+    throw new Error(`not seen: ${what}`);
+  };
+  /** The callee `n` answers while the agent is paused (its seat let go): a person waiting for an agent (the attempt's live time). */
+  const waitingCallee = async (c: string, n: string) => {
+    await h.until(() => customer(`138000000${n}`).length === 1, `callee ${n} dialled`);
+    await h.agents.setState('a1', { state: 'paused', reason: 'break' });
+    const callee = customer(`138000000${n}`)[0]!;
+    h.pbx.pickUp(callee.id);
+    await settled(async () => { const a = await attempt(c, n); return !!a?.liveAt && (await row(a.callId!))?.state === 'answered'; }, `callee ${n} answered, waiting`);
+    expect(h.pbx.leg(callee.id)?.bridgeId ?? null).toBeNull();
+    return callee;
+  };
+
+  beforeAll(async () => {
+    h = await pbxHarness({ seats: ['a1'], channels: 4, logLines: log });
+    await h.service.start();
+    svc = new CampaignService(h.repos.campaigns, h.repos.acd, h.numbers, h.blacklist, h.bus, pino({ level: 'silent' }));
+    await svc.start(h.service.campaignCalls);
+    await h.addAgents(['a1']);
+  });
+  afterAll(async () => { await svc?.stop(); await h?.close(); });
+  beforeEach(() => { vi.useFakeTimers(FAKE_CLOCK); });
+  afterEach(() => { vi.useRealTimers(); });
+
+  it('waits on: the agent ready again within the connect limit takes them; past the limit the next callee hears the message and is hung up (abandoned)', async () => {
+    h.pbx.phone('PJSIP/13800000081@trunk', 'manual');
+    h.pbx.phone('PJSIP/13800000082@trunk', 'manual');
+    const once = { delayS: 0, maxAttempts: 1 };
+    const c = await svc.create({ name: 'Waiting', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['a1'], maxLines: 1, connectWithinS: 10, retry: { busy: once, 'no-answer': once, machine: once, failed: once, abandoned: once } } });
+    await svc.addNumbers(c.id, [{ number: '13800000081', line: 1, priority: 1 }, { number: '13800000082', line: 2 }]);
+    await svc.act(c.id, 'start');
+    await h.until(() => seatLeg().length === 1, 'the seat called');
+    await vi.advanceTimersByTimeAsync(1000);
+
+    // 81 answers while the agent is not ready (seat up, on hold): waiting for an agent when the node changes hands
+    const first = await waitingCallee(c.id, '81');
+    const report = await h.takeOver();
+    expect(report).toMatchObject({ campaign: 1, seats: 0, closed: 0 });
+    await h.settle();
+    const a81 = (await attempt(c.id, '81'))!;
+    expect(await row(a81.callId!)).toMatchObject({ state: 'answered', disposition: null });
+    expect(h.pbx.leg(first.id)).toBeDefined();
+    // 3 s later (within the 10 s limit) the agent is ready again: the seat called again takes the callee as it answers
+    await vi.advanceTimersByTimeAsync(3000);
+    await h.agents.setState('a1', { state: 'ready', seatId: 'seat-a1' });
+    await h.until(() => seatLeg().length === 1, 'the seat called again');
+    await vi.advanceTimersByTimeAsync(1000);
+    await h.until(() => h.pbx.leg(first.id)?.bridgeId != null, 'the waiting callee bridged to the agent');
+    expect(h.pbx.leg(seatLeg()[0]!.id)?.bridgeId).toBe(h.pbx.leg(first.id)?.bridgeId);
+    await settled(async () => (await attempt(c.id, '81'))?.connectedAt != null, 'attempt 81 connected');
+    h.pbx.farHangup(first.id);
+    await settled(async () => (await attempt(c.id, '81'))?.outcome === 'connected', 'attempt 81 ended connected');
+    await settled(async () => (await row(a81.callId!))?.disposition === 'completed', 'call 81 completed');
+    expect(await row(a81.callId!)).toMatchObject({ agent_id: 'a1' });
+
+    // 82 waits the same way, and the node changes hands after its connect limit ran out (here: the earlier owner wrote
+    // its live answer 20 s before the takeover): the identification message, then hung up
+    await h.agents.setState('a1', { state: 'ready', seatId: 'seat-a1' });
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = await waitingCallee(c.id, '82');
+    await h.db.query("UPDATE campaign_attempts SET live_at = live_at - interval '20 seconds' WHERE id = $1", [(await attempt(c.id, '82'))!.id]);
+    expect(await h.takeOver()).toMatchObject({ campaign: 1, closed: 0 });
+    // the message is spoken (text to speech: real time) and played (fake time): steps shorter than a fake playback, up to 20 s of real time
+    const deadline = performance.now() + 20_000;
+    while (h.pbx.leg(second.id) && performance.now() < deadline) { await vi.advanceTimersByTimeAsync(10); await h.settle(); }
+    expect(h.pbx.leg(second.id)).toBeUndefined();
+    await settled(async () => (await attempt(c.id, '82'))?.outcome === 'abandoned', 'attempt 82 abandoned');
+    // the message was played to the end before the hang-up (the attempt's result says so), and no agent was reached
+    expect(await attempt(c.id, '82')).toMatchObject({ abandoned: true, connectedAt: null, result: { identification: true } });
+    const a82 = (await attempt(c.id, '82'))!;
+    await settled(async () => (await row(a82.callId!))?.disposition != null, 'call 82 closed');
+    expect(await row(a82.callId!)).toMatchObject({ state: 'ended', disposition: 'dropped' });
+    expect((await h.repos.campaigns.numbers(c.id, { limit: 10 })).items.map((x) => [x.number, x.state])).toEqual([['+8613800000081', 'done'], ['+8613800000082', 'done']]);
+  });
+});
