@@ -180,6 +180,6 @@ describe('a campaign callee waiting for an agent when the node is taken over (fa
     const a82 = (await attempt(c.id, '82'))!;
     await settled(async () => (await row(a82.callId!))?.disposition != null, 'call 82 closed');
     expect(await row(a82.callId!)).toMatchObject({ state: 'ended', disposition: 'dropped' });
-    expect((await h.repos.campaigns.numbers(c.id, { limit: 10 })).items.map((x) => [x.number, x.state])).toEqual([['+8613800000081', 'done'], ['+8613800000082', 'done']]);
+    expect((await h.repos.campaigns.numbers(c.id, { limit: 10 })).items.map((x) => [x.number, x.state]).sort()).toEqual([['+8613800000081', 'done'], ['+8613800000082', 'done']]);
   });
 });
