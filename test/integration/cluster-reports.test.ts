@@ -197,5 +197,17 @@ describe(`call reports of an owner that lost the node, on ${testDbKind()}`, () =
     expect(rRow).toMatchObject({ id: rRec.id, bytes: statSync(begun[1]!).size, sha256: await sha256File(begun[1]!), duration_ms: 1000 });
     expect(b.recordings.takeRowless(r.id)).toEqual([]);
     expect(a.recordings.takeRowless(r.id)).toEqual([]);
+
+    // S: A forgets the node's calls while S's end still waits for its writes (its recording's finish never runs): the report carries the file all the same
+    const sCall = a.ledger.open({ lineId: 'trunk3', direction: 'inbound', state: 'ringing', number: '+8613800138123' });
+    const sRec = a.recordings.startExternal(sCall.id, line, null, sCall.created, mixMonitor, true)!;
+    await until('the PBX records S', () => begun.length === 3, { timeoutMs: 10_000 });
+    const ending = sCall.end('+8613800138123', { disposition: 'completed', after: () => sRec.finish() });
+    a.ledger.forget();
+    await ending;
+    await until('A\'s report of S written', async () => (await reportCount('r3')) === 2, { timeoutMs: 10_000 });
+    expect(await b.reports.applyDue()).toEqual({ recorded: 1 });
+    const sRow = (await db.query<{ id: string; state: string; bytes: number }>('SELECT id, state, bytes FROM recordings WHERE call_id = $1', [sCall.id])).rows;
+    expect(sRow).toEqual([{ id: sRec.id, state: 'ready', bytes: statSync(begun[2]!).size }]);
   });
 });

@@ -54,7 +54,7 @@ const ROWLESS_KEPT = 1000;
 
 export class RecordingService {
   readonly dir: string;
-  /** Call id -> recordings whose row could not be written, until a call report takes them. */
+  /** Call id -> recordings whose row is not written (could not be, or not yet), until it is or a call report takes them. */
   private readonly rowless = new Map<string, RowlessRecording[]>();
 
   constructor(
@@ -116,9 +116,10 @@ export class RecordingService {
    * to `path`): it starts at once, and its row is written once the call's row
    * exists, waiting for the database like the call's own writes (a database
    * outage costs no audio). On finish: wait for the backend to close the
-   * file, fix its header if needed, then seal it like ours. A row that could
-   * not be written (the call's row refused: the node changed hands) leaves
-   * the file for the call's report (`takeRowless`).
+   * file, fix its header if needed, then seal it like ours. Until its row is
+   * written it is the call's report's to carry (`takeRowless`: the call's
+   * row refused because the node changed hands, or the daemon forgetting the
+   * call before its writes were done).
    */
   startExternal(callId: string, line: LineConfig, numberKey: string | null, after: Promise<unknown>, begin: (path: string) => Promise<void>, onDemand = false): ActiveRecording | null {
     if (!onDemand && !shouldRecord(this.config, line, numberKey)) return null;
@@ -126,8 +127,9 @@ export class RecordingService {
     const path = this.pathFor(id, 'calls');
     const fault = this.fault(id, callId);
     const log = this.logger.child({ callId, recordingId: id });
+    this.noteRowless(callId, { id, path });
     const row = after.then(() => whileDbDown(() => this.repo.create({ id, callId, path }), { onRetry: (err, n) => { if (n === 1) log.warn({ err }, 'database unavailable: the recording goes on, its row waits for the database'); } }))
-      .then(() => true, (err: unknown) => { log.warn({ err, path }, 'the recording\'s row could not be written: the file is kept for the call\'s report'); return false; });
+      .then(() => { this.rowWritten(callId, id); return true; }, (err: unknown) => { log.warn({ err, path }, 'the recording\'s row could not be written: the file is kept for the call\'s report'); return false; });
     const started = makeFolder(path).then(() => begin(path)).then(() => true, async (err: unknown) => {
       if (await row) await fault.fail('recording could not start', err);
       else log.error({ err }, 'recording could not start');
@@ -136,16 +138,12 @@ export class RecordingService {
     return {
       id,
       write: () => undefined,
-      finish: async () => {
-        if (!(await started)) return;
-        if (await row) await this.finishExternal(id, callId, path);
-        else this.keepRowless(callId, { id, path });
-      },
+      finish: async () => { if ((await started) && (await row)) await this.finishExternal(id, callId, path); },
     };
   }
 
-  /** A made recording whose row could not be written, kept for the call's report (at most ROWLESS_KEPT calls; older ones are logged and dropped). */
-  private keepRowless(callId: string, r: RowlessRecording): void {
+  /** A recording whose row is not written yet (at most ROWLESS_KEPT calls' worth; older ones are logged and dropped). */
+  private noteRowless(callId: string, r: RowlessRecording): void {
     const kept = this.rowless.get(callId) ?? [];
     this.rowless.delete(callId);
     this.rowless.set(callId, [...kept, r]);
@@ -156,7 +154,13 @@ export class RecordingService {
     }
   }
 
-  /** The recordings of a call whose rows could not be written (taken: a call report carries them once). */
+  private rowWritten(callId: string, id: string): void {
+    const left = (this.rowless.get(callId) ?? []).filter((r) => r.id !== id);
+    if (left.length > 0) this.rowless.set(callId, left);
+    else this.rowless.delete(callId);
+  }
+
+  /** The recordings of a call whose rows are not written, could not be or not yet (taken: a call report carries them once). */
   takeRowless(callId: string): RowlessRecording[] {
     const r = this.rowless.get(callId) ?? [];
     this.rowless.delete(callId);
