@@ -57,7 +57,7 @@ export interface CallReportsView {
   drivesChannel(channelId: string): boolean;
   /** ARI is up and no takeover is pending: every row the takeover closes is closed. */
   settled(): boolean;
-  /** The recordings of a call this daemon made and could not write rows for (taken: they are reported once). */
+  /** The recordings of a call this daemon made whose rows are not written (taken: they are reported once). */
   recordingsOf(callId: string): ReportedRecording[];
   /** Recordings of a report given rows here: sealed (their files checked, sized and summed). */
   sealRecordings(callId: string, recs: readonly ReportedRecording[]): Promise<void>;

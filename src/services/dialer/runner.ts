@@ -328,5 +328,4 @@ export class CampaignRunner {
       return { nextAt: new Date(next) };
     });
   }
-
 }
