@@ -73,7 +73,8 @@ export class PbxCampaignCalls implements DialerBackend {
     this.mediaDir = join(deps.config.dataDir, 'pbx-media');
     this.seats = new NailedSeats(deps, log, () => this.pbx, connected);
     // every agent state change (API, ACD, wrap-up end) is an agent.state event: one subscription sees them all
-    deps.bus.subscribe((e) => { if (e.type === 'agent.state') { this.seats.sync(); this.changed(); } });
+    // (an agent ready again whose seat is up, after wrap-up or a call of the queue, takes a callee waiting for one)
+    deps.bus.subscribe((e) => { if (e.type === 'agent.state') { this.seats.sync(); this.offerWaiting(); this.changed(); } });
   }
 
   onChange(fn: () => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }

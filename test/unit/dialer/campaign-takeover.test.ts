@@ -170,9 +170,13 @@ describe('a campaign callee waiting for an agent when the node is taken over (fa
     const second = await waitingCallee(c.id, '82');
     await h.db.query("UPDATE campaign_attempts SET live_at = live_at - interval '20 seconds' WHERE id = $1", [(await attempt(c.id, '82'))!.id]);
     expect(await h.takeOver()).toMatchObject({ campaign: 1, closed: 0 });
-    // the message is spoken (text to speech: real time) and played (fake time): steps shorter than a fake playback, up to 20 s of real time
+    // the message is spoken (text to speech: a real process, whose time limit is a timer: the fake clock stands still
+    // until it plays), then played (fake time); each wait up to 20 s of real time
     const deadline = performance.now() + 20_000;
-    while (h.pbx.leg(second.id) && performance.now() < deadline) { await vi.advanceTimersByTimeAsync(10); await h.settle(); }
+    while (!h.pbx.playingTo(second.id) && performance.now() < deadline) { await h.settle(); await new Promise((r) => setImmediate(r)); }
+    expect(h.pbx.playingTo(second.id)).toBe(true);
+    expect(h.pbx.leg(second.id)?.bridgeId ?? null).toBeNull();
+    while (h.pbx.leg(second.id) && performance.now() < deadline + 20_000) { await vi.advanceTimersByTimeAsync(10); await h.settle(); }
     expect(h.pbx.leg(second.id)).toBeUndefined();
     await settled(async () => (await attempt(c.id, '82'))?.outcome === 'abandoned', 'attempt 82 abandoned');
     // the message was played to the end before the hang-up (the attempt's result says so), and no agent was reached

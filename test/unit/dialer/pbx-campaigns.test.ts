@@ -154,6 +154,41 @@ describe('campaigns on the PBX (fake PBX, fake timers)', () => {
     expect((await svc.compliance(c.id)).day).toMatchObject({ liveAnswered: 2, abandoned: 1 });
   });
 
+  it('a callee waiting for an agent takes the seat of an agent who ends wrap-up within the connect limit (the seat is up: no new seat comes up)', async () => {
+    h.pbx.phone('PJSIP/13400000011@trunk', 'manual');
+    h.pbx.phone('PJSIP/13400000012@trunk', 'manual');
+    await h.agents.setState('a1', { state: 'ready' });
+    await h.agents.setState('a2', { state: 'paused', reason: 'break' });
+    const c = await svc.create({ name: 'Wrap-up ends', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['a1', 'a2'], maxLines: 2, connectWithinS: 10 } });
+    await svc.addNumbers(c.id, [{ number: '13400000011', priority: 2, line: 1 }, { number: '13400000012', priority: 1, line: 2 }]);
+    await svc.act(c.id, 'start');
+    // a1 talks to the first callee, then wraps up: its seat stays up, on hold
+    await drive(() => customer('13400000011').length === 1, 'the first callee dialled');
+    const first = customer('13400000011')[0]!;
+    h.pbx.pickUp(first.id);
+    await drive(() => first.bridgeId !== null, 'bridged to a1');
+    h.pbx.farHangup(first.id);
+    await drive(() => h.agents.get('a1')!.state === 'wrap-up', 'a1 in wrap-up');
+    const a1Seat = seatLeg('a1')[0]!;
+    // a2 comes back, the second number is dialled for a2, and a2 goes on a break before the callee answers: nobody is free
+    await h.agents.setState('a2', { state: 'ready' });
+    await drive(() => customer('13400000012').length === 1, 'the second callee dialled');
+    const second = customer('13400000012')[0]!;
+    await h.agents.setState('a2', { state: 'paused', reason: 'break' });
+    h.pbx.pickUp(second.id);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(second.bridgeId).toBeNull();
+    // a1 ends the wrap-up 1 s into the 10 s limit: the callee gets a1 at once (before, they waited for the limit and were abandoned)
+    await h.agents.setState('a1', { state: 'ready' });
+    await drive(() => second.bridgeId !== null, 'the waiting callee bridged');
+    expect(h.pbx.leg(a1Seat.id)?.bridgeId).toBe(second.bridgeId);
+    expect(h.agents.get('a1')!.state).toBe('on-call');
+    h.pbx.farHangup(second.id);
+    const done = await untilAttempts(c.id, (a) => a.length === 2 && a.every((x) => x.outcome !== null), 'both attempts over');
+    expect(done.find((a) => a.number === '+8613400000012')).toMatchObject({ outcome: 'connected', agentId: 'a1', abandoned: false });
+    await drive(async () => (await svc.stats(c.id)).state === 'finished', 'the campaign finished with its list');
+  });
+
   it('broadcast: the message, then key 9 opts the callee out (do-not-call at once); busy is retried later', async () => {
     h.pbx.phone('PJSIP/13700000001@trunk', 'manual');
     h.pbx.phone('PJSIP/13700000002@trunk', 'busy');
