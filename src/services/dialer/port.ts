@@ -44,9 +44,11 @@ export interface AttemptReports {
  * An attempt another daemon placed whose call goes on here (its node taken
  * over): the call as it was placed, and its reports. `waitingSince`: a person
  * answered and no agent took them yet (nor was the call abandoned): when they
- * answered (ms since the epoch); null otherwise.
+ * answered (ms since the epoch); null otherwise. `drop`: the call is not
+ * carried on here after all (closed by the takeover; the sweep closes the
+ * attempt): the runner forgets it without a write.
  */
-export interface ResumedAttempt { call: DialerCall; reports: AttemptReports; waitingSince: number | null }
+export interface ResumedAttempt { call: DialerCall; reports: AttemptReports; waitingSince: number | null; drop(): void }
 /** What a backend whose node was taken over asks of the campaigns. */
 export interface DialerTakeover {
   /** The open attempt of a campaign call another daemon placed (null: none). */

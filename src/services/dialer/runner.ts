@@ -259,7 +259,10 @@ export class CampaignRunner {
     const waitingSince = a.liveAt && !a.connectedAt && !a.abandoned ? Date.parse(a.liveAt) : null;
     const up: Up = { attemptId: a.id, numberId: num.id, placedAt: Date.parse(a.placedAt), answeredAt: ms(a.answeredAt), connectedAt: ms(a.connectedAt), waiting: waitingSince !== null, agentId: a.agentId };
     this.up.set(a.id, up);
-    return { call: this.dialerCall(this.campaign, a.id, num, this.campaign.mode === 'preview' ? a.agentId : null), reports: this.reports(up, num), waitingSince };
+    return {
+      call: this.dialerCall(this.campaign, a.id, num, this.campaign.mode === 'preview' ? a.agentId : null), reports: this.reports(up, num), waitingSince,
+      drop: () => { if (this.up.get(a.id) === up) this.up.delete(a.id); },
+    };
   }
 
   /** The call the backend places (or carries on) for an attempt of `c` on `num`; `agentId`: the agent it is for (preview). */

@@ -127,6 +127,7 @@ export class NodeTakeover {
     for (const k of plan.campaign) {
       const found = await p.campaignAttempt(k.call.id);
       if (found && (k.seat || found.waitingSince !== null)) campaign.push({ k, found });
+      else found?.drop();
     }
     const onCall = [...plan.conversations.map((k) => [k.agent.agentId, k.call.id] as const), ...campaign.flatMap(({ k }) => (k.seat ? [[k.seat.agentId, k.call.id] as const] : []))];
     await p.deps.agents.reload(new Map(onCall), elsewhere);

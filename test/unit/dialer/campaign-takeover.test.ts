@@ -186,4 +186,21 @@ describe('a campaign callee waiting for an agent when the node is taken over (fa
     expect(await row(a82.callId!)).toMatchObject({ state: 'ended', disposition: 'dropped' });
     expect((await h.repos.campaigns.numbers(c.id, { limit: 10 })).items.map((x) => [x.number, x.state]).sort()).toEqual([['+8613800000081', 'done'], ['+8613800000082', 'done']]);
   });
+
+  it('a callee whose call was abandoned already (the message playing) is closed, and the runner does not count it as up', async () => {
+    h.pbx.phone('PJSIP/13800000083@trunk', 'manual');
+    await h.agents.setState('a1', { state: 'ready', seatId: 'seat-a1' });
+    const c = await svc.create({ name: 'Dropping', mode: 'progressive', settings: { window: ANY_HOUR, agents: ['a1'], maxLines: 1, connectWithinS: 10 } });
+    await svc.addNumbers(c.id, [{ number: '13800000083', line: 1 }]);
+    await svc.act(c.id, 'start');
+    await vi.advanceTimersByTimeAsync(1000);
+    const callee = await waitingCallee(c.id, '83');
+    // the earlier owner had given up on them (its identification message playing when it died)
+    await h.db.query('UPDATE campaign_attempts SET abandoned = true WHERE id = $1', [(await attempt(c.id, '83'))!.id]);
+    expect(await h.takeOver()).toMatchObject({ campaign: 0, closed: 1 });
+    await h.until(() => !h.pbx.leg(callee.id), 'the callee hung up');
+    expect(svc.runner(c.id).callsUp()).toBe(0);
+    expect(await row((await attempt(c.id, '83'))!.callId!)).toMatchObject({ state: 'ended', disposition: 'interrupted' });
+    await svc.act(c.id, 'stop');
+  });
 });
