@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { Config, LineConfig } from '../../config/schema.ts';
 import type { EventBus } from '../../core/events/bus.ts';
 import type { RecordingRepo } from '../../db/repos/recordings.ts';
+import type { ReportedRecording } from '../../db/repos/call-reports.ts';
 import { pcmDurationMs } from '../../core/audio.ts';
 import { WAV_HEADER_BYTES, repairWavHeader, writeWav } from '../../media/wav.ts';
 import { WavWriter } from '../../media/wav-writer.ts';
@@ -48,14 +49,12 @@ async function waitForStableFile(path: string): Promise<void> {
   }
 }
 
-/** A recording made with no row (the call's row refused), as a call report carries it. */
-export interface RowlessRecording { id: string; path: string }
 const ROWLESS_KEPT = 1000;
 
 export class RecordingService {
   readonly dir: string;
   /** Call id -> recordings whose row is not written (could not be, or not yet), until it is or a call report takes them. */
-  private readonly rowless = new Map<string, RowlessRecording[]>();
+  private readonly rowless = new Map<string, ReportedRecording[]>();
 
   constructor(
     private readonly config: Readonly<Config>,
@@ -143,7 +142,7 @@ export class RecordingService {
   }
 
   /** A recording whose row is not written yet (at most ROWLESS_KEPT calls' worth; older ones are logged and dropped). */
-  private noteRowless(callId: string, r: RowlessRecording): void {
+  private noteRowless(callId: string, r: ReportedRecording): void {
     const kept = this.rowless.get(callId) ?? [];
     this.rowless.delete(callId);
     this.rowless.set(callId, [...kept, r]);
@@ -161,7 +160,7 @@ export class RecordingService {
   }
 
   /** The recordings of a call whose rows are not written, could not be or not yet (taken: a call report carries them once). */
-  takeRowless(callId: string): RowlessRecording[] {
+  takeRowless(callId: string): ReportedRecording[] {
     const r = this.rowless.get(callId) ?? [];
     this.rowless.delete(callId);
     return r;
@@ -172,7 +171,7 @@ export class RecordingService {
    * rows the node's owner wrote from that owner's call report: sealed here
    * (the file is where that owner's PBX wrote it: docs/scale-out.md).
    */
-  async sealReported(callId: string, recs: readonly RowlessRecording[]): Promise<void> {
+  async sealReported(callId: string, recs: readonly ReportedRecording[]): Promise<void> {
     for (const r of recs) await this.finishExternal(r.id, callId, r.path);
   }
 
